@@ -1,0 +1,140 @@
+# zswapsim — build, run, test.
+#
+#   make run        install missing Debian packages, build, replay configs/default.json
+#   make test       build and run every test (unit + scenario + regression)
+#   make asan       the same tests under AddressSanitizer + UBSan (build/asan/)
+#   make bench      events/s of both timing backends and bytes per tracked slot
+#   make deps       apt-get install what is missing
+#
+# Sources are picked up by wildcard: a new module is a new .c file in traces/,
+# models/, models/policy/ or sim/ (sim/main.c is the binary's entry point); a new
+# unit test is tests/unit/test_<name>.c; a new scenario test is
+# tests/scenarios/<name>.sh.
+
+BUILD   ?= build
+SAN     ?=
+CC      ?= gcc
+CXX     ?= g++
+PKGS    := simgrid gsl jansson liblz4 libzstd lzo2 zlib libdeflate libisal libxxhash
+DEB_PKGS := libsimgrid-dev libgsl-dev libjansson-dev check pkg-config liblz4-dev libzstd-dev \
+            liblzo2-dev zlib1g-dev libdeflate-dev libisal-dev libxxhash-dev python3 \
+            python3-matplotlib parallel
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+VERSION := 0.1.0
+
+OPT      ?= -O2
+WARN     := -Wall -Wextra -Werror -Wno-error=deprecated-declarations
+CFLAGS   += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
+            -DZSWAPSIM_VERSION='"$(VERSION)"' -DZSWAPSIM_GIT_REV='"$(GIT_REV)"' -MMD -MP
+CXXFLAGS += -std=c++17 $(OPT) -g $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lstdc++ -lm -lpthread
+
+ifeq ($(SAN),1)
+  CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DZSWAPSIM_DEBUG_INVARIANTS=1
+  CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS  += -fsanitize=address,undefined
+endif
+ifeq ($(DEBUG),1)
+  CFLAGS += -DZSWAPSIM_DEBUG_INVARIANTS=1
+endif
+
+LIB_C_SRCS   := $(filter-out sim/main.c,$(wildcard traces/*.c models/*.c models/policy/*.c sim/*.c))
+LIB_CXX_SRCS := $(wildcard sim/*.cpp)
+LIB_OBJS     := $(LIB_C_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_CXX_SRCS:%.cpp=$(BUILD)/obj/%.o)
+LIB          := $(BUILD)/libzswapsim.a
+BIN          := $(BUILD)/zswapsim
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/support_*.c))
+
+.PHONY: all run test unit scenarios asan bench deps check-deps clean plots baselines \
+        capture test-kernel gallery
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+# --- build -----------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/sim/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- dependencies ----------------------------------------------------------
+# `make deps` installs what is missing (root or sudo); `check-deps` only checks.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "all Debian packages present"; fi
+
+check-deps:
+	@for p in $(PKGS) check; do pkg-config --exists $$p || { echo "missing pkg-config package '$$p': run 'make deps'" >&2; exit 2; }; done
+
+# --- run -------------------------------------------------------------------
+run: deps
+	$(MAKE) $(BIN)
+	$(BIN) run configs/default.json -o out/default/report.json
+
+# --- tests -----------------------------------------------------------------
+# Unit tests (Check, fork mode), then CLI scenario tests, then baselines.
+test: check-deps $(BIN) $(UNIT_BINS)
+	@BUILD=$(BUILD) scripts/run-tests.sh $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@BUILD=$(BUILD) scripts/run-tests.sh --unit-only $(UNIT_BINS)
+
+scenarios: $(BIN)
+	@BUILD=$(BUILD) scripts/run-tests.sh --scenarios-only
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 OPT=-O1 test
+
+bench: $(BIN)
+	@scripts/bench.sh $(BIN)
+
+plots: $(BIN)
+	@scripts/make-plots.sh $(BIN)
+
+gallery: $(BIN)
+	@scripts/make-gallery.sh $(BIN)
+
+baselines: $(BIN)
+	@scripts/make-baselines.sh $(BIN)
+
+capture:
+	$(MAKE) -C traces/capture
+
+test-kernel: $(BIN)
+	@scripts/test-kernel.sh $(BIN)
+
+clean:
+	rm -rf build out

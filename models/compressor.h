@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Real compressor: compresses the real bytes of page-store pages with the
+ * kernel's codecs and caches the result, so each distinct page is compressed
+ * once per codec.  A page store is a file of raw 4 KiB pages; when it is
+ * loaded, equal pages are found by XXH3 content hash (dedup) and zero /
+ * same-filled pages are flagged.  After the first compression of a page the
+ * per-event path is one array lookup: no hashing, no compression.
+ *
+ * Compression cost (time) is never measured here: timing comes from the cost
+ * model of the hardware preset (models/hw.h), which keeps runs deterministic.
+ */
+#ifndef ZSWAPSIM_COMPRESSOR_H
+#define ZSWAPSIM_COMPRESSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SIZE_BYTES 4096u
+
+enum codec_id {
+	CODEC_LZO = 0,      /* lzo1x-1, the kernel's "lzo" (6.18 default) */
+	CODEC_LZ4,          /* LZ4_compress_default, the kernel's "lz4" */
+	CODEC_ZSTD,         /* zstd at a configurable level (kernel default 3) */
+	CODEC_DEFLATE,      /* raw deflate with crypto/deflate.c's settings */
+	CODEC_DEFLATE_IAA,  /* software stand-in for IAA fixed mode: ISA-L level 0,
+			       static Huffman tables, 4 KiB history */
+	CODEC_COUNT
+};
+
+/* Outcome of compressing one page, as zswap_compress() sees it. */
+enum comp_result {
+	COMP_OK = 0,     /* 0 < len < 4096 */
+	COMP_POOR,       /* output would not fit in PAGE_SIZE: the kernel sees -ENOSPC */
+	COMP_FAIL,       /* other compressor error (or dlen >= PAGE_SIZE with success) */
+};
+
+/* Per-page facts found when the page store is loaded. */
+#define PS_F_ZERO  0x1u   /* all bytes zero */
+#define PS_F_SAME  0x2u   /* all 64-bit words equal (includes zero) */
+
+struct page_store {
+	char path[1280];
+	const uint8_t *base;     /* npages * 4096 bytes, mmap'd read-only */
+	uint64_t npages;
+	uint64_t checksum;       /* XXH3-64 of the file */
+	uint32_t *canon;         /* canonical (first equal) page index per page */
+	uint8_t *flags;          /* PS_F_* per page */
+	uint64_t ndistinct;
+	/* private */
+	size_t map_len;
+};
+
+int page_store_open(struct page_store *ps, const char *path, char *err, size_t errlen);
+void page_store_close(struct page_store *ps);
+
+static inline const uint8_t *page_store_page(const struct page_store *ps, uint64_t i)
+{
+	return ps->base + i * (uint64_t)PAGE_SIZE_BYTES;
+}
+
+struct compressor {
+	int codec;                /* enum codec_id */
+	int level;                /* zstd level; ignored by the others */
+	const struct page_store *ps;
+	/* cache by canonical page index: 0 = not compressed yet, else len + 1 in the
+	 * low 13 bits and the comp_result in bits 13..14 */
+	uint16_t *cache;
+	uint64_t compressions;    /* real codec calls made (distinct pages compressed) */
+	void *work;               /* codec state and buffers, allocated once */
+};
+
+int codec_by_name(const char *name);            /* -1 if unknown */
+const char *codec_name(int codec);
+/* Comma-separated list of codec names, for error messages and help. */
+const char *codec_names(void);
+
+/* ps may be NULL (hint-only traces).  Returns 0 or negative errno. */
+int compressor_init(struct compressor *c, int codec, int level,
+		    const struct page_store *ps, char *err, size_t errlen);
+void compressor_free(struct compressor *c);
+
+/* Compressed length of page-store page idx under c's codec, computing and
+ * caching it on first use.  Sets *res.  A page that does not compress reports
+ * len >= 4096 with COMP_POOR or COMP_FAIL as the kernel's codec would.
+ * Hot path: one load after the first call for a given content. */
+uint32_t compressor_page_len(struct compressor *c, uint64_t idx, enum comp_result *res);
+
+/* Compress / decompress raw buffers (tests, calibration, capture tools).
+ * dst must hold at least dst_cap bytes; returns the length, or a negative
+ * errno (-ENOSPC when the output does not fit in dst_cap). */
+int compressor_compress_buf(struct compressor *c, const uint8_t *src, size_t slen,
+			    uint8_t *dst, size_t dst_cap);
+int compressor_decompress_buf(struct compressor *c, const uint8_t *src, size_t slen,
+			      uint8_t *dst, size_t dst_cap);
+
+/* True when all 64-bit words of a 4 KiB page are equal; *value gets the word. */
+int page_same_filled(const uint8_t *page, uint64_t *value);
+
+#endif

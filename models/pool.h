@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zsmalloc model (mm/zsmalloc.c, 4 KiB pages, 64-bit): 255 size classes 16 bytes
+ * apart from 32 bytes, an 8-byte handle prepended to every non-huge object,
+ * zspages of 1..chain_size pages chosen to minimise tail waste, classes with the
+ * same (pages per zspage, objects per zspage) merged, huge classes holding one
+ * object per page.  Objects live in concrete zspages, so a zspage (and its
+ * pages) is freed only when its last object goes: the pool size follows real
+ * fragmentation, not a packed estimate.
+ *
+ * pool_total_pages() is what zswap_total_pages() returns in the kernel and
+ * what the global limit compares against.  All operations are O(1) amortised
+ * and do not allocate on the hot path once the zspage table has grown.
+ */
+#ifndef ZSWAPSIM_POOL_H
+#define ZSWAPSIM_POOL_H
+
+#include <stdint.h>
+
+#define ZS_HANDLE_SIZE        8u
+#define ZS_MIN_ALLOC_SIZE     32u
+#define ZS_SIZE_CLASS_DELTA   16u
+#define ZS_NR_CLASSES         255u
+#define ZS_DEFAULT_CHAIN_SIZE 8u
+
+/* A compact reference to one object: what the per-slot state stores. */
+struct zs_handle {
+	uint32_t zspage;   /* zspage id */
+	uint8_t  klass;    /* merged class index */
+};
+
+struct zs_pool;        /* opaque */
+
+struct zs_pool *zs_pool_create(unsigned chain_size);   /* NULL on ENOMEM or bad chain */
+void zs_pool_destroy(struct zs_pool *p);
+
+/* Allocate an object of len bytes (1..4096).  Returns 0, -EINVAL (len 0),
+ * -ENOSPC (len > 4096) or -ENOMEM. */
+int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h);
+void zs_free(struct zs_pool *p, struct zs_handle h);
+
+uint64_t zs_get_total_pages(const struct zs_pool *p);
+uint64_t zs_objects(const struct zs_pool *p);
+
+/* Class geometry, for tests and docs. */
+uint32_t zs_class_size_for(uint32_t len);        /* object size incl. handle */
+unsigned zs_pages_per_zspage(uint32_t len);
+unsigned zs_objs_per_zspage(uint32_t len);
+int zs_is_huge(uint32_t len);
+
+#endif

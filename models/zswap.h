@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The zswap model: Linux 6.18 zswap semantics on per-slot state.
+ *
+ * The replay engine feeds trace events (swap-out of a folio, swap-in, invalidate)
+ * to zswap_swap_out() / zswap_swap_in() / zswap_invalidate().  Those follow the
+ * kernel's swap_writeout() -> zswap_store(), swap_read_folio() -> zswap_load()
+ * and zswap_invalidate() paths, with the kernel's counters.  Policies (limit
+ * check, LRU, writeback) are vtables in models/policy/ selected by name; their
+ * defaults reproduce the kernel.
+ *
+ * Time: the model never measures time.  It reads zs->now_ns (set by the engine
+ * before each event, and by a timing backend after any blocking call) and tells
+ * the timing backend what work it does through struct zswap_timing hooks.  With
+ * the `none` backend the hooks are NULL and every event is atomic.  With the
+ * `simgrid` backend a hook may block the calling actor, so concurrent stores of
+ * different streams interleave page by page, as they do in the kernel.
+ */
+#ifndef ZSWAPSIM_ZSWAP_H
+#define ZSWAPSIM_ZSWAP_H
+
+#include <stdint.h>
+#include "traces/trace.h"
+#include "models/compressor.h"
+
+/* Global counters under their kernel names (debugfs zswap/ and vmstat),
+ * then simulator-only ones prefixed sim_. */
+#define ZSWAP_GLOBAL_COUNTERS(X) \
+	X(pool_limit_hit) X(reject_reclaim_fail) X(reject_alloc_fail) \
+	X(reject_kmemcache_fail) X(reject_compress_fail) X(reject_compress_poor) \
+	X(decompress_fail) X(written_back_pages) X(pool_total_size) X(stored_pages) \
+	X(stored_incompressible_pages) \
+	X(zswpin) X(zswpout) X(zswpwb) X(pswpin) X(pswpout) X(swpin_zero) X(swpout_zero) \
+	X(pool_total_size_peak) X(stored_pages_peak) \
+	X(sim_swapout_folios) X(sim_stored_folios) X(sim_rejected_folios) \
+	X(sim_reactivated_pages) X(sim_shrink_worker_runs) X(sim_shrinker_scans) \
+	X(sim_compressed_bytes)
+
+/* Per-memcg counters (memory.stat / memory.zswap.* names). */
+#define ZSWAP_MEMCG_COUNTERS(X) \
+	X(zswap) X(zswapped) X(zswpin) X(zswpout) X(zswpwb) \
+	X(swpin_zero) X(swpout_zero) X(pswpin) X(pswpout) \
+	X(zswap_peak) X(zswapped_peak) X(sim_reactivated_pages)
+
+struct zswap_stats {
+#define ZSWAP_X(name) uint64_t name;
+	ZSWAP_GLOBAL_COUNTERS(ZSWAP_X)
+#undef ZSWAP_X
+};
+
+struct zswap_memcg_stats {
+#define ZSWAP_X(name) uint64_t name;
+	ZSWAP_MEMCG_COUNTERS(ZSWAP_X)
+#undef ZSWAP_X
+};
+
+#define ZSWAP_MAX_UNLIMITED UINT64_MAX
+
+struct zswap_memcg_config {
+	uint64_t zswap_max;    /* memory.zswap.max in bytes; ZSWAP_MAX_UNLIMITED = "max" */
+	int writeback;         /* memory.zswap.writeback (own knob; hierarchical in effect) */
+};
+
+struct zswap_config {
+	int enabled;                        /* module param enabled */
+	unsigned max_pool_percent;          /* 0..100, default 20 */
+	unsigned accept_threshold_percent;  /* 0..100, default 90 */
+	int shrinker_enabled;               /* default 0 */
+	uint64_t total_ram_bytes;           /* totalram_pages() * PAGE_SIZE */
+	unsigned zsmalloc_chain_size;       /* 1..16, default 8 */
+	unsigned compress_batch;            /* pages compressed per call, 1..8 (1 = kernel) */
+	unsigned page_cluster;              /* swap-in readahead window 2^page_cluster; 0 = off */
+	unsigned decompress_batch;          /* readahead zswap pages decompressed per call */
+	unsigned shrinker_every;            /* replay-driven reclaim: a shrinker pass every N
+					       swapped-out pages of a memcg (0 = never) */
+	unsigned shrinker_priority;         /* reclaim priority of those passes (DEF_PRIORITY 12) */
+	struct zswap_memcg_config memcg[TRACE_MAX_MEMCGS]; /* by trace memcg index */
+	/* policies, by name; NULL = the kernel's default; params as JSON text */
+	const char *limit_policy;  const char *limit_params;
+	const char *lru_policy;    const char *lru_params;
+	const char *wb_policy;     const char *wb_params;
+};
+
+/* Who does the work, for the timing backend. */
+#define ZSWAP_WHO_WORKER (-1)   /* the global shrink worker (kworker) */
+
+/* Hooks to a timing backend.  Each may block (simgrid) and advance zs->now_ns.
+ * lens[] are compressed lengths (4096 for raw pages). */
+struct zswap_timing {
+	void (*compress)(void *ctx, int who, int codec, const uint32_t *lens, unsigned n);
+	void (*decompress)(void *ctx, int who, int codec, const uint32_t *lens, unsigned n);
+	void (*disk_write)(void *ctx, int who, uint32_t slot, unsigned nr_pages);
+	void (*disk_read)(void *ctx, int who, uint32_t slot, unsigned nr_pages);
+	void (*kick_shrink_worker)(void *ctx);   /* NULL: the engine runs it inline */
+};
+
+enum zswap_out_result {
+	ZSWAP_OUT_ZERO = 0,   /* whole folio zero: swap zeromap, swpout_zero */
+	ZSWAP_OUT_STORED,     /* stored in zswap */
+	ZSWAP_OUT_DISK,       /* rejected, written to the swap device */
+	ZSWAP_OUT_ACTIVATED,  /* rejected, writeback disabled: stays resident */
+};
+
+enum zswap_in_result {
+	ZSWAP_IN_ZERO = 0,    /* zeromap: zero-filled page */
+	ZSWAP_IN_ZSWAP,       /* decompressed from zswap (entry freed) */
+	ZSWAP_IN_DISK,        /* read from the swap device */
+	ZSWAP_IN_ABSENT,      /* slot holds nothing (never swapped out, or reactivated) */
+};
+
+struct zswap;
+
+struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_meta *meta,
+			   struct compressor *comp, char *err, size_t errlen);
+void zswap_destroy(struct zswap *zs);
+void zswap_set_timing(struct zswap *zs, const struct zswap_timing *t, void *ctx);
+void zswap_set_now(struct zswap *zs, uint64_t now_ns);
+uint64_t zswap_now(const struct zswap *zs);
+
+/* Events.  r has been validated by the trace reader. */
+enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record *r);
+enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct trace_record *r);
+void zswap_invalidate(struct zswap *zs, const struct trace_record *r);
+
+/* The global shrink worker: pending after a store failed while the pool was
+ * full; the engine (or the simgrid writeback actor) runs it. */
+int zswap_shrink_pending(const struct zswap *zs);
+void zswap_shrink_worker(struct zswap *zs);
+
+/* Periodic work of time-driven policies (proactive writeback); the engine
+ * calls it when simulated time passes zswap_next_timer(). UINT64_MAX = none. */
+uint64_t zswap_next_timer(const struct zswap *zs);
+void zswap_timer(struct zswap *zs);
+
+const struct zswap_stats *zswap_stats(const struct zswap *zs);
+const struct zswap_memcg_stats *zswap_memcg_stats(const struct zswap *zs, unsigned memcg);
+unsigned zswap_memcg_count(const struct zswap *zs);
+
+/* Add policy-specific results (e.g. stats.limit) to a jansson object. */
+void zswap_report_policies(const struct zswap *zs, void *json_stats);
+
+/* Check the model's invariants; returns 0 or -EFAULT with a reason.  Called
+ * after every event when built with ZSWAPSIM_DEBUG_INVARIANTS. */
+int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len);
+
+/* Bytes of simulator state per tracked swap slot (for make bench). */
+size_t zswap_bytes_per_slot(void);
+
+#endif

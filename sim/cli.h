@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Subcommands of the zswapsim binary.  Each takes argc/argv starting at the
+ * subcommand's own name and returns the process exit status:
+ * 0 success, 1 runtime failure, 2 bad usage or bad input.
+ * Errors are printed as one line on stderr: "zswapsim: <file/key>: <reason>".
+ */
+#ifndef ZSWAPSIM_CLI_H
+#define ZSWAPSIM_CLI_H
+
+#include <stdio.h>
+
+#define EXIT_OK      0
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE   2
+
+int cmd_run(int argc, char **argv);       /* sim/cmd_run.c */
+int cmd_trace(int argc, char **argv);     /* traces/cmd_trace.c: info|validate|convert|gen */
+int cmd_sweep(int argc, char **argv);     /* sim/sweep.c */
+int cmd_compare(int argc, char **argv);   /* sim/compare.c */
+int cmd_policies(int argc, char **argv);  /* sim/cmd_policies.c */
+int cmd_config(int argc, char **argv);    /* sim/cmd_run.c: keys|print */
+
+/* zswapsim trace gen KIND ... (traces/gen.c) */
+int trace_gen_main(int argc, char **argv);
+
+/* Print "zswapsim: " + message + newline on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* argv[0] of the zswapsim binary as invoked (for re-execution by sweeps). */
+extern const char *cli_self_path;
+
+#endif

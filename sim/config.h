@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Experiment configuration: one JSON document per experiment.
+ *
+ * Every key is declared once, in a key table {key, type, default, range, help}
+ * that lives next to the code that uses it (sim/cfg_*.c) and is listed in the
+ * registry in sim/config.c.  The effective config is the defaults, overlaid by
+ * the config file (and the chain of files it names under "base"), overlaid by
+ * --set a.b=v overrides.  Unknown keys are errors naming the nearest valid key;
+ * wrong types and out-of-range values name the key and the allowed range.
+ *
+ * Keys of type CFG_OBJECT hold a free-form subtree (policy parameters, the
+ * memcg table, ...) that its consumer validates.
+ */
+#ifndef ZSWAPSIM_CONFIG_H
+#define ZSWAPSIM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+enum cfg_type {
+	CFG_BOOL,
+	CFG_INT,      /* integer in [min, max] */
+	CFG_DOUBLE,   /* real in [min, max] */
+	CFG_SIZE,     /* bytes: an integer or a string with a unit ("8GiB", "512M") */
+	CFG_STRING,
+	CFG_ENUM,     /* one of choices ("a|b|c") */
+	CFG_PATH,     /* string; relative paths are relative to the config file */
+	CFG_OBJECT,   /* free-form subtree, validated by its consumer */
+};
+
+struct cfg_key {
+	const char *key;      /* dotted path, e.g. "zswap.max_pool_percent" */
+	enum cfg_type type;
+	const char *def;      /* default as JSON text, e.g. "20", "\"lzo\"", "{}" */
+	double min, max;      /* CFG_INT, CFG_DOUBLE, CFG_SIZE */
+	const char *choices;  /* CFG_ENUM */
+	const char *help;     /* one line, with unit */
+};
+
+struct cfg {
+	json_t *root;         /* the effective config */
+	char dir[1024];       /* directory of the config file, for CFG_PATH keys */
+	char path[1024];
+};
+
+/* Load path (or defaults only when path is NULL), apply overrides ("a.b=v"),
+ * validate.  Returns 0 or -EINVAL/-ENOENT with one line in err. */
+int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int noverrides,
+	     char *err, size_t errlen);
+void cfg_free(struct cfg *c);
+
+/* Typed getters for declared keys (abort on programming errors: an undeclared
+ * key or a type mismatch is a bug, not bad input). */
+int64_t cfg_int(const struct cfg *c, const char *key);
+double cfg_double(const struct cfg *c, const char *key);
+int cfg_bool(const struct cfg *c, const char *key);
+uint64_t cfg_size(const struct cfg *c, const char *key);
+const char *cfg_str(const struct cfg *c, const char *key);
+/* CFG_PATH resolved against the config file's directory into buf. */
+const char *cfg_path(const struct cfg *c, const char *key, char *buf, size_t len);
+json_t *cfg_json(const struct cfg *c, const char *key);   /* borrowed */
+
+/* Parse a size ("4096", "8GiB", "512M", "1.5G"); 0 or -EINVAL. */
+int cfg_parse_size(const char *s, uint64_t *out);
+
+/* Print the effective config as indented JSON, keys sorted. */
+void cfg_print(const struct cfg *c, FILE *f);
+/* Print every declared key with type, default, range and help (docs/config.md). */
+void cfg_print_keys(FILE *f, int markdown);
+
+/* SHA-like stable hash of the effective config (for sweep resumption). */
+uint64_t cfg_hash(const struct cfg *c);
+
+/* The registry: NULL-terminated list of key tables. */
+extern const struct cfg_key *const cfg_registry[];
+
+/* Levenshtein-nearest declared key to s (for error messages). */
+const char *cfg_nearest_key(const char *s);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* zswapsim: trace-driven simulator of Linux zswap with an Intel IAA model. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/cli.h"
+
+const char *cli_self_path = "zswapsim";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("zswapsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *usage;
+} commands[] = {
+	{ "run", cmd_run, "run CONFIG [-o REPORT] [--set key=value]... [--print-config]" },
+	{ "trace", cmd_trace, "trace info|validate|convert|gen ..." },
+	{ "sweep", cmd_sweep, "sweep SWEEP.json [-j N] [-o DIR] [--emit slurm|parallel] | sweep --collect DIR" },
+	{ "compare", cmd_compare, "compare BASE.json NEW.json [--tolerance FILE]" },
+	{ "policies", cmd_policies, "policies            list every policy with its parameters" },
+	{ "config", cmd_config, "config keys [--markdown] | config print CONFIG [--set k=v]..." },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: zswapsim COMMAND [ARGS]\n\n"
+		   "Trace-driven simulator of Linux 6.18 zswap with an Intel IAA model.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  zswapsim %s\n", commands[i].usage);
+	fprintf(f, "\n'zswapsim COMMAND --help' describes one command.\n"
+		   "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
+}
+
+int main(int argc, char **argv)
+{
+	cli_self_path = argv[0];
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("zswapsim %s (%s)\n", ZSWAPSIM_VERSION, ZSWAPSIM_GIT_REV);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_error("unknown command '%s' (try 'zswapsim --help')", argv[1]);
+	return EXIT_USAGE;
+}

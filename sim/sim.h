@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One simulation run: the effective config, the trace, the page store, the
+ * compressor, the zswap model, and what the report collects.  The replay
+ * engine (sim/replay.c) builds it; a timing backend runs it:
+ *
+ *   none     sim/replay.c        events in trace order, atomic, no latency
+ *   simgrid  sim/timing_simgrid.c  one actor per stream, hardware models
+ *
+ * Both backends call sim_advance() whenever simulated time moves forward, so
+ * time series are sampled the same way, and sim_event_done() after each trace
+ * record.
+ */
+#ifndef ZSWAPSIM_SIM_H
+#define ZSWAPSIM_SIM_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "sim/config.h"
+#include "traces/trace.h"
+#include "models/compressor.h"
+#include "models/zswap.h"
+
+/* Time series of the main gauges at a fixed simulated interval. */
+#define SIM_TS_FIELDS(X) \
+	X(stored_pages) X(pool_total_size) X(written_back_pages) X(zswpout) X(zswpin) \
+	X(pswpout) X(pswpin) X(stored_incompressible_pages)
+
+struct sim_timeseries {
+	uint64_t interval_ns;
+	uint64_t next_ns;
+	uint64_t n, cap;
+	uint64_t *t_ns;      /* n sample times */
+	uint64_t *values;    /* n * nfields, row-major */
+};
+
+struct sim {
+	struct cfg *cfg;
+	struct trace trace;
+	struct page_store ps;
+	int have_ps;
+	struct compressor comp;
+	struct zswap *zs;
+	uint64_t seed;
+
+	/* progress */
+	uint64_t events_done;
+	uint64_t pages_done;        /* page events (sum of 2^order) */
+	uint64_t sim_end_ns;        /* simulated time at the end of the run */
+	int show_progress;
+
+	struct sim_timeseries ts;
+
+	/* SimGrid's own options (--cfg=..., --log=...) passed through from the CLI */
+	int sg_argc;
+	char **sg_argv;
+
+	/* Sections a backend adds to the report (latency, hardware, streams);
+	 * owned by the sim, NULL if none. */
+	json_t *backend_report;
+};
+
+/* Build the run from a loaded config: open trace, page store, compressor,
+ * zswap.  Returns 0, or a negative errno with one line in err. */
+int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
+void sim_teardown(struct sim *s);
+
+/* Fill a zswap_config from the effective config (validates the memcg and
+ * policy subtrees against the trace).  Exposed for tests. */
+int sim_zswap_config(const struct cfg *cfg, const struct trace_meta *meta,
+		     struct zswap_config *zc, char *err, size_t errlen);
+
+/* Run with the configured backend. */
+int sim_run(struct sim *s, char *err, size_t errlen);
+
+/* The `none` backend. */
+int sim_run_none(struct sim *s, char *err, size_t errlen);
+/* The `simgrid` backend (sim/timing_simgrid.c). */
+int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
+
+/* Simulated time moved to now_ns: sample the time series up to it. */
+void sim_advance(struct sim *s, uint64_t now_ns);
+/* One trace record finished (progress, invariants in debug builds). */
+int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen);
+
+/* Apply one trace record to the model (shared by both backends). */
+void sim_apply(struct sim *s, const struct trace_record *r);
+
+/* The report document (without the runtime section). */
+json_t *sim_report(const struct sim *s);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trace format v1: swap-out / swap-in / invalidate events with page content.
+ *
+ * A trace is a header (magic, version, record size and count, page size, slot
+ * range, stream count, memcg table, page-store reference and checksum) followed
+ * by fixed-size little-endian records.  Binary traces (.zswt) are mmap'd; text
+ * traces (.txt) are parsed into memory.  Both are read through trace_open(),
+ * which validates every record before returning, so the replay loop never sees
+ * a bad record.  See docs/trace-format.md.
+ *
+ * Errors are negative errno codes; a one-line message naming the file, the
+ * record number and the reason is written to err.
+ */
+#ifndef ZSWAPSIM_TRACE_H
+#define ZSWAPSIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACE_VERSION     1
+#define TRACE_PAGE_SIZE   4096u
+#define TRACE_MAX_ORDER   9
+#define TRACE_MAX_MEMCGS  1024
+#define TRACE_MAX_STREAMS 65535
+#define TRACE_NAME_MAX    64     /* memcg name, incl. NUL */
+#define TRACE_PATH_MAX    256    /* page-store file name, incl. NUL */
+
+enum trace_op {
+	TRACE_OP_OUT   = 0,  /* swap-out of a folio of 2^order pages */
+	TRACE_OP_IN    = 1,  /* swap-in fault of 2^order pages (order 0 in practice) */
+	TRACE_OP_INVAL = 2,  /* swap slots freed */
+	TRACE_OP_COUNT
+};
+
+/* Record flags. */
+#define TRACE_F_HINT      0x0001u /* content is a compressed-length hint (bytes, 0..4096)
+				     applied to every page of the folio, not a page index;
+				     a hint >= 4096 means "does not compress" */
+#define TRACE_F_ZERO      0x0002u /* with HINT: the folio is entirely zero-filled */
+#define TRACE_F_READAHEAD 0x0004u /* IN issued by readahead, not by a fault */
+#define TRACE_F_KNOWN     (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_READAHEAD)
+
+/* One event: 24 bytes, little-endian on disk, identical in memory. */
+struct trace_record {
+	uint64_t time_ns;  /* event time; never decreases within a stream */
+	uint32_t slot;     /* first swap slot; the folio covers slot .. slot + 2^order - 1 */
+	uint32_t content;  /* page-store index of the folio's first page, or hint (F_HINT) */
+	uint16_t stream;   /* replay stream (a task / CPU), < stream_count */
+	uint16_t memcg;    /* index into the memcg table, < memcg_count */
+	uint8_t  op;       /* enum trace_op */
+	uint8_t  order;    /* 0..TRACE_MAX_ORDER */
+	uint16_t flags;    /* TRACE_F_* */
+};
+
+struct trace_memcg {
+	char name[TRACE_NAME_MAX];
+	int32_t parent;    /* index of the parent memcg, or -1 for a top-level one */
+};
+
+/* Everything in the header except the records. */
+struct trace_meta {
+	uint32_t page_size;        /* must be 4096 */
+	uint32_t slot_count;       /* valid slots are 0 .. slot_count - 1 */
+	uint32_t stream_count;
+	uint32_t memcg_count;      /* >= 1 */
+	struct trace_memcg memcgs[TRACE_MAX_MEMCGS];
+	char page_store[TRACE_PATH_MAX]; /* file name relative to the trace's directory, "" if none */
+	uint64_t page_store_pages;       /* pages in the page store */
+	uint64_t page_store_checksum;    /* XXH3-64 of the whole page-store file */
+};
+
+struct trace {
+	char path[1024];
+	struct trace_meta meta;
+	const struct trace_record *rec;  /* nrec records, valid after trace_open() */
+	uint64_t nrec;
+	char page_store_path[1280];      /* resolved path of the page store, "" if none */
+	uint64_t checksum;               /* XXH3-64 of the trace file's bytes */
+	/* private */
+	void *map;
+	size_t map_len;
+	struct trace_record *owned;      /* records parsed from text */
+};
+
+/* Open, validate every record (and the page store's checksum when it has one),
+ * and make the records available.  Binary or text by the file's extension
+ * (.zswt / .txt).  Returns 0 or a negative errno; on error err holds one line. */
+int trace_open(struct trace *t, const char *path, char *err, size_t errlen);
+void trace_close(struct trace *t);
+
+/* Write a trace atomically (temp file + rename), binary or text by extension.
+ * Records are validated against meta first.  Returns 0 or negative errno. */
+int trace_write(const char *path, const struct trace_meta *meta,
+		const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen);
+
+/* Validate one record against meta; prev_time[] holds the last time per stream
+ * (stream_count entries, initialised to 0).  Returns 0 or -EINVAL with reason. */
+int trace_check_record(const struct trace_meta *meta, const struct trace_record *r,
+		       uint64_t *prev_time, char *reason, size_t len);
+
+/* XXH3-64 of a whole file (used for page-store and trace checksums). */
+int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errlen);
+
+const char *trace_op_name(unsigned op);
+int trace_op_parse(const char *s);   /* -1 if unknown */
+
+/* Validate the header fields of meta (page size, counts, memcg table, page-store
+ * reference).  Returns 0 or -EINVAL with the reason. */
+int trace_check_meta(const struct trace_meta *meta, char *reason, size_t len);
+
+/* The form of a trace file by its extension: .zswt or .txt; -1 for anything else. */
+enum trace_form { TRACE_FORM_BINARY = 0, TRACE_FORM_TEXT = 1 };
+int trace_path_form(const char *path);
+
+/* Flags as text: "-" for none, else names joined by '|' ("hint|zero", "ra").
+ * Returns the length written (buf always NUL-terminated when len > 0). */
+int trace_flags_format(unsigned flags, char *buf, size_t len);
+/* Parse that form (names in any order); -1 if a name is unknown. */
+int trace_flags_parse(const char *s, size_t n, uint16_t *out);
+
+/* The number of pages an event covers. */
+static inline uint32_t trace_nr_pages(const struct trace_record *r)
+{
+	return 1u << r->order;
+}
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to traces/trace.c and traces/trace_text.c: the text form's reader and
+ * writer, and the helpers both forms share.
+ */
+#ifndef ZSWAPSIM_TRACE_PRIV_H
+#define ZSWAPSIM_TRACE_PRIV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "traces/trace.h"
+
+/* The first line of a text trace: its magic and version. */
+#define TRACE_TEXT_MAGIC "zswapsim-trace"
+
+/* Parse the text form held in buf[0..len) into t->meta and t->owned/t->nrec,
+ * validating each line.  t->path names the file in messages. */
+int trace_text_parse(struct trace *t, const char *buf, size_t len, char *err, size_t errlen);
+
+/* Write meta and records in the text form.  Returns 0 or negative errno. */
+int trace_text_write(FILE *f, const struct trace_meta *meta,
+		     const struct trace_record *rec, uint64_t nrec);
+
+/* A memcg or page-store name: printable ASCII without spaces or '#', so the text
+ * form can carry it as one token.  n bytes, not NUL-terminated. */
+bool trace_name_ok(const char *s, size_t n);
+
+/* snprintf that tolerates a NULL or empty buffer. */
+void trace_msg(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
