@@ -48,4 +48,19 @@ unsigned zs_pages_per_zspage(uint32_t len);
 unsigned zs_objs_per_zspage(uint32_t len);
 int zs_is_huge(uint32_t len);
 
+/* Geometry for any chain size (1..16): the class an object of len bytes lands
+ * in (size incl. handle, after class merging), its pages and objects per
+ * zspage.  Returns 0, -EINVAL (len 0 or bad chain) or -ENOSPC (len > 4096). */
+int zs_class_geometry(unsigned chain, uint32_t len, uint32_t *size, unsigned *pages,
+		      unsigned *objs);
+/* zs_huge_class_size(): the smallest compressed length stored in a huge
+ * (one object per page) class; 0 for a bad chain size. */
+uint32_t zs_huge_class_size(unsigned chain);
+/* len + handle rounded up to its size class, before class merging (the
+ * "size-class" rounding of compressors.md); 0 for len 0 or > 4096. */
+uint32_t zs_rounded_size(uint32_t len);
+uint64_t zs_zspages(const struct zs_pool *p);          /* live zspages */
+unsigned zs_pool_chain_size(const struct zs_pool *p);
+uint32_t zs_pool_huge_class_size(const struct zs_pool *p);
+
 #endif

@@ -1,9 +1,112 @@
 /* SPDX-License-Identifier: MIT */
-/* Config keys of the hardware models (timing backend simgrid). */
+/*
+ * Config keys of the hardware models and the simgrid timing backend.  Sources
+ * of the defaults are in docs/models.md: CPU-side costs at hw.cpu.ref_ghz,
+ * IAA terms fitted to the Emerald Rapids calibration curve (iaa-model.md 2.2),
+ * software codecs from the corpus medians measured on the project VM
+ * (compressors.md 1), SSD from a data-centre NVMe datasheet.
+ */
 #include "sim/config.h"
 
+#define CODEC_KEYS(name, c_ns, d_ns) \
+	{ "hw.codec." name ".compress_ns", CFG_DOUBLE, c_ns, 0, 1e9, NULL, \
+	  "software " name " compress: fixed CPU ns per page at hw.cpu.ref_ghz" }, \
+	{ "hw.codec." name ".compress_ns_per_byte", CFG_DOUBLE, "0", 0, 1e6, NULL, \
+	  "software " name " compress: CPU ns per compressed byte at hw.cpu.ref_ghz" }, \
+	{ "hw.codec." name ".decompress_ns", CFG_DOUBLE, d_ns, 0, 1e9, NULL, \
+	  "software " name " decompress: fixed CPU ns per page at hw.cpu.ref_ghz" }, \
+	{ "hw.codec." name ".decompress_ns_per_byte", CFG_DOUBLE, "0", 0, 1e6, NULL, \
+	  "software " name " decompress: CPU ns per compressed byte at hw.cpu.ref_ghz" }
+
 const struct cfg_key cfg_keys_hw[] = {
+	/* CPU */
 	{ "hw.cpu.cores", CFG_INT, "2", 1, 4096, NULL,
 	  "CPU cores of the simulated machine" },
+	{ "hw.cpu.sockets", CFG_INT, "1", 1, 8, NULL,
+	  "sockets (packages); cores and IAA devices are split evenly among them" },
+	{ "hw.cpu.ghz", CFG_DOUBLE, "2.0", 0.1, 10, NULL,
+	  "core frequency, GHz; CPU-side costs scale by ref_ghz / ghz" },
+	{ "hw.cpu.ref_ghz", CFG_DOUBLE, "2.0", 0.1, 10, NULL,
+	  "frequency, GHz, at which the preset's CPU-side costs hold" },
+	{ "hw.cpu.stream_cores", CFG_STRING, "\"\"", 0, 0, NULL,
+	  "core of each replay stream, comma-separated (\"0,2,4\"); \"\" = stream i on core i mod cores" },
+	{ "hw.cpu.worker_core", CFG_INT, "-1", -1, 4095, NULL,
+	  "core of the global shrink worker (-1 = the last core)" },
+	/* software codecs (defaults: corpus medians on the project VM, compressors.md 1) */
+	CODEC_KEYS("lzo", "5354", "3656"),
+	CODEC_KEYS("lz4", "4792", "1345"),
+	CODEC_KEYS("zstd", "16523", "5406"),
+	CODEC_KEYS("deflate", "99762", "11469"),
+	CODEC_KEYS("deflate-iaa", "6022", "5455"),
+	/* IAA topology and driver */
+	{ "hw.iaa.devices_per_socket", CFG_INT, "1", 0, 8, NULL,
+	  "IAA devices per socket (0 = none: deflate-iaa runs in software at hw.codec.deflate-iaa.*)" },
+	{ "hw.iaa.engines", CFG_INT, "8", 1, 8, NULL,
+	  "engines per IAA device" },
+	{ "hw.iaa.comp_engines", CFG_INT, "2", 1, 8, NULL,
+	  "engines per device that can compress (all can decompress)" },
+	{ "hw.iaa.wqs", CFG_INT, "1", 1, 8, NULL,
+	  "work queues per device" },
+	{ "hw.iaa.wq_size", CFG_INT, "128", 1, 128, NULL,
+	  "entries per work queue (wqs * wq_size <= 128)" },
+	{ "hw.iaa.comp_wqs", CFG_INT, "0", 0, 8, NULL,
+	  "g_comp_wqs_per_iaa: 0 = every WQ takes both; k = the last k WQs compress, the others decompress" },
+	{ "hw.iaa.descs_per_wq", CFG_INT, "0", 0, 4096, NULL,
+	  "descriptor pool per WQ (0 = wq_size; larger only for shared WQs)" },
+	{ "hw.iaa.wq_mode", CFG_ENUM, "\"dedicated\"", 0, 0, "dedicated|shared",
+	  "dedicated (MOVDIR64B, posted) or shared (ENQCMDS, retried when the WQ is full)" },
+	{ "hw.iaa.enqcmds_retries", CFG_INT, "32", 0, 64, NULL,
+	  "shared WQ: ENQCMDS retries before the job falls back to software" },
+	{ "hw.iaa.distribute_comps", CFG_BOOL, "true", 0, 0, NULL,
+	  "compress descriptors round robin over the socket's devices (else the CPU's mapped device)" },
+	{ "hw.iaa.distribute_decomps", CFG_BOOL, "false", 0, 0, NULL,
+	  "decompress descriptors round robin over the socket's devices" },
+	{ "hw.iaa.sync_mode", CFG_ENUM, "\"poll\"", 0, 0, "poll|irq",
+	  "completion: poll (CPU spins for the whole call) or irq (CPU free, extra latency)" },
+	{ "hw.iaa.verify_compress", CFG_BOOL, "false", 0, 0, NULL,
+	  "verify_compress: a decompress descriptor checks every compress" },
+	/* IAA timing (fit to the EMR 2.0 GHz batch curve, docs/models.md) */
+	{ "hw.iaa.comp_submit_ns", CFG_DOUBLE, "371", 0, 1e7, NULL,
+	  "CPU ns per compress descriptor (alloc, dma_map, fill, MOVDIR64B) at ref_ghz" },
+	{ "hw.iaa.comp_fixed_ns", CFG_DOUBLE, "1612", 0, 1e7, NULL,
+	  "ns per compress call not occupying an engine (device pipeline, completion)" },
+	{ "hw.iaa.comp_service_ns", CFG_DOUBLE, "1334", 0, 1e7, NULL,
+	  "engine occupancy per compress descriptor: fixed ns" },
+	{ "hw.iaa.comp_service_ns_per_byte", CFG_DOUBLE, "0.13", 0, 1e3, NULL,
+	  "engine occupancy per compress descriptor: ns per compressed byte" },
+	{ "hw.iaa.decomp_submit_ns", CFG_DOUBLE, "450", 0, 1e7, NULL,
+	  "CPU ns per decompress descriptor at ref_ghz" },
+	{ "hw.iaa.decomp_fixed_ns", CFG_DOUBLE, "800", 0, 1e7, NULL,
+	  "ns per decompress call not occupying an engine" },
+	{ "hw.iaa.decomp_service_ns", CFG_DOUBLE, "200", 0, 1e7, NULL,
+	  "engine occupancy per decompress descriptor: fixed ns" },
+	{ "hw.iaa.decomp_service_ns_per_byte", CFG_DOUBLE, "0.80", 0, 1e3, NULL,
+	  "engine occupancy per decompress descriptor: ns per compressed byte" },
+	{ "hw.iaa.irq_latency_ns", CFG_DOUBLE, "3640", 0, 1e8, NULL,
+	  "irq mode: extra ns per call between the last completion and the caller running" },
+	{ "hw.iaa.irq_cpu_ns", CFG_DOUBLE, "1000", 0, 1e8, NULL,
+	  "irq mode: CPU ns per call for the interrupt and wakeup at ref_ghz" },
+	{ "hw.iaa.spin_ns", CFG_DOUBLE, "70", 0, 1e6, NULL,
+	  "one descriptor-allocation or ENQCMDS retry (cpu_relax), ns at ref_ghz" },
+	{ "hw.iaa.comp_alloc_retries", CFG_INT, "1000", 0, 1000000, NULL,
+	  "compress descriptor-allocation retries before software fallback" },
+	{ "hw.iaa.decomp_alloc_retries", CFG_INT, "500", 0, 1000000, NULL,
+	  "decompress descriptor-allocation retries before software fallback" },
+	/* swap device */
+	{ "hw.ssd.read_ns", CFG_DOUBLE, "77000", 0, 1e10, NULL,
+	  "swap device read access latency per request, ns" },
+	{ "hw.ssd.write_ns", CFG_DOUBLE, "18000", 0, 1e10, NULL,
+	  "swap device write access latency per request, ns" },
+	{ "hw.ssd.read_mbps", CFG_DOUBLE, "3200", 1, 1e6, NULL,
+	  "swap device read bandwidth, MB/s (1e6 bytes/s)" },
+	{ "hw.ssd.write_mbps", CFG_DOUBLE, "2000", 1, 1e6, NULL,
+	  "swap device write bandwidth, MB/s" },
+	{ "hw.ssd.queue_depth", CFG_INT, "32", 1, 4096, NULL,
+	  "requests the swap device serves concurrently (more wait in FIFO order)" },
+	/* simgrid backend */
+	{ "timing.coalesce", CFG_BOOL, "true", 0, 0, NULL,
+	  "merge a lone stream's CPU work into one SimGrid activity per event (same results, faster)" },
+	{ "timing.hw_sample_ns", CFG_INT, "0", 0, 9.2e18, NULL,
+	  "interval of the hardware time series (IAA, swap device), ns (0 = the report's time-series interval)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL },
 };

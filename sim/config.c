@@ -140,6 +140,49 @@ int cfg_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Join dir and a relative path, collapsing "." and "dir/.." lexically so the
+ * effective config shows "traces/x.zswt", not "configs/../traces/x.zswt". */
+static void path_join(char *out, size_t len, const char *dir, const char *rel)
+{
+	char buf[4096];
+	const char *parts[512];
+	size_t lens[512];
+	int n = 0, absolute = dir[0] == '/';
+	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
+	for (char *p = buf; *p && n < 512;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *q = p;
+		while (*q && *q != '/')
+			q++;
+		size_t l = (size_t)(q - p);
+		if (l == 1 && p[0] == '.') {
+			/* skip */
+		} else if (l == 2 && p[0] == '.' && p[1] == '.' && n > 0 &&
+			   !(lens[n - 1] == 2 && parts[n - 1][0] == '.' && parts[n - 1][1] == '.')) {
+			n--;
+		} else {
+			parts[n] = p;
+			lens[n++] = l;
+		}
+		p = q;
+	}
+	size_t o = 0;
+	if (absolute && o + 1 < len)
+		out[o++] = '/';
+	for (int i = 0; i < n; i++) {
+		if (i && o + 1 < len)
+			out[o++] = '/';
+		for (size_t k = 0; k < lens[i] && o + 1 < len; k++)
+			out[o++] = parts[i][k];
+	}
+	if (!n && !absolute && o + 1 < len)
+		out[o++] = '.';
+	out[o] = 0;
+}
+
 /* Walk / create the object that holds the last component of a dotted key. */
 static json_t *parent_of(json_t *root, const char *key, const char **last, int create)
 {
@@ -291,7 +334,7 @@ static int overlay(json_t *dst, json_t *src, const char *prefix, const char *fil
 				   json_string_value(v)[0] && json_string_value(v)[0] != '/') {
 				/* relative paths are relative to the file that names them */
 				char np[2200];
-				snprintf(np, sizeof(np), "%s/%s", dir, json_string_value(v));
+				path_join(np, sizeof(np), dir, json_string_value(v));
 				json_object_set_new(parent, last, json_string(np));
 			} else {
 				json_object_set(parent, last, v);

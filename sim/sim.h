@@ -27,6 +27,9 @@
 	X(stored_pages) X(pool_total_size) X(written_back_pages) X(zswpout) X(zswpin) \
 	X(pswpout) X(pswpin) X(stored_incompressible_pages)
 
+#define SIM_TS_COUNT_X(name) +1
+#define SIM_TS_NFIELDS (0 SIM_TS_FIELDS(SIM_TS_COUNT_X))
+
 struct sim_timeseries {
 	uint64_t interval_ns;
 	uint64_t next_ns;
@@ -71,6 +74,11 @@ void sim_teardown(struct sim *s);
 int sim_zswap_config(const struct cfg *cfg, const struct trace_meta *meta,
 		     struct zswap_config *zc, char *err, size_t errlen);
 
+void sim_zswap_config_free(struct zswap_config *zc);
+
+/* Records to replay (replay.max_events applied). */
+uint64_t sim_record_count(const struct sim *s);
+
 /* Run with the configured backend. */
 int sim_run(struct sim *s, char *err, size_t errlen);
 
@@ -81,6 +89,8 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
 
 /* Simulated time moved to now_ns: sample the time series up to it. */
 void sim_advance(struct sim *s, uint64_t now_ns);
+/* The run ended at end_ns: take the final time-series sample. */
+void sim_finish(struct sim *s, uint64_t end_ns);
 /* One trace record finished (progress, invariants in debug builds). */
 int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen);
 

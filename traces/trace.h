@@ -43,9 +43,10 @@ enum trace_op {
 
 /* One event: 24 bytes, little-endian on disk, identical in memory. */
 struct trace_record {
-	uint64_t time_ns;  /* event time; never decreases within a stream */
+	uint64_t time_ns;  /* event time, <= INT64_MAX; never decreases within a stream */
 	uint32_t slot;     /* first swap slot; the folio covers slot .. slot + 2^order - 1 */
-	uint32_t content;  /* page-store index of the folio's first page, or hint (F_HINT) */
+	uint32_t content;  /* out: page-store index of the folio's first page, or hint
+			      (F_HINT); in/inval: 0 */
 	uint16_t stream;   /* replay stream (a task / CPU), < stream_count */
 	uint16_t memcg;    /* index into the memcg table, < memcg_count */
 	uint8_t  op;       /* enum trace_op */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Limit policy "batch-uncompressed": the folio is admitted only if its
+ * uncompressed size (nr_pages * 4096 bytes, nr_pages pool pages) fits under
+ * memcg zswap.max and the global pool limit.  No limit is overshot and no
+ * compression is thrown away, but a folio that would have fitted once
+ * compressed is rejected (fails early).
+ *
+ * A memcg the folio does not fit in gets up to nr_pages writebacks from its
+ * own LRU (one shrink_memcg() per page of the folio, the room the per-page
+ * check would have made) before the folio is rejected.  A folio that does not
+ * fit in the pool counts as the pool reaching its limit (pool_limit_hit, the
+ * full state), so the shrink worker runs and the hysteresis applies as in
+ * zswap_check_limits().
+ */
+#include "models/zswap_internal.h"
+
+struct batch_uncompressed { int unused; };
+
+/* Make room in mc (and its ancestors) for extra bytes; 0 if they fit. */
+static int batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
+			    uint32_t tries, int who)
+{
+	while (!zswap_memcg_fits(zs, mc, extra)) {
+		if (!tries-- || zswap_shrink_memcg(zs, mc, who))
+			return -1;
+	}
+	return 0;
+}
+
+/* The global limit with hysteresis, then the folio's own pool pages. */
+static int batch_pool_room(struct zswap *zs, uint64_t extra_pages)
+{
+	if (zswap_check_limits(zs))
+		return -1;
+	if (zswap_pool_fits(zs, extra_pages))
+		return 0;
+	zs->st.pool_limit_hit++;
+	zs->reached_full = 1;
+	return -1;
+}
+
+static int batch_uncompressed_admit(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				    uint32_t nr_pages, int who)
+{
+	(void)st;
+	if (batch_memcg_room(zs, mc, (uint64_t)nr_pages * ZSWAP_PAGE, nr_pages, who))
+		return -1;
+	return batch_pool_room(zs, nr_pages);
+}
+
+const struct zswap_limit_policy limit_batch_uncompressed = {
+	.c = {
+		.name = "batch-uncompressed",
+		.desc = "admit a folio only if its uncompressed size fits under zswap.max and the pool limit (no overshoot, rejects some folios that would have fitted)",
+		.params = NULL,
+		.nparams = 0,
+		.state_size = sizeof(struct batch_uncompressed),
+	},
+	.admit_folio = batch_uncompressed_admit,
+};

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writeback policy "pool-limit" (kernel default): the global shrink worker,
+ * queued by a store that fails while the pool is full, plus the kernel's
+ * memory-pressure shrinker when zswap.shrinker_enabled is set.  A swap trace
+ * has no reclaim events, so reclaim is replayed: one shrinker pass (count +
+ * scan of the memcg's list at shrinker.priority) per shrinker.every pages the
+ * memcg swaps out.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/zswap_internal.h"
+
+struct pool_limit {
+	int64_t batch;   /* entries written back per swap-device submission */
+};
+
+static const struct policy_param pool_limit_params[] = {
+	{ "batch", PP_INT, 1, 1, 512, offsetof(struct pool_limit, batch),
+	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
+};
+
+static int pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errlen)
+{
+	struct pool_limit *p = st;
+
+	(void)err;
+	(void)errlen;
+	zs->wb_batch = (unsigned)p->batch;
+	return 0;
+}
+
+static void pool_limit_store_failed(struct zswap *zs, void *st)
+{
+	(void)st;
+	if (zs->reached_full)
+		zswap_kick_shrink_worker(zs);
+}
+
+static void pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				   uint32_t nr_pages, int who)
+{
+	(void)st;
+	if (!zs->cfg.shrinker_enabled || !zs->cfg.shrinker_every)
+		return;
+	mc->pages_since_reclaim += nr_pages;
+	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
+		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
+		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
+	}
+}
+
+const struct zswap_wb_policy wb_pool_limit = {
+	.c = {
+		.name = "pool-limit",
+		.desc = "kernel: shrink worker when the pool is full, plus the pressure shrinker if zswap.shrinker_enabled",
+		.params = pool_limit_params,
+		.nparams = sizeof(pool_limit_params) / sizeof(pool_limit_params[0]),
+		.state_size = sizeof(struct pool_limit),
+		.attach = pool_limit_attach,
+	},
+	.store_failed = pool_limit_store_failed,
+	.swapped_out = pool_limit_swapped_out,
+};

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The zswap model, store / load / invalidate paths (mm/zswap.c zswap_store(),
+ * zswap_store_page(), zswap_compress(), zswap_load(), zswap_invalidate(),
+ * zswap_entry_free(); mm/page_io.c swap_writeout(), swap_read_folio()).
+ *
+ * Writeback, the LRU and the shrinkers are in zswap_lru.c; memcgs, creation,
+ * statistics, reports and invariants in zswap_memcg.c.
+ *
+ * Consistency under blocking timing hooks: a hook may let another stream's
+ * event run, so the state is published before every hook call, page by page
+ * as zswap_store_page() does (entry stored, charged, counted, on the LRU).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "models/zswap_internal.h"
+
+/* ---- timing hooks ---------------------------------------------------------- */
+
+static inline int zswap_codec(const struct zswap *zs)
+{
+	return zs->comp ? zs->comp->codec : CODEC_LZO;
+}
+
+static void zswap_time_compress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
+{
+	if (zs->t && zs->t->compress)
+		zs->t->compress(zs->tctx, who, zswap_codec(zs), lens, n);
+}
+
+void zswap_time_decompress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
+{
+	if (zs->t && zs->t->decompress)
+		zs->t->decompress(zs->tctx, who, zswap_codec(zs), lens, n);
+}
+
+void zswap_time_disk_write(struct zswap *zs, int who, uint32_t slot, unsigned nr)
+{
+	if (zs->t && zs->t->disk_write)
+		zs->t->disk_write(zs->tctx, who, slot, nr);
+}
+
+static void zswap_time_disk_read(struct zswap *zs, int who, uint32_t slot, unsigned nr)
+{
+	if (zs->t && zs->t->disk_read)
+		zs->t->disk_read(zs->tctx, who, slot, nr);
+}
+
+/* ---- page content ------------------------------------------------------------ */
+
+/* is_folio_zero_filled(): every page of the folio is zero. */
+static int zswap_folio_is_zero(const struct zswap *zs, const struct trace_record *r)
+{
+	if (r->flags & TRACE_F_HINT)
+		return (r->flags & TRACE_F_ZERO) != 0;
+
+	const struct page_store *ps = zs->comp ? zs->comp->ps : NULL;
+	uint32_t nr = trace_nr_pages(r);
+
+	if (!ps || (uint64_t)r->content + nr > ps->npages)
+		return 0;
+	for (uint32_t i = 0; i < nr; i++)
+		if (!(ps->flags[r->content + i] & PS_F_ZERO))
+			return 0;
+	return 1;
+}
+
+/*
+ * What zswap_compress() gets from the compressor for page i of the folio.
+ * A hint of 0 is the kernel's "!dlen" (-EINVAL, a compress failure); a hint
+ * >= 4096 is output that does not fit in PAGE_SIZE (-ENOSPC, "poor").
+ */
+static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, uint32_t i,
+			       enum comp_result *res)
+{
+	if (r->flags & TRACE_F_HINT) {
+		uint32_t h = r->content;
+
+		*res = h == 0 ? COMP_FAIL : h >= ZSWAP_PAGE ? COMP_POOR : COMP_OK;
+		return *res == COMP_OK ? h : ZSWAP_PAGE;
+	}
+
+	uint64_t idx = (uint64_t)r->content + i;
+
+	if (!zs->comp || !zs->comp->ps || idx >= zs->comp->ps->npages) {
+		*res = COMP_FAIL;
+		return ZSWAP_PAGE;
+	}
+	uint32_t len = compressor_page_len(zs->comp, idx, res);
+	if (*res == COMP_OK && (len == 0 || len >= ZSWAP_PAGE))
+		*res = COMP_FAIL;
+	return *res == COMP_OK ? len : ZSWAP_PAGE;
+}
+
+/* ---- entries ------------------------------------------------------------------ */
+
+/* zswap_entry_free(): LRU del, zs_free, memcg uncharge, stored_pages--. */
+void zswap_entry_free(struct zswap *zs, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+	struct zswap_memcg *mc = &zs->memcg[s->memcg];
+	uint32_t len = s->length;
+
+	zswap_lru_unlink(zs, mc, slot);
+	zs_free(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
+	zswap_memcg_uncharge(zs, mc, len);
+	zs->st.stored_pages--;
+	if (len == ZSWAP_PAGE)
+		zs->st.stored_incompressible_pages--;
+	zs->st.sim_compressed_bytes -= len;
+	s->state = ZSWAP_S_NONE;
+	zswap_pool_changed(zs);
+}
+
+/* Drop whatever a slot holds (stale entry, zeromap bit, disk copy). */
+static void zswap_slot_clear(struct zswap *zs, uint32_t slot)
+{
+	if ((zs->slots[slot].state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+		zswap_entry_free(zs, slot);
+	zs->slots[slot].state = ZSWAP_S_NONE;
+}
+
+/*
+ * zswap_store_page() after the compression: zswap_compress()'s raw-storage
+ * decision and zs_malloc(), then xa_store() replacing a stale entry, charge,
+ * count, and the LRU add last.  Returns the stored length, 0 on failure.
+ */
+static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
+				 enum comp_result res, struct zswap_memcg *mc)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+	struct zs_handle h;
+	int ret;
+
+	if (res != COMP_OK) {
+		/* An incompressible page is stored as is only if it can be
+		 * written back later; otherwise it is only metadata overhead. */
+		if (!mc->wb_enabled) {
+			if (res == COMP_POOR)
+				zs->st.reject_compress_poor++;
+			else
+				zs->st.reject_compress_fail++;
+			return 0;
+		}
+		len = ZSWAP_PAGE;
+	}
+	ret = zs_malloc(zs->pool, len, &h);
+	if (ret) {
+		if (ret == -ENOSPC)
+			zs->st.reject_compress_poor++;
+		else
+			zs->st.reject_alloc_fail++;
+		return 0;
+	}
+
+	uint64_t prev_store_ns = s->store_ns;
+
+	if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+		zswap_entry_free(zs, slot);       /* stale copy of a redirtied folio */
+
+	s->state = ZSWAP_S_ZSWAP;
+	s->length = (uint16_t)len;
+	s->zspage = h.zspage;
+	s->klass = h.klass;
+	s->memcg = (uint16_t)mc->idx;
+	s->store_ns = zs->now_ns;
+	s->prev = s->next = ZSWAP_NIL;
+
+	zswap_memcg_charge(zs, mc, len);
+	if (++zs->st.stored_pages > zs->st.stored_pages_peak)
+		zs->st.stored_pages_peak = zs->st.stored_pages;
+	if (len == ZSWAP_PAGE)
+		zs->st.stored_incompressible_pages++;
+	zs->st.sim_compressed_bytes += len;
+	zswap_pool_changed(zs);
+
+	zs->lru->stored(zs, zs->lru_st, mc, slot, prev_store_ns);
+	return len;
+}
+
+static void zswap_limit_count(struct zswap *zs, int who, int stored)
+{
+	if (who < 0 || (uint32_t)who >= zs->lim.nstreams)
+		return;
+	if (stored)
+		zs->lim.stream_stored[who]++;
+	else
+		zs->lim.stream_rejected[who]++;
+}
+
+/*
+ * zswap_store(): the limit policy admits the folio (kernel: memcg zswap.max
+ * with shrink_memcg(), then zswap_check_limits()), then each page is
+ * compressed and published; any failure erases every slot of the folio.
+ */
+static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zswap_memcg *mc)
+{
+	const struct zswap_limit_policy *lp = zs->limit;
+	uint32_t nr = trace_nr_pages(r), compressed = 0;
+	unsigned batch = zs->cfg.compress_batch;
+	uint32_t lens[8];
+	enum comp_result res[8];
+	uint64_t comp_bytes = 0;
+	int who = r->stream;
+
+	if (!zs->cfg.enabled)
+		goto check_old;
+
+	if (lp->admit_folio(zs, zs->limit_st, mc, nr, who))
+		goto reject;
+
+	for (uint32_t i = 0; i < nr; i += batch) {
+		unsigned n = nr - i < batch ? nr - i : batch;
+
+		if (lp->admit_page)
+			for (unsigned j = 0; j < n; j++)
+				if (lp->admit_page(zs, zs->limit_st, mc, i + j, nr, who))
+					goto reject;
+		for (unsigned j = 0; j < n; j++)
+			lens[j] = zswap_page_len(zs, r, i + j, &res[j]);
+		compressed += n;
+		zswap_time_compress(zs, who, lens, n);
+		for (unsigned j = 0; j < n; j++) {
+			uint32_t len = zswap_store_page(zs, r->slot + i + j, lens[j], res[j], mc);
+
+			if (!len)
+				goto reject;
+			comp_bytes += len;
+		}
+	}
+
+	zs->st.zswpout += nr;
+	ZSWAP_MEMCG_ADD(zs, mc, zswpout, nr);
+	zs->st.sim_stored_folios++;
+	zswap_limit_count(zs, who, 1);
+	if (lp->stored)
+		lp->stored(zs, zs->limit_st, mc, nr, comp_bytes);
+	return 1;
+
+reject:
+	zs->lim.wasted_compressions += compressed;
+	/* kernel: if (!ret && zswap_pool_reached_full) queue_work(shrink_wq, ...) */
+	zs->wb->store_failed(zs, zs->wb_st);
+check_old:
+	/* Erase the entries this attempt published and any stale ones, or a
+	 * later writeback could overwrite the newer data on disk. */
+	for (uint32_t i = 0; i < nr; i++)
+		if ((zs->slots[r->slot + i].state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+			zswap_entry_free(zs, r->slot + i);
+	zs->st.sim_rejected_folios++;
+	zs->lim.rejected_folios++;
+	zswap_limit_count(zs, who, 0);
+	return 0;
+}
+
+static void zswap_set_slots(struct zswap *zs, uint32_t slot, uint32_t nr, uint8_t state,
+			    const struct zswap_memcg *mc)
+{
+	for (uint32_t i = 0; i < nr; i++) {
+		zs->slots[slot + i].state = state;
+		zs->slots[slot + i].memcg = (uint16_t)mc->idx;
+	}
+}
+
+/* swap_writeout(): zeromap, zswap_store(), else disk or re-activation. */
+enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record *r)
+{
+	struct zswap_memcg *mc = &zs->memcg[r->memcg];
+	uint32_t nr = trace_nr_pages(r);
+	enum zswap_out_result ret;
+
+	zs->st.sim_swapout_folios++;
+	if (zswap_folio_is_zero(zs, r)) {
+		for (uint32_t i = 0; i < nr; i++)
+			zswap_slot_clear(zs, r->slot + i);
+		zswap_set_slots(zs, r->slot, nr, ZSWAP_S_ZERO, mc);
+		zs->st.swpout_zero += nr;
+		ZSWAP_MEMCG_ADD(zs, mc, swpout_zero, nr);
+		ret = ZSWAP_OUT_ZERO;
+	} else if (zswap_store(zs, r, mc)) {
+		ret = ZSWAP_OUT_STORED;
+	} else if (mc->wb_enabled) {
+		/* __swap_writepage(): the folio goes to its own slots on disk */
+		zswap_set_slots(zs, r->slot, nr, ZSWAP_S_DISK, mc);
+		zs->st.pswpout += nr;
+		ZSWAP_MEMCG_ADD(zs, mc, pswpout, nr);
+		zswap_time_disk_write(zs, r->stream, r->slot, nr);
+		ret = ZSWAP_OUT_DISK;
+	} else {
+		/* AOP_WRITEPAGE_ACTIVATE: the folio stays resident */
+		zswap_set_slots(zs, r->slot, nr, ZSWAP_S_NONE, mc);
+		zs->st.sim_reactivated_pages += nr;
+		ZSWAP_MEMCG_ADD(zs, mc, sim_reactivated_pages, nr);
+		ret = ZSWAP_OUT_ACTIVATED;
+	}
+	if (zs->wb->swapped_out)
+		zs->wb->swapped_out(zs, zs->wb_st, mc, nr, r->stream);
+	return ret;
+}
+
+/*
+ * swap_read_folio() for one slot: zeromap, zswap_load() (exclusive: the entry
+ * is freed), else a disk read that feeds the shrinker's nr_disk_swapins.
+ * The entry is freed before the decompress hook so the state is final when
+ * another stream runs during the hook.
+ */
+static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int who,
+					    uint32_t *dlen)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+	struct zswap_memcg *mc = &zs->memcg[s->memcg];
+
+	*dlen = 0;
+	switch (s->state & ZSWAP_S_MASK) {
+	case ZSWAP_S_ZERO:
+		s->state = ZSWAP_S_NONE;
+		zs->st.swpin_zero++;
+		ZSWAP_MEMCG_ADD(zs, mc, swpin_zero, 1);
+		return ZSWAP_IN_ZERO;
+	case ZSWAP_S_ZSWAP:
+		*dlen = s->length;
+		zswap_entry_free(zs, slot);
+		zs->st.zswpin++;
+		ZSWAP_MEMCG_ADD(zs, mc, zswpin, 1);
+		return ZSWAP_IN_ZSWAP;
+	case ZSWAP_S_DISK:
+		s->state = ZSWAP_S_NONE;
+		zs->st.pswpin++;
+		ZSWAP_MEMCG_ADD(zs, mc, pswpin, 1);
+		mc->nr_disk_swapins++;
+		zswap_time_disk_read(zs, who, slot, 1);
+		return ZSWAP_IN_DISK;
+	default:
+		return ZSWAP_IN_ABSENT;
+	}
+}
+
+/*
+ * Swap-in readahead: the aligned window of 2^page_cluster slots around the
+ * fault; every swapped-out neighbour is read into the swap cache too.  zswap
+ * neighbours are decompressed decompress_batch pages per call.
+ */
+static void zswap_readahead(struct zswap *zs, const struct trace_record *r)
+{
+	uint32_t win = 1u << zs->cfg.page_cluster;
+	uint32_t start = r->slot & ~(win - 1), end = start + win;
+	uint32_t fend = r->slot + trace_nr_pages(r);
+	unsigned dbatch = zs->cfg.decompress_batch;
+	uint32_t lens[8];
+	unsigned n = 0;
+
+	if (end > zs->nslots)
+		end = zs->nslots;
+	for (uint32_t slot = start; slot < end; slot++) {
+		uint32_t dlen;
+
+		if (slot >= r->slot && slot < fend)
+			continue;
+		if (zswap_read_slot(zs, slot, r->stream, &dlen) != ZSWAP_IN_ZSWAP)
+			continue;
+		lens[n++] = dlen;
+		if (n == dbatch) {
+			zswap_time_decompress(zs, r->stream, lens, n);
+			n = 0;
+		}
+	}
+	if (n)
+		zswap_time_decompress(zs, r->stream, lens, n);
+}
+
+enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct trace_record *r)
+{
+	enum zswap_in_result first = ZSWAP_IN_ABSENT;
+	uint32_t nr = trace_nr_pages(r);
+
+	for (uint32_t i = 0; i < nr; i++) {
+		uint32_t dlen;
+		enum zswap_in_result res = zswap_read_slot(zs, r->slot + i, r->stream, &dlen);
+
+		if (res == ZSWAP_IN_ZSWAP)
+			zswap_time_decompress(zs, r->stream, &dlen, 1);
+		if (i == 0)
+			first = res;
+	}
+	/* A swap-cache hit (nothing to read) does no readahead; records that
+	 * are themselves readahead (captured traces) are not expanded again. */
+	if (zs->cfg.page_cluster && first != ZSWAP_IN_ABSENT && !(r->flags & TRACE_F_READAHEAD))
+		zswap_readahead(zs, r);
+	return first;
+}
+
+/* zswap_invalidate() plus the swap layer freeing the slots (zeromap, disk). */
+void zswap_invalidate(struct zswap *zs, const struct trace_record *r)
+{
+	uint32_t nr = trace_nr_pages(r);
+
+	for (uint32_t i = 0; i < nr; i++)
+		zswap_slot_clear(zs, r->slot + i);
+}

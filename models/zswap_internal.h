@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the zswap model: per-slot state, memcgs, and the core helpers the
+ * policies in models/policy/ call.  Only models/zswap*.c and the policies
+ * include this; everyone else uses models/zswap.h.
+ *
+ * Per-slot state is one 32-byte struct zswap_slot per swap slot, indexed by
+ * slot number (the kernel's xarray + struct zswap_entry + zeromap bit + swap
+ * map state in one place).  LRU lists are intrusive doubly linked lists of
+ * slot indices, one per memcg (the kernel's memcg-aware list_lru on a single
+ * NUMA node).
+ */
+#ifndef ZSWAPSIM_ZSWAP_INTERNAL_H
+#define ZSWAPSIM_ZSWAP_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "models/zswap.h"
+#include "models/pool.h"
+#include "models/policy/policy.h"
+
+#define ZSWAP_NIL UINT32_MAX        /* no slot (end of an LRU list) */
+#define ZSWAP_PAGE 4096u
+#define ZSWAP_MAX_RECLAIM_RETRIES 16 /* MAX_RECLAIM_RETRIES in mm/internal.h */
+
+/* Slot state (low 2 bits of zswap_slot.state) and flags. */
+enum {
+	ZSWAP_S_NONE  = 0,   /* nothing: never swapped out, swapped in, freed, or reactivated */
+	ZSWAP_S_ZERO  = 1,   /* swap zeromap bit set */
+	ZSWAP_S_ZSWAP = 2,   /* a zswap entry */
+	ZSWAP_S_DISK  = 3,   /* contents on the swap device */
+};
+#define ZSWAP_S_MASK  0x03u
+#define ZSWAP_S_REF   0x04u  /* entry->referenced (second chance) */
+#define ZSWAP_S_WB    0x08u  /* a writeback of this entry is in progress */
+
+struct zswap_slot {
+	uint64_t store_ns;   /* when the current entry was stored */
+	uint32_t prev, next; /* LRU links (slot indices), ZSWAP_NIL at the ends */
+	uint32_t zspage;     /* zsmalloc handle: zspage id */
+	uint32_t pol;        /* private word of the LRU policy */
+	uint16_t length;     /* compressed length (4096 = stored raw) */
+	uint16_t memcg;      /* memcg that swapped the slot out */
+	uint8_t klass;       /* zsmalloc handle: class */
+	uint8_t state;       /* ZSWAP_S_* | flags */
+	uint16_t spare;
+};
+
+struct zswap_memcg {
+	struct zswap_memcg_stats st;   /* hierarchical, as memory.stat reports them */
+	int idx;
+	int parent;                    /* memcg index or -1 */
+	uint64_t max_pages;            /* memory.zswap.max in pages, UINT64_MAX = max */
+	int wb_own;                    /* own memory.zswap.writeback knob */
+	int wb_enabled;                /* mem_cgroup_zswap_writeback_enabled() */
+	/* own LRU list (list_lru_one of this memcg) */
+	uint32_t lru_head, lru_tail;
+	uint64_t lru_len;
+	/* pressure shrinker */
+	uint64_t nr_disk_swapins;      /* zswap_lruvec_state.nr_disk_swapins */
+	uint64_t nr_deferred;          /* shrinker->nr_deferred of this memcg */
+	uint64_t pages_since_reclaim;  /* replay-driven reclaim pass counter */
+	uint64_t over_bytes;           /* current zswap bytes above zswap.max */
+};
+
+/* Metrics of the limit check, any limit policy (stats.limit). */
+struct zswap_limit_stats {
+	uint64_t rejected_folios;
+	uint64_t wasted_compressions;
+	uint64_t overshoot_max_global;   /* bytes */
+	uint64_t overshoot_max_memcg;    /* bytes */
+	uint64_t over_global;            /* current pool bytes above the limit */
+	uint64_t over_memcg_sum;         /* current sum of memcg overshoots */
+	uint64_t over_since_ns;          /* time of the last change of the above */
+	double over_global_bns;          /* integrals, byte * ns */
+	double over_memcg_bns;
+	uint64_t *stream_stored;         /* folio stores per stream */
+	uint64_t *stream_rejected;
+	uint32_t nstreams;
+};
+
+struct zswap {
+	struct zswap_config cfg;
+	struct compressor *comp;
+	struct zs_pool *pool;
+	uint64_t now_ns;
+
+	struct zswap_stats st;
+	struct zswap_slot *slots;
+	uint32_t nslots;
+	struct zswap_memcg *memcg;
+	uint32_t nmemcg;
+	int *preorder;                  /* memcg indices in mem_cgroup_iter() order */
+	int shrink_cursor;              /* zswap_next_shrink: position in preorder, -1 = none */
+
+	/* global limit */
+	uint64_t max_pages;             /* zswap_max_pages() */
+	uint64_t accept_pages;          /* zswap_accept_thr_pages() */
+	int reached_full;               /* zswap_pool_reached_full */
+	uint64_t pool_pages;            /* zs_get_total_pages(), refreshed on every change */
+	int shrink_pending;             /* shrink work queued */
+
+	/* writeback submission batching (writeback policy param `batch`) */
+	unsigned wb_batch;              /* entries per swap-device submission (>= 1) */
+	unsigned wbq_n;
+	uint32_t wbq_first;
+	int wbq_who;
+
+	const struct zswap_timing *t;
+	void *tctx;
+
+	const struct zswap_limit_policy *limit; void *limit_st;
+	const struct zswap_lru_policy *lru;     void *lru_st;
+	const struct zswap_wb_policy *wb;       void *wb_st;
+	int limit_attached, lru_attached, wb_attached;
+
+	struct zswap_limit_stats lim;
+	uint64_t inv_cursor;            /* invariant check: next window of slots */
+	uint64_t *inv_scratch;          /* invariant check: 2 * nmemcg sums */
+};
+
+/* ---- helpers for policies ------------------------------------------------- */
+
+static inline struct zswap_memcg *zswap_slot_memcg(struct zswap *zs, uint32_t slot)
+{
+	return &zs->memcg[zs->slots[slot].memcg];
+}
+
+/* obj_cgroup_may_zswap(): memcg and every ancestor below their zswap.max. */
+int zswap_memcg_may_zswap(const struct zswap *zs, const struct zswap_memcg *mc);
+/* Would extra_bytes more still keep memcg and ancestors strictly below their
+ * limits?  (For batch admission policies.) */
+int zswap_memcg_fits(const struct zswap *zs, const struct zswap_memcg *mc, uint64_t extra_bytes);
+/* zswap_check_limits(): the global limit with hysteresis; true = reject. */
+int zswap_check_limits(struct zswap *zs);
+/* Would extra_pages more pool pages stay below the global limit (and the
+ * full state not be set)? Does not count pool_limit_hit. */
+int zswap_pool_fits(const struct zswap *zs, uint64_t extra_pages);
+/* shrink_memcg(): 0 (wrote back), -ENOENT (no candidate), -EAGAIN. */
+int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who);
+/* queue_work(shrink_wq, &zswap_shrink_work). */
+void zswap_kick_shrink_worker(struct zswap *zs);
+/* list_lru_walk_one() with shrink_memcg_cb(): at most nr_to_walk entries
+ * from the head of mc's list; returns the number written back; *stop set when
+ * a writeback hit an entry already being written back (-EEXIST). */
+unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
+			     unsigned long nr_to_walk, int who, int *stop);
+/* zswap_writeback_entry() for slot; 0 or a negative errno. */
+int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who);
+/* shrink_memcg_cb() on a chosen entry: move it to the tail of its list, write
+ * it back, count written_back_pages or reject_reclaim_fail.  For policies
+ * that pick victims themselves (proactive-age); returns as above. */
+int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who);
+/* Submit the writes queued by writebacks (batching) to the swap device. */
+void zswap_wb_flush(struct zswap *zs);
+
+/* LRU list primitives. */
+void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
+void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
+			   uint32_t before);
+void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
+void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
+
+/* Set memory.zswap.writeback of every memcg (writeback policy "off"). */
+void zswap_set_writeback_all(struct zswap *zs, int enabled);
+
+/* Internal, shared by zswap*.c. */
+void zswap_entry_free(struct zswap *zs, uint32_t slot);
+void zswap_pool_changed(struct zswap *zs);
+void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len);
+void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len);
+void zswap_time_decompress(struct zswap *zs, int who, const uint32_t *lens, unsigned n);
+void zswap_time_disk_write(struct zswap *zs, int who, uint32_t slot, unsigned nr);
+void zswap_memcg_add(struct zswap *zs, struct zswap_memcg *mc, size_t field_off, uint64_t v);
+
+#define ZSWAP_MEMCG_ADD(zs, mc, field, v) \
+	zswap_memcg_add((zs), (mc), offsetof(struct zswap_memcg_stats, field), (v))
+
+#endif

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zswap LRU and writeback (mm/zswap.c zswap_lru_add/del, shrink_memcg_cb(),
+ * shrink_memcg(), shrink_worker(), zswap_writeback_entry(); mm/list_lru.c
+ * list_lru_walk_one()).
+ *
+ * One list per memcg (a single NUMA node), entries linked by slot index.  New
+ * entries go to the tail; walks start at the head.  Which entry a walk spares
+ * is the LRU policy's call (kernel: the referenced bit, second chance).
+ */
+#include <errno.h>
+
+#include "models/zswap_internal.h"
+
+/* ---- list primitives ---------------------------------------------------------- */
+
+void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+
+	s->next = ZSWAP_NIL;
+	s->prev = mc->lru_tail;
+	if (mc->lru_tail != ZSWAP_NIL)
+		zs->slots[mc->lru_tail].next = slot;
+	else
+		mc->lru_head = slot;
+	mc->lru_tail = slot;
+	mc->lru_len++;
+}
+
+/* Link slot in front of `before` (ZSWAP_NIL = at the tail). */
+void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
+			   uint32_t before)
+{
+	if (before == ZSWAP_NIL) {
+		zswap_lru_link_tail(zs, mc, slot);
+		return;
+	}
+	struct zswap_slot *s = &zs->slots[slot], *b = &zs->slots[before];
+
+	s->next = before;
+	s->prev = b->prev;
+	if (b->prev != ZSWAP_NIL)
+		zs->slots[b->prev].next = slot;
+	else
+		mc->lru_head = slot;
+	b->prev = slot;
+	mc->lru_len++;
+}
+
+void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+
+	if (s->prev != ZSWAP_NIL)
+		zs->slots[s->prev].next = s->next;
+	else
+		mc->lru_head = s->next;
+	if (s->next != ZSWAP_NIL)
+		zs->slots[s->next].prev = s->prev;
+	else
+		mc->lru_tail = s->prev;
+	s->prev = s->next = ZSWAP_NIL;
+	mc->lru_len--;
+}
+
+void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	if (mc->lru_tail == slot)
+		return;
+	zswap_lru_unlink(zs, mc, slot);
+	zswap_lru_link_tail(zs, mc, slot);
+}
+
+/* ---- writeback ------------------------------------------------------------------ */
+
+/* Submit the queued writes: one swap-device submission per wb_batch entries
+ * (the kernel submits one bio per written-back folio: wb_batch = 1). */
+void zswap_wb_flush(struct zswap *zs)
+{
+	if (!zs->wbq_n)
+		return;
+	unsigned n = zs->wbq_n;
+
+	zs->wbq_n = 0;
+	zswap_time_disk_write(zs, zs->wbq_who, zs->wbq_first, n);
+}
+
+static void zswap_wb_submit(struct zswap *zs, uint32_t slot, int who)
+{
+	if (zs->wbq_n && zs->wbq_who != who)
+		zswap_wb_flush(zs);
+	if (!zs->wbq_n) {
+		zs->wbq_first = slot;
+		zs->wbq_who = who;
+	}
+	if (++zs->wbq_n >= zs->wb_batch)
+		zswap_wb_flush(zs);
+}
+
+/*
+ * zswap_writeback_entry(): decompress into a new swap-cache folio, free the
+ * entry, zswpwb, and write the folio to its own slot (__swap_writepage counts
+ * pswpout).  The entry is marked while the decompress hook runs; if another
+ * stream freed or replaced it meanwhile, the writeback fails with -ENOMEM as
+ * the kernel's "entry != xa_load()" check does.  An entry already under
+ * writeback is the kernel's -EEXIST (folio already in the swap cache).
+ */
+int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+
+	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
+		return -ENOMEM;
+	if (s->state & ZSWAP_S_WB)
+		return -EEXIST;
+
+	uint32_t len = s->length;
+	uint64_t stored_at = s->store_ns;
+
+	s->state |= ZSWAP_S_WB;
+	zswap_time_decompress(zs, who, &len, 1);
+	if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
+	    s->store_ns != stored_at)
+		return -ENOMEM;
+
+	struct zswap_memcg *mc = &zs->memcg[s->memcg];
+
+	zswap_entry_free(zs, slot);
+	zs->st.zswpwb++;
+	ZSWAP_MEMCG_ADD(zs, mc, zswpwb, 1);
+	s->state = ZSWAP_S_DISK;
+	zs->st.pswpout++;
+	ZSWAP_MEMCG_ADD(zs, mc, pswpout, 1);
+	zswap_wb_submit(zs, slot, who);
+	return 0;
+}
+
+/*
+ * list_lru_walk_one() with shrink_memcg_cb(): look at up to nr_to_walk
+ * entries from the head.  Spared entries consume budget; a candidate is moved
+ * to the tail before its writeback, so a failure leaves it there too.
+ */
+unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
+			     unsigned long nr_to_walk, int who, int *stop)
+{
+	unsigned long freed = 0;
+
+	while (nr_to_walk && mc->lru_head != ZSWAP_NIL) {
+		uint32_t slot = mc->lru_head;
+		enum zswap_lru_verdict v;
+
+		nr_to_walk--;
+		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
+		if (v == ZSWAP_LRU_ROTATE) {
+			zswap_lru_move_tail(zs, mc, slot);
+			continue;
+		}
+		if (v == ZSWAP_LRU_KEEP)
+			continue;
+		int ret = zswap_lru_writeback_one(zs, slot, who);
+		if (!ret) {
+			freed++;
+		} else if (ret == -EEXIST && stop) {
+			*stop = 1;
+			break;
+		}
+	}
+	return freed;
+}
+
+int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
+{
+	int ret;
+
+	if ((zs->slots[slot].state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
+		return -ENOENT;
+	/* rotate before the writeback: a failure leaves it at the tail, a
+	 * success or a concurrent free unlinks it */
+	zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
+	ret = zswap_writeback_entry(zs, slot, who);
+	if (ret)
+		zs->st.reject_reclaim_fail++;
+	else
+		zs->st.written_back_pages++;
+	return ret;
+}
+
+/* shrink_memcg(): at most one entry per node (one node here). */
+int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
+{
+	unsigned long shrunk;
+
+	if (!mc->wb_enabled)
+		return -ENOENT;
+	if (mc->lru_head == ZSWAP_NIL)
+		return -ENOENT;       /* nothing scanned */
+	shrunk = zswap_lru_walk(zs, mc, 1, who, NULL);
+	zswap_wb_flush(zs);
+	return shrunk ? 0 : -EAGAIN;
+}
+
+void zswap_kick_shrink_worker(struct zswap *zs)
+{
+	if (zs->shrink_pending)
+		return;               /* queue_work() on pending work is a no-op */
+	zs->shrink_pending = 1;
+	if (zs->t && zs->t->kick_shrink_worker)
+		zs->t->kick_shrink_worker(zs->tctx);
+}
+
+/* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,
+ * -1 at the end of the tree (then the walk starts over). */
+static int zswap_next_shrink(struct zswap *zs)
+{
+	int pos = zs->shrink_cursor + 1;
+
+	if (pos >= (int)zs->nmemcg) {
+		zs->shrink_cursor = -1;
+		return -1;
+	}
+	zs->shrink_cursor = pos;
+	return zs->preorder[pos];
+}
+
+/*
+ * shrink_worker(): round robin over memcgs, one shrink_memcg() each, until
+ * the pool is at or below the accept threshold.  Gives up after
+ * MAX_RECLAIM_RETRIES failures: a tree walk that found no candidate, or a
+ * candidate memcg whose shrink failed.
+ */
+void zswap_shrink_worker(struct zswap *zs)
+{
+	int failures = 0, attempts = 0;
+	uint64_t thr = zs->accept_pages;
+
+	zs->shrink_pending = 0;      /* the work item is dequeued when it starts */
+	zs->st.sim_shrink_worker_runs++;
+	do {
+		int idx = zswap_next_shrink(zs);
+
+		if (idx < 0) {
+			/* No failure if the last tree walk found candidates. */
+			if (!attempts && ++failures == ZSWAP_MAX_RECLAIM_RETRIES)
+				break;
+			attempts = 0;
+			continue;
+		}
+		int ret = zswap_shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
+
+		if (ret == -ENOENT)
+			continue;     /* not a candidate: neither attempt nor failure */
+		++attempts;
+		if (ret && ++failures == ZSWAP_MAX_RECLAIM_RETRIES)
+			break;
+	} while (zs->pool_pages > thr);
+	zswap_wb_flush(zs);
+}

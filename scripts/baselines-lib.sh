@@ -1,0 +1,42 @@
+# Shared by make-baselines.sh and check-baselines.sh (sourced, not run):
+# reading tests/baselines/manifest.txt and producing one baseline's document.
+
+MANIFEST=tests/baselines/manifest.txt
+TOLERANCE=tests/baselines/tolerance.json
+
+# manifest_entries: "NAME KIND FILE [k=v ...]" lines without comments
+manifest_entries() {
+	sed -e 's/#.*//' -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//' "$MANIFEST" | grep -v '^$'
+}
+
+# produce BIN OUT KIND FILE [k=v ...]: the report or sweep summary of one
+# entry in OUT, without the runtime section (the only part that varies between
+# runs) so that a regenerated baseline differs only where behaviour did.
+# Diagnostics go to stderr; returns the zswapsim status.
+produce() {
+	local bin=$1 out=$2 kind=$3 file=$4; shift 4
+	local work rc sets=()
+	work=$(mktemp -d)
+	for kv in "$@"; do sets+=(--set "$kv"); done
+	if [ "$kind" = run ]; then
+		"$bin" run "$file" "${sets[@]}" -q -o "$work/doc.json" >&2
+		rc=$?
+	elif [ "$kind" = sweep ] && [ $# -eq 0 ]; then
+		"$bin" sweep "$file" -j 2 -o "$work/sweep" >&2 2>"$work/sweep.log"
+		rc=$?
+		[ $rc -eq 0 ] || cat "$work/sweep.log" >&2
+		[ -e "$work/sweep/summary.json" ] && cp "$work/sweep/summary.json" "$work/doc.json"
+	else
+		echo "$MANIFEST: bad entry: $kind $file $*" >&2
+		rc=2
+	fi
+	if [ $rc -eq 0 ]; then
+		python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("runtime", None)
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+open(sys.argv[2], "a").write("\n")' "$work/doc.json" "$out" || rc=1
+	fi
+	rm -rf "$work"
+	return $rc
+}

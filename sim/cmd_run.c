@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/* `zswapsim run` (replay one experiment) and `zswapsim config` (keys, print, hash). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "sim/cli.h"
+#include "sim/config.h"
+#include "sim/report.h"
+#include "sim/sim.h"
+
+#define MAX_OVERRIDES 256
+
+static const char run_usage[] =
+	"usage: zswapsim run CONFIG [-o REPORT] [--set key=value]... [--print-config] [--quiet]\n"
+	"                    [--cfg=simgrid:option] [--log=simgrid-log-spec]\n"
+	"\n"
+	"Replay the experiment CONFIG (a JSON file; see docs/config.md) and write its\n"
+	"report (docs/report-schema.md) to REPORT, default out/<config name>/report.json.\n"
+	"  -o, --output REPORT  where to write the report (written atomically)\n"
+	"  --set key=value      override any config key (value parsed as JSON, else a string)\n"
+	"  --print-config       print the effective config and exit\n"
+	"  -q, --quiet          no summary on stdout\n"
+	"  --cfg=..., --log=... passed to SimGrid (timing.backend = simgrid)\n";
+
+/* Exit status for a negative errno from a library: bad input vs runtime. */
+static int exit_for(int err)
+{
+	return (err == -ENOMEM || err == -EIO || err == -EFAULT) ? EXIT_RUNTIME : EXIT_USAGE;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void default_report_path(const char *config, char *buf, size_t len)
+{
+	const char *base = strrchr(config, '/');
+	base = base ? base + 1 : config;
+	char name[512];
+	snprintf(name, sizeof(name), "%s", base);
+	char *dot = strrchr(name, '.');
+	if (dot && !strcmp(dot, ".json"))
+		*dot = 0;
+	snprintf(buf, len, "out/%s/report.json", name);
+}
+
+static void human_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= (1ull << 30))
+		snprintf(buf, len, "%.2f GiB", (double)bytes / (1ull << 30));
+	else if (bytes >= (1ull << 20))
+		snprintf(buf, len, "%.2f MiB", (double)bytes / (1ull << 20));
+	else if (bytes >= 1024)
+		snprintf(buf, len, "%.1f KiB", (double)bytes / 1024);
+	else
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+}
+
+static void print_summary(const struct sim *s, const char *config, const char *out, double wall)
+{
+	const struct zswap_stats *st = zswap_stats(s->zs);
+	char pool[32], peak[32];
+	human_size(st->pool_total_size, pool, sizeof(pool));
+	human_size(st->pool_total_size_peak, peak, sizeof(peak));
+	double ratio = st->sim_compressed_bytes
+		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_compressed_bytes : 0.0;
+
+	printf("zswapsim: %s -> %s\n", config, out);
+	printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",
+	       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
+	       s->trace.path, cfg_str(s->cfg, "timing.backend"));
+	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, compressor %s (ratio %.2f)\n",
+	       (unsigned long long)st->zswpout, (unsigned long long)st->sim_stored_folios,
+	       (unsigned long long)st->swpout_zero, codec_name(s->comp.codec), ratio);
+	printf("  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
+	       "reject_compress_fail %llu, reject_reclaim_fail %llu; pswpout %llu, reactivated %llu pages\n",
+	       (unsigned long long)st->sim_rejected_folios, (unsigned long long)st->pool_limit_hit,
+	       (unsigned long long)st->reject_compress_poor, (unsigned long long)st->reject_compress_fail,
+	       (unsigned long long)st->reject_reclaim_fail, (unsigned long long)st->pswpout,
+	       (unsigned long long)st->sim_reactivated_pages);
+	printf("  swap-ins   zswpin %llu, pswpin %llu, swpin_zero %llu; written_back_pages %llu\n",
+	       (unsigned long long)st->zswpin, (unsigned long long)st->pswpin,
+	       (unsigned long long)st->swpin_zero, (unsigned long long)st->written_back_pages);
+	printf("  pool       pool_total_size %s (peak %s), stored_pages %llu, incompressible %llu\n",
+	       pool, peak, (unsigned long long)st->stored_pages,
+	       (unsigned long long)st->stored_incompressible_pages);
+	printf("  wall time  %.3f s (%.2f M events/s, %.2f M page events/s)\n", wall,
+	       wall > 0 ? (double)s->events_done / wall / 1e6 : 0.0,
+	       wall > 0 ? (double)s->pages_done / wall / 1e6 : 0.0);
+}
+
+struct run_args {
+	const char *config;
+	const char *out;
+	const char *overrides[MAX_OVERRIDES];
+	int noverrides;
+	int print_config;
+	int quiet;
+	char *sg_argv[MAX_OVERRIDES];
+	int sg_argc;
+};
+
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sg_argv[a->sg_argc++] = (char *)"zswapsim";
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			fputs(run_usage, stdout);
+			return 1;
+		} else if (!strcmp(arg, "-o") || !strcmp(arg, "--output")) {
+			if (++i >= argc) {
+				cli_error("run: %s needs a file name", arg);
+				return -1;
+			}
+			a->out = argv[i];
+		} else if (!strcmp(arg, "--set") || !strncmp(arg, "--set=", 6)) {
+			const char *kv = arg[5] == '=' ? arg + 6 : (++i < argc ? argv[i] : NULL);
+			if (!kv) {
+				cli_error("run: --set needs key=value");
+				return -1;
+			}
+			if (a->noverrides == MAX_OVERRIDES) {
+				cli_error("run: more than %d --set options", MAX_OVERRIDES);
+				return -1;
+			}
+			a->overrides[a->noverrides++] = kv;
+		} else if (!strcmp(arg, "--print-config")) {
+			a->print_config = 1;
+		} else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+			a->quiet = 1;
+		} else if (!strncmp(arg, "--cfg=", 6) || !strncmp(arg, "--log=", 6)) {
+			if (a->sg_argc < MAX_OVERRIDES - 1)
+				a->sg_argv[a->sg_argc++] = argv[i];
+		} else if (arg[0] == '-' && arg[1]) {
+			cli_error("run: unknown option '%s' (see 'zswapsim run --help')", arg);
+			return -1;
+		} else if (!a->config) {
+			a->config = arg;
+		} else {
+			cli_error("run: unexpected argument '%s'", arg);
+			return -1;
+		}
+	}
+	if (!a->config) {
+		cli_error("run: no CONFIG given (see 'zswapsim run --help')");
+		return -1;
+	}
+	a->sg_argv[a->sg_argc] = NULL;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	char err[1536] = "";
+	int r = parse_run_args(argc, argv, &a);
+	if (r)
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
+
+	struct cfg cfg;
+	r = cfg_load(&cfg, a.config, a.overrides, a.noverrides, err, sizeof(err));
+	if (r) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (a.print_config) {
+		cfg_print(&cfg, stdout);
+		cfg_free(&cfg);
+		return EXIT_OK;
+	}
+	char out[2048];
+	if (a.out)
+		snprintf(out, sizeof(out), "%s", a.out);
+	else
+		default_report_path(a.config, out, sizeof(out));
+
+	struct sim *s = calloc(1, sizeof(*s));
+	if (!s) {
+		cli_error("out of memory");
+		cfg_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	double t0 = wall_now();
+	r = sim_setup(s, &cfg, err, sizeof(err));
+	if (r) {
+		cli_error("%s", err);
+		free(s);
+		cfg_free(&cfg);
+		return exit_for(r);
+	}
+	s->sg_argc = a.sg_argc;
+	s->sg_argv = a.sg_argv;
+	r = sim_run(s, err, sizeof(err));
+	double wall = wall_now() - t0;
+	int status = EXIT_OK;
+	if (r) {
+		cli_error("%s", err);
+		status = exit_for(r);
+	} else {
+		json_t *rep = sim_report(s);
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		report_add_runtime(rep, wall, s->events_done, ru.ru_maxrss);
+		r = report_write(rep, out, err, sizeof(err));
+		json_decref(rep);
+		if (r) {
+			cli_error("%s", err);
+			status = EXIT_RUNTIME;
+		} else if (!a.quiet) {
+			print_summary(s, a.config, out, wall);
+		}
+	}
+	sim_teardown(s);
+	free(s);
+	cfg_free(&cfg);
+	return status;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static const char config_usage[] =
+	"usage: zswapsim config keys [--markdown]\n"
+	"       zswapsim config print CONFIG [--set key=value]...\n"
+	"       zswapsim config hash CONFIG [--set key=value]...\n"
+	"\n"
+	"keys   every config key with type, default, range and meaning\n"
+	"print  the effective config (defaults + CONFIG + overrides)\n"
+	"hash   the hash of the effective config, as in a report's config_hash\n";
+
+int cmd_config(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(config_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "keys")) {
+		int md = argc > 2 && !strcmp(argv[2], "--markdown");
+		cfg_print_keys(stdout, md);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "print") && strcmp(argv[1], "hash")) {
+		cli_error("config: unknown subcommand '%s' (keys, print, hash)", argv[1]);
+		return EXIT_USAGE;
+	}
+	const char *config = NULL;
+	const char *ov[MAX_OVERRIDES];
+	int nov = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--set") && i + 1 < argc && nov < MAX_OVERRIDES)
+			ov[nov++] = argv[++i];
+		else if (!strncmp(argv[i], "--set=", 6) && nov < MAX_OVERRIDES)
+			ov[nov++] = argv[i] + 6;
+		else if (argv[i][0] != '-' && !config)
+			config = argv[i];
+		else {
+			cli_error("config: unexpected argument '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!config) {
+		cli_error("config %s: no CONFIG given", argv[1]);
+		return EXIT_USAGE;
+	}
+	struct cfg cfg;
+	char err[1536];
+	if (cfg_load(&cfg, config, ov, nov, err, sizeof(err))) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "print"))
+		cfg_print(&cfg, stdout);
+	else
+		printf("%016" PRIx64 "\n", cfg_hash(&cfg));
+	cfg_free(&cfg);
+	return EXIT_OK;
+}

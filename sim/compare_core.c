@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: MIT */
+/* Metric-by-metric comparison of two reports or two sweep summaries. */
+#include "sim/compare.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMP_REPORT_SCHEMA "zswapsim-report/"
+#define CMP_SWEEP_SCHEMA  "zswapsim-sweep/"
+
+/* ---- tolerances ---------------------------------------------------------- */
+
+int cmp_glob_match(const char *glob, const char *key)
+{
+	/* iterative matcher with one backtrack point: enough for '*' and '?' */
+	const char *star = NULL, *resume = NULL;
+	while (*key) {
+		if (*glob == '*') {
+			star = glob++;
+			resume = key;
+		} else if (*glob == '?' || *glob == *key) {
+			glob++;
+			key++;
+		} else if (star) {
+			glob = star + 1;
+			key = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*glob == '*')
+		glob++;
+	return *glob == 0;
+}
+
+static int parse_rule(struct cmp_rule *r, const char *glob, json_t *v, const char *path,
+		      char *err, size_t errlen)
+{
+	const char *name;
+	json_t *x;
+	memset(r, 0, sizeof(*r));
+	r->rel = -1;
+	r->abs = -1;
+	if (!json_is_object(v)) {
+		snprintf(err, errlen, "%s: \"%s\": expected {\"rel\": x}, {\"abs\": y} or {\"ignore\": true}",
+			 path, glob);
+		return -EINVAL;
+	}
+	json_object_foreach(v, name, x) {
+		if (!strcmp(name, "ignore") && json_is_boolean(x)) {
+			r->ignore = json_is_true(x);
+		} else if ((!strcmp(name, "rel") || !strcmp(name, "abs")) && json_is_number(x) &&
+			   json_number_value(x) >= 0) {
+			*(!strcmp(name, "rel") ? &r->rel : &r->abs) = json_number_value(x);
+		} else {
+			snprintf(err, errlen, "%s: \"%s\": bad entry \"%s\" (rel and abs take a number >= 0, "
+				 "ignore takes true or false)", path, glob, name);
+			return -EINVAL;
+		}
+	}
+	if (r->rel < 0 && r->abs < 0 && !r->ignore) {
+		snprintf(err, errlen, "%s: \"%s\": give \"rel\", \"abs\" or \"ignore\"", path, glob);
+		return -EINVAL;
+	}
+	r->glob = strdup(glob);
+	return r->glob ? 0 : -ENOMEM;
+}
+
+int cmp_tolerance_load(struct cmp_tolerance *t, const char *path, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	t->default_rel = CMP_DEFAULT_REL;
+	if (!path)
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open tolerance file: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	json_error_t je;
+	json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	fclose(f);
+	if (!doc || !json_is_object(doc)) {
+		snprintf(err, errlen, "%s:%d: %s", path, doc ? 1 : je.line,
+			 doc ? "tolerance file must be a JSON object of glob -> rule" : je.text);
+		json_decref(doc);
+		return -EINVAL;
+	}
+	t->rules = calloc(json_object_size(doc) + 1, sizeof(*t->rules));
+	if (!t->rules) {
+		json_decref(doc);
+		return -ENOMEM;
+	}
+	const char *glob;
+	json_t *v;
+	int r = 0;
+	json_object_foreach(doc, glob, v) {
+		if (!strcmp(glob, "comment") && json_is_string(v))
+			continue;
+		r = parse_rule(&t->rules[t->n], glob, v, path, err, errlen);
+		if (r)
+			break;
+		t->n++;
+	}
+	json_decref(doc);
+	if (r)
+		cmp_tolerance_free(t);
+	return r;
+}
+
+void cmp_tolerance_free(struct cmp_tolerance *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->rules[i].glob);
+	free(t->rules);
+	t->rules = NULL;
+	t->n = 0;
+}
+
+const struct cmp_rule *cmp_tolerance_rule(const struct cmp_tolerance *t, const char *key)
+{
+	const struct cmp_rule *best = NULL;
+	for (size_t i = 0; i < t->n; i++)
+		if (cmp_glob_match(t->rules[i].glob, key) &&
+		    (!best || strlen(t->rules[i].glob) > strlen(best->glob)))
+			best = &t->rules[i];
+	return best;
+}
+
+/* ---- documents ----------------------------------------------------------- */
+
+static const char *doc_schema(json_t *doc)
+{
+	return json_string_value(json_object_get(doc, "schema"));
+}
+
+static int is_report(json_t *doc)
+{
+	const char *s = doc_schema(doc);
+	return s && !strncmp(s, CMP_REPORT_SCHEMA, strlen(CMP_REPORT_SCHEMA));
+}
+
+static int is_summary(json_t *doc)
+{
+	const char *s = doc_schema(doc);
+	return s && !strncmp(s, CMP_SWEEP_SCHEMA, strlen(CMP_SWEEP_SCHEMA));
+}
+
+int cmp_load_document(const char *path, json_t **out, char *err, size_t errlen)
+{
+	json_error_t je;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	json_t *doc = json_loadf(f, 0, &je);
+	fclose(f);
+	if (!doc) {
+		snprintf(err, errlen, "%s:%d:%d: bad JSON: %s", path, je.line, je.column, je.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(doc) || (!is_report(doc) && !is_summary(doc))) {
+		snprintf(err, errlen, "%s: not a zswapsim report or sweep summary (no \"schema\": "
+			 "\"%s1\" or \"%s1\")", path, CMP_REPORT_SCHEMA, CMP_SWEEP_SCHEMA);
+		json_decref(doc);
+		return -EINVAL;
+	}
+	*out = doc;
+	return 0;
+}
+
+/* ---- flattening ---------------------------------------------------------- */
+
+/* One leaf: its display key, where the report path starts inside it (sweep
+ * keys are "<point id>:<report path>"), and whether counters are exact. */
+struct flat_entry {
+	char *key;
+	size_t path_off;
+	json_t *leaf;        /* borrowed from the document */
+	int exact_counters;
+};
+
+struct flat {
+	struct flat_entry *e;
+	size_t n, cap;
+	json_t *index;       /* key -> position in e */
+};
+
+static int flat_add(struct flat *fl, const char *key, size_t path_off, json_t *leaf, int exact)
+{
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 256;
+		struct flat_entry *e = realloc(fl->e, cap * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		fl->e = e;
+		fl->cap = cap;
+	}
+	char *k = strdup(key);
+	if (!k)
+		return -ENOMEM;
+	fl->e[fl->n] = (struct flat_entry){ k, path_off, leaf, exact };
+	json_object_set_new(fl->index, key, json_integer((json_int_t)fl->n));
+	fl->n++;
+	return 0;
+}
+
+static void flat_free(struct flat *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		free(fl->e[i].key);
+	free(fl->e);
+	json_decref(fl->index);
+}
+
+static int flatten(struct flat *fl, json_t *v, char *key, size_t len, size_t cap,
+		   size_t path_off, int exact)
+{
+	int r = 0;
+	if (json_is_object(v)) {
+		const char *name;
+		json_t *x;
+		json_object_foreach(v, name, x) {
+			int n = snprintf(key + len, cap - len, "%s%s", len > path_off ? "." : "", name);
+			if (n < 0 || (size_t)n >= cap - len)
+				return -ENAMETOOLONG;
+			r = flatten(fl, x, key, len + (size_t)n, cap, path_off, exact);
+			if (r)
+				return r;
+		}
+		key[len] = 0;
+		return 0;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			int n = snprintf(key + len, cap - len, "[%zu]", i);
+			if (n < 0 || (size_t)n >= cap - len)
+				return -ENAMETOOLONG;
+			r = flatten(fl, x, key, len + (size_t)n, cap, path_off, exact);
+			if (r)
+				return r;
+		}
+		key[len] = 0;
+		return 0;
+	}
+	return flat_add(fl, key, path_off, v, exact);
+}
+
+/* timeseries.rows[i][j] is shown as timeseries.<field j>[i]. */
+static int flatten_timeseries(struct flat *fl, json_t *ts, char *key, size_t cap, int exact)
+{
+	json_t *fields = json_object_get(ts, "fields"), *rows = json_object_get(ts, "rows");
+	if (!json_is_array(fields) || !json_is_array(rows)) {
+		snprintf(key, cap, "timeseries");
+		return flatten(fl, ts, key, strlen(key), cap, 0, exact);
+	}
+	const char *name;
+	json_t *x;
+	json_object_foreach(ts, name, x) {
+		if (!strcmp(name, "fields") || !strcmp(name, "rows"))
+			continue;
+		snprintf(key, cap, "timeseries.%s", name);
+		int r = flatten(fl, x, key, strlen(key), cap, 0, exact);
+		if (r)
+			return r;
+	}
+	size_t i, j;
+	json_t *row, *f;
+	json_array_foreach(rows, i, row) {
+		json_array_foreach(fields, j, f) {
+			snprintf(key, cap, "timeseries.%s[%zu]",
+				 json_is_string(f) ? json_string_value(f) : "?", i);
+			int r = flat_add(fl, key, 0, json_array_get(row, j) ? json_array_get(row, j)
+							   : json_null(), exact);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int backend_is_none(json_t *config)
+{
+	const char *b = json_string_value(json_object_get(json_object_get(config, "timing"), "backend"));
+	return !b || !strcmp(b, "none");
+}
+
+/* Sections that describe the run rather than measure it. */
+static int report_section_skipped(const char *name)
+{
+	static const char *const skip[] = { "schema", "tool", "runtime", "config", "config_hash",
+					    "trace", "seed", NULL };
+	for (int i = 0; skip[i]; i++)
+		if (!strcmp(name, skip[i]))
+			return 1;
+	return 0;
+}
+
+static int flatten_report(struct flat *fl, json_t *doc)
+{
+	char key[2048];
+	int exact = backend_is_none(json_object_get(doc, "config"));
+	const char *name;
+	json_t *v;
+	json_object_foreach(doc, name, v) {
+		if (report_section_skipped(name))
+			continue;
+		int r;
+		if (!strcmp(name, "timeseries") && json_is_object(v)) {
+			r = flatten_timeseries(fl, v, key, sizeof(key), exact);
+		} else {
+			snprintf(key, sizeof(key), "%s", name);
+			r = flatten(fl, v, key, strlen(key), sizeof(key), 0, exact);
+		}
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Summary rows: "<id>:status" and "<id>:<metric>" for every chosen metric. */
+static int flatten_summary(struct flat *fl, json_t *doc)
+{
+	char key[2048];
+	int base_exact = backend_is_none(json_object_get(doc, "base_config"));
+	size_t i;
+	json_t *pt;
+	json_array_foreach(json_object_get(doc, "points"), i, pt) {
+		const char *id = json_string_value(json_object_get(pt, "id"));
+		if (!id)
+			continue;
+		json_t *axes = json_object_get(pt, "axes");
+		const char *b = json_string_value(json_object_get(axes, "timing.backend"));
+		int exact = b ? !strcmp(b, "none") : base_exact;
+		int n = snprintf(key, sizeof(key), "%s:", id);
+		if (n < 0 || (size_t)n >= sizeof(key))
+			return -ENAMETOOLONG;
+		snprintf(key + n, sizeof(key) - (size_t)n, "status");
+		json_t *st = json_object_get(pt, "status");
+		int r = flat_add(fl, key, (size_t)n, st ? st : json_null(), 1);
+		if (r)
+			return r;
+		const char *metric;
+		json_t *v;
+		json_object_foreach(json_object_get(pt, "metrics"), metric, v) {
+			int m = snprintf(key + n, sizeof(key) - (size_t)n, "%s", metric);
+			if (m < 0 || (size_t)m >= sizeof(key) - (size_t)n)
+				return -ENAMETOOLONG;
+			r = flatten(fl, v, key, (size_t)(n + m), sizeof(key), (size_t)n, exact);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* ---- comparison ---------------------------------------------------------- */
+
+static int has_prefix(const char *path, const char *section)
+{
+	size_t n = strlen(section);
+	return !strncmp(path, section, n) && (path[n] == 0 || path[n] == '.' || path[n] == '[');
+}
+
+static int is_timing(const char *path)
+{
+	return has_prefix(path, "latency") || has_prefix(path, "hardware") ||
+	       has_prefix(path, "streams") || has_prefix(path, "elapsed_ns");
+}
+
+static int is_state(const char *path)
+{
+	return has_prefix(path, "stats") || has_prefix(path, "timeseries");
+}
+
+/* The tolerance of one key as {rel, abs}; 1 when it is ignored. */
+static int key_tolerance(const struct cmp_tolerance *t, const struct flat_entry *e,
+			 double *rel, double *abs)
+{
+	const char *path = e->key + e->path_off;
+	const struct cmp_rule *r = cmp_tolerance_rule(t, path);
+	if (!r && e->path_off)
+		r = cmp_tolerance_rule(t, e->key);   /* "<id>:..." globs in sweeps */
+	if (r) {
+		*rel = r->rel;
+		*abs = r->abs;
+		return r->ignore;
+	}
+	*rel = -1;
+	*abs = 0;
+	if (is_timing(path) || (is_state(path) && !e->exact_counters))
+		*rel = t->default_rel;
+	return 0;
+}
+
+static void describe_tolerance(char *buf, size_t len, double rel, double abs)
+{
+	if (rel > 0 && abs > 0)
+		snprintf(buf, len, "rel %g%%|abs %g", rel * 100, abs);
+	else if (rel > 0)
+		snprintf(buf, len, "rel %g%%", rel * 100);
+	else if (abs > 0)
+		snprintf(buf, len, "abs %g", abs);
+	else
+		snprintf(buf, len, "exact");
+}
+
+static char *value_text(json_t *v)
+{
+	if (!v)
+		return strdup("-");
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+}
+
+static int add_row(struct cmp_result *res, const char *key, json_t *o, json_t *n, int fail,
+		   const char *tol)
+{
+	if (res->nrows == res->cap) {
+		size_t cap = res->cap ? res->cap * 2 : 64;
+		struct cmp_row *rows = realloc(res->rows, cap * sizeof(*rows));
+		if (!rows)
+			return -ENOMEM;
+		res->rows = rows;
+		res->cap = cap;
+	}
+	struct cmp_row *r = &res->rows[res->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->key = strdup(key);
+	r->old_text = value_text(o);
+	r->new_text = value_text(n);
+	r->numeric = o && n && json_is_number(o) && json_is_number(n);
+	if (r->numeric) {
+		r->old = json_number_value(o);
+		r->new = json_number_value(n);
+	}
+	r->fail = fail;
+	snprintf(r->tol, sizeof(r->tol), "%s", tol);
+	if (fail)
+		res->failed++;
+	return r->key && r->old_text && r->new_text ? 0 : -ENOMEM;
+}
+
+static void add_warning(struct cmp_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_warning(struct cmp_result *res, const char *fmt, ...)
+{
+	if (res->nwarnings == res->wcap) {
+		size_t cap = res->wcap ? res->wcap * 2 : 8;
+		char **w = realloc(res->warnings, cap * sizeof(*w));
+		if (!w)
+			return;
+		res->warnings = w;
+		res->wcap = cap;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&res->warnings[res->nwarnings], fmt, ap) >= 0)
+		res->nwarnings++;
+	va_end(ap);
+}
+
+/* Are two numbers equal, or within {rel, abs}? */
+static int within(json_t *o, json_t *n, double rel, double abs)
+{
+	if (json_is_integer(o) && json_is_integer(n) && json_integer_value(o) == json_integer_value(n))
+		return 1;
+	double a = json_number_value(o), b = json_number_value(n), d = fabs(b - a);
+	if (d == 0)
+		return 1;
+	return (abs > 0 && d <= abs) || (rel > 0 && d <= rel * fabs(a));
+}
+
+static int compare_entry(const struct cmp_tolerance *t, const struct flat_entry *e, json_t *n,
+			 struct cmp_result *res)
+{
+	double rel, abs;
+	if (key_tolerance(t, e, &rel, &abs))
+		return 0;
+	char tol[48];
+	json_t *o = e->leaf;
+	res->compared++;
+	if (!n)
+		return add_row(res, e->key, o, NULL, 1, "missing");
+	if (json_is_number(o) && json_is_number(n)) {
+		if (json_number_value(o) == json_number_value(n))
+			return 0;
+		describe_tolerance(tol, sizeof(tol), rel, abs);
+		return add_row(res, e->key, o, n, !within(o, n, rel, abs), tol);
+	}
+	if (json_equal(o, n))
+		return 0;
+	return add_row(res, e->key, o, n, 1, "equal");
+}
+
+/* Warnings for what the run was given rather than what it measured. */
+static void compare_inputs(json_t *base, json_t *new, const char *cfgkey, struct cmp_result *res)
+{
+	const char *sb = doc_schema(base), *sn = doc_schema(new);
+	if (strcmp(sb, sn))
+		add_warning(res, "schema differs: %s -> %s", sb, sn);
+	json_t *cb = json_object_get(base, cfgkey), *cn = json_object_get(new, cfgkey);
+	if (cb && cn && !json_equal(cb, cn)) {
+		struct flat fb = { .index = json_object() }, fn = { .index = json_object() };
+		char key[2048] = "";
+		char list[512] = "";
+		size_t diffs = 0, len = 0;
+		if (!flatten(&fb, cb, key, 0, sizeof(key), 0, 1) &&
+		    !flatten(&fn, cn, key, 0, sizeof(key), 0, 1)) {
+			for (size_t i = 0; i < fb.n + fn.n; i++) {
+				const struct flat_entry *e = i < fb.n ? &fb.e[i] : &fn.e[i - fb.n];
+				struct flat *other = i < fb.n ? &fn : &fb;
+				json_t *idx = json_object_get(other->index, e->key);
+				if (i >= fb.n && idx)
+					continue;   /* seen from the base side */
+				if (idx && json_equal(e->leaf, other->e[json_integer_value(idx)].leaf))
+					continue;
+				if (diffs++ < 6 && len < sizeof(list))
+					len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+								 diffs > 1 ? ", " : "", e->key);
+			}
+		}
+		add_warning(res, "config differs in %zu key%s: %s%s", diffs, diffs == 1 ? "" : "s", list,
+			    diffs > 6 ? ", ..." : "");
+		flat_free(&fb);
+		flat_free(&fn);
+	}
+	const char *kb = json_string_value(json_object_get(json_object_get(base, "trace"), "checksum"));
+	const char *kn = json_string_value(json_object_get(json_object_get(new, "trace"), "checksum"));
+	if (kb && kn && strcmp(kb, kn))
+		add_warning(res, "trace checksum differs: %s -> %s", kb, kn);
+}
+
+int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
+		  struct cmp_result *res, char *err, size_t errlen)
+{
+	memset(res, 0, sizeof(*res));
+	int summary = is_summary(base);
+	if (summary != is_summary(new) || (!summary && (!is_report(base) || !is_report(new)))) {
+		snprintf(err, errlen, "cannot compare a %s with a %s", summary ? "sweep summary" : "report",
+			 is_summary(new) ? "sweep summary" : "report");
+		return -EINVAL;
+	}
+	struct flat fb = { .index = json_object() }, fn = { .index = json_object() };
+	int r = summary ? flatten_summary(&fb, base) : flatten_report(&fb, base);
+	if (!r)
+		r = summary ? flatten_summary(&fn, new) : flatten_report(&fn, new);
+	if (r) {
+		snprintf(err, errlen, "cannot flatten the documents: %s", strerror(-r));
+		goto out;
+	}
+	compare_inputs(base, new, summary ? "base_config" : "config", res);
+	for (size_t i = 0; i < fb.n && !r; i++) {
+		json_t *idx = json_object_get(fn.index, fb.e[i].key);
+		r = compare_entry(t, &fb.e[i], idx ? fn.e[json_integer_value(idx)].leaf : NULL, res);
+	}
+	size_t added = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < fn.n; i++)
+		if (!json_object_get(fb.index, fn.e[i].key) && !added++)
+			first = fn.e[i].key;
+	if (added)
+		add_warning(res, "%zu metric%s only in NEW (first: %s)", added, added == 1 ? "" : "s", first);
+	if (r)
+		snprintf(err, errlen, "out of memory");
+out:
+	flat_free(&fb);
+	flat_free(&fn);
+	return r;
+}
+
+void cmp_result_free(struct cmp_result *res)
+{
+	for (size_t i = 0; i < res->nrows; i++) {
+		free(res->rows[i].key);
+		free(res->rows[i].old_text);
+		free(res->rows[i].new_text);
+	}
+	free(res->rows);
+	for (size_t i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->warnings);
+	memset(res, 0, sizeof(*res));
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static void change_text(const struct cmp_row *r, char *buf, size_t len)
+{
+	if (!r->numeric) {
+		snprintf(buf, len, "%s", strcmp(r->new_text, "-") ? "changed" : "removed");
+		return;
+	}
+	double d = r->new - r->old;
+	if (r->old != 0)
+		snprintf(buf, len, "%+.6g (%+.2f%%)", d, 100.0 * d / fabs(r->old));
+	else
+		snprintf(buf, len, "%+.6g", d);
+}
+
+static size_t print_rows(const struct cmp_result *res, FILE *f, int fails, size_t budget)
+{
+	size_t printed = 0;
+	for (size_t i = 0; i < res->nrows && printed < budget; i++) {
+		const struct cmp_row *r = &res->rows[i];
+		if (r->fail != fails)
+			continue;
+		char change[64];
+		change_text(r, change, sizeof(change));
+		fprintf(f, "%-46s %16s %16s %24s %-14s %s\n", r->key, r->old_text, r->new_text, change,
+			r->tol, r->fail ? "FAIL" : "ok");
+		printed++;
+	}
+	return printed;
+}
+
+void cmp_print(const struct cmp_result *res, FILE *f, size_t max_rows)
+{
+	for (size_t i = 0; i < res->nwarnings; i++)
+		fprintf(f, "warning: %s\n", res->warnings[i]);
+	if (res->nrows) {
+		size_t budget = max_rows ? max_rows : res->nrows;
+		fprintf(f, "%-46s %16s %16s %24s %-14s %s\n", "metric", "old", "new", "change",
+			"tolerance", "status");
+		size_t shown = print_rows(res, f, 1, budget);
+		shown += print_rows(res, f, 0, budget - shown);
+		if (shown < res->nrows)
+			fprintf(f, "... %zu more moved metrics not shown (--all shows every one)\n",
+				res->nrows - shown);
+	}
+	if (res->failed)
+		fprintf(f, "FAIL: %zu of %zu metrics outside tolerance (%zu moved)\n", res->failed,
+			res->compared, res->nrows);
+	else
+		fprintf(f, "OK: %zu metrics compared, %zu moved within tolerance\n", res->compared,
+			res->nrows);
+}

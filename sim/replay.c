@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The replay engine: builds a run from the effective config (trace, page store,
+ * compressor, zswap model) and replays it with the `none` timing backend, or
+ * hands it to the `simgrid` backend.  Shared by both backends: sim_apply() (one
+ * record into the model), sim_advance() (time-series sampling) and
+ * sim_event_done() (progress, invariants in debug builds).
+ */
+#include "sim/sim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------------ */
+/* config -> zswap_config                                                    */
+
+static int memcg_index(const struct trace_meta *meta, const char *name)
+{
+	for (unsigned i = 0; i < meta->memcg_count; i++)
+		if (!strcmp(meta->memcgs[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static int parse_memcg_knobs(const struct cfg *cfg, const struct trace_meta *meta,
+			     struct zswap_config *zc, char *err, size_t errlen)
+{
+	json_t *memcgs = cfg_json(cfg, "memcg");
+	const char *name;
+	json_t *knobs;
+
+	for (unsigned i = 0; i < TRACE_MAX_MEMCGS; i++) {
+		zc->memcg[i].zswap_max = ZSWAP_MAX_UNLIMITED;
+		zc->memcg[i].writeback = 1;
+	}
+	json_object_foreach(memcgs, name, knobs) {
+		int idx = memcg_index(meta, name);
+		if (idx < 0) {
+			char known[512] = "";
+			for (unsigned i = 0; i < meta->memcg_count && strlen(known) < 400; i++) {
+				strcat(known, i ? ", " : "");
+				strncat(known, meta->memcgs[i].name, 64);
+			}
+			snprintf(err, errlen, "memcg.%s: the trace has no memcg of that name (it has: %s)",
+				 name, known);
+			return -EINVAL;
+		}
+		if (!json_is_object(knobs)) {
+			snprintf(err, errlen, "memcg.%s: expected an object {\"zswap_max\": ..., \"writeback\": ...}", name);
+			return -EINVAL;
+		}
+		const char *knob;
+		json_t *v;
+		json_object_foreach(knobs, knob, v) {
+			if (!strcmp(knob, "zswap_max")) {
+				uint64_t bytes;
+				if (json_is_string(v) && !strcmp(json_string_value(v), "max"))
+					bytes = ZSWAP_MAX_UNLIMITED;
+				else if (json_is_integer(v) && json_integer_value(v) >= 0)
+					bytes = (uint64_t)json_integer_value(v);
+				else if (json_is_string(v) && !cfg_parse_size(json_string_value(v), &bytes))
+					;
+				else {
+					snprintf(err, errlen, "memcg.%s.zswap_max: expected bytes, a size such as \"10K\", or \"max\"", name);
+					return -EINVAL;
+				}
+				zc->memcg[idx].zswap_max = bytes;
+			} else if (!strcmp(knob, "writeback")) {
+				if (json_is_boolean(v))
+					zc->memcg[idx].writeback = json_is_true(v);
+				else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
+					zc->memcg[idx].writeback = (int)json_integer_value(v);
+				else {
+					snprintf(err, errlen, "memcg.%s.writeback: expected true/false (or 0/1)", name);
+					return -EINVAL;
+				}
+			} else {
+				snprintf(err, errlen, "memcg.%s.%s: unknown memcg knob (known: zswap_max, writeback)", name, knob);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/* A policy object {"name": ..., params...} becomes a name and params JSON text. */
+static int parse_policy(const struct cfg *cfg, const char *key, const char **name,
+			const char **params, char *err, size_t errlen)
+{
+	json_t *obj = cfg_json(cfg, key);
+	json_t *n = json_object_get(obj, "name");
+	if (!json_is_string(n)) {
+		snprintf(err, errlen, "%s.name: expected a policy name (see 'zswapsim policies')", key);
+		return -EINVAL;
+	}
+	json_t *p = json_deep_copy(obj);
+	json_object_del(p, "name");
+	*name = json_string_value(n);
+	*params = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(p);
+	if (!*params) {
+		snprintf(err, errlen, "%s: out of memory", key);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int sim_zswap_config(const struct cfg *cfg, const struct trace_meta *meta,
+		     struct zswap_config *zc, char *err, size_t errlen)
+{
+	memset(zc, 0, sizeof(*zc));
+	zc->enabled = cfg_bool(cfg, "zswap.enabled");
+	zc->max_pool_percent = (unsigned)cfg_int(cfg, "zswap.max_pool_percent");
+	zc->accept_threshold_percent = (unsigned)cfg_int(cfg, "zswap.accept_threshold_percent");
+	zc->shrinker_enabled = cfg_bool(cfg, "zswap.shrinker_enabled");
+	zc->total_ram_bytes = cfg_size(cfg, "system.ram");
+	zc->zsmalloc_chain_size = (unsigned)cfg_int(cfg, "zswap.zsmalloc_chain_size");
+	zc->compress_batch = (unsigned)cfg_int(cfg, "batch.compress");
+	zc->decompress_batch = (unsigned)cfg_int(cfg, "batch.decompress");
+	zc->page_cluster = (unsigned)cfg_int(cfg, "swapin.page_cluster");
+	zc->shrinker_every = (unsigned)cfg_int(cfg, "shrinker.every");
+	zc->shrinker_priority = (unsigned)cfg_int(cfg, "shrinker.priority");
+
+	int r = parse_memcg_knobs(cfg, meta, zc, err, errlen);
+	if (r)
+		return r;
+	r = parse_policy(cfg, "policy.limit", &zc->limit_policy, &zc->limit_params, err, errlen);
+	if (!r)
+		r = parse_policy(cfg, "policy.lru", &zc->lru_policy, &zc->lru_params, err, errlen);
+	if (!r)
+		r = parse_policy(cfg, "policy.writeback", &zc->wb_policy, &zc->wb_params, err, errlen);
+	if (r)
+		sim_zswap_config_free(zc);
+	return r;
+}
+
+void sim_zswap_config_free(struct zswap_config *zc)
+{
+	free((char *)zc->limit_params);
+	free((char *)zc->lru_params);
+	free((char *)zc->wb_params);
+	zc->limit_params = zc->lru_params = zc->wb_params = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* setup                                                                     */
+
+static uint64_t trace_span_ns(const struct trace *t, uint64_t nrec)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (uint64_t i = 0; i < nrec; i++) {
+		uint64_t ts = t->rec[i].time_ns;
+		if (ts < lo)
+			lo = ts;
+		if (ts > hi)
+			hi = ts;
+	}
+	return nrec ? hi - lo : 0;
+}
+
+static int timeseries_init(struct sim *s)
+{
+	struct sim_timeseries *ts = &s->ts;
+	uint64_t iv = (uint64_t)cfg_int(s->cfg, "report.timeseries_interval_ns");
+	if (!iv) {
+		uint64_t span = trace_span_ns(&s->trace, sim_record_count(s));
+		iv = span / 200 + 1;
+	}
+	ts->interval_ns = iv;
+	ts->next_ns = 0;
+	ts->n = 0;
+	ts->cap = 256;
+	ts->t_ns = malloc(ts->cap * sizeof(*ts->t_ns));
+	ts->values = malloc(ts->cap * SIM_TS_NFIELDS * sizeof(*ts->values));
+	return ts->t_ns && ts->values ? 0 : -ENOMEM;
+}
+
+uint64_t sim_record_count(const struct sim *s)
+{
+	uint64_t max = (uint64_t)cfg_int(s->cfg, "replay.max_events");
+	return max && max < s->trace.nrec ? max : s->trace.nrec;
+}
+
+int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
+{
+	char path[2048];
+	struct zswap_config *zc = NULL;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->seed = (uint64_t)cfg_int(cfg, "seed");
+	cfg_path(cfg, "trace.path", path, sizeof(path));
+	if (!path[0]) {
+		snprintf(err, errlen, "%s: trace.path: no trace given", cfg->path[0] ? cfg->path : "config");
+		return -EINVAL;
+	}
+	r = trace_open(&s->trace, path, err, errlen);
+	if (r)
+		return r;
+	if (s->trace.page_store_path[0]) {
+		r = page_store_open(&s->ps, s->trace.page_store_path, err, errlen);
+		if (r)
+			goto fail;
+		s->have_ps = 1;
+	}
+	int codec = codec_by_name(cfg_str(cfg, "zswap.compressor"));
+	r = compressor_init(&s->comp, codec, (int)cfg_int(cfg, "zswap.zstd_level"),
+			    s->have_ps ? &s->ps : NULL, err, errlen);
+	if (r)
+		goto fail;
+	zc = calloc(1, sizeof(*zc));
+	if (!zc) {
+		r = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	r = sim_zswap_config(cfg, &s->trace.meta, zc, err, errlen);
+	if (r)
+		goto fail;
+	s->zs = zswap_create(zc, &s->trace.meta, &s->comp, err, errlen);
+	sim_zswap_config_free(zc);
+	free(zc);
+	zc = NULL;
+	if (!s->zs) {
+		r = -EINVAL;
+		goto fail;
+	}
+	r = timeseries_init(s);
+	if (r) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->show_progress = cfg_bool(cfg, "report.progress") && isatty(2);
+	return 0;
+fail:
+	free(zc);
+	sim_teardown(s);
+	return r;
+}
+
+void sim_teardown(struct sim *s)
+{
+	if (s->zs)
+		zswap_destroy(s->zs);
+	s->zs = NULL;
+	if (s->comp.work || s->comp.cache)
+		compressor_free(&s->comp);
+	if (s->have_ps)
+		page_store_close(&s->ps);
+	s->have_ps = 0;
+	trace_close(&s->trace);
+	free(s->ts.t_ns);
+	free(s->ts.values);
+	s->ts.t_ns = NULL;
+	s->ts.values = NULL;
+	json_decref(s->backend_report);
+	s->backend_report = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* shared replay steps                                                       */
+
+static void show_progress(struct sim *s, int final);
+
+static void timeseries_sample(struct sim *s, uint64_t t)
+{
+	struct sim_timeseries *ts = &s->ts;
+	if (ts->n == ts->cap) {
+		uint64_t cap = ts->cap * 2;
+		uint64_t *tn = realloc(ts->t_ns, cap * sizeof(*tn));
+		if (tn)
+			ts->t_ns = tn;
+		uint64_t *v = realloc(ts->values, cap * SIM_TS_NFIELDS * sizeof(*v));
+		if (v)
+			ts->values = v;
+		if (!tn || !v)
+			return;   /* keep what we have; sampling is best effort under ENOMEM */
+		ts->cap = cap;
+	}
+	const struct zswap_stats *st = zswap_stats(s->zs);
+	uint64_t *row = ts->values + ts->n * SIM_TS_NFIELDS;
+	unsigned f = 0;
+#define TS_X(name) row[f++] = st->name;
+	SIM_TS_FIELDS(TS_X)
+#undef TS_X
+	ts->t_ns[ts->n++] = t;
+}
+
+void sim_advance(struct sim *s, uint64_t now_ns)
+{
+	/* A sample at time t shows the state after every event at or before t:
+	 * it is taken when time first moves past t. */
+	while (s->ts.next_ns < now_ns) {
+		timeseries_sample(s, s->ts.next_ns);
+		s->ts.next_ns += s->ts.interval_ns;
+	}
+	if (now_ns > s->sim_end_ns)
+		s->sim_end_ns = now_ns;
+}
+
+void sim_finish(struct sim *s, uint64_t end_ns)
+{
+	sim_advance(s, end_ns);
+	if (s->ts.next_ns == end_ns || !s->ts.n || s->ts.t_ns[s->ts.n - 1] != end_ns)
+		timeseries_sample(s, end_ns);
+	s->sim_end_ns = end_ns;
+	if (s->show_progress)
+		show_progress(s, 1);
+}
+
+void sim_apply(struct sim *s, const struct trace_record *r)
+{
+	switch (r->op) {
+	case TRACE_OP_OUT:
+		zswap_swap_out(s->zs, r);
+		break;
+	case TRACE_OP_IN:
+		zswap_swap_in(s->zs, r);
+		break;
+	case TRACE_OP_INVAL:
+		zswap_invalidate(s->zs, r);
+		break;
+	}
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(struct sim *s, int final)
+{
+	static double last;
+	double now = wall_now();
+	if (!final && now - last < 0.25)
+		return;
+	last = now;
+	uint64_t total = sim_record_count(s);
+	fprintf(stderr, "\r[zswapsim] %5.1f%%  %llu/%llu events  sim time %.3f s%s",
+		total ? 100.0 * (double)s->events_done / (double)total : 100.0,
+		(unsigned long long)s->events_done, (unsigned long long)total,
+		(double)s->sim_end_ns * 1e-9, final ? "\n" : "");
+	fflush(stderr);
+}
+
+int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen)
+{
+	s->events_done++;
+	s->pages_done += trace_nr_pages(r);
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+	char reason[256];
+	if (zswap_check_invariants(s->zs, reason, sizeof(reason))) {
+		snprintf(err, errlen, "%s: record %llu: invariant violated: %s", s->trace.path,
+			 (unsigned long long)(s->events_done - 1), reason);
+		return -EFAULT;
+	}
+#else
+	(void)err;
+	(void)errlen;
+#endif
+	if (s->show_progress && !(s->events_done & 0xffff))
+		show_progress(s, 0);
+	return 0;
+}
+
+/* Run time-driven policy work that is due at or before now. */
+static void run_timers(struct sim *s, uint64_t now)
+{
+	uint64_t t;
+	while ((t = zswap_next_timer(s->zs)) <= now) {
+		sim_advance(s, t);
+		zswap_set_now(s->zs, t);
+		zswap_timer(s->zs);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* the `none` backend                                                        */
+
+int sim_run_none(struct sim *s, char *err, size_t errlen)
+{
+	uint64_t n = sim_record_count(s);
+	uint64_t now = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		const struct trace_record *r = &s->trace.rec[i];
+		/* Records are in trace order; streams may interleave with their own
+		 * clocks, so the engine's clock is the running maximum. */
+		if (r->time_ns > now)
+			now = r->time_ns;
+		run_timers(s, now);
+		sim_advance(s, now);
+		zswap_set_now(s->zs, now);
+		sim_apply(s, r);
+		if (zswap_shrink_pending(s->zs))
+			zswap_shrink_worker(s->zs);
+		int ret = sim_event_done(s, r, err, errlen);
+		if (ret)
+			return ret;
+	}
+	sim_finish(s, now);
+	return 0;
+}
+
+int sim_run(struct sim *s, char *err, size_t errlen)
+{
+	const char *backend = cfg_str(s->cfg, "timing.backend");
+	if (!strcmp(backend, "simgrid"))
+		return sim_run_simgrid(s, err, errlen);
+	return sim_run_none(s, err, errlen);
+}

@@ -1,0 +1,973 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `simgrid` timing backend: the trace replayed by SimGrid 3.32 actors over
+ * the hardware models of models/hw.h and models/iaa.h.
+ *
+ * Platform (generated from the config, never written by users): one 1-core
+ * host per CPU core, one 1-core host per IAA engine, one host for the swap
+ * device; every host runs at 1 Gflop/s, so executing x flops takes x ns.
+ *
+ * Actors, all long-lived: one per trace stream (on its core), the global
+ * shrink worker (also runs time-driven policy timers), one per IAA engine
+ * (takes descriptors from the C work-queue FIFOs of models/iaa.c and executes
+ * their service time on its own host) and one for the swap device (executes
+ * transfers in FIFO order; access latency overlaps up to the queue depth).
+ *
+ * A stream replays its records: it waits for the record's time (open) or
+ * computes for the gap since its previous record (closed), then calls
+ * sim_apply(); the zswap model calls the zswap_timing hooks below, which cost
+ * CPU time on the stream's core, block on IAA engines or the swap device,
+ * and move zswap's clock forward.
+ *
+ * Coalescing (timing.coalesce): while a stream is the only one left and the
+ * shrink worker is idle, nothing can interleave with its CPU work, so the
+ * hooks only add their CPU time to the stream's local clock and the stream
+ * sleeps once per record until max(local clock, next record time).  That is
+ * one SimGrid activity per record instead of one per hook, with the same
+ * times.  The local clock is flushed (slept to) before any IAA or disk
+ * request, which other actors serve.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/semaphore.h>
+#include <simgrid/version.h>
+
+#include "models/hw.h"
+#include "models/iaa.h"
+#include "sim/latency.h"
+#include "sim/sim.h"
+
+/* Latency histograms, by report name. */
+#define SG_LAT_OPS(X) \
+	X(store_folio) X(compress_page) X(compress_batch) X(load) X(decompress_page) \
+	X(decompress_batch) X(writeback) X(disk_read) X(disk_write)
+
+enum sg_lat {
+#define SG_X(name) LAT_##name,
+	SG_LAT_OPS(SG_X)
+#undef SG_X
+	LAT_NR
+};
+
+static const char *const sg_lat_name[LAT_NR] = {
+#define SG_X(name) #name,
+	SG_LAT_OPS(SG_X)
+#undef SG_X
+};
+
+/* CPU time categories, by report name. */
+#define SG_CPU_CATS(X) \
+	X(compress) X(decompress) X(iaa_submit) X(iaa_poll) X(iaa_irq) X(iaa_spin) \
+	X(sw_fallback) X(app)
+
+enum sg_cpu {
+#define SG_X(name) CPU_##name,
+	SG_CPU_CATS(SG_X)
+#undef SG_X
+	CPU_NR
+};
+
+static const char *const sg_cpu_name[CPU_NR] = {
+#define SG_X(name) #name,
+	SG_CPU_CATS(SG_X)
+#undef SG_X
+};
+
+/* One stream or the shrink worker. */
+struct sg_act {
+	int who;                  /* stream index, or ZSWAP_WHO_WORKER */
+	unsigned core;
+	sg_sem_t sem;             /* this actor's wakeups */
+	double clock;             /* local time, ns (ahead of SimGrid while coalescing) */
+	int op;                   /* trace op of the current record (-1: worker) */
+	double wb_start;          /* first decompress of a pending writeback, or < 0 */
+	/* IAA call in progress */
+	unsigned remaining;       /* descriptors not completed */
+	int waiting;              /* blocked until remaining == 0 */
+	int granted;              /* a freed descriptor was handed to us */
+	struct iaa_desc desc[HW_MAX_BATCH];
+	/* swap device request in progress */
+	double xfer_ns;
+	/* stream replay */
+	const uint64_t *idx;      /* record indices of this stream (NULL: all records) */
+	uint64_t nrec;
+	uint64_t finish_ns;
+};
+
+struct sg_engine {
+	unsigned dev, eng;
+	sg_sem_t sem;
+};
+
+/* The swap device: queue_depth requests overlap their access latency, the
+ * transfers go one at a time in FIFO order. */
+struct sg_ssd {
+	unsigned inflight;
+	struct sg_act **slot_wait;     /* FIFO of requests waiting for a queue slot */
+	unsigned sw_head, sw_n;
+	struct sg_act **xfer;          /* FIFO of transfers */
+	unsigned x_head, x_n;
+	unsigned cap;
+	int idle;
+	sg_sem_t sem;
+	double busy_since, busy_ns;    /* time with at least one request in flight */
+	double xfer_ns;                /* time transferring */
+	uint64_t reqs[2], pages[2];    /* by write */
+	unsigned max_waiting;
+};
+
+struct sg_backend {
+	struct sim *s;
+	struct zswap *zs;
+	struct hw hw;
+	struct iaa *iaa;               /* NULL without IAA devices */
+	int codec;
+	int closed;
+	int coalesce;
+	struct sg_act *streams;
+	unsigned nstreams, streams_left;
+	uint64_t *idx;                 /* per-stream record lists (multi-stream traces) */
+	struct sg_act worker;
+	int kick_pending, worker_busy, worker_waiting, stop;
+	double worker_wake;            /* ns the sleeping worker wakes at */
+	struct sg_engine *engines;
+	unsigned nengines;
+	struct sg_ssd ssd;
+	struct lat_hist lat[LAT_NR];
+	double *cpu;                   /* cores * CPU_NR ns */
+	uint64_t coalesced_records;
+	uint64_t worker_runs, timer_runs;
+	double max_advance;
+	int ret;
+	char *err;
+	size_t errlen;
+};
+
+/* One engine per process (design decision 8): the backend is a singleton. */
+static struct sg_backend *g;
+
+static double sg_now(void)
+{
+	return simgrid_get_clock() * 1e9;
+}
+
+static uint64_t ns_u64(double ns)
+{
+	return ns <= 0 ? 0 : (uint64_t)llround(ns);
+}
+
+static void act_sync_clock(struct sg_act *a)
+{
+	a->clock = sg_now();
+	zswap_set_now(g->zs, ns_u64(a->clock));
+}
+
+/* ---- CPU ------------------------------------------------------------------ */
+
+static int can_coalesce(const struct sg_act *a)
+{
+	return g->coalesce && a->who >= 0 && g->streams_left == 1 && !g->worker_busy &&
+	       !g->kick_pending;
+}
+
+/* Bring SimGrid's clock to the actor's local clock (leave coalescing). */
+static void act_flush(struct sg_act *a)
+{
+	double now = sg_now();
+	if (a->clock > now + 0.5)
+		sg_actor_sleep_until(a->clock * 1e-9);
+	act_sync_clock(a);
+}
+
+/* CPU work on the actor's core. */
+static void cpu_run(struct sg_act *a, int cat, double ns)
+{
+	if (ns <= 0)
+		return;
+	g->cpu[(size_t)a->core * CPU_NR + cat] += ns;
+	if (can_coalesce(a)) {
+		a->clock += ns;
+		zswap_set_now(g->zs, ns_u64(a->clock));
+		return;
+	}
+	act_flush(a);
+	sg_actor_execute(ns);
+	act_sync_clock(a);
+}
+
+/* ---- IAA -------------------------------------------------------------------- */
+
+/* Wait for a descriptor of (dev, wq) for up to retries * spin_ns, as the
+ * series' bounded spin in iaa_comp_compress()/decompress does.  1 if one was
+ * handed over. */
+static int iaa_wait_desc(struct sg_act *a, int dir, unsigned dev, unsigned wq)
+{
+	double budget = g->hw.iaa.alloc_retries[dir] * g->hw.iaa.spin_ns * hw_cpu_scale(&g->hw);
+	double t0 = sg_now();
+	int ok;
+
+	g->iaa->st.alloc_waits[dir]++;
+	a->granted = 0;
+	iaa_wait_push(g->iaa, dev, wq, a);
+	ok = budget > 0 && sg_sem_acquire_timeout(a->sem, budget * 1e-9) == 0;
+	if (!ok) {
+		if (a->granted) {
+			sg_sem_acquire(a->sem);   /* handed over at the deadline: consume it */
+			ok = 1;
+		} else {
+			iaa_wait_remove(g->iaa, dev, wq, a);
+		}
+	}
+	g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_spin] += sg_now() - t0;
+	return ok;
+}
+
+/* Shared WQ: ENQCMDS is retried while the WQ is full. */
+static int iaa_enqueue(struct sg_act *a, struct iaa_desc *d)
+{
+	for (unsigned tries = 0;; tries++) {
+		int e = iaa_submit(g->iaa, d, ns_u64(sg_now()));
+		if (e >= 0) {
+			struct sg_engine *eng = &g->engines[d->dev * g->hw.iaa.engines + (unsigned)e];
+			sg_sem_release(eng->sem);
+			return 0;
+		}
+		if (e == -1)
+			return 0;   /* every able engine is busy: one of them will take it */
+		if (tries >= g->hw.iaa.enqcmds_retries)
+			return -EAGAIN;
+		double spin = g->hw.iaa.spin_ns * hw_cpu_scale(&g->hw);
+		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_spin] += spin;
+		sg_actor_sleep_for(spin * 1e-9);
+	}
+}
+
+/* Decompress batches submit their two largest jobs first (head start for the
+ * longest, iaa_comp_adecompress_batch()). */
+static void order_lens(int dir, const uint32_t *lens, unsigned n, uint32_t *out)
+{
+	memcpy(out, lens, n * sizeof(*out));
+	if (dir != HW_DECOMPRESS || n < 3)
+		return;
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned big = k;
+		for (unsigned i = k + 1; i < n; i++)
+			if (out[i] > out[big])
+				big = i;
+		uint32_t t = out[k];
+		out[k] = out[big];
+		out[big] = t;
+	}
+}
+
+/*
+ * One call of n <= 8 descriptors: the CPU submits them all (n * submit),
+ * they queue on their WQs and engines serve them; the caller then sees the
+ * fixed per-call latency (and the irq latency in irq mode).  Poll mode keeps
+ * the CPU busy until the end; irq mode charges only the wakeup.  Pages whose
+ * descriptor could not be had are done in software afterwards (deflate).
+ * Returns the call's latency in ns.
+ */
+static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsigned n, int verify)
+{
+	const struct hw_iaa *p = &g->hw.iaa;
+	uint32_t lens[HW_MAX_BATCH];
+	double fallback = 0;
+
+	act_flush(a);
+	double start = a->clock;
+	order_lens(dir, lens_in, n, lens);
+	cpu_run(a, CPU_iaa_submit, n * hw_iaa_submit_ns(&g->hw, dir));
+	act_flush(a);
+	a->remaining = 0;
+	unsigned on_device = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned dev = iaa_pick_device(g->iaa, a->core, dir);
+		unsigned wq = iaa_pick_wq(g->iaa, dev, a->core, dir);
+		if (iaa_desc_alloc(g->iaa, dev, wq) && !iaa_wait_desc(a, dir, dev, wq)) {
+			g->iaa->st.fallbacks[dir]++;
+			fallback += hw_codec_ns(&g->hw, CODEC_DEFLATE, dir, lens[i]);
+			continue;
+		}
+		struct iaa_desc *d = &a->desc[i];
+		d->owner = a;
+		d->len = lens[i];
+		d->dir = (uint8_t)dir;
+		d->dev = (uint16_t)dev;
+		d->wq = (uint8_t)wq;
+		d->service_ns = hw_iaa_service_ns(&g->hw, dir, lens[i]);
+		a->remaining++;
+		if (verify)
+			g->iaa->st.verify_descs++;
+		if (iaa_enqueue(a, d)) {
+			a->remaining--;
+			struct sg_act *w = iaa_desc_free(g->iaa, dev, wq);
+			if (w) {
+				w->granted = 1;
+				sg_sem_release(w->sem);
+			}
+			g->iaa->st.fallbacks[dir]++;
+			fallback += hw_codec_ns(&g->hw, CODEC_DEFLATE, dir, lens[i]);
+			continue;
+		}
+		on_device++;
+	}
+	double submitted = sg_now();
+	if (a->remaining) {
+		a->waiting = 1;
+		sg_sem_acquire(a->sem);
+	}
+	double delay = on_device ? p->fixed_ns[dir] : 0;
+	if (on_device && p->sync_mode == HW_IAA_IRQ) {
+		delay += p->irq_latency_ns;
+		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_irq] += p->irq_cpu_ns * hw_cpu_scale(&g->hw);
+	}
+	if (delay > 0)
+		sg_actor_sleep_for(delay * 1e-9);
+	if (p->sync_mode == HW_IAA_POLL)
+		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_poll] += sg_now() - submitted;
+	act_sync_clock(a);
+	if (fallback > 0) {
+		g->cpu[(size_t)a->core * CPU_NR + CPU_sw_fallback] += fallback;
+		sg_actor_execute(fallback);
+		act_sync_clock(a);
+	}
+	if (dir == HW_COMPRESS && p->verify_compress && !verify)
+		iaa_call(a, HW_DECOMPRESS, lens, n, 1);
+	return a->clock - start;
+}
+
+static void engine_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_engine *e = sg_actor_self_get_data();
+
+	for (;;) {
+		struct iaa_desc *d = iaa_engine_take(g->iaa, e->dev, e->eng, ns_u64(sg_now()));
+		if (!d) {
+			sg_sem_acquire(e->sem);
+			continue;
+		}
+		double start = sg_now();
+		sg_actor_execute(d->service_ns);
+		double end = sg_now();
+		iaa_engine_done(g->iaa, e->dev, e->eng, ns_u64(start), ns_u64(end));
+		g->iaa->st.descs[d->dir]++;
+		struct sg_act *w = iaa_desc_free(g->iaa, d->dev, d->wq);
+		if (w) {
+			w->granted = 1;
+			sg_sem_release(w->sem);
+		}
+		struct sg_act *o = d->owner;
+		if (!--o->remaining && o->waiting) {
+			o->waiting = 0;
+			sg_sem_release(o->sem);
+		}
+	}
+}
+
+/* ---- swap device ----------------------------------------------------------- */
+
+static void ssd_busy(int more)
+{
+	struct sg_ssd *d = &g->ssd;
+	double now = sg_now();
+	if (more && !d->inflight++)
+		d->busy_since = now;
+	if (!more && !--d->inflight)
+		d->busy_ns += now - d->busy_since;
+}
+
+static void disk_io(struct sg_act *a, int write, unsigned nr_pages)
+{
+	struct sg_ssd *d = &g->ssd;
+
+	act_flush(a);
+	double start = a->clock;
+	d->reqs[write]++;
+	d->pages[write] += nr_pages;
+	if (d->inflight >= g->hw.ssd.queue_depth) {
+		d->slot_wait[(d->sw_head + d->sw_n++) % d->cap] = a;
+		if (d->sw_n > d->max_waiting)
+			d->max_waiting = d->sw_n;
+		sg_sem_acquire(a->sem);           /* the slot is handed over */
+	} else {
+		ssd_busy(1);
+	}
+	sg_actor_sleep_for(hw_ssd_latency_ns(&g->hw, write) * 1e-9);
+	a->xfer_ns = hw_ssd_transfer_ns(&g->hw, write, nr_pages);
+	d->xfer[(d->x_head + d->x_n++) % d->cap] = a;
+	if (d->idle) {
+		d->idle = 0;
+		sg_sem_release(d->sem);
+	}
+	sg_sem_acquire(a->sem);
+	if (d->sw_n) {
+		struct sg_act *w = d->slot_wait[d->sw_head];
+		d->sw_head = (d->sw_head + 1) % d->cap;
+		d->sw_n--;
+		sg_sem_release(w->sem);
+	} else {
+		ssd_busy(0);
+	}
+	act_sync_clock(a);
+	lat_add(&g->lat[write ? LAT_disk_write : LAT_disk_read], ns_u64(a->clock - start));
+}
+
+static void ssd_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_ssd *d = &g->ssd;
+
+	for (;;) {
+		if (!d->x_n) {
+			d->idle = 1;
+			sg_sem_acquire(d->sem);
+			continue;
+		}
+		struct sg_act *a = d->xfer[d->x_head];
+		d->x_head = (d->x_head + 1) % d->cap;
+		d->x_n--;
+		sg_actor_execute(a->xfer_ns);
+		d->xfer_ns += a->xfer_ns;
+		sg_sem_release(a->sem);
+	}
+}
+
+/* ---- zswap_timing hooks ----------------------------------------------------- */
+
+static struct sg_act *act_of(int who)
+{
+	return who >= 0 && (unsigned)who < g->nstreams ? &g->streams[who] : &g->worker;
+}
+
+/* Writeback work: everything the worker does, and decompressions a stream
+ * does while storing (direct reclaim by the replay-driven shrinker). */
+static int in_writeback(const struct sg_act *a)
+{
+	return a->who < 0 || a->op == TRACE_OP_OUT;
+}
+
+static void record_call(int batch_lat, int page_lat, double ns, unsigned n)
+{
+	lat_add(&g->lat[batch_lat], ns_u64(ns));
+	lat_add_n(&g->lat[page_lat], ns_u64(ns / n), n);
+}
+
+static void hook_compress(void *ctx, int who, int codec, const uint32_t *lens, unsigned n)
+{
+	(void)ctx;
+	struct sg_act *a = act_of(who);
+	double ns = 0;
+
+	if (!n)
+		return;
+	if (hw_codec_uses_iaa(&g->hw, codec)) {
+		for (unsigned i = 0; i < n; i += HW_MAX_BATCH)
+			ns += iaa_call(a, HW_COMPRESS, lens + i, n - i < HW_MAX_BATCH ? n - i : HW_MAX_BATCH, 0);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			ns += hw_codec_ns(&g->hw, codec, HW_COMPRESS, lens[i]);
+		cpu_run(a, CPU_compress, ns);
+	}
+	record_call(LAT_compress_batch, LAT_compress_page, ns, n);
+}
+
+static void hook_decompress(void *ctx, int who, int codec, const uint32_t *lens, unsigned n)
+{
+	(void)ctx;
+	struct sg_act *a = act_of(who);
+	double ns = 0;
+
+	if (!n)
+		return;
+	if (in_writeback(a) && a->wb_start < 0)
+		a->wb_start = a->clock;
+	if (hw_codec_uses_iaa(&g->hw, codec)) {
+		for (unsigned i = 0; i < n; i += HW_MAX_BATCH)
+			ns += iaa_call(a, HW_DECOMPRESS, lens + i, n - i < HW_MAX_BATCH ? n - i : HW_MAX_BATCH, 0);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			ns += hw_codec_ns(&g->hw, codec, HW_DECOMPRESS, lens[i]);
+		cpu_run(a, CPU_decompress, ns);
+	}
+	record_call(LAT_decompress_batch, LAT_decompress_page, ns, n);
+}
+
+static void hook_disk_write(void *ctx, int who, uint32_t slot, unsigned nr_pages)
+{
+	(void)ctx;
+	(void)slot;
+	struct sg_act *a = act_of(who);
+
+	disk_io(a, 1, nr_pages);
+	if (a->wb_start >= 0) {
+		lat_add(&g->lat[LAT_writeback], ns_u64(a->clock - a->wb_start));
+		a->wb_start = -1;
+	}
+}
+
+static void hook_disk_read(void *ctx, int who, uint32_t slot, unsigned nr_pages)
+{
+	(void)ctx;
+	(void)slot;
+	disk_io(act_of(who), 0, nr_pages);
+}
+
+/* queue_work(): the worker starts when the kicking record is done, so an
+ * open replay without overlap sees the state the `none` backend sees. */
+static void hook_kick(void *ctx)
+{
+	(void)ctx;
+	g->kick_pending = 1;
+}
+
+static const struct zswap_timing sg_timing = {
+	.compress = hook_compress,
+	.decompress = hook_decompress,
+	.disk_write = hook_disk_write,
+	.disk_read = hook_disk_read,
+	.kick_shrink_worker = hook_kick,
+};
+
+/* ---- shrink worker and timers ------------------------------------------------ */
+
+static void worker_wake(void)
+{
+	if (g->worker_waiting) {
+		g->worker_waiting = 0;
+		sg_sem_release(g->worker.sem);
+	}
+}
+
+/* After a record: start pending shrink work, re-arm the timer wait. */
+static void worker_poke(void)
+{
+	if (g->kick_pending) {
+		g->worker_busy = 1;
+		worker_wake();
+		return;
+	}
+	if (zswap_next_timer(g->zs) < g->worker_wake)
+		worker_wake();
+}
+
+static void worker_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_act *a = &g->worker;
+
+	for (;;) {
+		act_sync_clock(a);
+		if (g->kick_pending) {
+			g->kick_pending = 0;
+			g->worker_busy = 1;
+			a->wb_start = -1;
+			g->worker_runs++;
+			zswap_shrink_worker(g->zs);
+			g->worker_busy = 0;
+			continue;
+		}
+		g->worker_busy = 0;
+		if (!g->streams_left || g->stop)
+			break;
+		uint64_t t = zswap_next_timer(g->zs);
+		if (t <= ns_u64(a->clock)) {
+			g->timer_runs++;
+			zswap_timer(g->zs);
+			continue;
+		}
+		g->worker_waiting = 1;
+		if (t == UINT64_MAX) {
+			g->worker_wake = INFINITY;
+			sg_sem_acquire(a->sem);
+		} else {
+			g->worker_wake = (double)t;
+			if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !g->worker_waiting)
+				sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
+		}
+		g->worker_waiting = 0;
+		g->worker_wake = INFINITY;
+	}
+	a->finish_ns = ns_u64(sg_now());
+}
+
+/* ---- streams ----------------------------------------------------------------- */
+
+static const struct trace_record *stream_rec(const struct sg_act *a, uint64_t i)
+{
+	return &g->s->trace.rec[a->idx ? a->idx[i] : i];
+}
+
+static void stream_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_act *a = sg_actor_self_get_data();
+	uint64_t prev_t = 0;
+
+	a->clock = sg_now();
+	for (uint64_t i = 0; i < a->nrec && !g->stop; i++) {
+		const struct trace_record *r = stream_rec(a, i);
+		double target;
+		if (!g->closed)
+			target = (double)r->time_ns;
+		else if (i == 0)
+			target = (double)r->time_ns;
+		else {
+			cpu_run(a, CPU_app, (double)(r->time_ns - prev_t));
+			target = a->clock;
+		}
+		prev_t = r->time_ns;
+		if (target < a->clock)
+			target = a->clock;
+		if (can_coalesce(a))
+			g->coalesced_records++;
+		if (target > sg_now() + 0.5)
+			sg_actor_sleep_until(target * 1e-9);
+		act_sync_clock(a);
+
+		double start = a->clock;
+		if (start > g->max_advance)
+			g->max_advance = start;
+		sim_advance(g->s, ns_u64(g->max_advance));
+		a->op = r->op;
+		a->wb_start = -1;
+		sim_apply(g->s, r);
+		if (r->op == TRACE_OP_OUT)
+			lat_add(&g->lat[LAT_store_folio], ns_u64(a->clock - start));
+		else if (r->op == TRACE_OP_IN)
+			lat_add(&g->lat[LAT_load], ns_u64(a->clock - start));
+		int ret = sim_event_done(g->s, r, g->err, g->errlen);
+		if (ret && !g->ret) {
+			g->ret = ret;
+			g->stop = 1;
+		}
+		worker_poke();
+	}
+	act_flush(a);
+	a->finish_ns = ns_u64(a->clock);
+	if (!--g->streams_left)
+		worker_wake();
+}
+
+/* ---- setup --------------------------------------------------------------------- */
+
+/* Record lists per stream over the first n records (multi-stream traces). */
+static int split_streams(struct sg_backend *b, uint64_t n)
+{
+	uint64_t *count = calloc(b->nstreams + 1, sizeof(*count));
+	if (!count)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++)
+		count[b->s->trace.rec[i].stream + 1]++;
+	for (unsigned k = 0; k < b->nstreams; k++)
+		count[k + 1] += count[k];
+	b->idx = malloc((n ? n : 1) * sizeof(*b->idx));
+	if (!b->idx) {
+		free(count);
+		return -ENOMEM;
+	}
+	for (unsigned k = 0; k < b->nstreams; k++) {
+		b->streams[k].idx = b->idx + count[k];
+		b->streams[k].nrec = count[k + 1] - count[k];
+	}
+	for (uint64_t i = 0; i < n; i++)
+		b->idx[count[b->s->trace.rec[i].stream]++] = i;
+	free(count);
+	return 0;
+}
+
+static int write_platform(const struct sg_backend *b, char *path, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, len, "%s/zswapsim-platform-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	fprintf(f, "<?xml version='1.0'?>\n<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
+		"<platform version=\"4.1\">\n<zone id=\"zswapsim\" routing=\"Full\">\n");
+	for (unsigned c = 0; c < b->hw.cores; c++)
+		fprintf(f, "<host id=\"core%u\" speed=\"1Gf\"/>\n", c);
+	for (unsigned e = 0; e < b->nengines; e++)
+		fprintf(f, "<host id=\"iaa%u.e%u\" speed=\"1Gf\"/>\n", b->engines[e].dev, b->engines[e].eng);
+	fprintf(f, "<host id=\"swap\" speed=\"1Gf\"/>\n</zone>\n</platform>\n");
+	int bad = ferror(f);
+	if (fclose(f) || bad)
+		return -EIO;
+	return 0;
+}
+
+static sg_actor_t start_actor(const char *name, const char *host, xbt_main_func_t fn, void *data)
+{
+	sg_actor_t act = sg_actor_init(name, sg_host_by_name(host));
+	sg_actor_set_data(act, data);
+	sg_actor_start(act, fn, 0, NULL);
+	return act;
+}
+
+static void init_act(struct sg_act *a, int who, unsigned core)
+{
+	a->who = who;
+	a->core = core;
+	a->sem = sg_sem_init(0);
+	a->wb_start = -1;
+	a->op = -1;
+}
+
+static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t errlen)
+{
+	int r;
+
+	b->s = s;
+	b->zs = s->zs;
+	b->err = err;
+	b->errlen = errlen;
+	r = hw_load(&b->hw, s->cfg, err, errlen);
+	if (r)
+		return r;
+	b->codec = s->comp.codec;
+	b->closed = !strcmp(cfg_str(s->cfg, "replay.mode"), "closed");
+	b->coalesce = cfg_bool(s->cfg, "timing.coalesce");
+	b->nstreams = s->trace.meta.stream_count ? s->trace.meta.stream_count : 1;
+	b->streams = calloc(b->nstreams, sizeof(*b->streams));
+	b->cpu = calloc((size_t)b->hw.cores * CPU_NR, sizeof(*b->cpu));
+	if (!b->streams || !b->cpu)
+		goto nomem;
+	for (unsigned k = 0; k < b->nstreams; k++) {
+		unsigned core;
+		r = hw_stream_core(&b->hw, k, &core, err, errlen);
+		if (r)
+			return r;
+		b->streams[k].who = (int)k;
+		b->streams[k].core = core;
+	}
+	uint64_t n = sim_record_count(s);
+	if (b->nstreams == 1)
+		b->streams[0].nrec = n;
+	else if (split_streams(b, n))
+		goto nomem;
+	for (int i = 0; i < LAT_NR; i++)
+		if (lat_init(&b->lat[i]))
+			goto nomem;
+	uint64_t sample = (uint64_t)cfg_int(s->cfg, "timing.hw_sample_ns");
+	if (!sample)
+		sample = s->ts.interval_ns ? s->ts.interval_ns : 1000000;
+	if (b->hw.iaa.devices_per_socket) {
+		r = iaa_create(&b->iaa, &b->hw, b->nstreams + 1, sample, err, errlen);
+		if (r)
+			return r;
+		b->nengines = b->iaa->ndev * b->hw.iaa.engines;
+		b->engines = calloc(b->nengines, sizeof(*b->engines));
+		if (!b->engines)
+			goto nomem;
+		for (unsigned e = 0; e < b->nengines; e++) {
+			b->engines[e].dev = e / b->hw.iaa.engines;
+			b->engines[e].eng = e % b->hw.iaa.engines;
+		}
+	}
+	b->ssd.cap = b->nstreams + 1;
+	b->ssd.slot_wait = calloc(b->ssd.cap, sizeof(*b->ssd.slot_wait));
+	b->ssd.xfer = calloc(b->ssd.cap, sizeof(*b->ssd.xfer));
+	if (!b->ssd.slot_wait || !b->ssd.xfer)
+		goto nomem;
+	b->worker_wake = INFINITY;
+	return 0;
+nomem:
+	snprintf(err, errlen, "simgrid backend: out of memory");
+	return -ENOMEM;
+}
+
+static void backend_free(struct sg_backend *b)
+{
+	for (int i = 0; i < LAT_NR; i++)
+		lat_free(&b->lat[i]);
+	for (unsigned k = 0; b->streams && k < b->nstreams; k++)
+		if (b->streams[k].sem)
+			sg_sem_destroy(b->streams[k].sem);
+	if (b->worker.sem)
+		sg_sem_destroy(b->worker.sem);
+	for (unsigned e = 0; b->engines && e < b->nengines; e++)
+		if (b->engines[e].sem)
+			sg_sem_destroy(b->engines[e].sem);
+	if (b->ssd.sem)
+		sg_sem_destroy(b->ssd.sem);
+	iaa_destroy(b->iaa);
+	free(b->engines);
+	free(b->streams);
+	free(b->idx);
+	free(b->cpu);
+	free(b->ssd.slot_wait);
+	free(b->ssd.xfer);
+}
+
+/* simgrid_init() argv: our program name, quiet logs unless asked, the
+ * --cfg/--log options the CLI collected.  Under AddressSanitizer the raw
+ * contexts confuse ASan's stack tracking: use thread contexts there. */
+static int sg_start(struct sim *s)
+{
+	static char *argv[256];
+	static char name[] = "zswapsim", quiet[] = "--log=root.thresh:warning";
+	int argc = 0;
+
+	argv[argc++] = name;
+	argv[argc++] = quiet;
+#if defined(__SANITIZE_ADDRESS__)
+	static char thread[] = "--cfg=contexts/factory:thread";
+	argv[argc++] = thread;
+#endif
+	for (int i = 0; i < s->sg_argc && argc < 255; i++)
+		argv[argc++] = s->sg_argv[i];
+	argv[argc] = NULL;
+	simgrid_init(&argc, argv);
+	return 0;
+}
+
+/* ---- report ----------------------------------------------------------------------- */
+
+static json_t *cpu_report(const struct sg_backend *b)
+{
+	json_t *cores = json_array(), *total = json_object();
+	double sum[CPU_NR] = { 0 };
+	for (unsigned c = 0; c < b->hw.cores; c++) {
+		const double *v = b->cpu + (size_t)c * CPU_NR;
+		double all = 0;
+		json_t *cat = json_object();
+		for (int k = 0; k < CPU_NR; k++) {
+			all += v[k];
+			sum[k] += v[k];
+			json_object_set_new(cat, sg_cpu_name[k], json_integer((json_int_t)ns_u64(v[k])));
+		}
+		if (all <= 0) {
+			json_decref(cat);
+			continue;
+		}
+		json_array_append_new(cores, json_pack("{s:i, s:I, s:o}", "core", (int)c,
+						       "busy_ns", (json_int_t)ns_u64(all), "ns", cat));
+	}
+	for (int k = 0; k < CPU_NR; k++)
+		json_object_set_new(total, sg_cpu_name[k], json_integer((json_int_t)ns_u64(sum[k])));
+	return json_pack("{s:i, s:f, s:o, s:o}", "cores", (int)b->hw.cores, "ghz", b->hw.ghz,
+			 "by_core", cores, "total_ns", total);
+}
+
+static json_t *ssd_report(const struct sg_backend *b, uint64_t elapsed)
+{
+	const struct sg_ssd *d = &b->ssd;
+	return json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:i}",
+		"reads", (json_int_t)d->reqs[0], "writes", (json_int_t)d->reqs[1],
+		"read_pages", (json_int_t)d->pages[0], "write_pages", (json_int_t)d->pages[1],
+		"utilization", elapsed ? d->busy_ns / (double)elapsed : 0.0,
+		"transfer_utilization", elapsed ? d->xfer_ns / (double)elapsed : 0.0,
+		"max_waiting", (int)d->max_waiting);
+}
+
+static json_t *backend_report(struct sg_backend *b, uint64_t elapsed)
+{
+	json_t *lat = json_object(), *streams = json_array();
+	for (int i = 0; i < LAT_NR; i++)
+		json_object_set_new(lat, sg_lat_name[i], lat_json(&b->lat[i]));
+	for (unsigned k = 0; k < b->nstreams; k++)
+		json_array_append_new(streams, json_pack("{s:i, s:i, s:I, s:I}",
+			"stream", (int)k, "core", (int)b->streams[k].core,
+			"records", (json_int_t)b->streams[k].nrec,
+			"finish_ns", (json_int_t)b->streams[k].finish_ns));
+	json_t *hwj = json_pack("{s:o, s:o, s:o}", "cpu", cpu_report(b),
+		"iaa", b->iaa ? iaa_report(b->iaa, elapsed) : json_null(),
+		"swap_device", ssd_report(b, elapsed));
+	json_t *sg = json_pack("{s:s, s:b, s:I, s:I, s:I}",
+		"version", SIMGRID_VERSION_STRING,
+		"coalesce", b->coalesce,
+		"coalesced_records", (json_int_t)b->coalesced_records,
+		"shrink_worker_runs", (json_int_t)b->worker_runs,
+		"timer_runs", (json_int_t)b->timer_runs);
+	return json_pack("{s:o, s:o, s:o, s:I, s:o}", "latency", lat, "hardware", hwj,
+			 "streams", streams, "elapsed_ns", (json_int_t)elapsed, "simgrid", sg);
+}
+
+/* ---- entry point -------------------------------------------------------------------- */
+
+int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
+{
+	static int started;
+	struct sg_backend b;
+	char platform[512], name[64];
+	int r;
+
+	if (started) {
+		snprintf(err, errlen, "simgrid backend: one SimGrid run per process");
+		return -EBUSY;
+	}
+	started = 1;
+	memset(&b, 0, sizeof(b));
+	g = &b;
+	r = backend_init(&b, s, err, errlen);
+	if (r)
+		goto out;
+	r = write_platform(&b, platform, sizeof(platform));
+	if (r) {
+		snprintf(err, errlen, "simgrid backend: cannot write the platform file: %s", strerror(-r));
+		goto out;
+	}
+	sg_start(s);
+	simgrid_load_platform(platform);
+	unlink(platform);
+
+	zswap_set_timing(s->zs, &sg_timing, &b);
+	for (unsigned e = 0; e < b.nengines; e++) {
+		char host[64];
+		b.engines[e].sem = sg_sem_init(0);
+		snprintf(name, sizeof(name), "iaa%u.e%u", b.engines[e].dev, b.engines[e].eng);
+		snprintf(host, sizeof(host), "%s", name);
+		sg_actor_daemonize(start_actor(name, host, engine_main, &b.engines[e]));
+	}
+	b.ssd.sem = sg_sem_init(0);
+	b.ssd.idle = 1;
+	sg_actor_daemonize(start_actor("swap", "swap", ssd_main, NULL));
+	b.streams_left = b.nstreams;
+	for (unsigned k = 0; k < b.nstreams; k++) {
+		char host[32];
+		init_act(&b.streams[k], (int)k, b.streams[k].core);
+		snprintf(name, sizeof(name), "stream%u", k);
+		snprintf(host, sizeof(host), "core%u", b.streams[k].core);
+		start_actor(name, host, stream_main, &b.streams[k]);
+	}
+	char host[32];
+	init_act(&b.worker, ZSWAP_WHO_WORKER, (unsigned)b.hw.worker_core);
+	snprintf(host, sizeof(host), "core%d", b.hw.worker_core);
+	start_actor("shrink_worker", host, worker_main, &b.worker);
+
+	simgrid_run();
+	zswap_set_timing(s->zs, NULL, NULL);
+
+	uint64_t end = ns_u64(sg_now());
+	for (unsigned k = 0; k < b.nstreams; k++)
+		if (b.streams[k].finish_ns > end)
+			end = b.streams[k].finish_ns;
+	r = b.ret;
+	if (!r) {
+		sim_finish(s, end);
+		json_decref(s->backend_report);
+		s->backend_report = backend_report(&b, end);
+	}
+out:
+	backend_free(&b);
+	g = NULL;
+	return r;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `zswapsim run` end to end on the bundled default experiment: the report and
+# summary, byte-identical reports across runs (runtime aside), and bad input:
+# one line on stderr, exit status 2, no report file.
+set -u
+BIN=${BIN:-build/zswapsim}
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail=0
+ok()  { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+
+# --- a good run -------------------------------------------------------------
+if "$BIN" run configs/default.json -o "$T/a/report.json" >"$T/sum.txt" 2>"$T/err.txt"; then
+  ok "default run"
+else
+  bad "default run failed: $(cat "$T/err.txt")"
+fi
+grep -q "zswpout" "$T/sum.txt" && grep -q "wall time" "$T/sum.txt" && ok "summary printed" || bad "summary missing"
+python3 - "$T/a/report.json" <<'PY' && ok "report keys" || bad "report keys"
+import json, sys
+r = json.load(open(sys.argv[1]))
+for k in ("schema", "tool", "config", "trace", "seed", "stats", "runtime"):
+    assert k in r, k
+assert r["schema"] == "zswapsim-report/1"
+g = r["stats"]["global"]
+for k in ("pool_limit_hit", "stored_pages", "pool_total_size", "zswpout", "zswpin", "pswpout",
+          "written_back_pages", "reject_compress_poor", "swpout_zero", "stored_incompressible_pages"):
+    assert k in g, k
+assert g["zswpout"] > 0
+assert r["stats"]["memcg"], "no memcg stats"
+for m in r["stats"]["memcg"].values():
+    for k in ("zswap", "zswapped", "zswpin", "zswpout", "zswpwb", "zswap.current"):
+        assert k in m, k
+assert r["trace"]["events"] > 0
+PY
+
+# --- determinism ------------------------------------------------------------
+"$BIN" run configs/default.json -q -o "$T/b/report.json" 2>/dev/null
+strip() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r.pop("runtime"); print(json.dumps(r, indent=1))' "$1"; }
+if cmp -s <(strip "$T/a/report.json") <(strip "$T/b/report.json"); then ok "reports identical apart from runtime"; else bad "reports differ"; fi
+# the bytes before the runtime section are identical too
+if cmp -s <(sed '/"runtime"/,$d' "$T/a/report.json") <(sed '/"runtime"/,$d' "$T/b/report.json"); then
+  ok "report bytes identical up to runtime"; else bad "report bytes differ"; fi
+
+# --- bad input --------------------------------------------------------------
+expect_bad() {   # description, expected stderr substring, args...
+  local what=$1 want=$2; shift 2
+  rm -f "$T/bad.json"
+  "$BIN" "$@" -o "$T/bad.json" >/dev/null 2>"$T/e.txt"; local st=$?
+  local lines; lines=$(wc -l <"$T/e.txt")
+  if [ $st -eq 2 ] && [ "$lines" -eq 1 ] && grep -q -- "$want" "$T/e.txt" && [ ! -e "$T/bad.json" ]; then
+    ok "$what: exit 2, '$(cat "$T/e.txt")'"
+  else
+    bad "$what: status $st, $lines lines: $(cat "$T/e.txt")"
+  fi
+}
+echo '{"zswap": {"max_pool_precent": 5}}' >"$T/unknown.json"
+echo '{"trace": {"path": "nope.zswt"}}' >"$T/missing-trace.json"
+echo '{"zswap": {"enabled": true' >"$T/badjson.json"
+expect_bad "unknown key" "did you mean 'zswap.max_pool_percent'" run "$T/unknown.json"
+expect_bad "missing config" "no-such.json" run "$T/no-such.json"
+expect_bad "missing trace" "nope.zswt" run "$T/missing-trace.json"
+expect_bad "bad JSON" "bad JSON" run "$T/badjson.json"
+expect_bad "out of range" "[0, 100]" run configs/default.json --set zswap.max_pool_percent=150
+expect_bad "bad enum" "lzo|lz4" run configs/default.json --set zswap.compressor=brotli
+expect_bad "bad memcg" "no memcg of that name" run configs/default.json --set 'memcg={"nosuch": {"zswap_max": 0}}'
+expect_bad "bad policy" "policy.limit" run configs/default.json --set 'policy.limit={"name": "no-such-policy"}'
+expect_bad "unknown option" "unknown option" run configs/default.json --frobnicate
+
+# truncated trace: copy the bundled trace and cut it
+cp traces/bundled/default.zswt "$T/cut.zswt"
+cp traces/bundled/default.pages "$T/default.pages" 2>/dev/null
+truncate -s -7 "$T/cut.zswt"
+echo "{\"trace\": {\"path\": \"cut.zswt\"}}" >"$T/cut.json"
+expect_bad "truncated trace" "cut.zswt" run "$T/cut.json"
+
+"$BIN" run configs/default.json --print-config >"$T/pc.json" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/pc.json" \
+  && ok "--print-config prints JSON" || bad "--print-config"
+"$BIN" --help >/dev/null && "$BIN" run --help >/dev/null && ok "--help" || bad "--help"
+exit $fail

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the config loader: defaults, files, base chains, --set, errors. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/config.h"
+
+static char tmpdir[256];
+
+static void write_file(const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *tpath(const char *name)
+{
+	static char path[4][512];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(path[i], sizeof(path[i]), "%s/%s", tmpdir, name);
+	return path[i];
+}
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/zswapsim-test-config-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+START_TEST(defaults_are_the_kernels)
+{
+	struct cfg c;
+	char err[512];
+	ck_assert_int_eq(cfg_load(&c, NULL, NULL, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_int(&c, "zswap.max_pool_percent"), 20);
+	ck_assert_int_eq(cfg_int(&c, "zswap.accept_threshold_percent"), 90);
+	ck_assert_str_eq(cfg_str(&c, "zswap.compressor"), "lzo");
+	ck_assert_int_eq(cfg_bool(&c, "zswap.shrinker_enabled"), 0);
+	ck_assert_str_eq(cfg_str(&c, "timing.backend"), "none");
+	ck_assert_uint_eq(cfg_size(&c, "system.ram"), 8ull << 30);
+	cfg_free(&c);
+}
+END_TEST
+
+START_TEST(file_and_overrides)
+{
+	struct cfg c;
+	char err[512];
+	write_file("a.json", "{\"zswap\": {\"max_pool_percent\": 10}, \"system\": {\"ram\": \"64M\"}}");
+	const char *ov[] = { "zswap.compressor=zstd", "zswap.max_pool_percent=15", "policy.limit.weight=0.25" };
+	ck_assert_int_eq(cfg_load(&c, tpath("a.json"), ov, 3, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_int(&c, "zswap.max_pool_percent"), 15);
+	ck_assert_str_eq(cfg_str(&c, "zswap.compressor"), "zstd");
+	ck_assert_uint_eq(cfg_size(&c, "system.ram"), 64ull << 20);
+	json_t *lim = cfg_json(&c, "policy.limit");
+	ck_assert_str_eq(json_string_value(json_object_get(lim, "name")), "folio-once");
+	ck_assert(json_real_value(json_object_get(lim, "weight")) == 0.25);
+	cfg_free(&c);
+}
+END_TEST
+
+START_TEST(base_chain_and_relative_paths)
+{
+	struct cfg c;
+	char err[512];
+	char sub[600];
+	snprintf(sub, sizeof(sub), "%s/sub", tmpdir);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	write_file("base.json", "{\"trace\": {\"path\": \"t.zswt\"}, \"zswap\": {\"max_pool_percent\": 30}}");
+	write_file("sub/exp.json", "{\"base\": \"../base.json\", \"zswap\": {\"accept_threshold_percent\": 50}}");
+	ck_assert_int_eq(cfg_load(&c, tpath("sub/exp.json"), NULL, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_int(&c, "zswap.max_pool_percent"), 30);
+	ck_assert_int_eq(cfg_int(&c, "zswap.accept_threshold_percent"), 50);
+	char buf[1024], want[1024];
+	snprintf(want, sizeof(want), "%s/t.zswt", tmpdir);
+	/* the base file's relative path is relative to the base file */
+	cfg_path(&c, "trace.path", buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
+	cfg_free(&c);
+}
+END_TEST
+
+START_TEST(unknown_key_names_nearest)
+{
+	struct cfg c;
+	char err[512];
+	write_file("bad.json", "{\"zswap\": {\"max_pool_precent\": 10}}");
+	ck_assert_int_eq(cfg_load(&c, tpath("bad.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "unknown config key 'zswap.max_pool_precent'"));
+	ck_assert_ptr_nonnull(strstr(err, "did you mean 'zswap.max_pool_percent'"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+
+	const char *ov[] = { "zswap.compresor=lz4" };
+	ck_assert_int_eq(cfg_load(&c, NULL, ov, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "zswap.compressor"));
+}
+END_TEST
+
+START_TEST(range_and_type_errors)
+{
+	struct cfg c;
+	char err[512];
+	const char *ov1[] = { "zswap.max_pool_percent=101" };
+	ck_assert_int_eq(cfg_load(&c, NULL, ov1, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "zswap.max_pool_percent"));
+	ck_assert_ptr_nonnull(strstr(err, "[0, 100]"));
+
+	const char *ov2[] = { "zswap.compressor=lzma" };
+	ck_assert_int_eq(cfg_load(&c, NULL, ov2, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "lzo|lz4|zstd|deflate|deflate-iaa"));
+
+	write_file("type.json", "{\"zswap\": {\"enabled\": \"yes\"}}");
+	ck_assert_int_eq(cfg_load(&c, tpath("type.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "zswap.enabled: expected a boolean"));
+
+	write_file("json.json", "{\"zswap\": {\"enabled\": true,}}");
+	ck_assert_int_eq(cfg_load(&c, tpath("json.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "bad JSON"));
+
+	ck_assert_int_eq(cfg_load(&c, tpath("missing.json"), NULL, 0, err, sizeof(err)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "missing.json"));
+}
+END_TEST
+
+START_TEST(sizes)
+{
+	uint64_t v;
+	ck_assert_int_eq(cfg_parse_size("4096", &v), 0);
+	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_eq(cfg_parse_size("8GiB", &v), 0);
+	ck_assert_uint_eq(v, 8ull << 30);
+	ck_assert_int_eq(cfg_parse_size("10K", &v), 0);
+	ck_assert_uint_eq(v, 10240);
+	ck_assert_int_eq(cfg_parse_size("1.5M", &v), 0);
+	ck_assert_uint_eq(v, 1572864);
+	ck_assert_int_eq(cfg_parse_size("12X", &v), -EINVAL);
+	ck_assert_int_eq(cfg_parse_size("-1", &v), -EINVAL);
+	ck_assert_int_eq(cfg_parse_size("", &v), -EINVAL);
+}
+END_TEST
+
+START_TEST(hash_is_stable_and_sensitive)
+{
+	struct cfg a, b, d;
+	char err[512];
+	const char *ov[] = { "seed=7" };
+	ck_assert_int_eq(cfg_load(&a, NULL, NULL, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_load(&b, NULL, NULL, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_load(&d, NULL, ov, 1, err, sizeof(err)), 0);
+	ck_assert_uint_eq(cfg_hash(&a), cfg_hash(&b));
+	ck_assert_uint_ne(cfg_hash(&a), cfg_hash(&d));
+	cfg_free(&a);
+	cfg_free(&b);
+	cfg_free(&d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, defaults_are_the_kernels);
+	tcase_add_test(tc, file_and_overrides);
+	tcase_add_test(tc, base_chain_and_relative_paths);
+	tcase_add_test(tc, unknown_key_names_nearest);
+	tcase_add_test(tc, range_and_type_errors);
+	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, hash_is_stable_and_sensitive);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Workload generators: the reclaim model on hand-worked cases, determinism,
+ * content fractions, event order, and every generated trace passing
+ * trace_open()'s validation.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "sim/cli.h"
+#include "traces/content.h"
+#include "traces/gen.h"
+#include "traces/reclaim.h"
+#include "traces/trace.h"
+
+/* sim/main.c is not linked into tests; weak so a shared helper may win. */
+__attribute__((weak)) const char *cli_self_path = "test_gen";
+__attribute__((weak)) void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static char tmpdir[64];
+
+static void setup_tmp(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_gen.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown_tmp(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd)) {
+		/* nothing to do: a leftover temp dir does not fail the test */
+	}
+}
+
+/* A model with no content sources (random pages) and nslots slots. */
+static void model(struct reclaim *rm, struct content *ct, uint32_t nslots, unsigned ra)
+{
+	struct content_params cp = { 0 };
+	struct rm_params p = { .nslots = nslots, .nstreams = 2, .readahead = ra, .seed = 1 };
+	char err[256];
+
+	ck_assert_int_eq(content_init(ct, &cp, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(rm_init(rm, &p, ct, err, sizeof(err)), 0);
+}
+
+static void expect(const struct reclaim *rm, uint64_t i, uint64_t t, unsigned op,
+		   uint32_t slot, unsigned order)
+{
+	ck_assert_msg(i < rm->nev, "event %llu missing (have %llu)", (unsigned long long)i,
+		      (unsigned long long)rm->nev);
+	const struct trace_record *r = &rm->ev[i];
+	ck_assert_msg(r->time_ns == t && r->op == op && r->slot == slot && r->order == order,
+		      "event %llu: got t=%llu %s slot %u order %u, want t=%llu %s slot %u order %u",
+		      (unsigned long long)i, (unsigned long long)r->time_ns, trace_op_name(r->op),
+		      r->slot, r->order, (unsigned long long)t, trace_op_name(op), slot, order);
+}
+
+/*
+ * memory.max = 4 pages; write pages 0..5 at t = 1..6.  Touching page 4 finds
+ * pages 0..3 young: each gets PG_referenced and a trip round the inactive
+ * list, then page 0 (oldest, no longer young) goes to slot 0; page 5 pushes
+ * page 1 to slot 1.  Then: read 0 (t7: page 2 out to slot 2, page 0 in from
+ * slot 0, keeping it as swapcache), write 0 (t8: slot 0 freed), read 1 (t9:
+ * page 3 out to slot 0, the lowest free slot, then in slot 1), read 4 (t10,
+ * resident: nothing), read 2 (t11: pages 4, 5, 0, 1 are young and rotate,
+ * page 4 goes to slot 3; in slot 2).  Exit at t12 frees slots 1 and 2 (the
+ * swapcache of pages 1, 2), 0 (page 3) and 3 (page 4).
+ */
+START_TEST(test_reclaim_hand_worked)
+{
+	struct reclaim rm;
+	struct content ct;
+	uint64_t t = 0;
+
+	model(&rm, &ct, 16, 0);
+	int cg = rm_add_memcg(&rm, "cg", -1, 4);
+	uint32_t f = rm_map(&rm, 0, (unsigned)cg, 6, NULL, NULL, 0);
+	for (uint32_t p = 0; p < 6; p++)
+		rm_touch(&rm, 0, f + p, 1, ++t);
+	rm_touch(&rm, 0, f + 0, 0, ++t);
+	rm_touch(&rm, 0, f + 0, 1, ++t);
+	rm_touch(&rm, 0, f + 1, 0, ++t);
+	rm_touch(&rm, 0, f + 4, 0, ++t);
+	rm_touch(&rm, 0, f + 2, 0, ++t);
+	rm_unmap(&rm, 0, f, 6, ++t);
+
+	uint64_t i = 0;
+	expect(&rm, i++, 5, TRACE_OP_OUT, 0, 0);
+	expect(&rm, i++, 6, TRACE_OP_OUT, 1, 0);
+	expect(&rm, i++, 7, TRACE_OP_OUT, 2, 0);
+	expect(&rm, i++, 7, TRACE_OP_IN, 0, 0);
+	expect(&rm, i++, 8, TRACE_OP_INVAL, 0, 0);
+	expect(&rm, i++, 9, TRACE_OP_OUT, 0, 0);
+	expect(&rm, i++, 9, TRACE_OP_IN, 1, 0);
+	expect(&rm, i++, 11, TRACE_OP_OUT, 3, 0);
+	expect(&rm, i++, 11, TRACE_OP_IN, 2, 0);
+	expect(&rm, i++, 12, TRACE_OP_INVAL, 1, 0);
+	expect(&rm, i++, 12, TRACE_OP_INVAL, 2, 0);
+	expect(&rm, i++, 12, TRACE_OP_INVAL, 0, 0);
+	expect(&rm, i++, 12, TRACE_OP_INVAL, 3, 0);
+	ck_assert_uint_eq(rm.nev, i);
+	/* each out got fresh content: pages 0, 1, 2, 3, 4 in that order */
+	ck_assert_uint_eq(rm.ev[0].content, 0);
+	ck_assert_uint_eq(rm.ev[1].content, 1);
+	ck_assert_uint_eq(rm.ev[2].content, 2);
+	ck_assert_uint_eq(rm.ev[5].content, 3);
+	ck_assert_uint_eq(rm.ev[7].content, 4);
+	ck_assert_uint_eq(ct.npages, 5);
+	ck_assert_uint_eq(rm.memcg[cg].usage, 0);
+	ck_assert_uint_eq(rm.slots_used, 0);
+	rm_free(&rm);
+	content_free(&ct);
+}
+END_TEST
+
+/*
+ * Order-2 folios, memory.max 4: writing page 4 allocates folio 4..7, which
+ * needs the whole limit, so folio 0..3 goes out whole to slots 0..3.  Reading
+ * page 0 back pushes folio 4..7 out to slots 4..7 and brings page 0 in alone
+ * (order 0).  Exit: the swapcache slot 0, then pages 1..3 one by one (no
+ * longer an aligned run of their folio), then folio 4..7 as one order-2 inval.
+ */
+START_TEST(test_reclaim_large_folio)
+{
+	struct reclaim rm;
+	struct content ct;
+	unsigned orders[] = { 2 };
+	double prob[] = { 1.0 };
+
+	model(&rm, &ct, 16, 0);
+	int cg = rm_add_memcg(&rm, "cg", -1, 4);
+	uint32_t f = rm_map(&rm, 0, (unsigned)cg, 8, orders, prob, 1);
+	for (uint32_t p = 0; p < 8; p++)
+		rm_touch(&rm, 0, f + p, 1, 10 + p);
+	rm_touch(&rm, 0, f, 0, 20);
+	rm_unmap(&rm, 0, f, 8, 21);
+
+	uint64_t i = 0;
+	expect(&rm, i++, 14, TRACE_OP_OUT, 0, 2);
+	expect(&rm, i++, 20, TRACE_OP_OUT, 4, 2);
+	expect(&rm, i++, 20, TRACE_OP_IN, 0, 0);
+	expect(&rm, i++, 21, TRACE_OP_INVAL, 0, 3);
+	ck_assert_uint_eq(rm.nev, i);
+	ck_assert_uint_eq(rm.ev[0].content, 0);   /* pages 0..3 of the store */
+	ck_assert_uint_eq(rm.ev[1].content, 4);   /* pages 4..7 */
+	ck_assert_uint_eq(ct.npages, 8);
+	rm_free(&rm);
+	content_free(&ct);
+}
+END_TEST
+
+/* memory.max 1 page: a page read back keeps its slot (swapcache) and, when
+ * reclaimed again unwritten, goes out to that slot with no inval; a write
+ * frees the slot. */
+START_TEST(test_reclaim_swapcache)
+{
+	struct reclaim rm;
+	struct content ct;
+
+	model(&rm, &ct, 16, 0);
+	int cg = rm_add_memcg(&rm, "cg", -1, 1);
+	uint32_t f = rm_map(&rm, 0, (unsigned)cg, 2, NULL, NULL, 0);
+	rm_touch(&rm, 0, f, 1, 1);
+	rm_touch(&rm, 0, f + 1, 1, 2);      /* page 0 -> slot 0 */
+	rm_touch(&rm, 0, f, 0, 3);          /* page 1 -> slot 1; in 0 */
+	rm_touch(&rm, 0, f + 1, 0, 4);      /* page 0 -> slot 0 again; in 1 */
+	rm_touch(&rm, 0, f + 1, 1, 5);      /* write: slot 1 freed */
+	expect(&rm, 0, 2, TRACE_OP_OUT, 0, 0);
+	expect(&rm, 1, 3, TRACE_OP_OUT, 1, 0);
+	expect(&rm, 2, 3, TRACE_OP_IN, 0, 0);
+	expect(&rm, 3, 4, TRACE_OP_OUT, 0, 0);
+	expect(&rm, 4, 4, TRACE_OP_IN, 1, 0);
+	expect(&rm, 5, 5, TRACE_OP_INVAL, 1, 0);
+	ck_assert_uint_eq(rm.nev, 6);
+	ck_assert_uint_eq(rm.ev[3].content, rm.ev[0].content);  /* unwritten: same content */
+	ck_assert_uint_eq(ct.npages, 2);
+	rm_free(&rm);
+	content_free(&ct);
+}
+END_TEST
+
+/* Readahead window 4: a fault on page 1 also brings back the swapped pages
+ * 0, 2, 3 of its aligned window, flagged, after the fault's own `in`. */
+START_TEST(test_reclaim_readahead)
+{
+	struct reclaim rm;
+	struct content ct;
+
+	model(&rm, &ct, 16, 4);
+	int cg = rm_add_memcg(&rm, "cg", -1, 0);
+	uint32_t f = rm_map(&rm, 0, (unsigned)cg, 8, NULL, NULL, 0);
+	for (uint32_t p = 0; p < 8; p++)
+		rm_touch(&rm, 0, f + p, 1, 1 + p);
+	ck_assert_uint_eq(rm_reclaim(&rm, 0, cg, 8, 10), 8);
+	rm_touch(&rm, 0, f + 1, 0, 11);
+	/* pages went out oldest first: page p to slot p */
+	for (uint32_t p = 0; p < 8; p++)
+		expect(&rm, p, 10, TRACE_OP_OUT, p, 0);
+	expect(&rm, 8, 11, TRACE_OP_IN, 1, 0);
+	expect(&rm, 9, 11, TRACE_OP_IN, 0, 0);
+	expect(&rm, 10, 11, TRACE_OP_IN, 2, 0);
+	expect(&rm, 11, 11, TRACE_OP_IN, 3, 0);
+	ck_assert_uint_eq(rm.nev, 12);
+	ck_assert_uint_eq(rm.ev[8].flags, 0);
+	for (int k = 9; k < 12; k++)
+		ck_assert_uint_eq(rm.ev[k].flags, TRACE_F_READAHEAD);
+	rm_free(&rm);
+	content_free(&ct);
+}
+END_TEST
+
+/* Hierarchical limit: two children under a parent limited to 4 pages; the
+ * child with more resident pages gives them up. */
+START_TEST(test_reclaim_hierarchy)
+{
+	struct reclaim rm;
+	struct content ct;
+
+	model(&rm, &ct, 16, 0);
+	int parent = rm_add_memcg(&rm, "parent", -1, 4);
+	int a = rm_add_memcg(&rm, "a", parent, 0);
+	int b = rm_add_memcg(&rm, "b", parent, 0);
+	uint32_t fa = rm_map(&rm, 0, (unsigned)a, 3, NULL, NULL, 0);
+	uint32_t fb = rm_map(&rm, 1, (unsigned)b, 2, NULL, NULL, 0);
+	for (uint32_t p = 0; p < 3; p++)
+		rm_touch(&rm, 0, fa + p, 1, 1 + p);
+	rm_touch(&rm, 1, fb, 1, 4);
+	rm_touch(&rm, 1, fb + 1, 1, 5);   /* over: a (3 pages) gives its oldest */
+	ck_assert_uint_eq(rm.nev, 1);
+	ck_assert_uint_eq(rm.ev[0].memcg, (unsigned)a);
+	ck_assert_uint_eq(rm.ev[0].stream, 1);     /* reclaim runs in the charging task */
+	ck_assert_uint_eq(rm.memcg[parent].usage, 4);
+	ck_assert_uint_eq(rm.memcg[a].out_pages, 1);
+	rm_free(&rm);
+	content_free(&ct);
+}
+END_TEST
+
+/* Pages of a content mix: exact kinds, fractions near the asked ones. */
+START_TEST(test_content_fractions)
+{
+	struct content ct;
+	struct content_params cp = { .zero = 0.2, .same = 0.3, .random = 0.5 };
+	char err[256];
+	unsigned nz = 0, ns = 0, nr = 0;
+
+	ck_assert_int_eq(content_init(&ct, &cp, 7, err, sizeof(err)), 0);
+	for (int i = 0; i < 2000; i++)
+		ck_assert_uint_ne(content_new(&ct, 1), CONTENT_NONE);
+	ck_assert_uint_eq(ct.n_zero + ct.n_same + ct.n_random, 2000);
+	ck_assert_msg(ct.n_zero > 340 && ct.n_zero < 460, "zero %llu", (unsigned long long)ct.n_zero);
+	ck_assert_msg(ct.n_same > 530 && ct.n_same < 670, "same %llu", (unsigned long long)ct.n_same);
+	/* zero runs are shared: one zero page in the store */
+	ck_assert_uint_eq(ct.npages, 2000 - ct.n_zero + 1);
+	for (uint64_t p = 0; p < ct.npages; p++) {
+		const uint64_t *w = (const uint64_t *)(ct.pages + p * TRACE_PAGE_SIZE);
+		int same = 1;
+		for (int k = 1; k < 512; k++)
+			same &= w[k] == w[0];
+		if (same && !w[0])
+			nz++;
+		else if (same)
+			ns++;
+		else
+			nr++;
+	}
+	ck_assert_uint_eq(nz, 1);
+	ck_assert_uint_eq(ns, ct.n_same);
+	ck_assert_uint_eq(nr, ct.n_random);
+	content_free(&ct);
+}
+END_TEST
+
+/* --max-pages: beyond the limit, runs are shared, never appended. */
+START_TEST(test_content_max_pages)
+{
+	struct content ct;
+	struct content_params cp = { .random = 1.0, .max_pages = 10 };
+	char err[256];
+
+	ck_assert_int_eq(content_init(&ct, &cp, 7, err, sizeof(err)), 0);
+	for (int i = 0; i < 100; i++) {
+		uint32_t c = content_new(&ct, 4);
+		ck_assert_uint_le((uint64_t)c + 4, ct.npages);
+	}
+	ck_assert_uint_eq(ct.npages, 12);    /* three runs of 4, then sharing */
+	content_free(&ct);
+}
+END_TEST
+
+static int run_gen(const char *args)
+{
+	char buf[2048], *argv[64];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (char *tok = strtok(buf, " "); tok && argc < 63; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return trace_gen_main(argc, argv);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int same = fa && fb;
+
+	while (same) {
+		int ca = fgetc(fa), cb = fgetc(fb);
+		if (ca != cb)
+			same = 0;
+		if (ca == EOF || cb == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+/* Open, validate, and check the global (time, stream) order. */
+static void check_trace(const char *path, struct trace *t)
+{
+	char err[512];
+
+	ck_assert_msg(trace_open(t, path, err, sizeof(err)) == 0, "%s", err);
+	for (uint64_t i = 1; i < t->nrec; i++) {
+		const struct trace_record *a = &t->rec[i - 1], *b = &t->rec[i];
+		ck_assert(a->time_ns < b->time_ns ||
+			  (a->time_ns == b->time_ns && a->stream <= b->stream));
+	}
+}
+
+START_TEST(test_usemem_deterministic)
+{
+	char args[2048], p[3][160], pages[3][160], dir[96];
+	static struct trace t;
+
+	/* same name in three directories: the header names the page store */
+	setup_tmp();
+	for (int k = 0; k < 3; k++) {
+		snprintf(dir, sizeof(dir), "%s/%d", tmpdir, k);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+		snprintf(p[k], sizeof(p[k]), "%s/u.zswt", dir);
+		snprintf(pages[k], sizeof(pages[k]), "%s/u.pages", dir);
+		snprintf(args, sizeof(args), "usemem --streams 3 --memcgs 2 --size 512K"
+			 " --orders 0:0.5,4:0.5 --passes 3 --pattern random --write 0.5"
+			 " --zero 0.1 --same 0.1 --dirty 0.3 --readahead 4 --quiet --seed %d -o %s",
+			 k == 2 ? 8 : 7, p[k]);
+		ck_assert_int_eq(run_gen(args), 0);
+	}
+	ck_assert(same_file(p[0], p[1]));
+	ck_assert(same_file(pages[0], pages[1]));
+	ck_assert(!same_file(p[0], p[2]));
+	ck_assert(!same_file(pages[0], pages[2]));
+
+	check_trace(p[0], &t);
+	ck_assert_uint_eq(t.meta.stream_count, 3);
+	ck_assert_uint_eq(t.meta.memcg_count, 2);
+	ck_assert_str_eq(t.meta.page_store, "u.pages");
+	uint64_t n[TRACE_OP_COUNT] = { 0 }, large = 0, ra = 0;
+	for (uint64_t i = 0; i < t.nrec; i++) {
+		n[t.rec[i].op]++;
+		large += t.rec[i].op == TRACE_OP_OUT && t.rec[i].order == 4;
+		ra += !!(t.rec[i].flags & TRACE_F_READAHEAD);
+	}
+	ck_assert(n[TRACE_OP_OUT] > 100 && n[TRACE_OP_IN] > 100 && n[TRACE_OP_INVAL] > 100);
+	ck_assert(large > 0 && ra > 0);
+	trace_close(&t);
+	teardown_tmp();
+}
+END_TEST
+
+START_TEST(test_zipf_and_text)
+{
+	char args[2048], path[128];
+	static struct trace t;
+
+	setup_tmp();
+	snprintf(path, sizeof(path), "%s/z.txt", tmpdir);
+	snprintf(args, sizeof(args), "zipf --size 256K --accesses 4000 --phases 4 --alpha 1.2"
+		 " --max 128K --quiet -o %s", path);
+	ck_assert_int_eq(run_gen(args), 0);
+	check_trace(path, &t);
+	ck_assert(t.nrec > 100);
+	trace_close(&t);
+	/* bad input is a usage error, not a crash */
+	ck_assert_int_eq(run_gen("zipf --size 0 -o x.zswt"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --orders 0:1,12:1 -o x.zswt"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --size 1M -o x.bin"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("nosuchkind"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("selftest nosuchtest -o x.zswt"), EXIT_USAGE);
+	teardown_tmp();
+}
+END_TEST
+
+static const char *const selftests[] = {
+	"zswap_usage", "swapin_nozswap", "zswapin", "zswap_writeback_enabled",
+	"zswap_writeback_disabled", "no_kmem_bypass", "no_invasive_cgroup_shrink",
+	"zswap_incompressible",
+};
+
+/* Every selftest trace validates; per-test shapes worked out from the tests. */
+START_TEST(test_selftests)
+{
+	char args[2048], path[128];
+	static struct trace t;
+
+	setup_tmp();
+	snprintf(path, sizeof(path), "%s/s.zswt", tmpdir);
+	snprintf(args, sizeof(args), "selftest %s --quiet -o %s", selftests[_i], path);
+	ck_assert_int_eq(run_gen(args), 0);
+	check_trace(path, &t);
+	uint64_t n[TRACE_OP_COUNT] = { 0 };
+	for (uint64_t i = 0; i < t.nrec; i++)
+		n[t.rec[i].op] += 1u << t.rec[i].order;
+	switch (_i) {
+	case 0:   /* 1024 pages under a 256-page limit, freed */
+		ck_assert_uint_eq(n[TRACE_OP_OUT], 768);
+		ck_assert_uint_eq(n[TRACE_OP_IN], 0);
+		ck_assert_uint_eq(n[TRACE_OP_INVAL], 768);
+		break;
+	case 2:   /* 8192 pages written and read back under 2048: every page
+		   * swapped once in the write pass is faulted back */
+		ck_assert_uint_ge(n[TRACE_OP_IN], 6144);
+		break;
+	case 3:
+	case 4:   /* two memcgs x (1024 reclaimed, read back, reclaimed again
+		   * to the same slots, freed) */
+		ck_assert_uint_eq(t.meta.memcg_count, 2);
+		ck_assert_int_eq(t.meta.memcgs[1].parent, 0);
+		ck_assert_uint_eq(n[TRACE_OP_OUT], 4096);
+		ck_assert_uint_eq(n[TRACE_OP_IN], 2048);
+		ck_assert_uint_eq(n[TRACE_OP_INVAL], 2048);
+		ck_assert_uint_eq(t.meta.page_store_pages, 1);
+		break;
+	case 7:   /* 1024 random pages paged out, 16 distinct in the store */
+		ck_assert_uint_eq(n[TRACE_OP_OUT], 1024);
+		ck_assert_uint_eq(t.meta.page_store_pages, 16);
+		break;
+	default:
+		ck_assert_uint_gt(n[TRACE_OP_OUT], 0);
+	}
+	trace_close(&t);
+	teardown_tmp();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("gen");
+	TCase *tc = tcase_create("gen");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_reclaim_hand_worked);
+	tcase_add_test(tc, test_reclaim_large_folio);
+	tcase_add_test(tc, test_reclaim_swapcache);
+	tcase_add_test(tc, test_reclaim_readahead);
+	tcase_add_test(tc, test_reclaim_hierarchy);
+	tcase_add_test(tc, test_content_fractions);
+	tcase_add_test(tc, test_content_max_pages);
+	tcase_add_test(tc, test_usemem_deterministic);
+	tcase_add_test(tc, test_zipf_and_text);
+	tcase_add_loop_test(tc, test_selftests, 0, 8);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,878 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the zswap model on hand-built record sequences.
+ *
+ * Sizes used throughout (zsmalloc geometry, checked in test_geometry):
+ *   hint 2040 -> object 2048 B (with the 8-byte handle): 2 per 1-page zspage
+ *   hint 1016 -> object 1024 B: 4 per 1-page zspage
+ *   hint 4096 (or >= 4096, or 0) -> stored raw: a huge object, 1 page each
+ * Default config: total_ram = 100 pages, max_pool_percent 20 -> max 20 pages,
+ * accept_threshold_percent 90 -> accept at <= 18 pages.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "models/zswap.h"
+#include "models/zswap_internal.h"
+#include "models/pool.h"
+
+static struct trace_meta meta;
+static struct zswap_config cfg;
+static char err[256];
+
+static void setup_meta(uint32_t nmemcg, uint32_t nstreams)
+{
+	memset(&meta, 0, sizeof(meta));
+	meta.page_size = 4096;
+	meta.slot_count = 1024;
+	meta.stream_count = nstreams;
+	meta.memcg_count = nmemcg;
+	for (uint32_t i = 0; i < nmemcg; i++) {
+		snprintf(meta.memcgs[i].name, TRACE_NAME_MAX, "cg%u", i);
+		meta.memcgs[i].parent = -1;
+	}
+}
+
+static void setup_cfg(void)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.enabled = 1;
+	cfg.max_pool_percent = 20;
+	cfg.accept_threshold_percent = 90;
+	cfg.total_ram_bytes = 100 * 4096;
+	cfg.zsmalloc_chain_size = 8;
+	cfg.compress_batch = 1;
+	cfg.decompress_batch = 1;
+	cfg.shrinker_priority = 12;
+	for (unsigned i = 0; i < TRACE_MAX_MEMCGS; i++) {
+		cfg.memcg[i].zswap_max = ZSWAP_MAX_UNLIMITED;
+		cfg.memcg[i].writeback = 1;
+	}
+}
+
+static struct zswap *mk(void)
+{
+	struct zswap *zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
+
+	ck_assert_msg(zs != NULL, "zswap_create: %s", err);
+	return zs;
+}
+
+static struct trace_record rec(unsigned op, uint32_t slot, unsigned order, uint32_t hint,
+			       unsigned memcg, unsigned stream)
+{
+	struct trace_record r = {
+		.time_ns = 0, .slot = slot, .content = hint, .stream = (uint16_t)stream,
+		.memcg = (uint16_t)memcg, .op = (uint8_t)op, .order = (uint8_t)order,
+		.flags = TRACE_F_HINT,
+	};
+	return r;
+}
+
+static enum zswap_out_result out(struct zswap *zs, uint32_t slot, unsigned order, uint32_t hint,
+				 unsigned memcg)
+{
+	struct trace_record r = rec(TRACE_OP_OUT, slot, order, hint, memcg, 0);
+	return zswap_swap_out(zs, &r);
+}
+
+static enum zswap_in_result in(struct zswap *zs, uint32_t slot)
+{
+	struct trace_record r = rec(TRACE_OP_IN, slot, 0, 0, 0, 0);
+	return zswap_swap_in(zs, &r);
+}
+
+static void inval(struct zswap *zs, uint32_t slot, unsigned order)
+{
+	struct trace_record r = rec(TRACE_OP_INVAL, slot, order, 0, 0, 0);
+	zswap_invalidate(zs, &r);
+}
+
+static void check_inv(struct zswap *zs)
+{
+	char reason[256];
+	int r = zswap_check_invariants(zs, reason, sizeof(reason));
+
+	ck_assert_msg(r == 0, "invariant: %s", reason);
+}
+
+/* ---- geometry the expected values below rely on ------------------------------ */
+
+START_TEST(test_geometry)
+{
+	ck_assert_uint_eq(zs_class_size_for(2040), 2048);
+	ck_assert_uint_eq(zs_pages_per_zspage(2040), 1);
+	ck_assert_uint_eq(zs_objs_per_zspage(2040), 2);
+	ck_assert_uint_eq(zs_class_size_for(1016), 1024);
+	ck_assert_uint_eq(zs_objs_per_zspage(1016), 4);
+	ck_assert_int_eq(zs_is_huge(4096), 1);
+	ck_assert_uint_le(zswap_bytes_per_slot(), 32);
+}
+END_TEST
+
+/* ---- store / load / invalidate ----------------------------------------------- */
+
+START_TEST(test_store_basic)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	const struct zswap_memcg_stats *m = zswap_memcg_stats(zs, 0);
+
+	ck_assert_int_eq(out(zs, 0, 0, 2040, 0), ZSWAP_OUT_STORED);
+	/* one 2048-byte object opens a 1-page zspage */
+	ck_assert_uint_eq(st->stored_pages, 1);
+	ck_assert_uint_eq(st->pool_total_size, 4096);
+	ck_assert_uint_eq(st->zswpout, 1);
+	ck_assert_uint_eq(m->zswap, 2040);       /* exact compressed length */
+	ck_assert_uint_eq(m->zswapped, 4096);    /* original bytes */
+	ck_assert_uint_eq(out(zs, 1, 0, 2040, 0), ZSWAP_OUT_STORED);
+	/* second object fills the same zspage */
+	ck_assert_uint_eq(st->pool_total_size, 4096);
+	ck_assert_uint_eq(m->zswap, 4080);
+	ck_assert_uint_eq(m->zswpout, 2);
+	ck_assert_uint_eq(st->stored_pages_peak, 2);
+	ck_assert_uint_eq(st->sim_stored_folios, 2);
+	check_inv(zs);
+	inval(zs, 0, 0);
+	inval(zs, 1, 0);
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(st->pool_total_size, 0);
+	ck_assert_uint_eq(st->pool_total_size_peak, 4096);
+	ck_assert_uint_eq(m->zswap, 0);
+	ck_assert_uint_eq(m->zswap_peak, 4080);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_large_folio)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	/* order 2: four 1024-byte objects, one page; zswpout counts pages */
+	ck_assert_int_eq(out(zs, 8, 2, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->stored_pages, 4);
+	ck_assert_uint_eq(st->pool_total_size, 4096);
+	ck_assert_uint_eq(st->zswpout, 4);
+	ck_assert_uint_eq(st->sim_stored_folios, 1);
+	/* swap-in is per base page */
+	ck_assert_int_eq(in(zs, 9), ZSWAP_IN_ZSWAP);
+	ck_assert_uint_eq(st->stored_pages, 3);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_zero_folio)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct trace_record r = rec(TRACE_OP_OUT, 4, 2, 0, 0, 0);
+
+	r.flags |= TRACE_F_ZERO;
+	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_ZERO);
+	ck_assert_uint_eq(st->swpout_zero, 4);
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(st->zswpout, 0);
+	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ZERO);
+	ck_assert_uint_eq(st->swpin_zero, 1);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->swpin_zero, 1);
+	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ABSENT);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_exclusive_load)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	out(zs, 5, 0, 2040, 0);
+	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ZSWAP);
+	ck_assert_uint_eq(st->zswpin, 1);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswpin, 1);
+	/* the load freed the entry: compressed memory and charge released */
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(st->pool_total_size, 0);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 0);
+	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->zswpin, 1);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_disabled_goes_to_disk)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.enabled = 0;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	ck_assert_int_eq(out(zs, 3, 1, 2040, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pswpout, 2);
+	ck_assert_uint_eq(st->sim_rejected_folios, 1);
+	ck_assert_int_eq(in(zs, 3), ZSWAP_IN_DISK);
+	ck_assert_uint_eq(st->pswpin, 1);
+	/* a disk swap-in feeds the shrinker's protection */
+	ck_assert_uint_eq(zs->memcg[0].nr_disk_swapins, 1);
+	inval(zs, 4, 0);
+	ck_assert_int_eq(in(zs, 4), ZSWAP_IN_ABSENT);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_raw_incompressible)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	/* >= 4096: compressor -ENOSPC; writeback allowed -> stored as is */
+	ck_assert_int_eq(out(zs, 0, 0, 4096, 0), ZSWAP_OUT_STORED);
+	/* 0: "!dlen", a compress failure; also stored raw */
+	ck_assert_int_eq(out(zs, 1, 0, 0, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->stored_pages, 2);
+	ck_assert_uint_eq(st->stored_incompressible_pages, 2);
+	ck_assert_uint_eq(st->pool_total_size, 2 * 4096);   /* one huge page each */
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 8192);
+	ck_assert_uint_eq(st->reject_compress_poor, 0);
+	ck_assert_uint_eq(st->reject_compress_fail, 0);
+	inval(zs, 0, 0);
+	ck_assert_uint_eq(st->stored_incompressible_pages, 1);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_stale_entry_replacement)
+{
+	setup_meta(2, 1); setup_cfg();
+	cfg.memcg[1].writeback = 0;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	out(zs, 3, 0, 2040, 0);
+	/* the folio was redirtied and is swapped out again: the new entry
+	 * replaces the stale one (xa_store + zswap_entry_free(old)) */
+	ck_assert_int_eq(out(zs, 3, 0, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->stored_pages, 1);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 1016);
+	check_inv(zs);
+	/* a failed store erases the stale entry of its slots (check_old):
+	 * memcg 1 has writeback off, so a poor page is rejected */
+	out(zs, 7, 0, 2040, 1);
+	ck_assert_uint_eq(st->stored_pages, 2);
+	ck_assert_int_eq(out(zs, 7, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_uint_eq(st->reject_compress_poor, 1);
+	ck_assert_uint_eq(st->stored_pages, 1);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 1)->zswap, 0);
+	ck_assert_int_eq(in(zs, 7), ZSWAP_IN_ABSENT);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- global limit --------------------------------------------------------------- */
+
+START_TEST(test_hysteresis)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	for (uint32_t s = 0; s < 20; s++)
+		ck_assert_int_eq(out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->pool_total_size, 20 * 4096);
+	ck_assert_uint_eq(st->pool_limit_hit, 0);
+	/* 20 >= max 20: hit, full, reject -> disk, shrink worker queued */
+	ck_assert_int_eq(out(zs, 100, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 1);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
+	/* 19 pages: inside the band (18, 20) with full set: rejected without
+	 * counting pool_limit_hit */
+	inval(zs, 0, 0);
+	ck_assert_int_eq(out(zs, 101, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 1);
+	ck_assert_uint_eq(st->sim_rejected_folios, 2);
+	/* 18 pages <= accept 18: full cleared, stored (19 pages) */
+	inval(zs, 1, 0);
+	ck_assert_int_eq(out(zs, 102, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->pool_total_size, 19 * 4096);
+	/* 19 < 20 and not full: stored (20); then 20 >= 20 again: hit 2 */
+	ck_assert_int_eq(out(zs, 103, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(out(zs, 104, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 2);
+	ck_assert_uint_eq(st->pswpout, 3);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/*
+ * 20 raw entries, all referenced.  Run 1 of the worker: each shrink_memcg()
+ * only rotates the head (second chance) and fails (-EAGAIN); the end-of-tree
+ * step after a walk with attempts is not a failure; the 16th failure stops it:
+ * slots 0..15 rotated, nothing written back.  Run 2: slots 16..19 (still
+ * referenced) rotate (4 failures), then slot 0 is written back (19 pages,
+ * above 18), then slot 1 (18 <= accept 18): stop.
+ */
+START_TEST(test_shrink_worker_second_chance)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	for (uint32_t s = 0; s < 20; s++)
+		out(zs, s, 0, 4096, 0);
+	ck_assert_int_eq(out(zs, 100, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
+	zswap_shrink_worker(zs);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 0);
+	ck_assert_uint_eq(st->written_back_pages, 0);
+	ck_assert_uint_eq(st->stored_pages, 20);
+	ck_assert_uint_eq(zs->memcg[0].lru_head, 16);
+	for (uint32_t s = 0; s < 16; s++)
+		ck_assert_int_eq(zs->slots[s].state & ZSWAP_S_REF, 0);
+
+	zswap_shrink_worker(zs);
+	ck_assert_uint_eq(st->written_back_pages, 2);
+	ck_assert_uint_eq(st->zswpwb, 2);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswpwb, 2);
+	ck_assert_uint_eq(st->pswpout, 3);    /* the rejected folio + 2 writebacks */
+	ck_assert_uint_eq(st->pool_total_size, 18 * 4096);
+	ck_assert_uint_eq(st->reject_reclaim_fail, 0);
+	ck_assert_uint_eq(st->sim_shrink_worker_runs, 2);
+	/* written back to their own slots: now on disk */
+	ck_assert_int_eq(in(zs, 0), ZSWAP_IN_DISK);
+	ck_assert_int_eq(in(zs, 1), ZSWAP_IN_DISK);
+	ck_assert_int_eq(in(zs, 2), ZSWAP_IN_ZSWAP);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* Round robin over two memcgs: the worker alternates between their lists. */
+START_TEST(test_shrink_worker_round_robin)
+{
+	setup_meta(2, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	/* cg0: slots 0..9, cg1: slots 10..19, all raw; then make them
+	 * unreferenced through one full walk of each list */
+	for (uint32_t s = 0; s < 20; s++)
+		out(zs, s, 0, 4096, s < 10 ? 0 : 1);
+	for (int m = 0; m < 2; m++) {
+		int stop = 0;
+		ck_assert_uint_eq(zswap_lru_walk(zs, &zs->memcg[m], 10, 0, &stop), 0);
+	}
+	out(zs, 100, 0, 4096, 0);   /* full: rejected, worker queued */
+	zswap_shrink_worker(zs);
+	/* cg0 head (slot 0) -> 19 pages; cg1 head (slot 10) -> 18: stop */
+	ck_assert_uint_eq(st->written_back_pages, 2);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswpwb, 1);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 1)->zswpwb, 1);
+	ck_assert_int_eq(zs->slots[0].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
+	ck_assert_int_eq(zs->slots[10].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- memcg limit ------------------------------------------------------------------ */
+
+/*
+ * parent cg0 zswap.max = 8192 (2 pages), child cg1 below it, unlimited.
+ * Stores of 2040 bytes into the child are checked against the parent's
+ * hierarchical usage in pages (bytes / 4096): 0,2040,4080,6120,8160 -> 0,0,0,1,1
+ * pages < 2: five stores succeed, reaching 10200 (2008 above the limit: the
+ * once-per-folio check overshoots).  Then 10200/4096 = 2 >= 2: shrink_memcg of
+ * the child rotates its referenced head and the store is rejected (5 times,
+ * one per entry); the 11th attempt finds slot 0 unreferenced, writes it back
+ * (8160) and stores without re-checking (10200 again).
+ */
+START_TEST(test_memcg_limit_hierarchy)
+{
+	setup_meta(2, 1); setup_cfg();
+	meta.memcgs[1].parent = 0;
+	cfg.memcg[0].zswap_max = 8192;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	const struct zswap_memcg_stats *p = zswap_memcg_stats(zs, 0), *c = zswap_memcg_stats(zs, 1);
+
+	zswap_set_now(zs, 1000000000ull);
+	for (uint32_t s = 0; s < 5; s++)
+		ck_assert_int_eq(out(zs, s, 0, 2040, 1), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(p->zswap, 10200);
+	ck_assert_uint_eq(c->zswap, 10200);
+	for (uint32_t s = 5; s < 10; s++)
+		ck_assert_int_eq(out(zs, s, 0, 2040, 1), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->written_back_pages, 0);
+	ck_assert_uint_eq(st->pool_limit_hit, 0);
+	zswap_set_now(zs, 3000000000ull);
+	ck_assert_int_eq(out(zs, 10, 0, 2040, 1), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->written_back_pages, 1);
+	ck_assert_uint_eq(c->zswpwb, 1);
+	ck_assert_uint_eq(p->zswpwb, 1);     /* memory.stat is hierarchical */
+	ck_assert_uint_eq(p->zswap, 10200);
+	ck_assert_uint_eq(p->zswpout, 6);
+	ck_assert_int_eq(in(zs, 0), ZSWAP_IN_DISK);
+
+	/* overshoot: 2008 bytes from t=1 s to t=3 s (the writeback and the
+	 * store at t=3 s leave it at 2008 again) and on until now = 4 s */
+	zswap_set_now(zs, 4000000000ull);
+	json_t *stats = json_object();
+	zswap_report_policies(zs, stats);
+	json_t *lim = json_object_get(stats, "limit");
+	ck_assert_int_eq(json_integer_value(json_object_get(lim, "overshoot_max_bytes")), 2008);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(lim, "overshoot_byte_seconds")),
+				2008.0 * 3, 1e-6);
+	ck_assert_int_eq(json_integer_value(json_object_get(lim, "rejected_folios")), 5);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(stats, "policy"), "limit")),
+			 "folio-once");
+	json_decref(stats);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_memcg_limit_zero)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.memcg[0].zswap_max = 0;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	/* zswap.max = 0: every store rejected (shrink_memcg finds an empty
+	 * list), folios go to disk, zswpout stays 0 (selftest swapin_nozswap) */
+	for (uint32_t s = 0; s < 4; s++)
+		ck_assert_int_eq(out(zs, s, 0, 1016, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->zswpout, 0);
+	ck_assert_uint_eq(st->pswpout, 4);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- memory.zswap.writeback = 0 (kernel-zswap.md §3.7 a-d) ---------------------- */
+
+START_TEST(test_writeback_disabled)
+{
+	setup_meta(2, 1); setup_cfg();
+	meta.memcgs[1].parent = 0;
+	cfg.memcg[0].writeback = 0;          /* parent off: child inherits it */
+	cfg.memcg[1].writeback = 1;
+	cfg.memcg[1].zswap_max = 4096;       /* 1 page */
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	/* (d) incompressible pages are rejected, not stored raw */
+	ck_assert_int_eq(out(zs, 0, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_uint_eq(st->reject_compress_poor, 1);
+	ck_assert_int_eq(out(zs, 1, 0, 0, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_uint_eq(st->reject_compress_fail, 1);
+	/* (a) a rejected folio stays resident: no disk write */
+	ck_assert_uint_eq(st->pswpout, 0);
+	ck_assert_uint_eq(st->sim_reactivated_pages, 2);
+	ck_assert_uint_eq(zswap_memcg_stats(zs, 1)->sim_reactivated_pages, 2);
+	/* (b) over zswap.max: shrink_memcg() returns -ENOENT, no writeback.
+	 * The checks before stores 1..3 see 0, 2040, 4080 bytes = 0 pages < 1:
+	 * stored; before store 4: 6120 bytes = 1 page >= 1: rejected */
+	for (uint32_t s = 2; s < 5; s++)
+		ck_assert_int_eq(out(zs, s, 0, 2040, 1), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(out(zs, 5, 0, 2040, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_int_eq(zswap_shrink_memcg(zs, &zs->memcg[1], 0), -ENOENT);
+	ck_assert_uint_eq(st->zswpwb, 0);
+	/* (c) the shrinker counts nothing */
+	ck_assert_uint_eq(zswap_shrinker_count(zs, &zs->memcg[1]), 0);
+	ck_assert_uint_eq(zswap_shrinker_pass(zs, &zs->memcg[1], 0, 0), 0);
+	/* and the shrink worker skips both memcgs (-ENOENT: not candidates) */
+	zswap_shrink_worker(zs);
+	ck_assert_uint_eq(st->written_back_pages, 0);
+	ck_assert_uint_eq(st->stored_pages, 3);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- pressure shrinker ------------------------------------------------------------- */
+
+/*
+ * 10 entries of 2040 bytes: memcg zswap 20400 -> nr_backing 4, nr_stored 10;
+ * count = mult_frac(10, 4, 10) = 4.  Priority 0: delta = 4 * 4 / 2 = 8,
+ * total_scan = min(8, 2 * 4) = 8 >= freeable 4: one scan of 8.
+ * Pass 1: 8 referenced heads rotate, nothing written back -> SHRINK_STOP;
+ * deferred = 0 + 8 - 0 = 8 (cap 8).  Pass 2: total = (8 >> 0) + 8 capped at
+ * 8; list is 8,9 (referenced), 0..7: rotate 8, 9, write back 0..5 -> 6;
+ * deferred = min(8 + 8 - 8, 8) = 8.
+ */
+START_TEST(test_shrinker_pass)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.shrinker_enabled = 1;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct zswap_memcg *mc = &zs->memcg[0];
+
+	for (uint32_t s = 0; s < 10; s++)
+		out(zs, s, 0, 2040, 0);
+	ck_assert_uint_eq(zswap_shrinker_pass(zs, mc, 0, 0), 0);
+	ck_assert_uint_eq(mc->nr_deferred, 8);
+	ck_assert_uint_eq(st->written_back_pages, 0);
+	ck_assert_uint_eq(zswap_shrinker_pass(zs, mc, 0, 0), 6);
+	ck_assert_uint_eq(st->written_back_pages, 6);
+	ck_assert_uint_eq(mc->nr_deferred, 8);
+	for (uint32_t s = 0; s < 6; s++)
+		ck_assert_int_eq(zs->slots[s].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/*
+ * Disk swap-ins protect the LRU: 10 entries (count 4 as above); after 3 disk
+ * swap-ins, freeable = 10 - 3 = 7 and count = mult_frac(7, 4, 10) = 2, the
+ * 3 swap-ins consumed.  At priority 12 a small list gives delta 0: no scan.
+ */
+START_TEST(test_shrinker_count_swapins)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.memcg[0].zswap_max = 0;
+	struct zswap *zs = mk();
+	struct zswap_memcg *mc = &zs->memcg[0];
+
+	/* slots 20..22 go to disk (zswap.max 0), then are read back */
+	for (uint32_t s = 20; s < 23; s++) {
+		ck_assert_int_eq(out(zs, s, 0, 2040, 0), ZSWAP_OUT_DISK);
+		ck_assert_int_eq(in(zs, s), ZSWAP_IN_DISK);
+	}
+	ck_assert_uint_eq(mc->nr_disk_swapins, 3);
+	mc->max_pages = UINT64_MAX;          /* lift the limit */
+	for (uint32_t s = 0; s < 10; s++)
+		out(zs, s, 0, 2040, 0);
+	ck_assert_uint_eq(zswap_shrinker_count(zs, mc), 2);
+	ck_assert_uint_eq(mc->nr_disk_swapins, 0);
+	ck_assert_uint_eq(zswap_shrinker_count(zs, mc), 4);
+	ck_assert_uint_eq(zswap_shrinker_pass(zs, mc, 12, 0), 0);
+	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 0);
+	ck_assert_uint_eq(mc->nr_deferred, 0);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* Replay drives reclaim: shrinker.every = 4 pages, priority 0.  After the
+ * 4th page: count 1 entry... 4 entries of 2040: backing 8160/4096 = 1,
+ * stored 4: count = mult_frac(4, 1, 4) = 1; delta = 1*4/2 = 2, total =
+ * min(2, 2) = 2 >= 1: one scan of 2 (rotations only: SHRINK_STOP). */
+START_TEST(test_shrinker_replay_driven)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.shrinker_enabled = 1;
+	cfg.shrinker_every = 4;
+	cfg.shrinker_priority = 0;
+	struct zswap *zs = mk();
+
+	for (uint32_t s = 0; s < 3; s++)
+		out(zs, s, 0, 2040, 0);
+	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 0);
+	out(zs, 3, 0, 2040, 0);
+	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 1);
+	ck_assert_uint_eq(zs->memcg[0].lru_head, 2);   /* 0 and 1 rotated */
+	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 0);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- readahead ---------------------------------------------------------------------- */
+
+struct hook_log {
+	unsigned compress_calls, compress_pages;
+	unsigned decompress_calls, decompress_pages;
+	unsigned disk_writes, disk_write_pages, disk_reads, kicks;
+	unsigned last_n[16];
+};
+
+static void h_compress(void *ctx, int who, int codec, const uint32_t *lens, unsigned n)
+{
+	struct hook_log *l = ctx;
+	(void)who; (void)codec; (void)lens;
+	if (l->compress_calls < 16)
+		l->last_n[l->compress_calls] = n;
+	l->compress_calls++;
+	l->compress_pages += n;
+}
+
+static void h_decompress(void *ctx, int who, int codec, const uint32_t *lens, unsigned n)
+{
+	struct hook_log *l = ctx;
+	(void)who; (void)codec; (void)lens;
+	l->decompress_calls++;
+	l->decompress_pages += n;
+}
+
+static void h_write(void *ctx, int who, uint32_t slot, unsigned nr)
+{
+	struct hook_log *l = ctx;
+	(void)who; (void)slot;
+	l->disk_writes++;
+	l->disk_write_pages += nr;
+}
+
+static void h_read(void *ctx, int who, uint32_t slot, unsigned nr)
+{
+	struct hook_log *l = ctx;
+	(void)who; (void)slot; (void)nr;
+	l->disk_reads++;
+}
+
+static void h_kick(void *ctx)
+{
+	((struct hook_log *)ctx)->kicks++;
+}
+
+static const struct zswap_timing hooks = {
+	.compress = h_compress, .decompress = h_decompress,
+	.disk_write = h_write, .disk_read = h_read, .kick_shrink_worker = h_kick,
+};
+
+/*
+ * Window 2^3 = 8 slots: fault at 10 -> window 8..15.  Slots: 8 zswap, 9 disk,
+ * 10 zswap (fault), 11 zero, 12 zswap, 13 zswap, 15 zswap, 14 empty.
+ * Fault: decompress 1.  Neighbours: zswap 8, 12, 13, 15 in calls of 2 -> 2
+ * calls; disk 9 -> pswpin; zero 11 -> swpin_zero.  zswpin = 5.
+ */
+START_TEST(test_readahead)
+{
+	setup_meta(2, 1); setup_cfg();
+	cfg.page_cluster = 3;
+	cfg.decompress_batch = 2;
+	cfg.memcg[1].zswap_max = 0;          /* cg1's stores go to disk */
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct hook_log log = { 0 };
+	struct trace_record z = rec(TRACE_OP_OUT, 11, 0, 0, 0, 0);
+
+	z.flags |= TRACE_F_ZERO;
+	for (uint32_t s = 8; s < 16; s++)
+		if (s != 9 && s != 11 && s != 14)
+			out(zs, s, 0, 2040, 0);
+	out(zs, 9, 0, 2040, 1);
+	zswap_swap_out(zs, &z);
+	zswap_set_timing(zs, &hooks, &log);
+	ck_assert_int_eq(in(zs, 10), ZSWAP_IN_ZSWAP);
+	ck_assert_uint_eq(st->zswpin, 5);
+	ck_assert_uint_eq(st->pswpin, 1);
+	ck_assert_uint_eq(st->swpin_zero, 1);
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(log.decompress_calls, 3);
+	ck_assert_uint_eq(log.decompress_pages, 5);
+	ck_assert_uint_eq(log.disk_reads, 1);
+	ck_assert_uint_eq(zs->memcg[1].nr_disk_swapins, 1);
+	/* the neighbours are in the swap cache now: their faults read nothing */
+	ck_assert_int_eq(in(zs, 12), ZSWAP_IN_ABSENT);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- timing hooks -------------------------------------------------------------------- */
+
+START_TEST(test_timing_hooks)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.compress_batch = 4;
+	struct zswap *zs = mk();
+	struct hook_log log = { 0 };
+
+	zswap_set_timing(zs, &hooks, &log);
+	/* order 3 = 8 pages in calls of 4 */
+	ck_assert_int_eq(out(zs, 0, 3, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(log.compress_calls, 2);
+	ck_assert_uint_eq(log.last_n[0], 4);
+	ck_assert_uint_eq(log.last_n[1], 4);
+	/* order 0: one call of 1 */
+	out(zs, 8, 0, 1016, 0);
+	ck_assert_uint_eq(log.compress_calls, 3);
+	ck_assert_uint_eq(log.last_n[2], 1);
+	/* fill to the limit with raw pages: 3 pages used (9 objects of 1024,
+	 * 4 per page) + 17 raw = 20; the next store is rejected, written to
+	 * disk, and kicks the worker through the hook (once: it stays pending) */
+	for (uint32_t s = 16; s < 33; s++)
+		ck_assert_int_eq(out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(out(zs, 40, 1, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(out(zs, 42, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(log.kicks, 1);
+	ck_assert_uint_eq(log.disk_writes, 2);
+	ck_assert_uint_eq(log.disk_write_pages, 3);
+	ck_assert_int_eq(in(zs, 40), ZSWAP_IN_DISK);
+	ck_assert_uint_eq(log.disk_reads, 1);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- policies -------------------------------------------------------------------------- */
+
+START_TEST(test_policy_errors)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.lru_policy = "nope";
+	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "policy.lru") && strstr(err, "'nope'") && strstr(err, "kernel"),
+		      "%s", err);
+	setup_cfg();
+	cfg.wb_policy = "pool-limit";
+	cfg.wb_params = "{\"bogus\": 1}";
+	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "'bogus'") && strstr(err, "batch"), "%s", err);
+	cfg.wb_params = "{\"batch\": 0}";
+	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "batch") && strstr(err, "range"), "%s", err);
+	cfg.wb_params = "{\"batch\": \"x\"}";
+	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	cfg.wb_params = "[1]";
+	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	cfg.limit_params = "{\"x\": 1}";
+	cfg.wb_params = NULL;
+	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "takes none"), "%s", err);
+
+	/* batch = 4 accepted and reported */
+	cfg.limit_params = "{}";
+	cfg.wb_params = "{\"batch\": 4}";
+	struct zswap *zs = mk();
+	json_t *stats = json_object();
+	zswap_report_policies(zs, stats);
+	json_t *p = json_object_get(json_object_get(json_object_get(stats, "policy"), "params"),
+				    "writeback");
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "batch")), 4);
+	json_decref(stats);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* Writeback batching: 4 writebacks per submission. */
+START_TEST(test_writeback_batch)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.wb_params = "{\"batch\": 4}";
+	struct zswap *zs = mk();
+	struct hook_log log = { 0 };
+	int stop = 0;
+
+	for (uint32_t s = 0; s < 6; s++)
+		out(zs, s, 0, 2040, 0);
+	zswap_set_timing(zs, &hooks, &log);
+	/* first walk rotates all six, the second writes back five */
+	zswap_lru_walk(zs, &zs->memcg[0], 6, 0, &stop);
+	ck_assert_uint_eq(zswap_lru_walk(zs, &zs->memcg[0], 5, 0, &stop), 5);
+	zswap_wb_flush(zs);
+	ck_assert_uint_eq(log.disk_writes, 2);       /* 4 + 1 */
+	ck_assert_uint_eq(log.disk_write_pages, 5);
+	ck_assert_uint_eq(log.decompress_calls, 5);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* Jain's index: stream 0 stores 2 of 2 (x = 1), stream 1 stores 1 of 2
+ * (x = 0.5): (1.5)^2 / (2 * (1 + 0.25)) = 0.9. */
+START_TEST(test_limit_fairness)
+{
+	setup_meta(2, 2); setup_cfg();
+	cfg.memcg[1].zswap_max = 0;
+	struct zswap *zs = mk();
+	struct trace_record r;
+
+	r = rec(TRACE_OP_OUT, 0, 0, 2040, 0, 0); zswap_swap_out(zs, &r);
+	r = rec(TRACE_OP_OUT, 1, 0, 2040, 0, 0); zswap_swap_out(zs, &r);
+	r = rec(TRACE_OP_OUT, 2, 0, 2040, 0, 1); zswap_swap_out(zs, &r);
+	r = rec(TRACE_OP_OUT, 3, 0, 2040, 1, 1); zswap_swap_out(zs, &r);
+	json_t *stats = json_object();
+	zswap_report_policies(zs, stats);
+	json_t *lim = json_object_get(stats, "limit");
+	ck_assert_double_eq_tol(json_real_value(json_object_get(lim, "jain_fairness")), 0.9, 1e-12);
+	json_t *s1 = json_object_get(json_object_get(lim, "streams"), "1");
+	ck_assert_int_eq(json_integer_value(json_object_get(s1, "stored_folios")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(s1, "rejected_folios")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(lim, "wasted_compressions")), 0);
+	json_decref(stats);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* ---- invariants ------------------------------------------------------------------------ */
+
+START_TEST(test_invariants_detect)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	char reason[256];
+
+	out(zs, 0, 0, 2040, 0);
+	out(zs, 1, 0, 4096, 0);
+	check_inv(zs);
+	zs->st.stored_pages++;
+	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), -EFAULT);
+	ck_assert_msg(strstr(reason, "stored_pages"), "%s", reason);
+	zs->st.stored_pages--;
+	zs->memcg[0].st.zswap += 1;
+	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), -EFAULT);
+	zs->memcg[0].st.zswap -= 1;
+	zs->slots[5].state = ZSWAP_S_DISK | ZSWAP_S_REF;
+	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), -EFAULT);
+	zs->slots[5].state = ZSWAP_S_NONE;
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+static Suite *zswap_suite(void)
+{
+	Suite *s = suite_create("zswap");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_geometry);
+	tcase_add_test(tc, test_store_basic);
+	tcase_add_test(tc, test_large_folio);
+	tcase_add_test(tc, test_zero_folio);
+	tcase_add_test(tc, test_exclusive_load);
+	tcase_add_test(tc, test_disabled_goes_to_disk);
+	tcase_add_test(tc, test_raw_incompressible);
+	tcase_add_test(tc, test_stale_entry_replacement);
+	tcase_add_test(tc, test_hysteresis);
+	tcase_add_test(tc, test_shrink_worker_second_chance);
+	tcase_add_test(tc, test_shrink_worker_round_robin);
+	tcase_add_test(tc, test_memcg_limit_hierarchy);
+	tcase_add_test(tc, test_memcg_limit_zero);
+	tcase_add_test(tc, test_writeback_disabled);
+	tcase_add_test(tc, test_shrinker_pass);
+	tcase_add_test(tc, test_shrinker_count_swapins);
+	tcase_add_test(tc, test_shrinker_replay_driven);
+	tcase_add_test(tc, test_readahead);
+	tcase_add_test(tc, test_timing_hooks);
+	tcase_add_test(tc, test_policy_errors);
+	tcase_add_test(tc, test_writeback_batch);
+	tcase_add_test(tc, test_limit_fairness);
+	tcase_add_test(tc, test_invariants_detect);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(zswap_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,809 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zswapsim-capture: run a command in a new memory cgroup (cgroup v1, below our
+ * own) under a limit, record every swap-out (with page content), swap-in and
+ * zswap writeback of that cgroup with BTF tracepoints, and write
+ *
+ *   DIR/events.bin DIR/content.raw   the recorded events (capture_events.h)
+ *   DIR/trace.zswt DIR/trace.pages   the trace and its deduplicated page store
+ *   DIR/kernel.json                  the kernel's zswap/vmstat counters over the run
+ *
+ * It touches only the cgroup it creates and the process it starts.  See
+ * docs/capture.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <jansson.h>
+
+#include "traces/capture_events.h"
+#include "traces/capture/capture.h"
+#include "capture.skel.h"
+
+#define DEBUGFS_ZSWAP "/sys/kernel/debug/zswap"
+
+static const char *const zswap_files[] = {
+	"pool_limit_hit", "reject_alloc_fail", "reject_compress_fail", "reject_compress_poor",
+	"reject_kmemcache_fail", "reject_reclaim_fail", "decompress_fail", "written_back_pages",
+	"pool_total_size", "stored_pages", "stored_incompressible_pages", NULL,
+};
+static const char *const vmstat_keys[] = {
+	"zswpin", "zswpout", "zswpwb", "pswpin", "pswpout", "swpin_zero", "swpout_zero",
+	"swap_ra", "swap_ra_hit", "thp_swpout", "thp_swpout_fallback", "pgmajfault", NULL,
+};
+#define NZ 11
+#define NV 12
+
+struct counters {
+	int64_t z[NZ];
+	int64_t v[NV];
+	int64_t zswap_bytes;     /* /proc/meminfo Zswap: the pool (= pool_total_size) */
+	int64_t zswapped_pages;  /* /proc/meminfo Zswapped / 4 KiB (= stored_pages) */
+	bool have_z;
+};
+
+struct opts {
+	const char *dir;
+	uint64_t limit;
+	uint64_t memsw;
+	uint64_t ring_mb;
+	unsigned timeout;
+	bool check;
+	char **cmd;
+};
+
+struct out_pos {
+	uint64_t seq, base;
+	uint32_t nr;
+	bool valid;
+};
+
+struct capture {
+	int efd;                   /* events.bin */
+	int cfd;                   /* content.raw */
+	struct cap_event *ev;      /* buffered, written at the end with the header */
+	uint64_t nev, cap;
+	uint64_t next_content;
+	uint64_t missing;
+	uint64_t t0;               /* CLOCK_MONOTONIC ns at start */
+	/* seq -> first content index, for the PAGE records that follow an OUT */
+	struct out_pos ring[4096];
+	bool io_error;
+};
+
+static volatile sig_atomic_t got_signal;
+static char cg_path[PATH_MAX];
+static bool cg_created;
+static pid_t child = -1;
+static int die_status = 1;     /* 3 under --check: "not possible here" */
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("zswapsim-capture: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	if (cg_created)
+		rmdir(cg_path);
+	exit(die_status);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	uint64_t mul = 1;
+
+	if (end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if (*end == 'i')
+		end++;
+	if (*end == 'B')
+		end++;
+	if (*end)
+		return -1;
+	*out = (uint64_t)(v * (double)mul);
+	return 0;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int read_i64(const char *path, int64_t *out)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	*out = strtoll(buf, NULL, 10);
+	return 0;
+}
+
+static void read_counters(struct counters *c)
+{
+	char path[256], key[64];
+	long long val;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	c->have_z = true;
+	for (int i = 0; zswap_files[i]; i++) {
+		snprintf(path, sizeof(path), DEBUGFS_ZSWAP "/%s", zswap_files[i]);
+		if (read_i64(path, &c->z[i]))
+			c->have_z = false;
+	}
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		die("cannot read /proc/vmstat: %s", strerror(errno));
+	while (fscanf(f, "%63s %lld", key, &val) == 2)
+		for (int i = 0; vmstat_keys[i]; i++)
+			if (!strcmp(key, vmstat_keys[i]))
+				c->v[i] = val;
+	fclose(f);
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		die("cannot read /proc/meminfo: %s", strerror(errno));
+	while (fscanf(f, "%63s %lld%*[^\n]", key, &val) == 2) {
+		if (!strcmp(key, "Zswap:"))
+			c->zswap_bytes = val * 1024;
+		else if (!strcmp(key, "Zswapped:"))
+			c->zswapped_pages = val * 1024 / CAP_PAGE_SIZE;
+	}
+	fclose(f);
+}
+
+/* Our own v1 memory cgroup, from /proc/self/cgroup ("N:memory:/path"). */
+static int own_memcg_dir(char *buf, size_t len)
+{
+	char line[1024];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2;
+
+		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+			continue;
+		*c2 = 0;
+		if (strcmp(c1 + 1, "memory"))
+			continue;
+		c2[1 + strcspn(c2 + 1, "\n")] = 0;
+		snprintf(buf, len, "/sys/fs/cgroup/memory%s", strcmp(c2 + 1, "/") ? c2 + 1 : "");
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+static uint64_t make_cgroup(const struct opts *o, char *name, size_t namelen)
+{
+	char dir[PATH_MAX - 64], file[PATH_MAX + 32], val[32];
+	struct stat st;
+	int r;
+
+	if ((r = own_memcg_dir(dir, sizeof(dir))))
+		die("no v1 memory cgroup in /proc/self/cgroup (%s): the memory controller is needed",
+		    strerror(-r));
+	snprintf(name, namelen, "zswapsim-cap-%d", (int)getpid());
+	snprintf(cg_path, sizeof(cg_path), "%s/%s", dir, name);
+	if (mkdir(cg_path, 0755))
+		die("mkdir %s: %s", cg_path, strerror(errno));
+	cg_created = true;
+	if (stat(cg_path, &st))
+		die("stat %s: %s", cg_path, strerror(errno));
+	snprintf(file, sizeof(file), "%s/memory.limit_in_bytes", cg_path);
+	snprintf(val, sizeof(val), "%" PRIu64, o->limit);
+	if ((r = write_file(file, val)))
+		die("%s: %s", file, strerror(-r));
+	if (o->memsw) {
+		snprintf(file, sizeof(file), "%s/memory.memsw.limit_in_bytes", cg_path);
+		snprintf(val, sizeof(val), "%" PRIu64, o->memsw);
+		if ((r = write_file(file, val)))
+			fprintf(stderr, "zswapsim-capture: %s: %s (swap use not bounded by the cgroup)\n",
+				file, strerror(-r));
+	}
+	/* kernfs id of the directory == its inode number on 64-bit */
+	return (uint64_t)st.st_ino;
+}
+
+/* A locked page with random content and its physical address from pagemap. */
+static void *marker_page(uint64_t magic[4], uint64_t *phys)
+{
+	void *p = mmap(NULL, CAP_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	uint64_t ent;
+	int fd;
+
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	if (getrandom(magic, 4 * sizeof(uint64_t), 0) != 4 * sizeof(uint64_t))
+		die("getrandom: %s", strerror(errno));
+	memset(p, 0x5a, CAP_PAGE_SIZE);
+	memcpy(p, magic, 4 * sizeof(uint64_t));
+	if (mlock(p, CAP_PAGE_SIZE))
+		die("mlock: %s", strerror(errno));
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0 || pread(fd, &ent, 8, (off_t)((uintptr_t)p / CAP_PAGE_SIZE) * 8) != 8)
+		die("/proc/self/pagemap: %s", strerror(errno));
+	close(fd);
+	if (!(ent >> 63) || !(ent & ((1ull << 55) - 1)))
+		die("pagemap gives no PFN for the marker page (not root?)");
+	*phys = (ent & ((1ull << 55) - 1)) * CAP_PAGE_SIZE;
+	return p;
+}
+
+static void calibrate(struct capture_bpf *skel)
+{
+	struct bpf_link *l = bpf_program__attach(skel->progs.calibrate);
+
+	if (!l)
+		die("attach calibrate: %s", strerror(errno));
+	for (int i = 0; i < 100 && !skel->bss->page_offset_base; i++) {
+		syscall(SYS_getppid);
+		usleep(1000);
+	}
+	bpf_link__destroy(l);
+	if (!skel->bss->page_offset_base)
+		die("could not find the kernel direct map (page_offset_base) after %" PRIu64
+		    " candidate reads", (uint64_t)skel->bss->calib_tries);
+	fprintf(stderr, "zswapsim-capture: direct map at 0x%llx (verified on the marker page)\n",
+		(unsigned long long)skel->bss->page_offset_base);
+}
+
+static void push_event(struct capture *c, const struct cap_event *e)
+{
+	if (c->nev == c->cap) {
+		uint64_t ncap = c->cap ? c->cap * 2 : 1 << 16;
+		struct cap_event *n = realloc(c->ev, ncap * sizeof(*n));
+
+		if (!n)
+			die("out of memory for %" PRIu64 " events", ncap);
+		c->ev = n;
+		c->cap = ncap;
+	}
+	c->ev[c->nev++] = *e;
+}
+
+static uint8_t outcome_of(unsigned item)
+{
+	switch (item) {
+	case CAP_ITEM_ZSWPOUT: return CAP_OUT_ZSWAP;
+	case CAP_ITEM_SWPOUT_ZERO: return CAP_OUT_ZERO;
+	case CAP_ITEM_PSWPOUT: return CAP_OUT_DISK;
+	default: return CAP_OUT_UNKNOWN;
+	}
+}
+
+#define SWP_TYPE_SHIFT 58   /* BITS_PER_XA_VALUE (63) - MAX_SWAPFILES_SHIFT (5) */
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct capture *c = ctx;
+	const struct cap_rb_hdr *h = data;
+	struct cap_event e;
+
+	if (size < sizeof(*h))
+		return 0;
+	if (h->type == CAP_RB_PAGE) {
+		const struct cap_rb_page *p = data;
+		struct out_pos *r = &c->ring[h->seq % 4096];
+
+		if (size < sizeof(*p) || !r->valid || r->seq != h->seq || h->b >= r->nr)
+			return 0;
+		if (pwrite(c->cfd, p->data, CAP_PAGE_SIZE,
+			   (off_t)((r->base + h->b) * CAP_PAGE_SIZE)) != CAP_PAGE_SIZE)
+			c->io_error = true;
+		return 0;
+	}
+	memset(&e, 0, sizeof(e));
+	e.time_ns = h->time_ns > c->t0 ? h->time_ns - c->t0 : 0;
+	e.tid = h->tid;
+	e.content = CAP_NO_CONTENT;
+	switch (h->type) {
+	case CAP_RB_OUT: {
+		struct out_pos *r = &c->ring[h->seq % 4096];
+		uint32_t nr = 1u << h->order;
+
+		e.type = CAP_EV_OUT;
+		e.slot = h->a & ((1ull << SWP_TYPE_SHIFT) - 1);
+		e.swap_type = (uint32_t)(h->a >> SWP_TYPE_SHIFT);
+		e.vpn = h->b;
+		e.order = h->order;
+		e.outcome = outcome_of(h->outcome);
+		e.flags = h->flags;
+		/* Positions are reserved even when pages went missing, so the
+		 * ones that did arrive land where the PAGE records say. */
+		e.content = h->missing ? CAP_NO_CONTENT : c->next_content;
+		r->seq = h->seq;
+		r->base = c->next_content;
+		r->nr = nr;
+		r->valid = true;
+		c->next_content += nr;
+		c->missing += h->missing;
+		break;
+	}
+	case CAP_RB_IN:
+		e.type = CAP_EV_IN;
+		e.slot = h->a & ((1ull << SWP_TYPE_SHIFT) - 1);
+		e.swap_type = (uint32_t)(h->a >> SWP_TYPE_SHIFT);
+		e.vpn = h->b;
+		e.order = h->order;
+		e.flags = h->flags;
+		break;
+	case CAP_RB_MEMCG:
+		e.type = CAP_EV_MEMCG;
+		e.slot = h->a;
+		e.vpn = h->b;
+		break;
+	case CAP_RB_FAULT:
+		e.type = CAP_EV_FAULT;
+		e.slot = h->a;
+		e.vpn = h->b;
+		break;
+	default:
+		return 0;
+	}
+	push_event(c, &e);
+	return 0;
+}
+
+static pid_t start_child(char **cmd)
+{
+	char procs[PATH_MAX + 16], pidbuf[32];
+	int pfd[2];
+	pid_t pid;
+	char ok;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* Join the cgroup before exec so every page of the command is charged there. */
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_path);
+		snprintf(pidbuf, sizeof(pidbuf), "%d", (int)getpid());
+		close(pfd[0]);
+		if (write_file(procs, pidbuf)) {
+			fprintf(stderr, "zswapsim-capture: cannot join %s\n", cg_path);
+			_exit(126);
+		}
+		setenv("ZSWAPSIM_STOP_AT_END", "1", 1);
+		ok = 1;
+		if (write(pfd[1], &ok, 1) != 1)
+			_exit(126);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "zswapsim-capture: exec %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &ok, 1) != 1) {
+		close(pfd[0]);
+		waitpid(pid, NULL, 0);
+		die("the command could not join the cgroup");
+	}
+	close(pfd[0]);
+	return pid;
+}
+
+static void put_counters(json_t *g, const struct counters *a, const struct counters *b)
+{
+	/* Gauges are reported as their value at the end mark minus at the start,
+	 * so pages other processes had in zswap before the run do not count. */
+	if (a->have_z && b->have_z)
+		for (int i = 0; zswap_files[i]; i++)
+			json_object_set_new(g, zswap_files[i], json_integer(b->z[i] - a->z[i]));
+	else {
+		/* No debugfs: the two gauges from /proc/meminfo; the event counters
+		 * that only debugfs has are left out rather than guessed. */
+		json_object_set_new(g, "pool_total_size", json_integer(b->zswap_bytes - a->zswap_bytes));
+		json_object_set_new(g, "stored_pages", json_integer(b->zswapped_pages - a->zswapped_pages));
+	}
+	for (int i = 0; vmstat_keys[i]; i++)
+		json_object_set_new(g, vmstat_keys[i], json_integer(b->v[i] - a->v[i]));
+}
+
+static json_t *raw_counters(const struct counters *c)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; zswap_files[i]; i++)
+		json_object_set_new(o, zswap_files[i], json_integer(c->z[i]));
+	for (int i = 0; vmstat_keys[i]; i++)
+		json_object_set_new(o, vmstat_keys[i], json_integer(c->v[i]));
+	json_object_set_new(o, "meminfo_zswap_bytes", json_integer(c->zswap_bytes));
+	json_object_set_new(o, "meminfo_zswapped_pages", json_integer(c->zswapped_pages));
+	return o;
+}
+
+static json_t *zswap_params(void)
+{
+	static const char *const p[] = { "enabled", "compressor", "max_pool_percent",
+					 "accept_threshold_percent", "shrinker_enabled", NULL };
+	json_t *o = json_object();
+	char path[128], buf[64];
+
+	for (int i = 0; p[i]; i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/sys/module/zswap/parameters/%s", p[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		json_object_set_new(o, p[i], json_string(buf));
+	}
+	return o;
+}
+
+static uint64_t mem_total(void)
+{
+	char key[64];
+	unsigned long long v;
+	FILE *f = fopen("/proc/meminfo", "r");
+	uint64_t r = 0;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %llu kB", key, &v) == 2)
+		if (!strcmp(key, "MemTotal:"))
+			r = v * 1024;
+	fclose(f);
+	return r;
+}
+
+static void usage(void)
+{
+	fputs("usage: zswapsim-capture -o DIR -m LIMIT [--memsw LIMIT] [--ring-mb N] [--timeout SEC] -- CMD [ARG]...\n"
+	      "       zswapsim-capture --check\n"
+	      "  Runs CMD in a new v1 memory cgroup (below this shell's) limited to LIMIT bytes\n"
+	      "  (suffix K/M/G), records its swap events with BPF and writes DIR/events.bin,\n"
+	      "  DIR/content.raw, DIR/trace.zswt, DIR/trace.pages and DIR/kernel.json.\n"
+	      "  Needs root and BTF.  Exit 0 on success, 1 on failure, 2 on bad usage.\n"
+	      "  --check: only load the BPF programs and find the direct map; exit 0 if a\n"
+	      "  capture is possible here, 3 if not.\n", stderr);
+	exit(2);
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "memsw", required_argument, NULL, 'w' },
+		{ "ring-mb", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ring_mb = 256;
+	while ((c = getopt_long(argc, argv, "+o:m:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->dir = optarg; break;
+		case 'm': if (parse_size(optarg, &o->limit)) usage(); break;
+		case 'w': if (parse_size(optarg, &o->memsw)) usage(); break;
+		case 'r': o->ring_mb = strtoull(optarg, NULL, 10); break;
+		case 't': o->timeout = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'c': o->check = true; break;
+		default: usage();
+		}
+	}
+	if (o->check)
+		return;
+	if (!o->dir || !o->limit || optind >= argc || o->ring_mb < 1 || o->ring_mb > 4096)
+		usage();
+	o->cmd = argv + optind;
+}
+
+static void write_kernel_json(const struct opts *o, const char *path, const struct counters *a,
+			      const struct counters *b, const struct capture *c,
+			      const struct capture_bpf *skel, const struct cap_convert_stats *st,
+			      int status, bool stopped, uint64_t end_ns)
+{
+	json_t *root = json_object(), *stats = json_object(), *g = json_object();
+	json_t *cap = json_object();
+	uint64_t drops = skel->bss->drops;
+
+	put_counters(g, a, b);
+	json_object_set_new(stats, "global", g);
+	json_object_set_new(root, "stats", stats);
+	json_object_set_new(cap, "command", json_string(o->cmd[0]));
+	json_object_set_new(cap, "memory_limit", json_integer((json_int_t)o->limit));
+	json_object_set_new(cap, "mem_total", json_integer((json_int_t)mem_total()));
+	json_object_set_new(cap, "zswap_parameters", zswap_params());
+	json_object_set_new(cap, "debugfs_zswap_available", json_boolean(a->have_z && b->have_z));
+	json_object_set_new(cap, "end", json_string(stopped ? "workload end mark (SIGSTOP)" : "exit"));
+	json_object_set_new(cap, "exit_status", json_integer(status));
+	json_object_set_new(cap, "duration_ns", json_integer((json_int_t)end_ns));
+	json_object_set_new(cap, "dropped_records", json_integer((json_int_t)drops));
+	json_object_set_new(cap, "complete", json_boolean(drops == 0 && c->missing == 0));
+	json_object_set_new(cap, "missing_pages", json_integer((json_int_t)c->missing));
+	json_object_set_new(cap, "events", json_integer((json_int_t)c->nev));
+	json_object_set_new(cap, "content_pages", json_integer((json_int_t)c->next_content));
+	json_object_set_new(cap, "bpf_out_seen", json_integer((json_int_t)skel->bss->out_seen));
+	json_object_set_new(cap, "bpf_in_seen", json_integer((json_int_t)skel->bss->in_seen));
+	json_object_set_new(cap, "start", raw_counters(a));
+	json_object_set_new(cap, "end_counters", raw_counters(b));
+	if (st) {
+		json_t *cv = json_object();
+
+		json_object_set_new(cv, "outs", json_integer((json_int_t)st->outs));
+		json_object_set_new(cv, "out_pages", json_integer((json_int_t)st->out_pages));
+		json_object_set_new(cv, "out_pages_zswap", json_integer((json_int_t)st->out_by_outcome[CAP_OUT_ZSWAP]));
+		json_object_set_new(cv, "out_pages_zero", json_integer((json_int_t)st->out_by_outcome[CAP_OUT_ZERO]));
+		json_object_set_new(cv, "out_pages_disk", json_integer((json_int_t)st->out_by_outcome[CAP_OUT_DISK]));
+		json_object_set_new(cv, "out_pages_unknown", json_integer((json_int_t)st->out_by_outcome[CAP_OUT_UNKNOWN]));
+		json_object_set_new(cv, "large_outs", json_integer((json_int_t)st->large_outs));
+		json_object_set_new(cv, "ins", json_integer((json_int_t)st->ins));
+		json_object_set_new(cv, "ins_readahead", json_integer((json_int_t)st->ins_readahead));
+		json_object_set_new(cv, "ins_dup", json_integer((json_int_t)st->ins_dup));
+		json_object_set_new(cv, "ins_writeback", json_integer((json_int_t)st->ins_writeback));
+		json_object_set_new(cv, "invals", json_integer((json_int_t)st->invals));
+		json_object_set_new(cv, "memcg_zswpin", json_integer((json_int_t)st->memcg_items[0]));
+		json_object_set_new(cv, "memcg_zswpwb", json_integer((json_int_t)st->memcg_items[1]));
+		json_object_set_new(cv, "memcg_swpin_zero", json_integer((json_int_t)st->memcg_items[2]));
+		json_object_set_new(cv, "memcg_pswpin", json_integer((json_int_t)st->memcg_items[3]));
+		json_object_set_new(cv, "faults", json_integer((json_int_t)st->faults));
+		json_object_set_new(cv, "unique_pages", json_integer((json_int_t)st->unique_pages));
+		json_object_set_new(cv, "streams", json_integer((json_int_t)st->streams));
+		json_object_set_new(cv, "slot_count", json_integer(st->slot_count));
+		json_object_set_new(cap, "conversion", cv);
+	}
+	json_object_set_new(root, "capture", cap);
+	if (json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS))
+		die("cannot write %s", path);
+	json_decref(root);
+}
+
+/* --check: can this machine capture?  Nothing is changed but a locked page of
+ * our own and BPF programs that go away with the process. */
+static int check_only(void)
+{
+	struct capture_bpf *skel;
+	uint64_t magic[4], phys;
+	int r;
+
+	die_status = 3;
+	if (geteuid() != 0) {
+		fprintf(stderr, "zswapsim-capture: not root\n");
+		return 3;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "zswapsim-capture: no kernel BTF\n");
+		return 3;
+	}
+	marker_page(magic, &phys);
+	skel = capture_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "zswapsim-capture: cannot open the BPF object\n");
+		return 3;
+	}
+	skel->rodata->calib_tgid = (uint32_t)getpid();
+	skel->rodata->calib_phys = phys;
+	memcpy((void *)skel->rodata->calib_magic, magic, sizeof(magic));
+	bpf_map__set_max_entries(skel->maps.rb, 1 << 20);
+	if ((r = capture_bpf__load(skel))) {
+		fprintf(stderr, "zswapsim-capture: BPF programs do not load here: %s\n", strerror(-r));
+		capture_bpf__destroy(skel);
+		return 3;
+	}
+	calibrate(skel);
+	capture_bpf__destroy(skel);
+	fprintf(stderr, "zswapsim-capture: capture possible\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct capture c;
+	struct opts o;
+	struct capture_bpf *skel;
+	struct ring_buffer *rb;
+	struct counters start, end;
+	struct cap_events_header hdr;
+	struct cap_convert_stats st;
+	char path[PATH_MAX], path2[PATH_MAX], cgname[64], err[512];
+	uint64_t magic[4], phys, cgid, t_start, end_ns = 0;
+	bool stopped = false, have_end = false;
+	int status = 0, r;
+
+	parse_opts(argc, argv, &o);
+	if (o.check)
+		return check_only();
+	if (geteuid() != 0)
+		die("needs root (BPF, cgroups, pagemap)");
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		die("no kernel BTF (/sys/kernel/btf/vmlinux)");
+	if (mkdir(o.dir, 0755) && errno != EEXIST)
+		die("mkdir %s: %s", o.dir, strerror(errno));
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+
+	marker_page(magic, &phys);
+	skel = capture_bpf__open();
+	if (!skel)
+		die("open BPF object: %s", strerror(errno));
+	cgid = make_cgroup(&o, cgname, sizeof(cgname));
+	skel->rodata->target_cgid = cgid;
+	skel->rodata->calib_tgid = (uint32_t)getpid();
+	skel->rodata->calib_phys = phys;
+	memcpy((void *)skel->rodata->calib_magic, magic, sizeof(magic));
+	bpf_map__set_max_entries(skel->maps.rb, (uint32_t)(o.ring_mb << 20));
+	if ((r = capture_bpf__load(skel)))
+		die("load BPF programs: %s", strerror(-r));
+	calibrate(skel);
+
+	snprintf(path, sizeof(path), "%s/content.raw", o.dir);
+	c.cfd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (c.cfd < 0)
+		die("%s: %s", path, strerror(errno));
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_record, &c, NULL);
+	if (!rb)
+		die("ring buffer: %s", strerror(errno));
+	if (!(skel->links.memcg_event = bpf_program__attach(skel->progs.memcg_event)) ||
+	    !(skel->links.write_folio = bpf_program__attach(skel->progs.write_folio)) ||
+	    !(skel->links.lru_insertion = bpf_program__attach(skel->progs.lru_insertion)) ||
+	    !(skel->links.fault_user = bpf_program__attach(skel->progs.fault_user)))
+		die("attach: %s", strerror(errno));
+
+	read_counters(&start);
+	if (!start.have_z)
+		fprintf(stderr, "zswapsim-capture: no " DEBUGFS_ZSWAP " (debugfs not mounted, or zswap never "
+			"enabled): pool_total_size/stored_pages from /proc/meminfo, no reject_* counters\n");
+	t_start = now_ns();
+	c.t0 = t_start;
+	child = start_child(o.cmd);
+	for (;;) {
+		pid_t w;
+
+		ring_buffer__poll(rb, 100);
+		if (got_signal)
+			die("interrupted by signal %d: command killed, cgroup removed", (int)got_signal);
+		if (o.timeout && now_ns() - t_start > (uint64_t)o.timeout * 1000000000ull)
+			die("timeout after %u s: command killed, cgroup removed", o.timeout);
+		w = waitpid(child, &status, WNOHANG | WUNTRACED);
+		if (w == child && WIFSTOPPED(status)) {
+			/* The workload's end mark: counters now, before its exit frees its slots. */
+			while (ring_buffer__consume(rb) > 0)
+				;
+			read_counters(&end);
+			end_ns = now_ns() - t_start;
+			have_end = stopped = true;
+			kill(child, SIGCONT);
+			continue;
+		}
+		if (w == child) {
+			if (!have_end) {
+				while (ring_buffer__consume(rb) > 0)
+					;
+				read_counters(&end);
+				end_ns = now_ns() - t_start;
+				have_end = true;
+			}
+			break;
+		}
+	}
+	child = -1;
+	while (ring_buffer__consume(rb) > 0)
+		;
+	capture_bpf__detach(skel);
+	ring_buffer__consume(rb);
+	if (c.io_error)
+		die("writing %s/content.raw failed", o.dir);
+	close(c.cfd);
+
+	for (int i = 0; i < 50 && rmdir(cg_path); i++)
+		usleep(100000);
+	if (access(cg_path, F_OK) == 0)
+		fprintf(stderr, "zswapsim-capture: could not remove %s\n", cg_path);
+	else
+		cg_created = false;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.content_pages = c.next_content;
+	hdr.drops = skel->bss->drops;
+	hdr.end_time_ns = stopped ? end_ns : 0;
+	hdr.missing_pages = c.missing;
+	snprintf(hdr.memcg, sizeof(hdr.memcg), "%s", cgname);
+	snprintf(path, sizeof(path), "%s/events.bin", o.dir);
+	if (cap_events_write(path, &hdr, c.ev, c.nev, err, sizeof(err)))
+		die("%s", err);
+
+	snprintf(path, sizeof(path), "%s/trace.zswt", o.dir);
+	snprintf(path2, sizeof(path2), "%s/trace.pages", o.dir);
+	{
+		char evp[PATH_MAX], cop[PATH_MAX];
+
+		snprintf(evp, sizeof(evp), "%s/events.bin", o.dir);
+		snprintf(cop, sizeof(cop), "%s/content.raw", o.dir);
+		r = cap_convert(evp, cop, path, path2, &st, err, sizeof(err));
+	}
+	if (r)
+		fprintf(stderr, "zswapsim-capture: conversion failed: %s\n", err);
+	snprintf(path2, sizeof(path2), "%s/kernel.json", o.dir);
+	write_kernel_json(&o, path2, &start, &end, &c, skel, r ? NULL : &st,
+			  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+			  stopped, end_ns);
+	if (skel->bss->drops || c.missing)
+		fprintf(stderr, "zswapsim-capture: INCOMPLETE capture: %" PRIu64 " ring records dropped, "
+			"%" PRIu64 " page contents missing (raise --ring-mb)\n",
+			(uint64_t)skel->bss->drops, c.missing);
+	fprintf(stderr, "zswapsim-capture: %" PRIu64 " events, %" PRIu64 " pages of content; %s\n",
+		c.nev, c.next_content, o.dir);
+	ring_buffer__free(rb);
+	capture_bpf__destroy(skel);
+	free(c.ev);
+	return r ? 1 : 0;
+}

@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trace format v1: the binary reader, the writer of both forms, and the
+ * validation every trace goes through before the replay loop sees it.
+ *
+ * A binary trace is read in place: the file is mmap'd and the records after
+ * the header are used directly as struct trace_record (they are little-endian
+ * and 8-byte aligned on disk, as in memory).  Every byte of a binary trace is
+ * determined by its meta and its records (padding and reserved fields must be
+ * zero), which is what makes binary -> text -> binary reproduce the file.
+ * The byte layout is documented in docs/trace-format.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "traces/trace.h"
+#include "traces/trace_priv.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "trace records are little-endian on disk and are read in place"
+#endif
+
+#define TRACE_MAGIC     "ZSWTRACE"
+#define TRACE_MAGIC_LEN 8
+
+/* The fixed part of the binary header: 320 bytes at offset 0. */
+struct trace_file_header {
+	char     magic[TRACE_MAGIC_LEN];	/* "ZSWTRACE", no NUL */
+	uint32_t version;			/* TRACE_VERSION */
+	uint32_t header_size;			/* 320 + 72 * memcg_count: offset of record 0 */
+	uint32_t record_size;			/* sizeof(struct trace_record) = 24 */
+	uint32_t page_size;			/* 4096 */
+	uint64_t record_count;
+	uint32_t slot_count;
+	uint32_t stream_count;
+	uint32_t memcg_count;
+	uint32_t reserved;			/* 0 */
+	uint64_t page_store_pages;
+	uint64_t page_store_checksum;
+	char     page_store[TRACE_PATH_MAX];	/* NUL-terminated, zero-padded */
+};
+
+/* One memcg table entry: 72 bytes, memcg_count of them after the fixed header. */
+struct trace_file_memcg {
+	char    name[TRACE_NAME_MAX];		/* NUL-terminated, zero-padded */
+	int32_t parent;				/* -1 or an earlier index */
+	uint32_t reserved;			/* 0 */
+};
+
+_Static_assert(sizeof(struct trace_file_header) == 320, "binary header layout");
+_Static_assert(offsetof(struct trace_file_header, record_count) == 24, "binary header layout");
+_Static_assert(offsetof(struct trace_file_header, page_store_pages) == 48, "binary header layout");
+_Static_assert(offsetof(struct trace_file_header, page_store) == 64, "binary header layout");
+_Static_assert(sizeof(struct trace_file_memcg) == 72, "memcg entry layout");
+_Static_assert(sizeof(struct trace_record) == 24, "record layout");
+_Static_assert(offsetof(struct trace_record, slot) == 8, "record layout");
+_Static_assert(offsetof(struct trace_record, stream) == 16, "record layout");
+_Static_assert(offsetof(struct trace_record, op) == 20, "record layout");
+_Static_assert(offsetof(struct trace_record, flags) == 22, "record layout");
+
+static const char *const op_names[TRACE_OP_COUNT] = {
+	[TRACE_OP_OUT] = "out",
+	[TRACE_OP_IN] = "in",
+	[TRACE_OP_INVAL] = "inval",
+};
+
+static const struct {
+	uint16_t bit;
+	const char *name;
+} flag_names[] = {
+	{ TRACE_F_HINT, "hint" },
+	{ TRACE_F_ZERO, "zero" },
+	{ TRACE_F_READAHEAD, "ra" },
+};
+
+#define NR_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
+
+void trace_msg(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+const char *trace_op_name(unsigned op)
+{
+	return op < TRACE_OP_COUNT ? op_names[op] : "?";
+}
+
+int trace_op_parse(const char *s)
+{
+	for (int i = 0; i < TRACE_OP_COUNT; i++)
+		if (!strcmp(s, op_names[i]))
+			return i;
+	return -1;
+}
+
+int trace_flags_format(unsigned flags, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (!flags)
+		return snprintf(buf, len, "-");
+	for (size_t i = 0; i < NR_FLAG_NAMES; i++) {
+		if (!(flags & flag_names[i].bit))
+			continue;
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "",
+			      flag_names[i].name);
+		if (n >= len)
+			return (int)n;
+	}
+	return (int)n;
+}
+
+int trace_flags_parse(const char *s, size_t n, uint16_t *out)
+{
+	uint16_t flags = 0;
+	size_t i = 0;
+
+	if (n == 1 && s[0] == '-') {
+		*out = 0;
+		return 0;
+	}
+	while (i <= n) {
+		size_t j = i, k;
+
+		while (j < n && s[j] != '|')
+			j++;
+		for (k = 0; k < NR_FLAG_NAMES; k++)
+			if (strlen(flag_names[k].name) == j - i &&
+			    !memcmp(flag_names[k].name, s + i, j - i))
+				break;
+		if (k == NR_FLAG_NAMES || (flags & flag_names[k].bit))
+			return -1;	/* unknown, empty or repeated name */
+		flags |= flag_names[k].bit;
+		i = j + 1;
+	}
+	*out = flags;
+	return 0;
+}
+
+int trace_path_form(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 5 && !strcmp(path + n - 5, ".zswt"))
+		return TRACE_FORM_BINARY;
+	if (n > 4 && !strcmp(path + n - 4, ".txt"))
+		return TRACE_FORM_TEXT;
+	return -1;
+}
+
+bool trace_name_ok(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~' || s[i] == '#')
+			return false;
+	return true;
+}
+
+int trace_check_meta(const struct trace_meta *m, char *reason, size_t len)
+{
+	size_t n;
+
+	if (m->page_size != TRACE_PAGE_SIZE) {
+		trace_msg(reason, len, "page_size %u (must be %u)", m->page_size, TRACE_PAGE_SIZE);
+		return -EINVAL;
+	}
+	if (!m->slot_count) {
+		trace_msg(reason, len, "slot_count 0 (must be at least 1)");
+		return -EINVAL;
+	}
+	if (!m->stream_count || m->stream_count > TRACE_MAX_STREAMS) {
+		trace_msg(reason, len, "stream_count %u out of range 1..%u",
+			  m->stream_count, TRACE_MAX_STREAMS);
+		return -EINVAL;
+	}
+	if (!m->memcg_count || m->memcg_count > TRACE_MAX_MEMCGS) {
+		trace_msg(reason, len, "memcg_count %u out of range 1..%u",
+			  m->memcg_count, TRACE_MAX_MEMCGS);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < m->memcg_count; i++) {
+		const struct trace_memcg *mc = &m->memcgs[i];
+
+		n = strnlen(mc->name, TRACE_NAME_MAX);
+		if (n == TRACE_NAME_MAX || !trace_name_ok(mc->name, n)) {
+			trace_msg(reason, len, "memcg %u: bad name (want 1..%u printable characters,"
+				  " no spaces or '#')", i, TRACE_NAME_MAX - 1);
+			return -EINVAL;
+		}
+		if (mc->parent != -1 && (mc->parent < 0 || (uint32_t)mc->parent >= i)) {
+			trace_msg(reason, len, "memcg %u (%s): parent %d invalid (must be -1 or an"
+				  " earlier index)", i, mc->name, mc->parent);
+			return -EINVAL;
+		}
+		/* Names identify memcgs in configs and reports, so they are unique. */
+		for (uint32_t j = 0; j < i; j++) {
+			if (!strcmp(m->memcgs[j].name, mc->name)) {
+				trace_msg(reason, len, "memcg %u: name '%s' repeats memcg %u",
+					  i, mc->name, j);
+				return -EINVAL;
+			}
+		}
+	}
+	n = strnlen(m->page_store, TRACE_PATH_MAX);
+	if (n == TRACE_PATH_MAX || (n && !trace_name_ok(m->page_store, n))) {
+		trace_msg(reason, len, "bad page-store name (want 0..%u printable characters,"
+			  " no spaces or '#')", TRACE_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	if (!n && (m->page_store_pages || m->page_store_checksum)) {
+		trace_msg(reason, len, "no page store but page_store_pages %llu, checksum 0x%016llx"
+			  " (both must be 0)", (unsigned long long)m->page_store_pages,
+			  (unsigned long long)m->page_store_checksum);
+		return -EINVAL;
+	}
+	/* Record content is a 32-bit page index. */
+	if (m->page_store_pages > (1ull << 32)) {
+		trace_msg(reason, len, "page_store_pages %llu > 2^32",
+			  (unsigned long long)m->page_store_pages);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The content field means something only for swap-outs: a page-store index or
+ * a compressed-length hint.  Swap-ins and invalidations carry 0 and no content
+ * flags, so every record has one spelling. */
+static int check_content(const struct trace_meta *m, const struct trace_record *r,
+			 char *reason, size_t len)
+{
+	if (r->op != TRACE_OP_OUT) {
+		if (r->flags & (TRACE_F_HINT | TRACE_F_ZERO)) {
+			trace_msg(reason, len, "hint/zero flag on an '%s' record (only 'out' has content)",
+				  trace_op_name(r->op));
+			return -EINVAL;
+		}
+		if (r->content) {
+			trace_msg(reason, len, "content %u on an '%s' record (must be 0)",
+				  r->content, trace_op_name(r->op));
+			return -EINVAL;
+		}
+		if ((r->flags & TRACE_F_READAHEAD) && r->op != TRACE_OP_IN) {
+			trace_msg(reason, len, "ra flag on an '%s' record (only 'in')",
+				  trace_op_name(r->op));
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (r->flags & TRACE_F_READAHEAD) {
+		trace_msg(reason, len, "ra flag on an 'out' record (only 'in')");
+		return -EINVAL;
+	}
+	if (r->flags & TRACE_F_HINT) {
+		if (r->content > TRACE_PAGE_SIZE) {
+			trace_msg(reason, len, "hint %u > %u", r->content, TRACE_PAGE_SIZE);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (r->flags & TRACE_F_ZERO) {
+		trace_msg(reason, len, "zero flag without hint");
+		return -EINVAL;
+	}
+	if ((uint64_t)r->content + trace_nr_pages(r) > m->page_store_pages) {
+		trace_msg(reason, len, "page index %u + %u pages beyond the page store (%llu pages)",
+			  r->content, trace_nr_pages(r),
+			  (unsigned long long)m->page_store_pages);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int trace_check_record(const struct trace_meta *m, const struct trace_record *r,
+		       uint64_t *prev_time, char *reason, size_t len)
+{
+	if (r->op >= TRACE_OP_COUNT) {
+		trace_msg(reason, len, "unknown op %u", r->op);
+		return -EINVAL;
+	}
+	if (r->order > TRACE_MAX_ORDER) {
+		trace_msg(reason, len, "order %u > %u", r->order, TRACE_MAX_ORDER);
+		return -EINVAL;
+	}
+	if (r->flags & ~TRACE_F_KNOWN) {
+		trace_msg(reason, len, "unknown flag bits 0x%x", r->flags & ~TRACE_F_KNOWN);
+		return -EINVAL;
+	}
+	if ((uint64_t)r->slot + trace_nr_pages(r) > m->slot_count) {
+		trace_msg(reason, len, "slot range %u + %u pages beyond slot_count %u",
+			  r->slot, trace_nr_pages(r), m->slot_count);
+		return -EINVAL;
+	}
+	if (r->stream >= m->stream_count) {
+		trace_msg(reason, len, "stream %u >= stream_count %u", r->stream, m->stream_count);
+		return -EINVAL;
+	}
+	if (r->memcg >= m->memcg_count) {
+		trace_msg(reason, len, "memcg %u >= memcg_count %u", r->memcg, m->memcg_count);
+		return -EINVAL;
+	}
+	if (check_content(m, r, reason, len))
+		return -EINVAL;
+	/* Signed 64-bit nanoseconds (292 years) leave the replay engine room for
+	 * time differences and offsets without overflow checks. */
+	if (r->time_ns > INT64_MAX) {
+		trace_msg(reason, len, "time %llu > 2^63-1", (unsigned long long)r->time_ns);
+		return -EINVAL;
+	}
+	if (r->time_ns < prev_time[r->stream]) {
+		trace_msg(reason, len, "time going backwards in stream %u: %llu after %llu",
+			  r->stream, (unsigned long long)r->time_ns,
+			  (unsigned long long)prev_time[r->stream]);
+		return -EINVAL;
+	}
+	prev_time[r->stream] = r->time_ns;
+	return 0;
+}
+
+/* Check every record; on error the message names file and record number. */
+static int check_records(const char *path, const struct trace_meta *m,
+			 const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
+{
+	char reason[256];
+	uint64_t *prev = calloc(m->stream_count, sizeof(*prev));
+
+	if (!prev) {
+		trace_msg(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < nrec; i++) {
+		if (trace_check_record(m, &rec[i], prev, reason, sizeof(reason))) {
+			trace_msg(err, errlen, "%s: record %llu: %s", path,
+				  (unsigned long long)i, reason);
+			free(prev);
+			return -EINVAL;
+		}
+	}
+	free(prev);
+	return 0;
+}
+
+static int hash_fd(int fd, const struct stat *st, uint64_t *out)
+{
+	XXH3_state_t *state;
+	char buf[1 << 16];
+	ssize_t n;
+
+	if (S_ISREG(st->st_mode) && st->st_size > 0) {
+		void *p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (p != MAP_FAILED) {
+			madvise(p, (size_t)st->st_size, MADV_SEQUENTIAL);
+			*out = XXH3_64bits(p, (size_t)st->st_size);
+			munmap(p, (size_t)st->st_size);
+			return 0;
+		}
+	}
+	/* Empty files, pipes, or mmap refused: stream it. */
+	state = XXH3_createState();
+	if (!state)
+		return -ENOMEM;
+	XXH3_64bits_reset(state);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			XXH3_freeState(state);
+			return (int)n;
+		}
+		XXH3_64bits_update(state, buf, (size_t)n);
+	}
+	*out = XXH3_64bits_digest(state);
+	XXH3_freeState(state);
+	return 0;
+}
+
+int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	ret = hash_fd(fd, &st, out);
+	if (ret)
+		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
+	close(fd);
+	return ret;
+}
+
+/* A fixed-size string field: NUL-terminated and zero after the NUL. */
+static bool field_zero_padded(const char *f, size_t size)
+{
+	size_t n = strnlen(f, size);
+
+	if (n == size)
+		return false;
+	for (size_t i = n; i < size; i++)
+		if (f[i])
+			return false;
+	return true;
+}
+
+static int header_error(const struct trace *t, char *err, size_t errlen, const char *reason)
+{
+	trace_msg(err, errlen, "%s: header: %s", t->path, reason);
+	return -EINVAL;
+}
+
+/* Validate the binary header at p (size bytes) and fill t->meta. */
+static int parse_binary_header(struct trace *t, const unsigned char *p, size_t size,
+			       size_t *hdr_size, char *err, size_t errlen)
+{
+	struct trace_file_header h;
+	struct trace_meta *m = &t->meta;
+	char reason[256];
+	size_t hs;
+
+	if (memcmp(p, TRACE_MAGIC, size < TRACE_MAGIC_LEN ? size : TRACE_MAGIC_LEN) || !size) {
+		trace_msg(err, errlen, "%s: bad magic (not a zswapsim binary trace)", t->path);
+		return -EINVAL;
+	}
+	if (size < sizeof(h)) {
+		trace_msg(err, errlen, "%s: truncated file: %zu bytes, shorter than the %zu-byte header",
+			  t->path, size, sizeof(h));
+		return -EINVAL;
+	}
+	memcpy(&h, p, sizeof(h));
+	if (h.version != TRACE_VERSION) {
+		snprintf(reason, sizeof(reason), "unsupported version %u (this reader supports %u)",
+			 h.version, TRACE_VERSION);
+		return header_error(t, err, errlen, reason);
+	}
+	if (h.record_size != sizeof(struct trace_record)) {
+		snprintf(reason, sizeof(reason), "wrong record size %u (must be %zu)",
+			 h.record_size, sizeof(struct trace_record));
+		return header_error(t, err, errlen, reason);
+	}
+	if (!h.memcg_count || h.memcg_count > TRACE_MAX_MEMCGS) {
+		snprintf(reason, sizeof(reason), "memcg_count %u out of range 1..%u",
+			 h.memcg_count, TRACE_MAX_MEMCGS);
+		return header_error(t, err, errlen, reason);
+	}
+	hs = sizeof(h) + (size_t)h.memcg_count * sizeof(struct trace_file_memcg);
+	if (h.header_size != hs) {
+		snprintf(reason, sizeof(reason), "header_size %u does not match memcg_count %u"
+			 " (want %zu)", h.header_size, h.memcg_count, hs);
+		return header_error(t, err, errlen, reason);
+	}
+	if (size < hs) {
+		trace_msg(err, errlen, "%s: truncated file: %zu bytes, shorter than the %zu-byte header",
+			  t->path, size, hs);
+		return -EINVAL;
+	}
+	if (h.reserved)
+		return header_error(t, err, errlen, "reserved field is not 0");
+	if (!field_zero_padded(h.page_store, sizeof(h.page_store)))
+		return header_error(t, err, errlen,
+				    "page-store name not NUL-terminated and zero-padded");
+
+	m->page_size = h.page_size;
+	m->slot_count = h.slot_count;
+	m->stream_count = h.stream_count;
+	m->memcg_count = h.memcg_count;
+	m->page_store_pages = h.page_store_pages;
+	m->page_store_checksum = h.page_store_checksum;
+	memcpy(m->page_store, h.page_store, sizeof(m->page_store));
+	for (uint32_t i = 0; i < h.memcg_count; i++) {
+		struct trace_file_memcg fm;
+
+		memcpy(&fm, p + sizeof(h) + i * sizeof(fm), sizeof(fm));
+		if (!field_zero_padded(fm.name, sizeof(fm.name)) || fm.reserved) {
+			snprintf(reason, sizeof(reason), "memcg %u: name not NUL-terminated and"
+				 " zero-padded, or reserved field not 0", i);
+			return header_error(t, err, errlen, reason);
+		}
+		memcpy(m->memcgs[i].name, fm.name, sizeof(fm.name));
+		m->memcgs[i].parent = fm.parent;
+	}
+	if (trace_check_meta(m, reason, sizeof(reason)))
+		return header_error(t, err, errlen, reason);
+
+	/* The file holds exactly record_count records after the header. */
+	if (h.record_count > (size - hs) / sizeof(struct trace_record)) {
+		trace_msg(err, errlen, "%s: truncated file: %zu bytes, header says %llu records"
+			  " (%zu + %llu * %zu bytes)", t->path, size,
+			  (unsigned long long)h.record_count, hs,
+			  (unsigned long long)h.record_count, sizeof(struct trace_record));
+		return -EINVAL;
+	}
+	if (hs + h.record_count * sizeof(struct trace_record) != size) {
+		trace_msg(err, errlen, "%s: file size %zu does not match header: %llu records"
+			  " need %llu bytes (trailing bytes)", t->path, size,
+			  (unsigned long long)h.record_count,
+			  (unsigned long long)(hs + h.record_count * sizeof(struct trace_record)));
+		return -EINVAL;
+	}
+	t->nrec = h.record_count;
+	*hdr_size = hs;
+	return 0;
+}
+
+/* Map the whole file read-only.  An empty file maps to NULL, len 0. */
+static int map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	*map = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		trace_msg(err, errlen, "%s: not a regular file", path);
+	} else if (st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (p == MAP_FAILED) {
+			ret = -errno;
+			trace_msg(err, errlen, "%s: mmap: %s", path, strerror(-ret));
+		} else {
+			madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+			*map = p;
+			*len = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+static int open_binary(struct trace *t, char *err, size_t errlen)
+{
+	size_t hs;
+	int ret;
+
+	ret = map_file(t->path, &t->map, &t->map_len, err, errlen);
+	if (ret)
+		return ret;
+	ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, &hs, err, errlen);
+	if (ret)
+		return ret;
+	t->rec = (const struct trace_record *)((const char *)t->map + hs);
+	ret = check_records(t->path, &t->meta, t->rec, t->nrec, err, errlen);
+	if (ret)
+		return ret;
+	t->checksum = XXH3_64bits(t->map, t->map_len);
+	return 0;
+}
+
+static int open_text(struct trace *t, char *err, size_t errlen)
+{
+	void *map;
+	size_t len;
+	int ret;
+
+	ret = map_file(t->path, &map, &len, err, errlen);
+	if (ret)
+		return ret;
+	ret = trace_text_parse(t, map ? map : "", len, err, errlen);
+	if (!ret)
+		t->checksum = XXH3_64bits(map ? map : "", len);
+	if (map)
+		munmap(map, len);
+	return ret;
+}
+
+/* The page store lives next to the trace: resolve its name against the
+ * trace's directory and check its size and checksum against the header. */
+static int check_page_store(struct trace *t, char *err, size_t errlen)
+{
+	const struct trace_meta *m = &t->meta;
+	const char *slash = strrchr(t->path, '/');
+	int dirlen = slash && m->page_store[0] != '/' ? (int)(slash - t->path + 1) : 0;
+	struct stat st;
+	uint64_t sum;
+	int ret;
+
+	t->page_store_path[0] = '\0';
+	if (!m->page_store[0])
+		return 0;
+	snprintf(t->page_store_path, sizeof(t->page_store_path), "%.*s%s", dirlen, t->path,
+		 m->page_store);
+	if (stat(t->page_store_path, &st)) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: page store '%s' missing: %s", t->path,
+			  t->page_store_path, strerror(-ret));
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != m->page_store_pages * TRACE_PAGE_SIZE) {
+		trace_msg(err, errlen, "%s: page store '%s' size mismatch: %lld bytes, header says"
+			  " %llu pages (%llu bytes)", t->path, t->page_store_path,
+			  (long long)st.st_size, (unsigned long long)m->page_store_pages,
+			  (unsigned long long)(m->page_store_pages * TRACE_PAGE_SIZE));
+		return -EINVAL;
+	}
+	ret = trace_file_checksum(t->page_store_path, &sum, err, errlen);
+	if (ret)
+		return ret;
+	if (sum != m->page_store_checksum) {
+		trace_msg(err, errlen, "%s: page store '%s' checksum mismatch: file 0x%016llx,"
+			  " header 0x%016llx", t->path, t->page_store_path,
+			  (unsigned long long)sum, (unsigned long long)m->page_store_checksum);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int trace_open(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	int form, ret;
+
+	memset(t, 0, sizeof(*t));
+	if (strlen(path) >= sizeof(t->path)) {
+		trace_msg(err, errlen, "%.64s...: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(t->path, path);
+	form = trace_path_form(path);
+	if (form < 0) {
+		trace_msg(err, errlen, "%s: unknown trace extension (want .zswt or .txt)", path);
+		return -EINVAL;
+	}
+	ret = form == TRACE_FORM_BINARY ? open_binary(t, err, errlen) : open_text(t, err, errlen);
+	if (!ret)
+		ret = check_page_store(t, err, errlen);
+	if (ret)
+		trace_close(t);
+	return ret;
+}
+
+void trace_close(struct trace *t)
+{
+	if (t->map)
+		munmap(t->map, t->map_len);
+	free(t->owned);
+	t->map = NULL;
+	t->map_len = 0;
+	t->owned = NULL;
+	t->rec = NULL;
+	t->nrec = 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Build the header exactly as the reader demands it: zero padding everywhere. */
+static int write_binary(int fd, const struct trace_meta *m, const struct trace_record *rec,
+			uint64_t nrec)
+{
+	size_t hs = sizeof(struct trace_file_header) +
+		    (size_t)m->memcg_count * sizeof(struct trace_file_memcg);
+	unsigned char *buf = calloc(1, hs);
+	struct trace_file_header h;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, TRACE_MAGIC, TRACE_MAGIC_LEN);
+	h.version = TRACE_VERSION;
+	h.header_size = (uint32_t)hs;
+	h.record_size = sizeof(struct trace_record);
+	h.page_size = m->page_size;
+	h.record_count = nrec;
+	h.slot_count = m->slot_count;
+	h.stream_count = m->stream_count;
+	h.memcg_count = m->memcg_count;
+	h.page_store_pages = m->page_store_pages;
+	h.page_store_checksum = m->page_store_checksum;
+	/* trace_check_meta() made sure both names are NUL-terminated. */
+	memcpy(h.page_store, m->page_store, strlen(m->page_store));
+	memcpy(buf, &h, sizeof(h));
+	for (uint32_t i = 0; i < m->memcg_count; i++) {
+		struct trace_file_memcg fm;
+
+		memset(&fm, 0, sizeof(fm));
+		memcpy(fm.name, m->memcgs[i].name, strlen(m->memcgs[i].name));
+		fm.parent = m->memcgs[i].parent;
+		memcpy(buf + sizeof(h) + i * sizeof(fm), &fm, sizeof(fm));
+	}
+	ret = write_all(fd, buf, hs);
+	free(buf);
+	if (!ret && nrec)
+		ret = write_all(fd, rec, nrec * sizeof(*rec));
+	return ret;
+}
+
+static int write_text_fd(int fd, const struct trace_meta *m, const struct trace_record *rec,
+			 uint64_t nrec)
+{
+	FILE *f = fdopen(fd, "w");
+	int ret, ret2;
+
+	if (!f) {
+		int ret0 = -errno;
+
+		close(fd);
+		return ret0;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	ret = trace_text_write(f, m, rec, nrec);
+	ret2 = fclose(f) ? -errno : 0;
+	return ret ? ret : ret2;
+}
+
+int trace_write(const char *path, const struct trace_meta *meta,
+		const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
+{
+	char reason[256], tmp[4096];
+	int form, fd, ret;
+	mode_t mask;
+
+	form = trace_path_form(path);
+	if (form < 0) {
+		trace_msg(err, errlen, "%s: unknown trace extension (want .zswt or .txt)", path);
+		return -EINVAL;
+	}
+	if (trace_check_meta(meta, reason, sizeof(reason))) {
+		trace_msg(err, errlen, "%s: header: %s", path, reason);
+		return -EINVAL;
+	}
+	ret = check_records(path, meta, rec, nrec, err, errlen);
+	if (ret)
+		return ret;
+
+	/* Same directory, so the rename is atomic; readers see old or new file. */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
+		trace_msg(err, errlen, "%.64s...: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
+		return ret;
+	}
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	if (form == TRACE_FORM_BINARY) {
+		ret = write_binary(fd, meta, rec, nrec);
+		if (close(fd) && !ret)
+			ret = -errno;
+	} else {
+		ret = write_text_fd(fd, meta, rec, nrec);	/* closes fd */
+	}
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		trace_msg(err, errlen, "%s: write failed: %s", path, strerror(-ret));
+	}
+	return ret;
+}
