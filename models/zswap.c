@@ -241,7 +241,8 @@ static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zs
 reject:
 	zs->lim.wasted_compressions += compressed;
 	/* kernel: if (!ret && zswap_pool_reached_full) queue_work(shrink_wq, ...) */
-	zs->wb->store_failed(zs, zs->wb_st);
+	if (zs->wb->store_failed)
+		zs->wb->store_failed(zs, zs->wb_st);
 check_old:
 	/* Erase the entries this attempt published and any stale ones, or a
 	 * later writeback could overwrite the newer data on disk. */
@@ -263,6 +264,25 @@ static void zswap_set_slots(struct zswap *zs, uint32_t slot, uint32_t nr, uint8_
 	}
 }
 
+/* Lock the folio's slots for the swap-out; on unlock apply the frees that
+ * arrived meanwhile. */
+static void zswap_slots_lock(struct zswap *zs, uint32_t slot, uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++)
+		zs->slots[slot + i].io = ZSWAP_IO_BUSY;
+}
+
+static void zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++) {
+		uint16_t io = zs->slots[slot + i].io;
+
+		zs->slots[slot + i].io = 0;
+		if (io & ZSWAP_IO_INVAL_PENDING)
+			zswap_slot_clear(zs, slot + i);
+	}
+}
+
 /* swap_writeout(): zeromap, zswap_store(), else disk or re-activation. */
 enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record *r)
 {
@@ -271,6 +291,7 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record
 	enum zswap_out_result ret;
 
 	zs->st.sim_swapout_folios++;
+	zswap_slots_lock(zs, r->slot, nr);
 	if (zswap_folio_is_zero(zs, r)) {
 		for (uint32_t i = 0; i < nr; i++)
 			zswap_slot_clear(zs, r->slot + i);
@@ -294,6 +315,7 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record
 		ZSWAP_MEMCG_ADD(zs, mc, sim_reactivated_pages, nr);
 		ret = ZSWAP_OUT_ACTIVATED;
 	}
+	zswap_slots_unlock(zs, r->slot, nr);
 	if (zs->wb->swapped_out)
 		zs->wb->swapped_out(zs, zs->wb_st, mc, nr, r->stream);
 	return ret;
@@ -312,6 +334,8 @@ static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];
 
 	*dlen = 0;
+	if (s->io & ZSWAP_IO_BUSY)
+		return ZSWAP_IN_ABSENT;   /* folio locked in the swap cache: a hit */
 	switch (s->state & ZSWAP_S_MASK) {
 	case ZSWAP_S_ZERO:
 		s->state = ZSWAP_S_NONE;
@@ -395,6 +419,12 @@ void zswap_invalidate(struct zswap *zs, const struct trace_record *r)
 {
 	uint32_t nr = trace_nr_pages(r);
 
-	for (uint32_t i = 0; i < nr; i++)
-		zswap_slot_clear(zs, r->slot + i);
+	for (uint32_t i = 0; i < nr; i++) {
+		struct zswap_slot *s = &zs->slots[r->slot + i];
+
+		if (s->io & ZSWAP_IO_BUSY)
+			s->io |= ZSWAP_IO_INVAL_PENDING;  /* freed when the swap-out ends */
+		else
+			zswap_slot_clear(zs, r->slot + i);
+	}
 }

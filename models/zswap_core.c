@@ -277,6 +277,11 @@ static int zswap_setup_policies(struct zswap *zs, const struct zswap_config *cfg
 		snprintf(err, errlen, "policy.writeback: unknown policy '%s' (known: %s)", wn, names);
 		return -EINVAL;
 	}
+	if (!zs->limit->admit_folio || !zs->lru->stored || !zs->lru->examine) {
+		snprintf(err, errlen, "policy %s/%s: a required hook is missing (admit_folio, stored, examine)",
+			 zs->limit->c.name, zs->lru->c.name);
+		return -EINVAL;
+	}
 	r = policy_parse_params(&zs->limit->c, "limit", cfg->limit_params, &zs->limit_st, err, errlen);
 	if (!r)
 		r = policy_parse_params(&zs->lru->c, "lru", cfg->lru_params, &zs->lru_st, err, errlen);

@@ -43,8 +43,16 @@ struct zswap_slot {
 	uint16_t memcg;      /* memcg that swapped the slot out */
 	uint8_t klass;       /* zsmalloc handle: class */
 	uint8_t state;       /* ZSWAP_S_* | flags */
-	uint16_t spare;
+	uint16_t io;         /* ZSWAP_IO_*: swap-out in progress (folio locked) */
 };
+
+/* A swap-out of the slot's folio is in progress (between the start of
+ * swap_writeout() and the end of its I/O): the folio is locked in the swap
+ * cache, so a fault on the slot is a swap-cache hit, a writeback of its entry
+ * finds the folio already cached (-EEXIST), and freeing the slot waits for
+ * the folio (INVAL_PENDING, applied when the swap-out ends). */
+#define ZSWAP_IO_BUSY          0x1u
+#define ZSWAP_IO_INVAL_PENDING 0x2u
 
 struct zswap_memcg {
 	struct zswap_memcg_stats st;   /* hierarchical, as memory.stat reports them */

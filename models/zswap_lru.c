@@ -112,8 +112,8 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 
 	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
 		return -ENOMEM;
-	if (s->state & ZSWAP_S_WB)
-		return -EEXIST;
+	if ((s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
+		return -EEXIST;           /* the folio is already in the swap cache */
 
 	uint32_t len = s->length;
 	uint64_t stored_at = s->store_ns;
@@ -196,7 +196,10 @@ int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 	if (mc->lru_head == ZSWAP_NIL)
 		return -ENOENT;       /* nothing scanned */
 	shrunk = zswap_lru_walk(zs, mc, 1, who, NULL);
-	zswap_wb_flush(zs);
+	/* The shrink worker flushes when it ends, so its one-entry walks over
+	 * the memcgs fill writeback batches (policy param `batch`). */
+	if (who != ZSWAP_WHO_WORKER)
+		zswap_wb_flush(zs);
 	return shrunk ? 0 : -EAGAIN;
 }
 

@@ -22,7 +22,7 @@ produce() {
 		"$bin" run "$file" "${sets[@]}" -q -o "$work/doc.json" >&2
 		rc=$?
 	elif [ "$kind" = sweep ] && [ $# -eq 0 ]; then
-		"$bin" sweep "$file" -j 2 -o "$work/sweep" >&2 2>"$work/sweep.log"
+		"$bin" sweep "$file" -j 2 -o "$work/sweep" >"$work/sweep.log" 2>&1
 		rc=$?
 		[ $rc -eq 0 ] || cat "$work/sweep.log" >&2
 		[ -e "$work/sweep/summary.json" ] && cp "$work/sweep/summary.json" "$work/doc.json"

@@ -142,7 +142,8 @@ def plot_latency(rep, outdir):
     ax.set_title("latency CDF (p50, p90, p99, p99.9, max)", fontsize="medium")
     ax.set_ylim(0, 1.02)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small", loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), fontsize="small", loc="upper center",
+               bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False)
     tail.set_xscale("log")
     tail.set_yscale("log")
     tail.set_xlabel("latency (µs, log)")
@@ -153,82 +154,81 @@ def plot_latency(rep, outdir):
     return save(fig, os.path.join(outdir, "latency"))
 
 
-def walk(node, path=()):
-    """(path, value) for every leaf and every dict of a JSON subtree."""
-    yield path, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from walk(v, path + (k,))
-
-
 def is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def hardware_panels(hw):
-    """Find what the hardware section holds, by shape rather than exact layout:
-    busy-time maps (ns by category), utilisations (scalars or per-engine lists),
-    and time series (a dict with t_ns and parallel lists)."""
-    busy, util, series = [], [], []
-    for path, v in walk(hw):
-        name = path[-1] if path else ""
-        if isinstance(v, dict) and "t_ns" in v and isinstance(v["t_ns"], list):
-            for k, ys in v.items():
-                if k != "t_ns" and isinstance(ys, list) and len(ys) == len(v["t_ns"]):
-                    series.append((".".join(path + (k,)), v["t_ns"], ys))
-        elif isinstance(v, dict) and "busy" in name and all(is_num(x) for x in v.values()):
-            busy.append((".".join(path), v))
-        elif "util" in name and is_num(v):
-            util.append((".".join(path[:-1]) or name, v))
-        elif "util" in name and isinstance(v, list) and v and all(is_num(x) for x in v):
-            prefix = ".".join(path[:-1])
-            util.extend((f"{prefix}[{i}]", x) for i, x in enumerate(v))
-    return busy, util, series
+def hardware_utilisation(rep, hw):
+    """(label, fraction busy) of every CPU core, IAA engine and the swap device."""
+    util = []
+    elapsed = rep.get("elapsed_ns") or 0
+    for c in hw.get("cpu", {}).get("by_core", []):
+        if elapsed and "busy_ns" in c:
+            util.append((f"cpu{c.get('core', len(util))}", c["busy_ns"] / elapsed))
+    for d, dev in enumerate(hw.get("iaa", {}).get("devices", [])):
+        for e, eng in enumerate(dev.get("engine", [])):
+            if "utilization" in eng:
+                util.append((f"iaa{d}.eng{e}", eng["utilization"]))
+    sd = hw.get("swap_device", {})
+    if "utilization" in sd:
+        util.append(("swap dev", sd["utilization"]))
+    if "transfer_utilization" in sd:
+        util.append(("swap dev xfer", sd["transfer_utilization"]))
+    return util
 
 
 def plot_hardware(rep, outdir):
+    """CPU time by category, utilisation of each resource, and the IAA
+    work-queue depth and utilisation over time (report-schema.md, hardware)."""
     hw = rep.get("hardware")
     if not isinstance(hw, dict) or not hw:
         return []
-    busy, util, series = hardware_panels(hw)
-    n = (1 if busy else 0) + (1 if util else 0) + (1 if series else 0)
-    if not n:
+    cpu_ns = {k: v for k, v in hw.get("cpu", {}).get("total_ns", {}).items() if is_num(v)}
+    util = hardware_utilisation(rep, hw)
+    iaa = hw.get("iaa", {})
+    interval = iaa.get("sample_interval_ns") or 0
+    series = [(d, dev) for d, dev in enumerate(iaa.get("devices", []))
+              if interval and dev.get("queued_samples")]
+    panels = [p for p, present in (("cpu", cpu_ns), ("util", util), ("iaa", series)) if present]
+    if not panels:
         return []
-    fig, axes = plt.subplots(n, 1, figsize=(8, 2.8 * n + 0.6))
-    axes = list(axes) if n > 1 else [axes]
-    if busy:
-        ax = axes.pop(0)
-        labels, values = [], []
-        for where, cats in busy:
-            for cat, ns in cats.items():
-                labels.append(f"{where}.{cat}" if len(busy) > 1 else cat)
-                values.append(ns / 1e6)
-        ax.barh(labels, values, color="C1")
-        ax.set_xlabel("CPU time (ms)")
-        ax.set_title("CPU time by category", fontsize="medium")
-        ax.grid(True, axis="x", alpha=0.3)
-    if util:
-        ax = axes.pop(0)
-        ax.bar([u[0] for u in util], [100.0 * u[1] for u in util], color="C0")
-        ax.set_ylabel("utilisation (%)")
-        ax.set_ylim(0, 100)
-        ax.set_title("utilisation: CPU, IAA engines, swap device", fontsize="medium")
-        ax.tick_params(axis="x", labelrotation=45, labelsize="small")
-        for lbl in ax.get_xticklabels():
-            lbl.set_horizontalalignment("right")
-        ax.grid(True, axis="y", alpha=0.3)
-    if series:
-        ax = axes.pop(0)
-        t_all = [t for _, ts, _ in series for t in ts]
-        _, unit = time_axis(t_all)
-        div = {"s": 1e9, "ms": 1e6, "µs": 1e3, "ns": 1}[unit]
-        for i, (name, ts, ys) in enumerate(series):
-            ax.plot([t / div for t in ts], ys, drawstyle="steps-post", color=f"C{i}", label=name)
-        ax.set_xlabel(f"simulated time ({unit})")
-        ax.set_ylabel("descriptors queued")
-        ax.set_title("IAA work-queue depth", fontsize="medium")
-        ax.legend(fontsize="small")
-        ax.grid(True, alpha=0.3)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.9 * len(panels) + 0.6))
+    axes = list(axes) if len(panels) > 1 else [axes]
+    for ax, panel in zip(axes, panels):
+        if panel == "cpu":
+            ax.barh(list(cpu_ns), [v / 1e6 for v in cpu_ns.values()], color="C1")
+            ax.set_xlabel("CPU time (ms, all cores)")
+            ax.set_title("CPU time by category", fontsize="medium")
+            ax.grid(True, axis="x", alpha=0.3)
+        elif panel == "util":
+            ax.bar([u[0] for u in util], [100.0 * u[1] for u in util], color="C0")
+            ax.set_ylabel("utilisation (%)")
+            ax.set_ylim(0, 100)
+            ax.set_title("utilisation: CPU cores, IAA engines, swap device", fontsize="medium")
+            ax.tick_params(axis="x", labelrotation=45, labelsize="small")
+            for lbl in ax.get_xticklabels():
+                lbl.set_horizontalalignment("right")
+            ax.grid(True, axis="y", alpha=0.3)
+        else:
+            n = max(len(dev["queued_samples"]) for _, dev in series)
+            t, unit = time_axis([i * interval for i in range(n)])
+            right = ax.twinx()
+            for d, dev in series:
+                q = dev["queued_samples"]
+                ax.plot(t[:len(q)], q, drawstyle="steps-post", color=f"C{2 * d}",
+                        label=f"iaa{d} descriptors queued")
+                u = dev.get("utilization_samples", [])
+                right.plot(t[:len(u)], [100.0 * x for x in u], drawstyle="steps-post",
+                           color=f"C{2 * d + 1}", alpha=0.6, label=f"iaa{d} utilisation")
+            ax.set_xlabel(f"simulated time ({unit})")
+            ax.set_ylabel("descriptors queued")
+            right.set_ylabel("engine utilisation (%)")
+            right.set_ylim(0, 100)
+            ax.set_title("IAA work queue over time", fontsize="medium")
+            lines = ax.get_legend_handles_labels()
+            lines2 = right.get_legend_handles_labels()
+            ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], fontsize="small", loc="upper right")
+            ax.grid(True, alpha=0.3)
     fig.suptitle(config_label(rep), fontsize="small")
     fig.tight_layout()
     return save(fig, os.path.join(outdir, "hardware"))

@@ -153,12 +153,17 @@ json_t *sim_report(const struct sim *s)
 	return rep;
 }
 
-void report_add_runtime(json_t *rep, double wall_s, uint64_t events, long peak_rss_kb)
+void report_add_runtime(json_t *rep, const struct report_runtime *r)
 {
 	json_t *rt = json_object();
-	json_object_set_new(rt, "wall_seconds", json_real(wall_s));
-	json_object_set_new(rt, "events_per_second", json_real(wall_s > 0 ? (double)events / wall_s : 0));
-	json_object_set_new(rt, "peak_rss_kb", json_integer(peak_rss_kb));
+	json_object_set_new(rt, "wall_seconds", json_real(r->wall_s));
+	json_object_set_new(rt, "replay_seconds", json_real(r->replay_s));
+	json_object_set_new(rt, "events_per_second",
+			    json_real(r->replay_s > 0 ? (double)r->events / r->replay_s : 0));
+	json_object_set_new(rt, "page_events_per_second",
+			    json_real(r->replay_s > 0 ? (double)r->pages / r->replay_s : 0));
+	json_object_set_new(rt, "peak_rss_kb", json_integer(r->peak_rss_kb));
+	json_object_set_new(rt, "state_bytes_per_slot", json_integer((json_int_t)r->bytes_per_slot));
 	json_object_set_new(rep, "runtime", rt);
 }
 

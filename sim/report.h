@@ -9,7 +9,15 @@
 #define REPORT_SCHEMA "zswapsim-report/1"
 
 /* The runtime section: the only part that differs between two runs. */
-void report_add_runtime(json_t *rep, double wall_s, uint64_t events, long peak_rss_kb);
+struct report_runtime {
+	double wall_s;         /* setup + replay */
+	double replay_s;       /* the backend's run only */
+	uint64_t events;       /* records replayed */
+	uint64_t pages;        /* page events replayed */
+	long peak_rss_kb;
+	size_t bytes_per_slot; /* zswap model state per tracked swap slot */
+};
+void report_add_runtime(json_t *rep, const struct report_runtime *r);
 
 /* Write atomically: a temp file in the same directory, then rename, so a
  * failed run never leaves a half-written report.  Creates the directory. */

@@ -421,6 +421,33 @@ static int write_summary(const struct sweep_plan *p, const char *dir, size_t *no
 	return EXIT_OK;
 }
 
+/* Finished points are reused whatever build made them (a changed simulator
+ * keeps the config hash): say so when the reports come from several builds. */
+static void warn_mixed_builds(const struct sweep_plan *p, const char *dir)
+{
+	json_t *revs = json_object();
+	char rev[64];
+	for (size_t i = 0; i < p->npoints; i++) {
+		if (sweep_point_git_rev(dir, &p->points[i], rev, sizeof(rev)))
+			continue;
+		json_t *n = json_object_get(revs, rev);
+		json_object_set_new(revs, rev, json_integer(n ? json_integer_value(n) + 1 : 1));
+	}
+	if (json_object_size(revs) > 1) {
+		const char *k;
+		json_t *n;
+		fprintf(stderr, "sweep: warning: the reports in %s come from %zu builds (", dir,
+			json_object_size(revs));
+		int first = 1;
+		json_object_foreach(revs, k, n) {
+			fprintf(stderr, "%s%s: %lld points", first ? "" : ", ", k, (long long)json_integer_value(n));
+			first = 0;
+		}
+		fprintf(stderr, "); delete %s/points to rerun them all with this one\n", dir);
+	}
+	json_decref(revs);
+}
+
 static int collect(const char *dir)
 {
 	struct sweep_plan p;
@@ -431,6 +458,7 @@ static int collect(const char *dir)
 		return EXIT_USAGE;
 	}
 	size_t nok, nbad;
+	warn_mixed_builds(&p, dir);
 	int status = write_summary(&p, dir, &nok, &nbad);
 	if (!status) {
 		printf("sweep: %zu points: %zu finished, %zu not (failed, missing or stale); summary in "
@@ -531,6 +559,7 @@ int cmd_sweep(int argc, char **argv)
 	fprintf(stderr, "sweep: %zu points, %zu already done, running %zu with -j %d into %s\n",
 		p.npoints, s.done_before, s.todo, jobs, dir);
 	int interrupted = run_points(&s, pending);
+	warn_mixed_builds(&p, dir);
 	size_t nok, nbad;
 	status = write_summary(&p, dir, &nok, &nbad);
 	if (status)

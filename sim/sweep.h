@@ -60,6 +60,10 @@ void sweep_point_path(const char *dir, const struct sweep_point *pt, const char 
 /* Is the point finished: a report whose config_hash is the point's? */
 int sweep_point_done(const char *dir, const struct sweep_point *pt);
 
+/* The git revision of the build that made a finished point's report;
+ * -ENOENT when the point is not finished. */
+int sweep_point_git_rev(const char *dir, const struct sweep_point *pt, char *buf, size_t len);
+
 /* The last non-empty line of the point's stderr.txt into buf ("" if none). */
 void sweep_point_error(const char *dir, const struct sweep_point *pt, char *buf, size_t len);
 

@@ -588,6 +588,17 @@ int sweep_point_done(const char *dir, const struct sweep_point *pt)
 	return done;
 }
 
+int sweep_point_git_rev(const char *dir, const struct sweep_point *pt, char *buf, size_t len)
+{
+	json_t *rep = load_report(dir, pt);
+	const char *rev = json_string_value(json_object_get(json_object_get(rep, "tool"), "git_rev"));
+	int ok = rep && rev && report_matches(rep, pt);
+	if (ok)
+		snprintf(buf, len, "%s", rev);
+	json_decref(rep);
+	return ok ? 0 : -ENOENT;
+}
+
 void sweep_point_error(const char *dir, const struct sweep_point *pt, char *buf, size_t len)
 {
 	char path[2048], line[1024];

@@ -390,11 +390,23 @@ static void ssd_busy(int more)
 static void disk_io(struct sg_act *a, int write, unsigned nr_pages)
 {
 	struct sg_ssd *d = &g->ssd;
+	double lat = hw_ssd_latency_ns(&g->hw, write);
+	double xfer = hw_ssd_transfer_ns(&g->hw, write, nr_pages);
 
-	act_flush(a);
-	double start = a->clock;
 	d->reqs[write]++;
 	d->pages[write] += nr_pages;
+	if (can_coalesce(a) && !d->inflight && !d->x_n && a->clock + lat + xfer < g->worker_wake) {
+		/* An idle device and nobody else to use it before we are done: the
+		 * request takes exactly latency + transfer, no activity needed. */
+		d->busy_ns += lat + xfer;
+		d->xfer_ns += xfer;
+		a->clock += lat + xfer;
+		zswap_set_now(g->zs, ns_u64(a->clock));
+		lat_add(&g->lat[write ? LAT_disk_write : LAT_disk_read], ns_u64(lat + xfer));
+		return;
+	}
+	act_flush(a);
+	double start = a->clock;
 	if (d->inflight >= g->hw.ssd.queue_depth) {
 		d->slot_wait[(d->sw_head + d->sw_n++) % d->cap] = a;
 		if (d->sw_n > d->max_waiting)
@@ -403,8 +415,8 @@ static void disk_io(struct sg_act *a, int write, unsigned nr_pages)
 	} else {
 		ssd_busy(1);
 	}
-	sg_actor_sleep_for(hw_ssd_latency_ns(&g->hw, write) * 1e-9);
-	a->xfer_ns = hw_ssd_transfer_ns(&g->hw, write, nr_pages);
+	sg_actor_sleep_for(lat * 1e-9);
+	a->xfer_ns = xfer;
 	d->xfer[(d->x_head + d->x_n++) % d->cap] = a;
 	if (d->idle) {
 		d->idle = 0;
@@ -550,16 +562,23 @@ static void worker_wake(void)
 	}
 }
 
-/* After a record: start pending shrink work, re-arm the timer wait. */
-static void worker_poke(void)
+/* After a record of stream a: start pending shrink work (from the end of the
+ * record: SimGrid's clock is brought there first), or re-arm the worker's
+ * timer wait when an earlier timer appeared.  Setting worker_wake here stops
+ * the stream from coalescing past the new timer before the worker runs. */
+static void worker_poke(struct sg_act *a)
 {
 	if (g->kick_pending) {
+		act_flush(a);
 		g->worker_busy = 1;
 		worker_wake();
 		return;
 	}
-	if (zswap_next_timer(g->zs) < g->worker_wake)
+	uint64_t t = zswap_next_timer(g->zs);
+	if ((double)t < g->worker_wake) {
+		g->worker_wake = (double)t;
 		worker_wake();
+	}
 }
 
 static void worker_main(int argc, char **argv)
@@ -632,11 +651,16 @@ static void stream_main(int argc, char **argv)
 		prev_t = r->time_ns;
 		if (target < a->clock)
 			target = a->clock;
-		if (can_coalesce(a))
+		if (can_coalesce(a) && target < g->worker_wake) {
+			/* nothing else can happen in SimGrid before our next request */
 			g->coalesced_records++;
-		if (target > sg_now() + 0.5)
-			sg_actor_sleep_until(target * 1e-9);
-		act_sync_clock(a);
+			a->clock = target;
+			zswap_set_now(g->zs, ns_u64(target));
+		} else {
+			if (target > sg_now() + 0.5)
+				sg_actor_sleep_until(target * 1e-9);
+			act_sync_clock(a);
+		}
 
 		double start = a->clock;
 		if (start > g->max_advance)
@@ -654,7 +678,7 @@ static void stream_main(int argc, char **argv)
 			g->ret = ret;
 			g->stop = 1;
 		}
-		worker_poke();
+		worker_poke(a);
 	}
 	act_flush(a);
 	a->finish_ns = ns_u64(a->clock);
@@ -833,7 +857,8 @@ static int sg_start(struct sim *s)
 	argv[argc++] = thread;
 #endif
 	for (int i = 0; i < s->sg_argc && argc < 255; i++)
-		argv[argc++] = s->sg_argv[i];
+		if (!strncmp(s->sg_argv[i], "--", 2))   /* the CLI's argv[0] stays out */
+			argv[argc++] = s->sg_argv[i];
 	argv[argc] = NULL;
 	simgrid_init(&argc, argv);
 	return 0;

@@ -327,6 +327,7 @@ struct conv {
 	uint64_t *order;            /* event indices in time order */
 	uint64_t nord;
 	uint8_t *out;               /* per slot: 1 while the slot is out */
+	uint8_t *last;              /* per slot: outcome of its last swap-out */
 	uint32_t slot_count;
 	struct trace_record *rec;
 	uint64_t nrec, cap;
@@ -397,6 +398,7 @@ static int convert_out(struct conv *c, const struct cap_event *e)
 	if ((r = push_rec(c, e, TRACE_OP_OUT, slot, e->order, base, flags)))
 		return r;
 	memset(c->out + slot, 1, nr);
+	memset(c->last + slot, e->outcome, nr);
 	c->st->outs++;
 	c->st->out_pages += nr;
 	c->st->out_by_outcome[e->outcome] += nr;
@@ -418,7 +420,16 @@ static int convert_in(struct conv *c, const struct cap_event *e)
 		uint64_t s = e->slot + i;
 
 		if (s >= c->slot_count || !c->out[s]) {
+			/* A putback of a folio already counted, or a re-read: a
+			 * zero or disk slot keeps its data after a swap-in, and
+			 * reclaim drops such a clean swap-cache folio without
+			 * writing it (no tracepoint); reading it again counts
+			 * swpin_zero or pswpin in the kernel once more. */
 			c->st->ins_dup++;
+			if (s < c->slot_count && c->last[s] == CAP_OUT_ZERO)
+				c->st->ins_reread[0]++;
+			else if (s < c->slot_count && c->last[s] == CAP_OUT_DISK)
+				c->st->ins_reread[1]++;
 			continue;
 		}
 		if ((r = push_rec(c, e, TRACE_OP_IN, (uint32_t)s, 0, 0, flags)))
@@ -477,9 +488,10 @@ static int prepare(struct conv *c, const char *path, char *err, size_t errlen)
 	}
 	c->slot_count = max_slot ? (uint32_t)max_slot : 1;
 	c->out = calloc(c->slot_count, 1);
+	c->last = calloc(c->slot_count, 1);
 	c->st->events = c->nord;
 	c->st->slot_count = c->slot_count;
-	return c->out ? 0 : -ENOMEM;
+	return c->out && c->last ? 0 : -ENOMEM;
 }
 
 static int run_events(struct conv *c)
@@ -605,6 +617,7 @@ out:
 	content_close(&c.cin);
 	free(c.order);
 	free(c.out);
+	free(c.last);
 	free(c.rec);
 	free(c.streams);
 	free(c.buf);

@@ -99,6 +99,9 @@ struct cap_convert_stats {
 	uint64_t ins;             /* IN records written */
 	uint64_t ins_readahead;   /* of which flagged readahead */
 	uint64_t ins_dup;         /* insertions of a slot that was not out: dropped */
+	uint64_t ins_reread[2];   /* of those, slots whose data stayed in swap (last
+				     outcome zero, disk): a second read of a clean
+				     swap-cache folio reclaim dropped without a write */
 	uint64_t ins_writeback;   /* insertions under writeback (zswap writeback's folio): dropped */
 	uint64_t invals;          /* INVAL records (slot reused without a swap-in) */
 	uint64_t memcg_items[4];  /* pages by event: zswpin, zswpwb, swpin_zero, pswpin */

@@ -57,6 +57,11 @@ int trace_gen_main(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+int gen_exit_status(int err)
+{
+	return err == -EINVAL || err == -ENOENT || err == -EACCES ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
 void gen_common_defaults(struct gen_common *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -302,7 +307,7 @@ int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct
 			ret = trace_file_checksum(pages, &meta.page_store_checksum, err, errlen);
 		if (ret)
 			return ret;
-		snprintf(meta.page_store, sizeof(meta.page_store), "%s", base);
+		memcpy(meta.page_store, base, strlen(base) + 1);   /* length checked above */
 		meta.page_store_pages = ct->npages;
 	}
 	ret = trace_write(g->out, &meta, rm->ev, rm->nev, err, errlen);

@@ -69,6 +69,10 @@ int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm
 int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
 	      char *err, size_t errlen);
 
+/* Exit status for a generator's error: bad input (-EINVAL, a missing or
+ * unreadable --content file) is a usage error, anything else a runtime one. */
+int gen_exit_status(int err);
+
 /* The kinds: return the process exit status. */
 int gen_usemem(int argc, char **argv);
 int gen_zipf(int argc, char **argv);

@@ -12,11 +12,11 @@
  * Page content: the tests write one byte 'a' every 4095 bytes of a malloc'd
  * buffer (allocate_bytes / allocate_and_read_bytes), so every page holds one
  * or two non-zero bytes: mostly zero, never all zero.  The byte positions
- * differ from page to page; the store holds the exact patterns of the first 8
+ * differ from page to page; the store holds the exact patterns of the first 4
  * pages of such a buffer (malloc's 16-byte header included) and page p uses
- * pattern p % 8.  The writeback tests fill each page with a byte ramp in its
+ * pattern p % 4.  The writeback tests fill each page with a byte ramp in its
  * first half and zeros in the second (one page, shared by every record); the
- * incompressible test reads /dev/urandom: 16 random pages used in turn.
+ * incompressible test reads /dev/urandom: 4 random pages used in turn.
  * Folios are order 0 (THP "madvise", the common default).
  */
 #include <errno.h>
@@ -30,8 +30,8 @@
 #define PG           TRACE_PAGE_SIZE
 #define MIB          (1ull << 20)
 #define ST_THINK_NS  1000ull      /* one page touch */
-#define ST_NPAT      8            /* stride-4095 patterns kept */
-#define ST_NRAND     16           /* random pages kept */
+#define ST_NPAT      4            /* stride-4095 patterns kept */
+#define ST_NRAND     4            /* random pages kept */
 
 enum st_fill { ST_FILL_A, ST_FILL_B, ST_FILL_RAMP, ST_FILL_RANDOM };
 
@@ -334,7 +334,7 @@ int gen_selftest(int argc, char **argv)
 		ret = st_run(&s, (unsigned)i, ram, err, sizeof(err));
 		if (ret) {
 			cli_error("trace gen selftest %s: %s", name, err);
-			return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+			return gen_exit_status(ret);
 		}
 		return EXIT_OK;
 	}

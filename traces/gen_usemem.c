@@ -166,7 +166,7 @@ int gen_usemem(int argc, char **argv)
 	ret = usemem_run(&g, &a, orders, prob, (unsigned)n, err, sizeof(err));
 	if (ret) {
 		cli_error("trace gen usemem: %s", err);
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return gen_exit_status(ret);
 	}
 	return EXIT_OK;
 }

@@ -192,7 +192,7 @@ int gen_zipf(int argc, char **argv)
 	ret = zipf_run(&g, &a, orders, prob, (unsigned)n, err, sizeof(err));
 	if (ret) {
 		cli_error("trace gen zipf: %s", err);
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return gen_exit_status(ret);
 	}
 	return EXIT_OK;
 }

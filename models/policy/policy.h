@@ -66,7 +66,7 @@ struct policy_common {
 /* ---- limit family: may this folio (page) be stored? ---------------------- */
 struct zswap_limit_policy {
 	struct policy_common c;
-	/* Once per folio, before any compression.  0 = go on, nonzero = reject
+	/* Required.  Once per folio, before any compression.  0 = go on, nonzero = reject
 	 * the folio.  Kernel: memcg zswap.max (shrink_memcg on excess), then the
 	 * global zswap_check_limits(). */
 	int (*admit_folio)(struct zswap *zs, void *st, struct zswap_memcg *mc,
@@ -90,13 +90,13 @@ enum zswap_lru_verdict {
 
 struct zswap_lru_policy {
 	struct policy_common c;
-	/* A new entry was published for slot (called last, as zswap_lru_add()).
+	/* Required.  A new entry was published for slot (called last, as zswap_lru_add()).
 	 * The policy links it into mc's list with zswap_lru_link_tail() or
 	 * zswap_lru_link_before() and may set ZSWAP_S_REF.  prev_store_ns is the
 	 * store time of the slot's previous entry (0 if none). */
 	void (*stored)(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
 		       uint64_t prev_store_ns);
-	/* A writeback walk reached slot at the head of its list. */
+	/* Required.  A writeback walk reached slot at the head of its list. */
 	enum zswap_lru_verdict (*examine)(struct zswap *zs, void *st, struct zswap_memcg *mc,
 					  uint32_t slot);
 };
@@ -104,7 +104,8 @@ struct zswap_lru_policy {
 /* ---- writeback family: when to write back --------------------------------- */
 struct zswap_wb_policy {
 	struct policy_common c;
-	/* A folio store failed (kernel: kick shrink_worker if the pool is full). */
+	/* A folio store failed (kernel: kick shrink_worker if the pool is full).
+	 * NULL = nothing.  Every other hook of this family is optional too. */
 	void (*store_failed)(struct zswap *zs, void *st);
 	/* nr pages of memcg mc were swapped out by stream who (any outcome):
 	 * the replay-driven reclaim pass of the pressure shrinker. NULL = none. */

@@ -13,21 +13,39 @@
 #include "models/policy/policy.h"
 
 extern const struct zswap_limit_policy limit_folio_once;
+extern const struct zswap_limit_policy limit_per_page;
+extern const struct zswap_limit_policy limit_batch_uncompressed;
+extern const struct zswap_limit_policy limit_batch_estimate;
 extern const struct zswap_lru_policy lru_kernel;
+extern const struct zswap_lru_policy lru_fifo;
+extern const struct zswap_lru_policy lru_lru;
+extern const struct zswap_lru_policy lru_cold_first;
 extern const struct zswap_wb_policy wb_pool_limit;
+extern const struct zswap_wb_policy wb_shrinker_on;
+extern const struct zswap_wb_policy wb_proactive_age;
+extern const struct zswap_wb_policy wb_off;
 
 const struct zswap_limit_policy *const zswap_limit_policies[] = {
 	&limit_folio_once,
+	&limit_per_page,
+	&limit_batch_uncompressed,
+	&limit_batch_estimate,
 	NULL,
 };
 
 const struct zswap_lru_policy *const zswap_lru_policies[] = {
 	&lru_kernel,
+	&lru_fifo,
+	&lru_lru,
+	&lru_cold_first,
 	NULL,
 };
 
 const struct zswap_wb_policy *const zswap_wb_policies[] = {
 	&wb_pool_limit,
+	&wb_shrinker_on,
+	&wb_proactive_age,
+	&wb_off,
 	NULL,
 };
 

@@ -45,9 +45,9 @@ expect "one CDF per operation, with counts and means" \
 	"$(grep '(n=' "$T/lat.txt" | paste -sd'|')"
 expect "latency axis in µs" 2 "$(grep -c '^latency (µs, log)$' "$T/lat.txt")"
 svg_text "$T/sg/hardware.svg" >"$T/hw.txt"
-expect "hardware: CPU time, utilisation of cpu, 8 IAA engines, swap device, wq depth" \
-	"CPU time (ms)|cpu|descriptors queued|iaa[0]|iaa[7]|swap_device|utilisation (%)" \
-	"$(grep -x 'CPU time (ms)\|utilisation (%)\|cpu\|iaa\[0\]\|iaa\[7\]\|swap_device\|descriptors queued' "$T/hw.txt" | LC_ALL=C sort | paste -sd'|')"
+expect "hardware: CPU time, utilisation of 2 cores, 8 IAA engines, swap device; wq depth" \
+	"CPU time (ms, all cores)|cpu0|cpu1|descriptors queued|engine utilisation (%)|iaa0.eng0|iaa0.eng7|swap dev|utilisation (%)" \
+	"$(grep -x 'CPU time (ms, all cores)\|utilisation (%)\|cpu[01]\|iaa0\.eng[07]\|swap dev\|descriptors queued\|engine utilisation (%)' "$T/hw.txt" | LC_ALL=C sort | paste -sd'|')"
 
 # --- deterministic output ----------------------------------------------------------------
 plot report tests/data/report-simgrid.json -o "$T/sg2" >/dev/null 2>&1

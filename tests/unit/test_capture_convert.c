@@ -78,6 +78,7 @@ START_TEST(recorded_counts)
 	ck_assert_uint_eq(st.ins, 1548);
 	ck_assert_uint_eq(st.ins_readahead, 145);
 	ck_assert_uint_eq(st.ins_dup, 0);
+	ck_assert_uint_eq(st.ins_reread[0], 0);
 	ck_assert_uint_eq(st.ins_writeback, 0);
 	ck_assert_uint_eq(st.invals, 0);
 	ck_assert_uint_eq(st.faults, 1573);
@@ -246,27 +247,36 @@ START_TEST(rules)
 		mk(70, CAP_EV_OUT, 16, 2, 8, 0, 7),       /* same run again */
 		mk(75, CAP_EV_IN, 9, 0, 0, CAP_FL_SWAPCACHE | CAP_FL_RECLAIM, 8), /* readahead */
 		mk(80, CAP_EV_OUT, 20, 0, CAP_NO_CONTENT, 0, 7),  /* content lost */
+		mk(82, CAP_EV_OUT, 21, 0, 3, 0, 7),       /* zero outcome (set below) */
+		mk(84, CAP_EV_IN, 21, 0, 0, CAP_FL_SWAPCACHE, 8),
+		mk(86, CAP_EV_IN, 21, 0, 0, CAP_FL_SWAPCACHE, 8),  /* re-read of the zero slot */
 		mk(200, CAP_EV_OUT, 30, 0, 3, 0, 7),      /* after the end mark */
 	};
+	struct cap_event e2[sizeof(ev) / sizeof(ev[0])];
 	struct cap_convert_stats st;
 	struct trace t;
 
-	ck_assert_msg(convert_made(ev, sizeof(ev) / sizeof(ev[0]), 100, 12, &st) == 0, "%s", err);
-	ck_assert_uint_eq(st.events, 10);
-	ck_assert_uint_eq(st.outs, 6);
-	ck_assert_uint_eq(st.out_pages, 12);
-	ck_assert_uint_eq(st.ins, 2);
+	memcpy(e2, ev, sizeof(ev));
+	e2[10].outcome = CAP_OUT_ZERO;
+	ck_assert_msg(convert_made(e2, sizeof(ev) / sizeof(ev[0]), 100, 12, &st) == 0, "%s", err);
+	ck_assert_uint_eq(st.events, 13);
+	ck_assert_uint_eq(st.outs, 7);
+	ck_assert_uint_eq(st.out_pages, 13);
+	ck_assert_uint_eq(st.out_by_outcome[CAP_OUT_ZERO], 1);
+	ck_assert_uint_eq(st.ins, 3);
 	ck_assert_uint_eq(st.ins_readahead, 1);
-	ck_assert_uint_eq(st.ins_dup, 1);
+	ck_assert_uint_eq(st.ins_dup, 2);
+	ck_assert_uint_eq(st.ins_reread[0], 1);
+	ck_assert_uint_eq(st.ins_reread[1], 0);
 	ck_assert_uint_eq(st.ins_writeback, 1);
 	ck_assert_uint_eq(st.invals, 1);
-	ck_assert_uint_eq(st.unique_pages, 6);    /* pages 0, 1, 4..7 */
-	ck_assert_uint_eq(st.slot_count, 21);
+	ck_assert_uint_eq(st.unique_pages, 7);    /* pages 0, 1, 3, 4..7 */
+	ck_assert_uint_eq(st.slot_count, 22);
 	ck_assert_uint_eq(st.streams, 2);
 
 	ck_assert_msg(trace_open(&t, p_trace, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(t.meta.memcgs[0].name, "test-cg");
-	ck_assert_uint_eq(t.nrec, 9);
+	ck_assert_uint_eq(t.nrec, 11);
 	/* out 5 (page 0), out 6 (= page 0), in 5, inval 6, out 6 (page 1), out 8, out 16, in 9 ra, out 20 hint */
 	ck_assert_uint_eq(t.rec[0].op, TRACE_OP_OUT);
 	ck_assert_uint_eq(t.rec[0].content, 0);
@@ -289,6 +299,10 @@ START_TEST(rules)
 	ck_assert_uint_eq(t.rec[7].flags, TRACE_F_READAHEAD);
 	ck_assert_uint_eq(t.rec[8].flags, TRACE_F_HINT);
 	ck_assert_uint_eq(t.rec[8].content, 4096);
+	ck_assert_uint_eq(t.rec[9].op, TRACE_OP_OUT);
+	ck_assert_uint_eq(t.rec[9].content, 6);
+	ck_assert_uint_eq(t.rec[10].op, TRACE_OP_IN);
+	ck_assert_uint_eq(t.rec[10].slot, 21);
 	trace_close(&t);
 }
 END_TEST

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include <gsl/gsl_rng.h>
 
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
@@ -834,6 +835,242 @@ START_TEST(test_invariants_detect)
 }
 END_TEST
 
+
+/* ---- random sequences with interleaving hooks ----------------------------------- */
+
+/*
+ * 30000 random events over 256 slots, three memcgs (cg1 under cg0, cg2 with
+ * writeback off and a small zswap.max), a small pool, shrinker passes every 8
+ * pages, readahead, batching; the decompress and disk hooks run another event
+ * in the middle (as a simgrid actor switch would).  The invariants must hold
+ * after every event, and the counters must balance at the end.
+ */
+static struct zswap *fz;
+static gsl_rng *frng;
+static int fdepth;
+
+static struct trace_record rand_rec(void)
+{
+	unsigned op = (unsigned)gsl_rng_uniform_int(frng, 3);
+	unsigned order = gsl_rng_uniform_int(frng, 8) == 0 ? 2 : 0;
+	uint32_t slot = (uint32_t)gsl_rng_uniform_int(frng, 256) & ~((1u << order) - 1);
+	uint32_t hint = (uint32_t)gsl_rng_uniform_int(frng, 4200);
+	struct trace_record r = rec(op, slot, order, hint, (unsigned)gsl_rng_uniform_int(frng, 3),
+				    (unsigned)gsl_rng_uniform_int(frng, 4));
+
+	if (op == TRACE_OP_OUT && gsl_rng_uniform_int(frng, 16) == 0)
+		r.flags |= TRACE_F_ZERO;
+	return r;
+}
+
+static void apply(const struct trace_record *r)
+{
+	if (r->op == TRACE_OP_OUT)
+		zswap_swap_out(fz, r);
+	else if (r->op == TRACE_OP_IN)
+		zswap_swap_in(fz, r);
+	else
+		zswap_invalidate(fz, r);
+}
+
+static void nested(void)
+{
+	if (fdepth || gsl_rng_uniform_int(frng, 4))
+		return;
+	struct trace_record r = rand_rec();
+	fdepth++;
+	apply(&r);
+	fdepth--;
+}
+
+static void f_comp(void *c, int w, int k, const uint32_t *l, unsigned n)
+{ (void)c; (void)w; (void)k; (void)l; (void)n; nested(); }
+static void f_io(void *c, int w, uint32_t s, unsigned n)
+{ (void)c; (void)w; (void)s; (void)n; nested(); }
+
+static const struct zswap_timing fuzz_hooks = {
+	.compress = f_comp, .decompress = f_comp, .disk_write = f_io, .disk_read = f_io,
+};
+
+START_TEST(test_random_interleaved)
+{
+	setup_meta(3, 4); setup_cfg();
+	meta.slot_count = 256;
+	meta.memcgs[1].parent = 0;
+	cfg.memcg[0].zswap_max = 40 * 4096;
+	cfg.memcg[2].writeback = 0;
+	cfg.memcg[2].zswap_max = 8 * 4096;
+	cfg.total_ram_bytes = 300 * 4096;     /* pool limit 60 pages, accept 54 */
+	cfg.shrinker_enabled = 1;
+	cfg.shrinker_every = 8;
+	cfg.shrinker_priority = 1;
+	cfg.page_cluster = 2;
+	cfg.compress_batch = 2;
+	cfg.decompress_batch = 2;
+	cfg.wb_params = "{\"batch\": 3}";
+	fz = mk();
+	frng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(frng, 42);
+	zswap_set_timing(fz, &fuzz_hooks, NULL);
+	for (unsigned i = 0; i < 30000; i++) {
+		struct trace_record r = rand_rec();
+
+		zswap_set_now(fz, (uint64_t)i * 1000);
+		apply(&r);
+		if (zswap_shrink_pending(fz))
+			zswap_shrink_worker(fz);
+		check_inv(fz);
+	}
+	const struct zswap_stats *st = zswap_stats(fz);
+	/* every page stored either is still stored or left: loaded, written
+	 * back, invalidated or replaced; pool and counters stay in step */
+	ck_assert_uint_gt(st->zswpout, 1000);
+	ck_assert_uint_gt(st->written_back_pages, 100);
+	ck_assert_uint_gt(st->pool_limit_hit, 0);
+	ck_assert_uint_eq(st->zswpwb, st->written_back_pages);
+	ck_assert_uint_eq(zswap_memcg_stats(fz, 2)->zswpwb, 0);
+	ck_assert_uint_eq(zswap_memcg_stats(fz, 2)->pswpout, 0);
+	ck_assert_uint_le(st->stored_pages, 256);
+	for (uint32_t s = 0; s < 256; s++) {
+		struct trace_record r = rec(TRACE_OP_INVAL, s, 0, 0, 0, 0);
+		zswap_invalidate(fz, &r);
+	}
+	check_inv(fz);
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(st->pool_total_size, 0);
+	ck_assert_uint_eq(zswap_memcg_stats(fz, 0)->zswap, 0);
+	gsl_rng_free(frng);
+	zswap_destroy(fz);
+}
+END_TEST
+
+/* ---- events of other streams during a swap-out ------------------------------------ */
+
+static struct zswap *nz;
+static int nested_op;     /* what the compress hook does once: 1 inval, 2 in, 3 writeback */
+static int nested_ret;
+
+static void n_comp(void *c, int w, int k, const uint32_t *l, unsigned n)
+{
+	(void)c; (void)w; (void)k; (void)l; (void)n;
+	int op = nested_op;
+
+	nested_op = 0;
+	if (op == 1)
+		inval(nz, 0, 1);
+	else if (op == 2)
+		nested_ret = in(nz, 0);
+	else if (op == 3)
+		nested_ret = zswap_writeback_entry(nz, 0, 1);
+}
+
+static const struct zswap_timing nested_hooks = { .compress = n_comp };
+
+/*
+ * Order-1 folio at slots 0-1, compressed one page per call.  The first
+ * compress hook of the swap-out runs another stream's event on slot 0 (which
+ * still holds the entry of the previous swap-out): a free of the slots waits
+ * for the swap-out (then both slots are freed); a fault is a swap-cache hit;
+ * a writeback finds the folio in the swap cache (-EEXIST).
+ */
+START_TEST(test_events_during_swapout)
+{
+	setup_meta(1, 2); setup_cfg();
+	nz = mk();
+	const struct zswap_stats *st = zswap_stats(nz);
+
+	zswap_set_timing(nz, &nested_hooks, NULL);
+	nested_op = 0;
+	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->stored_pages, 2);
+
+	/* invalidate arriving mid-store: deferred, applied at the end */
+	nested_op = 1;
+	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(st->zswpout, 4);
+	check_inv(nz);
+
+	nested_op = 2;
+	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(nested_ret, ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->zswpin, 0);
+	ck_assert_uint_eq(st->stored_pages, 2);
+
+	nested_op = 3;
+	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(nested_ret, -EEXIST);
+	ck_assert_uint_eq(st->zswpwb, 0);
+	ck_assert_uint_eq(st->stored_pages, 2);
+	check_inv(nz);
+	zswap_destroy(nz);
+}
+END_TEST
+
+/* ---- the hooks later policies rely on ----------------------------------------------- */
+
+static unsigned t_stored_calls;
+static uint64_t t_stored_bytes;
+
+/* A per-page check that refuses page index 2 of any folio. */
+static int t_admit_folio(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t nr, int who)
+{ (void)zs; (void)st; (void)mc; (void)nr; (void)who; return 0; }
+static int t_admit_page(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t index,
+			uint32_t nr, int who)
+{ (void)zs; (void)st; (void)mc; (void)nr; (void)who; return index == 2; }
+static void t_stored(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t nr, uint64_t b)
+{ (void)zs; (void)st; (void)mc; (void)nr; t_stored_calls++; t_stored_bytes += b; }
+
+static const struct zswap_limit_policy t_limit = {
+	.c = { .name = "test-per-page", .desc = "test", .state_size = 1 },
+	.admit_folio = t_admit_folio, .admit_page = t_admit_page, .stored = t_stored,
+};
+
+/* An LRU without second chance (what "fifo" will be). */
+static void t_lru_stored(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
+			 uint64_t prev)
+{ (void)st; (void)prev; zswap_lru_link_tail(zs, mc, slot); }
+static enum zswap_lru_verdict t_lru_examine(struct zswap *zs, void *st, struct zswap_memcg *mc,
+					    uint32_t slot)
+{ (void)zs; (void)st; (void)mc; (void)slot; return ZSWAP_LRU_WRITEBACK; }
+
+static const struct zswap_lru_policy t_lru = {
+	.c = { .name = "test-fifo", .desc = "test", .state_size = 1 },
+	.stored = t_lru_stored, .examine = t_lru_examine,
+};
+
+/*
+ * Per-page admission: an order-2 folio (4 pages) is refused before page 2,
+ * after pages 0 and 1 were compressed and published: both are erased and
+ * counted as wasted; an order-1 folio passes and reports its 2 * 1016 bytes.
+ * Without the referenced bit, one shrink_memcg() writes back the head at once.
+ */
+START_TEST(test_policy_hooks)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	zs->limit = &t_limit;
+	zs->lru = &t_lru;
+	t_stored_calls = 0;
+	t_stored_bytes = 0;
+	ck_assert_int_eq(out(zs, 0, 2, 1016, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->stored_pages, 0);
+	ck_assert_uint_eq(zs->lim.wasted_compressions, 2);
+	ck_assert_uint_eq(t_stored_calls, 0);
+	ck_assert_int_eq(out(zs, 4, 1, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(t_stored_calls, 1);
+	ck_assert_uint_eq(t_stored_bytes, 2032);
+	ck_assert_int_eq(zs->slots[4].state & ZSWAP_S_REF, 0);
+	ck_assert_int_eq(zswap_shrink_memcg(zs, &zs->memcg[0], 0), 0);
+	ck_assert_int_eq(zs->slots[4].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
+	ck_assert_uint_eq(st->written_back_pages, 1);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 static Suite *zswap_suite(void)
 {
 	Suite *s = suite_create("zswap");
@@ -862,6 +1099,9 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_writeback_batch);
 	tcase_add_test(tc, test_limit_fairness);
 	tcase_add_test(tc, test_invariants_detect);
+	tcase_add_test(tc, test_random_interleaved);
+	tcase_add_test(tc, test_events_during_swapout);
+	tcase_add_test(tc, test_policy_hooks);
 	suite_add_tcase(s, tc);
 	return s;
 }

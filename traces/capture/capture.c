@@ -608,6 +608,8 @@ static void write_kernel_json(const struct opts *o, const char *path, const stru
 		json_object_set_new(cv, "ins", json_integer((json_int_t)st->ins));
 		json_object_set_new(cv, "ins_readahead", json_integer((json_int_t)st->ins_readahead));
 		json_object_set_new(cv, "ins_dup", json_integer((json_int_t)st->ins_dup));
+		json_object_set_new(cv, "ins_reread_zero", json_integer((json_int_t)st->ins_reread[0]));
+		json_object_set_new(cv, "ins_reread_disk", json_integer((json_int_t)st->ins_reread[1]));
 		json_object_set_new(cv, "ins_writeback", json_integer((json_int_t)st->ins_writeback));
 		json_object_set_new(cv, "invals", json_integer((json_int_t)st->invals));
 		json_object_set_new(cv, "memcg_zswpin", json_integer((json_int_t)st->memcg_items[0]));

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writeback policy "proactive-age": the kernel's pool-limit writeback (and
+ * the pressure shrinker if zswap.shrinker_enabled), plus a periodic pass that
+ * writes back every entry older than age_ns, so the pool drains cold entries
+ * before it fills.  Proposed on the list as proactive zswap writeback (a 2026
+ * RFC adds test_zswap_proactive_writeback to the cgroup selftests); the age
+ * threshold is the cold-age idea of software-defined far memory (ASPLOS'19).
+ *
+ * Every period_ns of simulated time the pass walks each memcg's list from the
+ * head (oldest store first) and writes back, through the kworker, entries
+ * stored at least age_ns ago, stopping at the first younger one: the head of
+ * the list is in store order (entries an LRU policy spared sit at the tail
+ * and are reached when they come round).  The age is the criterion here; the
+ * LRU policy's referenced bit is not consulted.  Memcgs with writeback
+ * disabled are skipped.
+ */
+#include <stddef.h>
+#include <jansson.h>
+
+#include "models/zswap_internal.h"
+
+struct proactive_age {
+	int64_t age_ns;
+	int64_t period_ns;
+	int64_t batch;
+	uint64_t next_ns;       /* time of the next pass */
+	uint64_t passes;
+	uint64_t written_back;  /* by the passes */
+};
+
+static const struct policy_param proactive_age_params[] = {
+	{ "age_ns", PP_INT, 10e9, 0, 9.2e18, offsetof(struct proactive_age, age_ns),
+	  "write back entries stored at least this many ns ago" },
+	{ "period_ns", PP_INT, 1e9, 1000, 9.2e18, offsetof(struct proactive_age, period_ns),
+	  "simulated ns between two proactive passes" },
+	{ "batch", PP_INT, 1, 1, 512, offsetof(struct proactive_age, batch),
+	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
+};
+
+static int proactive_age_attach(struct zswap *zs, void *st, char *err, size_t errlen)
+{
+	struct proactive_age *p = st;
+
+	(void)err;
+	(void)errlen;
+	zs->wb_batch = (unsigned)p->batch;
+	p->next_ns = zs->now_ns + (uint64_t)p->period_ns;
+	return 0;
+}
+
+static void proactive_age_store_failed(struct zswap *zs, void *st)
+{
+	(void)st;
+	if (zs->reached_full)
+		zswap_kick_shrink_worker(zs);
+}
+
+static void proactive_age_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				      uint32_t nr_pages, int who)
+{
+	(void)st;
+	if (!zs->cfg.shrinker_enabled || !zs->cfg.shrinker_every)
+		return;
+	mc->pages_since_reclaim += nr_pages;
+	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
+		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
+		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
+	}
+}
+
+static uint64_t proactive_age_next_timer(const struct zswap *zs, const void *st)
+{
+	(void)zs;
+	return ((const struct proactive_age *)st)->next_ns;
+}
+
+static int proactive_age_is_old(const struct zswap *zs, uint32_t slot, uint64_t age)
+{
+	uint64_t t = zs->slots[slot].store_ns;
+
+	return zs->now_ns >= t && zs->now_ns - t >= age;
+}
+
+/* Old entries of one memcg, head first.  A failed writeback leaves the entry
+ * at the tail; the budget (the list's length) bounds the walk. */
+static void proactive_age_memcg(struct zswap *zs, struct proactive_age *p, struct zswap_memcg *mc)
+{
+	uint64_t budget = mc->lru_len;
+
+	while (budget-- && mc->lru_head != ZSWAP_NIL &&
+	       proactive_age_is_old(zs, mc->lru_head, (uint64_t)p->age_ns))
+		if (!zswap_lru_writeback_one(zs, mc->lru_head, ZSWAP_WHO_WORKER))
+			p->written_back++;
+}
+
+static void proactive_age_timer(struct zswap *zs, void *st)
+{
+	struct proactive_age *p = st;
+
+	p->passes++;
+	for (uint32_t i = 0; i < zs->nmemcg; i++)
+		if (zs->memcg[i].wb_enabled)
+			proactive_age_memcg(zs, p, &zs->memcg[i]);
+	zswap_wb_flush(zs);
+	p->next_ns += (uint64_t)p->period_ns;
+	if (p->next_ns <= zs->now_ns)
+		p->next_ns = zs->now_ns + (uint64_t)p->period_ns;
+}
+
+static void proactive_age_report(const struct zswap *zs, const void *st, void *json_obj)
+{
+	const struct proactive_age *p = st;
+
+	(void)zs;
+	json_object_set_new(json_obj, "passes", json_integer((json_int_t)p->passes));
+	json_object_set_new(json_obj, "proactive_written_back_pages",
+			    json_integer((json_int_t)p->written_back));
+}
+
+const struct zswap_wb_policy wb_proactive_age = {
+	.c = {
+		.name = "proactive-age",
+		.desc = "pool-limit plus a pass every period_ns writing back entries older than age_ns",
+		.params = proactive_age_params,
+		.nparams = sizeof(proactive_age_params) / sizeof(proactive_age_params[0]),
+		.state_size = sizeof(struct proactive_age),
+		.attach = proactive_age_attach,
+		.report = proactive_age_report,
+	},
+	.store_failed = proactive_age_store_failed,
+	.swapped_out = proactive_age_swapped_out,
+	.next_timer = proactive_age_next_timer,
+	.timer = proactive_age_timer,
+};

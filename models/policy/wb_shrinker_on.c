@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writeback policy "shrinker": the kernel with zswap.shrinker_enabled = Y
+ * (CONFIG_ZSWAP_SHRINKER_DEFAULT_ON): the pool-limit shrink worker, plus the
+ * memory-pressure shrinker writing back from each memcg's LRU during reclaim
+ * (zswap_shrinker_count()/zswap_shrinker_scan(), wb_shrinker.c), whatever the
+ * zswap.shrinker_enabled key says.  Reclaim is replayed as for pool-limit:
+ * one shrinker pass at shrinker.priority per shrinker.every pages a memcg
+ * swaps out.
+ */
+#include <stddef.h>
+
+#include "models/zswap_internal.h"
+
+struct shrinker_on {
+	int64_t batch;   /* entries written back per swap-device submission */
+};
+
+static const struct policy_param shrinker_on_params[] = {
+	{ "batch", PP_INT, 1, 1, 512, offsetof(struct shrinker_on, batch),
+	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
+};
+
+static int shrinker_on_attach(struct zswap *zs, void *st, char *err, size_t errlen)
+{
+	struct shrinker_on *p = st;
+
+	(void)err;
+	(void)errlen;
+	zs->wb_batch = (unsigned)p->batch;
+	return 0;
+}
+
+static void shrinker_on_store_failed(struct zswap *zs, void *st)
+{
+	(void)st;
+	if (zs->reached_full)
+		zswap_kick_shrink_worker(zs);
+}
+
+static void shrinker_on_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				    uint32_t nr_pages, int who)
+{
+	(void)st;
+	if (!zs->cfg.shrinker_every)
+		return;
+	mc->pages_since_reclaim += nr_pages;
+	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
+		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
+		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
+	}
+}
+
+const struct zswap_wb_policy wb_shrinker_on = {
+	.c = {
+		.name = "shrinker",
+		.desc = "kernel with zswap.shrinker_enabled=Y: pool-limit plus the memory-pressure shrinker (a pass per shrinker.every swapped-out pages)",
+		.params = shrinker_on_params,
+		.nparams = sizeof(shrinker_on_params) / sizeof(shrinker_on_params[0]),
+		.state_size = sizeof(struct shrinker_on),
+		.attach = shrinker_on_attach,
+	},
+	.store_failed = shrinker_on_store_failed,
+	.swapped_out = shrinker_on_swapped_out,
+};

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# make bench: replay speed of both timing backends and the zswap model's state
+# per swap slot, on generated traces with warm compression caches.
+#
+#   none:    2 streams x 10 GiB of 64 KiB folios (usemem, one pass, memory.max
+#            64 MiB each): >= 10 million page events (stores, writebacks,
+#            invalidates), content drawn from 4096 distinct real pages.
+#   simgrid: 1 stream x 1 GiB of 64 KiB folios, same content, software lzo.
+#
+# Prints key=value lines (none_events_per_s, simgrid_events_per_s: page events
+# per second of replay, best of 3; bytes_per_slot) and a short table.
+set -eu
+cd "$(dirname "$0")/.."
+BIN=${1:-build/zswapsim}
+D=build/bench
+mkdir -p "$D"
+
+gen() {   # name, args...
+  local name=$1; shift
+  if [ ! -e "$D/$name.zswt" ] || [ "$BIN" -nt "$D/$name.zswt" ]; then
+    "$BIN" trace gen usemem "$@" --content traces/bundled/default.pages --max-pages 4096 \
+      --seed 1 --quiet -o "$D/$name.zswt"
+  fi
+}
+gen none --streams 2 --size 10G --orders 4:1 --passes 1 --max 64M --think 100
+gen simgrid --streams 1 --size 1G --orders 4:1 --passes 1 --max 64M --think 1000
+
+cat >"$D/none.json" <<'J'
+{"trace": {"path": "none.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
+J
+cat >"$D/simgrid.json" <<'J'
+{"base": "../../configs/hw/local.json", "trace": {"path": "simgrid.zswt"}, "system": {"ram": "1GiB"},
+ "timing": {"backend": "simgrid"}, "report": {"progress": false}}
+J
+
+best() {   # config -> best page_events_per_second of 3 runs, and the last report
+  local cfg=$1 out=$2 b=0
+  for i in 1 2 3; do
+    "$BIN" run "$cfg" -q -o "$out"
+    v=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["runtime"]["page_events_per_second"]))' "$out")
+    [ "$v" -gt "$b" ] && b=$v
+  done
+  echo "$b"
+}
+
+none=$(best "$D/none.json" "$D/none-report.json")
+pages=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trace"]["pages"])' "$D/none-report.json")
+bps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runtime"]["state_bytes_per_slot"])' "$D/none-report.json")
+if [ -e configs/hw/local.json ]; then
+  sg=$(best "$D/simgrid.json" "$D/simgrid-report.json")
+  sgpages=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trace"]["pages"])' "$D/simgrid-report.json")
+else
+  sg=0 sgpages=0
+fi
+
+echo "none_events_per_s=$none"
+echo "simgrid_events_per_s=$sg"
+echo "bytes_per_slot=$bps"
+echo "none_trace_page_events=$pages"
+echo "simgrid_trace_page_events=$sgpages"
+echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the LRU policies (models/policy/lru_*.c): insertion order,
+ * what a writeback walk spares and what it writes back, on hand-built
+ * records with compressed-length hints (2040 bytes: two per pool page).
+ * Walks are zswap_lru_walk(zs, memcg, budget): each look at the head costs
+ * one unit of budget, whether the entry is written back or spared.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "models/zswap.h"
+#include "models/zswap_internal.h"
+
+static struct trace_meta meta;
+static struct zswap_config cfg;
+static char err[256];
+
+static struct zswap *mk(const char *lru, const char *params)
+{
+	memset(&meta, 0, sizeof(meta));
+	meta.page_size = 4096;
+	meta.slot_count = 64;
+	meta.stream_count = 1;
+	meta.memcg_count = 1;
+	snprintf(meta.memcgs[0].name, TRACE_NAME_MAX, "cg0");
+	meta.memcgs[0].parent = -1;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.enabled = 1;
+	cfg.max_pool_percent = 20;
+	cfg.accept_threshold_percent = 90;
+	cfg.total_ram_bytes = 1000 * 4096;
+	cfg.zsmalloc_chain_size = 8;
+	cfg.shrinker_priority = 12;
+	cfg.memcg[0].zswap_max = ZSWAP_MAX_UNLIMITED;
+	cfg.memcg[0].writeback = 1;
+	cfg.lru_policy = lru;
+	cfg.lru_params = params;
+
+	struct zswap *zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
+	ck_assert_msg(zs != NULL, "zswap_create: %s", err);
+	return zs;
+}
+
+/* Store slot at time t. */
+static void out_at(struct zswap *zs, uint32_t slot, uint64_t t)
+{
+	struct trace_record r = {
+		.time_ns = t, .slot = slot, .content = 2040, .op = TRACE_OP_OUT,
+		.flags = TRACE_F_HINT,
+	};
+	zswap_set_now(zs, t);
+	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
+}
+
+static void in_at(struct zswap *zs, uint32_t slot, uint64_t t)
+{
+	struct trace_record r = { .time_ns = t, .slot = slot, .op = TRACE_OP_IN,
+				  .flags = TRACE_F_HINT };
+	zswap_set_now(zs, t);
+	ck_assert_int_eq(zswap_swap_in(zs, &r), ZSWAP_IN_ZSWAP);
+}
+
+static unsigned long walk(struct zswap *zs, unsigned long budget)
+{
+	int stop = 0;
+	unsigned long n = zswap_lru_walk(zs, &zs->memcg[0], budget, 0, &stop);
+
+	zswap_wb_flush(zs);
+	return n;
+}
+
+/* The list of memcg 0 as "s0 s1 ...", head first. */
+static const char *order(struct zswap *zs)
+{
+	static char buf[256];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (uint32_t s = zs->memcg[0].lru_head; s != ZSWAP_NIL && n < sizeof(buf) - 8;
+	     s = zs->slots[s].next)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u", n ? " " : "", s);
+	return buf;
+}
+
+static int on_disk(struct zswap *zs, uint32_t slot)
+{
+	return (zs->slots[slot].state & ZSWAP_S_MASK) == ZSWAP_S_DISK;
+}
+
+static void check_inv(struct zswap *zs)
+{
+	char reason[256];
+
+	ck_assert_msg(zswap_check_invariants(zs, reason, sizeof(reason)) == 0, "%s", reason);
+}
+
+/* kernel (reference): a budget of 4 over 0 1 2 3 4 rotates 0..3 (second
+ * chance); 4 more: 4 rotates, then 0 1 2 (bits cleared) are written back. */
+START_TEST(test_kernel_second_chance)
+{
+	struct zswap *zs = mk("kernel", NULL);
+
+	for (uint32_t s = 0; s < 5; s++)
+		out_at(zs, s, 10 + s);
+	ck_assert_uint_eq(walk(zs, 4), 0);
+	ck_assert_str_eq(order(zs), "4 0 1 2 3");
+	ck_assert_uint_eq(walk(zs, 4), 3);
+	ck_assert_str_eq(order(zs), "3 4");
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* fifo: every look writes back: a budget of 2 takes 0 and 1, the oldest. */
+START_TEST(test_fifo)
+{
+	struct zswap *zs = mk("fifo", NULL);
+
+	for (uint32_t s = 0; s < 5; s++)
+		out_at(zs, s, 10 + s);
+	ck_assert_str_eq(order(zs), "0 1 2 3 4");
+	ck_assert_uint_eq(walk(zs, 2), 2);
+	ck_assert_int_eq(on_disk(zs, 0) && on_disk(zs, 1), 1);
+	ck_assert_str_eq(order(zs), "2 3 4");
+	/* a load unlinks: 3 leaves, 2 and 4 stay in order */
+	in_at(zs, 3, 20);
+	ck_assert_str_eq(order(zs), "2 4");
+	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 2);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/*
+ * lru: the first look at a referenced head clears the bit and leaves it in
+ * store-time order (at the head); the second look writes it back.  Budget 5
+ * over 0 1 2 3 4: 0 kept, 0 written, 1 kept, 1 written, 2 kept: two written
+ * back (the kernel wrote none with budget 4, and spares 0..4 for a whole lap).
+ */
+START_TEST(test_lru_in_order)
+{
+	struct zswap *zs = mk("lru", NULL);
+
+	for (uint32_t s = 0; s < 5; s++)
+		out_at(zs, s, 10 + s);
+	ck_assert_uint_eq(walk(zs, 5), 2);
+	ck_assert_int_eq(on_disk(zs, 0) && on_disk(zs, 1), 1);
+	ck_assert_str_eq(order(zs), "2 3 4");
+	ck_assert_int_eq(zs->slots[2].state & ZSWAP_S_REF, 0);
+	ck_assert_int_ne(zs->slots[3].state & ZSWAP_S_REF, 0);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/*
+ * lru out of order: 0 (t 10), 1 (t 20), 2 (t 30); 1 moved to the tail as a
+ * failed writeback leaves it: 0 2 1.  Budget 5: 0 kept (2 is younger: in
+ * place), 0 written back; 2 (t 30) moves behind 1 (t 20): 1 2; 1 kept, 1
+ * written back.  Slot 2 stays.  kernel, same list: 0 2 1 rotated, then 0
+ * and 2 written back: slot 1 stays.
+ */
+START_TEST(test_lru_reposition)
+{
+	const char *names[] = { "lru", "kernel" };
+	const uint32_t stays[] = { 2, 1 };
+
+	for (unsigned p = 0; p < 2; p++) {
+		struct zswap *zs = mk(names[p], NULL);
+
+		out_at(zs, 0, 10);
+		out_at(zs, 1, 20);
+		out_at(zs, 2, 30);
+		zswap_lru_move_tail(zs, &zs->memcg[0], 1);
+		ck_assert_str_eq(order(zs), "0 2 1");
+		ck_assert_uint_eq(walk(zs, 5), 2);
+		ck_assert_uint_eq(zs->memcg[0].lru_head, stays[p]);
+		ck_assert_uint_eq(zs->memcg[0].lru_len, 1);
+		check_inv(zs);
+		zswap_destroy(zs);
+	}
+}
+END_TEST
+
+/*
+ * cold-first, age_ns 100: 0 at t 10, 1 at t 20, 2 at t 30; 1 is loaded at
+ * t 40 and stored again at t 50 (a re-store: protected until t 150).  List
+ * 0 2 1.  At t 60 a budget of 3: 0 and 2 written back, 1 spared (age 10).
+ * At t 149 still spared (age 99); at t 150 (age 100) written back.
+ * A first store (slot 5 at t 200) is never protected.
+ */
+START_TEST(test_cold_first)
+{
+	struct zswap *zs = mk("cold-first", "{\"age_ns\": 100}");
+
+	out_at(zs, 0, 10);
+	out_at(zs, 1, 20);
+	out_at(zs, 2, 30);
+	in_at(zs, 1, 40);
+	out_at(zs, 1, 50);
+	ck_assert_str_eq(order(zs), "0 2 1");
+	zswap_set_now(zs, 60);
+	ck_assert_uint_eq(walk(zs, 3), 2);
+	ck_assert_str_eq(order(zs), "1");
+	zswap_set_now(zs, 149);
+	ck_assert_uint_eq(walk(zs, 1), 0);
+	zswap_set_now(zs, 150);
+	ck_assert_uint_eq(walk(zs, 1), 1);
+	out_at(zs, 5, 200);
+	ck_assert_uint_eq(walk(zs, 1), 1);
+
+	json_t *stats = json_object();
+	zswap_report_policies(zs, stats);
+	json_t *res = json_object_get(json_object_get(json_object_get(stats, "policy"), "results"),
+				      "lru");
+	ck_assert_int_eq(json_integer_value(json_object_get(res, "protected_entries")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(res, "spared_looks")), 2);
+	json_decref(stats);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* cold-first with age_ns 0 protects nothing: fifo. */
+START_TEST(test_cold_first_zero_age)
+{
+	struct zswap *zs = mk("cold-first", "{\"age_ns\": 0}");
+
+	out_at(zs, 0, 10);
+	in_at(zs, 0, 20);
+	out_at(zs, 0, 30);
+	out_at(zs, 1, 40);
+	ck_assert_uint_eq(walk(zs, 2), 2);
+	zswap_destroy(zs);
+}
+END_TEST
+
+/* The shrink worker with fifo: 20 raw pages fill the pool (max 20 of 100
+ * RAM pages); the next store fails and queues the worker, which writes back
+ * 0 and 1 (18 <= accept 18).  With kernel it would rotate 16 and give up. */
+START_TEST(test_fifo_shrink_worker)
+{
+	struct zswap *zs = mk("fifo", NULL);
+
+	zswap_destroy(zs);
+	cfg.total_ram_bytes = 100 * 4096;
+	zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
+	ck_assert_ptr_nonnull(zs);
+	for (uint32_t s = 0; s < 20; s++) {
+		struct trace_record r = { .slot = s, .content = 4096, .op = TRACE_OP_OUT,
+					  .flags = TRACE_F_HINT };
+		ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
+	}
+	struct trace_record r = { .slot = 40, .content = 4096, .op = TRACE_OP_OUT,
+				  .flags = TRACE_F_HINT };
+	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
+	zswap_shrink_worker(zs);
+	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 2);
+	ck_assert_int_eq(on_disk(zs, 0) && on_disk(zs, 1), 1);
+	ck_assert_uint_eq(zswap_stats(zs)->pool_total_size, 18 * 4096);
+	check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
+START_TEST(test_lru_registry)
+{
+	const char *names[] = { "kernel", "fifo", "lru", "cold-first" };
+
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_ptr_nonnull(policy_find_lru(names[i]));
+	cfg.lru_params = NULL;
+	memset(&cfg, 0, sizeof(cfg));
+	const struct zswap_lru_policy *p = policy_find_lru("cold-first");
+	void *st;
+	ck_assert_int_eq(policy_parse_params(&p->c, "lru", "{\"age_ns\": -1}", &st, err,
+					     sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "age_ns"), "%s", err);
+	ck_assert_int_eq(policy_parse_params(&p->c, "lru", NULL, &st, err, sizeof(err)), 0);
+	ck_assert_int_eq(*(int64_t *)st, 1000000000);
+	free(st);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("policy_lru");
+	TCase *tc = tcase_create("lru");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_test(tc, test_kernel_second_chance);
+	tcase_add_test(tc, test_fifo);
+	tcase_add_test(tc, test_lru_in_order);
+	tcase_add_test(tc, test_lru_reposition);
+	tcase_add_test(tc, test_cold_first);
+	tcase_add_test(tc, test_cold_first_zero_age);
+	tcase_add_test(tc, test_fifo_shrink_worker);
+	tcase_add_test(tc, test_lru_registry);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? 1 : 0;
+}
