@@ -55,7 +55,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/support_*.c))
 
 .PHONY: all run test unit scenarios asan bench deps check-deps clean plots baselines \
-        capture test-kernel gallery
+        capture test-kernel gallery docs
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -138,3 +138,6 @@ test-kernel: $(BIN)
 
 clean:
 	rm -rf build out
+
+docs: $(BIN)
+	scripts/gen-config-doc.sh $(BIN) docs/config.md

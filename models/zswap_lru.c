@@ -147,7 +147,7 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 	unsigned long freed = 0;
 
 	while (nr_to_walk && mc->lru_head != ZSWAP_NIL) {
-		uint32_t slot = mc->lru_head;
+		uint32_t slot = zs->lru->pick ? zs->lru->pick(zs, zs->lru_st, mc) : mc->lru_head;
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;

@@ -615,18 +615,31 @@ void cfg_print(const struct cfg *c, FILE *f)
 	fputc('\n', f);
 }
 
-static void print_range(FILE *f, const struct cfg_key *k)
+/* Print s, escaping '|' inside markdown tables. */
+static void put_text(FILE *f, const char *s, int markdown)
+{
+	for (; *s; s++) {
+		if (markdown && *s == '|')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+static void print_range(FILE *f, const struct cfg_key *k, int markdown)
 {
 	switch (k->type) {
 	case CFG_INT:
 	case CFG_SIZE:
-		fprintf(f, "%.0f..%.0f", k->min, k->max);
+		if (k->max >= 9e18)
+			fprintf(f, ">= %.0f", k->min);
+		else
+			fprintf(f, "%.0f..%.0f", k->min, k->max);
 		break;
 	case CFG_DOUBLE:
 		fprintf(f, "%g..%g", k->min, k->max);
 		break;
 	case CFG_ENUM:
-		fprintf(f, "%s", k->choices);
+		put_text(f, k->choices, markdown);
 		break;
 	default:
 		fprintf(f, "-");
@@ -640,12 +653,16 @@ void cfg_print_keys(FILE *f, int markdown)
 	for (int t = 0; cfg_registry[t]; t++)
 		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++) {
 			if (markdown) {
-				fprintf(f, "| `%s` | %s | `%s` | ", k->key, type_name(k->type), k->def);
-				print_range(f, k);
-				fprintf(f, " | %s |\n", k->help);
+				fprintf(f, "| `%s` | %s | `", k->key, type_name(k->type));
+				put_text(f, k->def, 1);
+				fprintf(f, "` | ");
+				print_range(f, k, 1);
+				fprintf(f, " | ");
+				put_text(f, k->help, 1);
+				fprintf(f, " |\n");
 			} else {
 				fprintf(f, "%-40s %-8s default %-12s range ", k->key, type_name(k->type), k->def);
-				print_range(f, k);
+				print_range(f, k, 0);
 				fprintf(f, "\n    %s\n", k->help);
 			}
 		}

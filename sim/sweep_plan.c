@@ -357,7 +357,7 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 		return -ENOENT;
 	}
 	char jerr[4096];
-	json_t *doc = read_json(path, jerr, sizeof(jerr)), *seen = json_object();
+	json_t *doc = read_json(path, jerr, sizeof(jerr)), *seen = json_object(), *axes = NULL;
 	struct axis ax[64];
 	size_t nax = 0;
 	char **fixed = NULL;
@@ -371,7 +371,8 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 	if ((r = check_known_keys(doc, path, err, errlen)))
 		goto out;
 	r = -EINVAL;
-	json_t *base = json_object_get(doc, "base"), *axes = json_object_get(doc, "axes");
+	json_t *base = json_object_get(doc, "base");
+	axes = json_object_get(doc, "axes");
 	if (!json_is_string(base)) {
 		snprintf(err, errlen, "%s: \"base\" must name the base config (relative to the sweep file)",
 			 path);

@@ -94,6 +94,8 @@ struct sg_act {
 	int waiting;              /* blocked until remaining == 0 */
 	int granted;              /* a freed descriptor was handed to us */
 	struct iaa_desc desc[HW_MAX_BATCH];
+	struct sg_engine *wake[HW_MAX_BATCH];   /* engines to release once the call is queued */
+	unsigned nwake;
 	/* swap device request in progress */
 	double xfer_ns;
 	/* stream replay */
@@ -205,6 +207,16 @@ static void cpu_run(struct sg_act *a, int cat, double ns)
 
 /* ---- IAA -------------------------------------------------------------------- */
 
+/* Engines woken by the descriptors of a call are released once the whole
+ * call is queued (or before the submitter blocks), so a call's descriptors
+ * reach the WQ together whatever SimGrid's order of same-instant actors. */
+static void wake_engines(struct sg_act *a)
+{
+	for (unsigned i = 0; i < a->nwake; i++)
+		sg_sem_release(a->wake[i]->sem);
+	a->nwake = 0;
+}
+
 /* Wait for a descriptor of (dev, wq) for up to retries * spin_ns, as the
  * series' bounded spin in iaa_comp_compress()/decompress does.  1 if one was
  * handed over. */
@@ -215,6 +227,7 @@ static int iaa_wait_desc(struct sg_act *a, int dir, unsigned dev, unsigned wq)
 	int ok;
 
 	g->iaa->st.alloc_waits[dir]++;
+	wake_engines(a);
 	a->granted = 0;
 	iaa_wait_push(g->iaa, dev, wq, a);
 	ok = budget > 0 && sg_sem_acquire_timeout(a->sem, budget * 1e-9) == 0;
@@ -236,14 +249,14 @@ static int iaa_enqueue(struct sg_act *a, struct iaa_desc *d)
 	for (unsigned tries = 0;; tries++) {
 		int e = iaa_submit(g->iaa, d, ns_u64(sg_now()));
 		if (e >= 0) {
-			struct sg_engine *eng = &g->engines[d->dev * g->hw.iaa.engines + (unsigned)e];
-			sg_sem_release(eng->sem);
+			a->wake[a->nwake++] = &g->engines[d->dev * g->hw.iaa.engines + (unsigned)e];
 			return 0;
 		}
 		if (e == -1)
 			return 0;   /* every able engine is busy: one of them will take it */
 		if (tries >= g->hw.iaa.enqcmds_retries)
 			return -EAGAIN;
+		wake_engines(a);
 		double spin = g->hw.iaa.spin_ns * hw_cpu_scale(&g->hw);
 		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_spin] += spin;
 		sg_actor_sleep_for(spin * 1e-9);
@@ -268,6 +281,108 @@ static void order_lens(int dir, const uint32_t *lens, unsigned n, uint32_t *out)
 	}
 }
 
+static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsigned n, int verify);
+
+/* May a call of n descriptors of a lone stream be worked out without SimGrid?
+ * Every device idle (nothing queued, no engine running or woken) and room
+ * for the whole call in every WQ: then no other actor can touch the devices
+ * before the call ends. */
+static int iaa_can_coalesce(const struct sg_act *a, unsigned n)
+{
+	if (!can_coalesce(a))
+		return 0;
+	for (unsigned d = 0; d < g->iaa->ndev; d++) {
+		const struct iaa_device *dv = &g->iaa->dev[d];
+		if (dv->queued)
+			return 0;
+		for (unsigned e = 0; e < dv->neng; e++)
+			if (!dv->eng[e].idle)
+				return 0;
+		for (unsigned w = 0; w < dv->nwq; w++)
+			if (dv->wq[w].pool - dv->wq[w].alloc < n || dv->wq[w].size < n)
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * The same call as iaa_call() below, replayed in C on idle devices: the
+ * engines woken by the submissions take descriptors in time order exactly as
+ * their actors would (ties between engines free at the same instant go to
+ * the lower device and engine number).  Returns the latency, or a negative
+ * value when the call would end after the shrink worker's next wakeup (then
+ * nothing has been changed and the caller goes through SimGrid).
+ */
+static double iaa_call_coalesced(struct sg_act *a, int dir, const uint32_t *lens, unsigned n, int verify)
+{
+	const struct hw_iaa *p = &g->hw.iaa;
+	double start = a->clock, free_at[HW_MAX_IAA][HW_IAA_ENGINES];
+	struct iaa_desc *running[HW_MAX_IAA][HW_IAA_ENGINES];
+	double t = start + n * hw_iaa_submit_ns(&g->hw, dir), done = t;
+
+	/* the end is known before anything changes: idle list scheduling */
+	double end = t + hw_iaa_idle_call_ns(&g->hw, dir, lens, n) - n * hw_iaa_submit_ns(&g->hw, dir);
+	if (end >= g->worker_wake)
+		return -1;
+	g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_submit] += t - start;
+	for (unsigned i = 0; i < n; i++) {
+		struct iaa_desc *d = &a->desc[i];
+		unsigned dev = iaa_pick_device(g->iaa, a->core, dir);
+		unsigned wq = iaa_pick_wq(g->iaa, dev, a->core, dir);
+		iaa_desc_alloc(g->iaa, dev, wq);
+		d->owner = a;
+		d->len = lens[i];
+		d->dir = (uint8_t)dir;
+		d->dev = (uint16_t)dev;
+		d->wq = (uint8_t)wq;
+		d->service_ns = hw_iaa_service_ns(&g->hw, dir, lens[i]);
+		if (verify)
+			g->iaa->st.verify_descs++;
+		int e = iaa_submit(g->iaa, d, ns_u64(t));
+		if (e >= 0) {
+			free_at[dev][e] = t;
+			running[dev][e] = NULL;
+		}
+	}
+	for (;;) {
+		/* the woken engine that is free first takes the next job */
+		int bd = -1, be = -1;
+		for (unsigned dv = 0; dv < g->iaa->ndev; dv++)
+			for (unsigned e = 0; e < g->iaa->dev[dv].neng; e++)
+				if (!g->iaa->dev[dv].eng[e].idle && (bd < 0 || free_at[dv][e] < free_at[bd][be])) {
+					bd = (int)dv;
+					be = (int)e;
+				}
+		if (bd < 0)
+			break;
+		double f = free_at[bd][be];
+		struct iaa_desc *prev = running[bd][be];
+		if (prev) {
+			/* its job ends now: in the order engine_main() does things */
+			iaa_engine_done(g->iaa, (unsigned)bd, (unsigned)be, ns_u64(f - prev->service_ns), ns_u64(f));
+			g->iaa->st.descs[prev->dir]++;
+			iaa_desc_free(g->iaa, prev->dev, prev->wq);
+			if (f > done)
+				done = f;
+		}
+		running[bd][be] = iaa_engine_take(g->iaa, (unsigned)bd, (unsigned)be, ns_u64(f));
+		if (running[bd][be])
+			free_at[bd][be] = f + running[bd][be]->service_ns;
+	}
+	done += p->fixed_ns[dir];
+	if (p->sync_mode == HW_IAA_IRQ) {
+		done += p->irq_latency_ns;
+		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_irq] += p->irq_cpu_ns * hw_cpu_scale(&g->hw);
+	} else {
+		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_poll] += done - t;
+	}
+	a->clock = done;
+	zswap_set_now(g->zs, ns_u64(a->clock));
+	if (dir == HW_COMPRESS && p->verify_compress && !verify)
+		iaa_call(a, HW_DECOMPRESS, lens, n, 1);
+	return a->clock - start;
+}
+
 /*
  * One call of n <= 8 descriptors: the CPU submits them all (n * submit),
  * they queue on their WQs and engines serve them; the caller then sees the
@@ -282,9 +397,14 @@ static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsig
 	uint32_t lens[HW_MAX_BATCH];
 	double fallback = 0;
 
+	order_lens(dir, lens_in, n, lens);
+	if (iaa_can_coalesce(a, n)) {
+		double ns = iaa_call_coalesced(a, dir, lens, n, verify);
+		if (ns >= 0)
+			return ns;
+	}
 	act_flush(a);
 	double start = a->clock;
-	order_lens(dir, lens_in, n, lens);
 	cpu_run(a, CPU_iaa_submit, n * hw_iaa_submit_ns(&g->hw, dir));
 	act_flush(a);
 	a->remaining = 0;
@@ -320,6 +440,7 @@ static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsig
 		}
 		on_device++;
 	}
+	wake_engines(a);
 	double submitted = sg_now();
 	if (a->remaining) {
 		a->waiting = 1;

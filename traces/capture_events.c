@@ -181,11 +181,14 @@ static int content_open(struct content_in *c, const char *path, uint64_t need,
 	memset(c, 0, sizeof(*c));
 	c->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->fd < 0 || fstat(c->fd, &st)) {
-		trace_msg(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		trace_msg(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
 	}
 	if (pread(c->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		gzFile gz = gzdopen(dup(c->fd), "rb");
+		int fd2 = dup(c->fd);
+		gzFile gz = fd2 < 0 ? NULL : gzdopen(fd2, "rb");
 		size_t len = need * TRACE_PAGE_SIZE;
 		int n = 0;
 
@@ -193,6 +196,8 @@ static int content_open(struct content_in *c, const char *path, uint64_t need,
 		if (!gz || !c->mem) {
 			if (gz)
 				gzclose(gz);
+			else if (fd2 >= 0)
+				close(fd2);
 			trace_msg(err, errlen, "%s: cannot decompress", path);
 			return -ENOMEM;
 		}

@@ -96,9 +96,14 @@ struct zswap_lru_policy {
 	 * store time of the slot's previous entry (0 if none). */
 	void (*stored)(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
 		       uint64_t prev_store_ns);
-	/* Required.  A writeback walk reached slot at the head of its list. */
+	/* Required.  A writeback walk reached slot at the head of its list (or
+	 * the entry pick() chose). */
 	enum zswap_lru_verdict (*examine)(struct zswap *zs, void *st, struct zswap_memcg *mc,
 					  uint32_t slot);
+	/* Optional (NULL = the head).  The entry of mc's non-empty list the
+	 * walk looks at next, for policies that skip entries without spending
+	 * walk budget on them (cold-first).  Bounded work, no allocation. */
+	uint32_t (*pick)(struct zswap *zs, void *st, struct zswap_memcg *mc);
 };
 
 /* ---- writeback family: when to write back --------------------------------- */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kernel's cgroup zswap selftests (tools/testing/selftests/cgroup/test_zswap.c)
 # replayed as scenarios: run configs/scenarios/<name>.json and check the test's
-# own assertion on the report.  One line per scenario with the measured values;
+# own assertion on the report, after checking that the committed trace is what
+# `zswapsim trace gen selftest NAME` makes.  One line per check with the measured values;
 # exit 0 only if all pass.  Run from the repository root; BIN = zswapsim binary.
 set -u
 BIN=${BIN:-build/zswapsim}
@@ -32,6 +33,15 @@ checks=(
 fail=0
 for c in "${checks[@]}"; do
   name=${c%%|*} expr=${c#*|}
+  # the committed trace is what the generator makes today
+  if "$BIN" trace gen selftest "$name" --quiet -o "$OUT/$name.zswt" &&
+     cmp -s "$OUT/$name.zswt" "configs/scenarios/$name.zswt" &&
+     cmp -s "$OUT/$name.pages" "configs/scenarios/$name.pages"; then
+    echo "PASS $name: committed trace matches 'trace gen selftest $name'"
+  else
+    echo "FAIL $name: configs/scenarios/$name.zswt/.pages differ from 'trace gen selftest $name'"
+    fail=1
+  fi
   report=$OUT/$name.json
   if ! "$BIN" run "configs/scenarios/$name.json" -o "$report" >"$OUT/$name.log" 2>&1; then
     echo "FAIL $name: run failed: $(tail -n 1 "$OUT/$name.log")"

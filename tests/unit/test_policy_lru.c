@@ -189,9 +189,10 @@ END_TEST
 /*
  * cold-first, age_ns 100: 0 at t 10, 1 at t 20, 2 at t 30; 1 is loaded at
  * t 40 and stored again at t 50 (a re-store: protected until t 150).  List
- * 0 2 1.  At t 60 a budget of 3: 0 and 2 written back, 1 spared (age 10).
- * At t 149 still spared (age 99); at t 150 (age 100) written back.
- * A first store (slot 5 at t 200) is never protected.
+ * 0 2 1.  At t 60 a budget of 3: 0 and 2 written back; the third look finds
+ * only 1 (age 10): rotated, budget spent.  At t 149 still protected (age
+ * 99); at t 150 (age 100) written back.  A first store (slot 5 at t 200) is
+ * never protected.
  */
 START_TEST(test_cold_first)
 {
@@ -218,10 +219,38 @@ START_TEST(test_cold_first)
 	json_t *res = json_object_get(json_object_get(json_object_get(stats, "policy"), "results"),
 				      "lru");
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "protected_entries")), 1);
-	ck_assert_int_eq(json_integer_value(json_object_get(res, "spared_looks")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(res, "rotated")), 2);
 	json_decref(stats);
 	check_inv(zs);
 	zswap_destroy(zs);
+}
+END_TEST
+
+/*
+ * Skipping: 1 stored at t 10, loaded at t 20, stored again at t 50
+ * (protected), 3 stored at t 60: list 1 3.  At t 70 one look skips 1 (no
+ * budget) and writes back 3, the oldest unprotected entry.  With scan 0 the
+ * look may skip nothing: 1 is rotated, nothing written back.
+ */
+START_TEST(test_cold_first_skip)
+{
+	const char *params[] = { "{\"age_ns\": 100}", "{\"age_ns\": 100, \"scan\": 0}" };
+	const unsigned long written[] = { 1, 0 };
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct zswap *zs = mk("cold-first", params[i]);
+
+		out_at(zs, 1, 10);
+		in_at(zs, 1, 20);
+		out_at(zs, 1, 50);
+		out_at(zs, 3, 60);
+		ck_assert_str_eq(order(zs), "1 3");
+		zswap_set_now(zs, 70);
+		ck_assert_uint_eq(walk(zs, 1), written[i]);
+		ck_assert_str_eq(order(zs), i == 0 ? "1" : "3 1");
+		check_inv(zs);
+		zswap_destroy(zs);
+	}
 }
 END_TEST
 
@@ -299,6 +328,7 @@ int main(void)
 	tcase_add_test(tc, test_lru_in_order);
 	tcase_add_test(tc, test_lru_reposition);
 	tcase_add_test(tc, test_cold_first);
+	tcase_add_test(tc, test_cold_first_skip);
 	tcase_add_test(tc, test_cold_first_zero_age);
 	tcase_add_test(tc, test_fifo_shrink_worker);
 	tcase_add_test(tc, test_lru_registry);
