@@ -233,6 +233,7 @@ static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zs
 	zs->st.zswpout += nr;
 	ZSWAP_MEMCG_ADD(zs, mc, zswpout, nr);
 	zs->st.sim_stored_folios++;
+	zs->st.sim_stored_bytes += comp_bytes;
 	zswap_limit_count(zs, who, 1);
 	if (lp->stored)
 		lp->stored(zs, zs->limit_st, mc, nr, comp_bytes);

@@ -34,7 +34,7 @@
 	X(pool_total_size_peak) X(stored_pages_peak) \
 	X(sim_swapout_folios) X(sim_stored_folios) X(sim_rejected_folios) \
 	X(sim_reactivated_pages) X(sim_shrink_worker_runs) X(sim_shrinker_scans) \
-	X(sim_compressed_bytes)
+	X(sim_compressed_bytes) X(sim_stored_bytes)
 
 /* Per-memcg counters (memory.stat / memory.zswap.* names). */
 #define ZSWAP_MEMCG_COUNTERS(X) \

@@ -33,6 +33,7 @@ for e in "${entries[@]}"; do
 	sets=()
 	for kv in $overrides; do sets+=(--set "$kv"); done
 	echo "gallery: $name ($kind $file${sets[*]:+ ${sets[*]}})"
+	rm -rf "${WORK:?}/$name"   # never reuse points made by an older build
 	mkdir -p "$WORK/$name"
 	if [ "$kind" = run ]; then
 		"$BIN" run "$file" "${sets[@]}" -q -o "$WORK/$name/report.json" ||
@@ -58,6 +59,8 @@ done
 # docs/gallery.md from the reports and summaries just made
 "$PY" - "$BIN" "$WORK" "$DOCS" "${entries[@]}" >docs/gallery.md.tmp <<'EOF' || exit 1
 import json, os, subprocess, sys
+sys.path.insert(0, "scripts")
+from plot import value_label  # noqa: E402
 bin_, work, docs, entries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 version = subprocess.run([bin_, "--version"], capture_output=True, text=True).stdout.strip()
 COUNTERS = ["zswpout", "zswpin", "written_back_pages", "pswpout", "pswpin", "pool_limit_hit",
@@ -99,7 +102,19 @@ for e in entries:
                 print(f"| `latency.{op}` p50 / p99 | {l['p50_ns'] / 1e3:.2f} / {l['p99_ns'] / 1e3:.2f} µs |")
         print()
     else:
-        print(f"`zswapsim sweep {path}` — summary: `out/gallery/{name}/summary.csv`\n")
+        print(f"`zswapsim sweep {path}`\n")
+        summ = json.load(open(f"{work}/{name}/summary.json"))
+        axes, metrics = summ["axes"], summ["metrics"]
+        short = [m.split(".")[-1] for m in metrics]
+        print("| " + " | ".join(a.split(".")[-1] for a in axes) + " | " + " | ".join(short) + " |")
+        print("|" + "---|" * (len(axes) + len(metrics)))
+        for pt in summ["points"]:
+            vals = [value_label(pt["axes"].get(a)) for a in axes]
+            vals += ["" if pt["metrics"].get(m) is None else value_label(pt["metrics"][m]) for m in metrics]
+            if pt["status"] != "ok":
+                vals[-1] += f" ({pt['status']})"
+            print("| " + " | ".join(vals) + " |")
+        print()
     for f in figures(name):
         print(f"![{name} {f[len(name) + 1:-4]}](gallery/{f})\n")
 EOF

@@ -252,6 +252,18 @@ UNITS = (("_ns", "ns"), ("_bytes", "bytes"), ("pool_total_size", "bytes"), ("_si
          ("ratio", "ratio"), ("fairness", "index"), ("events_per_second", "events/s"))
 
 
+def value_label(v):
+    """An axis value as text: a policy object {"name": n, k: x} as "n(k=x)"."""
+    if isinstance(v, dict):
+        rest = ", ".join(f"{k}={v[k]}" for k in sorted(v) if k != "name")
+        if "name" in v:
+            return f"{v['name']}({rest})" if rest else str(v["name"])
+        return json.dumps(v, sort_keys=True)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
 def metric_label(metric, values):
     """Axis label with a unit, scaling bytes to MiB and ns to µs when large."""
     name = metric.split(".")[-1]
@@ -313,16 +325,16 @@ def cmd_sweep(args):
         lo = [m - min(ys) * scale for m, (_, ys) in zip(mean, pts)]
         hi = [max(ys) * scale - m for m, (_, ys) in zip(mean, pts)]
         repeated |= any(len(ys) > 1 for _, ys in pts)
-        label = str(g) if args.group else None
+        label = value_label(g) if args.group else None
         if args.table:
             for (x, ys), m in zip(pts, mean):
                 xv = x if numeric_x else xs_raw[x]
-                print(f"{g if args.group else '-'}\t{xv}\t{m / scale:g}\t{min(ys):g}\t{max(ys):g}\t{len(ys)}")
+                print(f"{value_label(g) if args.group else '-'}\t{value_label(xv)}\t{m / scale:g}\t{min(ys):g}\t{max(ys):g}\t{len(ys)}")
         ax.errorbar([x for x, _ in pts], mean, yerr=[lo, hi], marker="o", capsize=3, color=f"C{i}",
                     label=label)
     if not numeric_x:
         ax.set_xticks(range(len(xs_raw)))
-        ax.set_xticklabels([str(v) for v in xs_raw])
+        ax.set_xticklabels([value_label(v) for v in xs_raw], rotation=20 if len(xs_raw) > 4 else 0)
     ax.set_xlabel(args.x + (f" ({axis_unit(args.x)})" if axis_unit(args.x) else ""))
     ax.set_ylabel(ylabel + (" — mean, min..max" if repeated else ""))
     base = os.path.basename(str(summ.get("base", "")))

@@ -4,7 +4,8 @@
  * of the defaults are in docs/models.md: CPU-side costs at hw.cpu.ref_ghz,
  * IAA terms fitted to the Emerald Rapids calibration curve (iaa-model.md 2.2),
  * software codecs from the corpus medians measured on the project VM
- * (compressors.md 1), SSD from a data-centre NVMe datasheet.
+ * (compressors.md 1), SSD from Lenovo's product guide of the Intel P4500 2 TB
+ * NVMe drive (random 4 KiB access latency, sequential bandwidth).
  */
 #include "sim/config.h"
 
@@ -93,13 +94,13 @@ const struct cfg_key cfg_keys_hw[] = {
 	{ "hw.iaa.decomp_alloc_retries", CFG_INT, "500", 0, 1000000, NULL,
 	  "decompress descriptor-allocation retries before software fallback" },
 	/* swap device */
-	{ "hw.ssd.read_ns", CFG_DOUBLE, "77000", 0, 1e10, NULL,
+	{ "hw.ssd.read_ns", CFG_DOUBLE, "85000", 0, 1e10, NULL,
 	  "swap device read access latency per request, ns" },
-	{ "hw.ssd.write_ns", CFG_DOUBLE, "18000", 0, 1e10, NULL,
+	{ "hw.ssd.write_ns", CFG_DOUBLE, "20000", 0, 1e10, NULL,
 	  "swap device write access latency per request, ns" },
 	{ "hw.ssd.read_mbps", CFG_DOUBLE, "3200", 1, 1e6, NULL,
 	  "swap device read bandwidth, MB/s (1e6 bytes/s)" },
-	{ "hw.ssd.write_mbps", CFG_DOUBLE, "2000", 1, 1e6, NULL,
+	{ "hw.ssd.write_mbps", CFG_DOUBLE, "1050", 1, 1e6, NULL,
 	  "swap device write bandwidth, MB/s" },
 	{ "hw.ssd.queue_depth", CFG_INT, "32", 1, 4096, NULL,
 	  "requests the swap device serves concurrently (more wait in FIFO order)" },

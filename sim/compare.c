@@ -19,7 +19,7 @@ static void compare_usage(FILE *f)
 	fprintf(f, "usage: zswapsim compare BASE.json NEW.json [--tolerance FILE] [--all]\n\n"
 		   "Compare two reports (or two sweep summaries) metric by metric.  Counters\n"
 		   "(stats.*, timeseries.*) must match exactly with the none backend; timings\n"
-		   "(latency.*, hardware.*, streams.*, elapsed_ns) within %g%% relative.\n"
+		   "(latency.*, hardware.*, streams.*, simgrid.*, elapsed_ns) within %g%% relative.\n"
 		   "FILE maps dotted-key globs to {\"rel\": x}, {\"abs\": y} or {\"ignore\": true}.\n"
 		   "--all prints every moved metric (default: the first %d).\n"
 		   "Exit status: 0 within tolerance, 1 a metric moved too far, 2 bad input.\n",

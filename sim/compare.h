@@ -8,10 +8,10 @@
  * tolerance: the longest glob of the tolerance file that matches it, else the
  * default for its section:
  *   stats.*, timeseries.*          exact with the none backend, else default_rel
- *   latency.*, hardware.*, streams.*, elapsed_ns      default_rel (2 %)
+ *   latency.*, hardware.*, streams.*, simgrid.*, elapsed_ns   default_rel (2 %)
  *   anything else                  exact
  *   runtime.*, tool.*, schema      ignored
- *   config, config_hash, trace.*   not compared; a difference is a warning
+ *   config, config_hash, trace.*, simgrid.version   not compared; a difference is a warning
  * A key present only in BASE fails (a metric disappeared); a key present only
  * in NEW is a warning (a metric was added).
  */

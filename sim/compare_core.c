@@ -372,7 +372,8 @@ static int has_prefix(const char *path, const char *section)
 static int is_timing(const char *path)
 {
 	return has_prefix(path, "latency") || has_prefix(path, "hardware") ||
-	       has_prefix(path, "streams") || has_prefix(path, "elapsed_ns");
+	       has_prefix(path, "streams") || has_prefix(path, "elapsed_ns") ||
+	       has_prefix(path, "simgrid");
 }
 
 static int is_state(const char *path)
@@ -385,6 +386,8 @@ static int key_tolerance(const struct cmp_tolerance *t, const struct flat_entry 
 			 double *rel, double *abs)
 {
 	const char *path = e->key + e->path_off;
+	if (!strcmp(path, "simgrid.version"))
+		return 1;   /* an input of the run, like tool.*: a warning at most */
 	const struct cmp_rule *r = cmp_tolerance_rule(t, path);
 	if (!r && e->path_off)
 		r = cmp_tolerance_rule(t, e->key);   /* "<id>:..." globs in sweeps */
@@ -418,7 +421,7 @@ static char *value_text(json_t *v)
 		return strdup("-");
 	if (json_is_string(v))
 		return strdup(json_string_value(v));
-	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(12));
 }
 
 static int add_row(struct cmp_result *res, const char *key, json_t *o, json_t *n, int fail,
@@ -538,6 +541,10 @@ static void compare_inputs(json_t *base, json_t *new, const char *cfgkey, struct
 	const char *kn = json_string_value(json_object_get(json_object_get(new, "trace"), "checksum"));
 	if (kb && kn && strcmp(kb, kn))
 		add_warning(res, "trace checksum differs: %s -> %s", kb, kn);
+	const char *vb = json_string_value(json_object_get(json_object_get(base, "simgrid"), "version"));
+	const char *vn = json_string_value(json_object_get(json_object_get(new, "simgrid"), "version"));
+	if (vb && vn && strcmp(vb, vn))
+		add_warning(res, "SimGrid differs: %s -> %s", vb, vn);
 }
 
 int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
@@ -623,6 +630,37 @@ static size_t print_rows(const struct cmp_result *res, FILE *f, int fails, size_
 	return printed;
 }
 
+/* "stats: 3 (3 FAIL), timeseries: 240 (240 FAIL)": where the moved metrics
+ * are, since one change often moves a whole time series. */
+static void print_sections(const struct cmp_result *res, FILE *f)
+{
+	json_t *moved = json_object(), *failed = json_object();
+	for (size_t i = 0; i < res->nrows; i++) {
+		const char *k = res->rows[i].key, *colon = strchr(k, ':');
+		if (colon)
+			k = colon + 1;
+		char sec[64];
+		size_t n = strcspn(k, ".[");
+		snprintf(sec, sizeof(sec), "%.*s", (int)(n < sizeof(sec) ? n : sizeof(sec) - 1), k);
+		json_t *m = json_object_get(moved, sec), *x = json_object_get(failed, sec);
+		json_object_set_new(moved, sec, json_integer(m ? json_integer_value(m) + 1 : 1));
+		json_object_set_new(failed, sec, json_integer((x ? json_integer_value(x) : 0) +
+							      res->rows[i].fail));
+	}
+	const char *sec;
+	json_t *m;
+	int first = 1;
+	fputs("moved by section:", f);
+	json_object_foreach(moved, sec, m) {
+		fprintf(f, "%s %s %lld (%lld FAIL)", first ? "" : ",", sec, (long long)json_integer_value(m),
+			(long long)json_integer_value(json_object_get(failed, sec)));
+		first = 0;
+	}
+	fputc('\n', f);
+	json_decref(moved);
+	json_decref(failed);
+}
+
 void cmp_print(const struct cmp_result *res, FILE *f, size_t max_rows)
 {
 	for (size_t i = 0; i < res->nwarnings; i++)
@@ -636,6 +674,7 @@ void cmp_print(const struct cmp_result *res, FILE *f, size_t max_rows)
 		if (shown < res->nrows)
 			fprintf(f, "... %zu more moved metrics not shown (--all shows every one)\n",
 				res->nrows - shown);
+		print_sections(res, f);
 	}
 	if (res->failed)
 		fprintf(f, "FAIL: %zu of %zu metrics outside tolerance (%zu moved)\n", res->failed,

@@ -62,8 +62,8 @@ static json_t *compression_section(const struct sim *s)
 	}
 	/* Ratio of every page stored (original bytes / compressed bytes), and of
 	 * what is in the pool at the end (stored bytes / zsmalloc bytes). */
-	double ratio = st->sim_compressed_bytes
-		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_compressed_bytes : 0.0;
+	double ratio = st->sim_stored_bytes
+		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_stored_bytes : 0.0;
 	double pool_ratio = st->pool_total_size
 		? (double)st->stored_pages * PAGE_SIZE_BYTES / (double)st->pool_total_size : 0.0;
 	json_object_set_new(o, "ratio", json_real(ratio));

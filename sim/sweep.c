@@ -215,8 +215,12 @@ static void reap(struct sweep_run *s, int interrupted)
 		s->running[k] = s->running[--s->nrunning];
 		const struct sweep_point *pt = &s->plan->points[i];
 		remove_partial(s->dir, pt);
-		if (interrupted && !sweep_point_done(s->dir, pt))
-			continue;   /* killed by us: not a failure, it runs next time */
+		/* Killed by us, or by the Ctrl-C the terminal sent to the whole
+		 * process group before we saw it: not a failure, it runs next time. */
+		if (!sweep_point_done(s->dir, pt) &&
+		    (interrupted || (WIFSIGNALED(status) &&
+				     (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM))))
+			continue;
 		s->finished++;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && sweep_point_done(s->dir, pt)) {
 			if (!s->tty)   /* the bar shows it on a terminal */
@@ -233,15 +237,20 @@ static void reap(struct sweep_run *s, int interrupted)
 	}
 }
 
+/* SIGTERM the running points; SIGKILL what is still there 5 s later. */
 static void kill_running(struct sweep_run *s)
 {
 	for (size_t k = 0; k < s->nrunning; k++)
 		kill(s->running[k].pid, SIGTERM);
-	while (s->nrunning) {
+	for (int waited = 0; s->nrunning; waited++) {
 		size_t before = s->nrunning;
 		reap(s, 1);
-		if (s->nrunning == before)
-			usleep(10000);
+		if (s->nrunning != before)
+			continue;
+		if (waited == 500)
+			for (size_t k = 0; k < s->nrunning; k++)
+				kill(s->running[k].pid, SIGKILL);
+		usleep(10000);
 	}
 }
 

@@ -20,12 +20,15 @@
  * and move zswap's clock forward.
  *
  * Coalescing (timing.coalesce): while a stream is the only one left and the
- * shrink worker is idle, nothing can interleave with its CPU work, so the
- * hooks only add their CPU time to the stream's local clock and the stream
- * sleeps once per record until max(local clock, next record time).  That is
- * one SimGrid activity per record instead of one per hook, with the same
- * times.  The local clock is flushed (slept to) before any IAA or disk
- * request, which other actors serve.
+ * shrink worker is idle, no other actor can act before that stream's next
+ * request, so it keeps a local clock ahead of SimGrid's: CPU costs, waits for
+ * record times, swap-device requests on an idle device and IAA calls on idle
+ * devices are worked out in C with the same formulas and FIFO rules the
+ * actors follow, and SimGrid is only entered (the local clock slept to)
+ * before the shrink worker's next wakeup or when the worker is kicked.  A
+ * single-stream trace that never fills the pool thus runs with no SimGrid
+ * activity at all.  Reports are identical with coalescing on and off
+ * (tests/scenarios/simgrid_state_equality.sh, docs/models.md).
  */
 #include <errno.h>
 #include <math.h>
@@ -38,6 +41,8 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/semaphore.h>
+#include <simgrid/mutex.h>
+#include <simgrid/cond.h>
 #include <simgrid/version.h>
 
 #include "models/hw.h"
@@ -137,6 +142,15 @@ struct sg_backend {
 	struct sg_act *streams;
 	unsigned nstreams, streams_left;
 	uint64_t *idx;                 /* per-stream record lists (multi-stream traces) */
+	/* Cross-stream order per swap slot: dep[i] is the last earlier record of
+	 * another stream touching a slot of record i (DEP_NONE if none); record i
+	 * is applied only after it.  done[i] marks applied records. */
+	uint64_t *dep;
+	uint8_t *done;
+	sg_mutex_t dep_mutex;
+	sg_cond_t dep_cond;
+	unsigned dep_waiters;
+	uint64_t dep_waits;
 	struct sg_act worker;
 	int kick_pending, worker_busy, worker_waiting, stop;
 	double worker_wake;            /* ns the sleeping worker wakes at */
@@ -745,9 +759,54 @@ static void worker_main(int argc, char **argv)
 
 /* ---- streams ----------------------------------------------------------------- */
 
+#define DEP_NONE UINT64_MAX
+
+static uint64_t stream_rec_index(const struct sg_act *a, uint64_t i)
+{
+	return a->idx ? a->idx[i] : i;
+}
+
 static const struct trace_record *stream_rec(const struct sg_act *a, uint64_t i)
 {
-	return &g->s->trace.rec[a->idx ? a->idx[i] : i];
+	return &g->s->trace.rec[stream_rec_index(a, i)];
+}
+
+/*
+ * A swap slot's events keep their trace order across streams.  In the kernel
+ * a slot is allocated when reclaim (maybe run by another task) swaps the folio
+ * out, so the owner's later free or fault of that slot cannot overtake the
+ * swap-out.  Streams replay on their own clocks here, so a stream held up in
+ * a long store could otherwise apply its swap-out after another stream freed
+ * the slot, and leak the entry.  Dependencies point backwards in trace order
+ * and each stream applies its records in order, so the earliest unapplied
+ * record can always go: no deadlock.
+ */
+static void wait_for_dep(struct sg_act *a, uint64_t rec)
+{
+	uint64_t d = g->dep ? g->dep[rec] : DEP_NONE;
+	if (d == DEP_NONE || g->done[d])
+		return;
+	g->dep_waits++;
+	if (!g->dep_mutex) {   /* created inside the simulation, on first need */
+		g->dep_mutex = sg_mutex_init();
+		g->dep_cond = sg_cond_init();
+	}
+	sg_mutex_lock(g->dep_mutex);
+	g->dep_waiters++;
+	while (!g->done[d])
+		sg_cond_wait(g->dep_cond, g->dep_mutex);
+	g->dep_waiters--;
+	sg_mutex_unlock(g->dep_mutex);
+	act_sync_clock(a);
+}
+
+static void mark_done(uint64_t rec)
+{
+	if (!g->done)
+		return;
+	g->done[rec] = 1;
+	if (g->dep_waiters)
+		sg_cond_notify_all(g->dep_cond);
 }
 
 static void stream_main(int argc, char **argv)
@@ -783,6 +842,8 @@ static void stream_main(int argc, char **argv)
 			act_sync_clock(a);
 		}
 
+		uint64_t ri = stream_rec_index(a, i);
+		wait_for_dep(a, ri);
 		double start = a->clock;
 		if (start > g->max_advance)
 			g->max_advance = start;
@@ -794,6 +855,7 @@ static void stream_main(int argc, char **argv)
 			lat_add(&g->lat[LAT_store_folio], ns_u64(a->clock - start));
 		else if (r->op == TRACE_OP_IN)
 			lat_add(&g->lat[LAT_load], ns_u64(a->clock - start));
+		mark_done(ri);
 		int ret = sim_event_done(g->s, r, g->err, g->errlen);
 		if (ret && !g->ret) {
 			g->ret = ret;
@@ -831,6 +893,36 @@ static int split_streams(struct sg_backend *b, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		b->idx[count[b->s->trace.rec[i].stream]++] = i;
 	free(count);
+	return 0;
+}
+
+/* dep[] of the first n records (see wait_for_dep()). */
+static int slot_deps(struct sg_backend *b, uint64_t n)
+{
+	const struct trace *t = &b->s->trace;
+	uint64_t *last = malloc((t->meta.slot_count ? t->meta.slot_count : 1) * sizeof(*last));
+	b->dep = malloc((n ? n : 1) * sizeof(*b->dep));
+	b->done = calloc(n ? n : 1, 1);
+	if (!last || !b->dep || !b->done) {
+		free(last);
+		return -ENOMEM;
+	}
+	for (uint32_t sl = 0; sl < t->meta.slot_count; sl++)
+		last[sl] = DEP_NONE;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct trace_record *r = &t->rec[i];
+		uint64_t d = DEP_NONE;
+		for (uint32_t k = 0; k < trace_nr_pages(r); k++) {
+			uint64_t p = last[r->slot + k];
+			/* a same-stream predecessor is ordered already, and carries
+			 * its own dependency on anything before it */
+			if (p != DEP_NONE && t->rec[p].stream != r->stream && (d == DEP_NONE || p > d))
+				d = p;
+			last[r->slot + k] = i;
+		}
+		b->dep[i] = d;
+	}
+	free(last);
 	return 0;
 }
 
@@ -906,7 +998,7 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	uint64_t n = sim_record_count(s);
 	if (b->nstreams == 1)
 		b->streams[0].nrec = n;
-	else if (split_streams(b, n))
+	else if (split_streams(b, n) || slot_deps(b, n))
 		goto nomem;
 	for (int i = 0; i < LAT_NR; i++)
 		if (lat_init(&b->lat[i]))
@@ -957,6 +1049,12 @@ static void backend_free(struct sg_backend *b)
 	free(b->engines);
 	free(b->streams);
 	free(b->idx);
+	free(b->dep);
+	free(b->done);
+	if (b->dep_cond)
+		sg_cond_destroy(b->dep_cond);
+	if (b->dep_mutex)
+		sg_mutex_destroy(b->dep_mutex);
 	free(b->cpu);
 	free(b->ssd.slot_wait);
 	free(b->ssd.xfer);
@@ -1037,10 +1135,11 @@ static json_t *backend_report(struct sg_backend *b, uint64_t elapsed)
 	json_t *hwj = json_pack("{s:o, s:o, s:o}", "cpu", cpu_report(b),
 		"iaa", b->iaa ? iaa_report(b->iaa, elapsed) : json_null(),
 		"swap_device", ssd_report(b, elapsed));
-	json_t *sg = json_pack("{s:s, s:b, s:I, s:I, s:I}",
+	json_t *sg = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I}",
 		"version", SIMGRID_VERSION_STRING,
 		"coalesce", b->coalesce,
 		"coalesced_records", (json_int_t)b->coalesced_records,
+		"slot_order_waits", (json_int_t)b->dep_waits,
 		"shrink_worker_runs", (json_int_t)b->worker_runs,
 		"timer_runs", (json_int_t)b->timer_runs);
 	return json_pack("{s:o, s:o, s:o, s:I, s:o}", "latency", lat, "hardware", hwj,

@@ -4,7 +4,8 @@
 # are equal key by key (docs/models.md, "When the backends agree").  Uses
 # configs/simgrid/equality.json: two streams, pool-limit hits, shrink-worker
 # writeback, disk swap-ins, a memcg without writeback.  Also checks that the
-# simgrid report carries its sections and that the run is deterministic.
+# simgrid report carries its sections, that the run is deterministic, and that
+# coalescing does not change any result.
 set -u
 BIN=${BIN:-build/zswapsim}
 CFG=configs/simgrid/equality.json
@@ -32,11 +33,26 @@ expect "pages were read from disk" true "$(jq '.stats.global.pswpin > 0' "$T/sg.
 # the simgrid sections
 expect "latency, hardware, streams, elapsed_ns present" "true true true true" \
 	"$(jq -r '[has("latency"), has("hardware"), has("streams"), has("elapsed_ns")] | map(tostring) | join(" ")' "$T/sg.json")"
-expect "writeback latency = decompress 3656 + disk write 18000 + 2048 ns (lzo defaults, 1 page)" 23704 \
+expect "writeback latency = decompress 3656 + disk write 20000 + 4096e3/1050 ns (defaults, 1 page)" 27557 \
 	"$(jq '.latency.writeback.p50_ns' "$T/sg.json")"
 expect "elapsed = last record (600 ms) + nothing pending" 600000000 "$(jq '.elapsed_ns' "$T/sg.json")"
 # deterministic: same inputs, same report (the runtime section aside)
 diff <(jq -S 'del(.runtime)' "$T/sg.json") <(jq -S 'del(.runtime)' "$T/sg2.json") >"$T/det" 2>&1
 expect "two simgrid runs give the same report" "" "$(cat "$T/det")"
+
+# coalescing (timing.coalesce) changes the speed, not the results: a lone
+# stream's CPU, disk and IAA work worked out in C equals the actors' run
+strip='del(.runtime, .simgrid, .config, .config_hash) | .hardware.swap_device.utilization |= (. * 1e9 | round)'
+for run in "configs/calibration/iaa-batch-8.json" "configs/calibration/iaa-irq.json" \
+	   "configs/default.json --set timing.backend=simgrid"; do
+	# shellcheck disable=SC2086
+	"$BIN" run $run --set timing.coalesce=true -o "$T/on.json" >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	"$BIN" run $run --set timing.coalesce=false -o "$T/off.json" >/dev/null 2>&1
+	diff <(jq -S "$strip" "$T/on.json") <(jq -S "$strip" "$T/off.json") >"$T/co" 2>&1
+	expect "coalescing on = off: ${run%% *}" "" "$(head -5 "$T/co")"
+done
+expect "default config: the stream left last coalesced records" true \
+	"$(jq '.simgrid.coalesced_records > 0' "$T/on.json")"
 
 [ "$fails" = 0 ]

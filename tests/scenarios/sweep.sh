@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # zswapsim sweep: the bundled 12-point sweep (4 pool limits x 3 codecs over
 # configs/default.json, none backend) runs with -j 2; deleted points and an
-# interrupted sweep resume without rerunning finished points (report inodes
-# unchanged: reports are written by rename, so a rerun gets a new inode); a
+# interrupted sweep resume without rerunning finished points (their reports
+# are back-dated to 2000-01-01 first: a point that ran again would have a new
+# file with a current mtime); a
 # failing point is reported and does not stop the others; the GNU parallel job
 # list runs and --collect gives the same summary; the Slurm script is valid
 # bash; bad sweep files exit 2.  A wrapper standing in for the binary (sweeps
@@ -19,7 +20,9 @@ fail() { echo "FAIL $1"; fails=$((fails + 1)); }
 expect() {   # NAME WANT GOT
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$3', want '$2'"; fi
 }
-inodes() { for f in "$1"/points/*/report.json; do echo "$(basename "$(dirname "$f")") $(stat -c %i "$f")"; done; }
+backdate() { touch -d '2000-01-01 00:00:00 UTC' "$1"/points/*/report.json; }
+# reports still back-dated, i.e. not rewritten since backdate
+untouched() { stat -c %Y "$1"/points/*/report.json 2>/dev/null | grep -cx 946684800; }
 nreports() { ls "$1"/points/*/report.json 2>/dev/null | wc -l; }
 
 # --- a full run with -j 2 ------------------------------------------------------
@@ -57,15 +60,14 @@ EOF
 expect "summary values = report values, axes = configs" consistent "$(cat "$T/check")"
 
 # --- resume after deleting three points ------------------------------------------
-before=$(inodes "$T/a")
+backdate "$T/a"
 ids=($(ls "$T/a/points"))
 rm "$T/a/points/${ids[1]}/report.json" "$T/a/points/${ids[5]}/report.json" "$T/a/points/${ids[9]}/report.json"
 "$BIN" sweep "$SWEEP" -j 2 -o "$T/a" >"$T/out" 2>"$T/err"
 expect "resume exits 0" 0 $?
 expect "only the 3 deleted points run" "sweep: 12 points: 3 run, 9 skipped (already done), 0 failed; summary in $T/a/summary.json" "$(cat "$T/out")"
 expect "the 3 that ran are the deleted ones" "${ids[1]} ${ids[5]} ${ids[9]}" "$(grep -o '[0-9]\{3\}-[0-9a-f]\{8\} ok' "$T/err" | cut -d' ' -f1 | sort | tr '\n' ' ' | sed 's/ $//')"
-after=$(inodes "$T/a")
-expect "the 9 others were not rewritten" 9 "$(comm -12 <(echo "$before") <(echo "$after") | wc -l)"
+expect "the 9 others were not rewritten" "9 12" "$(untouched "$T/a") $(nreports "$T/a")"
 "$BIN" sweep "$SWEEP" -j 2 -o "$T/a" >"$T/out" 2>/dev/null
 expect "a finished sweep runs nothing" "sweep: 12 points: 0 run, 12 skipped (already done), 0 failed; summary in $T/a/summary.json" "$(cat "$T/out")"
 # a different config for the same point id (another fixed override) is rerun, not reused
@@ -112,10 +114,10 @@ expect "the held point left no report and no temp file" "point.json stderr.txt s
 kill -0 "$(cat "$T/held.pid")" 2>/dev/null
 expect "the held run was killed" 1 $?
 expect "summary: 4 ok, 8 missing" "ok=4 missing=8" "$(jq -r '[.points[].status] | "ok=\(map(select(.=="ok"))|length) missing=\(map(select(.=="missing"))|length)"' "$T/b/summary.json")"
-before=$(inodes "$T/b")
+backdate "$T/b"
 "$BIN" sweep "$SWEEP" -j 2 -o "$T/b" >"$T/out" 2>/dev/null
 expect "the rerun runs the 8 others" "sweep: 12 points: 8 run, 4 skipped (already done), 0 failed; summary in $T/b/summary.json" "$(cat "$T/out")"
-expect "and leaves the 4 finished ones alone" 4 "$(comm -12 <(echo "$before") <(inodes "$T/b") | wc -l)"
+expect "and leaves the 4 finished ones alone" "4 12" "$(untouched "$T/b") $(nreports "$T/b")"
 
 # --- a failing point ----------------------------------------------------------------
 FAIL_ID=${ids[2]} "$T/w/zswapsim" sweep "$SWEEP" -j 2 -o "$T/c" >"$T/out" 2>"$T/err"

@@ -206,6 +206,27 @@ START_TEST(config_and_trace_changes_only_warn)
 }
 END_TEST
 
+START_TEST(simgrid_section_is_timing_and_its_version_only_warns)
+{
+	json_t *a = load(SAMPLE_SIMGRID), *b = load(SAMPLE_SIMGRID);
+	json_object_set_new(a, "simgrid", json_pack("{s:s, s:i}", "version", "SimGrid version 3.32",
+						    "coalesced_records", 1000));
+	json_object_set_new(b, "simgrid", json_pack("{s:s, s:i}", "version", "SimGrid version 3.35",
+						    "coalesced_records", 1015));
+	struct cmp_result res;
+	compare(a, b, NULL, &res);
+	ck_assert_uint_eq(res.failed, 0);
+	ck_assert_uint_eq(res.nrows, 1);
+	ck_assert_str_eq(res.rows[0].key, "simgrid.coalesced_records");
+	ck_assert_str_eq(res.rows[0].tol, "rel 2%");
+	ck_assert_uint_eq(res.nwarnings, 1);
+	ck_assert_str_eq(res.warnings[0], "SimGrid differs: SimGrid version 3.32 -> SimGrid version 3.35");
+	cmp_result_free(&res);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 START_TEST(removed_metric_and_changed_string_fail)
 {
 	json_t *a = load(SAMPLE_NONE), *b = load(SAMPLE_NONE);
@@ -293,6 +314,7 @@ int main(void)
 	tcase_add_test(tc, counters_off_the_none_backend_get_the_relative_default);
 	tcase_add_test(tc, tolerance_file_longest_glob_wins);
 	tcase_add_test(tc, config_and_trace_changes_only_warn);
+	tcase_add_test(tc, simgrid_section_is_timing_and_its_version_only_warns);
 	tcase_add_test(tc, removed_metric_and_changed_string_fail);
 	tcase_add_test(tc, bad_inputs_are_rejected);
 	tcase_add_test(tc, summaries_compare_point_by_point);

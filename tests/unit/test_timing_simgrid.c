@@ -199,7 +199,7 @@ START_TEST(test_state_equals_none)
 	ZSWAP_MEMCG_COUNTERS(EQ)
 #undef EQ
 	ck_assert_int_gt(lat(&b, "writeback", "count"), 0);
-	ck_assert_int_eq(lat(&b, "disk_read", "p50_ns"), 77000 + 1280);
+	ck_assert_int_eq(lat(&b, "disk_read", "p50_ns"), 85000 + 1280);
 	done(&a, &ca);
 	done(&b, &cb);
 }
