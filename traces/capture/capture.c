@@ -99,6 +99,35 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+/*
+ * Remove our cgroup.  Processes still in it were started by the command (it
+ * ran there from exec on) and would keep it alive: they are killed first.
+ */
+static bool remove_cgroup(void)
+{
+	char procs[PATH_MAX + 16];
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_path);
+	for (int i = 0; i < 50; i++) {
+		FILE *f = fopen(procs, "r");
+		int pid;
+
+		if (f) {
+			while (fscanf(f, "%d", &pid) == 1)
+				if (pid > 0)
+					kill(pid, SIGKILL);
+			fclose(f);
+		}
+		if (!rmdir(cg_path) || errno == ENOENT) {
+			cg_created = false;
+			return true;
+		}
+		usleep(100000);
+	}
+	fprintf(stderr, "zswapsim-capture: could not remove %s: %s\n", cg_path, strerror(errno));
+	return false;
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -113,7 +142,7 @@ static void die(const char *fmt, ...)
 		waitpid(child, NULL, 0);
 	}
 	if (cg_created)
-		rmdir(cg_path);
+		remove_cgroup();
 	exit(die_status);
 }
 
@@ -766,12 +795,7 @@ int main(int argc, char **argv)
 		die("writing %s/content.raw failed", o.dir);
 	close(c.cfd);
 
-	for (int i = 0; i < 50 && rmdir(cg_path); i++)
-		usleep(100000);
-	if (access(cg_path, F_OK) == 0)
-		fprintf(stderr, "zswapsim-capture: could not remove %s\n", cg_path);
-	else
-		cg_created = false;
+	remove_cgroup();
 
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.content_pages = c.next_content;
