@@ -179,6 +179,16 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 	return len;
 }
 
+/* A per-page check cut the store of a folio short before page index. */
+static void zswap_limit_abort(struct zswap *zs, uint32_t index, uint32_t nr)
+{
+	if (!index)
+		return;   /* failed before any work: an ordinary rejection */
+	zs->lim.aborted_folios++;
+	zs->lim.abort_quarter[(uint64_t)index * 4 / nr]++;
+	zs->lim.abort_concurrent_sum += zs->lim.stores_in_flight - 1;
+}
+
 static void zswap_limit_count(struct zswap *zs, int who, int stored)
 {
 	if (who < 0 || (uint32_t)who >= zs->lim.nstreams)
@@ -207,6 +217,7 @@ static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zs
 	if (!zs->cfg.enabled)
 		goto check_old;
 
+	zs->lim.stores_in_flight++;
 	if (lp->admit_folio(zs, zs->limit_st, mc, nr, who))
 		goto reject;
 
@@ -215,8 +226,10 @@ static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zs
 
 		if (lp->admit_page)
 			for (unsigned j = 0; j < n; j++)
-				if (lp->admit_page(zs, zs->limit_st, mc, i + j, nr, who))
+				if (lp->admit_page(zs, zs->limit_st, mc, i + j, nr, who)) {
+					zswap_limit_abort(zs, i + j, nr);
 					goto reject;
+				}
 		for (unsigned j = 0; j < n; j++)
 			lens[j] = zswap_page_len(zs, r, i + j, &res[j]);
 		compressed += n;
@@ -234,12 +247,17 @@ static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zs
 	ZSWAP_MEMCG_ADD(zs, mc, zswpout, nr);
 	zs->st.sim_stored_folios++;
 	zs->st.sim_stored_bytes += comp_bytes;
+	zs->lim.stores_in_flight--;
+	zs->lim.fail_run = 0;
 	zswap_limit_count(zs, who, 1);
 	if (lp->stored)
 		lp->stored(zs, zs->limit_st, mc, nr, comp_bytes);
 	return 1;
 
 reject:
+	zs->lim.stores_in_flight--;
+	if (++zs->lim.fail_run > zs->lim.fail_run_max)
+		zs->lim.fail_run_max = zs->lim.fail_run;
 	zs->lim.wasted_compressions += compressed;
 	/* kernel: if (!ret && zswap_pool_reached_full) queue_work(shrink_wq, ...) */
 	if (zs->wb->store_failed)

@@ -547,6 +547,15 @@ void zswap_report_policies(const struct zswap *zs, void *json_stats)
 	json_object_set_new(lim, "wasted_compressions",
 			    json_integer((json_int_t)l->wasted_compressions));
 	json_object_set_new(lim, "jain_fairness", json_real(zswap_jain(l)));
+	json_object_set_new(lim, "aborted_folios", json_integer((json_int_t)l->aborted_folios));
+	json_t *q = json_array();
+	for (int i = 0; i < 4; i++)
+		json_array_append_new(q, json_integer((json_int_t)l->abort_quarter[i]));
+	json_object_set_new(lim, "aborts_by_quarter", q);
+	json_object_set_new(lim, "abort_concurrent_stores_mean",
+			    json_real(l->aborted_folios ? (double)l->abort_concurrent_sum /
+							  (double)l->aborted_folios : 0.0));
+	json_object_set_new(lim, "max_failed_stores_in_a_row", json_integer((json_int_t)l->fail_run_max));
 	for (uint32_t i = 0; i < l->nstreams; i++) {
 		char key[16];
 

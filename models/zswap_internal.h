@@ -82,6 +82,16 @@ struct zswap_limit_stats {
 	uint64_t over_since_ns;          /* time of the last change of the above */
 	double over_global_bns;          /* integrals, byte * ns */
 	double over_memcg_bns;
+	/* Folio stores cut short part-way by a per-page check (per-page policy):
+	 * where in the folio they failed, how many other stores were in flight,
+	 * and the longest run of failed stores with no store completing between
+	 * them: the signature of concurrent large-folio stores all failing near
+	 * their last page while none completes. */
+	uint64_t aborted_folios;
+	uint64_t abort_quarter[4];       /* by failing page index / nr_pages */
+	uint64_t abort_concurrent_sum;   /* other stores in flight at each abort */
+	uint64_t fail_run, fail_run_max; /* consecutive failed folio stores */
+	uint32_t stores_in_flight;
 	uint64_t *stream_stored;         /* folio stores per stream */
 	uint64_t *stream_rejected;
 	uint32_t nstreams;

@@ -14,9 +14,9 @@
 
 #define COMPARE_MAX_ROWS 50
 
-static void compare_usage(FILE *f)
+static void compare_usage(void)
 {
-	fprintf(f, "usage: zswapsim compare BASE.json NEW.json [--tolerance FILE] [--all]\n\n"
+	printf("usage: zswapsim compare BASE.json NEW.json [--tolerance FILE] [--all]\n\n"
 		   "Compare two reports (or two sweep summaries) metric by metric.  Counters\n"
 		   "(stats.*, timeseries.*) must match exactly with the none backend; timings\n"
 		   "(latency.*, hardware.*, streams.*, simgrid.*, elapsed_ns) within %g%% relative.\n"
@@ -32,7 +32,7 @@ int cmd_compare(int argc, char **argv)
 	int npaths = 0, all = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			compare_usage(stdout);
+			compare_usage();
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--tolerance") && i + 1 < argc) {
 			tolfile = argv[++i];
@@ -41,8 +41,7 @@ int cmd_compare(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--all")) {
 			all = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			cli_error("compare: unknown option '%s'", argv[i]);
-			compare_usage(stderr);
+			cli_error("compare: unknown option '%s' (see zswapsim compare --help)", argv[i]);
 			return EXIT_USAGE;
 		} else if (npaths < 2) {
 			paths[npaths++] = argv[i];
@@ -52,7 +51,7 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (npaths != 2) {
-		compare_usage(stderr);
+		cli_error("compare: expected BASE.json NEW.json (see zswapsim compare --help)");
 		return EXIT_USAGE;
 	}
 

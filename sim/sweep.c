@@ -36,6 +36,7 @@ static const char sweep_usage[] =
 	"  --emit slurm         write DIR/jobs.txt and DIR/sweep.slurm (a job array) instead of running\n"
 	"  --emit parallel      write DIR/jobs.txt, one shell command per point, for GNU parallel\n"
 	"  --collect DIR        build the summary of DIR from the reports found there\n"
+	"  --list               print the points (id, done or todo, axis values) and exit\n"
 	"Exit status: 0 every point finished, 1 a point failed or the sweep was interrupted,\n"
 	"2 bad usage or a bad sweep file.\n";
 
@@ -478,6 +479,17 @@ static int collect(const char *dir)
 	return status;
 }
 
+/* One line per point: id, done or todo in DIR, axis values. */
+static void list_points(const struct sweep_plan *p, const char *dir)
+{
+	for (size_t i = 0; i < p->npoints; i++) {
+		char *axes = json_dumps(p->points[i].axes, JSON_COMPACT);
+		printf("%s %s %s\n", p->points[i].id, sweep_point_done(dir, &p->points[i]) ? "done" : "todo",
+		       axes ? axes : "");
+		free(axes);
+	}
+}
+
 /* ---- command ------------------------------------------------------------------- */
 
 static int parse_jobs(const char *s, int *jobs)
@@ -495,6 +507,7 @@ static int parse_jobs(const char *s, int *jobs)
 int cmd_sweep(int argc, char **argv)
 {
 	const char *file = NULL, *dir = NULL, *kind = NULL, *collect_dir = NULL;
+	int list = 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = cpus > 0 ? (int)cpus : 1;
 	for (int i = 1; i < argc; i++) {
@@ -517,11 +530,12 @@ int cmd_sweep(int argc, char **argv)
 				cli_error("sweep: --emit takes slurm or parallel, not '%s'", kind);
 				return EXIT_USAGE;
 			}
+		} else if (!strcmp(a, "--list")) {
+			list = 1;
 		} else if (!strcmp(a, "--collect") && v) {
 			collect_dir = argv[++i];
 		} else if (a[0] == '-' || file) {
-			cli_error("sweep: unexpected argument '%s'", a);
-			fputs(sweep_usage, stderr);
+			cli_error("sweep: unexpected argument '%s' (see zswapsim sweep --help)", a);
 			return EXIT_USAGE;
 		} else {
 			file = a;
@@ -531,7 +545,7 @@ int cmd_sweep(int argc, char **argv)
 		return file || kind ? (cli_error("sweep: --collect takes only DIR"), EXIT_USAGE)
 				    : collect(collect_dir);
 	if (!file) {
-		fputs(sweep_usage, stderr);
+		cli_error("sweep: expected SWEEP.json or --collect DIR (see zswapsim sweep --help)");
 		return EXIT_USAGE;
 	}
 
@@ -547,6 +561,11 @@ int cmd_sweep(int argc, char **argv)
 		dir = defdir;
 	}
 	int status = EXIT_RUNTIME;
+	if (list) {
+		list_points(&p, dir);
+		sweep_plan_free(&p);
+		return EXIT_OK;
+	}
 	char *pending = calloc(p.npoints + 1, 1);
 	struct job *running = calloc((size_t)jobs, sizeof(*running));
 	if (!pending || !running || sweep_mkdirs(dir, err, sizeof(err)) ||

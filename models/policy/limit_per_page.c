@@ -2,11 +2,12 @@
 /*
  * Limit policy "per-page": both limits are checked before every page of a
  * folio is compressed, as early revisions of the 6.13 large-folio series did
- * (zswap_check_limits() inside zswap_store_page()).  A folio never overshoots
- * a limit by more than one page, but a check failing part-way through aborts
- * the folio: the pages already compressed are discarded (wasted work), and
- * concurrent large-folio stores can all fail near their last page while none
- * completes.
+ * (zswap_check_limits() inside zswap_store_page()).  A folio takes the pool
+ * at most one page past its limit (memcg usage can still drift up when the
+ * one writeback each page triggers frees less than the page adds), but a
+ * check failing part-way through aborts the folio: the pages already
+ * compressed are discarded (wasted work), and concurrent large-folio stores
+ * can all fail near their last page while none completes.
  */
 #include "models/zswap_internal.h"
 

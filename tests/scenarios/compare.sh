@@ -131,7 +131,7 @@ bad "report vs summary" "cannot compare a report with a sweep summary" "$NONE" "
 echo '{"stats.*": {"rel": "2%"}}' >"$T/badtol.json"
 bad "bad tolerance rule" "\"stats.*\": bad entry \"rel\"" "$NONE" "$NONE" --tolerance "$T/badtol.json"
 bad "missing tolerance file" "cannot open tolerance file" "$NONE" "$NONE" --tolerance "$T/nope.json"
-"$BIN" compare "$NONE" >/dev/null 2>&1
-expect "one argument: exit 2" 2 $?
+bad "one argument" "compare: expected BASE.json NEW.json" "$NONE"
+bad "unknown option" "compare: unknown option '--tol'" "$NONE" "$NONE" --tol x
 
 [ "$fails" -eq 0 ]

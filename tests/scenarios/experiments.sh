@@ -57,6 +57,12 @@ check "limit: pool overshoot folio-once > per-page > 0 (none)" \
   'l("lc-none-folio-once", "overshoot_max_bytes_global") > l("lc-none-per-page", "overshoot_max_bytes_global") > 0'
 check "limit: byte-seconds above the limits folio-once > batch-estimate > batch-uncompressed = 0 (none)" \
   'l("lc-none-folio-once", "overshoot_byte_seconds") > l("lc-none-batch-estimate", "overshoot_byte_seconds") > l("lc-none-batch-uncompressed", "overshoot_byte_seconds") == 0'
+check "limit: per-page aborts folios part-way; atomic stores (none) never overlap an abort" \
+  'l("lc-none-per-page", "aborted_folios") > 0 and l("lc-none-per-page", "abort_concurrent_stores_mean") == 0'
+check "limit: under simgrid per-page aborts happen while other large-folio stores are in flight" \
+  'l("lc-simgrid-per-page", "aborted_folios") > 0 and l("lc-simgrid-per-page", "abort_concurrent_stores_mean") > 1'
+check "limit: only per-page aborts part-way" \
+  'all(l("lc-" + b + "-" + p, "aborted_folios") == 0 for b in ("none", "simgrid") for p in ("folio-once", "batch-uncompressed", "batch-estimate"))'
 check "limit: every run stores and rejects folios, Jain index in (0.8, 1]" \
   'all(g("lc-" + b + "-" + p, "sim_stored_folios") > 0 and l("lc-" + b + "-" + p, "rejected_folios") > 0 and 0.8 < l("lc-" + b + "-" + p, "jain_fairness") <= 1 for b in ("none", "simgrid") for p in ("folio-once", "per-page", "batch-uncompressed", "batch-estimate"))'
 check "limit: with writeback that always succeeds (fifo), folio-once runs past zswap.max (> 1 MiB), per-page stays within 64 KiB" \

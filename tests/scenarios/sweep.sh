@@ -25,6 +25,11 @@ backdate() { touch -d '2000-01-01 00:00:00 UTC' "$1"/points/*/report.json; }
 untouched() { stat -c %Y "$1"/points/*/report.json 2>/dev/null | grep -cx 946684800; }
 nreports() { ls "$1"/points/*/report.json 2>/dev/null | wc -l; }
 
+# --- the plan ------------------------------------------------------------------
+"$BIN" sweep "$SWEEP" -o "$T/a" --list >"$T/out" 2>&1
+expect "--list: 12 points to do, nothing written" "12 12 no" \
+	"$(wc -l <"$T/out") $(grep -c '^[0-9]\{3\}-[0-9a-f]\{8\} todo {"zswap.max_pool_percent":[0-9]*,"zswap.compressor":"[a-z0-9]*"}$' "$T/out") $([ -e "$T/a" ] && echo yes || echo no)"
+
 # --- a full run with -j 2 ------------------------------------------------------
 "$BIN" sweep "$SWEEP" -j 2 -o "$T/a" >"$T/out" 2>"$T/err"
 expect "12 points run with -j 2 (exit 0)" 0 $?
