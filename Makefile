@@ -18,7 +18,7 @@ CXX     ?= g++
 PKGS    := simgrid gsl jansson liblz4 libzstd lzo2 zlib libdeflate libisal libxxhash
 DEB_PKGS := libsimgrid-dev libgsl-dev libjansson-dev check pkg-config liblz4-dev libzstd-dev \
             liblzo2-dev zlib1g-dev libdeflate-dev libisal-dev libxxhash-dev python3 \
-            python3-matplotlib parallel
+            python3-matplotlib parallel jq
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -57,6 +57,8 @@ TEST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/suppo
 .PHONY: all run test unit scenarios asan bench deps check-deps clean plots baselines \
         capture test-kernel gallery docs
 .DEFAULT_GOAL := all
+# keep object files of unit tests (make would delete them as intermediates)
+.SECONDARY:
 
 all: $(BIN)
 
@@ -141,3 +143,42 @@ clean:
 
 docs: $(BIN)
 	scripts/gen-config-doc.sh $(BIN) docs/config.md
+
+# --- fuzzing ---------------------------------------------------------------
+# `make fuzz` builds the libFuzzer targets tests/fuzz/fuzz_<name>.c with clang
+# (ASan + UBSan, the whole library instrumented for coverage) into build/fuzz/
+# and runs each for FUZZ_SECONDS from its seeds in tests/fuzz/corpus/<name>/.
+# New inputs go to build/fuzz/corpus/<name>/, crashes to build/fuzz/crash-*.
+# Only this target needs clang; see docs/testing.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+# A page store is whole 4 KiB pages: let the inputs grow to a few of them.
+FUZZ_MAX_LEN_page_store := 20480
+
+ifeq ($(FUZZ),1)
+  CFLAGS   += $(FUZZ_FLAGS)
+  CXXFLAGS += $(FUZZ_FLAGS)
+  LDFLAGS  += -fsanitize=fuzzer,address,undefined
+endif
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
+fuzz:
+	$(MAKE) BUILD=build/fuzz FUZZ=1 CC=clang CXX=clang++ OPT=-O1 fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  maxlen=$$(case $$t in page_store) echo $(FUZZ_MAX_LEN_page_store);; *) echo 4096;; esac); \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
+	    -artifact_prefix=build/fuzz/ -print_final_stats=1 \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>build/fuzz/fuzz_$$t.log \
+	    || { tail -40 build/fuzz/fuzz_$$t.log; exit 1; }; \
+	  grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/fuzz_$$t.log; \
+	done
+
+.PHONY: fuzz fuzz-build

@@ -57,7 +57,7 @@ EOF
 done
 
 # docs/gallery.md from the reports and summaries just made
-"$PY" - "$BIN" "$WORK" "$DOCS" "${entries[@]}" >docs/gallery.md.tmp <<'EOF' || exit 1
+"$PY" - "$BIN" "$WORK" "$DOCS" "${entries[@]}" >"$WORK/gallery.md" <<'EOF' || exit 1
 import json, os, subprocess, sys
 sys.path.insert(0, "scripts")
 from plot import value_label  # noqa: E402
@@ -118,5 +118,5 @@ for e in entries:
     for f in figures(name):
         print(f"![{name} {f[len(name) + 1:-4]}](gallery/{f})\n")
 EOF
-mv docs/gallery.md.tmp docs/gallery.md
+mv "$WORK/gallery.md" docs/gallery.md
 echo "gallery: docs/gallery.md, $(ls "$DOCS"/*.png | wc -l) figures in $DOCS"

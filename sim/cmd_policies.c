@@ -35,7 +35,7 @@ static void print_policy(FILE *f, const struct policy_common *c, const char *def
 	if (md)
 		fprintf(f, "- **%s**%s: %s\n", c->name, is_def ? " (default)" : "", c->desc);
 	else
-		fprintf(f, "  %-18s %s%s\n", c->name, c->desc, is_def ? " [default]" : "");
+		fprintf(f, "  %-20s %s%s\n", c->name, c->desc, is_def ? " [default]" : "");
 	if (!c->nparams) {
 		fprintf(f, md ? "  - no parameters\n" : "      (no parameters)\n");
 		return;
