@@ -5,6 +5,7 @@
 #   make asan       the same tests under AddressSanitizer + UBSan (build/asan/)
 #   make bench      events/s of both timing backends and bytes per tracked slot
 #   make deps       apt-get install what is missing
+#   make fuzz       libFuzzer targets of the input parsers, FUZZ_SECONDS each (needs clang)
 #
 # Sources are picked up by wildcard: a new module is a new .c file in traces/,
 # models/, models/policy/ or sim/ (sim/main.c is the binary's entry point); a new
@@ -18,7 +19,8 @@ CXX     ?= g++
 PKGS    := simgrid gsl jansson liblz4 libzstd lzo2 zlib libdeflate libisal libxxhash
 DEB_PKGS := libsimgrid-dev libgsl-dev libjansson-dev check pkg-config liblz4-dev libzstd-dev \
             liblzo2-dev zlib1g-dev libdeflate-dev libisal-dev libxxhash-dev python3 \
-            python3-matplotlib parallel jq
+            python3-matplotlib parallel jq \
+            clang libclang-rt-14-dev
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -173,7 +175,7 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus/$$t; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	  maxlen=$$(case $$t in page_store) echo $(FUZZ_MAX_LEN_page_store);; *) echo 4096;; esac); \
+	  maxlen=4096; if [ $$t = page_store ]; then maxlen=$(FUZZ_MAX_LEN_page_store); fi; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
 	    -artifact_prefix=build/fuzz/ -print_final_stats=1 \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>build/fuzz/fuzz_$$t.log \

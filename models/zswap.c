@@ -68,8 +68,11 @@ static int zswap_folio_is_zero(const struct zswap *zs, const struct trace_record
 
 /*
  * What zswap_compress() gets from the compressor for page i of the folio.
- * A hint of 0 is the kernel's "!dlen" (-EINVAL, a compress failure); a hint
- * >= 4096 is output that does not fit in PAGE_SIZE (-ENOSPC, "poor").
+ * A hint of 0 is the kernel's "!dlen" (-EINVAL, a compress failure).  A hint
+ * >= 4096 is output that does not fit in the PAGE_SIZE destination; the
+ * errno is the codec's, as compressor.c's kernel view has it: only
+ * crypto/deflate.c returns -ENOSPC ("poor"), lzo/lz4/zstd return -EINVAL and
+ * IAA -E2BIG ("fail").  Without a compressor the codec is lzo, the default.
  */
 static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, uint32_t i,
 			       enum comp_result *res)
@@ -77,7 +80,12 @@ static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, u
 	if (r->flags & TRACE_F_HINT) {
 		uint32_t h = r->content;
 
-		*res = h == 0 ? COMP_FAIL : h >= ZSWAP_PAGE ? COMP_POOR : COMP_OK;
+		if (h == 0)
+			*res = COMP_FAIL;
+		else if (h < ZSWAP_PAGE)
+			*res = COMP_OK;
+		else
+			*res = zswap_codec(zs) == CODEC_DEFLATE ? COMP_POOR : COMP_FAIL;
 		return *res == COMP_OK ? h : ZSWAP_PAGE;
 	}
 
@@ -380,27 +388,74 @@ static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int
 }
 
 /*
- * Swap-in readahead: the aligned window of 2^page_cluster slots around the
- * fault; every swapped-out neighbour is read into the swap cache too.  zswap
- * neighbours are decompressed decompress_batch pages per call.
+ * swapin_nr_pages() (mm/swap_state.c): the adaptive cluster readahead
+ * window.  Readahead hits (faults that found a readahead folio in the swap
+ * cache) since the last fault widen it to the next power of two >= hits + 2;
+ * without hits it is 2 pages for a fault next to the previous one, else 1;
+ * it never shrinks below half the previous window, and never grows beyond
+ * 2^page_cluster.  Global, like the kernel's static variables.
+ */
+static uint64_t zswap_ra_window(struct zswap *zs, uint64_t offset)
+{
+	uint64_t max_pages = 1ull << zs->cfg.page_cluster;
+	uint64_t hits, pages, last_ra;
+
+	if (max_pages <= 1)
+		return 1;
+	hits = zs->ra_hits;
+	zs->ra_hits = 0;
+	pages = hits + 2;
+	if (pages == 2) {
+		if (offset != zs->ra_prev_offset + 1 && offset != zs->ra_prev_offset - 1)
+			pages = 1;
+	} else {
+		uint64_t roundup = 4;
+
+		while (roundup < pages)
+			roundup <<= 1;
+		pages = roundup;
+	}
+	if (pages > max_pages)
+		pages = max_pages;
+	last_ra = zs->ra_last_pages / 2;     /* don't shrink readahead too fast */
+	if (pages < last_ra)
+		pages = last_ra;
+	if (!hits)
+		zs->ra_prev_offset = offset;
+	zs->ra_last_pages = pages;
+	return pages;
+}
+
+/*
+ * swap_cluster_readahead(): the aligned window of swapin_nr_pages() slots
+ * around the fault; every swapped-out neighbour is read into the swap cache
+ * too and marked PG_readahead.  zswap neighbours are decompressed
+ * decompress_batch pages per call.
  */
 static void zswap_readahead(struct zswap *zs, const struct trace_record *r)
 {
-	uint32_t win = 1u << zs->cfg.page_cluster;
-	uint32_t start = r->slot & ~(win - 1), end = start + win;
+	uint64_t mask = zswap_ra_window(zs, r->slot) - 1;
+	uint64_t start = r->slot & ~mask, end = (uint64_t)r->slot | mask;
 	uint32_t fend = r->slot + trace_nr_pages(r);
 	unsigned dbatch = zs->cfg.decompress_batch;
 	uint32_t lens[8];
 	unsigned n = 0;
 
-	if (end > zs->nslots)
-		end = zs->nslots;
-	for (uint32_t slot = start; slot < end; slot++) {
+	if (!mask)
+		return;
+	if (end >= zs->nslots)
+		end = zs->nslots - 1;
+	for (uint64_t slot = start; slot <= end; slot++) {
 		uint32_t dlen;
+		enum zswap_in_result res;
 
 		if (slot >= r->slot && slot < fend)
 			continue;
-		if (zswap_read_slot(zs, slot, r->stream, &dlen) != ZSWAP_IN_ZSWAP)
+		res = zswap_read_slot(zs, (uint32_t)slot, r->stream, &dlen);
+		if (res == ZSWAP_IN_ABSENT)
+			continue;
+		zs->slots[slot].state |= ZSWAP_S_RA;
+		if (res != ZSWAP_IN_ZSWAP)
 			continue;
 		lens[n++] = dlen;
 		if (n == dbatch) {
@@ -412,10 +467,22 @@ static void zswap_readahead(struct zswap *zs, const struct trace_record *r)
 		zswap_time_decompress(zs, r->stream, lens, n);
 }
 
+/* swap_update_readahead(): a fault found a readahead folio in the swap cache. */
+static void zswap_ra_hit(struct zswap *zs, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+
+	if (s->state & ZSWAP_S_RA) {
+		s->state &= (uint8_t)~ZSWAP_S_RA;
+		zs->ra_hits++;
+	}
+}
+
 enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct trace_record *r)
 {
 	enum zswap_in_result first = ZSWAP_IN_ABSENT;
 	uint32_t nr = trace_nr_pages(r);
+	int ra_rec = (r->flags & TRACE_F_READAHEAD) != 0;
 
 	for (uint32_t i = 0; i < nr; i++) {
 		uint32_t dlen;
@@ -423,12 +490,18 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct trace_record *
 
 		if (res == ZSWAP_IN_ZSWAP)
 			zswap_time_decompress(zs, r->stream, &dlen, 1);
+		/* A recorded readahead read leaves a PG_readahead folio; a
+		 * fault that finds one in the swap cache is a readahead hit. */
+		if (res != ZSWAP_IN_ABSENT && ra_rec)
+			zs->slots[r->slot + i].state |= ZSWAP_S_RA;
+		else if (res == ZSWAP_IN_ABSENT && !ra_rec)
+			zswap_ra_hit(zs, r->slot + i);
 		if (i == 0)
 			first = res;
 	}
 	/* A swap-cache hit (nothing to read) does no readahead; records that
 	 * are themselves readahead (captured traces) are not expanded again. */
-	if (zs->cfg.page_cluster && first != ZSWAP_IN_ABSENT && !(r->flags & TRACE_F_READAHEAD))
+	if (zs->cfg.page_cluster && first != ZSWAP_IN_ABSENT && !ra_rec)
 		zswap_readahead(zs, r);
 	return first;
 }

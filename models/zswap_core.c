@@ -347,6 +347,8 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_me
 	/* zswap_max_pages() and zswap_accept_thr_pages(), integer math in that order */
 	zs->max_pages = cfg->total_ram_bytes / ZSWAP_PAGE * cfg->max_pool_percent / 100;
 	zs->accept_pages = zs->max_pages * cfg->accept_threshold_percent / 100;
+	/* "Initial readahead hits is 4 to start up with a small window" */
+	zs->ra_hits = 4;
 
 	zs->nslots = meta->slot_count;
 	zs->slots = calloc(zs->nslots ? zs->nslots : 1, sizeof(*zs->slots));

@@ -33,6 +33,8 @@ enum {
 #define ZSWAP_S_MASK  0x03u
 #define ZSWAP_S_REF   0x04u  /* entry->referenced (second chance) */
 #define ZSWAP_S_WB    0x08u  /* a writeback of this entry is in progress */
+#define ZSWAP_S_RA    0x10u  /* with ZSWAP_S_NONE: read by readahead, still in the swap
+			      * cache with PG_readahead set (a fault on it is a readahead hit) */
 
 struct zswap_slot {
 	uint64_t store_ns;   /* when the current entry was stored */
@@ -117,6 +119,11 @@ struct zswap {
 	int reached_full;               /* zswap_pool_reached_full */
 	uint64_t pool_pages;            /* zs_get_total_pages(), refreshed on every change */
 	int shrink_pending;             /* shrink work queued */
+
+	/* swapin_nr_pages() state (mm/swap_state.c, cluster readahead) */
+	uint64_t ra_hits;               /* swapin_readahead_hits, starts at 4 */
+	uint64_t ra_prev_offset;        /* prev_offset */
+	uint64_t ra_last_pages;         /* last_readahead_pages */
 
 	/* writeback submission batching (writeback policy param `batch`) */
 	unsigned wb_batch;              /* entries per swap-device submission (>= 1) */

@@ -140,6 +140,12 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
  * list_lru_walk_one() with shrink_memcg_cb(): look at up to nr_to_walk
  * entries from the head.  Spared entries consume budget; a candidate is moved
  * to the tail before its writeback, so a failure leaves it there too.
+ *
+ * __list_lru_walk_one() iterates with list_for_each_safe(): the next item is
+ * taken before the callback, and only a writeback (LRU_REMOVED_RETRY,
+ * LRU_RETRY) restarts from the head.  A spared entry that was the last one
+ * (n is the list head) therefore ends the walk, whatever budget is left: a
+ * single referenced entry is rotated once, not rotated and written back.
  */
 unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 			     unsigned long nr_to_walk, int who, int *stop)
@@ -148,16 +154,18 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 
 	while (nr_to_walk && mc->lru_head != ZSWAP_NIL) {
 		uint32_t slot = zs->lru->pick ? zs->lru->pick(zs, zs->lru_st, mc) : mc->lru_head;
+		int last = zs->slots[slot].next == ZSWAP_NIL;
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
 		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
-		if (v == ZSWAP_LRU_ROTATE) {
+		if (v == ZSWAP_LRU_ROTATE)
 			zswap_lru_move_tail(zs, mc, slot);
+		if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
+			if (last)
+				break;
 			continue;
 		}
-		if (v == ZSWAP_LRU_KEEP)
-			continue;
 		int ret = zswap_lru_writeback_one(zs, slot, who);
 		if (!ret) {
 			freed++;

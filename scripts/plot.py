@@ -7,8 +7,9 @@
       DIR/latency.{png,svg}     latency CDF per operation (simgrid reports)
       DIR/hardware.{png,svg}    CPU time, IAA engine and swap device utilisation (simgrid)
   plot.py sweep SUMMARY.json --x AXIS --y METRIC [--group AXIS] -o FILE
-      one line per value of the group axis; points that differ only in other
-      axes (repetitions) are averaged, with their min..max as error bars.
+      one line per value of the group axis (AXIS1,AXIS2,...: per combination of
+      their values); points that differ only in other axes (repetitions) are
+      averaged, with their min..max as error bars.
 
 Only Python 3 and matplotlib (Debian python3-matplotlib); the Agg backend, so
 no display is needed.  Exit status: 0 ok, 2 bad input.
@@ -284,7 +285,8 @@ def cmd_sweep(args):
     if not points:
         raise BadInput(f"{args.summary}: no finished points")
     axes = summ.get("axes", [])
-    for a in (args.x, args.group):
+    groups_by = args.group.split(",") if args.group else []   # several axes: one line per combination
+    for a in [args.x] + groups_by:
         if a and a not in axes:
             raise BadInput(f"{args.summary}: no axis '{a}' (axes: {', '.join(axes)})")
     if not any(args.y in p.get("metrics", {}) for p in points):
@@ -306,7 +308,11 @@ def cmd_sweep(args):
 
     groups = {}
     for p in points:
-        g = p["axes"].get(args.group) if args.group else None
+        g = None
+        if len(groups_by) == 1:
+            g = p["axes"].get(groups_by[0])
+        elif groups_by:
+            g = " / ".join(value_label(p["axes"].get(a)) for a in groups_by)
         y = p.get("metrics", {}).get(args.y)
         if not is_num(y):
             continue
@@ -373,7 +379,8 @@ def main(argv):
     s.add_argument("summary")
     s.add_argument("--x", required=True, help="axis on the x axis (a config key)")
     s.add_argument("--y", required=True, help="metric (a dotted report path)")
-    s.add_argument("--group", help="axis whose values get one line each")
+    s.add_argument("--group", help="axis whose values get one line each; AXIS1,AXIS2,...: one line "
+                   "per combination of their values")
     s.add_argument("-o", "--output", required=True, help="output file (.png and .svg are written)")
     s.add_argument("--table", action="store_true",
                    help="print the plotted values (group, x, mean, min, max, n) instead of the file names")

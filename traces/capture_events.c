@@ -10,9 +10,9 @@
  *    freed and reused it unobserved (exit, munmap, a re-write from the swap
  *    cache): an 'inval' of that slot comes first;
  *  - IN: a swap-cache folio entering the LRU is a swap-in of each of its slots
- *    that is out ('in', order 0; 'ra' when PG_readahead was set).  Under
- *    writeback it is zswap writeback's own folio, not a swap-in: dropped.  A
- *    slot that is not out is a second insertion of the same swap-in: dropped;
+ *    that is out ('in', order 0; 'ra' when PG_readahead was set).  zswap
+ *    writeback's own folio (is_writeback_folio()) is not a swap-in: dropped.
+ *    A slot that is not out is a putback or a re-read: dropped;
  *  - MEMCG and FAULT events only feed the statistics.
  * Not a hot path: runs once per capture.
  */
@@ -341,6 +341,8 @@ struct conv {
 	struct content_in cin;
 	uint8_t *buf;               /* one folio */
 	struct cap_convert_stats *st;
+	uint32_t wb_tids[64];       /* tasks that counted ZSWPWB (shrink workers) */
+	unsigned nwb_tids;
 };
 
 static int cmp_time(const void *a, const void *b, void *arg)
@@ -411,13 +413,39 @@ static int convert_out(struct conv *c, const struct cap_event *e)
 	return 0;
 }
 
+/*
+ * zswap writeback reads an entry into a new swap-cache folio, which enters the
+ * LRU like a swap-in.  Under writeback I/O it carries PG_writeback.  The LRU
+ * insertion is batched per CPU, so it often fires after the I/O completed;
+ * it then fires in the shrink worker that did the writeback (a task that
+ * counted ZSWPWB), and unlike a zswap load (which dirties the folio) the folio
+ * is clean.  A clean insertion in such a task is taken as writeback's folio
+ * when its slot can be written back at all: out, and last stored in zswap.
+ */
+static bool is_writeback_folio(const struct conv *c, const struct cap_event *e)
+{
+	if (e->order || e->slot >= c->slot_count || !c->out[e->slot] ||
+	    c->last[e->slot] != CAP_OUT_ZSWAP)
+		return false;
+	if (e->flags & CAP_FL_WRITEBACK)
+		return true;
+	if (e->flags & CAP_FL_DIRTY)
+		return false;
+	for (unsigned i = 0; i < c->nwb_tids; i++)
+		if (c->wb_tids[i] == e->tid)
+			return true;
+	return false;
+}
+
 static int convert_in(struct conv *c, const struct cap_event *e)
 {
 	uint32_t nr = 1u << e->order;
 	uint16_t flags = (e->flags & CAP_FL_RECLAIM) ? TRACE_F_READAHEAD : 0;
 	int r;
 
-	if (e->flags & CAP_FL_WRITEBACK) {
+	if (is_writeback_folio(c, e)) {
+		/* still out, but on the swap device now */
+		c->last[e->slot] = CAP_OUT_DISK;
 		c->st->ins_writeback++;
 		return 0;
 	}
@@ -457,7 +485,16 @@ static void count_memcg(struct conv *c, const struct cap_event *e)
 	}
 }
 
-/* Time order, the end mark, one swap device, and the slot range. */
+static void note_wb_tid(struct conv *c, uint32_t tid)
+{
+	for (unsigned i = 0; i < c->nwb_tids; i++)
+		if (c->wb_tids[i] == tid)
+			return;
+	if (c->nwb_tids < sizeof(c->wb_tids) / sizeof(c->wb_tids[0]))
+		c->wb_tids[c->nwb_tids++] = tid;
+}
+
+/* Time order, the end mark, one swap device, the slot range, writeback tasks. */
 static int prepare(struct conv *c, const char *path, char *err, size_t errlen)
 {
 	const struct cap_events *ev = c->ev;
@@ -474,6 +511,8 @@ static int prepare(struct conv *c, const char *path, char *err, size_t errlen)
 	for (uint64_t i = 0; i < c->nord; i++) {
 		const struct cap_event *e = &ev->ev[c->order[i]];
 
+		if (e->type == CAP_EV_MEMCG && e->vpn == CAP_ITEM_ZSWPWB)
+			note_wb_tid(c, e->tid);
 		if (e->type != CAP_EV_OUT)
 			continue;
 		if (swap_type >= 0 && e->swap_type != swap_type) {

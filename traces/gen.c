@@ -228,6 +228,33 @@ void gen_usage(const char *kind, const char *args, const struct gen_opt *opts)
 		printf("  %-14s %s\n", o->name, o->help);
 }
 
+int gen_parse_kind(const char *kind, int argc, char **argv, const struct gen_opt *opts,
+		   const char *const *orders_spec, unsigned *orders, double *prob, int *status)
+{
+	char err[512];
+	int n;
+
+	n = gen_parse(argc, argv, opts, NULL, 0, err, sizeof(err));
+	if (n == -2) {
+		gen_usage(kind, "", opts);
+		*status = EXIT_OK;
+		return -1;
+	}
+	if (n < 0) {
+		cli_error("trace gen %s: %s", kind, err);
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	n = gen_parse_orders(*orders_spec, orders, prob, TRACE_MAX_ORDER + 1);
+	if (n < 0) {
+		cli_error("trace gen %s: --orders '%s': want ORDER:WEIGHT,... with orders 0..%d",
+			  kind, *orders_spec, TRACE_MAX_ORDER);
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	return n;
+}
+
 int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm,
 	      unsigned nstreams, uint64_t mapped_pages, uint64_t ram_pages,
 	      char *err, size_t errlen)

@@ -56,6 +56,14 @@ int gen_parse(int argc, char **argv, const struct gen_opt *opts, const char **po
 	      char *err, size_t errlen);
 void gen_usage(const char *kind, const char *args, const struct gen_opt *opts);
 
+/* The command line of a kind that takes no bare words and a folio order mix
+ * (--orders, read through *orders_spec once the options are parsed) into
+ * orders[]/prob[] (TRACE_MAX_ORDER + 1 entries).  Returns the number of
+ * orders, or -1 when the command is done: *status is EXIT_OK after --help
+ * (usage printed) or EXIT_USAGE after a bad option (error printed). */
+int gen_parse_kind(const char *kind, int argc, char **argv, const struct gen_opt *opts,
+		   const char *const *orders_spec, unsigned *orders, double *prob, int *status);
+
 int gen_parse_size(const char *s, uint64_t *out);
 /* "0:0.5,4:0.5" -> orders[], prob[] (normalised); returns n or -1. */
 int gen_parse_orders(const char *s, unsigned *orders, double *prob, unsigned max);

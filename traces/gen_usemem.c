@@ -137,23 +137,11 @@ int gen_usemem(int argc, char **argv)
 	int n, ret;
 
 	gen_common_defaults(&g);
-	n = gen_parse(argc, argv, opts, NULL, 0, err, sizeof(err));
-	if (n == -2) {
-		gen_usage("usemem", "", opts);
-		return EXIT_OK;
-	}
-	if (n < 0) {
-		cli_error("trace gen usemem: %s", err);
-		return EXIT_USAGE;
-	}
+	n = gen_parse_kind("usemem", argc, argv, opts, &a.orders, orders, prob, &ret);
+	if (n < 0)
+		return ret;
 	if (!a.memcgs)
 		a.memcgs = a.streams;
-	n = gen_parse_orders(a.orders, orders, prob, TRACE_MAX_ORDER + 1);
-	if (n < 0) {
-		cli_error("trace gen usemem: --orders '%s': want ORDER:WEIGHT,... with orders 0..%d",
-			  a.orders, TRACE_MAX_ORDER);
-		return EXIT_USAGE;
-	}
 	if (!a.streams || a.streams > TRACE_MAX_STREAMS || a.memcgs > a.streams ||
 	    a.memcgs > TRACE_MAX_MEMCGS || a.size < TRACE_PAGE_SIZE ||
 	    a.size / TRACE_PAGE_SIZE > (1u << 28) || !a.passes || a.passes > 1000000 ||

@@ -78,27 +78,6 @@ static uint64_t batch_estimate_bytes(const struct batch_estimate *b, double avg,
 	return (uint64_t)bytes + ((double)(uint64_t)bytes < bytes);
 }
 
-static int batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
-			    uint32_t tries, int who)
-{
-	while (!zswap_memcg_fits(zs, mc, extra)) {
-		if (!tries-- || zswap_shrink_memcg(zs, mc, who))
-			return -1;
-	}
-	return 0;
-}
-
-static int batch_pool_room(struct zswap *zs, uint64_t extra_pages)
-{
-	if (zswap_check_limits(zs))
-		return -1;
-	if (zswap_pool_fits(zs, extra_pages))
-		return 0;
-	zs->st.pool_limit_hit++;
-	zs->reached_full = 1;
-	return -1;
-}
-
 static int batch_estimate_admit(struct zswap *zs, void *state, struct zswap_memcg *mc,
 				uint32_t nr_pages, int who)
 {
@@ -106,9 +85,9 @@ static int batch_estimate_admit(struct zswap *zs, void *state, struct zswap_memc
 	uint64_t memcg_bytes = batch_estimate_bytes(b, b->memcg[mc->idx], nr_pages);
 	uint64_t pool_bytes = batch_estimate_bytes(b, b->global, nr_pages);
 
-	if (batch_memcg_room(zs, mc, memcg_bytes, nr_pages, who))
+	if (limit_batch_memcg_room(zs, mc, memcg_bytes, nr_pages, who))
 		return -1;
-	return batch_pool_room(zs, (pool_bytes + ZSWAP_PAGE - 1) / ZSWAP_PAGE);
+	return limit_batch_pool_room(zs, (pool_bytes + ZSWAP_PAGE - 1) / ZSWAP_PAGE);
 }
 
 static void batch_estimate_stored(struct zswap *zs, void *state, struct zswap_memcg *mc,

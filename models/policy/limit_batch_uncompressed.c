@@ -18,7 +18,7 @@
 struct batch_uncompressed { int unused; };
 
 /* Make room in mc (and its ancestors) for extra bytes; 0 if they fit. */
-static int batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
+int limit_batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
 			    uint32_t tries, int who)
 {
 	while (!zswap_memcg_fits(zs, mc, extra)) {
@@ -29,7 +29,7 @@ static int batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t e
 }
 
 /* The global limit with hysteresis, then the folio's own pool pages. */
-static int batch_pool_room(struct zswap *zs, uint64_t extra_pages)
+int limit_batch_pool_room(struct zswap *zs, uint64_t extra_pages)
 {
 	if (zswap_check_limits(zs))
 		return -1;
@@ -44,9 +44,9 @@ static int batch_uncompressed_admit(struct zswap *zs, void *st, struct zswap_mem
 				    uint32_t nr_pages, int who)
 {
 	(void)st;
-	if (batch_memcg_room(zs, mc, (uint64_t)nr_pages * ZSWAP_PAGE, nr_pages, who))
+	if (limit_batch_memcg_room(zs, mc, (uint64_t)nr_pages * ZSWAP_PAGE, nr_pages, who))
 		return -1;
-	return batch_pool_room(zs, nr_pages);
+	return limit_batch_pool_room(zs, nr_pages);
 }
 
 const struct zswap_limit_policy limit_batch_uncompressed = {

@@ -156,5 +156,26 @@ unsigned long zswap_shrinker_scan(struct zswap *zs, struct zswap_memcg *mc,
 				  unsigned long nr_to_scan, int who);
 unsigned long zswap_shrinker_pass(struct zswap *zs, struct zswap_memcg *mc,
 				  unsigned priority, int who);
+/* Replayed reclaim: memcg mc swapped out nr_pages; one zswap_shrinker_pass()
+ * at shrinker.priority per shrinker.every pages (none when that is 0). */
+void zswap_shrinker_replay(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr_pages,
+			   int who);
+
+/* The room checks of "batch-uncompressed" (limit_batch_uncompressed.c), which
+ * "batch-estimate" applies to its estimate.  memcg: make room for extra bytes
+ * in mc and its ancestors with up to tries shrink_memcg() writebacks; pool:
+ * the global limit with hysteresis, then extra_pages more pool pages (a miss
+ * sets the full state, pool_limit_hit).  0 if the folio fits, else -1. */
+int limit_batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
+			   uint32_t tries, int who);
+int limit_batch_pool_room(struct zswap *zs, uint64_t extra_pages);
+
+/* Hooks of "pool-limit" (wb_pool_limit.c) that the writeback policies built
+ * on the kernel's behaviour reuse: a failed store queues the shrink worker if
+ * the pool is full; swapped-out pages drive zswap_shrinker_replay() when
+ * zswap.shrinker_enabled. */
+void wb_pool_limit_store_failed(struct zswap *zs, void *st);
+void wb_pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+			       uint32_t nr_pages, int who);
 
 #endif

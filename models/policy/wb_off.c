@@ -22,13 +22,6 @@ static int wb_off_attach(struct zswap *zs, void *st, char *err, size_t errlen)
 	return 0;
 }
 
-static void wb_off_store_failed(struct zswap *zs, void *st)
-{
-	(void)st;
-	if (zs->reached_full)
-		zswap_kick_shrink_worker(zs);
-}
-
 const struct zswap_wb_policy wb_off = {
 	.c = {
 		.name = "off",
@@ -38,5 +31,5 @@ const struct zswap_wb_policy wb_off = {
 		.state_size = sizeof(struct wb_off),
 		.attach = wb_off_attach,
 	},
-	.store_failed = wb_off_store_failed,
+	.store_failed = wb_pool_limit_store_failed,
 };

@@ -31,24 +31,19 @@ static int pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errle
 	return 0;
 }
 
-static void pool_limit_store_failed(struct zswap *zs, void *st)
+void wb_pool_limit_store_failed(struct zswap *zs, void *st)
 {
 	(void)st;
 	if (zs->reached_full)
 		zswap_kick_shrink_worker(zs);
 }
 
-static void pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
-				   uint32_t nr_pages, int who)
+void wb_pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+			       uint32_t nr_pages, int who)
 {
 	(void)st;
-	if (!zs->cfg.shrinker_enabled || !zs->cfg.shrinker_every)
-		return;
-	mc->pages_since_reclaim += nr_pages;
-	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
-		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
-		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
-	}
+	if (zs->cfg.shrinker_enabled)
+		zswap_shrinker_replay(zs, mc, nr_pages, who);
 }
 
 const struct zswap_wb_policy wb_pool_limit = {
@@ -60,6 +55,6 @@ const struct zswap_wb_policy wb_pool_limit = {
 		.state_size = sizeof(struct pool_limit),
 		.attach = pool_limit_attach,
 	},
-	.store_failed = pool_limit_store_failed,
-	.swapped_out = pool_limit_swapped_out,
+	.store_failed = wb_pool_limit_store_failed,
+	.swapped_out = wb_pool_limit_swapped_out,
 };

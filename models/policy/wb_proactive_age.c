@@ -49,26 +49,6 @@ static int proactive_age_attach(struct zswap *zs, void *st, char *err, size_t er
 	return 0;
 }
 
-static void proactive_age_store_failed(struct zswap *zs, void *st)
-{
-	(void)st;
-	if (zs->reached_full)
-		zswap_kick_shrink_worker(zs);
-}
-
-static void proactive_age_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
-				      uint32_t nr_pages, int who)
-{
-	(void)st;
-	if (!zs->cfg.shrinker_enabled || !zs->cfg.shrinker_every)
-		return;
-	mc->pages_since_reclaim += nr_pages;
-	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
-		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
-		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
-	}
-}
-
 static uint64_t proactive_age_next_timer(const struct zswap *zs, const void *st)
 {
 	(void)zs;
@@ -128,8 +108,8 @@ const struct zswap_wb_policy wb_proactive_age = {
 		.attach = proactive_age_attach,
 		.report = proactive_age_report,
 	},
-	.store_failed = proactive_age_store_failed,
-	.swapped_out = proactive_age_swapped_out,
+	.store_failed = wb_pool_limit_store_failed,
+	.swapped_out = wb_pool_limit_swapped_out,
 	.next_timer = proactive_age_next_timer,
 	.timer = proactive_age_timer,
 };

@@ -5,7 +5,7 @@
  * mm/shrinker.c for one memcg at one reclaim priority.
  *
  * A swap trace carries no reclaim events, so the writeback policies call
- * zswap_shrinker_pass() from replay (pool-limit: one pass per shrinker.every
+ * zswap_shrinker_replay() (pool-limit: one zswap_shrinker_pass() per shrinker.every
  * swapped-out pages of a memcg, when zswap.shrinker_enabled).
  */
 #include "models/zswap_internal.h"
@@ -101,4 +101,16 @@ unsigned long zswap_shrinker_pass(struct zswap *zs, struct zswap_memcg *mc,
 		next = 2 * freeable;
 	mc->nr_deferred += next;
 	return freed;
+}
+
+void zswap_shrinker_replay(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr_pages,
+			   int who)
+{
+	if (!zs->cfg.shrinker_every)
+		return;
+	mc->pages_since_reclaim += nr_pages;
+	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
+		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
+		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
+	}
 }

@@ -31,24 +31,11 @@ static int shrinker_on_attach(struct zswap *zs, void *st, char *err, size_t errl
 	return 0;
 }
 
-static void shrinker_on_store_failed(struct zswap *zs, void *st)
-{
-	(void)st;
-	if (zs->reached_full)
-		zswap_kick_shrink_worker(zs);
-}
-
 static void shrinker_on_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
 				    uint32_t nr_pages, int who)
 {
 	(void)st;
-	if (!zs->cfg.shrinker_every)
-		return;
-	mc->pages_since_reclaim += nr_pages;
-	while (mc->pages_since_reclaim >= zs->cfg.shrinker_every) {
-		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
-		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
-	}
+	zswap_shrinker_replay(zs, mc, nr_pages, who);
 }
 
 const struct zswap_wb_policy wb_shrinker_on = {
@@ -60,6 +47,6 @@ const struct zswap_wb_policy wb_shrinker_on = {
 		.state_size = sizeof(struct shrinker_on),
 		.attach = shrinker_on_attach,
 	},
-	.store_failed = shrinker_on_store_failed,
+	.store_failed = wb_pool_limit_store_failed,
 	.swapped_out = shrinker_on_swapped_out,
 };

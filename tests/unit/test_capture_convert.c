@@ -246,10 +246,16 @@ START_TEST(rules)
 		mk(60, CAP_EV_OUT, 8, 2, 4, 0, 7),        /* order 2, pages 4..7 */
 		mk(70, CAP_EV_OUT, 16, 2, 8, 0, 7),       /* same run again */
 		mk(75, CAP_EV_IN, 9, 0, 0, CAP_FL_SWAPCACHE | CAP_FL_RECLAIM, 8), /* readahead */
+		mk(76, CAP_EV_MEMCG, 1, 0, 0, 0, 99),     /* ZSWPWB by task 99 (set below) */
+		mk(77, CAP_EV_IN, 16, 0, 0, CAP_FL_SWAPCACHE, 99),  /* clean, in the writer: writeback */
+		mk(78, CAP_EV_IN, 17, 0, 0, CAP_FL_SWAPCACHE | CAP_FL_DIRTY, 99), /* a zswap load */
+		mk(79, CAP_EV_IN, 16, 0, 0, CAP_FL_SWAPCACHE, 99), /* slot 16 on disk now: a swap-in */
 		mk(80, CAP_EV_OUT, 20, 0, CAP_NO_CONTENT, 0, 7),  /* content lost */
 		mk(82, CAP_EV_OUT, 21, 0, 3, 0, 7),       /* zero outcome (set below) */
 		mk(84, CAP_EV_IN, 21, 0, 0, CAP_FL_SWAPCACHE, 8),
 		mk(86, CAP_EV_IN, 21, 0, 0, CAP_FL_SWAPCACHE, 8),  /* re-read of the zero slot */
+		mk(87, CAP_EV_OUT, 22, 0, 3, 0, 7),       /* zero outcome (set below) */
+		mk(88, CAP_EV_IN, 22, 0, 0, CAP_FL_SWAPCACHE, 99), /* zero slot: a swap-in, not writeback */
 		mk(200, CAP_EV_OUT, 30, 0, 3, 0, 7),      /* after the end mark */
 	};
 	struct cap_event e2[sizeof(ev) / sizeof(ev[0])];
@@ -257,27 +263,31 @@ START_TEST(rules)
 	struct trace t;
 
 	memcpy(e2, ev, sizeof(ev));
-	e2[10].outcome = CAP_OUT_ZERO;
+	e2[9].vpn = CAP_ITEM_ZSWPWB;
+	e2[14].outcome = CAP_OUT_ZERO;
+	e2[17].outcome = CAP_OUT_ZERO;
 	ck_assert_msg(convert_made(e2, sizeof(ev) / sizeof(ev[0]), 100, 12, &st) == 0, "%s", err);
-	ck_assert_uint_eq(st.events, 13);
-	ck_assert_uint_eq(st.outs, 7);
-	ck_assert_uint_eq(st.out_pages, 13);
-	ck_assert_uint_eq(st.out_by_outcome[CAP_OUT_ZERO], 1);
-	ck_assert_uint_eq(st.ins, 3);
+	ck_assert_uint_eq(st.events, 19);
+	ck_assert_uint_eq(st.outs, 8);
+	ck_assert_uint_eq(st.out_pages, 14);
+	ck_assert_uint_eq(st.out_by_outcome[CAP_OUT_ZERO], 2);
+	ck_assert_uint_eq(st.ins, 6);
 	ck_assert_uint_eq(st.ins_readahead, 1);
 	ck_assert_uint_eq(st.ins_dup, 2);
 	ck_assert_uint_eq(st.ins_reread[0], 1);
-	ck_assert_uint_eq(st.ins_reread[1], 0);
-	ck_assert_uint_eq(st.ins_writeback, 1);
+	ck_assert_uint_eq(st.ins_reread[1], 1);   /* slot 5: written back, then the putback */
+	ck_assert_uint_eq(st.ins_writeback, 2);
+	ck_assert_uint_eq(st.memcg_items[1], 1);
 	ck_assert_uint_eq(st.invals, 1);
 	ck_assert_uint_eq(st.unique_pages, 7);    /* pages 0, 1, 3, 4..7 */
-	ck_assert_uint_eq(st.slot_count, 22);
-	ck_assert_uint_eq(st.streams, 2);
+	ck_assert_uint_eq(st.slot_count, 23);
+	ck_assert_uint_eq(st.streams, 3);
 
 	ck_assert_msg(trace_open(&t, p_trace, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(t.meta.memcgs[0].name, "test-cg");
-	ck_assert_uint_eq(t.nrec, 11);
-	/* out 5 (page 0), out 6 (= page 0), in 5, inval 6, out 6 (page 1), out 8, out 16, in 9 ra, out 20 hint */
+	ck_assert_uint_eq(t.nrec, 15);
+	/* out 5 (page 0), out 6 (= page 0), in 5, inval 6, out 6 (page 1), out 8, out 16,
+	 * in 9 ra, in 17, in 16, out 20 hint, out 21 (page 3), in 21, out 22, in 22 */
 	ck_assert_uint_eq(t.rec[0].op, TRACE_OP_OUT);
 	ck_assert_uint_eq(t.rec[0].content, 0);
 	ck_assert_uint_eq(t.rec[1].op, TRACE_OP_OUT);
@@ -297,12 +307,25 @@ START_TEST(rules)
 	ck_assert_uint_eq(t.rec[6].content, 2);
 	ck_assert_uint_eq(t.rec[7].op, TRACE_OP_IN);
 	ck_assert_uint_eq(t.rec[7].flags, TRACE_F_READAHEAD);
-	ck_assert_uint_eq(t.rec[8].flags, TRACE_F_HINT);
-	ck_assert_uint_eq(t.rec[8].content, 4096);
-	ck_assert_uint_eq(t.rec[9].op, TRACE_OP_OUT);
-	ck_assert_uint_eq(t.rec[9].content, 6);
-	ck_assert_uint_eq(t.rec[10].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[10].slot, 21);
+	ck_assert_uint_eq(t.rec[8].op, TRACE_OP_IN);
+	ck_assert_uint_eq(t.rec[8].slot, 17);
+	ck_assert_uint_eq(t.rec[8].stream, 2);
+	ck_assert_uint_eq(t.rec[8].flags, 0);
+	ck_assert_uint_eq(t.rec[9].op, TRACE_OP_IN);
+	ck_assert_uint_eq(t.rec[9].slot, 16);
+	ck_assert_uint_eq(t.rec[9].time_ns, 79);
+	ck_assert_uint_eq(t.rec[10].flags, TRACE_F_HINT);
+	ck_assert_uint_eq(t.rec[10].content, 4096);
+	ck_assert_uint_eq(t.rec[11].op, TRACE_OP_OUT);
+	ck_assert_uint_eq(t.rec[11].content, 6);
+	ck_assert_uint_eq(t.rec[12].op, TRACE_OP_IN);
+	ck_assert_uint_eq(t.rec[12].slot, 21);
+	ck_assert_uint_eq(t.rec[13].op, TRACE_OP_OUT);
+	ck_assert_uint_eq(t.rec[13].slot, 22);
+	ck_assert_uint_eq(t.rec[13].content, 6);
+	ck_assert_uint_eq(t.rec[14].op, TRACE_OP_IN);
+	ck_assert_uint_eq(t.rec[14].slot, 22);
+	ck_assert_uint_eq(t.rec[14].stream, 2);
 	trace_close(&t);
 }
 END_TEST

@@ -16,6 +16,7 @@
 
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
+#include "tests/unit/support_zswap.h"
 
 static struct trace_meta meta;
 static struct zswap_config cfg;
@@ -23,61 +24,15 @@ static char err[256];
 
 static void setup(uint32_t nmemcg, uint32_t nstreams)
 {
-	memset(&meta, 0, sizeof(meta));
-	meta.page_size = 4096;
-	meta.slot_count = 1024;
-	meta.stream_count = nstreams;
-	meta.memcg_count = nmemcg;
-	for (uint32_t i = 0; i < nmemcg; i++) {
-		snprintf(meta.memcgs[i].name, TRACE_NAME_MAX, "cg%u", i);
-		meta.memcgs[i].parent = -1;
-	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.enabled = 1;
-	cfg.max_pool_percent = 20;
-	cfg.accept_threshold_percent = 90;
-	cfg.total_ram_bytes = 100 * 4096;
-	cfg.zsmalloc_chain_size = 8;
-	cfg.compress_batch = 1;
-	cfg.decompress_batch = 1;
-	cfg.shrinker_priority = 12;
-	for (unsigned i = 0; i < TRACE_MAX_MEMCGS; i++) {
-		cfg.memcg[i].zswap_max = ZSWAP_MAX_UNLIMITED;
-		cfg.memcg[i].writeback = 1;
-	}
+	zt_meta_init(&meta, 1024, nmemcg, nstreams);
+	zt_cfg_init(&cfg, 100);
 }
 
 static struct zswap *mk(const char *limit, const char *params)
 {
 	cfg.limit_policy = limit;
 	cfg.limit_params = params;
-	struct zswap *zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
-
-	ck_assert_msg(zs != NULL, "zswap_create: %s", err);
-	return zs;
-}
-
-static struct trace_record rec(unsigned op, uint32_t slot, unsigned order, uint32_t hint,
-			       unsigned stream)
-{
-	struct trace_record r = {
-		.slot = slot, .content = hint, .stream = (uint16_t)stream, .memcg = 0,
-		.op = (uint8_t)op, .order = (uint8_t)order, .flags = TRACE_F_HINT,
-	};
-	return r;
-}
-
-static enum zswap_out_result out(struct zswap *zs, uint32_t slot, unsigned order, uint32_t hint)
-{
-	struct trace_record r = rec(TRACE_OP_OUT, slot, order, hint, 0);
-	return zswap_swap_out(zs, &r);
-}
-
-static void check_inv(struct zswap *zs)
-{
-	char reason[256];
-
-	ck_assert_msg(zswap_check_invariants(zs, reason, sizeof(reason)) == 0, "%s", reason);
+	return zt_create(&cfg, &meta, NULL);
 }
 
 /* stats.limit.<key> of the report, as a number. */
@@ -96,7 +51,7 @@ static double limit_stat(struct zswap *zs, const char *key)
 static void fill18(struct zswap *zs)
 {
 	for (uint32_t s = 0; s < 18; s++)
-		ck_assert_int_eq(out(zs, s, 0, 4096), ZSWAP_OUT_STORED);
+		ck_assert_int_eq(zt_out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(zswap_stats(zs)->pool_total_size, 18 * 4096);
 }
 
@@ -112,17 +67,16 @@ START_TEST(test_folio_once_overshoots)
 
 	fill18(zs);
 	zswap_set_now(zs, 1000000000ull);
-	ck_assert_int_eq(out(zs, 100, 2, 4096), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 100, 2, 4096, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(zswap_stats(zs)->pool_total_size, 22 * 4096);
 	zswap_set_now(zs, 3000000000ull);
-	struct trace_record r = rec(TRACE_OP_INVAL, 100, 2, 0, 0);
-	zswap_invalidate(zs, &r);
+	zt_inval(zs, 100, 2);
 	zswap_set_now(zs, 5000000000ull);
 	ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 8192);
 	ck_assert_double_eq_tol(limit_stat(zs, "overshoot_byte_seconds"), 16384.0, 1e-6);
 	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 0);
 	ck_assert_int_eq((int)limit_stat(zs, "rejected_folios"), 0);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -141,15 +95,15 @@ START_TEST(test_per_page_aborts)
 	const struct zswap_stats *st = zswap_stats(zs);
 
 	fill18(zs);
-	ck_assert_int_eq(out(zs, 100, 2, 4096), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 100, 2, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pool_limit_hit, 1);
 	ck_assert_uint_eq(st->pool_total_size, 18 * 4096);
 	ck_assert_uint_eq(st->pswpout, 4);
 	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 2);
 	ck_assert_int_eq((int)limit_stat(zs, "rejected_folios"), 1);
 	ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 0);
-	ck_assert_int_eq(out(zs, 200, 0, 4096), ZSWAP_OUT_STORED);
-	check_inv(zs);
+	ck_assert_int_eq(zt_out(zs, 200, 0, 4096, 0), ZSWAP_OUT_STORED);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -167,13 +121,13 @@ START_TEST(test_per_page_memcg)
 	cfg.memcg[0].writeback = 0;
 	struct zswap *zs = mk("per-page", NULL);
 
-	ck_assert_int_eq(out(zs, 0, 2, 2040), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 0, 2, 2040, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 8160);
-	ck_assert_int_eq(out(zs, 4, 2, 2040), ZSWAP_OUT_ACTIVATED);
+	ck_assert_int_eq(zt_out(zs, 4, 2, 2040, 0), ZSWAP_OUT_ACTIVATED);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 8160);
 	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 3);
 	ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 1992);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -191,16 +145,16 @@ START_TEST(test_batch_uncompressed_pool)
 	const struct zswap_stats *st = zswap_stats(zs);
 
 	fill18(zs);
-	ck_assert_int_eq(out(zs, 100, 2, 4096), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 100, 2, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pool_limit_hit, 1);
 	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
 	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 0);
 	ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 0);
-	ck_assert_int_eq(out(zs, 200, 0, 4096), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 200, 0, 4096, 0), ZSWAP_OUT_STORED);
 	/* 19 + 1 = 20 is not below 20: a second limit hit */
-	ck_assert_int_eq(out(zs, 201, 0, 4096), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 201, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pool_limit_hit, 2);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -230,15 +184,15 @@ START_TEST(test_batch_memcg_compare)
 		int n = 0;
 
 		for (uint32_t k = 0; k < 8; k++)
-			n += out(zs, 4 * k, 2, 1024) == ZSWAP_OUT_STORED;
+			n += zt_out(zs, 4 * k, 2, 1024, 0) == ZSWAP_OUT_STORED;
 		ck_assert_msg(n == stored[p], "%s stored %d", names[p], n);
 		ck_assert_int_eq((int)limit_stat(zs, "rejected_folios"), 8 - stored[p]);
 		if (p != 1) {
-			ck_assert_int_eq(out(zs, 100, 2, 3000), ZSWAP_OUT_STORED);
+			ck_assert_int_eq(zt_out(zs, 100, 2, 3000, 0), ZSWAP_OUT_STORED);
 			ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 3808);
 			ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes_memcg"), 3808);
 		}
-		check_inv(zs);
+		zt_check_inv(zs);
 		zswap_destroy(zs);
 	}
 }
@@ -264,13 +218,13 @@ START_TEST(test_batch_estimate_ewma)
 	cfg.memcg[0].writeback = 0;
 	struct zswap *zs = mk("batch-estimate", "{\"name\": \"batch-estimate\", \"weight\": 0.5}");
 
-	ck_assert_int_eq(out(zs, 0, 2, 1024), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 8, 3, 2048), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 0, 2, 1024, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 8, 3, 2048, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 20480);
-	ck_assert_int_eq(out(zs, 16, 3, 2048), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 24, 0, 2048), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 16, 3, 2048, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 24, 0, 2048, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 38912);
-	ck_assert_int_eq(out(zs, 26, 1, 100), ZSWAP_OUT_ACTIVATED);
+	ck_assert_int_eq(zt_out(zs, 26, 1, 100, 0), ZSWAP_OUT_ACTIVATED);
 	ck_assert_int_eq((int)limit_stat(zs, "rejected_folios"), 1);
 
 	json_t *stats = json_object();
@@ -281,7 +235,7 @@ START_TEST(test_batch_estimate_ewma)
 	ck_assert_double_eq_tol(json_real_value(json_array_get(json_object_get(res, "ratio_memcg"), 0)),
 				2.25, 1e-12);
 	json_decref(stats);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 
 	setup(1, 1);
@@ -289,9 +243,9 @@ START_TEST(test_batch_estimate_ewma)
 	cfg.memcg[0].zswap_max = 10 * 4096;
 	cfg.memcg[0].writeback = 0;
 	zs = mk("batch-uncompressed", NULL);
-	ck_assert_int_eq(out(zs, 0, 2, 1024), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 8, 3, 2048), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 16, 3, 2048), ZSWAP_OUT_ACTIVATED);
+	ck_assert_int_eq(zt_out(zs, 0, 2, 1024, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 8, 3, 2048, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 16, 3, 2048, 0), ZSWAP_OUT_ACTIVATED);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -308,17 +262,17 @@ START_TEST(test_batch_estimate_pool)
 	struct zswap *zs = mk("batch-estimate", NULL);
 
 	fill18(zs);
-	ck_assert_int_eq(out(zs, 100, 2, 4096), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 100, 2, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(zswap_stats(zs)->pool_limit_hit, 1);
 	zswap_destroy(zs);
 
 	setup(1, 1);
 	cfg.total_ram_bytes = 30 * 4096;       /* max 6 pool pages */
 	zs = mk("batch-estimate", "{\"initial_ratio\": 4}");
-	ck_assert_int_eq(out(zs, 0, 4, 1024), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 0, 4, 1024, 0), ZSWAP_OUT_STORED);
 	zswap_destroy(zs);
 	zs = mk("batch-uncompressed", NULL);
-	ck_assert_int_eq(out(zs, 0, 4, 1024), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 0, 4, 1024, 0), ZSWAP_OUT_DISK);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -340,14 +294,14 @@ START_TEST(test_per_page_fairness)
 	struct zswap *zs = mk("per-page", NULL);
 	struct trace_record r;
 
-	r = rec(TRACE_OP_OUT, 0, 1, 2040, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	r = rec(TRACE_OP_OUT, 4, 2, 2040, 1); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	r = rec(TRACE_OP_OUT, 2, 1, 2040, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	r = rec(TRACE_OP_OUT, 8, 2, 2040, 1); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_ACTIVATED);
+	r = zt_hint_rec(TRACE_OP_OUT, 0, 1, 2040, 0, 0, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
+	r = zt_hint_rec(TRACE_OP_OUT, 4, 2, 2040, 0, 1, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
+	r = zt_hint_rec(TRACE_OP_OUT, 2, 1, 2040, 0, 0, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
+	r = zt_hint_rec(TRACE_OP_OUT, 8, 2, 2040, 0, 1, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_ACTIVATED);
 	ck_assert_double_eq_tol(limit_stat(zs, "jain_fairness"), 0.9, 1e-12);
 	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 1);
 	ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 18360 - 16384);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -383,8 +337,6 @@ int main(void)
 {
 	Suite *s = suite_create("policy_limit");
 	TCase *tc = tcase_create("limit");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_folio_once_overshoots);
 	tcase_add_test(tc, test_per_page_aborts);
@@ -396,9 +348,5 @@ int main(void)
 	tcase_add_test(tc, test_per_page_fairness);
 	tcase_add_test(tc, test_limit_params);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return zt_run_suite(s);
 }

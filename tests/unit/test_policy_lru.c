@@ -15,6 +15,7 @@
 
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
+#include "tests/unit/support_zswap.h"
 
 static struct trace_meta meta;
 static struct zswap_config cfg;
@@ -22,45 +23,26 @@ static char err[256];
 
 static struct zswap *mk(const char *lru, const char *params)
 {
-	memset(&meta, 0, sizeof(meta));
-	meta.page_size = 4096;
-	meta.slot_count = 64;
-	meta.stream_count = 1;
-	meta.memcg_count = 1;
-	snprintf(meta.memcgs[0].name, TRACE_NAME_MAX, "cg0");
-	meta.memcgs[0].parent = -1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.enabled = 1;
-	cfg.max_pool_percent = 20;
-	cfg.accept_threshold_percent = 90;
-	cfg.total_ram_bytes = 1000 * 4096;
-	cfg.zsmalloc_chain_size = 8;
-	cfg.shrinker_priority = 12;
-	cfg.memcg[0].zswap_max = ZSWAP_MAX_UNLIMITED;
-	cfg.memcg[0].writeback = 1;
+	zt_meta_init(&meta, 64, 1, 1);
+	zt_cfg_init(&cfg, 1000);
 	cfg.lru_policy = lru;
 	cfg.lru_params = params;
-
-	struct zswap *zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
-	ck_assert_msg(zs != NULL, "zswap_create: %s", err);
-	return zs;
+	return zt_create(&cfg, &meta, NULL);
 }
 
 /* Store slot at time t. */
 static void out_at(struct zswap *zs, uint32_t slot, uint64_t t)
 {
-	struct trace_record r = {
-		.time_ns = t, .slot = slot, .content = 2040, .op = TRACE_OP_OUT,
-		.flags = TRACE_F_HINT,
-	};
+	struct trace_record r = zt_hint_rec(TRACE_OP_OUT, slot, 0, 2040, 0, 0, t);
+
 	zswap_set_now(zs, t);
 	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
 }
 
 static void in_at(struct zswap *zs, uint32_t slot, uint64_t t)
 {
-	struct trace_record r = { .time_ns = t, .slot = slot, .op = TRACE_OP_IN,
-				  .flags = TRACE_F_HINT };
+	struct trace_record r = zt_hint_rec(TRACE_OP_IN, slot, 0, 0, 0, 0, t);
+
 	zswap_set_now(zs, t);
 	ck_assert_int_eq(zswap_swap_in(zs, &r), ZSWAP_IN_ZSWAP);
 }
@@ -90,13 +72,6 @@ static const char *order(struct zswap *zs)
 static int on_disk(struct zswap *zs, uint32_t slot)
 {
 	return (zs->slots[slot].state & ZSWAP_S_MASK) == ZSWAP_S_DISK;
-}
-
-static void check_inv(struct zswap *zs)
-{
-	char reason[256];
-
-	ck_assert_msg(zswap_check_invariants(zs, reason, sizeof(reason)) == 0, "%s", reason);
 }
 
 /* kernel (reference): a budget of 4 over 0 1 2 3 4 rotates 0..3 (second
@@ -130,7 +105,7 @@ START_TEST(test_fifo)
 	in_at(zs, 3, 20);
 	ck_assert_str_eq(order(zs), "2 4");
 	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 2);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -152,7 +127,7 @@ START_TEST(test_lru_in_order)
 	ck_assert_str_eq(order(zs), "2 3 4");
 	ck_assert_int_eq(zs->slots[2].state & ZSWAP_S_REF, 0);
 	ck_assert_int_ne(zs->slots[3].state & ZSWAP_S_REF, 0);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -180,7 +155,7 @@ START_TEST(test_lru_reposition)
 		ck_assert_uint_eq(walk(zs, 5), 2);
 		ck_assert_uint_eq(zs->memcg[0].lru_head, stays[p]);
 		ck_assert_uint_eq(zs->memcg[0].lru_len, 1);
-		check_inv(zs);
+		zt_check_inv(zs);
 		zswap_destroy(zs);
 	}
 }
@@ -221,7 +196,7 @@ START_TEST(test_cold_first)
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "protected_entries")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "rotated")), 2);
 	json_decref(stats);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -248,7 +223,7 @@ START_TEST(test_cold_first_skip)
 		zswap_set_now(zs, 70);
 		ck_assert_uint_eq(walk(zs, 1), written[i]);
 		ck_assert_str_eq(order(zs), i == 0 ? "1" : "3 1");
-		check_inv(zs);
+		zt_check_inv(zs);
 		zswap_destroy(zs);
 	}
 }
@@ -292,7 +267,7 @@ START_TEST(test_fifo_shrink_worker)
 	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 2);
 	ck_assert_int_eq(on_disk(zs, 0) && on_disk(zs, 1), 1);
 	ck_assert_uint_eq(zswap_stats(zs)->pool_total_size, 18 * 4096);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -320,8 +295,6 @@ int main(void)
 {
 	Suite *s = suite_create("policy_lru");
 	TCase *tc = tcase_create("lru");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_kernel_second_chance);
 	tcase_add_test(tc, test_fifo);
@@ -333,9 +306,5 @@ int main(void)
 	tcase_add_test(tc, test_fifo_shrink_worker);
 	tcase_add_test(tc, test_lru_registry);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return zt_run_suite(s);
 }

@@ -12,6 +12,7 @@
 
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
+#include "tests/unit/support_zswap.h"
 
 static struct trace_meta meta;
 static struct zswap_config cfg;
@@ -19,22 +20,8 @@ static char err[256];
 
 static void setup(void)
 {
-	memset(&meta, 0, sizeof(meta));
-	meta.page_size = 4096;
-	meta.slot_count = 256;
-	meta.stream_count = 1;
-	meta.memcg_count = 1;
-	snprintf(meta.memcgs[0].name, TRACE_NAME_MAX, "cg0");
-	meta.memcgs[0].parent = -1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.enabled = 1;
-	cfg.max_pool_percent = 20;
-	cfg.accept_threshold_percent = 90;
-	cfg.total_ram_bytes = 100 * 4096;
-	cfg.zsmalloc_chain_size = 8;
-	cfg.shrinker_priority = 12;
-	cfg.memcg[0].zswap_max = ZSWAP_MAX_UNLIMITED;
-	cfg.memcg[0].writeback = 1;
+	zt_meta_init(&meta, 256, 1, 1);
+	zt_cfg_init(&cfg, 100);
 }
 
 static struct zswap *mk(const char *wb, const char *params, const char *lru)
@@ -42,25 +29,15 @@ static struct zswap *mk(const char *wb, const char *params, const char *lru)
 	cfg.wb_policy = wb;
 	cfg.wb_params = params;
 	cfg.lru_policy = lru;
-	struct zswap *zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
-
-	ck_assert_msg(zs != NULL, "zswap_create: %s", err);
-	return zs;
+	return zt_create(&cfg, &meta, NULL);
 }
 
 static enum zswap_out_result out_at(struct zswap *zs, uint32_t slot, uint32_t hint, uint64_t t)
 {
-	struct trace_record r = { .time_ns = t, .slot = slot, .content = hint,
-				  .op = TRACE_OP_OUT, .flags = TRACE_F_HINT };
+	struct trace_record r = zt_hint_rec(TRACE_OP_OUT, slot, 0, hint, 0, 0, t);
+
 	zswap_set_now(zs, t);
 	return zswap_swap_out(zs, &r);
-}
-
-static void check_inv(struct zswap *zs)
-{
-	char reason[256];
-
-	ck_assert_msg(zswap_check_invariants(zs, reason, sizeof(reason)) == 0, "%s", reason);
 }
 
 static json_t *results(struct zswap *zs, json_t *stats)
@@ -86,7 +63,7 @@ static const struct zswap_timing io_hooks = { .disk_write = h_write };
 
 /*
  * off: writeback disabled in every memcg.  An incompressible page is rejected
- * (reject_compress_poor) and stays resident; 39 pages of 2040 bytes fill the
+ * (lzo, no compressor given: -EINVAL, reject_compress_fail) and stays resident; 39 pages of 2040 bytes fill the
  * pool to 20 pages (two per page); the 40th sees 20 >= 20, is rejected and
  * stays resident; the shrink worker it queues finds no candidate (16 empty
  * tree walks) and writes nothing back.
@@ -99,7 +76,7 @@ START_TEST(test_off)
 
 	ck_assert_int_eq(zs->memcg[0].wb_enabled, 0);
 	ck_assert_int_eq(out_at(zs, 200, 4096, 0), ZSWAP_OUT_ACTIVATED);
-	ck_assert_uint_eq(st->reject_compress_poor, 1);
+	ck_assert_uint_eq(st->reject_compress_fail, 1);
 	for (uint32_t s = 0; s < 39; s++)
 		ck_assert_int_eq(out_at(zs, s, 2040, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->pool_total_size, 20 * 4096);
@@ -109,7 +86,7 @@ START_TEST(test_off)
 	ck_assert_uint_eq(st->written_back_pages, 0);
 	ck_assert_uint_eq(st->pswpout, 0);
 	ck_assert_uint_eq(st->sim_reactivated_pages, 2);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -141,7 +118,7 @@ START_TEST(test_shrinker)
 			      lru[i], (unsigned long long)st->written_back_pages);
 		ck_assert_uint_eq(st->sim_shrinker_scans, scans[i]);
 		ck_assert_uint_eq(st->stored_pages, 8 - written[i]);
-		check_inv(zs);
+		zt_check_inv(zs);
 		zswap_destroy(zs);
 	}
 }
@@ -186,7 +163,7 @@ START_TEST(test_proactive_age)
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "passes")), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(res, "proactive_written_back_pages")), 3);
 	json_decref(stats);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -250,8 +227,6 @@ int main(void)
 {
 	Suite *s = suite_create("policy_wb");
 	TCase *tc = tcase_create("writeback");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_off);
 	tcase_add_test(tc, test_shrinker);
@@ -260,9 +235,5 @@ int main(void)
 	tcase_add_test(tc, test_batch_worker);
 	tcase_add_test(tc, test_wb_registry);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return zt_run_suite(s);
 }

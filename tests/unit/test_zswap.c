@@ -20,6 +20,7 @@
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
 #include "models/pool.h"
+#include "tests/unit/support_zswap.h"
 
 static struct trace_meta meta;
 static struct zswap_config cfg;
@@ -27,78 +28,17 @@ static char err[256];
 
 static void setup_meta(uint32_t nmemcg, uint32_t nstreams)
 {
-	memset(&meta, 0, sizeof(meta));
-	meta.page_size = 4096;
-	meta.slot_count = 1024;
-	meta.stream_count = nstreams;
-	meta.memcg_count = nmemcg;
-	for (uint32_t i = 0; i < nmemcg; i++) {
-		snprintf(meta.memcgs[i].name, TRACE_NAME_MAX, "cg%u", i);
-		meta.memcgs[i].parent = -1;
-	}
+	zt_meta_init(&meta, 1024, nmemcg, nstreams);
 }
 
 static void setup_cfg(void)
 {
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.enabled = 1;
-	cfg.max_pool_percent = 20;
-	cfg.accept_threshold_percent = 90;
-	cfg.total_ram_bytes = 100 * 4096;
-	cfg.zsmalloc_chain_size = 8;
-	cfg.compress_batch = 1;
-	cfg.decompress_batch = 1;
-	cfg.shrinker_priority = 12;
-	for (unsigned i = 0; i < TRACE_MAX_MEMCGS; i++) {
-		cfg.memcg[i].zswap_max = ZSWAP_MAX_UNLIMITED;
-		cfg.memcg[i].writeback = 1;
-	}
+	zt_cfg_init(&cfg, 100);
 }
 
 static struct zswap *mk(void)
 {
-	struct zswap *zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
-
-	ck_assert_msg(zs != NULL, "zswap_create: %s", err);
-	return zs;
-}
-
-static struct trace_record rec(unsigned op, uint32_t slot, unsigned order, uint32_t hint,
-			       unsigned memcg, unsigned stream)
-{
-	struct trace_record r = {
-		.time_ns = 0, .slot = slot, .content = hint, .stream = (uint16_t)stream,
-		.memcg = (uint16_t)memcg, .op = (uint8_t)op, .order = (uint8_t)order,
-		.flags = TRACE_F_HINT,
-	};
-	return r;
-}
-
-static enum zswap_out_result out(struct zswap *zs, uint32_t slot, unsigned order, uint32_t hint,
-				 unsigned memcg)
-{
-	struct trace_record r = rec(TRACE_OP_OUT, slot, order, hint, memcg, 0);
-	return zswap_swap_out(zs, &r);
-}
-
-static enum zswap_in_result in(struct zswap *zs, uint32_t slot)
-{
-	struct trace_record r = rec(TRACE_OP_IN, slot, 0, 0, 0, 0);
-	return zswap_swap_in(zs, &r);
-}
-
-static void inval(struct zswap *zs, uint32_t slot, unsigned order)
-{
-	struct trace_record r = rec(TRACE_OP_INVAL, slot, order, 0, 0, 0);
-	zswap_invalidate(zs, &r);
-}
-
-static void check_inv(struct zswap *zs)
-{
-	char reason[256];
-	int r = zswap_check_invariants(zs, reason, sizeof(reason));
-
-	ck_assert_msg(r == 0, "invariant: %s", reason);
+	return zt_create(&cfg, &meta, NULL);
 }
 
 /* ---- geometry the expected values below rely on ------------------------------ */
@@ -124,29 +64,29 @@ START_TEST(test_store_basic)
 	const struct zswap_stats *st = zswap_stats(zs);
 	const struct zswap_memcg_stats *m = zswap_memcg_stats(zs, 0);
 
-	ck_assert_int_eq(out(zs, 0, 0, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 0, 0, 2040, 0), ZSWAP_OUT_STORED);
 	/* one 2048-byte object opens a 1-page zspage */
 	ck_assert_uint_eq(st->stored_pages, 1);
 	ck_assert_uint_eq(st->pool_total_size, 4096);
 	ck_assert_uint_eq(st->zswpout, 1);
 	ck_assert_uint_eq(m->zswap, 2040);       /* exact compressed length */
 	ck_assert_uint_eq(m->zswapped, 4096);    /* original bytes */
-	ck_assert_uint_eq(out(zs, 1, 0, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(zt_out(zs, 1, 0, 2040, 0), ZSWAP_OUT_STORED);
 	/* second object fills the same zspage */
 	ck_assert_uint_eq(st->pool_total_size, 4096);
 	ck_assert_uint_eq(m->zswap, 4080);
 	ck_assert_uint_eq(m->zswpout, 2);
 	ck_assert_uint_eq(st->stored_pages_peak, 2);
 	ck_assert_uint_eq(st->sim_stored_folios, 2);
-	check_inv(zs);
-	inval(zs, 0, 0);
-	inval(zs, 1, 0);
+	zt_check_inv(zs);
+	zt_inval(zs, 0, 0);
+	zt_inval(zs, 1, 0);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->pool_total_size, 0);
 	ck_assert_uint_eq(st->pool_total_size_peak, 4096);
 	ck_assert_uint_eq(m->zswap, 0);
 	ck_assert_uint_eq(m->zswap_peak, 4080);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -158,15 +98,15 @@ START_TEST(test_large_folio)
 	const struct zswap_stats *st = zswap_stats(zs);
 
 	/* order 2: four 1024-byte objects, one page; zswpout counts pages */
-	ck_assert_int_eq(out(zs, 8, 2, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 8, 2, 1016, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->stored_pages, 4);
 	ck_assert_uint_eq(st->pool_total_size, 4096);
 	ck_assert_uint_eq(st->zswpout, 4);
 	ck_assert_uint_eq(st->sim_stored_folios, 1);
 	/* swap-in is per base page */
-	ck_assert_int_eq(in(zs, 9), ZSWAP_IN_ZSWAP);
+	ck_assert_int_eq(zt_in(zs, 9), ZSWAP_IN_ZSWAP);
 	ck_assert_uint_eq(st->stored_pages, 3);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -176,17 +116,17 @@ START_TEST(test_zero_folio)
 	setup_meta(1, 1); setup_cfg();
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
-	struct trace_record r = rec(TRACE_OP_OUT, 4, 2, 0, 0, 0);
+	struct trace_record r = zt_hint_rec(TRACE_OP_OUT, 4, 2, 0, 0, 0, 0);
 
 	r.flags |= TRACE_F_ZERO;
 	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_ZERO);
 	ck_assert_uint_eq(st->swpout_zero, 4);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->zswpout, 0);
-	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ZERO);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ZERO);
 	ck_assert_uint_eq(st->swpin_zero, 1);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->swpin_zero, 1);
-	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ABSENT);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ABSENT);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -197,17 +137,17 @@ START_TEST(test_exclusive_load)
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
-	out(zs, 5, 0, 2040, 0);
-	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ZSWAP);
+	zt_out(zs, 5, 0, 2040, 0);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ZSWAP);
 	ck_assert_uint_eq(st->zswpin, 1);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswpin, 1);
 	/* the load freed the entry: compressed memory and charge released */
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->pool_total_size, 0);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 0);
-	ck_assert_int_eq(in(zs, 5), ZSWAP_IN_ABSENT);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ABSENT);
 	ck_assert_uint_eq(st->zswpin, 1);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -219,15 +159,15 @@ START_TEST(test_disabled_goes_to_disk)
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
-	ck_assert_int_eq(out(zs, 3, 1, 2040, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 3, 1, 2040, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pswpout, 2);
 	ck_assert_uint_eq(st->sim_rejected_folios, 1);
-	ck_assert_int_eq(in(zs, 3), ZSWAP_IN_DISK);
+	ck_assert_int_eq(zt_in(zs, 3), ZSWAP_IN_DISK);
 	ck_assert_uint_eq(st->pswpin, 1);
 	/* a disk swap-in feeds the shrinker's protection */
 	ck_assert_uint_eq(zs->memcg[0].nr_disk_swapins, 1);
-	inval(zs, 4, 0);
-	ck_assert_int_eq(in(zs, 4), ZSWAP_IN_ABSENT);
+	zt_inval(zs, 4, 0);
+	ck_assert_int_eq(zt_in(zs, 4), ZSWAP_IN_ABSENT);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -238,19 +178,20 @@ START_TEST(test_raw_incompressible)
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
-	/* >= 4096: compressor -ENOSPC; writeback allowed -> stored as is */
-	ck_assert_int_eq(out(zs, 0, 0, 4096, 0), ZSWAP_OUT_STORED);
+	/* >= 4096: output does not fit (lzo: -EINVAL); writeback allowed ->
+	 * stored as is */
+	ck_assert_int_eq(zt_out(zs, 0, 0, 4096, 0), ZSWAP_OUT_STORED);
 	/* 0: "!dlen", a compress failure; also stored raw */
-	ck_assert_int_eq(out(zs, 1, 0, 0, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 1, 0, 0, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->stored_pages, 2);
 	ck_assert_uint_eq(st->stored_incompressible_pages, 2);
 	ck_assert_uint_eq(st->pool_total_size, 2 * 4096);   /* one huge page each */
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 8192);
 	ck_assert_uint_eq(st->reject_compress_poor, 0);
 	ck_assert_uint_eq(st->reject_compress_fail, 0);
-	inval(zs, 0, 0);
+	zt_inval(zs, 0, 0);
 	ck_assert_uint_eq(st->stored_incompressible_pages, 1);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -262,23 +203,24 @@ START_TEST(test_stale_entry_replacement)
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
-	out(zs, 3, 0, 2040, 0);
+	zt_out(zs, 3, 0, 2040, 0);
 	/* the folio was redirtied and is swapped out again: the new entry
 	 * replaces the stale one (xa_store + zswap_entry_free(old)) */
-	ck_assert_int_eq(out(zs, 3, 0, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 3, 0, 1016, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->stored_pages, 1);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 0)->zswap, 1016);
-	check_inv(zs);
+	zt_check_inv(zs);
 	/* a failed store erases the stale entry of its slots (check_old):
-	 * memcg 1 has writeback off, so a poor page is rejected */
-	out(zs, 7, 0, 2040, 1);
+	 * memcg 1 has writeback off, so an incompressible page is rejected
+	 * (lzo, no compressor given: -EINVAL, reject_compress_fail) */
+	zt_out(zs, 7, 0, 2040, 1);
 	ck_assert_uint_eq(st->stored_pages, 2);
-	ck_assert_int_eq(out(zs, 7, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
-	ck_assert_uint_eq(st->reject_compress_poor, 1);
+	ck_assert_int_eq(zt_out(zs, 7, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_uint_eq(st->reject_compress_fail, 1);
 	ck_assert_uint_eq(st->stored_pages, 1);
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 1)->zswap, 0);
-	ck_assert_int_eq(in(zs, 7), ZSWAP_IN_ABSENT);
-	check_inv(zs);
+	ck_assert_int_eq(zt_in(zs, 7), ZSWAP_IN_ABSENT);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -292,29 +234,29 @@ START_TEST(test_hysteresis)
 	const struct zswap_stats *st = zswap_stats(zs);
 
 	for (uint32_t s = 0; s < 20; s++)
-		ck_assert_int_eq(out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
+		ck_assert_int_eq(zt_out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->pool_total_size, 20 * 4096);
 	ck_assert_uint_eq(st->pool_limit_hit, 0);
 	/* 20 >= max 20: hit, full, reject -> disk, shrink worker queued */
-	ck_assert_int_eq(out(zs, 100, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 100, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pool_limit_hit, 1);
 	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
 	/* 19 pages: inside the band (18, 20) with full set: rejected without
 	 * counting pool_limit_hit */
-	inval(zs, 0, 0);
-	ck_assert_int_eq(out(zs, 101, 0, 4096, 0), ZSWAP_OUT_DISK);
+	zt_inval(zs, 0, 0);
+	ck_assert_int_eq(zt_out(zs, 101, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pool_limit_hit, 1);
 	ck_assert_uint_eq(st->sim_rejected_folios, 2);
 	/* 18 pages <= accept 18: full cleared, stored (19 pages) */
-	inval(zs, 1, 0);
-	ck_assert_int_eq(out(zs, 102, 0, 4096, 0), ZSWAP_OUT_STORED);
+	zt_inval(zs, 1, 0);
+	ck_assert_int_eq(zt_out(zs, 102, 0, 4096, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->pool_total_size, 19 * 4096);
 	/* 19 < 20 and not full: stored (20); then 20 >= 20 again: hit 2 */
-	ck_assert_int_eq(out(zs, 103, 0, 4096, 0), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 104, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 103, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 104, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pool_limit_hit, 2);
 	ck_assert_uint_eq(st->pswpout, 3);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -334,8 +276,8 @@ START_TEST(test_shrink_worker_second_chance)
 	const struct zswap_stats *st = zswap_stats(zs);
 
 	for (uint32_t s = 0; s < 20; s++)
-		out(zs, s, 0, 4096, 0);
-	ck_assert_int_eq(out(zs, 100, 0, 4096, 0), ZSWAP_OUT_DISK);
+		zt_out(zs, s, 0, 4096, 0);
+	ck_assert_int_eq(zt_out(zs, 100, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
 	zswap_shrink_worker(zs);
 	ck_assert_int_eq(zswap_shrink_pending(zs), 0);
@@ -354,10 +296,10 @@ START_TEST(test_shrink_worker_second_chance)
 	ck_assert_uint_eq(st->reject_reclaim_fail, 0);
 	ck_assert_uint_eq(st->sim_shrink_worker_runs, 2);
 	/* written back to their own slots: now on disk */
-	ck_assert_int_eq(in(zs, 0), ZSWAP_IN_DISK);
-	ck_assert_int_eq(in(zs, 1), ZSWAP_IN_DISK);
-	ck_assert_int_eq(in(zs, 2), ZSWAP_IN_ZSWAP);
-	check_inv(zs);
+	ck_assert_int_eq(zt_in(zs, 0), ZSWAP_IN_DISK);
+	ck_assert_int_eq(zt_in(zs, 1), ZSWAP_IN_DISK);
+	ck_assert_int_eq(zt_in(zs, 2), ZSWAP_IN_ZSWAP);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -372,12 +314,12 @@ START_TEST(test_shrink_worker_round_robin)
 	/* cg0: slots 0..9, cg1: slots 10..19, all raw; then make them
 	 * unreferenced through one full walk of each list */
 	for (uint32_t s = 0; s < 20; s++)
-		out(zs, s, 0, 4096, s < 10 ? 0 : 1);
+		zt_out(zs, s, 0, 4096, s < 10 ? 0 : 1);
 	for (int m = 0; m < 2; m++) {
 		int stop = 0;
 		ck_assert_uint_eq(zswap_lru_walk(zs, &zs->memcg[m], 10, 0, &stop), 0);
 	}
-	out(zs, 100, 0, 4096, 0);   /* full: rejected, worker queued */
+	zt_out(zs, 100, 0, 4096, 0);   /* full: rejected, worker queued */
 	zswap_shrink_worker(zs);
 	/* cg0 head (slot 0) -> 19 pages; cg1 head (slot 10) -> 18: stop */
 	ck_assert_uint_eq(st->written_back_pages, 2);
@@ -385,7 +327,7 @@ START_TEST(test_shrink_worker_round_robin)
 	ck_assert_uint_eq(zswap_memcg_stats(zs, 1)->zswpwb, 1);
 	ck_assert_int_eq(zs->slots[0].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
 	ck_assert_int_eq(zs->slots[10].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -413,21 +355,21 @@ START_TEST(test_memcg_limit_hierarchy)
 
 	zswap_set_now(zs, 1000000000ull);
 	for (uint32_t s = 0; s < 5; s++)
-		ck_assert_int_eq(out(zs, s, 0, 2040, 1), ZSWAP_OUT_STORED);
+		ck_assert_int_eq(zt_out(zs, s, 0, 2040, 1), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(p->zswap, 10200);
 	ck_assert_uint_eq(c->zswap, 10200);
 	for (uint32_t s = 5; s < 10; s++)
-		ck_assert_int_eq(out(zs, s, 0, 2040, 1), ZSWAP_OUT_DISK);
+		ck_assert_int_eq(zt_out(zs, s, 0, 2040, 1), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->written_back_pages, 0);
 	ck_assert_uint_eq(st->pool_limit_hit, 0);
 	zswap_set_now(zs, 3000000000ull);
-	ck_assert_int_eq(out(zs, 10, 0, 2040, 1), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 10, 0, 2040, 1), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->written_back_pages, 1);
 	ck_assert_uint_eq(c->zswpwb, 1);
 	ck_assert_uint_eq(p->zswpwb, 1);     /* memory.stat is hierarchical */
 	ck_assert_uint_eq(p->zswap, 10200);
 	ck_assert_uint_eq(p->zswpout, 6);
-	ck_assert_int_eq(in(zs, 0), ZSWAP_IN_DISK);
+	ck_assert_int_eq(zt_in(zs, 0), ZSWAP_IN_DISK);
 
 	/* overshoot: 2008 bytes from t=1 s to t=3 s (the writeback and the
 	 * store at t=3 s leave it at 2008 again) and on until now = 4 s */
@@ -442,7 +384,7 @@ START_TEST(test_memcg_limit_hierarchy)
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(stats, "policy"), "limit")),
 			 "folio-once");
 	json_decref(stats);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -457,7 +399,7 @@ START_TEST(test_memcg_limit_zero)
 	/* zswap.max = 0: every store rejected (shrink_memcg finds an empty
 	 * list), folios go to disk, zswpout stays 0 (selftest swapin_nozswap) */
 	for (uint32_t s = 0; s < 4; s++)
-		ck_assert_int_eq(out(zs, s, 0, 1016, 0), ZSWAP_OUT_DISK);
+		ck_assert_int_eq(zt_out(zs, s, 0, 1016, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->zswpout, 0);
 	ck_assert_uint_eq(st->pswpout, 4);
 	zswap_destroy(zs);
@@ -476,11 +418,15 @@ START_TEST(test_writeback_disabled)
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
-	/* (d) incompressible pages are rejected, not stored raw */
-	ck_assert_int_eq(out(zs, 0, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
-	ck_assert_uint_eq(st->reject_compress_poor, 1);
-	ck_assert_int_eq(out(zs, 1, 0, 0, 1), ZSWAP_OUT_ACTIVATED);
+	/* (d) incompressible pages are rejected, not stored raw; with lzo
+	 * (no compressor given) output that does not fit is -EINVAL and a
+	 * dlen of 0 is made -EINVAL: both reject_compress_fail (the codec
+	 * cases are in test_zswap_parity.c) */
+	ck_assert_int_eq(zt_out(zs, 0, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
 	ck_assert_uint_eq(st->reject_compress_fail, 1);
+	ck_assert_int_eq(zt_out(zs, 1, 0, 0, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_uint_eq(st->reject_compress_fail, 2);
+	ck_assert_uint_eq(st->reject_compress_poor, 0);
 	/* (a) a rejected folio stays resident: no disk write */
 	ck_assert_uint_eq(st->pswpout, 0);
 	ck_assert_uint_eq(st->sim_reactivated_pages, 2);
@@ -489,8 +435,8 @@ START_TEST(test_writeback_disabled)
 	 * The checks before stores 1..3 see 0, 2040, 4080 bytes = 0 pages < 1:
 	 * stored; before store 4: 6120 bytes = 1 page >= 1: rejected */
 	for (uint32_t s = 2; s < 5; s++)
-		ck_assert_int_eq(out(zs, s, 0, 2040, 1), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 5, 0, 2040, 1), ZSWAP_OUT_ACTIVATED);
+		ck_assert_int_eq(zt_out(zs, s, 0, 2040, 1), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 5, 0, 2040, 1), ZSWAP_OUT_ACTIVATED);
 	ck_assert_int_eq(zswap_shrink_memcg(zs, &zs->memcg[1], 0), -ENOENT);
 	ck_assert_uint_eq(st->zswpwb, 0);
 	/* (c) the shrinker counts nothing */
@@ -500,7 +446,7 @@ START_TEST(test_writeback_disabled)
 	zswap_shrink_worker(zs);
 	ck_assert_uint_eq(st->written_back_pages, 0);
 	ck_assert_uint_eq(st->stored_pages, 3);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -525,7 +471,7 @@ START_TEST(test_shrinker_pass)
 	struct zswap_memcg *mc = &zs->memcg[0];
 
 	for (uint32_t s = 0; s < 10; s++)
-		out(zs, s, 0, 2040, 0);
+		zt_out(zs, s, 0, 2040, 0);
 	ck_assert_uint_eq(zswap_shrinker_pass(zs, mc, 0, 0), 0);
 	ck_assert_uint_eq(mc->nr_deferred, 8);
 	ck_assert_uint_eq(st->written_back_pages, 0);
@@ -534,7 +480,7 @@ START_TEST(test_shrinker_pass)
 	ck_assert_uint_eq(mc->nr_deferred, 8);
 	for (uint32_t s = 0; s < 6; s++)
 		ck_assert_int_eq(zs->slots[s].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -553,13 +499,13 @@ START_TEST(test_shrinker_count_swapins)
 
 	/* slots 20..22 go to disk (zswap.max 0), then are read back */
 	for (uint32_t s = 20; s < 23; s++) {
-		ck_assert_int_eq(out(zs, s, 0, 2040, 0), ZSWAP_OUT_DISK);
-		ck_assert_int_eq(in(zs, s), ZSWAP_IN_DISK);
+		ck_assert_int_eq(zt_out(zs, s, 0, 2040, 0), ZSWAP_OUT_DISK);
+		ck_assert_int_eq(zt_in(zs, s), ZSWAP_IN_DISK);
 	}
 	ck_assert_uint_eq(mc->nr_disk_swapins, 3);
 	mc->max_pages = UINT64_MAX;          /* lift the limit */
 	for (uint32_t s = 0; s < 10; s++)
-		out(zs, s, 0, 2040, 0);
+		zt_out(zs, s, 0, 2040, 0);
 	ck_assert_uint_eq(zswap_shrinker_count(zs, mc), 2);
 	ck_assert_uint_eq(mc->nr_disk_swapins, 0);
 	ck_assert_uint_eq(zswap_shrinker_count(zs, mc), 4);
@@ -583,9 +529,9 @@ START_TEST(test_shrinker_replay_driven)
 	struct zswap *zs = mk();
 
 	for (uint32_t s = 0; s < 3; s++)
-		out(zs, s, 0, 2040, 0);
+		zt_out(zs, s, 0, 2040, 0);
 	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 0);
-	out(zs, 3, 0, 2040, 0);
+	zt_out(zs, 3, 0, 2040, 0);
 	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 1);
 	ck_assert_uint_eq(zs->memcg[0].lru_head, 2);   /* 0 and 1 rotated */
 	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 0);
@@ -646,7 +592,9 @@ static const struct zswap_timing hooks = {
 };
 
 /*
- * Window 2^3 = 8 slots: fault at 10 -> window 8..15.  Slots: 8 zswap, 9 disk,
+ * First fault: swapin_readahead_hits starts at 4 -> 4 + 2 = 6 -> 8 pages
+ * (= 2^3, test_zswap_parity.c has the adaptive cases): fault at 10 ->
+ * window 8..15.  Slots: 8 zswap, 9 disk,
  * 10 zswap (fault), 11 zero, 12 zswap, 13 zswap, 15 zswap, 14 empty.
  * Fault: decompress 1.  Neighbours: zswap 8, 12, 13, 15 in calls of 2 -> 2
  * calls; disk 9 -> pswpin; zero 11 -> swpin_zero.  zswpin = 5.
@@ -660,16 +608,16 @@ START_TEST(test_readahead)
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 	struct hook_log log = { 0 };
-	struct trace_record z = rec(TRACE_OP_OUT, 11, 0, 0, 0, 0);
+	struct trace_record z = zt_hint_rec(TRACE_OP_OUT, 11, 0, 0, 0, 0, 0);
 
 	z.flags |= TRACE_F_ZERO;
 	for (uint32_t s = 8; s < 16; s++)
 		if (s != 9 && s != 11 && s != 14)
-			out(zs, s, 0, 2040, 0);
-	out(zs, 9, 0, 2040, 1);
+			zt_out(zs, s, 0, 2040, 0);
+	zt_out(zs, 9, 0, 2040, 1);
 	zswap_swap_out(zs, &z);
 	zswap_set_timing(zs, &hooks, &log);
-	ck_assert_int_eq(in(zs, 10), ZSWAP_IN_ZSWAP);
+	ck_assert_int_eq(zt_in(zs, 10), ZSWAP_IN_ZSWAP);
 	ck_assert_uint_eq(st->zswpin, 5);
 	ck_assert_uint_eq(st->pswpin, 1);
 	ck_assert_uint_eq(st->swpin_zero, 1);
@@ -679,8 +627,8 @@ START_TEST(test_readahead)
 	ck_assert_uint_eq(log.disk_reads, 1);
 	ck_assert_uint_eq(zs->memcg[1].nr_disk_swapins, 1);
 	/* the neighbours are in the swap cache now: their faults read nothing */
-	ck_assert_int_eq(in(zs, 12), ZSWAP_IN_ABSENT);
-	check_inv(zs);
+	ck_assert_int_eq(zt_in(zs, 12), ZSWAP_IN_ABSENT);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -696,25 +644,25 @@ START_TEST(test_timing_hooks)
 
 	zswap_set_timing(zs, &hooks, &log);
 	/* order 3 = 8 pages in calls of 4 */
-	ck_assert_int_eq(out(zs, 0, 3, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 0, 3, 1016, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(log.compress_calls, 2);
 	ck_assert_uint_eq(log.last_n[0], 4);
 	ck_assert_uint_eq(log.last_n[1], 4);
 	/* order 0: one call of 1 */
-	out(zs, 8, 0, 1016, 0);
+	zt_out(zs, 8, 0, 1016, 0);
 	ck_assert_uint_eq(log.compress_calls, 3);
 	ck_assert_uint_eq(log.last_n[2], 1);
 	/* fill to the limit with raw pages: 3 pages used (9 objects of 1024,
 	 * 4 per page) + 17 raw = 20; the next store is rejected, written to
 	 * disk, and kicks the worker through the hook (once: it stays pending) */
 	for (uint32_t s = 16; s < 33; s++)
-		ck_assert_int_eq(out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
-	ck_assert_int_eq(out(zs, 40, 1, 4096, 0), ZSWAP_OUT_DISK);
-	ck_assert_int_eq(out(zs, 42, 0, 4096, 0), ZSWAP_OUT_DISK);
+		ck_assert_int_eq(zt_out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 40, 1, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 42, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(log.kicks, 1);
 	ck_assert_uint_eq(log.disk_writes, 2);
 	ck_assert_uint_eq(log.disk_write_pages, 3);
-	ck_assert_int_eq(in(zs, 40), ZSWAP_IN_DISK);
+	ck_assert_int_eq(zt_in(zs, 40), ZSWAP_IN_DISK);
 	ck_assert_uint_eq(log.disk_reads, 1);
 	zswap_destroy(zs);
 }
@@ -770,7 +718,7 @@ START_TEST(test_writeback_batch)
 	int stop = 0;
 
 	for (uint32_t s = 0; s < 6; s++)
-		out(zs, s, 0, 2040, 0);
+		zt_out(zs, s, 0, 2040, 0);
 	zswap_set_timing(zs, &hooks, &log);
 	/* first walk rotates all six, the second writes back five */
 	zswap_lru_walk(zs, &zs->memcg[0], 6, 0, &stop);
@@ -792,10 +740,10 @@ START_TEST(test_limit_fairness)
 	struct zswap *zs = mk();
 	struct trace_record r;
 
-	r = rec(TRACE_OP_OUT, 0, 0, 2040, 0, 0); zswap_swap_out(zs, &r);
-	r = rec(TRACE_OP_OUT, 1, 0, 2040, 0, 0); zswap_swap_out(zs, &r);
-	r = rec(TRACE_OP_OUT, 2, 0, 2040, 0, 1); zswap_swap_out(zs, &r);
-	r = rec(TRACE_OP_OUT, 3, 0, 2040, 1, 1); zswap_swap_out(zs, &r);
+	r = zt_hint_rec(TRACE_OP_OUT, 0, 0, 2040, 0, 0, 0); zswap_swap_out(zs, &r);
+	r = zt_hint_rec(TRACE_OP_OUT, 1, 0, 2040, 0, 0, 0); zswap_swap_out(zs, &r);
+	r = zt_hint_rec(TRACE_OP_OUT, 2, 0, 2040, 0, 1, 0); zswap_swap_out(zs, &r);
+	r = zt_hint_rec(TRACE_OP_OUT, 3, 0, 2040, 1, 1, 0); zswap_swap_out(zs, &r);
 	json_t *stats = json_object();
 	zswap_report_policies(zs, stats);
 	json_t *lim = json_object_get(stats, "limit");
@@ -817,9 +765,9 @@ START_TEST(test_invariants_detect)
 	struct zswap *zs = mk();
 	char reason[256];
 
-	out(zs, 0, 0, 2040, 0);
-	out(zs, 1, 0, 4096, 0);
-	check_inv(zs);
+	zt_out(zs, 0, 0, 2040, 0);
+	zt_out(zs, 1, 0, 4096, 0);
+	zt_check_inv(zs);
 	zs->st.stored_pages++;
 	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), -EFAULT);
 	ck_assert_msg(strstr(reason, "stored_pages"), "%s", reason);
@@ -830,7 +778,7 @@ START_TEST(test_invariants_detect)
 	zs->slots[5].state = ZSWAP_S_DISK | ZSWAP_S_REF;
 	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), -EFAULT);
 	zs->slots[5].state = ZSWAP_S_NONE;
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -855,8 +803,9 @@ static struct trace_record rand_rec(void)
 	unsigned order = gsl_rng_uniform_int(frng, 8) == 0 ? 2 : 0;
 	uint32_t slot = (uint32_t)gsl_rng_uniform_int(frng, 256) & ~((1u << order) - 1);
 	uint32_t hint = (uint32_t)gsl_rng_uniform_int(frng, 4200);
-	struct trace_record r = rec(op, slot, order, hint, (unsigned)gsl_rng_uniform_int(frng, 3),
-				    (unsigned)gsl_rng_uniform_int(frng, 4));
+	struct trace_record r = zt_hint_rec(op, slot, order, hint,
+					    (unsigned)gsl_rng_uniform_int(frng, 3),
+					    (unsigned)gsl_rng_uniform_int(frng, 4), 0);
 
 	if (op == TRACE_OP_OUT && gsl_rng_uniform_int(frng, 16) == 0)
 		r.flags |= TRACE_F_ZERO;
@@ -919,7 +868,7 @@ START_TEST(test_random_interleaved)
 		apply(&r);
 		if (zswap_shrink_pending(fz))
 			zswap_shrink_worker(fz);
-		check_inv(fz);
+		zt_check_inv(fz);
 	}
 	const struct zswap_stats *st = zswap_stats(fz);
 	/* every page stored either is still stored or left: loaded, written
@@ -932,10 +881,10 @@ START_TEST(test_random_interleaved)
 	ck_assert_uint_eq(zswap_memcg_stats(fz, 2)->pswpout, 0);
 	ck_assert_uint_le(st->stored_pages, 256);
 	for (uint32_t s = 0; s < 256; s++) {
-		struct trace_record r = rec(TRACE_OP_INVAL, s, 0, 0, 0, 0);
+		struct trace_record r = zt_hint_rec(TRACE_OP_INVAL, s, 0, 0, 0, 0, 0);
 		zswap_invalidate(fz, &r);
 	}
-	check_inv(fz);
+	zt_check_inv(fz);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->pool_total_size, 0);
 	ck_assert_uint_eq(zswap_memcg_stats(fz, 0)->zswap, 0);
@@ -957,9 +906,9 @@ static void n_comp(void *c, int w, int k, const uint32_t *l, unsigned n)
 
 	nested_op = 0;
 	if (op == 1)
-		inval(nz, 0, 1);
+		zt_inval(nz, 0, 1);
 	else if (op == 2)
-		nested_ret = in(nz, 0);
+		nested_ret = zt_in(nz, 0);
 	else if (op == 3)
 		nested_ret = zswap_writeback_entry(nz, 0, 1);
 }
@@ -981,28 +930,28 @@ START_TEST(test_events_during_swapout)
 
 	zswap_set_timing(nz, &nested_hooks, NULL);
 	nested_op = 0;
-	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->stored_pages, 2);
 
 	/* invalidate arriving mid-store: deferred, applied at the end */
 	nested_op = 1;
-	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->zswpout, 4);
-	check_inv(nz);
+	zt_check_inv(nz);
 
 	nested_op = 2;
-	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
 	ck_assert_int_eq(nested_ret, ZSWAP_IN_ABSENT);
 	ck_assert_uint_eq(st->zswpin, 0);
 	ck_assert_uint_eq(st->stored_pages, 2);
 
 	nested_op = 3;
-	ck_assert_int_eq(out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(nz, 0, 1, 2040, 0), ZSWAP_OUT_STORED);
 	ck_assert_int_eq(nested_ret, -EEXIST);
 	ck_assert_uint_eq(st->zswpwb, 0);
 	ck_assert_uint_eq(st->stored_pages, 2);
-	check_inv(nz);
+	zt_check_inv(nz);
 	zswap_destroy(nz);
 }
 END_TEST
@@ -1055,18 +1004,18 @@ START_TEST(test_policy_hooks)
 	zs->lru = &t_lru;
 	t_stored_calls = 0;
 	t_stored_bytes = 0;
-	ck_assert_int_eq(out(zs, 0, 2, 1016, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 0, 2, 1016, 0), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(zs->lim.wasted_compressions, 2);
 	ck_assert_uint_eq(t_stored_calls, 0);
-	ck_assert_int_eq(out(zs, 4, 1, 1016, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 4, 1, 1016, 0), ZSWAP_OUT_STORED);
 	ck_assert_uint_eq(t_stored_calls, 1);
 	ck_assert_uint_eq(t_stored_bytes, 2032);
 	ck_assert_int_eq(zs->slots[4].state & ZSWAP_S_REF, 0);
 	ck_assert_int_eq(zswap_shrink_memcg(zs, &zs->memcg[0], 0), 0);
 	ck_assert_int_eq(zs->slots[4].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
 	ck_assert_uint_eq(st->written_back_pages, 1);
-	check_inv(zs);
+	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
 END_TEST
@@ -1108,11 +1057,5 @@ static Suite *zswap_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(zswap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return zt_run_suite(zswap_suite());
 }

@@ -15,6 +15,7 @@
 
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
+#include "tests/unit/support_zswap.h"
 
 static char path[64];
 static struct page_store ps;
@@ -47,26 +48,10 @@ static struct zswap *setup(int wb)
 	write_store();
 	ck_assert_msg(page_store_open(&ps, path, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(compressor_init(&comp, CODEC_LZO, 0, &ps, err, sizeof(err)) == 0, "%s", err);
-	memset(&meta, 0, sizeof(meta));
-	meta.page_size = 4096;
-	meta.slot_count = 64;
-	meta.stream_count = 1;
-	meta.memcg_count = 1;
-	strcpy(meta.memcgs[0].name, "cg");
-	meta.memcgs[0].parent = -1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.enabled = 1;
-	cfg.max_pool_percent = 20;
-	cfg.accept_threshold_percent = 90;
-	cfg.total_ram_bytes = 1000 * 4096;
-	cfg.zsmalloc_chain_size = 8;
-	cfg.compress_batch = 1;
-	cfg.decompress_batch = 1;
-	cfg.memcg[0].zswap_max = ZSWAP_MAX_UNLIMITED;
+	zt_meta_init(&meta, 64, 1, 1);
+	zt_cfg_init(&cfg, 1000);
 	cfg.memcg[0].writeback = wb;
-	struct zswap *zs = zswap_create(&cfg, &meta, &comp, err, sizeof(err));
-	ck_assert_msg(zs != NULL, "%s", err);
-	return zs;
+	return zt_create(&cfg, &meta, &comp);
 }
 
 static void teardown(struct zswap *zs)
@@ -146,15 +131,9 @@ int main(void)
 {
 	Suite *s = suite_create("zswap_content");
 	TCase *tc = tcase_create("content");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_content_zero_and_raw);
 	tcase_add_test(tc, test_content_partial_failure);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return zt_run_suite(s);
 }
