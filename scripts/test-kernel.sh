@@ -45,29 +45,35 @@ check "zswap parameters restored" test "$before" = "$after"
 check "swap device removed" test "$(wc -l < /proc/swaps)" -le 1
 [ $rc -eq 0 ] || exit 1
 
-# The replay of an exact capture must reproduce the event counters exactly and
-# the pool size closely (zsmalloc's layout is modelled, not copied).
+# The replay of an exact capture must reproduce the event counters and the pool
+# size closely (zsmalloc's layout is modelled, not copied).  The kernel's
+# counters are global: pages of other processes that reclaim into the same swap
+# device while it is on can add a few pages, hence "within 64 pages"; against
+# the capture itself the stores must match exactly.
 python3 - "$out/compare.json" <<'PY' || fail=1
 import json, sys
 res = json.load(open(sys.argv[1]))[0]
 rows = {r["counter"]: r for r in res["replays"][0]["rows"]}
+conv = json.load(open(res["run"] + "/kernel.json"))["capture"]["conversion"]
 bad = 0
 def chk(name, ok, detail):
     global bad
     print("%s %s (%s)" % ("PASS" if ok else "FAIL", name, detail))
     bad += not ok
 chk("capture complete", res["capture_complete"], "no dropped records")
+chk("zswpout > 0", (rows["zswpout"]["kernel"] or 0) > 0, "the workload swapped")
+chk("zswpout = captured zswap stores", rows["zswpout"]["sim"] == conv["out_pages_zswap"],
+    "sim %s, captured %s" % (rows["zswpout"]["sim"], conv["out_pages_zswap"]))
 for c in ("zswpout", "zswpin", "swpout_zero", "stored_pages", "stored_incompressible_pages"):
     r = rows[c]
-    chk("%s exact" % c, r["kernel"] == r["sim"] and r["kernel"] is not None,
-        "kernel %s, sim %s" % (r["kernel"], r["sim"]))
+    chk("%s within 64 pages" % c, r["kernel"] is not None and r["sim"] is not None
+        and abs(r["kernel"] - r["sim"]) <= 64, "kernel %s, sim %s" % (r["kernel"], r["sim"]))
 # Re-reads of zero slots whose clean folio reclaim dropped unseen are not in the
 # trace (docs/capture.md); the kernel counts them in swpin_zero once more.
-conv = json.load(open(res["run"] + "/kernel.json"))["capture"]["conversion"]
 r = rows["swpin_zero"]
-chk("swpin_zero exact but for re-reads", r["sim"] == r["kernel"] - conv["ins_reread_zero"],
+chk("swpin_zero but for re-reads within 64 pages",
+    abs(r["kernel"] - conv["ins_reread_zero"] - r["sim"]) <= 64,
     "kernel %s - %s re-reads, sim %s" % (r["kernel"], conv["ins_reread_zero"], r["sim"]))
-chk("zswpout > 0", rows["zswpout"]["kernel"] > 0, "the workload swapped")
 r = rows["pool_total_size"]
 d = r["rel_diff"]
 chk("pool_total_size within 2%", d is not None and abs(d) <= 0.02,

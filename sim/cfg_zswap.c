@@ -24,7 +24,7 @@ const struct cfg_key cfg_keys_zswap[] = {
 	{ "batch.decompress", CFG_INT, "1", 1, 8, NULL,
 	  "zswap pages of a readahead window decompressed per call" },
 	{ "swapin.page_cluster", CFG_INT, "0", 0, 5, NULL,
-	  "swap-in readahead window of 2^page_cluster slots around a fault (0 = off, trace gives every swap-in)" },
+	  "vm.page-cluster: swap-in readahead of at most 2^page_cluster slots around a fault, adapted to readahead hits as swapin_nr_pages() does (0 = off: the trace gives every swap-in)" },
 	{ "shrinker.every", CFG_INT, "64", 0, 1000000000, NULL,
 	  "replay-driven reclaim: one pressure-shrinker pass per this many swapped-out pages of a memcg (0 = never)" },
 	{ "shrinker.priority", CFG_INT, "12", 0, 12, NULL,
