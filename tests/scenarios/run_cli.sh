@@ -74,6 +74,39 @@ truncate -s -7 "$T/cut.zswt"
 echo "{\"trace\": {\"path\": \"cut.zswt\"}}" >"$T/cut.json"
 expect_bad "truncated trace" "cut.zswt" run "$T/cut.json"
 
+# every reader error reaches `run` as one line naming the file and record
+"$BIN" trace convert traces/bundled/default.zswt "$T/good.txt"
+cp traces/bundled/default.pages "$T/default.pages"
+mutate() {   # name, sed expression applied to the first record line (line 10)
+  sed "10$2" "$T/good.txt" >"$T/$1.txt"
+  echo "{\"trace\": {\"path\": \"$1.txt\"}}" >"$T/$1.json"
+}
+mutate op     's/ out / swap /'
+mutate order  's/^514000 out 0 0 /514000 out 0 10 /'
+mutate slot   's/^514000 out 0 0 /514000 out 99999 0 /'
+mutate stream 's/^514000 out 0 0 0 0 /514000 out 0 0 9 0 /'
+mutate memcg  's/^514000 out 0 0 0 0 /514000 out 0 0 0 7 /'
+mutate page   's/^514000 out 0 0 0 0 0 /514000 out 0 0 0 0 380 /'
+mutate time   's/^514000 out 0 0 0 0 /999999999 out 0 0 0 0 /'
+expect_bad "unknown op"        "op.txt:10"     run "$T/op.json"
+expect_bad "order > 9"         "order.txt:10"  run "$T/order.json"
+expect_bad "slot out of range" "slot.txt:10"   run "$T/slot.json"
+expect_bad "stream out of range" "stream.txt:10" run "$T/stream.json"
+expect_bad "memcg out of range" "memcg.txt:10" run "$T/memcg.json"
+expect_bad "page index out of range" "page.txt:10" run "$T/page.json"
+expect_bad "time backwards in a stream" "time.txt" run "$T/time.json"
+# binary: bad magic, bad version, page-store checksum mismatch
+cp traces/bundled/default.zswt "$T/magic.zswt"; printf 'XXXX' | dd of="$T/magic.zswt" conv=notrunc 2>/dev/null
+echo '{"trace": {"path": "magic.zswt"}}' >"$T/magic.json"
+expect_bad "bad magic" "magic.zswt" run "$T/magic.json"
+cp traces/bundled/default.zswt "$T/version.zswt"; printf '\x07' | dd of="$T/version.zswt" bs=1 seek=8 conv=notrunc 2>/dev/null
+echo '{"trace": {"path": "version.zswt"}}' >"$T/version.json"
+expect_bad "bad version" "version" run "$T/version.json"
+mkdir -p "$T/ps"; cp traces/bundled/default.zswt "$T/ps/"; cp traces/bundled/default.pages "$T/ps/"
+printf 'Z' | dd of="$T/ps/default.pages" bs=1 seek=100 conv=notrunc 2>/dev/null
+echo '{"trace": {"path": "ps/default.zswt"}}' >"$T/ps.json"
+expect_bad "page-store checksum mismatch" "default.pages" run "$T/ps.json"
+
 "$BIN" run configs/default.json --print-config >"$T/pc.json" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/pc.json" \
   && ok "--print-config prints JSON" || bad "--print-config"
 "$BIN" --help >/dev/null && "$BIN" run --help >/dev/null && ok "--help" || bad "--help"
