@@ -19,8 +19,7 @@ CXX     ?= g++
 PKGS    := simgrid gsl jansson liblz4 libzstd lzo2 zlib libdeflate libisal libxxhash
 DEB_PKGS := libsimgrid-dev libgsl-dev libjansson-dev check pkg-config liblz4-dev libzstd-dev \
             liblzo2-dev zlib1g-dev libdeflate-dev libisal-dev libxxhash-dev python3 \
-            python3-matplotlib parallel jq \
-            clang libclang-rt-14-dev
+            python3-matplotlib parallel jq
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -149,7 +148,8 @@ docs: $(BIN)
 # --- fuzzing ---------------------------------------------------------------
 # `make fuzz` builds the libFuzzer targets tests/fuzz/fuzz_<name>.c with clang
 # (ASan + UBSan, the whole library instrumented for coverage) into build/fuzz/
-# and runs each for FUZZ_SECONDS from its seeds in tests/fuzz/corpus/<name>/.
+# and runs each for FUZZ_SECONDS from its seeds in tests/fuzz/corpus/<name>/
+# (with the dictionary tests/fuzz/fuzz_<name>.dict if there is one).
 # New inputs go to build/fuzz/corpus/<name>/, crashes to build/fuzz/crash-*.
 # Only this target needs clang; see docs/testing.md.
 FUZZ_SECONDS ?= 60
@@ -170,13 +170,17 @@ $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB)
 
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
+FUZZ_DEB_PKGS := clang libclang-rt-14-dev
+
 fuzz:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_DEB_PKGS)"
 	$(MAKE) BUILD=build/fuzz FUZZ=1 CC=clang CXX=clang++ OPT=-O1 fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus/$$t; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  maxlen=4096; if [ $$t = page_store ]; then maxlen=$(FUZZ_MAX_LEN_page_store); fi; \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen \
+	  dict=; if [ -e tests/fuzz/fuzz_$$t.dict ]; then dict=-dict=tests/fuzz/fuzz_$$t.dict; fi; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$maxlen $$dict \
 	    -artifact_prefix=build/fuzz/ -print_final_stats=1 \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>build/fuzz/fuzz_$$t.log \
 	    || { tail -40 build/fuzz/fuzz_$$t.log; exit 1; }; \

@@ -450,6 +450,13 @@ static int apply_override(json_t *root, const char *ov, char *err, size_t errlen
 			if (pk && pk->type == CFG_OBJECT) {
 				const char *last;
 				json_t *parent = parent_of(root, key, &last, 1);
+				/* parent_of() gives up on a part of 256 or more characters */
+				if (!parent) {
+					snprintf(err, errlen, "--set: key '%s': a part is longer than"
+						 " 255 characters", key);
+					json_decref(v);
+					return -EINVAL;
+				}
 				json_object_set_new(parent, last, v);
 				return 0;
 			}
@@ -508,6 +515,16 @@ static int build_defaults(json_t *root, char *err, size_t errlen)
 	return 0;
 }
 
+/* Errors quote keys and values as written, and a JSON key or a --set argument
+ * may hold a newline or any other control character: keep the message one
+ * line by showing those as '?'. */
+static void err_one_line(char *err, size_t errlen)
+{
+	for (size_t i = 0; err && i < errlen && err[i]; i++)
+		if ((unsigned char)err[i] < ' ' || err[i] == 0x7f)
+			err[i] = '?';
+}
+
 int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int noverrides,
 	     char *err, size_t errlen)
 {
@@ -532,6 +549,7 @@ int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int 
 fail:
 	json_decref(c->root);
 	c->root = NULL;
+	err_one_line(err, errlen);
 	return r;
 }
 

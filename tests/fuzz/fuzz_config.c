@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err[0] = '\0';
 	ret = cfg_load(&c, path, ov, nov, err, sizeof(err));
-	fuzz_check_err(ret, err, sizeof(err), 1);
+	fuzz_check_err(ret, err, sizeof(err));
 	if (!ret) {
 		read_every_key(&c);
 		(void)cfg_hash(&c);

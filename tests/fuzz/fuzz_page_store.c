@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write_file("in.pages", data, size, path, sizeof(path));
 	err[0] = '\0';
 	ret = page_store_open(&ps, path, err, sizeof(err));
-	fuzz_check_err(ret, err, sizeof(err), 0);
+	fuzz_check_err(ret, err, sizeof(err));
 	if (!ret) {
 		check_loaded(&ps);
 		page_store_close(&ps);

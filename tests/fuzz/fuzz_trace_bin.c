@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_write_file("in.zswt", data, size, path, sizeof(path));
 	err[0] = '\0';
 	ret = trace_open(&t, path, err, sizeof(err));
-	fuzz_check_err(ret, err, sizeof(err), 0);
+	fuzz_check_err(ret, err, sizeof(err));
 	if (!ret) {
 		check_accepted(&t);
 		trace_close(&t);

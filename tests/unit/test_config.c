@@ -114,6 +114,45 @@ START_TEST(unknown_key_names_nearest)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_config: a key holding a newline (a --set argument,
+ * or "\n" in a JSON key) was quoted into a two-line error. */
+START_TEST(errors_stay_one_line)
+{
+	struct cfg c;
+	char err[512];
+	const char *ov[] = { "zswap.max_p\npool\t=7" };
+
+	ck_assert_int_eq(cfg_load(&c, NULL, ov, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "unknown config key 'zswap.max_p?pool?'"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+
+	write_file("nl.json", "{\"zswap\": {\"max\\npool\": 1}}");
+	ck_assert_int_eq(cfg_load(&c, tpath("nl.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "unknown config key 'zswap.max?pool'"));
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
+/* Found by tests/fuzz/fuzz_config: a --set key inside an object-typed key
+ * with a part of 256+ characters crashed (parent_of() gave up and the value
+ * was set on a NULL parent under an unset name). */
+START_TEST(override_long_key_part)
+{
+	struct cfg c;
+	char err[512], ov[400];
+	const char *ovs[] = { ov };
+
+	snprintf(ov, sizeof(ov), "policy.limit.%0300d.x=1", 0);
+	ck_assert_int_eq(cfg_load(&c, NULL, ovs, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "a part is longer than 255 characters"));
+
+	/* 255 is still a key (the limit is the part, not the whole key) */
+	snprintf(ov, sizeof(ov), "policy.limit.%0255d.x=1", 0);
+	ck_assert_int_eq(cfg_load(&c, NULL, ovs, 1, err, sizeof(err)), 0);
+	cfg_free(&c);
+}
+END_TEST
+
 START_TEST(range_and_type_errors)
 {
 	struct cfg c;
@@ -182,6 +221,8 @@ int main(void)
 	tcase_add_test(tc, file_and_overrides);
 	tcase_add_test(tc, base_chain_and_relative_paths);
 	tcase_add_test(tc, unknown_key_names_nearest);
+	tcase_add_test(tc, errors_stay_one_line);
+	tcase_add_test(tc, override_long_key_part);
 	tcase_add_test(tc, range_and_type_errors);
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, hash_is_stable_and_sensitive);
