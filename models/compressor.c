@@ -582,7 +582,7 @@ int compressor_decompress_buf(struct compressor *c, const uint8_t *src, size_t s
  * success from the driver that zswap_compress() rejects as dlen >= PAGE_SIZE
  * (-EINVAL, "compress fail").
  */
-static enum comp_result kernel_result(int codec, int len)
+enum comp_result compressor_kernel_result(int codec, int len)
 {
 	if (len < 0)
 		return COMP_FAIL;
@@ -598,7 +598,7 @@ static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 	struct codec_work *w = c->work;
 	int len = compressor_compress_buf(c, page_store_page(c->ps, canon), PAGE_SZ,
 					  w->scratch, sizeof(w->scratch));
-	enum comp_result res = kernel_result(c->codec, len);
+	enum comp_result res = compressor_kernel_result(c->codec, len);
 	uint32_t stored;
 
 	c->compressions++;

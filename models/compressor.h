@@ -94,6 +94,11 @@ int compressor_compress_buf(struct compressor *c, const uint8_t *src, size_t sle
 int compressor_decompress_buf(struct compressor *c, const uint8_t *src, size_t slen,
 			      uint8_t *dst, size_t dst_cap);
 
+/* What the 6.18 kernel's zswap_compress() sees from codec for a page whose
+ * true compressed length is len (negative: a codec error), with the output
+ * limited to PAGE_SIZE: COMP_OK, or the error class of that codec's driver. */
+enum comp_result compressor_kernel_result(int codec, int len);
+
 /* True when all 64-bit words of a 4 KiB page are equal; *value gets the word. */
 int page_same_filled(const uint8_t *page, uint64_t *value);
 

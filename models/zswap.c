@@ -80,12 +80,9 @@ static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, u
 	if (r->flags & TRACE_F_HINT) {
 		uint32_t h = r->content;
 
-		if (h == 0)
-			*res = COMP_FAIL;
-		else if (h < ZSWAP_PAGE)
-			*res = COMP_OK;
-		else
-			*res = zswap_codec(zs) == CODEC_DEFLATE ? COMP_POOR : COMP_FAIL;
+		/* a hint >= 4096 means "does not fit in a page" (trace format) */
+		*res = compressor_kernel_result(zswap_codec(zs),
+						h >= ZSWAP_PAGE ? (int)ZSWAP_PAGE + 1 : (int)h);
 		return *res == COMP_OK ? h : ZSWAP_PAGE;
 	}
 
