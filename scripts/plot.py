@@ -340,7 +340,10 @@ def cmd_sweep(args):
                     label=label)
     if not numeric_x:
         ax.set_xticks(range(len(xs_raw)))
-        ax.set_xticklabels([value_label(v) for v in xs_raw], rotation=20 if len(xs_raw) > 4 else 0)
+        labels = [value_label(v) for v in xs_raw]
+        # long or many categories: slant them so neighbours do not overlap
+        slant = len(xs_raw) > 4 or sum(len(l) for l in labels) > 60
+        ax.set_xticklabels(labels, rotation=20 if slant else 0, ha="right" if slant else "center")
     ax.set_xlabel(args.x + (f" ({axis_unit(args.x)})" if axis_unit(args.x) else ""))
     ax.set_ylabel(ylabel + (" — mean, min..max" if repeated else ""))
     base = os.path.basename(str(summ.get("base", "")))
