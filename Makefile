@@ -26,13 +26,13 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
-GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+GIT_REV := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 VERSION := 0.1.0
 
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror -Wno-error=deprecated-declarations
 CFLAGS   += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
-            -DZSWAPSIM_VERSION='"$(VERSION)"' -DZSWAPSIM_GIT_REV='"$(GIT_REV)"' -MMD -MP
+            -I$(BUILD)/gen -DZSWAPSIM_VERSION='"$(VERSION)"' -MMD -MP
 CXXFLAGS += -std=c++17 $(OPT) -g $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lstdc++ -lm -lpthread
 
@@ -75,6 +75,16 @@ $(BUILD)/obj/%.o: %.cpp
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# The revision goes into one generated header, rewritten only when it changes,
+# so a commit rebuilds the two files that print it, not the whole tree.
+GIT_REV_H := $(BUILD)/gen/git_rev.h
+$(GIT_REV_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define ZSWAPSIM_GIT_REV "%s"\n' "$(GIT_REV)" >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+$(BUILD)/obj/sim/report.o $(BUILD)/obj/sim/main.o: $(GIT_REV_H)
 
 $(BIN): $(BUILD)/obj/sim/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

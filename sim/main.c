@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/cli.h"
+#include "git_rev.h"
 
 const char *cli_self_path = "zswapsim";
 

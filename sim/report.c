@@ -7,6 +7,7 @@
  * a fixed order (jansson preserves insertion order).
  */
 #include "sim/report.h"
+#include "git_rev.h"
 
 #include <errno.h>
 #include <inttypes.h>
