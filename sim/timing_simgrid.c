@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <simgrid/actor.h>
@@ -1083,6 +1084,71 @@ static int sg_start(struct sim *s)
 	return 0;
 }
 
+/*
+ * SimGrid rejects a bad --cfg/--log option by throwing or by xbt_die(), both of
+ * which abort the process.  Try them first in a child whose stderr we read, and
+ * turn a failure into one line of error: bad input, exit 2, no report.
+ */
+static int sg_check_options(struct sim *s, char *err, size_t errlen)
+{
+	int fds[2], status;
+	int any = 0;
+
+	for (int i = 0; i < s->sg_argc; i++)
+		if (!strncmp(s->sg_argv[i], "--", 2))
+			any = 1;
+	if (!any)
+		return 0;
+	if (pipe(fds))
+		return 0;   /* cannot check: SimGrid reports it itself */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return 0;
+	}
+	if (!pid) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		sg_start(s);
+		_exit(0);
+	}
+	close(fds[1]);
+	char buf[8192], chunk[4096];
+	size_t n = 0;
+	ssize_t got;
+	/* read to EOF (the child may print a lot), keep the beginning */
+	while ((got = read(fds[0], chunk, sizeof(chunk))) > 0) {
+		size_t take = (size_t)got < sizeof(buf) - 1 - n ? (size_t)got : sizeof(buf) - 1 - n;
+		memcpy(buf + n, chunk, take);
+		n += take;
+	}
+	buf[n] = 0;
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	/* the first line with text after SimGrid's "[time] file: [category] " prefix */
+	const char *msg = "rejected by SimGrid";
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char *text = strstr(line, "] ");
+		text = text ? strstr(text + 2, "] ") : NULL;
+		text = text ? text + 2 : line;
+		while (*text == ' ')
+			text++;
+		if (*text && line[0] != ' ') {
+			const char *colon = strstr(text, ": ");
+			if (!strncmp(text, "Uncaught exception ", 19) && colon)
+				text = (char *)colon + 2;   /* drop the C++ exception type */
+			msg = text;
+			break;
+		}
+	}
+	snprintf(err, errlen, "SimGrid option (--cfg/--log): %s", msg);
+	return -EINVAL;
+}
+
 /* ---- report ----------------------------------------------------------------------- */
 
 static json_t *cpu_report(const struct sg_backend *b)
@@ -1159,6 +1225,9 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 		snprintf(err, errlen, "simgrid backend: one SimGrid run per process");
 		return -EBUSY;
 	}
+	r = sg_check_options(s, err, errlen);
+	if (r)
+		return r;
 	started = 1;
 	memset(&b, 0, sizeof(b));
 	g = &b;

@@ -66,6 +66,12 @@ expect_bad "bad enum" "lzo|lz4" run configs/default.json --set zswap.compressor=
 expect_bad "bad memcg" "no memcg of that name" run configs/default.json --set 'memcg={"nosuch": {"zswap_max": 0}}'
 expect_bad "bad policy" "policy.limit" run configs/default.json --set 'policy.limit={"name": "no-such-policy"}'
 expect_bad "unknown option" "unknown option" run configs/default.json --frobnicate
+# SimGrid's own options pass through; a bad one is bad input, not an abort
+expect_bad "bad --cfg key" "Bad config key: bogus/key" run configs/default.json --set timing.backend=simgrid --cfg=bogus/key:1
+expect_bad "bad --cfg value" "Invalid value 'Nope' for option cpu/optim" run configs/default.json --set timing.backend=simgrid --cfg=cpu/optim:Nope
+expect_bad "bad --log" "Unknown priority name: bogus" run configs/default.json --set timing.backend=simgrid --log=root.thresh:bogus
+"$BIN" run configs/default.json --set timing.backend=simgrid --cfg=cpu/optim:Full --log=root.thresh:critical -q -o "$T/sgcfg.json" \
+  && [ -s "$T/sgcfg.json" ] && ok "good --cfg/--log pass through to SimGrid" || bad "good --cfg/--log"
 
 # truncated trace: copy the bundled trace and cut it
 cp traces/bundled/default.zswt "$T/cut.zswt"
