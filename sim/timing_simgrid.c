@@ -927,6 +927,26 @@ static int slot_deps(struct sg_backend *b, uint64_t n)
 	return 0;
 }
 
+/*
+ * Every stream with records is a SimGrid actor with its own stack mapping (and
+ * guard page); Linux allows 65,530 mappings per process by default, and SimGrid
+ * aborts when it runs out.  Refuse such a trace up front.
+ */
+#define SG_MAX_STREAM_ACTORS 16384
+
+static int check_actor_count(const struct sg_backend *b, char *err, size_t errlen)
+{
+	unsigned active = 0;
+	for (unsigned k = 0; k < b->nstreams; k++)
+		active += b->streams[k].nrec > 0;
+	if (active <= SG_MAX_STREAM_ACTORS)
+		return 0;
+	snprintf(err, errlen, "%s: %u streams have records; the simgrid backend runs one actor per "
+		 "stream and supports at most %u (the none backend has no limit)",
+		 b->s->trace.path, active, SG_MAX_STREAM_ACTORS);
+	return -EINVAL;
+}
+
 static int write_platform(const struct sg_backend *b, char *path, size_t len)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -1234,6 +1254,9 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 	r = backend_init(&b, s, err, errlen);
 	if (r)
 		goto out;
+	r = check_actor_count(&b, err, errlen);
+	if (r)
+		goto out;
 	r = write_platform(&b, platform, sizeof(platform));
 	if (r) {
 		snprintf(err, errlen, "simgrid backend: cannot write the platform file: %s", strerror(-r));
@@ -1254,10 +1277,15 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 	b.ssd.sem = sg_sem_init(0);
 	b.ssd.idle = 1;
 	sg_actor_daemonize(start_actor("swap", "swap", ssd_main, NULL));
-	b.streams_left = b.nstreams;
+	/* one actor per stream that has records (streams_left counts them) */
+	b.streams_left = 0;
+	for (unsigned k = 0; k < b.nstreams; k++)
+		b.streams_left += b.streams[k].nrec > 0;
 	for (unsigned k = 0; k < b.nstreams; k++) {
 		char host[32];
 		init_act(&b.streams[k], (int)k, b.streams[k].core);
+		if (!b.streams[k].nrec)
+			continue;
 		snprintf(name, sizeof(name), "stream%u", k);
 		snprintf(host, sizeof(host), "core%u", b.streams[k].core);
 		start_actor(name, host, stream_main, &b.streams[k]);

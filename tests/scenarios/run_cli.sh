@@ -113,6 +113,24 @@ printf 'Z' | dd of="$T/ps/default.pages" bs=1 seek=100 conv=notrunc 2>/dev/null
 echo '{"trace": {"path": "ps/default.zswt"}}' >"$T/ps.json"
 expect_bad "page-store checksum mismatch" "default.pages" run "$T/ps.json"
 
+# simgrid runs one actor per stream with records: a sparse stream table is fine,
+# more active streams than the process can map stacks for is a clear error
+python3 - "$T" <<'PY'
+import sys
+d = sys.argv[1]
+def trace(name, streams, active):
+    with open(f"{d}/{name}.txt", "w") as f:
+        f.write(f"zswapsim-trace 1\npage_size 4096\nslot_count {active}\nstream_count {streams}\nmemcg 0 a -1\n")
+        for i in range(active):
+            f.write(f"{1000 + i} out {i} 0 {i * (streams // active)} 0 1000 hint\n")
+    with open(f"{d}/{name}.json", "w") as f:
+        f.write('{"trace": {"path": "%s.txt"}, "timing": {"backend": "simgrid"}}' % name)
+trace("sparse", 65535, 2)
+trace("crowd", 16385, 16385)
+PY
+"$BIN" run "$T/sparse.json" -q -o "$T/sparse-out.json" && ok "simgrid: 65535 declared streams, 2 with records" || bad "simgrid sparse streams"
+expect_bad "simgrid: too many active streams" "supports at most 16384" run "$T/crowd.json"
+
 "$BIN" run configs/default.json --print-config >"$T/pc.json" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/pc.json" \
   && ok "--print-config prints JSON" || bad "--print-config"
 "$BIN" --help >/dev/null && "$BIN" run --help >/dev/null && ok "--help" || bad "--help"
