@@ -13,15 +13,11 @@
 
 #include "sim/config.h"
 
-/* Config names of the codecs, in enum codec_id order (zswap.compressor). */
-static const char *const hw_codec_key[CODEC_COUNT] = {
-	"lzo", "lz4", "zstd", "deflate", "deflate-iaa",
-};
-
+/* hw.codec.<name>.<what>, named as zswap.compressor names the codec. */
 static double codec_key(const struct cfg *c, int codec, const char *what)
 {
 	char key[96];
-	snprintf(key, sizeof(key), "hw.codec.%s.%s", hw_codec_key[codec], what);
+	snprintf(key, sizeof(key), "hw.codec.%s.%s", codec_name(codec), what);
 	return cfg_double(c, key);
 }
 
@@ -109,6 +105,16 @@ static int check_hw(const struct hw *hw, char *err, size_t errlen)
 	return 0;
 }
 
+/* Entries of a comma-separated list (an empty list counts as one). */
+static unsigned list_entries(const char *list)
+{
+	unsigned n = 1;
+
+	for (const char *p = list; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
 int hw_load(struct hw *hw, const struct cfg *c, char *err, size_t errlen)
 {
 	memset(hw, 0, sizeof(*hw));
@@ -131,9 +137,7 @@ int hw_load(struct hw *hw, const struct cfg *c, char *err, size_t errlen)
 	if (hw->worker_core < 0)
 		hw->worker_core = (int)hw->cores - 1;
 	/* validate the stream list once so the backend can rely on it */
-	unsigned n = 1;
-	for (const char *p = hw->stream_cores; *p; p++)
-		n += *p == ',';
+	unsigned n = list_entries(hw->stream_cores);
 	for (unsigned i = 0; i < n; i++) {
 		unsigned core;
 		r = hw_stream_core(hw, i, &core, err, errlen);
@@ -152,10 +156,7 @@ int hw_stream_core(const struct hw *hw, unsigned stream, unsigned *core, char *e
 		*core = stream % hw->cores;
 		return 0;
 	}
-	unsigned n = 1;
-	for (const char *q = p; *q; q++)
-		n += *q == ',';
-	unsigned want = stream % n;
+	unsigned want = stream % list_entries(p);
 	for (unsigned i = 0; i < want; i++)
 		p = strchr(p, ',') + 1;
 	char *end;

@@ -32,7 +32,7 @@ static int init_device(struct iaa_device *d, const struct hw_iaa *p, unsigned so
 		q->accepts = wq_accepts(p, w);
 		q->ring = calloc(q->pool, sizeof(*q->ring));
 		q->wait_cap = max_waiters ? max_waiters : 1;
-		q->waiters = calloc(max_waiters ? max_waiters : 1, sizeof(*q->waiters));
+		q->waiters = calloc(q->wait_cap, sizeof(*q->waiters));
 		if (!q->ring || !q->waiters)
 			return -ENOMEM;
 	}
@@ -55,7 +55,6 @@ int iaa_create(struct iaa **out, const struct hw *hw, unsigned max_waiters,
 		goto nomem;
 	*out = iaa;
 	iaa->p = hw->iaa;
-	iaa->sockets = hw->sockets;
 	iaa->ndev = hw->iaa.devices_per_socket * hw->sockets;
 	iaa->cores = hw->cores;
 	iaa->cores_per_socket = hw->cores / hw->sockets;
@@ -209,8 +208,6 @@ static int grow_series(struct iaa *iaa, uint64_t need)
  * before the first change at or after that time. */
 void iaa_advance(struct iaa *iaa, uint64_t now_ns)
 {
-	if (now_ns > iaa->end_ns)
-		iaa->end_ns = now_ns;
 	while (iaa->nsamples * iaa->interval_ns <= now_ns) {
 		if (grow_series(iaa, iaa->nsamples + 1))
 			return;   /* out of memory: the series stops, the run goes on */

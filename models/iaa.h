@@ -68,7 +68,7 @@ struct iaa_stats {
 
 struct iaa {
 	struct hw_iaa p;
-	unsigned ndev, sockets, cores, cores_per_socket;
+	unsigned ndev, cores, cores_per_socket;
 	struct iaa_device *dev;
 	uint16_t *cpu_dev_rr;     /* per CPU and dir: next device (distribute) */
 	uint8_t *cpu_wq_rr;       /* per CPU, device and dir: next WQ */
@@ -77,7 +77,6 @@ struct iaa {
 	uint64_t interval_ns, nsamples, cap;
 	uint32_t *depth;          /* cap * ndev: queued descriptors at k * interval */
 	double *busy;             /* cap * ndev: engine busy ns in [k, k+1) * interval */
-	uint64_t end_ns;
 };
 
 /* hw->iaa.devices_per_socket must be > 0.  max_waiters: submitters that can

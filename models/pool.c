@@ -46,8 +46,6 @@ struct zs_class_geom {
 
 struct zs_class {
 	uint32_t head[NR_FULLNESS_GROUPS];   /* zspage lists per fullness group */
-	uint64_t zspages;
-	uint64_t objs_inuse;
 };
 
 struct zspage {
@@ -288,7 +286,7 @@ static void list_remove(struct zs_pool *p, struct zs_class *c, uint32_t id)
 }
 
 /* mm/zsmalloc.c fix_fullness_group() */
-static uint8_t fix_fullness_group(struct zs_pool *p, uint32_t id)
+static void fix_fullness_group(struct zs_pool *p, uint32_t id)
 {
 	struct zspage *z = &p->zs[id];
 	struct zs_class *c = &p->cls[z->klass];
@@ -298,7 +296,6 @@ static uint8_t fix_fullness_group(struct zs_pool *p, uint32_t id)
 		list_remove(p, c, id);
 		list_insert(p, c, id, fg);
 	}
-	return fg;
 }
 
 /* mm/zsmalloc.c find_get_zspage(): fullest group with room, head of its list */
@@ -342,8 +339,6 @@ static int alloc_zspage(struct zs_pool *p, uint8_t klass, uint32_t *id)
 		return ret;
 	p->zs[*id].inuse = 0;
 	p->zs[*id].klass = klass;
-	p->zs[*id].prev = p->zs[*id].next = NIL;
-	p->cls[klass].zspages++;
 	p->zspages++;
 	p->total_pages += p->geom[klass].pages;
 	return 0;
@@ -355,10 +350,8 @@ static void free_zspage(struct zs_pool *p, uint32_t id)
 	struct zs_class *c = &p->cls[z->klass];
 
 	list_remove(p, c, id);
-	c->zspages--;
 	p->zspages--;
 	p->total_pages -= p->geom[z->klass].pages;
-	z->inuse = 0;
 	z->next = p->free_ids;
 	p->free_ids = id;
 }
@@ -385,7 +378,6 @@ int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h)
 		p->zs[id].inuse++;
 		fix_fullness_group(p, id);
 	}
-	p->cls[klass].objs_inuse++;
 	p->objects++;
 	h->zspage = id;
 	h->klass = klass;
@@ -402,11 +394,11 @@ void zs_free(struct zs_pool *p, struct zs_handle h)
 	z = &p->zs[h.zspage];
 	if (z->inuse == 0 || z->klass != h.klass)
 		return;
-	z->inuse--;
-	p->cls[h.klass].objs_inuse--;
 	p->objects--;
-	if (fix_fullness_group(p, h.zspage) == ZS_INUSE_RATIO_0)
-		free_zspage(p, h.zspage);
+	if (--z->inuse)
+		fix_fullness_group(p, h.zspage);
+	else
+		free_zspage(p, h.zspage);   /* its last object: the pages go */
 }
 
 uint64_t zs_get_total_pages(const struct zs_pool *p)

@@ -8,7 +8,7 @@
  * pages) is freed only when its last object goes: the pool size follows real
  * fragmentation, not a packed estimate.
  *
- * pool_total_pages() is what zswap_total_pages() returns in the kernel and
+ * zs_get_total_pages() is what zswap_total_pages() returns in the kernel and
  * what the global limit compares against.  All operations are O(1) amortised
  * and do not allocate on the hot path once the zspage table has grown.
  */

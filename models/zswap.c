@@ -4,8 +4,9 @@
  * zswap_store_page(), zswap_compress(), zswap_load(), zswap_invalidate(),
  * zswap_entry_free(); mm/page_io.c swap_writeout(), swap_read_folio()).
  *
- * Writeback, the LRU and the shrinkers are in zswap_lru.c; memcgs, creation,
- * statistics, reports and invariants in zswap_memcg.c.
+ * Writeback, the LRU and the shrink worker are in zswap_lru.c (the pressure
+ * shrinker in policy/wb_shrinker.c); memcgs, creation, statistics, reports and
+ * invariants in zswap_core.c.
  *
  * Consistency under blocking timing hooks: a hook may let another stream's
  * event run, so the state is published before every hook call, page by page
@@ -92,9 +93,9 @@ static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, u
 		*res = COMP_FAIL;
 		return ZSWAP_PAGE;
 	}
+	/* COMP_OK comes with 0 < len < 4096 (compressor_kernel_result()) */
 	uint32_t len = compressor_page_len(zs->comp, idx, res);
-	if (*res == COMP_OK && (len == 0 || len >= ZSWAP_PAGE))
-		*res = COMP_FAIL;
+
 	return *res == COMP_OK ? len : ZSWAP_PAGE;
 }
 

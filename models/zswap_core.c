@@ -15,7 +15,8 @@
 
 /* ---- memcgs ----------------------------------------------------------------- */
 
-/* Apply fn-style updates along the ancestor chain: memory.stat is hierarchical. */
+/* Add v to one memory.stat field of mc and of every ancestor: memory.stat is
+ * hierarchical. */
 void zswap_memcg_add(struct zswap *zs, struct zswap_memcg *mc, size_t field_off, uint64_t v)
 {
 	for (;;) {
@@ -83,21 +84,6 @@ void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len
 	}
 }
 
-/*
- * obj_cgroup_may_zswap(): false if the memcg or an ancestor has zswap.max 0
- * or its (hierarchical) zswap pages reached zswap.max.
- */
-int zswap_memcg_may_zswap(const struct zswap *zs, const struct zswap_memcg *mc)
-{
-	for (const struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
-		if (m->max_pages != UINT64_MAX &&
-		    (m->max_pages == 0 || m->st.zswap / ZSWAP_PAGE >= m->max_pages))
-			return 0;
-		if (m->parent < 0)
-			return 1;
-	}
-}
-
 int zswap_memcg_fits(const struct zswap *zs, const struct zswap_memcg *mc, uint64_t extra_bytes)
 {
 	for (const struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
@@ -107,6 +93,16 @@ int zswap_memcg_fits(const struct zswap *zs, const struct zswap_memcg *mc, uint6
 		if (m->parent < 0)
 			return 1;
 	}
+}
+
+/*
+ * obj_cgroup_may_zswap(): false if the memcg or an ancestor has its
+ * (hierarchical) zswap pages at or above zswap.max.  The kernel's separate
+ * zswap.max == 0 test only skips a stats flush: 0 pages >= 0 already fails.
+ */
+int zswap_memcg_may_zswap(const struct zswap *zs, const struct zswap_memcg *mc)
+{
+	return zswap_memcg_fits(zs, mc, 0);
 }
 
 /* mem_cgroup_zswap_writeback_enabled(): true when zswap is disabled, else
@@ -590,11 +586,12 @@ static int zswap_check_lists(const struct zswap *zs, char *reason, size_t len)
 		uint32_t prev = ZSWAP_NIL;
 
 		for (uint32_t s = mc->lru_head; s != ZSWAP_NIL; s = zs->slots[s].next) {
-			const struct zswap_slot *e = &zs->slots[s];
-
 			if (s >= zs->nslots || ++n > mc->lru_len)
 				INV_FAIL("memcg %u: LRU list longer than lru_len %llu", i,
 					 (unsigned long long)mc->lru_len);
+
+			const struct zswap_slot *e = &zs->slots[s];
+
 			if ((e->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP || e->memcg != i)
 				INV_FAIL("slot %u on memcg %u's LRU is not its zswap entry", s, i);
 			if (e->prev != prev)

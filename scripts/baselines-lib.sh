@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by make-baselines.sh and check-baselines.sh (sourced, not run):
 # reading tests/baselines/manifest.txt and producing one baseline's document.
 
@@ -9,6 +10,15 @@ manifest_entries() {
 	sed -e 's/#.*//' -e 's/[[:space:]]\+/ /g' -e 's/^ //' -e 's/ $//' "$MANIFEST" | grep -v '^$'
 }
 
+# The work directory of the entry being produced, "" between entries.
+PRODUCE_WORK=
+
+# produce_cleanup: remove what an interrupted produce left (both scripts call
+# it from their EXIT trap).
+produce_cleanup() {
+	[ -z "$PRODUCE_WORK" ] || rm -rf "$PRODUCE_WORK"
+}
+
 # produce BIN OUT KIND FILE [k=v ...]: the report or sweep summary of one
 # entry in OUT, without the runtime section (the only part that varies between
 # runs) so that a regenerated baseline differs only where behaviour did.
@@ -16,7 +26,8 @@ manifest_entries() {
 produce() {
 	local bin=$1 out=$2 kind=$3 file=$4; shift 4
 	local work rc sets=()
-	work=$(mktemp -d)
+	work=$(mktemp -d) || return 1
+	PRODUCE_WORK=$work
 	for kv in "$@"; do sets+=(--set "$kv"); done
 	if [ "$kind" = run ]; then
 		"$bin" run "$file" "${sets[@]}" -q -o "$work/doc.json" >&2
@@ -38,5 +49,6 @@ json.dump(d, open(sys.argv[2], "w"), indent=1)
 open(sys.argv[2], "a").write("\n")' "$work/doc.json" "$out" || rc=1
 	fi
 	rm -rf "$work"
+	PRODUCE_WORK=
 	return $rc
 }

@@ -34,8 +34,8 @@ cat >"$D/simgrid.json" <<'J'
 J
 
 best() {   # config -> best page_events_per_second of 3 runs, and the last report
-  local cfg=$1 out=$2 b=0
-  for i in 1 2 3; do
+  local cfg=$1 out=$2 b=0 v
+  for _ in 1 2 3; do
     "$BIN" run "$cfg" -q -o "$out"
     v=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["runtime"]["page_events_per_second"]))' "$out")
     [ "$v" -gt "$b" ] && b=$v

@@ -22,9 +22,9 @@ stride=${4:-1}
 build=${BUILD:-build}
 pkgs="gsl liblz4 libzstd lzo2 zlib libisal libxxhash"
 
-make -s -j2 "$build/libzswapsim.a" >&2
+make -s -j2 BUILD="$build" "$build/libzswapsim.a" >&2
 mkdir -p "$build/scripts" "$(dirname "$out")"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086 # the package list and flags split on purpose
 ${CC:-gcc} -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I. \
 	$(pkg-config --cflags $pkgs) scripts/calibrate_codecs.c "$build/libzswapsim.a" \
 	$(pkg-config --libs $pkgs) -lisal -lm -o "$build/scripts/calibrate_codecs"

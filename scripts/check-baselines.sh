@@ -6,11 +6,11 @@
 # tolerance or fails to run.  Regenerate with `make baselines` only for a
 # deliberate behaviour change (docs/regression.md).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BIN=${1:-build/zswapsim}
 . scripts/baselines-lib.sh
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T"; produce_cleanup' EXIT
 status=0 n=0
 while read -r name kind file sets; do
 	n=$((n + 1))

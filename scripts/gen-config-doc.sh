@@ -5,6 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 BIN=${1:-build/zswapsim}
 out=${2:-docs/config.md}
+trap 'rm -f "$out.tmp"' EXIT   # left only when the binary failed
 {
 cat <<'EOF2'
 # Config reference

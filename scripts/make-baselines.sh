@@ -4,9 +4,10 @@
 # change of behaviour, noted in the commit (docs/regression.md); afterwards
 # `git diff tests/baselines` shows exactly which metrics moved.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BIN=${1:-build/zswapsim}
 . scripts/baselines-lib.sh
+trap produce_cleanup EXIT
 status=0
 while read -r name kind file sets; do
 	# shellcheck disable=SC2086 # the overrides are space-separated on purpose

@@ -19,7 +19,22 @@ FORCED = {("gcc", 164), ("sqlite", 827), ("node", 1296)}
 PAGE = 4096
 
 
+def write_atomic(path, data, mode):
+    """Write data to path through a temp file + rename: never half a file."""
+    tmp = f"{path}.tmp.{os.getpid()}"
+    try:
+        with open(tmp, mode) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def main():
+    if len(sys.argv) != 3:
+        print("usage: scripts/make-corpus-sample.py CORPUS_DIR OUT_DIR", file=sys.stderr)
+        sys.exit(2)
     src, out = sys.argv[1], sys.argv[2]
     with open(os.path.join(src, "sizes.tsv")) as f:
         header = f.readline().rstrip("\n").split("\t")
@@ -59,15 +74,17 @@ def main():
             chosen.append((byidx[p], data[p * PAGE:(p + 1) * PAGE]))
     # one explicit duplicate of a mid-size page
     chosen.append(chosen[3])
-    with open(os.path.join(out, "corpus-sample.pages"), "wb") as f:
-        for _, pg in chosen:
-            f.write(pg)
-    with open(os.path.join(out, "corpus-sample.tsv"), "w") as f:
-        f.write("sample\t" + "\t".join(header) + "\n")
-        for i, (r, _) in enumerate(chosen):
-            f.write(str(i) + "\t" + "\t".join(r) + "\n")
+    write_atomic(os.path.join(out, "corpus-sample.pages"), b"".join(pg for _, pg in chosen), "wb")
+    write_atomic(os.path.join(out, "corpus-sample.tsv"),
+                 "sample\t" + "\t".join(header) + "\n" +
+                 "".join(str(i) + "\t" + "\t".join(r) + "\n" for i, (r, _) in enumerate(chosen)),
+                 "w")
     distinct = len({pg for _, pg in chosen})
     print(f"{len(chosen)} pages, {distinct} distinct, {len(chosen) * PAGE} bytes")
 
 
-main()
+try:
+    main()
+except OSError as e:
+    print(f"make-corpus-sample: {e.filename}: {e.strerror}", file=sys.stderr)
+    sys.exit(2)

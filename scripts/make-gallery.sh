@@ -9,7 +9,7 @@
 #   configs/experiments/*.json            each as configured
 #   configs/sweeps/*.json                 the sweep and the "plots" it names
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BIN=${1:-build/zswapsim}
 PY=$(scripts/find-python.sh) || exit 2
 WORK=out/gallery

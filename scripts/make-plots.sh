@@ -4,7 +4,7 @@
 # Uses out/default/report.json, running configs/default.json first if it is
 # not there (`make run` writes it).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BIN=${1:-build/zswapsim}
 REPORT=out/default/report.json
 PY=$(scripts/find-python.sh) || exit 2

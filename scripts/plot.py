@@ -54,8 +54,14 @@ def save(fig, stem):
     out = []
     for ext in ("png", "svg"):
         path = f"{stem}.{ext}"
-        fig.savefig(path, dpi=110 if ext == "png" else None, metadata=SAVE_META[ext],
-                    bbox_inches="tight")
+        tmp = f"{path}.tmp.{os.getpid()}"   # temp + rename: never half a figure
+        try:
+            fig.savefig(tmp, format=ext, dpi=110 if ext == "png" else None,
+                        metadata=SAVE_META[ext], bbox_inches="tight")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
         out.append(path)
     plt.close(fig)
     return out

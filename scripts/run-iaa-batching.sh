@@ -36,7 +36,9 @@ for b in 1 8; do
 done
 EMR="--set hw.cpu.sockets=1 --set hw.cpu.cores=56 --set hw.iaa.devices_per_socket=1 --set hw.iaa.wqs=2
  --set hw.iaa.wq_size=64 --set hw.iaa.comp_wqs=1 --set hw.iaa.comp_fixed_ns=1612 --set hw.iaa.decomp_fixed_ns=800"
+# shellcheck disable=SC2086 # $EMR is a list of options
 run emr-c8-d1 $EMR --set batch.decompress=1          # the sweep's EMR machine
+# shellcheck disable=SC2086
 run emr-c1-d8 $EMR --set batch.compress=1
 run spr4-b8-4percore --set 'hw.cpu.stream_cores="0,0,0,0,1,1,1,1"'
 run lzo-4percore --set zswap.compressor=lzo --set 'hw.cpu.stream_cores="0,0,0,0,1,1,1,1"'

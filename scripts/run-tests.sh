@@ -4,7 +4,7 @@
 # Prints one line per test and a closing "N passed, N failed" line; exit 1 if
 # any failed.  BUILD selects the build directory (build, build/asan).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
 export BIN=${BIN:-$BUILD/zswapsim}
 export BUILD

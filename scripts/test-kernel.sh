@@ -7,7 +7,7 @@
 # Everything the run changes is put back by kernel-compare; this script checks
 # the zswap parameters are the same before and after.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 BIN=${1:-build/zswapsim}
 BUILD=$(dirname "$BIN")
 

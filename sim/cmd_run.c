@@ -71,8 +71,7 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	char pool[32], peak[32];
 	human_size(st->pool_total_size, pool, sizeof(pool));
 	human_size(st->pool_total_size_peak, peak, sizeof(peak));
-	double ratio = st->sim_stored_bytes
-		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_stored_bytes : 0.0;
+	double ratio = report_compression_ratio(st);
 
 	printf("zswapsim: %s -> %s\n", config, out);
 	printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Metric-by-metric comparison of two reports or two sweep summaries. */
 #include "sim/compare.h"
+#include "sim/config.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -67,7 +68,11 @@ static int parse_rule(struct cmp_rule *r, const char *glob, json_t *v, const cha
 		return -EINVAL;
 	}
 	r->glob = strdup(glob);
-	return r->glob ? 0 : -ENOMEM;
+	if (!r->glob) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int cmp_tolerance_load(struct cmp_tolerance *t, const char *path, char *err, size_t errlen)
@@ -76,28 +81,23 @@ int cmp_tolerance_load(struct cmp_tolerance *t, const char *path, char *err, siz
 	t->default_rel = CMP_DEFAULT_REL;
 	if (!path)
 		return 0;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open tolerance file: %s", path, strerror(errno));
-		return -ENOENT;
-	}
-	json_error_t je;
-	json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-	fclose(f);
-	if (!doc || !json_is_object(doc)) {
-		snprintf(err, errlen, "%s:%d: %s", path, doc ? 1 : je.line,
-			 doc ? "tolerance file must be a JSON object of glob -> rule" : je.text);
+	int r = 0;
+	json_t *doc = cfg_read_json(path, "tolerance file", JSON_REJECT_DUPLICATES, &r, err, errlen);
+	if (!doc)
+		return r;
+	if (!json_is_object(doc)) {
+		snprintf(err, errlen, "%s:1: tolerance file must be a JSON object of glob -> rule", path);
 		json_decref(doc);
 		return -EINVAL;
 	}
 	t->rules = calloc(json_object_size(doc) + 1, sizeof(*t->rules));
 	if (!t->rules) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		json_decref(doc);
 		return -ENOMEM;
 	}
 	const char *glob;
 	json_t *v;
-	int r = 0;
 	json_object_foreach(doc, glob, v) {
 		if (!strcmp(glob, "comment") && json_is_string(v))
 			continue;
@@ -152,18 +152,10 @@ static int is_summary(json_t *doc)
 
 int cmp_load_document(const char *path, json_t **out, char *err, size_t errlen)
 {
-	json_error_t je;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return -ENOENT;
-	}
-	json_t *doc = json_loadf(f, 0, &je);
-	fclose(f);
-	if (!doc) {
-		snprintf(err, errlen, "%s:%d:%d: bad JSON: %s", path, je.line, je.column, je.text);
-		return -EINVAL;
-	}
+	int r = 0;
+	json_t *doc = cfg_read_json(path, NULL, 0, &r, err, errlen);
+	if (!doc)
+		return r;
 	if (!json_is_object(doc) || (!is_report(doc) && !is_summary(doc))) {
 		snprintf(err, errlen, "%s: not a zswapsim report or sweep summary (no \"schema\": "
 			 "\"%s1\" or \"%s1\")", path, CMP_REPORT_SCHEMA, CMP_SWEEP_SCHEMA);

@@ -93,7 +93,6 @@ const char *cfg_nearest_key(const char *s)
 	size_t bestd = SIZE_MAX;
 	for (int t = 0; cfg_registry[t]; t++)
 		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++) {
-			/* compare against the whole key and against its last component */
 			size_t d = levenshtein(s, k->key);
 			if (d < bestd) {
 				bestd = d;
@@ -140,15 +139,19 @@ int cfg_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* Join dir and a relative path, collapsing "." and "dir/.." lexically so the
- * effective config shows "traces/x.zswt", not "configs/../traces/x.zswt". */
-static void path_join(char *out, size_t len, const char *dir, const char *rel)
+/* Lexical, so that the effective config shows "traces/x.zswt", not
+ * "configs/../traces/x.zswt". */
+void cfg_path_join(char *out, size_t len, const char *dir, const char *rel)
 {
 	char buf[4096];
 	const char *parts[512];
 	size_t lens[512];
-	int n = 0, absolute = dir[0] == '/';
-	snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
+	int n = 0;
+	if (rel[0] == '/')
+		snprintf(buf, sizeof(buf), "%s", rel);
+	else
+		snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
+	int absolute = buf[0] == '/';
 	for (char *p = buf; *p && n < 512;) {
 		while (*p == '/')
 			p++;
@@ -334,7 +337,7 @@ static int overlay(json_t *dst, json_t *src, const char *prefix, const char *fil
 				   json_string_value(v)[0] && json_string_value(v)[0] != '/') {
 				/* relative paths are relative to the file that names them */
 				char np[2200];
-				path_join(np, sizeof(np), dir, json_string_value(v));
+				cfg_path_join(np, sizeof(np), dir, json_string_value(v));
 				json_object_set_new(parent, last, json_string(np));
 			} else {
 				json_object_set(parent, last, v);
@@ -356,6 +359,26 @@ static int overlay(json_t *dst, json_t *src, const char *prefix, const char *fil
 	return 0;
 }
 
+json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret,
+		      char *err, size_t errlen)
+{
+	json_error_t je;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		*ret = -ENOENT;
+		snprintf(err, errlen, "%s: cannot open%s%s: %s", path, what ? " " : "", what ? what : "",
+			 strerror(errno));
+		return NULL;
+	}
+	json_t *doc = json_loadf(f, flags, &je);
+	fclose(f);
+	if (!doc) {
+		*ret = -EINVAL;
+		snprintf(err, errlen, "%s:%d:%d: bad JSON: %s", path, je.line, je.column, je.text);
+	}
+	return doc;
+}
+
 static int load_file(json_t *dst, const char *path, int depth, char *dir_out, size_t dirlen,
 		     char *err, size_t errlen)
 {
@@ -363,18 +386,10 @@ static int load_file(json_t *dst, const char *path, int depth, char *dir_out, si
 		snprintf(err, errlen, "%s: \"base\" chain deeper than %d", path, CFG_MAX_BASE_DEPTH);
 		return -EINVAL;
 	}
-	json_error_t je;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open config: %s", path, strerror(errno));
-		return -ENOENT;
-	}
-	json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-	fclose(f);
-	if (!doc) {
-		snprintf(err, errlen, "%s:%d:%d: bad JSON: %s", path, je.line, je.column, je.text);
-		return -EINVAL;
-	}
+	int r = 0;
+	json_t *doc = cfg_read_json(path, "config", JSON_REJECT_DUPLICATES, &r, err, errlen);
+	if (!doc)
+		return r;
 	if (!json_is_object(doc)) {
 		snprintf(err, errlen, "%s: config must be a JSON object", path);
 		json_decref(doc);
@@ -388,7 +403,6 @@ static int load_file(json_t *dst, const char *path, int depth, char *dir_out, si
 	else
 		snprintf(dir, sizeof(dir), ".");
 
-	int r = 0;
 	json_t *base = json_object_get(doc, "base");
 	if (base) {
 		if (!json_is_string(base)) {
@@ -476,9 +490,7 @@ static int apply_override(json_t *root, const char *ov, char *err, size_t errlen
 		json_decref(v);
 		v = json_string(val);
 	}
-	char ctx[64];
-	snprintf(ctx, sizeof(ctx), "--set");
-	int r = check_value(k, v, ctx, err, errlen);
+	int r = check_value(k, v, "--set", err, errlen);
 	if (r) {
 		json_decref(v);
 		return r;

@@ -65,12 +65,23 @@ json_t *cfg_json(const struct cfg *c, const char *key);   /* borrowed */
 /* Parse a size ("4096", "8GiB", "512M", "1.5G"); 0 or -EINVAL. */
 int cfg_parse_size(const char *s, uint64_t *out);
 
+/* rel resolved against dir (rel itself when absolute), "." and ".." collapsed
+ * lexically ("configs/../traces/x.zswt" -> "traces/x.zswt"); "." if empty. */
+void cfg_path_join(char *out, size_t len, const char *dir, const char *rel);
+
+/* Read the JSON file path (jansson decoding flags).  NULL on failure, with
+ * *ret -ENOENT and "PATH: cannot open WHAT: reason" (WHAT may be NULL), or
+ * *ret -EINVAL and "PATH:LINE:COLUMN: bad JSON: reason" in err. */
+json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret,
+		      char *err, size_t errlen);
+
 /* Print the effective config as indented JSON, keys sorted. */
 void cfg_print(const struct cfg *c, FILE *f);
 /* Print every declared key with type, default, range and help (docs/config.md). */
 void cfg_print_keys(FILE *f, int markdown);
 
-/* SHA-like stable hash of the effective config (for sweep resumption). */
+/* XXH3-64 of the effective config as compact, key-sorted JSON: a stable
+ * hash (the report's config_hash, and sweep resumption). */
 uint64_t cfg_hash(const struct cfg *c);
 
 /* The registry: NULL-terminated list of key tables. */

@@ -66,7 +66,7 @@ void lat_add_n(struct lat_hist *h, uint64_t v, uint64_t n)
 	h->bucket[lat_bucket_of(v)] += n;
 	h->count += n;
 	uint64_t add = v * n;
-	if ((n && add / n != v) || h->sum + add < h->sum)
+	if (add / n != v || h->sum + add < h->sum)
 		h->sum = UINT64_MAX;
 	else
 		h->sum += add;

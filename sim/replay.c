@@ -306,7 +306,9 @@ void sim_advance(struct sim *s, uint64_t now_ns)
 void sim_finish(struct sim *s, uint64_t end_ns)
 {
 	sim_advance(s, end_ns);
-	if (s->ts.next_ns == end_ns || !s->ts.n || s->ts.t_ns[s->ts.n - 1] != end_ns)
+	/* The samples sim_advance() took are all before end_ns, unless a backend
+	 * advanced past the end: sample end_ns once. */
+	if (!s->ts.n || s->ts.t_ns[s->ts.n - 1] != end_ns)
 		timeseries_sample(s, end_ns);
 	s->sim_end_ns = end_ns;
 	if (s->show_progress)

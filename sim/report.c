@@ -7,6 +7,7 @@
  * a fixed order (jansson preserves insertion order).
  */
 #include "sim/report.h"
+#include "sim/sweep.h"
 #include "git_rev.h"
 
 #include <errno.h>
@@ -14,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static json_t *hex64(uint64_t v)
 {
@@ -49,6 +48,12 @@ static json_t *memcg_counters(const struct zswap_memcg_stats *m)
 	return o;
 }
 
+double report_compression_ratio(const struct zswap_stats *st)
+{
+	return st->sim_stored_bytes
+		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_stored_bytes : 0.0;
+}
+
 static json_t *compression_section(const struct sim *s)
 {
 	const struct zswap_stats *st = zswap_stats(s->zs);
@@ -61,10 +66,9 @@ static json_t *compression_section(const struct sim *s)
 		json_object_set_new(o, "page_store_pages", u64(s->ps.npages));
 		json_object_set_new(o, "page_store_distinct", u64(s->ps.ndistinct));
 	}
-	/* Ratio of every page stored (original bytes / compressed bytes), and of
-	 * what is in the pool at the end (stored bytes / zsmalloc bytes). */
-	double ratio = st->sim_stored_bytes
-		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_stored_bytes : 0.0;
+	/* Ratio of every page stored (report_compression_ratio()), and of what
+	 * is in the pool at the end (stored bytes / zsmalloc bytes). */
+	double ratio = report_compression_ratio(st);
 	double pool_ratio = st->pool_total_size
 		? (double)st->stored_pages * PAGE_SIZE_BYTES / (double)st->pool_total_size : 0.0;
 	json_object_set_new(o, "ratio", json_real(ratio));
@@ -168,45 +172,23 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 	json_object_set_new(rep, "runtime", rt);
 }
 
-static int mkdir_p(const char *dir)
-{
-	char buf[2048];
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int report_write(const json_t *rep, const char *path, char *err, size_t errlen)
 {
-	char dir[2048], tmp[2100];
+	char dir[2048];
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = 0;
-		if (dir[0] && mkdir_p(dir)) {
-			snprintf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+		if (dir[0] && sweep_mkdirs(dir, err, errlen))
 			return -EIO;
-		}
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	if (json_dump_file(rep, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(12))) {
-		snprintf(err, errlen, "%s: cannot write report", tmp);
-		unlink(tmp);
+	char *text = json_dumps(rep, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+	if (!text) {
+		snprintf(err, errlen, "%s: cannot encode report", path);
 		return -EIO;
 	}
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "%s: cannot rename report into place: %s", path, strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	/* the temp file is "<path>.tmp.<pid>", which sweeps clean up after a killed run */
+	int r = sweep_write_file(path, text, err, errlen);
+	free(text);
+	return r ? -EIO : 0;
 }

@@ -17,6 +17,10 @@ struct report_runtime {
 	long peak_rss_kb;
 	size_t bytes_per_slot; /* zswap model state per tracked swap slot */
 };
+/* Original bytes of every page stored over the compressed bytes, 0 if none
+ * (stats.compression.ratio, and the summary `zswapsim run` prints). */
+double report_compression_ratio(const struct zswap_stats *st);
+
 void report_add_runtime(json_t *rep, const struct report_runtime *r);
 
 /* Write atomically: a temp file in the same directory, then rename, so a

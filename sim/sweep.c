@@ -367,6 +367,10 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		cli_error("sweep: out of memory");
+		return EXIT_RUNTIME;
+	}
 	for (size_t i = 0; i < p->npoints; i++)
 		if (pending[i])
 			job_line(f, p, &p->points[i], cwd, bin, absdir);
@@ -391,6 +395,10 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 		return EXIT_OK;
 	}
 	f = open_memstream(&text, &len);
+	if (!f) {
+		cli_error("sweep: out of memory");
+		return EXIT_RUNTIME;
+	}
 	fprintf(f, "#!/bin/bash\n"
 		   "# Slurm job array of the sweep %s: one point per task.\n"
 		   "# Submit with `sbatch %s/sweep.slurm`; when it is done, build the summary\n"

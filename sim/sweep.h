@@ -74,7 +74,8 @@ json_t *sweep_summary(const struct sweep_plan *p, const char *dir, size_t *nok, 
 /* Write DIR/summary.json and DIR/summary.csv atomically. */
 int sweep_summary_write(const json_t *summary, const char *dir, char *err, size_t errlen);
 
-/* Write text to path atomically (temp file + rename). */
+/* Write text to path atomically: "<path>.tmp.<pid>", then rename (a killed
+ * point's leftover report.json.tmp.* is removed by the sweep). */
 int sweep_write_file(const char *path, const char *text, char *err, size_t errlen);
 /* mkdir -p */
 int sweep_mkdirs(const char *path, char *err, size_t errlen);

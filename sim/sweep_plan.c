@@ -49,7 +49,10 @@ int sweep_mkdirs(const char *path, char *err, size_t errlen)
 int sweep_write_file(const char *path, const char *text, char *err, size_t errlen)
 {
 	char tmp[2200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%.64s...: path too long", path);
+		return -ENAMETOOLONG;
+	}
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
@@ -76,6 +79,7 @@ static int write_json(const char *path, const json_t *doc, char *err, size_t err
 	char *withnl = realloc(text, n + 2);
 	if (!withnl) {
 		free(text);
+		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	memcpy(withnl + n, "\n", 2);
@@ -86,35 +90,8 @@ static int write_json(const char *path, const json_t *doc, char *err, size_t err
 
 static json_t *read_json(const char *path, char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!doc && err)
-		snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
-	return doc;
-}
-
-/* Collapse "a/./b" and "a/x/../b" so that the base config is named as a user
- * would name it: its relative paths then resolve to the same strings as in a
- * plain `zswapsim run` of it, and so does the config hash. */
-static void normalize_path(const char *in, char *out, size_t len)
-{
-	char buf[4096];
-	const char *comp[256];
-	int n = 0, abs = in[0] == '/';
-	snprintf(buf, sizeof(buf), "%s", in);
-	for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, "."))
-			continue;
-		if (!strcmp(c, "..") && n > 0 && strcmp(comp[n - 1], ".."))
-			n--;
-		else if (!(!strcmp(c, "..") && abs && n == 0) && n < 256)
-			comp[n++] = c;
-	}
-	size_t off = (size_t)snprintf(out, len, "%s", abs ? "/" : "");
-	for (int i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(out + off, len - off, "%s%s", i ? "/" : "", comp[i]);
-	if (!n && !abs)
-		snprintf(out, len, ".");
+	int r;
+	return cfg_read_json(path, NULL, JSON_REJECT_DUPLICATES, &r, err, errlen);
 }
 
 /* ---- parsing --------------------------------------------------------------- */
@@ -352,20 +329,19 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->sweep, sizeof(p->sweep), "%s", path);
-	if (access(path, R_OK)) {
-		snprintf(err, errlen, "%s: cannot open sweep file: %s", path, strerror(errno));
-		return -ENOENT;
-	}
-	char jerr[4096];
-	json_t *doc = read_json(path, jerr, sizeof(jerr)), *seen = json_object(), *axes = NULL;
+	int r = 0;
+	json_t *doc = cfg_read_json(path, "sweep file", JSON_REJECT_DUPLICATES, &r, err, errlen);
+	if (!doc)
+		return r;
+	json_t *seen = json_object(), *axes = NULL;
 	struct axis ax[64];
 	size_t nax = 0;
 	char **fixed = NULL;
 	size_t nfixed = 0;
-	int r = -EINVAL;
+	r = -EINVAL;
 	memset(ax, 0, sizeof(ax));
-	if (!doc || !json_is_object(doc)) {
-		snprintf(err, errlen, "%s", doc ? "sweep file must be a JSON object" : jerr);
+	if (!json_is_object(doc)) {
+		snprintf(err, errlen, "%s: sweep file must be a JSON object", path);
 		goto out;
 	}
 	if ((r = check_known_keys(doc, path, err, errlen)))
@@ -378,16 +354,15 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 			 path);
 		goto out;
 	}
-	char joined[2100], dir[1024];
+	/* The base is named as a user would name it ("a/./b" and "a/x/../b"
+	 * collapsed): its relative paths then resolve to the same strings as in
+	 * a plain `zswapsim run` of it, and so does the config hash. */
+	char dir[1024];
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = 0;
-	if (json_string_value(base)[0] == '/' || !slash)
-		snprintf(joined, sizeof(joined), "%s", json_string_value(base));
-	else
-		snprintf(joined, sizeof(joined), "%s/%s", dir, json_string_value(base));
-	normalize_path(joined, p->base, sizeof(p->base));
+	cfg_path_join(p->base, sizeof(p->base), slash ? dir : ".", json_string_value(base));
 
 	if (!json_is_array(axes) || !json_array_size(axes) || json_array_size(axes) > 62) {
 		snprintf(err, errlen, "%s: \"axes\" must be a list of 1 to 62 axes", path);
@@ -437,6 +412,8 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 	for (size_t k = 0; k < total && !r; k++)
 		r = expand_point(p, ax, nax, k, fixed, nfixed, width, path, err, errlen);
 out:
+	if (r == -ENOMEM)   /* the steps that fail so leave no message */
+		snprintf(err, errlen, "%s: out of memory", path);
 	for (size_t k = 0; k < nax; k++) {
 		json_decref(ax[k].keys);
 		if (k >= json_array_size(axes))
@@ -503,6 +480,8 @@ int sweep_plan_write(const struct sweep_plan *p, const char *dir, char *err, siz
 					 "points", points);
 		snprintf(path, sizeof(path), "%s/plan.json", dir);
 		r = plan ? write_json(path, plan, err, errlen) : -ENOMEM;
+		if (!plan)
+			snprintf(err, errlen, "%s: out of memory", path);
 		json_decref(plan);
 	}
 	json_decref(points);

@@ -137,7 +137,6 @@ struct sg_backend {
 	struct zswap *zs;
 	struct hw hw;
 	struct iaa *iaa;               /* NULL without IAA devices */
-	int codec;
 	int closed;
 	int coalesce;
 	struct sg_act *streams;
@@ -204,12 +203,18 @@ static void act_flush(struct sg_act *a)
 	act_sync_clock(a);
 }
 
+/* Count ns of CPU time of category cat on the actor's core (no time passes). */
+static void cpu_charge(const struct sg_act *a, int cat, double ns)
+{
+	g->cpu[(size_t)a->core * CPU_NR + cat] += ns;
+}
+
 /* CPU work on the actor's core. */
 static void cpu_run(struct sg_act *a, int cat, double ns)
 {
 	if (ns <= 0)
 		return;
-	g->cpu[(size_t)a->core * CPU_NR + cat] += ns;
+	cpu_charge(a, cat, ns);
 	if (can_coalesce(a)) {
 		a->clock += ns;
 		zswap_set_now(g->zs, ns_u64(a->clock));
@@ -254,7 +259,7 @@ static int iaa_wait_desc(struct sg_act *a, int dir, unsigned dev, unsigned wq)
 			iaa_wait_remove(g->iaa, dev, wq, a);
 		}
 	}
-	g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_spin] += sg_now() - t0;
+	cpu_charge(a, CPU_iaa_spin, sg_now() - t0);
 	return ok;
 }
 
@@ -273,7 +278,7 @@ static int iaa_enqueue(struct sg_act *a, struct iaa_desc *d)
 			return -EAGAIN;
 		wake_engines(a);
 		double spin = g->hw.iaa.spin_ns * hw_cpu_scale(&g->hw);
-		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_spin] += spin;
+		cpu_charge(a, CPU_iaa_spin, spin);
 		sg_actor_sleep_for(spin * 1e-9);
 	}
 }
@@ -297,6 +302,34 @@ static void order_lens(int dir, const uint32_t *lens, unsigned n, uint32_t *out)
 }
 
 static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsigned n, int verify);
+
+/* Fill descriptor i of a's call for a job of len bytes on (dev, wq). */
+static struct iaa_desc *desc_fill(struct sg_act *a, unsigned i, int dir, unsigned dev, unsigned wq,
+				  uint32_t len, int verify)
+{
+	struct iaa_desc *d = &a->desc[i];
+
+	d->owner = a;
+	d->len = len;
+	d->dir = (uint8_t)dir;
+	d->dev = (uint16_t)dev;
+	d->wq = (uint8_t)wq;
+	d->service_ns = hw_iaa_service_ns(&g->hw, dir, len);
+	if (verify)
+		g->iaa->st.verify_descs++;
+	return d;
+}
+
+/* Give a descriptor of (dev, wq) back; a submitter waiting for one gets it. */
+static void desc_release(unsigned dev, unsigned wq)
+{
+	struct sg_act *w = iaa_desc_free(g->iaa, dev, wq);
+
+	if (w) {
+		w->granted = 1;
+		sg_sem_release(w->sem);
+	}
+}
 
 /* May a call of n descriptors of a lone stream be worked out without SimGrid?
  * Every device idle (nothing queued, no engine running or woken) and room
@@ -339,20 +372,12 @@ static double iaa_call_coalesced(struct sg_act *a, int dir, const uint32_t *lens
 	double end = t + hw_iaa_idle_call_ns(&g->hw, dir, lens, n) - n * hw_iaa_submit_ns(&g->hw, dir);
 	if (end >= g->worker_wake)
 		return -1;
-	g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_submit] += t - start;
+	cpu_charge(a, CPU_iaa_submit, t - start);
 	for (unsigned i = 0; i < n; i++) {
-		struct iaa_desc *d = &a->desc[i];
 		unsigned dev = iaa_pick_device(g->iaa, a->core, dir);
 		unsigned wq = iaa_pick_wq(g->iaa, dev, a->core, dir);
 		iaa_desc_alloc(g->iaa, dev, wq);
-		d->owner = a;
-		d->len = lens[i];
-		d->dir = (uint8_t)dir;
-		d->dev = (uint16_t)dev;
-		d->wq = (uint8_t)wq;
-		d->service_ns = hw_iaa_service_ns(&g->hw, dir, lens[i]);
-		if (verify)
-			g->iaa->st.verify_descs++;
+		struct iaa_desc *d = desc_fill(a, i, dir, dev, wq, lens[i], verify);
 		int e = iaa_submit(g->iaa, d, ns_u64(t));
 		if (e >= 0) {
 			free_at[dev][e] = t;
@@ -376,7 +401,7 @@ static double iaa_call_coalesced(struct sg_act *a, int dir, const uint32_t *lens
 			/* its job ends now: in the order engine_main() does things */
 			iaa_engine_done(g->iaa, (unsigned)bd, (unsigned)be, ns_u64(f - prev->service_ns), ns_u64(f));
 			g->iaa->st.descs[prev->dir]++;
-			iaa_desc_free(g->iaa, prev->dev, prev->wq);
+			iaa_desc_free(g->iaa, prev->dev, prev->wq);   /* nobody waits while coalescing */
 			if (f > done)
 				done = f;
 		}
@@ -387,9 +412,9 @@ static double iaa_call_coalesced(struct sg_act *a, int dir, const uint32_t *lens
 	done += p->fixed_ns[dir];
 	if (p->sync_mode == HW_IAA_IRQ) {
 		done += p->irq_latency_ns;
-		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_irq] += p->irq_cpu_ns * hw_cpu_scale(&g->hw);
+		cpu_charge(a, CPU_iaa_irq, p->irq_cpu_ns * hw_cpu_scale(&g->hw));
 	} else {
-		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_poll] += done - t;
+		cpu_charge(a, CPU_iaa_poll, done - t);
 	}
 	a->clock = done;
 	zswap_set_now(g->zs, ns_u64(a->clock));
@@ -432,23 +457,11 @@ static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsig
 			fallback += hw_codec_ns(&g->hw, CODEC_DEFLATE, dir, lens[i]);
 			continue;
 		}
-		struct iaa_desc *d = &a->desc[i];
-		d->owner = a;
-		d->len = lens[i];
-		d->dir = (uint8_t)dir;
-		d->dev = (uint16_t)dev;
-		d->wq = (uint8_t)wq;
-		d->service_ns = hw_iaa_service_ns(&g->hw, dir, lens[i]);
+		struct iaa_desc *d = desc_fill(a, i, dir, dev, wq, lens[i], verify);
 		a->remaining++;
-		if (verify)
-			g->iaa->st.verify_descs++;
 		if (iaa_enqueue(a, d)) {
 			a->remaining--;
-			struct sg_act *w = iaa_desc_free(g->iaa, dev, wq);
-			if (w) {
-				w->granted = 1;
-				sg_sem_release(w->sem);
-			}
+			desc_release(dev, wq);
 			g->iaa->st.fallbacks[dir]++;
 			fallback += hw_codec_ns(&g->hw, CODEC_DEFLATE, dir, lens[i]);
 			continue;
@@ -464,15 +477,15 @@ static double iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsig
 	double delay = on_device ? p->fixed_ns[dir] : 0;
 	if (on_device && p->sync_mode == HW_IAA_IRQ) {
 		delay += p->irq_latency_ns;
-		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_irq] += p->irq_cpu_ns * hw_cpu_scale(&g->hw);
+		cpu_charge(a, CPU_iaa_irq, p->irq_cpu_ns * hw_cpu_scale(&g->hw));
 	}
 	if (delay > 0)
 		sg_actor_sleep_for(delay * 1e-9);
 	if (p->sync_mode == HW_IAA_POLL)
-		g->cpu[(size_t)a->core * CPU_NR + CPU_iaa_poll] += sg_now() - submitted;
+		cpu_charge(a, CPU_iaa_poll, sg_now() - submitted);
 	act_sync_clock(a);
 	if (fallback > 0) {
-		g->cpu[(size_t)a->core * CPU_NR + CPU_sw_fallback] += fallback;
+		cpu_charge(a, CPU_sw_fallback, fallback);
 		sg_actor_execute(fallback);
 		act_sync_clock(a);
 	}
@@ -498,11 +511,7 @@ static void engine_main(int argc, char **argv)
 		double end = sg_now();
 		iaa_engine_done(g->iaa, e->dev, e->eng, ns_u64(start), ns_u64(end));
 		g->iaa->st.descs[d->dir]++;
-		struct sg_act *w = iaa_desc_free(g->iaa, d->dev, d->wq);
-		if (w) {
-			w->granted = 1;
-			sg_sem_release(w->sem);
-		}
+		desc_release(d->dev, d->wq);
 		struct sg_act *o = d->owner;
 		if (!--o->remaining && o->waiting) {
 			o->waiting = 0;
@@ -612,22 +621,29 @@ static void record_call(int batch_lat, int page_lat, double ns, unsigned n)
 	lat_add_n(&g->lat[page_lat], ns_u64(ns / n), n);
 }
 
+/* n pages through codec in direction dir: IAA calls of up to HW_MAX_BATCH
+ * descriptors, or software on the actor's core.  Returns the time taken. */
+static double codec_run(struct sg_act *a, int dir, int codec, const uint32_t *lens, unsigned n)
+{
+	double ns = 0;
+
+	if (hw_codec_uses_iaa(&g->hw, codec)) {
+		for (unsigned i = 0; i < n; i += HW_MAX_BATCH)
+			ns += iaa_call(a, dir, lens + i, n - i < HW_MAX_BATCH ? n - i : HW_MAX_BATCH, 0);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			ns += hw_codec_ns(&g->hw, codec, dir, lens[i]);
+		cpu_run(a, dir == HW_COMPRESS ? CPU_compress : CPU_decompress, ns);
+	}
+	return ns;
+}
+
 static void hook_compress(void *ctx, int who, int codec, const uint32_t *lens, unsigned n)
 {
 	(void)ctx;
-	struct sg_act *a = act_of(who);
-	double ns = 0;
-
 	if (!n)
 		return;
-	if (hw_codec_uses_iaa(&g->hw, codec)) {
-		for (unsigned i = 0; i < n; i += HW_MAX_BATCH)
-			ns += iaa_call(a, HW_COMPRESS, lens + i, n - i < HW_MAX_BATCH ? n - i : HW_MAX_BATCH, 0);
-	} else {
-		for (unsigned i = 0; i < n; i++)
-			ns += hw_codec_ns(&g->hw, codec, HW_COMPRESS, lens[i]);
-		cpu_run(a, CPU_compress, ns);
-	}
+	double ns = codec_run(act_of(who), HW_COMPRESS, codec, lens, n);
 	record_call(LAT_compress_batch, LAT_compress_page, ns, n);
 }
 
@@ -635,20 +651,12 @@ static void hook_decompress(void *ctx, int who, int codec, const uint32_t *lens,
 {
 	(void)ctx;
 	struct sg_act *a = act_of(who);
-	double ns = 0;
 
 	if (!n)
 		return;
 	if (in_writeback(a) && a->wb_start < 0)
 		a->wb_start = a->clock;
-	if (hw_codec_uses_iaa(&g->hw, codec)) {
-		for (unsigned i = 0; i < n; i += HW_MAX_BATCH)
-			ns += iaa_call(a, HW_DECOMPRESS, lens + i, n - i < HW_MAX_BATCH ? n - i : HW_MAX_BATCH, 0);
-	} else {
-		for (unsigned i = 0; i < n; i++)
-			ns += hw_codec_ns(&g->hw, codec, HW_DECOMPRESS, lens[i]);
-		cpu_run(a, CPU_decompress, ns);
-	}
+	double ns = codec_run(a, HW_DECOMPRESS, codec, lens, n);
 	record_call(LAT_decompress_batch, LAT_decompress_page, ns, n);
 }
 
@@ -740,7 +748,11 @@ static void worker_main(int argc, char **argv)
 		uint64_t t = zswap_next_timer(g->zs);
 		if (t <= ns_u64(a->clock)) {
 			g->timer_runs++;
+			/* busy like a shrink run: its writebacks use the CPU, the
+			 * IAA and the disk, so a lone stream must not coalesce past them */
+			g->worker_busy = 1;
 			zswap_timer(g->zs);
+			g->worker_busy = 0;
 			continue;
 		}
 		g->worker_waiting = 1;
@@ -821,11 +833,10 @@ static void stream_main(int argc, char **argv)
 	for (uint64_t i = 0; i < a->nrec && !g->stop; i++) {
 		const struct trace_record *r = stream_rec(a, i);
 		double target;
-		if (!g->closed)
+		if (!g->closed || i == 0) {
 			target = (double)r->time_ns;
-		else if (i == 0)
-			target = (double)r->time_ns;
-		else {
+		} else {
+			/* closed: the application computes for the recorded gap */
 			cpu_run(a, CPU_app, (double)(r->time_ns - prev_t));
 			target = a->clock;
 		}
@@ -1000,7 +1011,6 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	r = hw_load(&b->hw, s->cfg, err, errlen);
 	if (r)
 		return r;
-	b->codec = s->comp.codec;
 	b->closed = !strcmp(cfg_str(s->cfg, "replay.mode"), "closed");
 	b->coalesce = cfg_bool(s->cfg, "timing.coalesce");
 	b->nstreams = s->trace.meta.stream_count ? s->trace.meta.stream_count : 1;
@@ -1084,7 +1094,7 @@ static void backend_free(struct sg_backend *b)
 /* simgrid_init() argv: our program name, quiet logs unless asked, the
  * --cfg/--log options the CLI collected.  Under AddressSanitizer the raw
  * contexts confuse ASan's stack tracking: use thread contexts there. */
-static int sg_start(struct sim *s)
+static void sg_start(struct sim *s)
 {
 	static char *argv[256];
 	static char name[] = "zswapsim", quiet[] = "--log=root.thresh:warning";
@@ -1101,7 +1111,6 @@ static int sg_start(struct sim *s)
 			argv[argc++] = s->sg_argv[i];
 	argv[argc] = NULL;
 	simgrid_init(&argc, argv);
-	return 0;
 }
 
 /*
@@ -1268,11 +1277,10 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 
 	zswap_set_timing(s->zs, &sg_timing, &b);
 	for (unsigned e = 0; e < b.nengines; e++) {
-		char host[64];
 		b.engines[e].sem = sg_sem_init(0);
+		/* each engine actor runs on its own host of the same name */
 		snprintf(name, sizeof(name), "iaa%u.e%u", b.engines[e].dev, b.engines[e].eng);
-		snprintf(host, sizeof(host), "%s", name);
-		sg_actor_daemonize(start_actor(name, host, engine_main, &b.engines[e]));
+		sg_actor_daemonize(start_actor(name, name, engine_main, &b.engines[e]));
 	}
 	b.ssd.sem = sg_sem_init(0);
 	b.ssd.idle = 1;

@@ -128,40 +128,20 @@ int cap_events_write(const char *path, const struct cap_events_header *hdr,
 	struct cap_events_header h = *hdr;
 	char tmp[4096];
 	FILE *f;
-	int fd;
+	int ret;
 
 	memcpy(h.magic, CAP_EVENTS_MAGIC, 8);
 	h.version = CAP_EVENTS_VERSION;
 	h.event_size = sizeof(struct cap_event);
 	h.nevents = n;
 	h.memcg[sizeof(h.memcg) - 1] = 0;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
-		trace_msg(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		trace_msg(err, errlen, "%s: cannot create: %s", path, strerror(e));
-		return -e;
-	}
-	if (fwrite(&h, sizeof(h), 1, f) != 1 || (n && fwrite(ev, sizeof(*ev), n, f) != n) ||
-	    fclose(f)) {
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: write failed", path);
-		return -EIO;
-	}
-	if (rename(tmp, path)) {
-		int e = errno;
-
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: rename: %s", path, strerror(e));
-		return -e;
-	}
-	return 0;
+	ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	if (ret)
+		return ret;
+	ret = trace_fwrite(f, &h, sizeof(h), 1);
+	if (!ret)
+		ret = trace_fwrite(f, ev, sizeof(*ev), n);
+	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
 }
 
 /* --- content source: pread on a plain file, or a gzip file read whole ----- */
@@ -589,16 +569,10 @@ static int finish(struct conv *c, const char *trace_path, const char *pages_path
 	snprintf(meta.memcgs[0].name, TRACE_NAME_MAX, "%s",
 		 trace_name_ok(name, strnlen(name, TRACE_NAME_MAX - 1)) ? name : "capture");
 	meta.memcgs[0].parent = -1;
-	if (fclose(c->store.f)) {
-		c->store.f = NULL;
-		trace_msg(err, errlen, "%s: write failed", pages_path);
-		return -EIO;
-	}
+	r = trace_tmp_commit(c->store.f, tmp_pages, pages_path, 0, err, errlen);
 	c->store.f = NULL;
-	if (rename(tmp_pages, pages_path)) {
-		trace_msg(err, errlen, "%s: rename: %s", pages_path, strerror(errno));
-		return -errno;
-	}
+	if (r)
+		return r;
 	snprintf(meta.page_store, TRACE_PATH_MAX, "%s", base_name(pages_path));
 	meta.page_store_pages = c->store.pages;
 	if ((r = trace_file_checksum(pages_path, &meta.page_store_checksum, err, errlen)))
@@ -632,7 +606,6 @@ int cap_convert(const char *events_path, const char *content_path,
 	c.cin.fd = -1;
 	c.streams = calloc(1, sizeof(*c.streams));
 	c.buf = malloc((size_t)TRACE_PAGE_SIZE << TRACE_MAX_ORDER);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", pages_path);
 	if (!c.streams || !c.buf) {
 		r = -ENOMEM;
 		trace_msg(err, errlen, "%s: out of memory", events_path);
@@ -640,12 +613,8 @@ int cap_convert(const char *events_path, const char *content_path,
 	}
 	if ((r = content_open(&c.cin, content_path, ev.hdr.content_pages, err, errlen)))
 		goto out;
-	c.store.f = fopen(tmp, "wb");
-	if (!c.store.f) {
-		r = -errno;
-		trace_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+	if ((r = trace_tmp_open(pages_path, &c.store.f, tmp, sizeof(tmp), err, errlen)))
 		goto out;
-	}
 	if ((r = prepare(&c, events_path, err, errlen)))
 		goto out;
 	if ((r = run_events(&c))) {

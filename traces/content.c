@@ -12,14 +12,9 @@
 #include <unistd.h>
 
 #include "traces/content.h"
+#include "traces/trace_priv.h"
 
 #define PG TRACE_PAGE_SIZE
-
-static void content_msg(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
-{
-	if (err && errlen)
-		snprintf(err, errlen, fmt, a, b);
-}
 
 static int content_map_source(struct content_source *s, char *err, size_t errlen)
 {
@@ -28,13 +23,13 @@ static int content_map_source(struct content_source *s, char *err, size_t errlen
 
 	if (fd < 0) {
 		int e = errno;
-		content_msg(err, errlen, "%s: %s", s->path, strerror(e));
+		trace_msg(err, errlen, "%s: %s", s->path, strerror(e));
 		return -e;
 	}
 	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % PG) {
 		close(fd);
-		content_msg(err, errlen, "%s: %s", s->path,
-			    "not a page store (size is not a positive multiple of 4096)");
+		trace_msg(err, errlen, "%s: not a page store (size is not a positive multiple of 4096)",
+			  s->path);
 		return -EINVAL;
 	}
 	s->len = (size_t)st.st_size;
@@ -43,7 +38,7 @@ static int content_map_source(struct content_source *s, char *err, size_t errlen
 	if (s->base == MAP_FAILED) {
 		int e = errno;
 		s->base = NULL;
-		content_msg(err, errlen, "%s: mmap: %s", s->path, strerror(e));
+		trace_msg(err, errlen, "%s: mmap: %s", s->path, strerror(e));
 		return -e;
 	}
 	s->npages = s->len / PG;
@@ -64,12 +59,13 @@ static int content_parse_spec(struct content *c, const char *spec, char *err, si
 		char *wend;
 
 		if (c->nsrc == CONTENT_MAX_SOURCES) {
-			content_msg(err, errlen, "--content %s: %s", spec, "more than 16 sources");
+			trace_msg(err, errlen, "--content %s: more than %d sources", spec,
+				  CONTENT_MAX_SOURCES);
 			return -EINVAL;
 		}
 		s = &c->src[c->nsrc];
 		if (n == 0 || n >= sizeof(s->path)) {
-			content_msg(err, errlen, "--content %s: %s", spec, "empty or too long source path");
+			trace_msg(err, errlen, "--content %s: empty or too long source path", spec);
 			return -EINVAL;
 		}
 		memcpy(s->path, p, n);
@@ -79,8 +75,8 @@ static int content_parse_spec(struct content *c, const char *spec, char *err, si
 		if (colon) {
 			double w = strtod(colon + 1, &wend);
 			if (*wend || wend == colon + 1 || !(w > 0) || w > 1e9) {
-				content_msg(err, errlen, "--content %s: %s", spec,
-					    "weight after ':' must be a positive number");
+				trace_msg(err, errlen, "--content %s: weight after ':' must be a positive"
+					  " number", spec);
 				return -EINVAL;
 			}
 			s->weight = w;
@@ -106,13 +102,12 @@ int content_init(struct content *c, const struct content_params *p, uint64_t see
 		c->fixed[i] = CONTENT_NONE;
 	c->p = *p;
 	if (p->zero < 0 || p->same < 0 || p->random < 0 || p->zero + p->same + p->random > 1.0 + 1e-9) {
-		content_msg(err, errlen, "%s%s", "--zero, --same and --random must be >= 0 with a sum <= 1",
-			    "");
+		trace_msg(err, errlen, "--zero, --same and --random must be >= 0 with a sum <= 1");
 		return -EINVAL;
 	}
 	c->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!c->rng) {
-		content_msg(err, errlen, "%s%s", "out of memory", "");
+		trace_msg(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	gsl_rng_set(c->rng, (unsigned long)(seed ^ 0x636f6e74656e74ull));
@@ -268,28 +263,10 @@ int content_write(const struct content *c, const char *path, char *err, size_t e
 {
 	char tmp[4096];
 	FILE *f;
-	int e = 0;
+	int ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
-		content_msg(err, errlen, "%s: %s", path, "path too long");
-		return -ENAMETOOLONG;
-	}
-	f = fopen(tmp, "wb");
-	if (!f) {
-		e = errno;
-		content_msg(err, errlen, "%s: %s", tmp, strerror(e));
-		return -e;
-	}
-	if (c->npages && fwrite(c->pages, PG, c->npages, f) != c->npages)
-		e = errno ? errno : EIO;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
-	if (!e && rename(tmp, path) < 0)
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		content_msg(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
-	}
-	return 0;
+	if (ret)
+		return ret;
+	ret = trace_fwrite(f, c->pages, PG, c->npages);
+	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
 }

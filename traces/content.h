@@ -55,7 +55,7 @@ struct content {
 	uint64_t npages, cap;
 	/* fixed runs: key * (TRACE_MAX_ORDER + 1) + order -> base index or NONE */
 	uint32_t fixed[CONTENT_MAX_KEYS * (TRACE_MAX_ORDER + 1)];
-	/* how many runs of each kind were drawn (tests, docs) */
+	/* how many runs of each kind were drawn (tests) */
 	uint64_t n_zero, n_same, n_random, n_corpus, n_reused;
 };
 

@@ -78,7 +78,7 @@ int gen_parse_size(const char *s, uint64_t *out)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || !(v >= 0))   /* also "nan" */
 		return -EINVAL;
 	if (*end) {
 		switch (*end) {
@@ -296,6 +296,19 @@ int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm
 	if (ret)
 		content_free(ct);
 	return ret;
+}
+
+void gen_add_memcgs(struct reclaim *rm, const char *prefix, unsigned nm, unsigned ns,
+		    uint32_t npages, uint64_t max)
+{
+	for (unsigned m = 0; m < nm; m++) {
+		char name[TRACE_NAME_MAX];
+		unsigned members = ns / nm + (m < ns % nm);
+		uint64_t limit = max == UINT64_MAX ? (uint64_t)members * npages / 2
+						   : max / TRACE_PAGE_SIZE;
+		snprintf(name, sizeof(name), "%s%u", prefix, m);
+		rm_add_memcg(rm, name, -1, limit);
+	}
 }
 
 /* FILE.zswt / FILE.txt -> FILE.pages */

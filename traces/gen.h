@@ -73,6 +73,12 @@ int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm
 	      unsigned nstreams, uint64_t mapped_pages, uint64_t ram_pages,
 	      char *err, size_t errlen);
 
+/* The memcgs of a kind with ns streams of npages each: nm top-level memcgs
+ * PREFIX0, PREFIX1, ..., stream s in memcg s % nm; memory.max of each is max
+ * bytes (0 = none), or half its streams' pages when max is UINT64_MAX. */
+void gen_add_memcgs(struct reclaim *rm, const char *prefix, unsigned nm, unsigned ns,
+		    uint32_t npages, uint64_t max);
+
 /* Finish rm, write FILE.pages and the trace.  Returns 0 or negative errno. */
 int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
 	      char *err, size_t errlen);

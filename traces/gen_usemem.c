@@ -67,14 +67,7 @@ static int usemem_run(const struct gen_common *g, const struct usemem_args *a,
 			err, errlen);
 	if (ret)
 		goto out_rng;
-	for (unsigned m = 0; m < nm; m++) {
-		char name[TRACE_NAME_MAX];
-		unsigned members = ns / nm + (m < ns % nm);
-		uint64_t limit = a->max == UINT64_MAX ? (uint64_t)members * npages / 2
-						      : a->max / TRACE_PAGE_SIZE;
-		snprintf(name, sizeof(name), "usemem%u", m);
-		rm_add_memcg(&rm, name, -1, limit);
-	}
+	gen_add_memcgs(&rm, "usemem", nm, ns, npages, a->max);
 	for (unsigned s = 0; s < ns; s++) {
 		st[s].npages = npages;
 		st[s].first = rm_map(&rm, s, s % nm, npages, orders, prob, norders);

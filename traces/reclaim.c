@@ -113,8 +113,6 @@ static void rm_emit(struct reclaim *rm, unsigned stream, uint64_t now, unsigned 
 		rm->memcg[memcg].out_pages += 1u << order;
 	else if (op == TRACE_OP_IN)
 		rm->memcg[memcg].in_pages += 1u << order;
-	else
-		rm->memcg[memcg].inval_pages += 1u << order;
 }
 
 /* --- swap slots ------------------------------------------------------------ */
@@ -158,8 +156,6 @@ static uint32_t slot_alloc(struct reclaim *rm, unsigned order)
 			continue;
 		slot_set(rm, s, nr, 1);
 		rm->slots_used += nr;
-		if (s + nr > rm->slot_high)
-			rm->slot_high = s + nr;
 		while (rm->slot_low < rm->p.nslots && slot_used(rm, rm->slot_low))
 			rm->slot_low++;
 		return s;
@@ -703,13 +699,13 @@ int rm_finish(struct reclaim *rm, struct trace_meta *meta, char *err, size_t err
 	meta->slot_count = rm->p.nslots;
 	meta->stream_count = rm->p.nstreams;
 	meta->memcg_count = rm->nmemcg ? rm->nmemcg : 1;
-	if (!rm->nmemcg)
+	if (!rm->nmemcg) {
 		snprintf(meta->memcgs[0].name, TRACE_NAME_MAX, "root");
+		meta->memcgs[0].parent = -1;
+	}
 	for (unsigned i = 0; i < rm->nmemcg; i++) {
 		snprintf(meta->memcgs[i].name, TRACE_NAME_MAX, "%s", rm->memcg[i].name);
 		meta->memcgs[i].parent = rm->memcg[i].parent;
 	}
-	if (!rm->nmemcg)
-		meta->memcgs[0].parent = -1;
 	return 0;
 }

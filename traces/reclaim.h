@@ -94,7 +94,7 @@ struct rm_memcg {
 	uint64_t lru_pages[2];   /* own resident pages per list */
 	uint32_t lru_head[2];    /* most recently added folio */
 	uint32_t lru_tail[2];    /* oldest folio: reclaim end */
-	uint64_t out_pages, in_pages, inval_pages;
+	uint64_t out_pages, in_pages;  /* pages swapped out / in (read by gen_selftest.c) */
 };
 
 struct rm_params {
@@ -115,7 +115,7 @@ struct reclaim {
 	uint64_t ram_usage;
 	/* slot allocator: bitmap of used slots, lowest possibly-free slot */
 	uint64_t *slot_bits;
-	uint32_t slot_low, slot_high;
+	uint32_t slot_low;
 	uint64_t slots_used;
 	/* events, in generation order */
 	struct trace_record *ev;

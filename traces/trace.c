@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Trace format v1: the binary reader, the writer of both forms, and the
- * validation every trace goes through before the replay loop sees it.
+ * validation every trace goes through before the replay loop sees it; also
+ * the atomic-output helpers (trace_priv.h) every writer in traces/ uses.
  *
  * A binary trace is read in place: the file is mmap'd and the records after
  * the header are used directly as struct trace_record (they are little-endian
@@ -677,26 +678,64 @@ void trace_close(struct trace *t)
 	t->nrec = 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
+		   char *err, size_t errlen)
 {
-	const char *p = buf;
+	mode_t mask;
+	int fd, ret;
 
-	while (len) {
-		ssize_t n = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
+	/* Same directory, so the rename is atomic; readers see old or new file. */
+	if ((size_t)snprintf(tmp, tmplen, "%s.XXXXXX", path) >= tmplen) {
+		trace_msg(err, errlen, "%.64s...: path too long", path);
+		return -ENAMETOOLONG;
 	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
+		return ret;
+	}
+	/* mkostemp() creates the file 0600: give it the mode fopen() would. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	*f = fdopen(fd, "w");
+	if (!*f) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
+		return ret;
+	}
+	setvbuf(*f, NULL, _IOFBF, 1 << 20);
+	return 0;
+}
+
+int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
+		     char *err, size_t errlen)
+{
+	if (!ret && ferror(f))
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = errno ? -errno : -EIO;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		trace_msg(err, errlen, "%s: write failed: %s", path, strerror(-ret));
+	}
+	return ret;
+}
+
+int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n)
+{
+	if (n && fwrite(buf, size, n, f) != n)
+		return errno ? -errno : -EIO;
 	return 0;
 }
 
 /* Build the header exactly as the reader demands it: zero padding everywhere. */
-static int write_binary(int fd, const struct trace_meta *m, const struct trace_record *rec,
+static int write_binary(FILE *f, const struct trace_meta *m, const struct trace_record *rec,
 			uint64_t nrec)
 {
 	size_t hs = sizeof(struct trace_file_header) +
@@ -730,37 +769,19 @@ static int write_binary(int fd, const struct trace_meta *m, const struct trace_r
 		fm.parent = m->memcgs[i].parent;
 		memcpy(buf + sizeof(h) + i * sizeof(fm), &fm, sizeof(fm));
 	}
-	ret = write_all(fd, buf, hs);
+	ret = trace_fwrite(f, buf, hs, 1);
 	free(buf);
-	if (!ret && nrec)
-		ret = write_all(fd, rec, nrec * sizeof(*rec));
+	if (!ret)
+		ret = trace_fwrite(f, rec, sizeof(*rec), nrec);
 	return ret;
-}
-
-static int write_text_fd(int fd, const struct trace_meta *m, const struct trace_record *rec,
-			 uint64_t nrec)
-{
-	FILE *f = fdopen(fd, "w");
-	int ret, ret2;
-
-	if (!f) {
-		int ret0 = -errno;
-
-		close(fd);
-		return ret0;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	ret = trace_text_write(f, m, rec, nrec);
-	ret2 = fclose(f) ? -errno : 0;
-	return ret ? ret : ret2;
 }
 
 int trace_write(const char *path, const struct trace_meta *meta,
 		const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
 {
 	char reason[256], tmp[4096];
-	int form, fd, ret;
-	mode_t mask;
+	int form, ret;
+	FILE *f;
 
 	form = trace_path_form(path);
 	if (form < 0) {
@@ -775,32 +796,12 @@ int trace_write(const char *path, const struct trace_meta *meta,
 	if (ret)
 		return ret;
 
-	/* Same directory, so the rename is atomic; readers see old or new file. */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
-		trace_msg(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
+	ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	if (ret)
 		return ret;
-	}
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	if (form == TRACE_FORM_BINARY) {
-		ret = write_binary(fd, meta, rec, nrec);
-		if (close(fd) && !ret)
-			ret = -errno;
-	} else {
-		ret = write_text_fd(fd, meta, rec, nrec);	/* closes fd */
-	}
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: write failed: %s", path, strerror(-ret));
-	}
-	return ret;
+	if (form == TRACE_FORM_BINARY)
+		ret = write_binary(f, meta, rec, nrec);
+	else
+		ret = trace_text_write(f, meta, rec, nrec);
+	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
 }

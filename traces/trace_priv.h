@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to traces/trace.c and traces/trace_text.c: the text form's reader and
- * writer, and the helpers both forms share.
+ * Private to traces/: the text form's reader and writer, and the helpers both
+ * forms (and the other trace writers: content.c, capture_events.c) share.
  */
 #ifndef ZSWAPSIM_TRACE_PRIV_H
 #define ZSWAPSIM_TRACE_PRIV_H
@@ -26,6 +26,19 @@ int trace_text_write(FILE *f, const struct trace_meta *meta,
 /* A memcg or page-store name: printable ASCII without spaces or '#', so the text
  * form can carry it as one token.  n bytes, not NUL-terminated. */
 bool trace_name_ok(const char *s, size_t n);
+
+/* Atomic output, shared by every writer in traces/: trace_tmp_open() creates
+ * "<path>.XXXXXX" next to path (so the rename is atomic) with the mode fopen()
+ * would give and opens it for writing; trace_tmp_commit() closes it and renames
+ * it over path, or removes it when ret (the caller's own write status) is
+ * negative or the close or rename fails.  Both return 0 or a negative errno
+ * with one line naming path in err. */
+int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
+		   char *err, size_t errlen);
+int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
+		     char *err, size_t errlen);
+/* fwrite of n items of size bytes: 0, or a negative errno. */
+int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n);
 
 /* snprintf that tolerates a NULL or empty buffer. */
 void trace_msg(char *buf, size_t len, const char *fmt, ...)

@@ -25,18 +25,14 @@ static int per_page_admit_folio(struct zswap *zs, void *st, struct zswap_memcg *
 	return 0;
 }
 
-/* The kernel's folio check, applied to each page: over zswap.max, write one
- * entry of this memcg back and go on only if one went; then the global limit
- * with its hysteresis. */
+/* The kernel's folio check, applied to each page. */
 static int per_page_admit_page(struct zswap *zs, void *st, struct zswap_memcg *mc,
 			       uint32_t index, uint32_t nr_pages, int who)
 {
 	(void)st;
 	(void)index;
 	(void)nr_pages;
-	if (!zswap_memcg_may_zswap(zs, mc) && zswap_shrink_memcg(zs, mc, who))
-		return -1;
-	return zswap_check_limits(zs) ? -1 : 0;
+	return limit_kernel_check(zs, mc, who);
 }
 
 const struct zswap_limit_policy limit_per_page = {

@@ -8,8 +8,8 @@
 
 struct lru_kernel { int unused; };
 
-static void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
-			      uint32_t slot, uint64_t prev_store_ns)
+void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
+		       uint32_t slot, uint64_t prev_store_ns)
 {
 	(void)st;
 	(void)prev_store_ns;

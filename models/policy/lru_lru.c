@@ -18,15 +18,6 @@
 
 struct lru_lru { int unused; };
 
-static void lru_lru_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
-			   uint32_t slot, uint64_t prev_store_ns)
-{
-	(void)st;
-	(void)prev_store_ns;
-	zs->slots[slot].state |= ZSWAP_S_REF;
-	zswap_lru_link_tail(zs, mc, slot);
-}
-
 /* Move slot (the head) behind the entries stored before it. */
 static void lru_lru_reposition(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
@@ -62,6 +53,6 @@ const struct zswap_lru_policy lru_lru = {
 		.nparams = 0,
 		.state_size = sizeof(struct lru_lru),
 	},
-	.stored = lru_lru_stored,
+	.stored = lru_kernel_stored,
 	.examine = lru_lru_examine,
 };

@@ -161,6 +161,12 @@ unsigned long zswap_shrinker_pass(struct zswap *zs, struct zswap_memcg *mc,
 void zswap_shrinker_replay(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr_pages,
 			   int who);
 
+/* The kernel's admission check (zswap_store(), "folio-once" applies it once
+ * per folio, "per-page" before every page): over memcg zswap.max, write one
+ * entry of the memcg back and go on only if one went; then the global limit
+ * with its hysteresis (zswap_check_limits()).  0 = admit, -1 = reject. */
+int limit_kernel_check(struct zswap *zs, struct zswap_memcg *mc, int who);
+
 /* The room checks of "batch-uncompressed" (limit_batch_uncompressed.c), which
  * "batch-estimate" applies to its estimate.  memcg: make room for extra bytes
  * in mc and its ancestors with up to tries shrink_memcg() writebacks; pool:
@@ -170,10 +176,21 @@ int limit_batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t ex
 			   uint32_t tries, int who);
 int limit_batch_pool_room(struct zswap *zs, uint64_t extra_pages);
 
+/* The store hook of "kernel" (lru_kernel.c), which "lru" shares: the new
+ * entry goes to the tail with the referenced bit set. */
+void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
+		       uint64_t prev_store_ns);
+
 /* Hooks of "pool-limit" (wb_pool_limit.c) that the writeback policies built
  * on the kernel's behaviour reuse: a failed store queues the shrink worker if
  * the pool is full; swapped-out pages drive zswap_shrinker_replay() when
- * zswap.shrinker_enabled. */
+ * zswap.shrinker_enabled.  "shrinker" also shares its state and parameter
+ * (`batch`, entries per swap-device submission), which attach applies. */
+struct wb_pool_limit_state {
+	int64_t batch;
+};
+extern const struct policy_param wb_pool_limit_params[1];
+int wb_pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errlen);
 void wb_pool_limit_store_failed(struct zswap *zs, void *st);
 void wb_pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
 			       uint32_t nr_pages, int who);

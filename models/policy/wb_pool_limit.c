@@ -12,18 +12,14 @@
 
 #include "models/zswap_internal.h"
 
-struct pool_limit {
-	int64_t batch;   /* entries written back per swap-device submission */
-};
-
-static const struct policy_param pool_limit_params[] = {
-	{ "batch", PP_INT, 1, 1, 512, offsetof(struct pool_limit, batch),
+const struct policy_param wb_pool_limit_params[1] = {
+	{ "batch", PP_INT, 1, 1, 512, offsetof(struct wb_pool_limit_state, batch),
 	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
 };
 
-static int pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errlen)
+int wb_pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errlen)
 {
-	struct pool_limit *p = st;
+	struct wb_pool_limit_state *p = st;
 
 	(void)err;
 	(void)errlen;
@@ -50,10 +46,10 @@ const struct zswap_wb_policy wb_pool_limit = {
 	.c = {
 		.name = "pool-limit",
 		.desc = "kernel: shrink worker when the pool is full, plus the pressure shrinker if zswap.shrinker_enabled",
-		.params = pool_limit_params,
-		.nparams = sizeof(pool_limit_params) / sizeof(pool_limit_params[0]),
-		.state_size = sizeof(struct pool_limit),
-		.attach = pool_limit_attach,
+		.params = wb_pool_limit_params,
+		.nparams = sizeof(wb_pool_limit_params) / sizeof(wb_pool_limit_params[0]),
+		.state_size = sizeof(struct wb_pool_limit_state),
+		.attach = wb_pool_limit_attach,
 	},
 	.store_failed = wb_pool_limit_store_failed,
 	.swapped_out = wb_pool_limit_swapped_out,

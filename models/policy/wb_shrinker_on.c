@@ -8,28 +8,7 @@
  * one shrinker pass at shrinker.priority per shrinker.every pages a memcg
  * swaps out.
  */
-#include <stddef.h>
-
 #include "models/zswap_internal.h"
-
-struct shrinker_on {
-	int64_t batch;   /* entries written back per swap-device submission */
-};
-
-static const struct policy_param shrinker_on_params[] = {
-	{ "batch", PP_INT, 1, 1, 512, offsetof(struct shrinker_on, batch),
-	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
-};
-
-static int shrinker_on_attach(struct zswap *zs, void *st, char *err, size_t errlen)
-{
-	struct shrinker_on *p = st;
-
-	(void)err;
-	(void)errlen;
-	zs->wb_batch = (unsigned)p->batch;
-	return 0;
-}
 
 static void shrinker_on_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
 				    uint32_t nr_pages, int who)
@@ -42,10 +21,11 @@ const struct zswap_wb_policy wb_shrinker_on = {
 	.c = {
 		.name = "shrinker",
 		.desc = "kernel with zswap.shrinker_enabled=Y: pool-limit plus the memory-pressure shrinker (a pass per shrinker.every swapped-out pages)",
-		.params = shrinker_on_params,
-		.nparams = sizeof(shrinker_on_params) / sizeof(shrinker_on_params[0]),
-		.state_size = sizeof(struct shrinker_on),
-		.attach = shrinker_on_attach,
+		/* pool-limit's `batch` parameter and state */
+		.params = wb_pool_limit_params,
+		.nparams = sizeof(wb_pool_limit_params) / sizeof(wb_pool_limit_params[0]),
+		.state_size = sizeof(struct wb_pool_limit_state),
+		.attach = wb_pool_limit_attach,
 	},
 	.store_failed = wb_pool_limit_store_failed,
 	.swapped_out = shrinker_on_swapped_out,

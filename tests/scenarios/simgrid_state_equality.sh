@@ -55,4 +55,15 @@ done
 expect "default config: the stream left last coalesced records" true \
 	"$(jq '.simgrid.coalesced_records > 0' "$T/on.json")"
 
+# the worker's timer passes (proactive writeback) keep a lone stream from
+# coalescing past their CPU, IAA and disk work, as shrink runs do
+pa=(configs/experiments/iaa-batching.json --set 'policy.writeback={"name":"proactive-age","age_ns":100000,"period_ns":100000}'
+    --set hw.iaa.descs_per_wq=2 --set hw.iaa.wq_size=2)
+"$BIN" run "${pa[@]}" --set timing.coalesce=true -o "$T/on.json" >/dev/null 2>&1
+"$BIN" run "${pa[@]}" --set timing.coalesce=false -o "$T/off.json" >/dev/null 2>&1
+diff <(jq -S "$strip" "$T/on.json") <(jq -S "$strip" "$T/off.json") >"$T/co" 2>&1
+expect "coalescing on = off: proactive-age writeback on IAA" "" "$(head -5 "$T/co")"
+expect "proactive-age: timer passes ran and wrote back" true \
+	"$(jq '.simgrid.timer_runs > 0 and .stats.global.written_back_pages > 0' "$T/on.json")"
+
 [ "$fails" = 0 ]
