@@ -123,7 +123,13 @@ int hw_load(struct hw *hw, const struct cfg *c, char *err, size_t errlen)
 	hw->ghz = cfg_double(c, "hw.cpu.ghz");
 	hw->ref_ghz = cfg_double(c, "hw.cpu.ref_ghz");
 	hw->worker_core = (int)cfg_int(c, "hw.cpu.worker_core");
-	snprintf(hw->stream_cores, sizeof(hw->stream_cores), "%s", cfg_str(c, "hw.cpu.stream_cores"));
+	const char *sc = cfg_str(c, "hw.cpu.stream_cores");
+	if (strlen(sc) >= sizeof(hw->stream_cores)) {
+		snprintf(err, errlen, "hw.cpu.stream_cores: list longer than %zu characters "
+			 "(leave it empty for round robin over hw.cpu.cores)", sizeof(hw->stream_cores) - 1);
+		return -EINVAL;
+	}
+	snprintf(hw->stream_cores, sizeof(hw->stream_cores), "%s", sc);
 	load_codecs(hw, c);
 	load_iaa(&hw->iaa, c);
 	hw->ssd.read_ns = cfg_double(c, "hw.ssd.read_ns");

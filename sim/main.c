@@ -28,7 +28,7 @@ static const struct {
 	{ "trace", cmd_trace, "trace info|validate|convert|gen ..." },
 	{ "sweep", cmd_sweep, "sweep SWEEP.json [-j N] [-o DIR] [--emit slurm|parallel] | sweep --collect DIR" },
 	{ "compare", cmd_compare, "compare BASE.json NEW.json [--tolerance FILE]" },
-	{ "policies", cmd_policies, "policies            list every policy with its parameters" },
+	{ "policies", cmd_policies, "policies [--markdown]  list every policy with its parameters" },
 	{ "config", cmd_config, "config keys [--markdown] | config print CONFIG [--set k=v]..." },
 };
 
