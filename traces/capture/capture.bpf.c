@@ -133,6 +133,23 @@ int BPF_PROG(calibrate, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* Reserve a zeroed ring-buffer record of type for thread tid, stamped now;
+ * NULL (and a counted drop) when the ring buffer is full. */
+static __always_inline struct cap_rb_hdr *rb_record(__u32 type, __u32 tid)
+{
+	struct cap_rb_hdr *h = bpf_ringbuf_reserve(&rb, sizeof(*h), 0);
+
+	if (!h) {
+		__sync_fetch_and_add(&drops, 1);
+		return NULL;
+	}
+	__builtin_memset(h, 0, sizeof(*h));
+	h->time_ns = bpf_ktime_get_ns();
+	h->type = type;
+	h->tid = tid;
+	return h;
+}
+
 SEC("tp_btf/count_memcg_events")
 int BPF_PROG(memcg_event, struct mem_cgroup *memcg, int item, unsigned long count)
 {
@@ -147,15 +164,9 @@ int BPF_PROG(memcg_event, struct mem_cgroup *memcg, int item, unsigned long coun
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (item == ZSWPOUT || item == SWPOUT_ZERO || item == PSWPOUT)
 		bpf_map_update_elem(&pending, &tid, &it, BPF_ANY);
-	h = bpf_ringbuf_reserve(&rb, sizeof(*h), 0);
-	if (!h) {
-		__sync_fetch_and_add(&drops, 1);
+	h = rb_record(CAP_RB_MEMCG, tid);
+	if (!h)
 		return 0;
-	}
-	__builtin_memset(h, 0, sizeof(*h));
-	h->time_ns = bpf_ktime_get_ns();
-	h->type = CAP_RB_MEMCG;
-	h->tid = tid;
 	h->a = count;
 	h->b = item;
 	bpf_ringbuf_submit(h, 0);
@@ -230,18 +241,13 @@ int BPF_PROG(write_folio, struct folio *folio)
 	__sync_fetch_and_add(&out_seen, 1);
 	/* Reserve the OUT record first and commit it last: the consumer then
 	 * sees it before its pages and learns how many pages went missing. */
-	h = bpf_ringbuf_reserve(&rb, sizeof(*h), 0);
-	if (!h) {
-		__sync_fetch_and_add(&drops, 1);
+	h = rb_record(CAP_RB_OUT, tid);
+	if (!h)
 		return 0;
-	}
 	seq = __sync_fetch_and_add(&out_seq, 1);
-	h->time_ns = bpf_ktime_get_ns();
 	h->a = BPF_CORE_READ(folio, swap.val);
 	h->b = BPF_CORE_READ(folio, index);
 	h->seq = seq;
-	h->tid = tid;
-	h->type = CAP_RB_OUT;
 	h->order = order;
 	h->outcome = outcome;
 	h->flags = fl;
@@ -266,17 +272,11 @@ int BPF_PROG(lru_insertion, struct folio *folio)
 	if (!memcg_is_target(folio_memcg_ptr(folio)))
 		return 0;
 	__sync_fetch_and_add(&in_seen, 1);
-	h = bpf_ringbuf_reserve(&rb, sizeof(*h), 0);
-	if (!h) {
-		__sync_fetch_and_add(&drops, 1);
+	h = rb_record(CAP_RB_IN, (__u32)bpf_get_current_pid_tgid());
+	if (!h)
 		return 0;
-	}
-	__builtin_memset(h, 0, sizeof(*h));
-	h->time_ns = bpf_ktime_get_ns();
 	h->a = BPF_CORE_READ(folio, swap.val);
 	h->b = BPF_CORE_READ(folio, index);
-	h->tid = (__u32)bpf_get_current_pid_tgid();
-	h->type = CAP_RB_IN;
 	h->flags = fl;
 	h->order = folio_order_of(folio, fl);
 	bpf_ringbuf_submit(h, 0);
@@ -294,17 +294,11 @@ int BPF_PROG(fault_user, unsigned long address, struct pt_regs *regs, unsigned l
 	memcg = (struct mem_cgroup *)BPF_CORE_READ(task, cgroups, subsys[memory_cgrp_id]);
 	if (!memcg_is_target(memcg))
 		return 0;
-	h = bpf_ringbuf_reserve(&rb, sizeof(*h), 0);
-	if (!h) {
-		__sync_fetch_and_add(&drops, 1);
+	h = rb_record(CAP_RB_FAULT, (__u32)bpf_get_current_pid_tgid());
+	if (!h)
 		return 0;
-	}
-	__builtin_memset(h, 0, sizeof(*h));
-	h->time_ns = bpf_ktime_get_ns();
 	h->a = address;
 	h->b = error_code;
-	h->tid = (__u32)bpf_get_current_pid_tgid();
-	h->type = CAP_RB_FAULT;
 	bpf_ringbuf_submit(h, 0);
 	return 0;
 }
