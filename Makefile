@@ -5,6 +5,7 @@
 #   make asan       the same tests under AddressSanitizer + UBSan (build/asan/)
 #   make bench      events/s of both timing backends and bytes per tracked slot
 #   make deps       apt-get install what is missing
+#   make capture    the BPF capture tool (installs clang, bpftool, libbpf-dev, libelf-dev)
 #   make fuzz       libFuzzer targets of the input parsers, FUZZ_SECONDS each (needs clang)
 #
 # Sources are picked up by wildcard: a new module is a new .c file in traces/,
@@ -143,8 +144,13 @@ gallery: $(BIN)
 baselines: $(BIN)
 	@scripts/make-baselines.sh $(BIN)
 
+# The BPF capture tool (docs/capture.md) needs these too; `make capture`
+# installs what is missing, then builds build/capture/.
+CAPTURE_DEB_PKGS := clang bpftool libbpf-dev libelf-dev
+
 capture:
-	$(MAKE) -C traces/capture
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(CAPTURE_DEB_PKGS)"
+	$(MAKE) -C traces/capture BUILD=$(BUILD)
 
 test-kernel: $(BIN)
 	@scripts/test-kernel.sh $(BIN)
