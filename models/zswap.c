@@ -308,6 +308,25 @@ static void zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
 	}
 }
 
+/*
+ * A clean swap-cache folio that reclaim dropped without pageout()
+ * (TRACE_F_CLEAN): after a swap-in from the swap device or the zeromap the slot
+ * keeps its data and the folio stays clean, so shrink_folio_list() frees it
+ * through __remove_mapping() with no write and no counter.  The slot holds the
+ * data again; the next swap-in reads it (pswpin / swpin_zero once more).
+ */
+static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct trace_record *r,
+					       const struct zswap_memcg *mc)
+{
+	uint32_t nr = trace_nr_pages(r);
+	int zero = zswap_folio_is_zero(zs, r);
+
+	for (uint32_t i = 0; i < nr; i++)
+		zswap_slot_clear(zs, r->slot + i);
+	zswap_set_slots(zs, r->slot, nr, zero ? ZSWAP_S_ZERO : ZSWAP_S_DISK, mc);
+	return zero ? ZSWAP_OUT_ZERO : ZSWAP_OUT_DISK;
+}
+
 /* swap_writeout(): zeromap, zswap_store(), else disk or re-activation. */
 enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record *r)
 {
@@ -315,6 +334,8 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record
 	uint32_t nr = trace_nr_pages(r);
 	enum zswap_out_result ret;
 
+	if (r->flags & TRACE_F_CLEAN)
+		return zswap_evict_clean(zs, r, mc);
 	zs->st.sim_swapout_folios++;
 	zswap_slots_lock(zs, r->slot, nr);
 	if (zswap_folio_is_zero(zs, r)) {

@@ -863,7 +863,7 @@ static void stream_main(int argc, char **argv)
 		a->op = r->op;
 		a->wb_start = -1;
 		sim_apply(g->s, r);
-		if (r->op == TRACE_OP_OUT)
+		if (r->op == TRACE_OP_OUT && !(r->flags & TRACE_F_CLEAN))
 			lat_add(&g->lat[LAT_store_folio], ns_u64(a->clock - start));
 		else if (r->op == TRACE_OP_IN)
 			lat_add(&g->lat[LAT_load], ns_u64(a->clock - start));

@@ -79,6 +79,7 @@ static const struct {
 	{ TRACE_F_HINT, "hint" },
 	{ TRACE_F_ZERO, "zero" },
 	{ TRACE_F_READAHEAD, "ra" },
+	{ TRACE_F_CLEAN, "clean" },
 };
 
 #define NR_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
@@ -260,6 +261,11 @@ static int check_content(const struct trace_meta *m, const struct trace_record *
 		}
 		if ((r->flags & TRACE_F_READAHEAD) && r->op != TRACE_OP_IN) {
 			trace_msg(reason, len, "ra flag on an '%s' record (only 'in')",
+				  trace_op_name(r->op));
+			return -EINVAL;
+		}
+		if (r->flags & TRACE_F_CLEAN) {
+			trace_msg(reason, len, "clean flag on an '%s' record (only 'out')",
 				  trace_op_name(r->op));
 			return -EINVAL;
 		}

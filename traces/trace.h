@@ -39,7 +39,11 @@ enum trace_op {
 				     a hint >= 4096 means "does not compress" */
 #define TRACE_F_ZERO      0x0002u /* with HINT: the folio is entirely zero-filled */
 #define TRACE_F_READAHEAD 0x0004u /* IN issued by readahead, not by a fault */
-#define TRACE_F_KNOWN     (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_READAHEAD)
+#define TRACE_F_CLEAN     0x0008u /* OUT without a write: reclaim dropped a clean swap-cache
+				     folio whose data is still in its slot (swap device or
+				     zeromap, after a swap-in from there); counts nothing, the
+				     next IN reads the slot again */
+#define TRACE_F_KNOWN     (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_READAHEAD | TRACE_F_CLEAN)
 
 /* One event: 24 bytes, little-endian on disk, identical in memory. */
 struct trace_record {

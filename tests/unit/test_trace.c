@@ -289,9 +289,11 @@ START_TEST(test_flags_and_ops)
 	trace_flags_format(0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "-");
 	trace_flags_format(TRACE_F_KNOWN, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "hint|zero|ra");
+	ck_assert_str_eq(buf, "hint|zero|ra|clean");
 	trace_flags_format(TRACE_F_READAHEAD, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "ra");
+	ck_assert_int_eq(trace_flags_parse("clean|hint", 10, &f), 0);
+	ck_assert_uint_eq(f, TRACE_F_HINT | TRACE_F_CLEAN);
 	ck_assert_int_eq(trace_flags_parse("zero|hint", 9, &f), 0);
 	ck_assert_uint_eq(f, TRACE_F_HINT | TRACE_F_ZERO);
 	ck_assert_int_eq(trace_flags_parse("-", 1, &f), 0);
@@ -482,6 +484,10 @@ START_TEST(test_binary_record_errors)
 	write_sample("ra.zswt", p, sizeof(p));
 	patch_u16(p, REC_OFF(6) + 22, TRACE_F_READAHEAD);
 	expect_error(p, EINVAL, "record 6: ra flag on an 'inval' record", NULL);
+
+	write_sample("clean.zswt", p, sizeof(p));
+	patch_u16(p, REC_OFF(4) + 22, TRACE_F_CLEAN);
+	expect_error(p, EINVAL, "record 4: clean flag on an 'in' record (only 'out')", NULL);
 
 	write_sample("time.zswt", p, sizeof(p));
 	patch_u64(p, REC_OFF(6), 299);	/* stream 0 was at 300 */

@@ -172,6 +172,39 @@ START_TEST(test_disabled_goes_to_disk)
 }
 END_TEST
 
+/* TRACE_F_CLEAN: reclaim dropped a clean folio whose data stayed in its slot
+ * after a disk or zeromap swap-in; nothing is written or counted, and the
+ * next swap-in reads the slot again (pswpin / swpin_zero once more). */
+START_TEST(test_clean_eviction)
+{
+	setup_meta(1, 1); setup_cfg();
+	cfg.enabled = 0;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct trace_record clean = zt_hint_rec(TRACE_OP_OUT, 3, 0, 2040, 0, 0, 0);
+	struct trace_record zclean = zt_hint_rec(TRACE_OP_OUT, 5, 0, 0, 0, 0, 0);
+
+	ck_assert_int_eq(zt_out(zs, 3, 0, 2040, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_in(zs, 3), ZSWAP_IN_DISK);
+	clean.flags |= TRACE_F_CLEAN;
+	ck_assert_int_eq(zswap_swap_out(zs, &clean), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pswpout, 1);
+	ck_assert_uint_eq(st->sim_swapout_folios, 1);
+	ck_assert_int_eq(zt_in(zs, 3), ZSWAP_IN_DISK);
+	ck_assert_uint_eq(st->pswpin, 2);
+
+	/* a zero-filled folio: back on the zeromap */
+	zclean.flags |= TRACE_F_ZERO | TRACE_F_CLEAN;
+	ck_assert_int_eq(zswap_swap_out(zs, &zclean), ZSWAP_OUT_ZERO);
+	ck_assert_uint_eq(st->swpout_zero, 0);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ZERO);
+	ck_assert_uint_eq(st->swpin_zero, 1);
+	ck_assert_uint_eq(st->zswpout + st->zswpin, 0);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 START_TEST(test_raw_incompressible)
 {
 	setup_meta(1, 1); setup_cfg();
@@ -1029,6 +1062,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_store_basic);
 	tcase_add_test(tc, test_large_folio);
 	tcase_add_test(tc, test_zero_folio);
+	tcase_add_test(tc, test_clean_eviction);
 	tcase_add_test(tc, test_exclusive_load);
 	tcase_add_test(tc, test_disabled_goes_to_disk);
 	tcase_add_test(tc, test_raw_incompressible);
