@@ -12,7 +12,13 @@
  *  - IN: a swap-cache folio entering the LRU is a swap-in of each of its slots
  *    that is out ('in', order 0; 'ra' when PG_readahead was set).  zswap
  *    writeback's own folio (is_writeback_folio()) is not a swap-in: dropped.
- *    A slot that is not out is a putback or a re-read: dropped;
+ *    A slot that is not out but whose data stayed in the slot (last swap-out
+ *    to the zeromap or the disk) is read again after reclaim dropped the clean
+ *    folio unseen: a 'clean' out, then the 'in'.  Any other slot that is not
+ *    out is a putback: dropped;
+ *  - HELD (the slots the command still held at its exit stop): a slot out in
+ *    the trace but not held was freed by the program itself (munmap, ...) at
+ *    an unknown time: an 'inval' at the end mark;
  *  - MEMCG and FAULT events only feed the statistics.
  * Not a hot path: runs once per capture.
  */
@@ -92,7 +98,7 @@ int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t e
 	for (uint64_t i = 0; i < ev->hdr.nevents; i++) {
 		const struct cap_event *e = &ev->ev[i];
 
-		if (e->type < CAP_EV_OUT || e->type > CAP_EV_FAULT ||
+		if (e->type < CAP_EV_OUT || e->type > CAP_EV_HELD ||
 		    ((e->type == CAP_EV_OUT || e->type == CAP_EV_IN) && e->order > TRACE_MAX_ORDER) ||
 		    e->outcome > CAP_OUT_DISK) {
 			trace_msg(err, errlen, "%s: event %llu: bad type %u / order %u / outcome %u",
@@ -313,6 +319,10 @@ struct conv {
 	uint64_t nord;
 	uint8_t *out;               /* per slot: 1 while the slot is out */
 	uint8_t *last;              /* per slot: outcome of its last swap-out */
+	uint32_t *content;          /* per slot: its page (or hint) at the last swap-out */
+	uint16_t *cflags;           /* per slot: TRACE_F_HINT/ZERO of that content */
+	uint8_t *held;              /* per slot: held by the command at the end mark */
+	uint32_t swap_type;         /* the swap device of the swap-outs */
 	uint32_t slot_count;
 	struct trace_record *rec;
 	uint64_t nrec, cap;
@@ -386,6 +396,11 @@ static int convert_out(struct conv *c, const struct cap_event *e)
 		return r;
 	memset(c->out + slot, 1, nr);
 	memset(c->last + slot, e->outcome, nr);
+	for (uint32_t i = 0; i < nr; i++) {
+		/* a hint applies to every page; a page-store run is consecutive */
+		c->content[slot + i] = flags ? base : base + i;
+		c->cflags[slot + i] = flags;
+	}
 	c->st->outs++;
 	c->st->out_pages += nr;
 	c->st->out_by_outcome[e->outcome] += nr;
@@ -433,17 +448,20 @@ static int convert_in(struct conv *c, const struct cap_event *e)
 		uint64_t s = e->slot + i;
 
 		if (s >= c->slot_count || !c->out[s]) {
-			/* A putback of a folio already counted, or a re-read: a
-			 * zero or disk slot keeps its data after a swap-in, and
-			 * reclaim drops such a clean swap-cache folio without
-			 * writing it (no tracepoint); reading it again counts
-			 * swpin_zero or pswpin in the kernel once more. */
-			c->st->ins_dup++;
-			if (s < c->slot_count && c->last[s] == CAP_OUT_ZERO)
-				c->st->ins_reread[0]++;
-			else if (s < c->slot_count && c->last[s] == CAP_OUT_DISK)
-				c->st->ins_reread[1]++;
-			continue;
+			/* A putback of a folio already counted: dropped. */
+			if (s >= c->slot_count || (c->last[s] != CAP_OUT_ZERO &&
+						   c->last[s] != CAP_OUT_DISK)) {
+				c->st->ins_dup++;
+				continue;
+			}
+			/* A re-read: a zero or disk slot keeps its data after a
+			 * swap-in, and reclaim drops such a clean swap-cache
+			 * folio without writing it (no tracepoint); reading it
+			 * again counts swpin_zero or pswpin once more. */
+			if ((r = push_rec(c, e, TRACE_OP_OUT, (uint32_t)s, 0, c->content[s],
+					  c->cflags[s] | TRACE_F_CLEAN)))
+				return r;
+			c->st->ins_reread[c->last[s] == CAP_OUT_DISK]++;
 		}
 		if ((r = push_rec(c, e, TRACE_OP_IN, (uint32_t)s, 0, 0, flags)))
 			return r;
@@ -511,11 +529,41 @@ static int prepare(struct conv *c, const char *path, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	c->slot_count = max_slot ? (uint32_t)max_slot : 1;
+	c->swap_type = swap_type >= 0 ? (uint32_t)swap_type : 0;
 	c->out = calloc(c->slot_count, 1);
 	c->last = calloc(c->slot_count, 1);
+	c->content = calloc(c->slot_count, sizeof(*c->content));
+	c->cflags = calloc(c->slot_count, sizeof(*c->cflags));
+	c->held = calloc(c->slot_count, 1);
 	c->st->events = c->nord;
 	c->st->slot_count = c->slot_count;
-	return c->out && c->last ? 0 : -ENOMEM;
+	return c->out && c->last && c->content && c->cflags && c->held ? 0 : -ENOMEM;
+}
+
+/*
+ * The command's own frees: a slot still out in the trace that no swap PTE of
+ * the command held at its exit stop was freed before (munmap, madvise, a
+ * child's exit) with no event.  Its time is unknown; it is freed at the end
+ * mark, in the first stream.
+ */
+static int free_unheld(struct conv *c)
+{
+	struct cap_event e = { .time_ns = c->ev->hdr.end_time_ns };
+	int r;
+
+	if (!c->streams->n)
+		return 0;
+	e.tid = c->streams->tid[0];
+	for (uint32_t s = 0; s < c->slot_count; s++) {
+		if (!c->out[s] || c->held[s])
+			continue;
+		if ((r = push_rec(c, &e, TRACE_OP_INVAL, s, 0, 0, 0)))
+			return r;
+		c->out[s] = 0;
+		c->st->invals++;
+		c->st->invals_at_end++;
+	}
+	return 0;
 }
 
 static int run_events(struct conv *c)
@@ -529,12 +577,16 @@ static int run_events(struct conv *c)
 		case CAP_EV_IN: r = convert_in(c, e); break;
 		case CAP_EV_MEMCG: count_memcg(c, e); break;
 		case CAP_EV_FAULT: c->st->faults++; break;
+		case CAP_EV_HELD:
+			if (e->slot < c->slot_count && e->swap_type == c->swap_type)
+				c->held[e->slot] = 1;
+			break;
 		default: break;
 		}
 		if (r)
 			return r;
 	}
-	return 0;
+	return c->ev->hdr.end_snapshot ? free_unheld(c) : 0;
 }
 
 static int same_dir(const char *a, const char *b)
@@ -631,6 +683,9 @@ out:
 	free(c.order);
 	free(c.out);
 	free(c.last);
+	free(c.content);
+	free(c.cflags);
+	free(c.held);
 	free(c.rec);
 	free(c.streams);
 	free(c.buf);

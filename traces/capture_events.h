@@ -26,6 +26,8 @@ enum cap_ev_type {
 	CAP_EV_IN    = 2,  /* a swap-cache folio entered the LRU (mm_lru_insertion) */
 	CAP_EV_MEMCG = 3,  /* a memcg swap event (count_memcg_events) */
 	CAP_EV_FAULT = 4,  /* a user page fault (page_fault_user) */
+	CAP_EV_HELD  = 5,  /* at the end mark, a swap PTE of the command still holds this
+			      slot (/proc/PID/pagemap read at its exit stop) */
 };
 
 enum cap_outcome {
@@ -59,7 +61,7 @@ enum cap_outcome {
 /* 48 bytes. */
 struct cap_event {
 	uint64_t time_ns;   /* since the start of the capture (CLOCK_MONOTONIC) */
-	uint64_t slot;      /* OUT/IN: swap offset; MEMCG: count; FAULT: address */
+	uint64_t slot;      /* OUT/IN/HELD: swap offset; MEMCG: count; FAULT: address */
 	uint64_t vpn;       /* OUT/IN: folio->index; MEMCG: item; FAULT: error code */
 	uint64_t content;   /* OUT: content.raw index of the first sub-page, or CAP_NO_CONTENT */
 	uint32_t tid;       /* task that hit the tracepoint */
@@ -67,7 +69,7 @@ struct cap_event {
 	uint8_t  order;     /* OUT/IN: folio order */
 	uint8_t  outcome;   /* OUT: enum cap_outcome */
 	uint32_t flags;     /* OUT/IN: CAP_FL_* */
-	uint32_t swap_type; /* OUT/IN: swap device index (swp_type) */
+	uint32_t swap_type; /* OUT/IN/HELD: swap device index (swp_type) */
 };
 
 /* 256 bytes at the start of events.bin. */
@@ -81,7 +83,9 @@ struct cap_events_header {
 	uint64_t end_time_ns;     /* workload's end mark, 0 = none (events after it are ignored) */
 	uint64_t missing_pages;   /* OUT sub-pages whose content was lost */
 	char     memcg[64];       /* the cgroup's name, NUL-terminated */
-	uint8_t  reserved[256 - 56 - 64];
+	uint64_t end_snapshot;    /* 1: the HELD events list every slot the command still
+				     held at the end mark (0: no snapshot, e.g. not traced) */
+	uint8_t  reserved[256 - 64 - 64];
 };
 
 struct cap_events {
@@ -98,12 +102,16 @@ struct cap_convert_stats {
 	uint64_t large_outs;      /* OUT records of order > 0 */
 	uint64_t ins;             /* IN records written */
 	uint64_t ins_readahead;   /* of which flagged readahead */
-	uint64_t ins_dup;         /* insertions of a slot that was not out: dropped */
-	uint64_t ins_reread[2];   /* of those, slots whose data stayed in swap (last
-				     outcome zero, disk): a second read of a clean
-				     swap-cache folio reclaim dropped without a write */
+	uint64_t ins_dup;         /* insertions of a slot that was not out (putbacks): dropped */
+	uint64_t ins_reread[2];   /* re-reads of a slot not out whose data stayed in swap
+				     (last outcome zero, disk): reclaim had dropped the
+				     clean swap-cache folio without a write; in the trace
+				     as a 'clean' out and an 'in' (counted in ins) */
 	uint64_t ins_writeback;   /* insertions under writeback (zswap writeback's folio): dropped */
 	uint64_t invals;          /* INVAL records (slot reused without a swap-in) */
+	uint64_t invals_at_end;   /* of those, slots out in the trace that the command no
+				     longer held at the end mark: freed by the program itself
+				     (munmap, madvise, exit of another process), time unknown */
 	uint64_t memcg_items[4];  /* pages by event: zswpin, zswpwb, swpin_zero, pswpin */
 	uint64_t faults;
 	uint64_t unique_pages;    /* pages in the .pages store */

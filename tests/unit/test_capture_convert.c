@@ -240,8 +240,8 @@ START_TEST(rules)
 		mk(30, CAP_EV_IN, 5, 0, 0, CAP_FL_SWAPCACHE | CAP_FL_WRITEBACK, 99), /* writeback's folio */
 		mk(10, CAP_EV_OUT, 5, 0, 0, 0, 7),
 		mk(20, CAP_EV_OUT, 6, 0, 2, 0, 7),        /* same bytes as page 0 */
-		mk(40, CAP_EV_IN, 5, 0, 0, CAP_FL_SWAPCACHE, 8),
-		mk(45, CAP_EV_IN, 5, 0, 0, CAP_FL_SWAPCACHE, 8),   /* putback: not out any more */
+		mk(40, CAP_EV_IN, 5, 0, 0, CAP_FL_SWAPCACHE, 8),   /* from disk now */
+		mk(45, CAP_EV_IN, 5, 0, 0, CAP_FL_SWAPCACHE, 8),   /* re-read of the disk slot */
 		mk(50, CAP_EV_OUT, 6, 0, 1, 0, 7),        /* slot 6 still out: reused unseen */
 		mk(60, CAP_EV_OUT, 8, 2, 4, 0, 7),        /* order 2, pages 4..7 */
 		mk(70, CAP_EV_OUT, 16, 2, 8, 0, 7),       /* same run again */
@@ -256,9 +256,34 @@ START_TEST(rules)
 		mk(86, CAP_EV_IN, 21, 0, 0, CAP_FL_SWAPCACHE, 8),  /* re-read of the zero slot */
 		mk(87, CAP_EV_OUT, 22, 0, 3, 0, 7),       /* zero outcome (set below) */
 		mk(88, CAP_EV_IN, 22, 0, 0, CAP_FL_SWAPCACHE, 99), /* zero slot: a swap-in, not writeback */
+		mk(90, CAP_EV_IN, 17, 0, 0, CAP_FL_SWAPCACHE, 8),  /* zswap slot not out: a putback */
 		mk(200, CAP_EV_OUT, 30, 0, 3, 0, 7),      /* after the end mark */
 	};
-	struct cap_event e2[sizeof(ev) / sizeof(ev[0])];
+	enum { N = sizeof(ev) / sizeof(ev[0]) };
+	/* the trace: op, slot, order, content, flags, stream */
+	static const struct { uint8_t op; uint32_t slot; uint8_t order; uint32_t content;
+			      uint16_t flags, stream; } want[] = {
+		{ TRACE_OP_OUT, 5, 0, 0, 0, 0 },
+		{ TRACE_OP_OUT, 6, 0, 0, 0, 0 },
+		{ TRACE_OP_IN, 5, 0, 0, 0, 1 },
+		{ TRACE_OP_OUT, 5, 0, 0, TRACE_F_CLEAN, 1 },   /* the re-read: page 0 back on disk */
+		{ TRACE_OP_IN, 5, 0, 0, 0, 1 },
+		{ TRACE_OP_INVAL, 6, 0, 0, 0, 0 },
+		{ TRACE_OP_OUT, 6, 0, 1, 0, 0 },
+		{ TRACE_OP_OUT, 8, 2, 2, 0, 0 },
+		{ TRACE_OP_OUT, 16, 2, 2, 0, 0 },
+		{ TRACE_OP_IN, 9, 0, 0, TRACE_F_READAHEAD, 1 },
+		{ TRACE_OP_IN, 17, 0, 0, 0, 2 },
+		{ TRACE_OP_IN, 16, 0, 0, 0, 2 },
+		{ TRACE_OP_OUT, 20, 0, 4096, TRACE_F_HINT, 0 },
+		{ TRACE_OP_OUT, 21, 0, 6, 0, 0 },
+		{ TRACE_OP_IN, 21, 0, 0, 0, 1 },
+		{ TRACE_OP_OUT, 21, 0, 6, TRACE_F_CLEAN, 1 },  /* the zero re-read */
+		{ TRACE_OP_IN, 21, 0, 0, 0, 1 },
+		{ TRACE_OP_OUT, 22, 0, 6, 0, 0 },
+		{ TRACE_OP_IN, 22, 0, 0, 0, 2 },
+	};
+	struct cap_event e2[N];
 	struct cap_convert_stats st;
 	struct trace t;
 
@@ -266,67 +291,83 @@ START_TEST(rules)
 	e2[9].vpn = CAP_ITEM_ZSWPWB;
 	e2[14].outcome = CAP_OUT_ZERO;
 	e2[17].outcome = CAP_OUT_ZERO;
-	ck_assert_msg(convert_made(e2, sizeof(ev) / sizeof(ev[0]), 100, 12, &st) == 0, "%s", err);
-	ck_assert_uint_eq(st.events, 19);
+	ck_assert_msg(convert_made(e2, N, 100, 12, &st) == 0, "%s", err);
+	ck_assert_uint_eq(st.events, N - 1);
 	ck_assert_uint_eq(st.outs, 8);
 	ck_assert_uint_eq(st.out_pages, 14);
 	ck_assert_uint_eq(st.out_by_outcome[CAP_OUT_ZERO], 2);
-	ck_assert_uint_eq(st.ins, 6);
+	ck_assert_uint_eq(st.ins, 8);
 	ck_assert_uint_eq(st.ins_readahead, 1);
-	ck_assert_uint_eq(st.ins_dup, 2);
+	ck_assert_uint_eq(st.ins_dup, 1);
 	ck_assert_uint_eq(st.ins_reread[0], 1);
-	ck_assert_uint_eq(st.ins_reread[1], 1);   /* slot 5: written back, then the putback */
+	ck_assert_uint_eq(st.ins_reread[1], 1);   /* slot 5: written back, read, read again */
 	ck_assert_uint_eq(st.ins_writeback, 2);
 	ck_assert_uint_eq(st.memcg_items[1], 1);
 	ck_assert_uint_eq(st.invals, 1);
+	ck_assert_uint_eq(st.invals_at_end, 0);
 	ck_assert_uint_eq(st.unique_pages, 7);    /* pages 0, 1, 3, 4..7 */
 	ck_assert_uint_eq(st.slot_count, 23);
 	ck_assert_uint_eq(st.streams, 3);
 
 	ck_assert_msg(trace_open(&t, p_trace, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(t.meta.memcgs[0].name, "test-cg");
-	ck_assert_uint_eq(t.nrec, 15);
-	/* out 5 (page 0), out 6 (= page 0), in 5, inval 6, out 6 (page 1), out 8, out 16,
-	 * in 9 ra, in 17, in 16, out 20 hint, out 21 (page 3), in 21, out 22, in 22 */
-	ck_assert_uint_eq(t.rec[0].op, TRACE_OP_OUT);
-	ck_assert_uint_eq(t.rec[0].content, 0);
-	ck_assert_uint_eq(t.rec[1].op, TRACE_OP_OUT);
-	ck_assert_uint_eq(t.rec[1].slot, 6);
-	ck_assert_uint_eq(t.rec[1].content, 0);
-	ck_assert_uint_eq(t.rec[2].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[2].slot, 5);
-	ck_assert_uint_eq(t.rec[2].stream, 1);
-	ck_assert_uint_eq(t.rec[3].op, TRACE_OP_INVAL);
-	ck_assert_uint_eq(t.rec[3].slot, 6);
-	ck_assert_uint_eq(t.rec[3].time_ns, 50);
-	ck_assert_uint_eq(t.rec[4].op, TRACE_OP_OUT);
-	ck_assert_uint_eq(t.rec[4].content, 1);
-	ck_assert_uint_eq(t.rec[5].order, 2);
-	ck_assert_uint_eq(t.rec[5].content, 2);
-	ck_assert_uint_eq(t.rec[6].slot, 16);
-	ck_assert_uint_eq(t.rec[6].content, 2);
-	ck_assert_uint_eq(t.rec[7].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[7].flags, TRACE_F_READAHEAD);
-	ck_assert_uint_eq(t.rec[8].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[8].slot, 17);
-	ck_assert_uint_eq(t.rec[8].stream, 2);
-	ck_assert_uint_eq(t.rec[8].flags, 0);
-	ck_assert_uint_eq(t.rec[9].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[9].slot, 16);
-	ck_assert_uint_eq(t.rec[9].time_ns, 79);
-	ck_assert_uint_eq(t.rec[10].flags, TRACE_F_HINT);
-	ck_assert_uint_eq(t.rec[10].content, 4096);
-	ck_assert_uint_eq(t.rec[11].op, TRACE_OP_OUT);
-	ck_assert_uint_eq(t.rec[11].content, 6);
-	ck_assert_uint_eq(t.rec[12].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[12].slot, 21);
-	ck_assert_uint_eq(t.rec[13].op, TRACE_OP_OUT);
-	ck_assert_uint_eq(t.rec[13].slot, 22);
-	ck_assert_uint_eq(t.rec[13].content, 6);
-	ck_assert_uint_eq(t.rec[14].op, TRACE_OP_IN);
-	ck_assert_uint_eq(t.rec[14].slot, 22);
-	ck_assert_uint_eq(t.rec[14].stream, 2);
+	ck_assert_uint_eq(t.nrec, sizeof(want) / sizeof(want[0]));
+	for (unsigned i = 0; i < t.nrec; i++) {
+		ck_assert_msg(t.rec[i].op == want[i].op && t.rec[i].slot == want[i].slot &&
+			      t.rec[i].order == want[i].order && t.rec[i].content == want[i].content &&
+			      t.rec[i].flags == want[i].flags && t.rec[i].stream == want[i].stream,
+			      "record %u: op %u slot %u order %u content %u flags 0x%x stream %u", i,
+			      t.rec[i].op, t.rec[i].slot, t.rec[i].order, t.rec[i].content,
+			      t.rec[i].flags, t.rec[i].stream);
+	}
+	ck_assert_uint_eq(t.rec[3].time_ns, 45);  /* the clean out goes with the re-read */
+	ck_assert_uint_eq(t.rec[5].time_ns, 50);
+	ck_assert_uint_eq(t.rec[11].time_ns, 79);
 	trace_close(&t);
+}
+END_TEST
+
+/* With the end snapshot, a slot out in the trace that the command no longer
+ * held at its exit stop was freed by the program itself: an inval at the end
+ * mark.  HELD events of another swap device do not count. */
+START_TEST(end_snapshot)
+{
+	struct cap_event ev[] = {
+		mk(10, CAP_EV_OUT, 1, 0, 0, 0, 7),
+		mk(11, CAP_EV_OUT, 2, 0, 1, 0, 7),
+		mk(12, CAP_EV_OUT, 3, 0, 3, 0, 7),
+		mk(20, CAP_EV_IN, 2, 0, 0, CAP_FL_SWAPCACHE, 7),
+		mk(100, CAP_EV_HELD, 1, 0, 0, 0, 0),
+		mk(100, CAP_EV_HELD, 3, 0, 0, 0, 0),      /* swap type 1 (set below) */
+	};
+	struct cap_events_header h;
+	struct cap_convert_stats st;
+	struct trace t;
+
+	ev[5].swap_type = 1;
+	memset(&h, 0, sizeof(h));
+	h.content_pages = 12;
+	h.end_time_ns = 100;
+	h.end_snapshot = 1;
+	ck_assert_int_eq(cap_events_write(p_events, &h, ev, 6, err, sizeof(err)), 0);
+	write_content(12);
+	ck_assert_msg(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(st.invals, 1);
+	ck_assert_uint_eq(st.invals_at_end, 1);
+	ck_assert_msg(trace_open(&t, p_trace, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(t.nrec, 5);
+	ck_assert_uint_eq(t.rec[4].op, TRACE_OP_INVAL);
+	ck_assert_uint_eq(t.rec[4].slot, 3);
+	ck_assert_uint_eq(t.rec[4].time_ns, 100);
+	trace_close(&t);
+
+	/* without the snapshot nothing is freed */
+	h.end_snapshot = 0;
+	ck_assert_int_eq(cap_events_write(p_events, &h, ev, 6, err, sizeof(err)), 0);
+	ck_assert_msg(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(st.invals, 0);
 }
 END_TEST
 
@@ -414,6 +455,7 @@ int main(void)
 	tcase_add_test(tc, recorded_trace_opens);
 	tcase_add_test(tc, recorded_zero_pages);
 	tcase_add_test(tc, rules);
+	tcase_add_test(tc, end_snapshot);
 	tcase_add_test(tc, two_swap_devices);
 	tcase_add_test(tc, bad_inputs);
 	suite_add_tcase(s, tc);

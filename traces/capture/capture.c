@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,6 +37,7 @@
 #include "traces/capture_events.h"
 #include "traces/capture/capture.h"
 #include "capture.skel.h"
+#include "tracer.h"
 
 #define DEBUGFS_ZSWAP "/sys/kernel/debug/zswap"
 
@@ -91,12 +93,33 @@ struct capture {
 static volatile sig_atomic_t got_signal;
 static char cg_path[PATH_MAX];
 static bool cg_created;
-static pid_t child = -1;
+static struct tracer tracer = { .pid = -1 };
 static int die_status = 1;     /* 3 under --check: "not possible here" */
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+static const char *procs_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/cgroup.procs", cg_path);
+	return buf;
+}
+
+/* Kill every task of our cgroup (the command and whatever it started). */
+static void kill_cgroup_tasks(void)
+{
+	char procs[PATH_MAX + 16];
+	FILE *f = fopen(procs_path(procs, sizeof(procs)), "r");
+	int pid;
+
+	if (!f)
+		return;
+	while (fscanf(f, "%d", &pid) == 1)
+		if (pid > 0)
+			kill(pid, SIGKILL);
+	fclose(f);
 }
 
 /*
@@ -105,19 +128,11 @@ static void on_signal(int sig)
  */
 static bool remove_cgroup(void)
 {
-	char procs[PATH_MAX + 16];
-
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_path);
 	for (int i = 0; i < 50; i++) {
-		FILE *f = fopen(procs, "r");
-		int pid;
-
-		if (f) {
-			while (fscanf(f, "%d", &pid) == 1)
-				if (pid > 0)
-					kill(pid, SIGKILL);
-			fclose(f);
-		}
+		kill_cgroup_tasks();
+		/* traced tasks stop at their exit even when killed: let them go */
+		if (tracer.pid > 0)
+			tracer_poll(&tracer);
 		if (!rmdir(cg_path) || errno == ENOENT) {
 			cg_created = false;
 			return true;
@@ -137,10 +152,7 @@ static void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (child > 0) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-	}
+	tracer_kill(&tracer);
 	if (cg_created)
 		remove_cgroup();
 	exit(die_status);
@@ -439,43 +451,120 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static pid_t start_child(char **cmd)
+/* The cgroup's own view at the end mark: memory.stat and the OOM kills. */
+static json_t *memcg_state(void)
 {
-	char procs[PATH_MAX + 16], pidbuf[32];
-	int pfd[2];
-	pid_t pid;
-	char ok;
+	static const char *const files[] = { "memory.stat", "memory.oom_control", NULL };
+	json_t *o = json_object();
+	char path[PATH_MAX + 32], key[64];
+	long long v;
 
-	if (pipe2(pfd, O_CLOEXEC))
-		die("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		/* Join the cgroup before exec so every page of the command is charged there. */
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_path);
-		snprintf(pidbuf, sizeof(pidbuf), "%d", (int)getpid());
-		close(pfd[0]);
-		if (write_file(procs, pidbuf)) {
-			fprintf(stderr, "zswapsim-capture: cannot join %s\n", cg_path);
-			_exit(126);
+	for (int i = 0; files[i]; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", cg_path, files[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fscanf(f, "%63s %lld", key, &v) == 2)
+			json_object_set_new(o, key, json_integer(v));
+		fclose(f);
+	}
+	return o;
+}
+
+/* What is read at the end mark, while the command is stopped at its exit. */
+struct end_mark {
+	struct capture *cap;
+	struct ring_buffer *rb;
+	struct counters *end;
+	json_t *memcg;
+	uint64_t t_start, end_ns;
+	long vm_rss_kb, vm_swap_kb;  /* the command's, at the mark (-1: gone) */
+	uint64_t held;               /* swap PTEs of the command at the mark */
+	bool have_end, snapshot;
+};
+
+#define PM_SWAP        (1ull << 62)
+#define PM_SWAP_TYPE(e) ((uint32_t)((e) & 0x1f))
+#define PM_SWAP_OFF(e)  (((e) >> 5) & ((1ull << 50) - 1))
+
+/*
+ * The swap slots the stopped command still holds: every swap PTE of its
+ * address space (/proc/TID/maps and pagemap), as HELD events at the mark.  The
+ * conversion frees, at the mark, the slots out in the trace that are not among
+ * them: the program freed them itself earlier (munmap, madvise), unseen.
+ */
+static bool snapshot_slots(struct end_mark *m, pid_t tid)
+{
+	char path[64], line[512];
+	uint64_t buf[512];
+	FILE *maps;
+	int pm;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
+	maps = fopen(path, "r");
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)tid);
+	pm = open(path, O_RDONLY | O_CLOEXEC);
+	if (!maps || pm < 0) {
+		if (maps)
+			fclose(maps);
+		if (pm >= 0)
+			close(pm);
+		return false;
+	}
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long long lo, hi;
+
+		if (sscanf(line, "%llx-%llx", &lo, &hi) != 2)
+			continue;
+		for (uint64_t v = lo / CAP_PAGE_SIZE; v < hi / CAP_PAGE_SIZE;) {
+			uint64_t n = hi / CAP_PAGE_SIZE - v;
+			ssize_t got;
+
+			if (n > 512)
+				n = 512;
+			got = pread(pm, buf, n * 8, (off_t)(v * 8));
+			if (got <= 0)
+				break;
+			for (uint64_t i = 0; i < (uint64_t)got / 8; i++) {
+				struct cap_event e = { .time_ns = m->end_ns, .type = CAP_EV_HELD,
+						       .content = CAP_NO_CONTENT };
+
+				if (!(buf[i] & PM_SWAP))
+					continue;
+				e.slot = PM_SWAP_OFF(buf[i]);
+				e.swap_type = PM_SWAP_TYPE(buf[i]);
+				e.vpn = v + i;
+				push_event(m->cap, &e);
+				m->held++;
+			}
+			v += (uint64_t)got / 8;
 		}
-		setenv("ZSWAPSIM_STOP_AT_END", "1", 1);
-		ok = 1;
-		if (write(pfd[1], &ok, 1) != 1)
-			_exit(126);
-		execvp(cmd[0], cmd);
-		fprintf(stderr, "zswapsim-capture: exec %s: %s\n", cmd[0], strerror(errno));
-		_exit(127);
 	}
-	close(pfd[1]);
-	if (read(pfd[0], &ok, 1) != 1) {
-		close(pfd[0]);
-		waitpid(pid, NULL, 0);
-		die("the command could not join the cgroup");
-	}
-	close(pfd[0]);
-	return pid;
+	fclose(maps);
+	close(pm);
+	return true;
+}
+
+static void read_end(struct end_mark *m)
+{
+	while (ring_buffer__consume(m->rb) > 0)
+		;
+	read_counters(m->end);
+	m->end_ns = now_ns() - m->t_start;
+	json_decref(m->memcg);
+	m->memcg = memcg_state();
+	m->vm_rss_kb = tracer_vm_kb(&tracer, "VmRSS");
+	m->vm_swap_kb = tracer_vm_kb(&tracer, "VmSwap");
+	if (tracer.ended)
+		m->snapshot = snapshot_slots(m, tracer.end_tid);
+	m->have_end = true;
+}
+
+static void on_end(void *ctx)
+{
+	read_end(ctx);
 }
 
 static void put_counters(json_t *g, const struct counters *a, const struct counters *b)
@@ -557,7 +646,10 @@ static void usage(void)
 	      "  Runs CMD in a new v1 memory cgroup (below this shell's) limited to LIMIT bytes\n"
 	      "  (suffix K/M/G), records its swap events with BPF and writes DIR/events.bin,\n"
 	      "  DIR/content.raw, DIR/trace.zswt, DIR/trace.pages and DIR/kernel.json.\n"
-	      "  Needs root and BTF.  Exit 0 on success, 1 on failure, 2 on bad usage.\n"
+	      "  The command is traced (ptrace) so that its exit stops it before its memory\n"
+	      "  is freed: the kernel's counters are read there (the end mark).\n"
+	      "  Needs root and BTF.  Exit 0 on success, 1 on failure, 2 on bad usage,\n"
+	      "  4 when the command ran into --timeout (killed; the capture is still written).\n"
 	      "  --check: only load the BPF programs and find the direct map; exit 0 if a\n"
 	      "  capture is possible here, 3 if not.\n", stderr);
 	exit(2);
@@ -595,10 +687,70 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 	o->cmd = argv + optind;
 }
 
+/*
+ * Why the gauges (stored_pages, pool_total_size, stored_incompressible_pages)
+ * at the end mark do not describe the run the trace holds, or NULL.
+ */
+static const char *gauges_unusable(int status, bool timed_out, char *buf, size_t len)
+{
+	if (!tracer.ended)
+		return "read after the command's exit (it was not traced), when its memory was freed";
+	if (timed_out)
+		return "the command was killed at the timeout";
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		return "the command was killed (SIGKILL: the memcg OOM killer?), and the OOM "
+		       "reaper frees a victim's memory on its own";
+	if (tracer.other_swap_pages) {
+		snprintf(buf, len, "%" PRIu64 " other processes of the workload exited before the "
+			 "end with %" PRIu64 " pages swapped out, freed without an event",
+			 tracer.other_exits, tracer.other_swap_pages);
+		return buf;
+	}
+	return NULL;
+}
+
+/* vm.page-cluster: swap readahead of 2^N pages (see docs/capture.md). */
+static int page_cluster(void)
+{
+	int64_t v;
+
+	return read_i64("/proc/sys/vm/page-cluster", &v) ? -1 : (int)v;
+}
+
+static void put_end(json_t *cap, const struct opts *o, const struct end_mark *mark,
+		    int status, bool timed_out)
+{
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	json_t *oom = json_object_get(mark->memcg, "oom_kill");
+	const char *why;
+	char buf[256];
+
+	json_object_set_new(cap, "end", json_string(tracer.ended ?
+		"exit stop (ptrace): the command's memory still mapped" : "after the command's exit"));
+	json_object_set_new(cap, "end_mark", json_boolean(tracer.ended));
+	json_object_set_new(cap, "exit_status", json_integer(code));
+	json_object_set_new(cap, "killed_by_signal",
+			    json_integer(WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+	json_object_set_new(cap, "timed_out", json_boolean(timed_out));
+	json_object_set_new(cap, "timeout_s", json_integer(o->timeout));
+	json_object_set_new(cap, "oom_kill", json_integer(oom ? json_integer_value(oom) : 0));
+	json_object_set_new(cap, "other_processes_exited", json_integer((json_int_t)tracer.other_exits));
+	json_object_set_new(cap, "other_processes_swap_pages",
+			    json_integer((json_int_t)tracer.other_swap_pages));
+	why = gauges_unusable(status, timed_out, buf, sizeof(buf));
+	json_object_set_new(cap, "gauges_unusable", why ? json_string(why) : json_null());
+	json_object_set_new(cap, "page_cluster", json_integer(page_cluster()));
+	json_object_set_new(cap, "memcg_end", json_incref(mark->memcg));
+	json_object_set_new(cap, "command_vm_rss_kb_at_end", json_integer(mark->vm_rss_kb));
+	json_object_set_new(cap, "command_vm_swap_kb_at_end", json_integer(mark->vm_swap_kb));
+	json_object_set_new(cap, "end_snapshot", json_boolean(mark->snapshot));
+	json_object_set_new(cap, "end_held_slots", json_integer((json_int_t)mark->held));
+}
+
 static void write_kernel_json(const struct opts *o, const char *path, const struct counters *a,
 			      const struct counters *b, const struct capture *c,
 			      const struct capture_bpf *skel, const struct cap_convert_stats *st,
-			      int status, bool stopped, uint64_t end_ns)
+			      const struct end_mark *mark, int status, bool timed_out)
 {
 	json_t *root = json_object(), *stats = json_object(), *g = json_object();
 	json_t *cap = json_object();
@@ -612,9 +764,8 @@ static void write_kernel_json(const struct opts *o, const char *path, const stru
 	json_object_set_new(cap, "mem_total", json_integer((json_int_t)mem_total()));
 	json_object_set_new(cap, "zswap_parameters", zswap_params());
 	json_object_set_new(cap, "debugfs_zswap_available", json_boolean(a->have_z && b->have_z));
-	json_object_set_new(cap, "end", json_string(stopped ? "workload end mark (SIGSTOP)" : "exit"));
-	json_object_set_new(cap, "exit_status", json_integer(status));
-	json_object_set_new(cap, "duration_ns", json_integer((json_int_t)end_ns));
+	put_end(cap, o, mark, status, timed_out);
+	json_object_set_new(cap, "duration_ns", json_integer((json_int_t)mark->end_ns));
 	json_object_set_new(cap, "dropped_records", json_integer((json_int_t)drops));
 	json_object_set_new(cap, "complete", json_boolean(drops == 0 && c->missing == 0));
 	json_object_set_new(cap, "missing_pages", json_integer((json_int_t)c->missing));
@@ -641,6 +792,7 @@ static void write_kernel_json(const struct opts *o, const char *path, const stru
 		json_object_set_new(cv, "ins_reread_disk", json_integer((json_int_t)st->ins_reread[1]));
 		json_object_set_new(cv, "ins_writeback", json_integer((json_int_t)st->ins_writeback));
 		json_object_set_new(cv, "invals", json_integer((json_int_t)st->invals));
+		json_object_set_new(cv, "invals_at_end", json_integer((json_int_t)st->invals_at_end));
 		json_object_set_new(cv, "memcg_zswpin", json_integer((json_int_t)st->memcg_items[0]));
 		json_object_set_new(cv, "memcg_zswpwb", json_integer((json_int_t)st->memcg_items[1]));
 		json_object_set_new(cv, "memcg_swpin_zero", json_integer((json_int_t)st->memcg_items[2]));
@@ -695,6 +847,38 @@ static int check_only(void)
 	return 0;
 }
 
+/*
+ * Drain the ring buffer and serve the traced tasks until the command is gone.
+ * The tracer calls on_end() at its exit stop.  At the timeout the command and
+ * everything in its cgroup are killed; the capture goes on to write what it
+ * recorded, marked as timed out.
+ */
+static void run_workload(const struct opts *o, struct ring_buffer *rb, uint64_t t_start,
+			 bool *timed_out)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, got[2];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev) ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, tracer_fd(&tracer), &ev))
+		die("epoll: %s", strerror(errno));
+	while (!tracer.done) {
+		epoll_wait(ep, got, 2, 100);
+		ring_buffer__consume(rb);
+		if (got_signal)
+			die("interrupted by signal %d: command killed, cgroup removed", (int)got_signal);
+		if (o->timeout && !*timed_out &&
+		    now_ns() - t_start > (uint64_t)o->timeout * 1000000000ull) {
+			fprintf(stderr, "zswapsim-capture: timeout after %u s: killing the command\n",
+				o->timeout);
+			*timed_out = true;
+			kill_cgroup_tasks();
+		}
+		tracer_poll(&tracer);
+	}
+	close(ep);
+}
+
 int main(int argc, char **argv)
 {
 	static struct capture c;
@@ -704,9 +888,10 @@ int main(int argc, char **argv)
 	struct counters start, end;
 	struct cap_events_header hdr;
 	struct cap_convert_stats st;
-	char path[PATH_MAX], path2[PATH_MAX], cgname[64], err[512];
-	uint64_t magic[4], phys, cgid, t_start, end_ns = 0;
-	bool stopped = false, have_end = false;
+	char path[PATH_MAX], path2[PATH_MAX], procs[PATH_MAX + 16], cgname[64], err[512];
+	uint64_t magic[4], phys, cgid, t_start;
+	struct end_mark mark = { 0 };
+	bool timed_out = false;
 	int status = 0, r;
 
 	parse_opts(argc, argv, &o);
@@ -755,38 +940,18 @@ int main(int argc, char **argv)
 			"enabled): pool_total_size/stored_pages from /proc/meminfo, no reject_* counters\n");
 	t_start = now_ns();
 	c.t0 = t_start;
-	child = start_child(o.cmd);
-	for (;;) {
-		pid_t w;
-
-		ring_buffer__poll(rb, 100);
-		if (got_signal)
-			die("interrupted by signal %d: command killed, cgroup removed", (int)got_signal);
-		if (o.timeout && now_ns() - t_start > (uint64_t)o.timeout * 1000000000ull)
-			die("timeout after %u s: command killed, cgroup removed", o.timeout);
-		w = waitpid(child, &status, WNOHANG | WUNTRACED);
-		if (w == child && WIFSTOPPED(status)) {
-			/* The workload's end mark: counters now, before its exit frees its slots. */
-			while (ring_buffer__consume(rb) > 0)
-				;
-			read_counters(&end);
-			end_ns = now_ns() - t_start;
-			have_end = stopped = true;
-			kill(child, SIGCONT);
-			continue;
-		}
-		if (w == child) {
-			if (!have_end) {
-				while (ring_buffer__consume(rb) > 0)
-					;
-				read_counters(&end);
-				end_ns = now_ns() - t_start;
-				have_end = true;
-			}
-			break;
-		}
-	}
-	child = -1;
+	mark.cap = &c;
+	mark.rb = rb;
+	mark.end = &end;
+	mark.t_start = t_start;
+	if ((r = tracer_start(&tracer, o.cmd, procs_path(procs, sizeof(procs)), err, sizeof(err))))
+		die("%s", err);
+	tracer.on_end = on_end;
+	tracer.ctx = &mark;
+	run_workload(&o, rb, t_start, &timed_out);
+	if (!mark.have_end)
+		read_end(&mark);    /* not traced: after the exit, gauges already dropped */
+	status = tracer.wait_status;
 	while (ring_buffer__consume(rb) > 0)
 		;
 	capture_bpf__detach(skel);
@@ -800,7 +965,8 @@ int main(int argc, char **argv)
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.content_pages = c.next_content;
 	hdr.drops = skel->bss->drops;
-	hdr.end_time_ns = stopped ? end_ns : 0;
+	hdr.end_time_ns = tracer.ended ? mark.end_ns : 0;
+	hdr.end_snapshot = mark.snapshot;
 	hdr.missing_pages = c.missing;
 	snprintf(hdr.memcg, sizeof(hdr.memcg), "%s", cgname);
 	snprintf(path, sizeof(path), "%s/events.bin", o.dir);
@@ -819,9 +985,8 @@ int main(int argc, char **argv)
 	if (r)
 		fprintf(stderr, "zswapsim-capture: conversion failed: %s\n", err);
 	snprintf(path2, sizeof(path2), "%s/kernel.json", o.dir);
-	write_kernel_json(&o, path2, &start, &end, &c, skel, r ? NULL : &st,
-			  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-			  stopped, end_ns);
+	write_kernel_json(&o, path2, &start, &end, &c, skel, r ? NULL : &st, &mark, status,
+			  timed_out);
 	if (skel->bss->drops || c.missing)
 		fprintf(stderr, "zswapsim-capture: INCOMPLETE capture: %" PRIu64 " ring records dropped, "
 			"%" PRIu64 " page contents missing (raise --ring-mb)\n",
@@ -831,5 +996,13 @@ int main(int argc, char **argv)
 	ring_buffer__free(rb);
 	capture_bpf__destroy(skel);
 	free(c.ev);
-	return r ? 1 : 0;
+	json_decref(mark.memcg);
+	if (r)
+		return 1;
+	if (timed_out) {
+		fprintf(stderr, "zswapsim-capture: the command timed out after %u s and was killed\n",
+			o.timeout);
+		return 4;
+	}
+	return 0;
 }

@@ -8,15 +8,13 @@
  * PASSES times in sequential or seeded random order.  Under a memory limit the
  * fill swaps pages out and the passes swap them back in.
  *
- * When ZSWAPSIM_STOP_AT_END is set (zswapsim-capture sets it), the program
- * stops itself with SIGSTOP when done: the capture reads the kernel's counters
- * at that moment, before the exit frees the swap slots, then resumes it.
+ * Nothing special happens at the end: zswapsim-capture stops any program at
+ * its exit (ptrace) and reads the kernel's counters there.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +183,5 @@ int main(int argc, char **argv)
 	printf("zsw-usemem: %zu pages, %u passes (%s), checksum %" PRIu64 "\n", npages, passes,
 	       rnd ? "rand" : "seq", sum);
 	fflush(stdout);
-	if (getenv("ZSWAPSIM_STOP_AT_END"))
-		raise(SIGSTOP);
 	return 0;
 }
