@@ -38,14 +38,13 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#define PAGE_SZ PAGE_SIZE_BYTES
 
 /*
  * Every page is first compressed into a buffer large enough for any codec's
  * worst case on 4 KiB (lzo: 4096 + 4096/16 + 64 + 3 = 4419), so the true
  * length is always known; the kernel's PAGE_SIZE limit is applied afterwards.
  */
-#define SCRATCH_CAP (2 * PAGE_SZ + 1024)
+#define SCRATCH_CAP (2 * SIM_PAGE_SIZE + 1024)
 
 /* crypto/deflate.c: DEFLATE_DEF_LEVEL, DEFLATE_DEF_WINBITS, DEFLATE_DEF_MEMLEVEL */
 #define KDEFLATE_LEVEL    Z_DEFAULT_COMPRESSION   /* = 6 */
@@ -110,7 +109,7 @@ int page_same_filled(const uint8_t *page, uint64_t *value)
 	uint64_t first, w;
 
 	memcpy(&first, page, sizeof(first));
-	for (size_t off = sizeof(first); off < PAGE_SZ; off += sizeof(w)) {
+	for (size_t off = sizeof(first); off < SIM_PAGE_SIZE; off += sizeof(w)) {
 		memcpy(&w, page + off, sizeof(w));
 		if (w != first)
 			return 0;
@@ -155,7 +154,7 @@ static int page_store_dedup(struct page_store *ps, char *err, size_t errlen)
 		const uint8_t *pg = page_store_page(ps, i);
 		uint64_t slot;
 
-		hash[i] = XXH3_128bits(pg, PAGE_SZ);
+		hash[i] = XXH3_128bits(pg, SIM_PAGE_SIZE);
 		slot = hash[i].low64 & mask;
 		for (;;) {
 			uint32_t j = table[slot];
@@ -167,7 +166,7 @@ static int page_store_dedup(struct page_store *ps, char *err, size_t errlen)
 				break;
 			}
 			if (XXH128_isEqual(hash[j], hash[i]) &&
-			    !memcmp(page_store_page(ps, j), pg, PAGE_SZ)) {
+			    !memcmp(page_store_page(ps, j), pg, SIM_PAGE_SIZE)) {
 				ps->canon[i] = j;
 				break;
 			}
@@ -220,13 +219,13 @@ int page_store_open(struct page_store *ps, const char *path, char *err, size_t e
 		close(fd);
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % PAGE_SZ) {
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % SIM_PAGE_SIZE) {
 		snprintf(err, errlen, "%s: size %lld is not a positive multiple of %u bytes",
-			 path, (long long)st.st_size, PAGE_SZ);
+			 path, (long long)st.st_size, SIM_PAGE_SIZE);
 		close(fd);
 		return -EINVAL;
 	}
-	if ((uint64_t)st.st_size / PAGE_SZ >= UINT32_MAX) {
+	if ((uint64_t)st.st_size / SIM_PAGE_SIZE >= UINT32_MAX) {
 		snprintf(err, errlen, "%s: more than %u pages", path, UINT32_MAX - 1);
 		close(fd);
 		return -EFBIG;
@@ -240,7 +239,7 @@ int page_store_open(struct page_store *ps, const char *path, char *err, size_t e
 	}
 	ps->base = map;
 	ps->map_len = (size_t)st.st_size;
-	ps->npages = (uint64_t)st.st_size / PAGE_SZ;
+	ps->npages = (uint64_t)st.st_size / SIM_PAGE_SIZE;
 	ps->checksum = XXH3_64bits(ps->base, ps->map_len);
 
 	ps->canon = malloc(ps->npages * sizeof(*ps->canon));
@@ -586,9 +585,9 @@ enum comp_result compressor_kernel_result(int codec, int len)
 {
 	if (len < 0)
 		return COMP_FAIL;
-	if (len > 0 && len < (int)PAGE_SZ)
+	if (len > 0 && len < (int)SIM_PAGE_SIZE)
 		return COMP_OK;
-	if (len > (int)PAGE_SZ && codec == CODEC_DEFLATE)
+	if (len > (int)SIM_PAGE_SIZE && codec == CODEC_DEFLATE)
 		return COMP_POOR;
 	return COMP_FAIL;
 }
@@ -596,14 +595,14 @@ enum comp_result compressor_kernel_result(int codec, int len)
 static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 {
 	struct codec_work *w = c->work;
-	int len = compressor_compress_buf(c, page_store_page(c->ps, canon), PAGE_SZ,
+	int len = compressor_compress_buf(c, page_store_page(c->ps, canon), SIM_PAGE_SIZE,
 					  w->scratch, sizeof(w->scratch));
 	enum comp_result res = compressor_kernel_result(c->codec, len);
 	uint32_t stored;
 
 	c->compressions++;
 	/* a codec error has no length: report it as one full page */
-	stored = len < 0 ? PAGE_SZ : (uint32_t)len;
+	stored = len < 0 ? SIM_PAGE_SIZE : (uint32_t)len;
 	if (stored + 1 > CACHE_LEN_MASK)
 		stored = CACHE_LEN_MASK - 1;
 	return (uint16_t)((stored + 1) | ((uint32_t)res << CACHE_RES_SHIFT));

@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SIZE_BYTES 4096u
+#include "models/page.h"
+
 
 enum codec_id {
 	CODEC_LZO = 0,      /* lzo1x-1, the kernel's "lzo" (6.18 default) */
@@ -56,7 +57,7 @@ void page_store_close(struct page_store *ps);
 
 static inline const uint8_t *page_store_page(const struct page_store *ps, uint64_t i)
 {
-	return ps->base + i * (uint64_t)PAGE_SIZE_BYTES;
+	return ps->base + i * (uint64_t)SIM_PAGE_SIZE;
 }
 
 struct compressor {

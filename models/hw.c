@@ -241,7 +241,7 @@ double hw_ssd_latency_ns(const struct hw *hw, int write)
 double hw_ssd_transfer_ns(const struct hw *hw, int write, unsigned nr_pages)
 {
 	double mbps = write ? hw->ssd.write_mbps : hw->ssd.read_mbps;
-	return (double)nr_pages * PAGE_SIZE_BYTES * 1e3 / mbps;
+	return (double)nr_pages * SIM_PAGE_SIZE * 1e3 / mbps;
 }
 
 int hw_codec_uses_iaa(const struct hw *hw, int codec)

@@ -24,12 +24,12 @@
  * (zs_compact) is not run here.
  */
 #include "models/pool.h"
+#include "models/page.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_SZ            4096u
 #define NR_FULLNESS_GROUPS 12     /* ZS_INUSE_RATIO_0, _10 .. _99, _100 */
 #define ZS_INUSE_RATIO_0   0
 #define ZS_INUSE_RATIO_99  10
@@ -86,7 +86,7 @@ static unsigned calculate_zspage_chain_size(unsigned class_size, unsigned chain)
 	if (is_power_of_2(class_size))
 		return 1;
 	for (unsigned i = 1; i <= chain; i++) {
-		unsigned waste = (i * PAGE_SZ) % class_size;
+		unsigned waste = (i * SIM_PAGE_SIZE) % class_size;
 
 		if (waste < min_waste) {
 			min_waste = waste;
@@ -121,10 +121,10 @@ static uint32_t build_classes(unsigned chain, struct zs_class_geom *geom)
 		unsigned size = ZS_MIN_ALLOC_SIZE + (unsigned)i * ZS_SIZE_CLASS_DELTA;
 		unsigned pages, objs;
 
-		if (size > PAGE_SZ)
-			size = PAGE_SZ;
+		if (size > SIM_PAGE_SIZE)
+			size = SIM_PAGE_SIZE;
 		pages = calculate_zspage_chain_size(size, chain);
-		objs = pages * PAGE_SZ / size;
+		objs = pages * SIM_PAGE_SIZE / size;
 		if (pages != 1 && objs != 1 && !huge)
 			huge = size - (ZS_HANDLE_SIZE - 1);
 		if (prev >= 0 && geom[prev].pages == pages && geom[prev].objs == objs) {
@@ -155,7 +155,7 @@ int zs_class_geometry(unsigned chain, uint32_t len, uint32_t *size, unsigned *pa
 		return -EINVAL;
 	if (len == 0)
 		return -EINVAL;
-	if (len > PAGE_SZ)
+	if (len > SIM_PAGE_SIZE)
 		return -ENOSPC;
 	build_classes(chain, geom);
 	g = &geom[size_class_index(len + ZS_HANDLE_SIZE)];
@@ -181,10 +181,10 @@ uint32_t zs_rounded_size(uint32_t len)
 {
 	uint32_t size;
 
-	if (len == 0 || len > PAGE_SZ)
+	if (len == 0 || len > SIM_PAGE_SIZE)
 		return 0;
 	size = ZS_MIN_ALLOC_SIZE + size_class_index(len + ZS_HANDLE_SIZE) * ZS_SIZE_CLASS_DELTA;
-	return size < PAGE_SZ ? size : PAGE_SZ;
+	return size < SIM_PAGE_SIZE ? size : SIM_PAGE_SIZE;
 }
 
 uint32_t zs_class_size_for(uint32_t len)
@@ -363,7 +363,7 @@ int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h)
 
 	if (len == 0)
 		return -EINVAL;
-	if (len > PAGE_SZ)
+	if (len > SIM_PAGE_SIZE)
 		return -ENOSPC;
 	klass = p->geom[size_class_index(len + ZS_HANDLE_SIZE)].index;
 	id = find_get_zspage(&p->cls[klass]);

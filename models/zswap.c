@@ -83,20 +83,20 @@ static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, u
 
 		/* a hint >= 4096 means "does not fit in a page" (trace format) */
 		*res = compressor_kernel_result(zswap_codec(zs),
-						h >= ZSWAP_PAGE ? (int)ZSWAP_PAGE + 1 : (int)h);
-		return *res == COMP_OK ? h : ZSWAP_PAGE;
+						h >= SIM_PAGE_SIZE ? (int)SIM_PAGE_SIZE + 1 : (int)h);
+		return *res == COMP_OK ? h : SIM_PAGE_SIZE;
 	}
 
 	uint64_t idx = (uint64_t)r->content + i;
 
 	if (!zs->comp || !zs->comp->ps || idx >= zs->comp->ps->npages) {
 		*res = COMP_FAIL;
-		return ZSWAP_PAGE;
+		return SIM_PAGE_SIZE;
 	}
 	/* COMP_OK comes with 0 < len < 4096 (compressor_kernel_result()) */
 	uint32_t len = compressor_page_len(zs->comp, idx, res);
 
-	return *res == COMP_OK ? len : ZSWAP_PAGE;
+	return *res == COMP_OK ? len : SIM_PAGE_SIZE;
 }
 
 /* ---- entries ------------------------------------------------------------------ */
@@ -112,7 +112,7 @@ void zswap_entry_free(struct zswap *zs, uint32_t slot)
 	zs_free(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
 	zswap_memcg_uncharge(zs, mc, len);
 	zs->st.stored_pages--;
-	if (len == ZSWAP_PAGE)
+	if (len == SIM_PAGE_SIZE)
 		zs->st.stored_incompressible_pages--;
 	zs->st.sim_compressed_bytes -= len;
 	s->state = ZSWAP_S_NONE;
@@ -149,7 +149,7 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 				zs->st.reject_compress_fail++;
 			return 0;
 		}
-		len = ZSWAP_PAGE;
+		len = SIM_PAGE_SIZE;
 	}
 	ret = zs_malloc(zs->pool, len, &h);
 	if (ret) {
@@ -176,7 +176,7 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 	zswap_memcg_charge(zs, mc, len);
 	if (++zs->st.stored_pages > zs->st.stored_pages_peak)
 		zs->st.stored_pages_peak = zs->st.stored_pages;
-	if (len == ZSWAP_PAGE)
+	if (len == SIM_PAGE_SIZE)
 		zs->st.stored_incompressible_pages++;
 	zs->st.sim_compressed_bytes += len;
 	zswap_pool_changed(zs);

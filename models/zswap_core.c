@@ -43,7 +43,7 @@ static void zswap_limit_advance(struct zswap *zs)
 
 static void zswap_memcg_over_update(struct zswap *zs, struct zswap_memcg *m)
 {
-	uint64_t max_bytes = m->max_pages * ZSWAP_PAGE;
+	uint64_t max_bytes = m->max_pages * SIM_PAGE_SIZE;
 	uint64_t over = m->st.zswap > max_bytes ? m->st.zswap - max_bytes : 0;
 
 	if (over == m->over_bytes)
@@ -62,7 +62,7 @@ void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 		m->st.zswap += len;
 		if (m->st.zswap > m->st.zswap_peak)
 			m->st.zswap_peak = m->st.zswap;
-		m->st.zswapped += ZSWAP_PAGE;
+		m->st.zswapped += SIM_PAGE_SIZE;
 		if (m->st.zswapped > m->st.zswapped_peak)
 			m->st.zswapped_peak = m->st.zswapped;
 		if (m->max_pages != UINT64_MAX)
@@ -76,7 +76,7 @@ void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len
 {
 	for (struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
 		m->st.zswap -= len;
-		m->st.zswapped -= ZSWAP_PAGE;
+		m->st.zswapped -= SIM_PAGE_SIZE;
 		if (m->max_pages != UINT64_MAX)
 			zswap_memcg_over_update(zs, m);
 		if (m->parent < 0)
@@ -88,7 +88,7 @@ int zswap_memcg_fits(const struct zswap *zs, const struct zswap_memcg *mc, uint6
 {
 	for (const struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
 		if (m->max_pages != UINT64_MAX &&
-		    (m->st.zswap + extra_bytes) / ZSWAP_PAGE >= m->max_pages)
+		    (m->st.zswap + extra_bytes) / SIM_PAGE_SIZE >= m->max_pages)
 			return 0;
 		if (m->parent < 0)
 			return 1;
@@ -159,11 +159,11 @@ void zswap_pool_changed(struct zswap *zs)
 	if (pages == zs->pool_pages)
 		return;
 	zs->pool_pages = pages;
-	zs->st.pool_total_size = pages * ZSWAP_PAGE;
+	zs->st.pool_total_size = pages * SIM_PAGE_SIZE;
 	if (zs->st.pool_total_size > zs->st.pool_total_size_peak)
 		zs->st.pool_total_size_peak = zs->st.pool_total_size;
 
-	uint64_t over = pages > zs->max_pages ? (pages - zs->max_pages) * ZSWAP_PAGE : 0;
+	uint64_t over = pages > zs->max_pages ? (pages - zs->max_pages) * SIM_PAGE_SIZE : 0;
 
 	if (over != zs->lim.over_global) {
 		zswap_limit_advance(zs);
@@ -200,7 +200,7 @@ static int zswap_setup_memcgs(struct zswap *zs, const struct trace_meta *meta,
 		m->idx = (int)i;
 		m->parent = p;
 		/* page_counter_memparse(): bytes to pages, rounded down */
-		m->max_pages = maxb == ZSWAP_MAX_UNLIMITED ? UINT64_MAX : maxb / ZSWAP_PAGE;
+		m->max_pages = maxb == ZSWAP_MAX_UNLIMITED ? UINT64_MAX : maxb / SIM_PAGE_SIZE;
 		m->wb_own = zs->cfg.memcg[i].writeback != 0;
 		m->lru_head = m->lru_tail = ZSWAP_NIL;
 	}
@@ -341,7 +341,7 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_me
 	zs->wb_batch = 1;
 
 	/* zswap_max_pages() and zswap_accept_thr_pages(), integer math in that order */
-	zs->max_pages = cfg->total_ram_bytes / ZSWAP_PAGE * cfg->max_pool_percent / 100;
+	zs->max_pages = cfg->total_ram_bytes / SIM_PAGE_SIZE * cfg->max_pool_percent / 100;
 	zs->accept_pages = zs->max_pages * cfg->accept_threshold_percent / 100;
 	/* "Initial readahead hits is 4 to start up with a small window" */
 	zs->ra_hits = 4;
@@ -618,7 +618,7 @@ int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len)
 	uint64_t pages = zs_get_total_pages(zs->pool);
 	uint64_t top_b = 0, top_pages = 0, lru_total = 0;
 
-	if (pages != zs->pool_pages || zs->st.pool_total_size != pages * ZSWAP_PAGE)
+	if (pages != zs->pool_pages || zs->st.pool_total_size != pages * SIM_PAGE_SIZE)
 		INV_FAIL("pool_total_size %llu, zsmalloc model holds %llu pages",
 			 (unsigned long long)zs->st.pool_total_size, (unsigned long long)pages);
 	if (zs_objects(zs->pool) != zs->st.stored_pages)
@@ -643,13 +643,13 @@ int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len)
 		lru_total += mc->lru_len;
 		if (mc->st.zswap < cb[i] || mc->st.zswapped < cz[i])
 			INV_FAIL("memcg %u: charge below its children's", i);
-		if (mc->st.zswapped - cz[i] != mc->lru_len * ZSWAP_PAGE)
+		if (mc->st.zswapped - cz[i] != mc->lru_len * SIM_PAGE_SIZE)
 			INV_FAIL("memcg %u: zswapped %llu, own entries %llu", i,
 				 (unsigned long long)(mc->st.zswapped - cz[i]),
 				 (unsigned long long)mc->lru_len);
 		if (mc->parent < 0) {
 			top_b += mc->st.zswap;
-			top_pages += mc->st.zswapped / ZSWAP_PAGE;
+			top_pages += mc->st.zswapped / SIM_PAGE_SIZE;
 		}
 	}
 	if (lru_total != zs->st.stored_pages)
@@ -673,7 +673,7 @@ int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len)
 		unsigned st = e->state & ZSWAP_S_MASK;
 
 		if (st == ZSWAP_S_ZSWAP) {
-			if (!e->length || e->length > ZSWAP_PAGE || e->memcg >= zs->nmemcg)
+			if (!e->length || e->length > SIM_PAGE_SIZE || e->memcg >= zs->nmemcg)
 				INV_FAIL("slot %u: zswap entry with length %u memcg %u", s,
 					 e->length, e->memcg);
 		} else if (e->state & (ZSWAP_S_REF | ZSWAP_S_WB)) {

@@ -20,7 +20,6 @@
 #include "models/policy/policy.h"
 
 #define ZSWAP_NIL UINT32_MAX        /* no slot (end of an LRU list) */
-#define ZSWAP_PAGE 4096u
 #define ZSWAP_MAX_RECLAIM_RETRIES 16 /* MAX_RECLAIM_RETRIES in mm/internal.h */
 
 /* Slot state (low 2 bits of zswap_slot.state) and flags. */

@@ -51,7 +51,7 @@ static json_t *memcg_counters(const struct zswap_memcg_stats *m)
 double report_compression_ratio(const struct zswap_stats *st)
 {
 	return st->sim_stored_bytes
-		? (double)st->zswpout * PAGE_SIZE_BYTES / (double)st->sim_stored_bytes : 0.0;
+		? (double)st->zswpout * SIM_PAGE_SIZE / (double)st->sim_stored_bytes : 0.0;
 }
 
 static json_t *compression_section(const struct sim *s)
@@ -70,7 +70,7 @@ static json_t *compression_section(const struct sim *s)
 	 * is in the pool at the end (stored bytes / zsmalloc bytes). */
 	double ratio = report_compression_ratio(st);
 	double pool_ratio = st->pool_total_size
-		? (double)st->stored_pages * PAGE_SIZE_BYTES / (double)st->pool_total_size : 0.0;
+		? (double)st->stored_pages * SIM_PAGE_SIZE / (double)st->pool_total_size : 0.0;
 	json_object_set_new(o, "ratio", json_real(ratio));
 	json_object_set_new(o, "pool_ratio", json_real(pool_ratio));
 	return o;

@@ -175,7 +175,7 @@ static int content_open(struct content_in *c, const char *path, uint64_t need,
 	if (pread(c->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		int fd2 = dup(c->fd);
 		gzFile gz = fd2 < 0 ? NULL : gzdopen(fd2, "rb");
-		size_t len = need * TRACE_PAGE_SIZE;
+		size_t len = need * SIM_PAGE_SIZE;
 		int n = 0;
 
 		c->mem = malloc(len ? len : 1);
@@ -193,11 +193,11 @@ static int content_open(struct content_in *c, const char *path, uint64_t need,
 			n = gzread(gz, c->mem + off, (unsigned)chunk);
 			if (n <= 0)
 				break;
-			c->pages = (off + (size_t)n) / TRACE_PAGE_SIZE;
+			c->pages = (off + (size_t)n) / SIM_PAGE_SIZE;
 		}
 		gzclose(gz);
 	} else {
-		c->pages = (uint64_t)st.st_size / TRACE_PAGE_SIZE;
+		c->pages = (uint64_t)st.st_size / SIM_PAGE_SIZE;
 	}
 	if (c->pages < need) {
 		trace_msg(err, errlen, "%s: %llu pages, the events need %llu", path,
@@ -209,13 +209,13 @@ static int content_open(struct content_in *c, const char *path, uint64_t need,
 
 static int content_read(struct content_in *c, uint64_t idx, uint64_t n, uint8_t *buf)
 {
-	size_t len = n * TRACE_PAGE_SIZE;
+	size_t len = n * SIM_PAGE_SIZE;
 
 	if (c->mem) {
-		memcpy(buf, c->mem + idx * TRACE_PAGE_SIZE, len);
+		memcpy(buf, c->mem + idx * SIM_PAGE_SIZE, len);
 		return 0;
 	}
-	return pread(c->fd, buf, len, (off_t)(idx * TRACE_PAGE_SIZE)) == (ssize_t)len ? 0 : -EIO;
+	return pread(c->fd, buf, len, (off_t)(idx * SIM_PAGE_SIZE)) == (ssize_t)len ? 0 : -EIO;
 }
 
 static void content_close(struct content_in *c)
@@ -266,7 +266,7 @@ static int store_grow(struct store *s)
 /* The store index of a run of 2^order pages equal to buf, adding it if new. */
 static int store_run(struct store *s, const uint8_t *buf, unsigned order, uint32_t *base)
 {
-	size_t len = (size_t)TRACE_PAGE_SIZE << order;
+	size_t len = (size_t)SIM_PAGE_SIZE << order;
 	XXH128_hash_t h = XXH3_128bits_withSeed(buf, len, order);
 	uint64_t j;
 
@@ -385,7 +385,7 @@ static int convert_out(struct conv *c, const struct cap_event *e)
 		/* Content lost in the ring buffer: "does not compress" is the
 		 * conservative stand-in (counted in kernel.json as missing_pages). */
 		flags = TRACE_F_HINT;
-		base = TRACE_PAGE_SIZE;
+		base = SIM_PAGE_SIZE;
 	} else {
 		if (content_read(&c->cin, e->content, nr, c->buf))
 			return -EIO;
@@ -614,7 +614,7 @@ static int finish(struct conv *c, const char *trace_path, const char *pages_path
 	int r;
 
 	memset(&meta, 0, sizeof(meta));
-	meta.page_size = TRACE_PAGE_SIZE;
+	meta.page_size = SIM_PAGE_SIZE;
 	meta.slot_count = c->slot_count;
 	meta.stream_count = c->streams->n ? c->streams->n : 1;
 	meta.memcg_count = 1;
@@ -657,7 +657,7 @@ int cap_convert(const char *events_path, const char *content_path,
 	c.st = st;
 	c.cin.fd = -1;
 	c.streams = calloc(1, sizeof(*c.streams));
-	c.buf = malloc((size_t)TRACE_PAGE_SIZE << TRACE_MAX_ORDER);
+	c.buf = malloc((size_t)SIM_PAGE_SIZE << TRACE_MAX_ORDER);
 	if (!c.streams || !c.buf) {
 		r = -ENOMEM;
 		trace_msg(err, errlen, "%s: out of memory", events_path);

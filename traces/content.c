@@ -14,7 +14,6 @@
 #include "traces/content.h"
 #include "traces/trace_priv.h"
 
-#define PG TRACE_PAGE_SIZE
 
 static int content_map_source(struct content_source *s, char *err, size_t errlen)
 {
@@ -26,7 +25,7 @@ static int content_map_source(struct content_source *s, char *err, size_t errlen
 		trace_msg(err, errlen, "%s: %s", s->path, strerror(e));
 		return -e;
 	}
-	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % PG) {
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % SIM_PAGE_SIZE) {
 		close(fd);
 		trace_msg(err, errlen, "%s: not a page store (size is not a positive multiple of 4096)",
 			  s->path);
@@ -41,7 +40,7 @@ static int content_map_source(struct content_source *s, char *err, size_t errlen
 		trace_msg(err, errlen, "%s: mmap: %s", s->path, strerror(e));
 		return -e;
 	}
-	s->npages = s->len / PG;
+	s->npages = s->len / SIM_PAGE_SIZE;
 	return 0;
 }
 
@@ -137,13 +136,13 @@ static uint8_t *content_grow(struct content *c, unsigned nr)
 		uint64_t cap = c->cap ? c->cap * 2 : 64;
 		while (cap < c->npages + nr)
 			cap *= 2;
-		uint8_t *p = realloc(c->pages, cap * PG);
+		uint8_t *p = realloc(c->pages, cap * SIM_PAGE_SIZE);
 		if (!p)
 			return NULL;
 		c->pages = p;
 		c->cap = cap;
 	}
-	return c->pages + c->npages * PG;
+	return c->pages + c->npages * SIM_PAGE_SIZE;
 }
 
 static uint64_t content_rand64(struct content *c)
@@ -160,13 +159,13 @@ static void content_fill_same(struct content *c, uint8_t *dst, unsigned nr)
 	do
 		v = content_rand64(c);
 	while (!v);
-	for (size_t i = 0; i < (size_t)nr * PG / 8; i++)
+	for (size_t i = 0; i < (size_t)nr * SIM_PAGE_SIZE / 8; i++)
 		memcpy(dst + i * 8, &v, 8);
 }
 
 static void content_fill_random(struct content *c, uint8_t *dst, unsigned nr)
 {
-	for (size_t i = 0; i < (size_t)nr * PG; i += 4) {
+	for (size_t i = 0; i < (size_t)nr * SIM_PAGE_SIZE; i += 4) {
 		uint32_t v = (uint32_t)gsl_rng_get(c->rng);
 		dst[i] = (uint8_t)v;
 		dst[i + 1] = (uint8_t)(v >> 8);
@@ -189,7 +188,7 @@ static void content_fill_corpus(struct content *c, uint8_t *dst, unsigned nr)
 	uint64_t span = src->npages >= nr ? src->npages - nr + 1 : 1;
 	uint64_t start = gsl_rng_uniform_int(c->rng, span);
 	for (unsigned i = 0; i < nr; i++)
-		memcpy(dst + (size_t)i * PG, src->base + ((start + i) % src->npages) * PG, PG);
+		memcpy(dst + (size_t)i * SIM_PAGE_SIZE, src->base + ((start + i) % src->npages) * SIM_PAGE_SIZE, SIM_PAGE_SIZE);
 }
 
 uint32_t content_new(struct content *c, unsigned nr)
@@ -207,7 +206,7 @@ uint32_t content_new(struct content *c, unsigned nr)
 		return CONTENT_NONE;
 	u = gsl_rng_uniform(c->rng);
 	if (u < c->p.zero) {
-		static const uint8_t zero_page[PG];
+		static const uint8_t zero_page[SIM_PAGE_SIZE];
 		c->n_zero++;
 		return content_fixed(c, CONTENT_KEY_ZERO, zero_page, nr);
 	}
@@ -232,7 +231,7 @@ uint32_t content_add(struct content *c, const uint8_t *pages, unsigned nr)
 
 	if (!dst)
 		return CONTENT_NONE;
-	memcpy(dst, pages, (size_t)nr * PG);
+	memcpy(dst, pages, (size_t)nr * SIM_PAGE_SIZE);
 	uint32_t base = (uint32_t)c->npages;
 	c->npages += nr;
 	return base;
@@ -253,7 +252,7 @@ uint32_t content_fixed(struct content *c, unsigned key, const uint8_t *tmpl, uns
 	if (!dst)
 		return CONTENT_NONE;
 	for (unsigned i = 0; i < nr; i++)
-		memcpy(dst + (size_t)i * PG, tmpl, PG);
+		memcpy(dst + (size_t)i * SIM_PAGE_SIZE, tmpl, SIM_PAGE_SIZE);
 	*slot = (uint32_t)c->npages;
 	c->npages += nr;
 	return *slot;
@@ -267,6 +266,6 @@ int content_write(const struct content *c, const char *path, char *err, size_t e
 
 	if (ret)
 		return ret;
-	ret = trace_fwrite(f, c->pages, PG, c->npages);
+	ret = trace_fwrite(f, c->pages, SIM_PAGE_SIZE, c->npages);
 	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
 }

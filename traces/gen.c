@@ -263,7 +263,7 @@ int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm
 		.spec = g->content, .zero = g->zero, .same = g->same, .random = g->random,
 		.max_pages = g->max_pages,
 	};
-	uint64_t slots = g->swap ? g->swap / TRACE_PAGE_SIZE : 2 * mapped_pages + 1024;
+	uint64_t slots = g->swap ? g->swap / SIM_PAGE_SIZE : 2 * mapped_pages + 1024;
 	struct rm_params p = {
 		.nslots = 0, .nstreams = nstreams, .ram_pages = ram_pages,
 		.readahead = (unsigned)g->readahead, .dirty = g->dirty, .seed = g->seed,
@@ -305,7 +305,7 @@ void gen_add_memcgs(struct reclaim *rm, const char *prefix, unsigned nm, unsigne
 		char name[TRACE_NAME_MAX];
 		unsigned members = ns / nm + (m < ns % nm);
 		uint64_t limit = max == UINT64_MAX ? (uint64_t)members * npages / 2
-						   : max / TRACE_PAGE_SIZE;
+						   : max / SIM_PAGE_SIZE;
 		snprintf(name, sizeof(name), "%s%u", prefix, m);
 		rm_add_memcg(rm, name, -1, limit);
 	}

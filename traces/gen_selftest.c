@@ -27,7 +27,6 @@
 #include "sim/cli.h"
 #include "traces/gen.h"
 
-#define PG           TRACE_PAGE_SIZE
 #define MIB          (1ull << 20)
 #define ST_THINK_NS  1000ull      /* one page touch */
 #define ST_NPAT      4            /* stride-4095 patterns kept */
@@ -47,9 +46,9 @@ struct st {
  * 16 bytes into its first page (glibc's chunk header of an mmap'd chunk). */
 static void st_stride_page(uint8_t *page, unsigned p, char c)
 {
-	uint64_t lo = (uint64_t)p * PG, hi = lo + PG;
+	uint64_t lo = (uint64_t)p * SIM_PAGE_SIZE, hi = lo + SIM_PAGE_SIZE;
 
-	memset(page, 0, PG);
+	memset(page, 0, SIM_PAGE_SIZE);
 	for (uint64_t i = 0; i < hi; i += 4095)
 		if (i + 16 >= lo && i + 16 < hi)
 			page[i + 16 - lo] = (uint8_t)c;
@@ -59,7 +58,7 @@ static void st_stride_page(uint8_t *page, unsigned p, char c)
  * (only patterns a trace references are in its page store). */
 static uint32_t st_content(struct st *s, enum st_fill f, uint32_t p)
 {
-	static uint8_t page[PG];
+	static uint8_t page[SIM_PAGE_SIZE];
 	uint32_t *idx = f == ST_FILL_A ? &s->pat_a[p % ST_NPAT]
 		      : f == ST_FILL_B ? &s->pat_b[p % ST_NPAT]
 		      : f == ST_FILL_RAMP ? &s->ramp : &s->rnd[p % ST_NRAND];
@@ -73,12 +72,12 @@ static uint32_t st_content(struct st *s, enum st_fill f, uint32_t p)
 		*idx = content_add(&s->ct, page, 1);
 		break;
 	case ST_FILL_RAMP:
-		for (unsigned i = 0; i < PG; i++)
-			page[i] = i < PG / 2 ? (uint8_t)i : 0;
+		for (unsigned i = 0; i < SIM_PAGE_SIZE; i++)
+			page[i] = i < SIM_PAGE_SIZE / 2 ? (uint8_t)i : 0;
 		*idx = content_add(&s->ct, page, 1);
 		break;
 	case ST_FILL_RANDOM:
-		for (unsigned i = 0; i < PG; i++)
+		for (unsigned i = 0; i < SIM_PAGE_SIZE; i++)
 			page[i] = (uint8_t)gsl_rng_uniform_int(s->ct.rng, 256);
 		*idx = content_add(&s->ct, page, 1);
 		break;
@@ -91,7 +90,7 @@ static uint32_t st_content(struct st *s, enum st_fill f, uint32_t p)
 /* malloc + fill: map npages in memcg with the fill's content, write each. */
 static uint32_t st_alloc(struct st *s, unsigned stream, int memcg, uint64_t bytes, enum st_fill f)
 {
-	uint32_t n = (uint32_t)((bytes + PG - 1) / PG);
+	uint32_t n = (uint32_t)((bytes + SIM_PAGE_SIZE - 1) / SIM_PAGE_SIZE);
 	uint32_t first = rm_map(&s->rm, stream, (unsigned)memcg, n, NULL, NULL, 0);
 
 	if (first == RM_NONE)
@@ -123,14 +122,14 @@ static void st_free(struct st *s, unsigned stream, uint32_t first, uint32_t n)
 static uint64_t st_memory_reclaim(struct st *s, unsigned stream, int memcg, uint64_t bytes)
 {
 	s->t += ST_THINK_NS;
-	return rm_reclaim(&s->rm, stream, memcg, bytes / PG, s->t);
+	return rm_reclaim(&s->rm, stream, memcg, bytes / SIM_PAGE_SIZE, s->t);
 }
 
 /* test_zswap_usage: memory.max 1M; allocate_bytes(4M). */
 static void st_zswap_usage(struct st *s)
 {
-	int cg = rm_add_memcg(&s->rm, "no_shrink_test", -1, MIB / PG);
-	uint32_t n = 4 * MIB / PG, first = st_alloc(s, 0, cg, 4 * MIB, ST_FILL_A);
+	int cg = rm_add_memcg(&s->rm, "no_shrink_test", -1, MIB / SIM_PAGE_SIZE);
+	uint32_t n = 4 * MIB / SIM_PAGE_SIZE, first = st_alloc(s, 0, cg, 4 * MIB, ST_FILL_A);
 
 	st_free(s, 0, first, n);
 }
@@ -138,7 +137,7 @@ static void st_zswap_usage(struct st *s)
 /* allocate_and_read_bytes(size) in memcg: write, read back, free. */
 static void st_alloc_and_read(struct st *s, int cg, uint64_t size)
 {
-	uint32_t n = (uint32_t)(size / PG), first = st_alloc(s, 0, cg, size, ST_FILL_A);
+	uint32_t n = (uint32_t)(size / SIM_PAGE_SIZE), first = st_alloc(s, 0, cg, size, ST_FILL_A);
 
 	st_read(s, 0, first, n);
 	st_free(s, 0, first, n);
@@ -148,8 +147,8 @@ static void st_alloc_and_read(struct st *s, int cg, uint64_t size)
  * allocation, memory.zswap.max 0 (config); allocate_and_read_bytes. */
 static void st_swapin_nozswap(struct st *s)
 {
-	uint64_t size = 512 * PG;
-	int cg = rm_add_memcg(&s->rm, "no_zswap_test", -1, size * 3 / 4 / PG);
+	uint64_t size = 512 * SIM_PAGE_SIZE;
+	int cg = rm_add_memcg(&s->rm, "no_zswap_test", -1, size * 3 / 4 / SIM_PAGE_SIZE);
 
 	st_alloc_and_read(s, cg, size);
 }
@@ -157,7 +156,7 @@ static void st_swapin_nozswap(struct st *s)
 /* test_zswapin: memory.max 8M, memory.zswap.max max; allocate_and_read_bytes(32M). */
 static void st_zswapin(struct st *s)
 {
-	int cg = rm_add_memcg(&s->rm, "zswapin_test", -1, 8 * MIB / PG);
+	int cg = rm_add_memcg(&s->rm, "zswapin_test", -1, 8 * MIB / SIM_PAGE_SIZE);
 
 	st_alloc_and_read(s, cg, 32 * MIB);
 }
@@ -167,7 +166,7 @@ static void st_zswapin(struct st *s)
  * memory.reclaim of all again, free. */
 static void st_attempt_writeback(struct st *s, int cg)
 {
-	uint64_t size = 1024 * PG;
+	uint64_t size = 1024 * SIM_PAGE_SIZE;
 	uint32_t n = 1024, first = st_alloc(s, 0, cg, size, ST_FILL_RAMP);
 
 	st_memory_reclaim(s, 0, cg, size);
@@ -197,7 +196,7 @@ static void st_no_kmem_bypass(struct st *s, uint64_t ram)
 {
 	uint64_t high_kb = ram / 2000, low_kb = ram / 500000;
 	uint64_t target = (ram - high_kb * 1000) + ram * 5 / 100;
-	uint64_t threshold = ram / 5 / PG, trigger = ram / 20;
+	uint64_t threshold = ram / 5 / SIM_PAGE_SIZE, trigger = ram / 20;
 	int root = rm_add_memcg(&s->rm, "root", -1, 0);
 	int cg = rm_add_memcg(&s->rm, "kmem_bypass_test", -1, 0);
 
@@ -205,15 +204,15 @@ static void st_no_kmem_bypass(struct st *s, uint64_t ram)
 	 * low = min + max(min/4, ram/1000), high = low + the same step;
 	 * kswapd reclaims until free pages reach high */
 	uint64_t min_b = low_kb * 1024, step = min_b / 4 > ram / 1000 ? min_b / 4 : ram / 1000;
-	s->rm.p.ram_pages = (ram - (min_b + 2 * step)) / PG;
+	s->rm.p.ram_pages = (ram - (min_b + 2 * step)) / SIM_PAGE_SIZE;
 	st_alloc(s, 0, cg, target, ST_FILL_A);
 
 	min_b = high_kb * 1024;
 	step = min_b / 4 > ram / 1000 ? min_b / 4 : ram / 1000;
 	s->t += ST_THINK_NS;
-	rm_set_ram(&s->rm, 1, (ram - (min_b + 2 * step)) / PG, s->t);
+	rm_set_ram(&s->rm, 1, (ram - (min_b + 2 * step)) / SIM_PAGE_SIZE, s->t);
 	for (int i = 0; i < 20; i++) {
-		uint32_t n = (uint32_t)((trigger + PG - 1) / PG);
+		uint32_t n = (uint32_t)((trigger + SIM_PAGE_SIZE - 1) / SIM_PAGE_SIZE);
 		uint32_t first = st_alloc(s, 1, root, trigger, ST_FILL_B);
 		s->t += 100000000ull;   /* usleep(100000) */
 		st_free(s, 1, first, n);
@@ -228,9 +227,9 @@ static void st_no_kmem_bypass(struct st *s, uint64_t ram)
  * group and touches 10M (kept), then a child in wb_group allocate_bytes(10M). */
 static void st_no_invasive_cgroup_shrink(struct st *s)
 {
-	int wb = rm_add_memcg(&s->rm, "per_memcg_wb_test1", -1, MIB / PG);
-	int control = rm_add_memcg(&s->rm, "per_memcg_wb_test2", -1, MIB / PG);
-	uint32_t n = 10 * MIB / PG;
+	int wb = rm_add_memcg(&s->rm, "per_memcg_wb_test1", -1, MIB / SIM_PAGE_SIZE);
+	int control = rm_add_memcg(&s->rm, "per_memcg_wb_test2", -1, MIB / SIM_PAGE_SIZE);
+	uint32_t n = 10 * MIB / SIM_PAGE_SIZE;
 
 	st_alloc(s, 0, control, 10 * MIB, ST_FILL_A);
 	uint32_t first = st_alloc(s, 1, wb, 10 * MIB, ST_FILL_A);
@@ -242,8 +241,8 @@ static void st_no_invasive_cgroup_shrink(struct st *s)
  * memcg's counters while the child still holds the memory. */
 static void st_zswap_incompressible(struct st *s)
 {
-	int cg = rm_add_memcg(&s->rm, "zswap_incompressible_test", -1, 32 * MIB / PG);
-	uint32_t n = 4 * MIB / PG, first = st_alloc(s, 0, cg, 4 * MIB, ST_FILL_RANDOM);
+	int cg = rm_add_memcg(&s->rm, "zswap_incompressible_test", -1, 32 * MIB / SIM_PAGE_SIZE);
+	uint32_t n = 4 * MIB / SIM_PAGE_SIZE, first = st_alloc(s, 0, cg, 4 * MIB, ST_FILL_RANDOM);
 
 	s->t += ST_THINK_NS;
 	rm_pageout(&s->rm, 0, first, n, s->t);
@@ -255,7 +254,7 @@ static const struct {
 	uint64_t mapped;      /* bytes mapped in all, for the swap size */
 } st_tests[] = {
 	{ "zswap_usage", 1, 4 * MIB },
-	{ "swapin_nozswap", 1, 512 * PG },
+	{ "swapin_nozswap", 1, 512 * SIM_PAGE_SIZE },
 	{ "zswapin", 1, 32 * MIB },
 	{ "zswap_writeback_enabled", 1, 8 * MIB },
 	{ "zswap_writeback_disabled", 1, 8 * MIB },
@@ -268,7 +267,7 @@ static int st_run(struct st *s, unsigned t, uint64_t ram, char *err, size_t errl
 {
 	uint64_t mapped = st_tests[t].mapped ? st_tests[t].mapped : 2 * ram;
 	const char *name = st_tests[t].name;
-	int ret = gen_setup(&s->g, &s->ct, &s->rm, st_tests[t].streams, mapped / PG, 0, err, errlen);
+	int ret = gen_setup(&s->g, &s->ct, &s->rm, st_tests[t].streams, mapped / SIM_PAGE_SIZE, 0, err, errlen);
 
 	if (ret)
 		return ret;
@@ -327,7 +326,7 @@ int gen_selftest(int argc, char **argv)
 	for (size_t i = 0; name && i < sizeof(st_tests) / sizeof(st_tests[0]); i++) {
 		if (strcmp(name, st_tests[i].name))
 			continue;
-		if (ram < 64 * PG || ram > (4ull << 30)) {
+		if (ram < 64 * SIM_PAGE_SIZE || ram > (4ull << 30)) {
 			cli_error("trace gen selftest: --ram must be between 256K and 4G");
 			return EXIT_USAGE;
 		}

@@ -46,7 +46,7 @@ static int usemem_run(const struct gen_common *g, const struct usemem_args *a,
 		      char *err, size_t errlen)
 {
 	unsigned ns = (unsigned)a->streams, nm = (unsigned)a->memcgs;
-	uint32_t npages = (uint32_t)(a->size / TRACE_PAGE_SIZE);
+	uint32_t npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
 	uint64_t per_pass = npages, total = a->passes * per_pass;
 	int random = !strcmp(a->pattern, "random");
 	struct usemem_stream *st = calloc(ns, sizeof(*st));
@@ -63,7 +63,7 @@ static int usemem_run(const struct gen_common *g, const struct usemem_args *a,
 		return -ENOMEM;
 	}
 	gsl_rng_set(rng, (unsigned long)(g->seed ^ 0x7573656d656dull));
-	ret = gen_setup(g, &ct, &rm, ns, (uint64_t)ns * npages, a->ram / TRACE_PAGE_SIZE,
+	ret = gen_setup(g, &ct, &rm, ns, (uint64_t)ns * npages, a->ram / SIM_PAGE_SIZE,
 			err, errlen);
 	if (ret)
 		goto out_rng;
@@ -136,8 +136,8 @@ int gen_usemem(int argc, char **argv)
 	if (!a.memcgs)
 		a.memcgs = a.streams;
 	if (!a.streams || a.streams > TRACE_MAX_STREAMS || a.memcgs > a.streams ||
-	    a.memcgs > TRACE_MAX_MEMCGS || a.size < TRACE_PAGE_SIZE ||
-	    a.size / TRACE_PAGE_SIZE > (1u << 28) || !a.passes || a.passes > 1000000 ||
+	    a.memcgs > TRACE_MAX_MEMCGS || a.size < SIM_PAGE_SIZE ||
+	    a.size / SIM_PAGE_SIZE > (1u << 28) || !a.passes || a.passes > 1000000 ||
 	    (strcmp(a.pattern, "seq") && strcmp(a.pattern, "random")) || a.write < 0 || a.write > 1) {
 		cli_error("trace gen usemem: bad arguments (want 1 <= memcgs <= streams <= %d,"
 			  " 4K <= size <= 1T, 1 <= passes, --pattern seq|random, 0 <= write <= 1)",

@@ -62,7 +62,7 @@ static int zipf_run(const struct gen_common *g, const struct zipf_args *a,
 		    char *err, size_t errlen)
 {
 	unsigned ns = (unsigned)a->streams, nm = (unsigned)a->memcgs;
-	uint32_t npages = (uint32_t)(a->size / TRACE_PAGE_SIZE);
+	uint32_t npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
 	uint64_t phase_len = (a->accesses + a->phases - 1) / a->phases;
 	uint32_t shift = npages / (uint32_t)a->phases;
 	struct zipf_stream *st = calloc(ns, sizeof(*st));
@@ -84,7 +84,7 @@ static int zipf_run(const struct gen_common *g, const struct zipf_args *a,
 			st[s].perm[i] = i;
 		gsl_ran_shuffle(rng, st[s].perm, npages, sizeof(uint32_t));
 	}
-	ret = gen_setup(g, &ct, &rm, ns, (uint64_t)ns * npages, a->ram / TRACE_PAGE_SIZE,
+	ret = gen_setup(g, &ct, &rm, ns, (uint64_t)ns * npages, a->ram / SIM_PAGE_SIZE,
 			err, errlen);
 	if (ret)
 		goto out;
@@ -160,16 +160,16 @@ int gen_zipf(int argc, char **argv)
 	if (!a.memcgs)
 		a.memcgs = a.streams;
 	if (!a.streams || a.streams > TRACE_MAX_STREAMS || a.memcgs > a.streams ||
-	    a.memcgs > TRACE_MAX_MEMCGS || a.size < TRACE_PAGE_SIZE ||
-	    a.size / TRACE_PAGE_SIZE > (1u << 26) || !a.phases ||
-	    a.phases > a.size / TRACE_PAGE_SIZE || !(a.alpha >= 0) || a.alpha > 10 ||
+	    a.memcgs > TRACE_MAX_MEMCGS || a.size < SIM_PAGE_SIZE ||
+	    a.size / SIM_PAGE_SIZE > (1u << 26) || !a.phases ||
+	    a.phases > a.size / SIM_PAGE_SIZE || !(a.alpha >= 0) || a.alpha > 10 ||
 	    a.write < 0 || a.write > 1 || a.accesses > (1ull << 32)) {
 		cli_error("trace gen zipf: bad arguments (want 1 <= memcgs <= streams, 4K <= size"
 			  " <= 256G, 1 <= phases <= pages, 0 <= alpha <= 10, 0 <= write <= 1)");
 		return EXIT_USAGE;
 	}
 	if (!a.accesses)
-		a.accesses = 4 * (a.size / TRACE_PAGE_SIZE);
+		a.accesses = 4 * (a.size / SIM_PAGE_SIZE);
 	ret = zipf_run(&g, &a, orders, prob, (unsigned)n, err, sizeof(err));
 	if (ret) {
 		cli_error("trace gen zipf: %s", err);

@@ -695,7 +695,7 @@ int rm_finish(struct reclaim *rm, struct trace_meta *meta, char *err, size_t err
 		return rm->err;
 	}
 	memset(meta, 0, sizeof(*meta));
-	meta->page_size = TRACE_PAGE_SIZE;
+	meta->page_size = SIM_PAGE_SIZE;
 	meta->slot_count = rm->p.nslots;
 	meta->stream_count = rm->p.nstreams;
 	meta->memcg_count = rm->nmemcg ? rm->nmemcg : 1;

@@ -180,8 +180,8 @@ int trace_check_meta(const struct trace_meta *m, char *reason, size_t len)
 {
 	size_t n;
 
-	if (m->page_size != TRACE_PAGE_SIZE) {
-		trace_msg(reason, len, "page_size %u (must be %u)", m->page_size, TRACE_PAGE_SIZE);
+	if (m->page_size != SIM_PAGE_SIZE) {
+		trace_msg(reason, len, "page_size %u (must be %u)", m->page_size, SIM_PAGE_SIZE);
 		return -EINVAL;
 	}
 	if (!m->slot_count) {
@@ -276,8 +276,8 @@ static int check_content(const struct trace_meta *m, const struct trace_record *
 		return -EINVAL;
 	}
 	if (r->flags & TRACE_F_HINT) {
-		if (r->content > TRACE_PAGE_SIZE) {
-			trace_msg(reason, len, "hint %u > %u", r->content, TRACE_PAGE_SIZE);
+		if (r->content > SIM_PAGE_SIZE) {
+			trace_msg(reason, len, "hint %u > %u", r->content, SIM_PAGE_SIZE);
 			return -EINVAL;
 		}
 		return 0;
@@ -630,11 +630,11 @@ static int check_page_store(struct trace *t, char *err, size_t errlen)
 			  t->page_store_path, strerror(-ret));
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != m->page_store_pages * TRACE_PAGE_SIZE) {
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != m->page_store_pages * SIM_PAGE_SIZE) {
 		trace_msg(err, errlen, "%s: page store '%s' size mismatch: %lld bytes, header says"
 			  " %llu pages (%llu bytes)", t->path, t->page_store_path,
 			  (long long)st.st_size, (unsigned long long)m->page_store_pages,
-			  (unsigned long long)(m->page_store_pages * TRACE_PAGE_SIZE));
+			  (unsigned long long)(m->page_store_pages * SIM_PAGE_SIZE));
 		return -EINVAL;
 	}
 	ret = trace_file_checksum(t->page_store_path, &sum, err, errlen);

@@ -18,8 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/page.h"
+
 #define TRACE_VERSION     1
-#define TRACE_PAGE_SIZE   4096u
 #define TRACE_MAX_ORDER   9
 #define TRACE_MAX_MEMCGS  1024
 #define TRACE_MAX_STREAMS 65535

@@ -223,7 +223,7 @@ static int parse_header_line(struct text_parser *p, const struct tok *tv, int nt
 	if (p->in_records)
 		return fail(p, "header line '%.*s' after the first record", (int)tv[0].n, tv[0].s);
 	if (tok_is(&tv[0], "page_size"))
-		return parse_count(p, tv, nt, &p->have_page_size, TRACE_PAGE_SIZE, TRACE_PAGE_SIZE,
+		return parse_count(p, tv, nt, &p->have_page_size, SIM_PAGE_SIZE, SIM_PAGE_SIZE,
 				   &m->page_size);
 	if (tok_is(&tv[0], "slot_count"))
 		return parse_count(p, tv, nt, &p->have_slots, 1, UINT32_MAX, &m->slot_count);
@@ -250,7 +250,7 @@ static int finish_header(struct text_parser *p)
 	if (!m->memcg_count)
 		return fail(p, "missing 'memcg' header line (need at least one)");
 	if (!p->have_page_size)
-		m->page_size = TRACE_PAGE_SIZE;
+		m->page_size = SIM_PAGE_SIZE;
 	if (trace_check_meta(m, reason, sizeof(reason)))
 		return fail(p, "%s", reason);
 	p->prev_time = calloc(m->stream_count, sizeof(*p->prev_time));

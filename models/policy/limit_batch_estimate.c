@@ -73,7 +73,7 @@ static double ewma_add(double avg, double sample, double weight)
 static uint64_t batch_estimate_bytes(const struct batch_estimate *b, double avg, uint32_t nr_pages)
 {
 	double ratio = avg ? avg : b->initial_ratio;
-	double bytes = (double)nr_pages * ZSWAP_PAGE / ratio;
+	double bytes = (double)nr_pages * SIM_PAGE_SIZE / ratio;
 
 	return (uint64_t)bytes + ((double)(uint64_t)bytes < bytes);
 }
@@ -87,7 +87,7 @@ static int batch_estimate_admit(struct zswap *zs, void *state, struct zswap_memc
 
 	if (limit_batch_memcg_room(zs, mc, memcg_bytes, nr_pages, who))
 		return -1;
-	return limit_batch_pool_room(zs, (pool_bytes + ZSWAP_PAGE - 1) / ZSWAP_PAGE);
+	return limit_batch_pool_room(zs, (pool_bytes + SIM_PAGE_SIZE - 1) / SIM_PAGE_SIZE);
 }
 
 static void batch_estimate_stored(struct zswap *zs, void *state, struct zswap_memcg *mc,
@@ -99,7 +99,7 @@ static void batch_estimate_stored(struct zswap *zs, void *state, struct zswap_me
 	(void)zs;
 	if (!comp_bytes)
 		return;
-	sample = (double)nr_pages * ZSWAP_PAGE / (double)comp_bytes;
+	sample = (double)nr_pages * SIM_PAGE_SIZE / (double)comp_bytes;
 	b->memcg[mc->idx] = ewma_add(b->memcg[mc->idx], sample, b->weight);
 	b->global = ewma_add(b->global, sample, b->weight);
 }

@@ -44,7 +44,7 @@ static int batch_uncompressed_admit(struct zswap *zs, void *st, struct zswap_mem
 				    uint32_t nr_pages, int who)
 {
 	(void)st;
-	if (limit_batch_memcg_room(zs, mc, (uint64_t)nr_pages * ZSWAP_PAGE, nr_pages, who))
+	if (limit_batch_memcg_room(zs, mc, (uint64_t)nr_pages * SIM_PAGE_SIZE, nr_pages, who))
 		return -1;
 	return limit_batch_pool_room(zs, nr_pages);
 }

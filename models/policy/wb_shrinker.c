@@ -29,8 +29,8 @@ unsigned long zswap_shrinker_count(struct zswap *zs, struct zswap_memcg *mc)
 	if (!mc->wb_enabled)
 		return 0;
 
-	uint64_t nr_backing = mc->st.zswap / ZSWAP_PAGE;
-	uint64_t nr_stored = mc->st.zswapped / ZSWAP_PAGE;
+	uint64_t nr_backing = mc->st.zswap / SIM_PAGE_SIZE;
+	uint64_t nr_stored = mc->st.zswapped / SIM_PAGE_SIZE;
 	uint64_t nr_freeable, consumed;
 
 	if (!nr_stored)

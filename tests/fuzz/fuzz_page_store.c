@@ -19,7 +19,7 @@ static unsigned page_flags(const uint8_t *p)
 	unsigned f = PS_F_SAME;
 
 	memcpy(&w0, p, sizeof(w0));
-	for (size_t i = 0; i < PAGE_SIZE_BYTES; i += sizeof(w)) {
+	for (size_t i = 0; i < SIM_PAGE_SIZE; i += sizeof(w)) {
 		memcpy(&w, p + i, sizeof(w));
 		if (w != w0)
 			f = 0;
@@ -36,7 +36,7 @@ static void check_loaded(const struct page_store *ps)
 		const uint8_t *p = page_store_page(ps, i);
 
 		if (c > i || ps->canon[c] != c ||
-		    memcmp(page_store_page(ps, c), p, PAGE_SIZE_BYTES) ||
+		    memcmp(page_store_page(ps, c), p, SIM_PAGE_SIZE) ||
 		    (ps->flags[i] & (PS_F_ZERO | PS_F_SAME)) != page_flags(p)) {
 			fprintf(stderr, "page %llu: canon %llu flags 0x%x inconsistent\n",
 				(unsigned long long)i, (unsigned long long)c, ps->flags[i]);

@@ -267,7 +267,7 @@ START_TEST(test_content_fractions)
 	/* zero runs are shared: one zero page in the store */
 	ck_assert_uint_eq(ct.npages, 2000 - ct.n_zero + 1);
 	for (uint64_t p = 0; p < ct.npages; p++) {
-		const uint64_t *w = (const uint64_t *)(ct.pages + p * TRACE_PAGE_SIZE);
+		const uint64_t *w = (const uint64_t *)(ct.pages + p * SIM_PAGE_SIZE);
 		int same = 1;
 		for (int k = 1; k < 512; k++)
 			same &= w[k] == w[0];

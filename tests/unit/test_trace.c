@@ -112,18 +112,18 @@ static void patch_u64(const char *path, long off, uint64_t v) { patch(path, off,
 /* A fresh directory with a page store of PS_PAGES distinct pages. */
 static void setup(void)
 {
-	unsigned char page[TRACE_PAGE_SIZE * PS_PAGES];
+	unsigned char page[SIM_PAGE_SIZE * PS_PAGES];
 	char err[512];
 
 	snprintf(dir, sizeof(dir), "/tmp/test_trace.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	for (size_t i = 0; i < sizeof(page); i++)
-		page[i] = (unsigned char)(i * 7 + i / TRACE_PAGE_SIZE);
+		page[i] = (unsigned char)(i * 7 + i / SIM_PAGE_SIZE);
 	path_in_dir(ps_path, sizeof(ps_path), "ps.pages");
 	write_bytes(ps_path, page, sizeof(page));
 
 	memset(&meta, 0, sizeof(meta));
-	meta.page_size = TRACE_PAGE_SIZE;
+	meta.page_size = SIM_PAGE_SIZE;
 	meta.slot_count = 64;
 	meta.stream_count = 2;
 	meta.memcg_count = 2;
