@@ -4,6 +4,9 @@
  * subcommand's own name and returns the process exit status:
  * 0 success, 1 runtime failure, 2 bad usage or bad input.
  * Errors are printed as one line on stderr: "zswapsim: <file/key>: <reason>".
+ * The libraries below (sim/, traces/, models/) return negative errno codes
+ * with a message; cli_exit_status() is the one place that turns them into an
+ * exit status.  Only the subcommands print or exit.
  */
 #ifndef ZSWAPSIM_CLI_H
 #define ZSWAPSIM_CLI_H
@@ -15,14 +18,19 @@
 #define EXIT_USAGE   2
 
 int cmd_run(int argc, char **argv);       /* sim/cmd_run.c */
-int cmd_trace(int argc, char **argv);     /* traces/cmd_trace.c: info|validate|convert|gen */
+int cmd_trace(int argc, char **argv);     /* sim/cmd_trace.c: info|validate|convert|gen */
 int cmd_sweep(int argc, char **argv);     /* sim/sweep.c */
 int cmd_compare(int argc, char **argv);   /* sim/compare.c */
 int cmd_policies(int argc, char **argv);  /* sim/cmd_policies.c */
 int cmd_config(int argc, char **argv);    /* sim/cmd_run.c: keys|print */
 
-/* zswapsim trace gen KIND ... (traces/gen.c) */
+/* zswapsim trace gen KIND ... (sim/cmd_gen.c) */
 int trace_gen_main(int argc, char **argv);
+
+/* The exit status of a library's result (0 or a negative errno): EXIT_OK,
+ * EXIT_RUNTIME (out of memory or disk space, an I/O error, an internal check)
+ * or EXIT_USAGE (anything else: bad input). */
+int cli_exit_status(int ret);
 
 /* Print "zswapsim: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

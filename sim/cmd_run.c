@@ -27,12 +27,6 @@ static const char run_usage[] =
 	"  -q, --quiet          no summary on stdout\n"
 	"  --cfg=..., --log=... passed to SimGrid (timing.backend = simgrid)\n";
 
-/* Exit status for a negative errno from a library: bad input vs runtime. */
-static int exit_for(int err)
-{
-	return (err == -ENOMEM || err == -EIO || err == -EFAULT) ? EXIT_RUNTIME : EXIT_USAGE;
-}
-
 static double wall_now(void)
 {
 	struct timespec ts;
@@ -171,7 +165,7 @@ int cmd_run(int argc, char **argv)
 	r = cfg_load(&cfg, a.config, a.overrides, a.noverrides, err, sizeof(err));
 	if (r) {
 		cli_error("%s", err);
-		return EXIT_USAGE;
+		return cli_exit_status(r);
 	}
 	if (a.print_config) {
 		cfg_print(&cfg, stdout);
@@ -196,7 +190,7 @@ int cmd_run(int argc, char **argv)
 		cli_error("%s", err);
 		free(s);
 		cfg_free(&cfg);
-		return exit_for(r);
+		return cli_exit_status(r);
 	}
 	s->sg_argc = a.sg_argc;
 	s->sg_argv = a.sg_argv;
@@ -207,7 +201,7 @@ int cmd_run(int argc, char **argv)
 	int status = EXIT_OK;
 	if (r) {
 		cli_error("%s", err);
-		status = exit_for(r);
+		status = cli_exit_status(r);
 	} else {
 		json_t *rep = sim_report(s);
 		struct rusage ru;
@@ -222,7 +216,7 @@ int cmd_run(int argc, char **argv)
 		json_decref(rep);
 		if (r) {
 			cli_error("%s", err);
-			status = EXIT_RUNTIME;
+			status = cli_exit_status(r);
 		} else if (!a.quiet) {
 			print_summary(s, a.config, out, wall, t2 - t1);
 		}
@@ -280,9 +274,10 @@ int cmd_config(int argc, char **argv)
 	}
 	struct cfg cfg;
 	char err[1536];
-	if (cfg_load(&cfg, config, ov, nov, err, sizeof(err))) {
+	int r = cfg_load(&cfg, config, ov, nov, err, sizeof(err));
+	if (r) {
 		cli_error("%s", err);
-		return EXIT_USAGE;
+		return cli_exit_status(r);
 	}
 	if (!strcmp(argv[1], "print"))
 		cfg_print(&cfg, stdout);

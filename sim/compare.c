@@ -59,15 +59,16 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_tolerance tol;
 	json_t *base = NULL, *new = NULL;
 	struct cmp_result res;
-	int status = EXIT_USAGE;
-	if (cmp_tolerance_load(&tol, tolfile, err, sizeof(err))) {
+	int status, r = cmp_tolerance_load(&tol, tolfile, err, sizeof(err));
+	if (r) {
 		cli_error("%s", err);
-		return EXIT_USAGE;
+		return cli_exit_status(r);
 	}
-	if (cmp_load_document(paths[0], &base, err, sizeof(err)) ||
-	    cmp_load_document(paths[1], &new, err, sizeof(err)) ||
-	    cmp_documents(base, new, &tol, &res, err, sizeof(err))) {
+	if ((r = cmp_load_document(paths[0], &base, err, sizeof(err))) ||
+	    (r = cmp_load_document(paths[1], &new, err, sizeof(err))) ||
+	    (r = cmp_documents(base, new, &tol, &res, err, sizeof(err)))) {
 		cli_error("%s", err);
+		status = cli_exit_status(r);
 		goto out;
 	}
 	cmp_print(&res, stdout, all ? 0 : COMPARE_MAX_ROWS);

@@ -1,23 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* zswapsim: trace-driven simulator of Linux zswap with an Intel IAA model. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sim/cli.h"
 #include "git_rev.h"
-
-const char *cli_self_path = "zswapsim";
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("zswapsim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static const struct {
 	const char *name;

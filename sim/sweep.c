@@ -562,7 +562,7 @@ int cmd_sweep(int argc, char **argv)
 	int r = sweep_plan_load(&p, file, err, sizeof(err));
 	if (r) {
 		cli_error("%s", err);
-		return r == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+		return cli_exit_status(r);
 	}
 	if (!dir) {
 		default_dir(file, defdir, sizeof(defdir));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * zswapsim trace gen KIND ...: workload generators.
+ * Workload generators (traces/gen.h): the kinds, option values, and the
+ * setup and output shared by every kind.
  *
  * Each kind drives the reclaim model (traces/reclaim.c) with a page-access
  * pattern and writes the swap events it produces as a trace, with the page
@@ -14,52 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/cli.h"
 #include "traces/gen.h"
 
-static const struct {
-	const char *name;
-	int (*fn)(int, char **);
-	const char *help;
-} gen_kinds[] = {
-	{ "usemem", gen_usemem, "N streams writing/reading their memory in passes (like usemem)" },
-	{ "zipf", gen_zipf, "a working set with Zipf popularity, phases shifting the hot set" },
-	{ "selftest", gen_selftest, "the patterns of tools/testing/selftests/cgroup/test_zswap.c" },
+const struct gen_kind *const gen_kinds[] = {
+	&gen_kind_usemem,
+	&gen_kind_zipf,
+	&gen_kind_selftest,
+	NULL,
 };
 
-static void gen_kinds_usage(FILE *f)
+const struct gen_kind *gen_find_kind(const char *name)
 {
-	fprintf(f, "usage: zswapsim trace gen KIND [options] -o FILE.zswt\n\nkinds:\n");
-	for (size_t i = 0; i < sizeof(gen_kinds) / sizeof(gen_kinds[0]); i++)
-		fprintf(f, "  %-9s %s\n", gen_kinds[i].name, gen_kinds[i].help);
-	fprintf(f, "\n'zswapsim trace gen KIND --help' lists the options of a kind.\n");
-}
-
-int trace_gen_main(int argc, char **argv)
-{
-	/* tolerate being called with argv[0] = "gen" */
-	if (argc > 0 && !strcmp(argv[0], "gen")) {
-		argc--;
-		argv++;
-	}
-	if (argc < 1) {
-		gen_kinds_usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
-		gen_kinds_usage(stdout);
-		return EXIT_OK;
-	}
-	for (size_t i = 0; i < sizeof(gen_kinds) / sizeof(gen_kinds[0]); i++)
-		if (!strcmp(argv[0], gen_kinds[i].name))
-			return gen_kinds[i].fn(argc, argv);
-	cli_error("trace gen: unknown kind '%s' (want usemem, zipf or selftest)", argv[0]);
-	return EXIT_USAGE;
-}
-
-int gen_exit_status(int err)
-{
-	return err == -EINVAL || err == -ENOENT || err == -EACCES ? EXIT_USAGE : EXIT_RUNTIME;
+	for (unsigned i = 0; gen_kinds[i]; i++)
+		if (!strcmp(gen_kinds[i]->name, name))
+			return gen_kinds[i];
+	return NULL;
 }
 
 void gen_common_defaults(struct gen_common *g)
@@ -131,8 +101,9 @@ int gen_parse_orders(const char *s, unsigned *orders, double *prob, unsigned max
 	return (int)n;
 }
 
-static int gen_set_opt(const struct gen_opt *o, const char *v, char *err, size_t errlen)
+int gen_opt_set(const struct gen_opt *o, void *args, const char *v, char *err, size_t errlen)
 {
+	void *ptr = (char *)args + o->offset;
 	char *end;
 
 	switch (o->type) {
@@ -141,15 +112,15 @@ static int gen_set_opt(const struct gen_opt *o, const char *v, char *err, size_t
 		unsigned long long x = strtoull(v, &end, 0);
 		if (errno || end == v || *end || v[0] == '-') {
 			snprintf(err, errlen, "%s: '%s' is not a non-negative integer", o->name, v);
-			return -1;
+			return -EINVAL;
 		}
-		*(uint64_t *)o->ptr = x;
+		*(uint64_t *)ptr = x;
 		return 0;
 	}
 	case GO_SIZE:
-		if (gen_parse_size(v, o->ptr)) {
+		if (gen_parse_size(v, ptr)) {
 			snprintf(err, errlen, "%s: '%s' is not a size (bytes, or with K/M/G/T)", o->name, v);
-			return -1;
+			return -EINVAL;
 		}
 		return 0;
 	case GO_DOUBLE: {
@@ -157,100 +128,29 @@ static int gen_set_opt(const struct gen_opt *o, const char *v, char *err, size_t
 		double x = strtod(v, &end);
 		if (errno || end == v || *end || x != x) {
 			snprintf(err, errlen, "%s: '%s' is not a number", o->name, v);
-			return -1;
+			return -EINVAL;
 		}
-		*(double *)o->ptr = x;
+		*(double *)ptr = x;
 		return 0;
 	}
 	case GO_STR:
-		*(const char **)o->ptr = v;
+		*(const char **)ptr = v;
 		return 0;
 	case GO_FLAG:
-		*(int *)o->ptr = 1;
+		*(int *)ptr = 1;
 		return 0;
 	}
-	return -1;
+	return -EINVAL;
 }
 
-int gen_parse(int argc, char **argv, const struct gen_opt *opts, const char **pos, int maxpos,
-	      char *err, size_t errlen)
+int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size_t errlen)
 {
-	int npos = 0;
+	int n = gen_parse_orders(spec, orders, prob, TRACE_MAX_ORDER + 1);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const struct gen_opt *o = NULL;
-
-		if (a[0] != '-' || !a[1]) {
-			if (npos == maxpos) {
-				snprintf(err, errlen, "unexpected argument '%s'", a);
-				return -1;
-			}
-			pos[npos++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			snprintf(err, errlen, "help");
-			return -2;
-		}
-		const char *eq = strchr(a, '=');
-		size_t n = eq ? (size_t)(eq - a) : strlen(a);
-		for (const struct gen_opt *p = opts; p->name; p++)
-			if (strlen(p->name) == n && !strncmp(p->name, a, n))
-				o = p;
-		if (!o) {
-			snprintf(err, errlen, "unknown option '%.*s'", (int)n, a);
-			return -1;
-		}
-		if (o->type == GO_FLAG) {
-			if (eq) {
-				snprintf(err, errlen, "%s takes no value", o->name);
-				return -1;
-			}
-			*(int *)o->ptr = 1;
-			continue;
-		}
-		const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-		if (!v) {
-			snprintf(err, errlen, "%s needs a value", o->name);
-			return -1;
-		}
-		if (gen_set_opt(o, v, err, errlen))
-			return -1;
-	}
-	return npos;
-}
-
-void gen_usage(const char *kind, const char *args, const struct gen_opt *opts)
-{
-	printf("usage: zswapsim trace gen %s %s[options] -o FILE.zswt\n\noptions:\n", kind, args);
-	for (const struct gen_opt *o = opts; o->name; o++)
-		printf("  %-14s %s\n", o->name, o->help);
-}
-
-int gen_parse_kind(const char *kind, int argc, char **argv, const struct gen_opt *opts,
-		   const char *const *orders_spec, unsigned *orders, double *prob, int *status)
-{
-	char err[512];
-	int n;
-
-	n = gen_parse(argc, argv, opts, NULL, 0, err, sizeof(err));
-	if (n == -2) {
-		gen_usage(kind, "", opts);
-		*status = EXIT_OK;
-		return -1;
-	}
 	if (n < 0) {
-		cli_error("trace gen %s: %s", kind, err);
-		*status = EXIT_USAGE;
-		return -1;
-	}
-	n = gen_parse_orders(*orders_spec, orders, prob, TRACE_MAX_ORDER + 1);
-	if (n < 0) {
-		cli_error("trace gen %s: --orders '%s': want ORDER:WEIGHT,... with orders 0..%d",
-			  kind, *orders_spec, TRACE_MAX_ORDER);
-		*status = EXIT_USAGE;
-		return -1;
+		snprintf(err, errlen, "--orders '%s': want ORDER:WEIGHT,... with orders 0..%d",
+			 spec, TRACE_MAX_ORDER);
+		return -EINVAL;
 	}
 	return n;
 }
@@ -321,11 +221,10 @@ static int gen_pages_path(const char *out, char *buf, size_t len)
 }
 
 int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
-	      char *err, size_t errlen)
+	      struct gen_summary *sum, char *err, size_t errlen)
 {
 	static struct trace_meta meta;   /* 70 KiB: not on the stack */
 	char pages[PATH_MAX];
-	uint64_t n[TRACE_OP_COUNT] = { 0 };
 	int ret;
 
 	ret = rm_finish(rm, &meta, err, errlen);
@@ -353,13 +252,14 @@ int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct
 	ret = trace_write(g->out, &meta, rm->ev, rm->nev, err, errlen);
 	if (ret)
 		return ret;
+	memset(sum, 0, sizeof(*sum));
+	sum->out = g->out;
+	sum->records = rm->nev;
 	for (uint64_t i = 0; i < rm->nev; i++)
-		n[rm->ev[i].op]++;
-	if (!g->quiet)
-		printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams,"
-		       " %u memcgs, %llu pages in %s\n", g->out, (unsigned long long)rm->nev,
-		       (unsigned long long)n[TRACE_OP_OUT], (unsigned long long)n[TRACE_OP_IN],
-		       (unsigned long long)n[TRACE_OP_INVAL], meta.stream_count, meta.memcg_count,
-		       (unsigned long long)ct->npages, ct->npages ? meta.page_store : "(none)");
+		sum->ops[rm->ev[i].op]++;
+	sum->streams = meta.stream_count;
+	sum->memcgs = meta.memcg_count;
+	sum->pages = ct->npages;
+	memcpy(sum->page_store, meta.page_store, sizeof(sum->page_store));
 	return 0;
 }

@@ -20,11 +20,11 @@
  * Folios are order 0 (THP "madvise", the common default).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/cli.h"
 #include "traces/gen.h"
 
 #define MIB          (1ull << 20)
@@ -36,6 +36,7 @@ enum st_fill { ST_FILL_A, ST_FILL_B, ST_FILL_RAMP, ST_FILL_RANDOM };
 
 struct st {
 	struct gen_common g;
+	uint64_t ram;                /* --ram */
 	struct content ct;
 	struct reclaim rm;
 	uint64_t t;                  /* one clock: the tests' steps are sequential */
@@ -248,25 +249,32 @@ static void st_zswap_incompressible(struct st *s)
 	rm_pageout(&s->rm, 0, first, n, s->t);
 }
 
+/* The tests, in the order of st_tests[]. */
+static const char *const st_names[] = {
+	"zswap_usage", "swapin_nozswap", "zswapin", "zswap_writeback_enabled",
+	"zswap_writeback_disabled", "no_kmem_bypass", "no_invasive_cgroup_shrink",
+	"zswap_incompressible", NULL,
+};
+
 static const struct {
-	const char *name;
 	unsigned streams;
 	uint64_t mapped;      /* bytes mapped in all, for the swap size */
 } st_tests[] = {
-	{ "zswap_usage", 1, 4 * MIB },
-	{ "swapin_nozswap", 1, 512 * SIM_PAGE_SIZE },
-	{ "zswapin", 1, 32 * MIB },
-	{ "zswap_writeback_enabled", 1, 8 * MIB },
-	{ "zswap_writeback_disabled", 1, 8 * MIB },
-	{ "no_kmem_bypass", 2, 0 },
-	{ "no_invasive_cgroup_shrink", 2, 20 * MIB },
-	{ "zswap_incompressible", 1, 4 * MIB },
+	{ 1, 4 * MIB },
+	{ 1, 512 * SIM_PAGE_SIZE },
+	{ 1, 32 * MIB },
+	{ 1, 8 * MIB },
+	{ 1, 8 * MIB },
+	{ 2, 0 },
+	{ 2, 20 * MIB },
+	{ 1, 4 * MIB },
 };
 
-static int st_run(struct st *s, unsigned t, uint64_t ram, char *err, size_t errlen)
+static int st_run(struct st *s, unsigned t, uint64_t ram, struct gen_summary *sum,
+		  char *err, size_t errlen)
 {
 	uint64_t mapped = st_tests[t].mapped ? st_tests[t].mapped : 2 * ram;
-	const char *name = st_tests[t].name;
+	const char *name = st_names[t];
 	int ret = gen_setup(&s->g, &s->ct, &s->rm, st_tests[t].streams, mapped / SIM_PAGE_SIZE, 0, err, errlen);
 
 	if (ret)
@@ -289,55 +297,62 @@ static int st_run(struct st *s, unsigned t, uint64_t ram, char *err, size_t errl
 		st_no_invasive_cgroup_shrink(s);
 	else
 		st_zswap_incompressible(s);
-	ret = gen_write(&s->g, &s->rm, &s->ct, err, errlen);
+	ret = gen_write(&s->g, &s->rm, &s->ct, sum, err, errlen);
 	rm_free(&s->rm);
 	content_free(&s->ct);
 	return ret;
 }
 
-int gen_selftest(int argc, char **argv)
-{
-	static struct st s;
-	uint64_t ram = 32 * MIB;
-	const struct gen_opt opts[] = {
-		{ "--ram", GO_SIZE, &ram, "no_kmem_bypass: the machine's RAM (default 32M; the test wants <= 4G)" },
-		GEN_COMMON_OPTS(&s.g),
-		{ NULL, 0, NULL, NULL },
-	};
-	const char *name = NULL;
-	char err[512];
-	int n, ret;
 
-	memset(&s, 0, sizeof(s));
-	gen_common_defaults(&s.g);
-	n = gen_parse(argc, argv, opts, &name, 1, err, sizeof(err));
-	if (n == -2) {
-		gen_usage("selftest", "NAME ", opts);
-		printf("\nnames:");
-		for (size_t i = 0; i < sizeof(st_tests) / sizeof(st_tests[0]); i++)
-			printf(" %s", st_tests[i].name);
-		printf("\n");
-		return EXIT_OK;
-	}
-	if (n < 0) {
-		cli_error("trace gen selftest: %s", err);
-		return EXIT_USAGE;
-	}
-	for (size_t i = 0; name && i < sizeof(st_tests) / sizeof(st_tests[0]); i++) {
-		if (strcmp(name, st_tests[i].name))
-			continue;
-		if (ram < 64 * SIM_PAGE_SIZE || ram > (4ull << 30)) {
-			cli_error("trace gen selftest: --ram must be between 256K and 4G");
-			return EXIT_USAGE;
-		}
-		ret = st_run(&s, (unsigned)i, ram, err, sizeof(err));
-		if (ret) {
-			cli_error("trace gen selftest %s: %s", name, err);
-			return gen_exit_status(ret);
-		}
-		return EXIT_OK;
-	}
-	cli_error("trace gen selftest: %s '%s' (try --help for the names)",
-		  name ? "unknown test" : "missing test NAME", name ? name : "");
-	return EXIT_USAGE;
+static const struct gen_opt st_opts[] = {
+	{ "--ram", GO_SIZE, offsetof(struct st, ram), "no_kmem_bypass: the machine's RAM (default 32M; the test wants <= 4G)" },
+	GEN_COMMON_OPTS(struct st),
+	{ NULL, 0, 0, NULL },
+};
+
+static void st_defaults(void *args)
+{
+	struct st *s = args;
+
+	memset(s, 0, sizeof(*s));
+	gen_common_defaults(&s->g);
+	s->ram = 32 * MIB;
 }
+
+static int st_gen(void *args, const char *name, struct gen_summary *sum, char *err, size_t errlen)
+{
+	struct st *s = args;
+	int ret;
+
+	for (unsigned i = 0; name && i < sizeof(st_tests) / sizeof(st_tests[0]); i++) {
+		if (strcmp(name, st_names[i]))
+			continue;
+		if (s->ram < 64 * SIM_PAGE_SIZE || s->ram > (4ull << 30)) {
+			snprintf(err, errlen, "--ram must be between 256K and 4G");
+			return -EINVAL;
+		}
+		ret = st_run(s, i, s->ram, sum, err, errlen);
+		if (ret) {
+			/* name the test: "zswapin: reason" */
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "%s: %s", name, why);
+		}
+		return ret;
+	}
+	snprintf(err, errlen, "%s '%s' (try --help for the names)",
+		 name ? "unknown test" : "missing test NAME", name ? name : "");
+	return -EINVAL;
+}
+
+const struct gen_kind gen_kind_selftest = {
+	.name = "selftest",
+	.help = "the patterns of tools/testing/selftests/cgroup/test_zswap.c",
+	.word = "NAME ",
+	.words = st_names,
+	.args_size = sizeof(struct st),
+	.opts = st_opts,
+	.defaults = st_defaults,
+	.run = st_gen,
+};

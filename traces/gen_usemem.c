@@ -9,11 +9,11 @@
  * stream exits (its mapping is unmapped) unless --no-exit.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/cli.h"
 #include "traces/gen.h"
 
 struct usemem_stream {
@@ -24,6 +24,7 @@ struct usemem_stream {
 };
 
 struct usemem_args {
+	struct gen_common g;
 	uint64_t streams, size, passes, think, max, memcgs, ram;
 	double write;
 	const char *orders, *pattern;
@@ -41,10 +42,10 @@ static int usemem_next(const struct usemem_stream *s, unsigned n)
 	return best;
 }
 
-static int usemem_run(const struct gen_common *g, const struct usemem_args *a,
-		      const unsigned *orders, const double *prob, unsigned norders,
-		      char *err, size_t errlen)
+static int usemem_run(const struct usemem_args *a, const unsigned *orders, const double *prob,
+		      unsigned norders, struct gen_summary *sum, char *err, size_t errlen)
 {
+	const struct gen_common *g = &a->g;
 	unsigned ns = (unsigned)a->streams, nm = (unsigned)a->memcgs;
 	uint32_t npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
 	uint64_t per_pass = npages, total = a->passes * per_pass;
@@ -93,7 +94,7 @@ static int usemem_run(const struct gen_common *g, const struct usemem_args *a,
 		if (rm.err)
 			break;
 	}
-	ret = gen_write(g, &rm, &ct, err, errlen);
+	ret = gen_write(g, &rm, &ct, sum, err, errlen);
 	rm_free(&rm);
 	content_free(&ct);
 out_rng:
@@ -102,52 +103,65 @@ out_rng:
 	return ret;
 }
 
-int gen_usemem(int argc, char **argv)
+static const struct gen_opt usemem_opts[] = {
+	{ "--streams", GO_U64, offsetof(struct usemem_args, streams), "streams (tasks), each with its own mapping (default 1)" },
+	{ "--size", GO_SIZE, offsetof(struct usemem_args, size), "bytes mapped per stream (default 16M)" },
+	{ "--orders", GO_STR, offsetof(struct usemem_args, orders), "folio order mix ORDER:WEIGHT,... (default 0:1; e.g. 0:0.5,4:0.5)" },
+	{ "--pattern", GO_STR, offsetof(struct usemem_args, pattern), "seq|random: order of the passes after the first (default seq)" },
+	{ "--passes", GO_U64, offsetof(struct usemem_args, passes), "passes over the mapping, the first writes every page (default 2)" },
+	{ "--think", GO_U64, offsetof(struct usemem_args, think), "ns between two accesses of a stream (default 1000)" },
+	{ "--write", GO_DOUBLE, offsetof(struct usemem_args, write), "probability an access after the first pass writes (default 1)" },
+	{ "--memcgs", GO_U64, offsetof(struct usemem_args, memcgs), "memcgs usemem0.., stream s in memcg s % M (default: one per stream)" },
+	{ "--max", GO_SIZE, offsetof(struct usemem_args, max), "memory.max of each memcg (default: half its streams' memory; 0 = none)" },
+	{ "--ram", GO_SIZE, offsetof(struct usemem_args, ram), "RAM limit on all resident pages (default 0 = none)" },
+	{ "--no-exit", GO_FLAG, offsetof(struct usemem_args, no_exit), "do not unmap the memory at the end" },
+	GEN_COMMON_OPTS(struct usemem_args),
+	{ NULL, 0, 0, NULL },
+};
+
+static void usemem_defaults(void *args)
 {
-	struct gen_common g;
-	struct usemem_args a = {
+	struct usemem_args *a = args;
+
+	*a = (struct usemem_args){
 		.streams = 1, .size = 16ull << 20, .passes = 2, .think = 1000, .max = UINT64_MAX,
 		.memcgs = 0, .ram = 0, .write = 1.0, .orders = "0:1", .pattern = "seq",
 	};
-	const struct gen_opt opts[] = {
-		{ "--streams", GO_U64, &a.streams, "streams (tasks), each with its own mapping (default 1)" },
-		{ "--size", GO_SIZE, &a.size, "bytes mapped per stream (default 16M)" },
-		{ "--orders", GO_STR, &a.orders, "folio order mix ORDER:WEIGHT,... (default 0:1; e.g. 0:0.5,4:0.5)" },
-		{ "--pattern", GO_STR, &a.pattern, "seq|random: order of the passes after the first (default seq)" },
-		{ "--passes", GO_U64, &a.passes, "passes over the mapping, the first writes every page (default 2)" },
-		{ "--think", GO_U64, &a.think, "ns between two accesses of a stream (default 1000)" },
-		{ "--write", GO_DOUBLE, &a.write, "probability an access after the first pass writes (default 1)" },
-		{ "--memcgs", GO_U64, &a.memcgs, "memcgs usemem0.., stream s in memcg s % M (default: one per stream)" },
-		{ "--max", GO_SIZE, &a.max, "memory.max of each memcg (default: half its streams' memory; 0 = none)" },
-		{ "--ram", GO_SIZE, &a.ram, "RAM limit on all resident pages (default 0 = none)" },
-		{ "--no-exit", GO_FLAG, &a.no_exit, "do not unmap the memory at the end" },
-		GEN_COMMON_OPTS(&g),
-		{ NULL, 0, NULL, NULL },
-	};
+	gen_common_defaults(&a->g);
+}
+
+static int usemem_gen(void *args, const char *word, struct gen_summary *sum,
+		      char *err, size_t errlen)
+{
+	struct usemem_args *a = args;
 	unsigned orders[TRACE_MAX_ORDER + 1];
 	double prob[TRACE_MAX_ORDER + 1];
-	char err[512];
-	int n, ret;
+	int n = gen_orders(a->orders, orders, prob, err, errlen);
 
-	gen_common_defaults(&g);
-	n = gen_parse_kind("usemem", argc, argv, opts, &a.orders, orders, prob, &ret);
+	(void)word;
 	if (n < 0)
-		return ret;
-	if (!a.memcgs)
-		a.memcgs = a.streams;
-	if (!a.streams || a.streams > TRACE_MAX_STREAMS || a.memcgs > a.streams ||
-	    a.memcgs > TRACE_MAX_MEMCGS || a.size < SIM_PAGE_SIZE ||
-	    a.size / SIM_PAGE_SIZE > (1u << 28) || !a.passes || a.passes > 1000000 ||
-	    (strcmp(a.pattern, "seq") && strcmp(a.pattern, "random")) || a.write < 0 || a.write > 1) {
-		cli_error("trace gen usemem: bad arguments (want 1 <= memcgs <= streams <= %d,"
-			  " 4K <= size <= 1T, 1 <= passes, --pattern seq|random, 0 <= write <= 1)",
-			  TRACE_MAX_STREAMS);
-		return EXIT_USAGE;
+		return n;
+	if (!a->memcgs)
+		a->memcgs = a->streams;
+	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
+	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
+	    a->size / SIM_PAGE_SIZE > (1u << 28) || !a->passes || a->passes > 1000000 ||
+	    (strcmp(a->pattern, "seq") && strcmp(a->pattern, "random")) || a->write < 0 ||
+	    a->write > 1) {
+		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams <= %d,"
+			 " 4K <= size <= 1T, 1 <= passes, --pattern seq|random, 0 <= write <= 1)",
+			 TRACE_MAX_STREAMS);
+		return -EINVAL;
 	}
-	ret = usemem_run(&g, &a, orders, prob, (unsigned)n, err, sizeof(err));
-	if (ret) {
-		cli_error("trace gen usemem: %s", err);
-		return gen_exit_status(ret);
-	}
-	return EXIT_OK;
+	return usemem_run(a, orders, prob, (unsigned)n, sum, err, errlen);
 }
+
+const struct gen_kind gen_kind_usemem = {
+	.name = "usemem",
+	.help = "N streams writing/reading their memory in passes (like usemem)",
+	.word = "",
+	.args_size = sizeof(struct usemem_args),
+	.opts = usemem_opts,
+	.defaults = usemem_defaults,
+	.run = usemem_gen,
+};

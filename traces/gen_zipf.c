@@ -10,16 +10,17 @@
  * A touch is a write with probability --write.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
-#include "sim/cli.h"
 #include "traces/gen.h"
 
 struct zipf_args {
+	struct gen_common g;
 	uint64_t streams, size, accesses, phases, think, max, memcgs, ram;
 	double alpha, write;
 	const char *orders;
@@ -57,10 +58,10 @@ static gsl_ran_discrete_t *zipf_table(uint32_t n, double alpha)
 	return t;
 }
 
-static int zipf_run(const struct gen_common *g, const struct zipf_args *a,
-		    const unsigned *orders, const double *prob, unsigned norders,
-		    char *err, size_t errlen)
+static int zipf_run(const struct zipf_args *a, const unsigned *orders, const double *prob,
+		    unsigned norders, struct gen_summary *sum, char *err, size_t errlen)
 {
+	const struct gen_common *g = &a->g;
 	unsigned ns = (unsigned)a->streams, nm = (unsigned)a->memcgs;
 	uint32_t npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
 	uint64_t phase_len = (a->accesses + a->phases - 1) / a->phases;
@@ -110,7 +111,7 @@ static int zipf_run(const struct gen_common *g, const struct zipf_args *a,
 		if (rm.err)
 			break;
 	}
-	ret = gen_write(g, &rm, &ct, err, errlen);
+	ret = gen_write(g, &rm, &ct, sum, err, errlen);
 	rm_free(&rm);
 	content_free(&ct);
 out:
@@ -124,56 +125,67 @@ out:
 	return ret;
 }
 
-int gen_zipf(int argc, char **argv)
+static const struct gen_opt zipf_opts[] = {
+	{ "--streams", GO_U64, offsetof(struct zipf_args, streams), "streams, each with its own working set (default 1)" },
+	{ "--size", GO_SIZE, offsetof(struct zipf_args, size), "working set bytes per stream (default 16M)" },
+	{ "--accesses", GO_U64, offsetof(struct zipf_args, accesses), "touches per stream (default 4 x pages)" },
+	{ "--alpha", GO_DOUBLE, offsetof(struct zipf_args, alpha), "Zipf exponent: rank k has weight 1/k^alpha (default 1)" },
+	{ "--phases", GO_U64, offsetof(struct zipf_args, phases), "phases; each new one rotates the hot set by pages/phases (default 1)" },
+	{ "--orders", GO_STR, offsetof(struct zipf_args, orders), "folio order mix ORDER:WEIGHT,... (default 0:1)" },
+	{ "--think", GO_U64, offsetof(struct zipf_args, think), "ns between two accesses of a stream (default 1000)" },
+	{ "--write", GO_DOUBLE, offsetof(struct zipf_args, write), "probability a touch writes (default 0.3)" },
+	{ "--memcgs", GO_U64, offsetof(struct zipf_args, memcgs), "memcgs zipf0.., stream s in memcg s % M (default: one per stream)" },
+	{ "--max", GO_SIZE, offsetof(struct zipf_args, max), "memory.max of each memcg (default: half its streams' memory; 0 = none)" },
+	{ "--ram", GO_SIZE, offsetof(struct zipf_args, ram), "RAM limit on all resident pages (default 0 = none)" },
+	{ "--no-exit", GO_FLAG, offsetof(struct zipf_args, no_exit), "do not unmap the memory at the end" },
+	GEN_COMMON_OPTS(struct zipf_args),
+	{ NULL, 0, 0, NULL },
+};
+
+static void zipf_defaults(void *args)
 {
-	struct gen_common g;
-	struct zipf_args a = {
+	struct zipf_args *a = args;
+
+	*a = (struct zipf_args){
 		.streams = 1, .size = 16ull << 20, .accesses = 0, .phases = 1, .think = 1000,
 		.max = UINT64_MAX, .memcgs = 0, .ram = 0, .alpha = 1.0, .write = 0.3,
 		.orders = "0:1",
 	};
-	const struct gen_opt opts[] = {
-		{ "--streams", GO_U64, &a.streams, "streams, each with its own working set (default 1)" },
-		{ "--size", GO_SIZE, &a.size, "working set bytes per stream (default 16M)" },
-		{ "--accesses", GO_U64, &a.accesses, "touches per stream (default 4 x pages)" },
-		{ "--alpha", GO_DOUBLE, &a.alpha, "Zipf exponent: rank k has weight 1/k^alpha (default 1)" },
-		{ "--phases", GO_U64, &a.phases, "phases; each new one rotates the hot set by pages/phases (default 1)" },
-		{ "--orders", GO_STR, &a.orders, "folio order mix ORDER:WEIGHT,... (default 0:1)" },
-		{ "--think", GO_U64, &a.think, "ns between two accesses of a stream (default 1000)" },
-		{ "--write", GO_DOUBLE, &a.write, "probability a touch writes (default 0.3)" },
-		{ "--memcgs", GO_U64, &a.memcgs, "memcgs zipf0.., stream s in memcg s % M (default: one per stream)" },
-		{ "--max", GO_SIZE, &a.max, "memory.max of each memcg (default: half its streams' memory; 0 = none)" },
-		{ "--ram", GO_SIZE, &a.ram, "RAM limit on all resident pages (default 0 = none)" },
-		{ "--no-exit", GO_FLAG, &a.no_exit, "do not unmap the memory at the end" },
-		GEN_COMMON_OPTS(&g),
-		{ NULL, 0, NULL, NULL },
-	};
+	gen_common_defaults(&a->g);
+}
+
+static int zipf_gen(void *args, const char *word, struct gen_summary *sum, char *err, size_t errlen)
+{
+	struct zipf_args *a = args;
 	unsigned orders[TRACE_MAX_ORDER + 1];
 	double prob[TRACE_MAX_ORDER + 1];
-	char err[512];
-	int n, ret;
+	int n = gen_orders(a->orders, orders, prob, err, errlen);
 
-	gen_common_defaults(&g);
-	n = gen_parse_kind("zipf", argc, argv, opts, &a.orders, orders, prob, &ret);
+	(void)word;
 	if (n < 0)
-		return ret;
-	if (!a.memcgs)
-		a.memcgs = a.streams;
-	if (!a.streams || a.streams > TRACE_MAX_STREAMS || a.memcgs > a.streams ||
-	    a.memcgs > TRACE_MAX_MEMCGS || a.size < SIM_PAGE_SIZE ||
-	    a.size / SIM_PAGE_SIZE > (1u << 26) || !a.phases ||
-	    a.phases > a.size / SIM_PAGE_SIZE || !(a.alpha >= 0) || a.alpha > 10 ||
-	    a.write < 0 || a.write > 1 || a.accesses > (1ull << 32)) {
-		cli_error("trace gen zipf: bad arguments (want 1 <= memcgs <= streams, 4K <= size"
-			  " <= 256G, 1 <= phases <= pages, 0 <= alpha <= 10, 0 <= write <= 1)");
-		return EXIT_USAGE;
+		return n;
+	if (!a->memcgs)
+		a->memcgs = a->streams;
+	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
+	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
+	    a->size / SIM_PAGE_SIZE > (1u << 26) || !a->phases ||
+	    a->phases > a->size / SIM_PAGE_SIZE || !(a->alpha >= 0) || a->alpha > 10 ||
+	    a->write < 0 || a->write > 1 || a->accesses > (1ull << 32)) {
+		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams, 4K <= size"
+			 " <= 256G, 1 <= phases <= pages, 0 <= alpha <= 10, 0 <= write <= 1)");
+		return -EINVAL;
 	}
-	if (!a.accesses)
-		a.accesses = 4 * (a.size / SIM_PAGE_SIZE);
-	ret = zipf_run(&g, &a, orders, prob, (unsigned)n, err, sizeof(err));
-	if (ret) {
-		cli_error("trace gen zipf: %s", err);
-		return gen_exit_status(ret);
-	}
-	return EXIT_OK;
+	if (!a->accesses)
+		a->accesses = 4 * (a->size / SIM_PAGE_SIZE);
+	return zipf_run(a, orders, prob, (unsigned)n, sum, err, errlen);
 }
+
+const struct gen_kind gen_kind_zipf = {
+	.name = "zipf",
+	.help = "a working set with Zipf popularity, phases shifting the hot set",
+	.word = "",
+	.args_size = sizeof(struct zipf_args),
+	.opts = zipf_opts,
+	.defaults = zipf_defaults,
+	.run = zipf_gen,
+};

@@ -5,7 +5,6 @@
  * trace_open()'s validation.
  */
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +16,6 @@
 #include "traces/gen.h"
 #include "traces/reclaim.h"
 #include "traces/trace.h"
-
-/* sim/main.c is not linked into tests; weak so a shared helper may win. */
-__attribute__((weak)) const char *cli_self_path = "test_gen";
-__attribute__((weak)) void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static char tmpdir[64];
 

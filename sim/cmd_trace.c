@@ -68,12 +68,6 @@ static bool want_help(int argc, char **argv)
 	return false;
 }
 
-/* Exit status of a failed trace_open()/trace_write(). */
-static int exit_for(int ret)
-{
-	return ret == -ENOMEM || ret == -EIO || ret == -ENOSPC ? EXIT_RUNTIME : EXIT_USAGE;
-}
-
 /* Set bits [from, from + n) of a bitmap; returns how many were clear. */
 static uint64_t bitmap_set_range(uint64_t *map, uint64_t from, uint64_t n)
 {
@@ -292,7 +286,7 @@ static int trace_info(int argc, char **argv)
 	ret = trace_open(&t, file, err, sizeof(err));
 	if (ret) {
 		cli_error("%s", err);
-		return exit_for(ret);
+		return cli_exit_status(ret);
 	}
 	st = malloc(sizeof(*st));
 	if (!st || collect_stats(&t, st)) {
@@ -325,7 +319,7 @@ static int trace_validate(int argc, char **argv)
 	ret = trace_open(&t, file, err, sizeof(err));
 	if (ret) {
 		cli_error("%s", err);
-		return exit_for(ret);
+		return cli_exit_status(ret);
 	}
 	printf("%s: ok, %llu records\n", file, (unsigned long long)t.nrec);
 	trace_close(&t);
@@ -352,13 +346,13 @@ static int trace_convert(int argc, char **argv)
 	ret = trace_open(&t, pos[0], err, sizeof(err));
 	if (ret) {
 		cli_error("%s", err);
-		return exit_for(ret);
+		return cli_exit_status(ret);
 	}
 	ret = trace_write(pos[1], &t.meta, t.rec, t.nrec, err, sizeof(err));
 	trace_close(&t);
 	if (ret) {
 		cli_error("%s", err);
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return cli_exit_status(ret);
 	}
 	return EXIT_OK;
 }

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zswapsim trace gen KIND [options] -o FILE: the command line of the workload
+ * generators (traces/gen.h).  The options of a kind come from its table; this
+ * file walks argv, prints the usage and the summary, and turns errors into
+ * exit statuses.  Every kind takes --seed and is deterministic: the same
+ * arguments give a byte-identical trace and page store (docs/workloads.md).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli.h"
+#include "traces/gen.h"
+
+static void kinds_usage(FILE *f)
+{
+	fprintf(f, "usage: zswapsim trace gen KIND [options] -o FILE.zswt\n\nkinds:\n");
+	for (unsigned i = 0; gen_kinds[i]; i++)
+		fprintf(f, "  %-9s %s\n", gen_kinds[i]->name, gen_kinds[i]->help);
+	fprintf(f, "\n'zswapsim trace gen KIND --help' lists the options of a kind.\n");
+}
+
+static void kind_usage(const struct gen_kind *k)
+{
+	printf("usage: zswapsim trace gen %s %s[options] -o FILE.zswt\n\noptions:\n", k->name, k->word);
+	for (const struct gen_opt *o = k->opts; o->name; o++)
+		printf("  %-14s %s\n", o->name, o->help);
+	if (k->words) {
+		printf("\nnames:");
+		for (unsigned i = 0; k->words[i]; i++)
+			printf(" %s", k->words[i]);
+		printf("\n");
+	}
+}
+
+static const struct gen_opt *find_opt(const struct gen_kind *k, const char *a, size_t n)
+{
+	for (const struct gen_opt *o = k->opts; o->name; o++)
+		if (strlen(o->name) == n && !strncmp(o->name, a, n))
+			return o;
+	return NULL;
+}
+
+/* argv[1..argc) into args and *word: 0, 1 after --help (usage printed), or
+ * -EINVAL with err. */
+static int parse_args(const struct gen_kind *k, int argc, char **argv, void *args,
+		      const char **word, char *err, size_t errlen)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || !a[1]) {
+			if (!*k->word || *word) {
+				snprintf(err, errlen, "unexpected argument '%s'", a);
+				return -EINVAL;
+			}
+			*word = a;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			kind_usage(k);
+			return 1;
+		}
+		const char *eq = strchr(a, '=');
+		size_t n = eq ? (size_t)(eq - a) : strlen(a);
+		const struct gen_opt *o = find_opt(k, a, n);
+
+		if (!o) {
+			snprintf(err, errlen, "unknown option '%.*s'", (int)n, a);
+			return -EINVAL;
+		}
+		if (o->type == GO_FLAG && eq) {
+			snprintf(err, errlen, "%s takes no value", o->name);
+			return -EINVAL;
+		}
+		const char *v = o->type == GO_FLAG ? "" : eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+
+		if (!v) {
+			snprintf(err, errlen, "%s needs a value", o->name);
+			return -EINVAL;
+		}
+		int r = gen_opt_set(o, args, v, err, errlen);
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void print_summary(const struct gen_summary *s)
+{
+	printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams,"
+	       " %u memcgs, %llu pages in %s\n", s->out, (unsigned long long)s->records,
+	       (unsigned long long)s->ops[TRACE_OP_OUT], (unsigned long long)s->ops[TRACE_OP_IN],
+	       (unsigned long long)s->ops[TRACE_OP_INVAL], s->streams, s->memcgs,
+	       (unsigned long long)s->pages, s->pages ? s->page_store : "(none)");
+}
+
+static void unknown_kind(const char *name)
+{
+	char known[256] = "";
+	size_t n = 0;
+
+	for (unsigned i = 0; gen_kinds[i] && n < sizeof(known); i++)
+		n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s",
+				      !i ? "" : gen_kinds[i + 1] ? ", " : " or ", gen_kinds[i]->name);
+	cli_error("trace gen: unknown kind '%s' (want %s)", name, known);
+}
+
+int trace_gen_main(int argc, char **argv)
+{
+	const struct gen_kind *k;
+	struct gen_summary sum;
+	const char *word = NULL;
+	char err[1024];
+	void *args;
+	int r;
+
+	/* tolerate being called with argv[0] = "gen" */
+	if (argc > 0 && !strcmp(argv[0], "gen")) {
+		argc--;
+		argv++;
+	}
+	if (argc < 1) {
+		kinds_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
+		kinds_usage(stdout);
+		return EXIT_OK;
+	}
+	k = gen_find_kind(argv[0]);
+	if (!k) {
+		unknown_kind(argv[0]);
+		return EXIT_USAGE;
+	}
+	args = calloc(1, k->args_size);
+	if (!args) {
+		cli_error("trace gen %s: out of memory", k->name);
+		return EXIT_RUNTIME;
+	}
+	k->defaults(args);
+	r = parse_args(k, argc, argv, args, &word, err, sizeof(err));
+	if (!r)
+		r = k->run(args, word, &sum, err, sizeof(err));
+	if (r < 0)
+		cli_error("trace gen %s: %s", k->name, err);
+	else if (!r && !((const struct gen_common *)args)->quiet)
+		print_summary(&sum);
+	free(args);
+	return r > 0 ? EXIT_OK : cli_exit_status(r);
+}
