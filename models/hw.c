@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hardware parameters and cost formulas.  Everything here is a pure function
- * of the config: no time is ever measured, so runs stay deterministic.
+ * of the parameters (sim/cfg_hw.c fills them from the hw.* keys): no time is
+ * ever measured, so runs stay deterministic.
  */
 #include "models/hw.h"
 
@@ -11,57 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/config.h"
-
-/* hw.codec.<name>.<what>, named as zswap.compressor names the codec. */
-static double codec_key(const struct cfg *c, int codec, const char *what)
-{
-	char key[96];
-	snprintf(key, sizeof(key), "hw.codec.%s.%s", codec_name(codec), what);
-	return cfg_double(c, key);
-}
-
-static void load_codecs(struct hw *hw, const struct cfg *c)
-{
-	for (int i = 0; i < CODEC_COUNT; i++) {
-		hw->codec[i].ns[HW_COMPRESS] = codec_key(c, i, "compress_ns");
-		hw->codec[i].ns_per_byte[HW_COMPRESS] = codec_key(c, i, "compress_ns_per_byte");
-		hw->codec[i].ns[HW_DECOMPRESS] = codec_key(c, i, "decompress_ns");
-		hw->codec[i].ns_per_byte[HW_DECOMPRESS] = codec_key(c, i, "decompress_ns_per_byte");
-	}
-}
-
-static void load_iaa(struct hw_iaa *p, const struct cfg *c)
-{
-	p->devices_per_socket = (unsigned)cfg_int(c, "hw.iaa.devices_per_socket");
-	p->engines = (unsigned)cfg_int(c, "hw.iaa.engines");
-	p->comp_engines = (unsigned)cfg_int(c, "hw.iaa.comp_engines");
-	p->wqs = (unsigned)cfg_int(c, "hw.iaa.wqs");
-	p->wq_size = (unsigned)cfg_int(c, "hw.iaa.wq_size");
-	p->comp_wqs = (unsigned)cfg_int(c, "hw.iaa.comp_wqs");
-	p->descs_per_wq = (unsigned)cfg_int(c, "hw.iaa.descs_per_wq");
-	if (!p->descs_per_wq)
-		p->descs_per_wq = p->wq_size;
-	p->wq_mode = strcmp(cfg_str(c, "hw.iaa.wq_mode"), "shared") ? HW_WQ_DEDICATED : HW_WQ_SHARED;
-	p->enqcmds_retries = (unsigned)cfg_int(c, "hw.iaa.enqcmds_retries");
-	p->distribute_comps = cfg_bool(c, "hw.iaa.distribute_comps");
-	p->distribute_decomps = cfg_bool(c, "hw.iaa.distribute_decomps");
-	p->sync_mode = strcmp(cfg_str(c, "hw.iaa.sync_mode"), "irq") ? HW_IAA_POLL : HW_IAA_IRQ;
-	p->verify_compress = cfg_bool(c, "hw.iaa.verify_compress");
-	p->submit_ns[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_submit_ns");
-	p->fixed_ns[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_fixed_ns");
-	p->service_ns[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_service_ns");
-	p->service_ns_per_byte[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_service_ns_per_byte");
-	p->submit_ns[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_submit_ns");
-	p->fixed_ns[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_fixed_ns");
-	p->service_ns[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_service_ns");
-	p->service_ns_per_byte[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_service_ns_per_byte");
-	p->irq_latency_ns = cfg_double(c, "hw.iaa.irq_latency_ns");
-	p->irq_cpu_ns = cfg_double(c, "hw.iaa.irq_cpu_ns");
-	p->spin_ns = cfg_double(c, "hw.iaa.spin_ns");
-	p->alloc_retries[HW_COMPRESS] = (unsigned)cfg_int(c, "hw.iaa.comp_alloc_retries");
-	p->alloc_retries[HW_DECOMPRESS] = (unsigned)cfg_int(c, "hw.iaa.decomp_alloc_retries");
-}
 
 /* Constraints that involve more than one key. */
 static int check_hw(const struct hw *hw, char *err, size_t errlen)
@@ -115,28 +65,8 @@ static unsigned list_entries(const char *list)
 	return n;
 }
 
-int hw_load(struct hw *hw, const struct cfg *c, char *err, size_t errlen)
+int hw_check(struct hw *hw, char *err, size_t errlen)
 {
-	memset(hw, 0, sizeof(*hw));
-	hw->cores = (unsigned)cfg_int(c, "hw.cpu.cores");
-	hw->sockets = (unsigned)cfg_int(c, "hw.cpu.sockets");
-	hw->ghz = cfg_double(c, "hw.cpu.ghz");
-	hw->ref_ghz = cfg_double(c, "hw.cpu.ref_ghz");
-	hw->worker_core = (int)cfg_int(c, "hw.cpu.worker_core");
-	const char *sc = cfg_str(c, "hw.cpu.stream_cores");
-	if (strlen(sc) >= sizeof(hw->stream_cores)) {
-		snprintf(err, errlen, "hw.cpu.stream_cores: list longer than %zu characters "
-			 "(leave it empty for round robin over hw.cpu.cores)", sizeof(hw->stream_cores) - 1);
-		return -EINVAL;
-	}
-	snprintf(hw->stream_cores, sizeof(hw->stream_cores), "%s", sc);
-	load_codecs(hw, c);
-	load_iaa(&hw->iaa, c);
-	hw->ssd.read_ns = cfg_double(c, "hw.ssd.read_ns");
-	hw->ssd.write_ns = cfg_double(c, "hw.ssd.write_ns");
-	hw->ssd.read_mbps = cfg_double(c, "hw.ssd.read_mbps");
-	hw->ssd.write_mbps = cfg_double(c, "hw.ssd.write_mbps");
-	hw->ssd.queue_depth = (unsigned)cfg_int(c, "hw.ssd.queue_depth");
 	int r = check_hw(hw, err, errlen);
 	if (r)
 		return r;

@@ -8,8 +8,8 @@
  * frequency hw.cpu.ref_ghz and scale by ref_ghz / ghz; device-side costs
  * (IAA engine service, fixed device latency, SSD) do not scale.
  *
- * Parameters come from the hw.* config keys (sim/cfg_hw.c); presets live in
- * configs/hw/<preset>.json.  docs/models.md gives every formula and its source.
+ * Parameters come from the hw.* config keys, translated when the config is
+ * loaded (sim/cfg_hw.c); presets live in configs/hw/<preset>.json.  docs/models.md gives every formula and its source.
  */
 #ifndef ZSWAPSIM_HW_H
 #define ZSWAPSIM_HW_H
@@ -18,8 +18,6 @@
 #include <stdint.h>
 
 #include "models/compressor.h"
-
-struct cfg;
 
 #define HW_MAX_CORES    4096u
 #define HW_MAX_IAA      64u     /* devices in the machine */
@@ -80,9 +78,10 @@ struct hw {
 	char stream_cores[512];          /* hw.cpu.stream_cores as given */
 };
 
-/* Read every hw.* key of an effective config and check cross-key constraints
- * (comp_engines <= engines, wqs * wq_size <= 128, ...).  0 or -EINVAL. */
-int hw_load(struct hw *hw, const struct cfg *c, char *err, size_t errlen);
+/* Check the constraints that involve more than one parameter (comp_engines
+ * <= engines, wqs * wq_size <= 128, the stream_cores list, ...) and resolve
+ * worker_core -1 to the last core.  0 or -EINVAL with err naming the key. */
+int hw_check(struct hw *hw, char *err, size_t errlen);
 
 /* Core of replay stream `stream` (hw.cpu.stream_cores list, else round robin). */
 int hw_stream_core(const struct hw *hw, unsigned stream, unsigned *core, char *err, size_t errlen);

@@ -51,18 +51,20 @@ static void zswap_time_disk_read(struct zswap *zs, int who, uint32_t slot, unsig
 /* ---- page content ------------------------------------------------------------ */
 
 /* is_folio_zero_filled(): every page of the folio is zero. */
-static int zswap_folio_is_zero(const struct zswap *zs, const struct trace_record *r)
+static int zswap_folio_is_zero(const struct zswap *zs, const struct zswap_folio *f)
 {
-	if (r->flags & TRACE_F_HINT)
-		return (r->flags & TRACE_F_ZERO) != 0;
+	const struct zswap_content *c = &f->content;
+
+	if (c->kind == ZSWAP_CONTENT_HINT)
+		return c->zero != 0;
 
 	const struct page_store *ps = zs->comp ? zs->comp->ps : NULL;
-	uint32_t nr = trace_nr_pages(r);
+	uint32_t nr = zswap_folio_nr_pages(f);
 
-	if (!ps || (uint64_t)r->content + nr > ps->npages)
+	if (!ps || (uint64_t)c->value + nr > ps->npages)
 		return 0;
 	for (uint32_t i = 0; i < nr; i++)
-		if (!(ps->flags[r->content + i] & PS_F_ZERO))
+		if (!(ps->flags[c->value + i] & PS_F_ZERO))
 			return 0;
 	return 1;
 }
@@ -75,19 +77,19 @@ static int zswap_folio_is_zero(const struct zswap *zs, const struct trace_record
  * crypto/deflate.c returns -ENOSPC ("poor"), lzo/lz4/zstd return -EINVAL and
  * IAA -E2BIG ("fail").  Without a compressor the codec is lzo, the default.
  */
-static uint32_t zswap_page_len(struct zswap *zs, const struct trace_record *r, uint32_t i,
+static uint32_t zswap_page_len(struct zswap *zs, const struct zswap_content *c, uint32_t i,
 			       enum comp_result *res)
 {
-	if (r->flags & TRACE_F_HINT) {
-		uint32_t h = r->content;
+	if (c->kind == ZSWAP_CONTENT_HINT) {
+		uint32_t h = c->value;
 
-		/* a hint >= 4096 means "does not fit in a page" (trace format) */
+		/* a hint >= 4096 means "does not fit in a page" */
 		*res = compressor_kernel_result(zswap_codec(zs),
 						h >= SIM_PAGE_SIZE ? (int)SIM_PAGE_SIZE + 1 : (int)h);
 		return *res == COMP_OK ? h : SIM_PAGE_SIZE;
 	}
 
-	uint64_t idx = (uint64_t)r->content + i;
+	uint64_t idx = (uint64_t)c->value + i;
 
 	if (!zs->comp || !zs->comp->ps || idx >= zs->comp->ps->npages) {
 		*res = COMP_FAIL;
@@ -210,15 +212,15 @@ static void zswap_limit_count(struct zswap *zs, int who, int stored)
  * with shrink_memcg(), then zswap_check_limits()), then each page is
  * compressed and published; any failure erases every slot of the folio.
  */
-static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zswap_memcg *mc)
+static int zswap_store(struct zswap *zs, const struct zswap_folio *f, struct zswap_memcg *mc)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
-	uint32_t nr = trace_nr_pages(r), compressed = 0;
+	uint32_t nr = zswap_folio_nr_pages(f), compressed = 0;
 	unsigned batch = zs->cfg.compress_batch;
 	uint32_t lens[8];
 	enum comp_result res[8];
 	uint64_t comp_bytes = 0;
-	int who = r->stream;
+	int who = f->who;
 
 	if (!zs->cfg.enabled)
 		goto check_old;
@@ -237,11 +239,11 @@ static int zswap_store(struct zswap *zs, const struct trace_record *r, struct zs
 					goto reject;
 				}
 		for (unsigned j = 0; j < n; j++)
-			lens[j] = zswap_page_len(zs, r, i + j, &res[j]);
+			lens[j] = zswap_page_len(zs, &f->content, i + j, &res[j]);
 		compressed += n;
 		zswap_time_compress(zs, who, lens, n);
 		for (unsigned j = 0; j < n; j++) {
-			uint32_t len = zswap_store_page(zs, r->slot + i + j, lens[j], res[j], mc);
+			uint32_t len = zswap_store_page(zs, f->slot + i + j, lens[j], res[j], mc);
 
 			if (!len)
 				goto reject;
@@ -272,8 +274,8 @@ check_old:
 	/* Erase the entries this attempt published and any stale ones, or a
 	 * later writeback could overwrite the newer data on disk. */
 	for (uint32_t i = 0; i < nr; i++)
-		if ((zs->slots[r->slot + i].state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
-			zswap_entry_free(zs, r->slot + i);
+		if ((zs->slots[f->slot + i].state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+			zswap_entry_free(zs, f->slot + i);
 	zs->st.sim_rejected_folios++;
 	zs->lim.rejected_folios++;
 	zswap_limit_count(zs, who, 0);
@@ -328,42 +330,42 @@ static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct tr
 }
 
 /* swap_writeout(): zeromap, zswap_store(), else disk or re-activation. */
-enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record *r)
+enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
 {
-	struct zswap_memcg *mc = &zs->memcg[r->memcg];
-	uint32_t nr = trace_nr_pages(r);
+	struct zswap_memcg *mc = &zs->memcg[f->memcg];
+	uint32_t nr = zswap_folio_nr_pages(f);
 	enum zswap_out_result ret;
 
 	if (r->flags & TRACE_F_CLEAN)
 		return zswap_evict_clean(zs, r, mc);
 	zs->st.sim_swapout_folios++;
-	zswap_slots_lock(zs, r->slot, nr);
-	if (zswap_folio_is_zero(zs, r)) {
+	zswap_slots_lock(zs, f->slot, nr);
+	if (zswap_folio_is_zero(zs, f)) {
 		for (uint32_t i = 0; i < nr; i++)
-			zswap_slot_clear(zs, r->slot + i);
-		zswap_set_slots(zs, r->slot, nr, ZSWAP_S_ZERO, mc);
+			zswap_slot_clear(zs, f->slot + i);
+		zswap_set_slots(zs, f->slot, nr, ZSWAP_S_ZERO, mc);
 		zs->st.swpout_zero += nr;
 		ZSWAP_MEMCG_ADD(zs, mc, swpout_zero, nr);
 		ret = ZSWAP_OUT_ZERO;
-	} else if (zswap_store(zs, r, mc)) {
+	} else if (zswap_store(zs, f, mc)) {
 		ret = ZSWAP_OUT_STORED;
 	} else if (mc->wb_enabled) {
 		/* __swap_writepage(): the folio goes to its own slots on disk */
-		zswap_set_slots(zs, r->slot, nr, ZSWAP_S_DISK, mc);
+		zswap_set_slots(zs, f->slot, nr, ZSWAP_S_DISK, mc);
 		zs->st.pswpout += nr;
 		ZSWAP_MEMCG_ADD(zs, mc, pswpout, nr);
-		zswap_time_disk_write(zs, r->stream, r->slot, nr);
+		zswap_time_disk_write(zs, f->who, f->slot, nr);
 		ret = ZSWAP_OUT_DISK;
 	} else {
 		/* AOP_WRITEPAGE_ACTIVATE: the folio stays resident */
-		zswap_set_slots(zs, r->slot, nr, ZSWAP_S_NONE, mc);
+		zswap_set_slots(zs, f->slot, nr, ZSWAP_S_NONE, mc);
 		zs->st.sim_reactivated_pages += nr;
 		ZSWAP_MEMCG_ADD(zs, mc, sim_reactivated_pages, nr);
 		ret = ZSWAP_OUT_ACTIVATED;
 	}
-	zswap_slots_unlock(zs, r->slot, nr);
+	zswap_slots_unlock(zs, f->slot, nr);
 	if (zs->wb->swapped_out)
-		zs->wb->swapped_out(zs, zs->wb_st, mc, nr, r->stream);
+		zs->wb->swapped_out(zs, zs->wb_st, mc, nr, f->who);
 	return ret;
 }
 
@@ -451,11 +453,11 @@ static uint64_t zswap_ra_window(struct zswap *zs, uint64_t offset)
  * too and marked PG_readahead.  zswap neighbours are decompressed
  * decompress_batch pages per call.
  */
-static void zswap_readahead(struct zswap *zs, const struct trace_record *r)
+static void zswap_readahead(struct zswap *zs, const struct zswap_folio *f)
 {
-	uint64_t mask = zswap_ra_window(zs, r->slot) - 1;
-	uint64_t start = r->slot & ~mask, end = (uint64_t)r->slot | mask;
-	uint32_t fend = r->slot + trace_nr_pages(r);
+	uint64_t mask = zswap_ra_window(zs, f->slot) - 1;
+	uint64_t start = f->slot & ~mask, end = (uint64_t)f->slot | mask;
+	uint32_t fend = f->slot + zswap_folio_nr_pages(f);
 	unsigned dbatch = zs->cfg.decompress_batch;
 	uint32_t lens[8];
 	unsigned n = 0;
@@ -468,9 +470,9 @@ static void zswap_readahead(struct zswap *zs, const struct trace_record *r)
 		uint32_t dlen;
 		enum zswap_in_result res;
 
-		if (slot >= r->slot && slot < fend)
+		if (slot >= f->slot && slot < fend)
 			continue;
-		res = zswap_read_slot(zs, (uint32_t)slot, r->stream, &dlen);
+		res = zswap_read_slot(zs, (uint32_t)slot, f->who, &dlen);
 		if (res == ZSWAP_IN_ABSENT)
 			continue;
 		zs->slots[slot].state |= ZSWAP_S_RA;
@@ -478,12 +480,12 @@ static void zswap_readahead(struct zswap *zs, const struct trace_record *r)
 			continue;
 		lens[n++] = dlen;
 		if (n == dbatch) {
-			zswap_time_decompress(zs, r->stream, lens, n);
+			zswap_time_decompress(zs, f->who, lens, n);
 			n = 0;
 		}
 	}
 	if (n)
-		zswap_time_decompress(zs, r->stream, lens, n);
+		zswap_time_decompress(zs, f->who, lens, n);
 }
 
 /* swap_update_readahead(): a fault found a readahead folio in the swap cache. */
@@ -497,45 +499,45 @@ static void zswap_ra_hit(struct zswap *zs, uint32_t slot)
 	}
 }
 
-enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct trace_record *r)
+enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f)
 {
 	enum zswap_in_result first = ZSWAP_IN_ABSENT;
-	uint32_t nr = trace_nr_pages(r);
-	int ra_rec = (r->flags & TRACE_F_READAHEAD) != 0;
+	uint32_t nr = zswap_folio_nr_pages(f);
+	int ra_rec = (f->flags & ZSWAP_FOLIO_READAHEAD) != 0;
 
 	for (uint32_t i = 0; i < nr; i++) {
 		uint32_t dlen;
-		enum zswap_in_result res = zswap_read_slot(zs, r->slot + i, r->stream, &dlen);
+		enum zswap_in_result res = zswap_read_slot(zs, f->slot + i, f->who, &dlen);
 
 		if (res == ZSWAP_IN_ZSWAP)
-			zswap_time_decompress(zs, r->stream, &dlen, 1);
+			zswap_time_decompress(zs, f->who, &dlen, 1);
 		/* A recorded readahead read leaves a PG_readahead folio; a
 		 * fault that finds one in the swap cache is a readahead hit. */
 		if (res != ZSWAP_IN_ABSENT && ra_rec)
-			zs->slots[r->slot + i].state |= ZSWAP_S_RA;
+			zs->slots[f->slot + i].state |= ZSWAP_S_RA;
 		else if (res == ZSWAP_IN_ABSENT && !ra_rec)
-			zswap_ra_hit(zs, r->slot + i);
+			zswap_ra_hit(zs, f->slot + i);
 		if (i == 0)
 			first = res;
 	}
 	/* A swap-cache hit (nothing to read) does no readahead; records that
 	 * are themselves readahead (captured traces) are not expanded again. */
 	if (zs->cfg.page_cluster && first != ZSWAP_IN_ABSENT && !ra_rec)
-		zswap_readahead(zs, r);
+		zswap_readahead(zs, f);
 	return first;
 }
 
 /* zswap_invalidate() plus the swap layer freeing the slots (zeromap, disk). */
-void zswap_invalidate(struct zswap *zs, const struct trace_record *r)
+void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f)
 {
-	uint32_t nr = trace_nr_pages(r);
+	uint32_t nr = zswap_folio_nr_pages(f);
 
 	for (uint32_t i = 0; i < nr; i++) {
-		struct zswap_slot *s = &zs->slots[r->slot + i];
+		struct zswap_slot *s = &zs->slots[f->slot + i];
 
 		if (s->io & ZSWAP_IO_BUSY)
 			s->io |= ZSWAP_IO_INVAL_PENDING;  /* freed when the swap-out ends */
 		else
-			zswap_slot_clear(zs, r->slot + i);
+			zswap_slot_clear(zs, f->slot + i);
 	}
 }

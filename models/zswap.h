@@ -2,8 +2,13 @@
 /*
  * The zswap model: Linux 6.18 zswap semantics on per-slot state.
  *
- * The replay engine feeds trace events (swap-out of a folio, swap-in, invalidate)
- * to zswap_swap_out() / zswap_swap_in() / zswap_invalidate().  Those follow the
+ * Its input is its own small vocabulary, plain data that a caller builds
+ * cheaply: a struct zswap_topology (swap slots, streams or tasks, the memcg
+ * tree with its knobs) when the model is made, and a struct zswap_folio per
+ * event: swap-out of a folio, swap-in, invalidate (zswap_swap_out() /
+ * zswap_swap_in() / zswap_invalidate()).  The model knows nothing of trace
+ * files or configs: sim/ builds these from trace records, and can build them
+ * from anything else that swaps (a workload's reclaim).  Those follow the
  * kernel's swap_writeout() -> zswap_store(), swap_read_folio() -> zswap_load()
  * and zswap_invalidate() paths, with the kernel's counters.  Policies (limit
  * check, LRU, writeback) are vtables in models/policy/ selected by name; their
@@ -19,9 +24,67 @@
 #ifndef ZSWAPSIM_ZSWAP_H
 #define ZSWAPSIM_ZSWAP_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include "traces/trace.h"
+
 #include "models/compressor.h"
+#include "models/page.h"
+
+struct zswap_limit_policy;
+struct zswap_lru_policy;
+struct zswap_wb_policy;
+
+/* ---- input ----------------------------------------------------------------- */
+
+/* Where the bytes of a swapped-out folio come from. */
+enum zswap_content_kind {
+	ZSWAP_CONTENT_PAGES = 0,  /* page-store pages: page i of the folio is page value + i
+				     of the compressor's page store */
+	ZSWAP_CONTENT_HINT,       /* no bytes: value is the compressed length of every page
+				     (0: the codec fails; >= SIM_PAGE_SIZE: does not fit) */
+};
+
+struct zswap_content {
+	uint32_t value;   /* page-store index of page 0, or the hinted length */
+	uint8_t kind;     /* enum zswap_content_kind */
+	uint8_t zero;     /* HINT: the folio is zero-filled (PAGES: the page store tells) */
+};
+
+#define ZSWAP_FOLIO_READAHEAD 0x01u   /* swap-in issued by readahead, not by a fault */
+
+/* One event's folio: 2^order pages in consecutive swap slots. */
+struct zswap_folio {
+	uint32_t slot;                  /* first slot: the folio covers slot .. slot + 2^order - 1 */
+	int32_t who;                    /* the stream or task doing it, 0 .. nwho - 1 */
+	uint16_t memcg;                 /* swap-out: the memcg charged (index in the topology) */
+	uint8_t order;
+	uint8_t flags;                  /* ZSWAP_FOLIO_* */
+	struct zswap_content content;   /* swap-out: the folio's bytes */
+};
+
+static inline uint32_t zswap_folio_nr_pages(const struct zswap_folio *f)
+{
+	return 1u << f->order;
+}
+
+#define ZSWAP_MAX_UNLIMITED UINT64_MAX
+#define ZSWAP_MAX_MEMCGS    65535u      /* memcg indices fit in 16 bits */
+
+/* One memcg: its place in the tree and its zswap knobs. */
+struct zswap_memcg_desc {
+	const char *name;      /* for messages (used only by zswap_create()) */
+	int32_t parent;        /* index of the parent memcg, -1 for a top-level one */
+	uint64_t zswap_max;    /* memory.zswap.max in bytes; ZSWAP_MAX_UNLIMITED = "max" */
+	int writeback;         /* memory.zswap.writeback (own knob; hierarchical in effect) */
+};
+
+/* What the model is sized for. */
+struct zswap_topology {
+	uint32_t nslots;                        /* swap slots 0 .. nslots - 1 */
+	uint32_t nwho;                          /* streams or tasks */
+	uint32_t nmemcg;                        /* 1 .. ZSWAP_MAX_MEMCGS */
+	const struct zswap_memcg_desc *memcg;   /* nmemcg entries */
+};
 
 /* Global counters under their kernel names (debugfs zswap/ and vmstat),
  * then simulator-only ones prefixed sim_. */
@@ -54,13 +117,6 @@ struct zswap_memcg_stats {
 #undef ZSWAP_X
 };
 
-#define ZSWAP_MAX_UNLIMITED UINT64_MAX
-
-struct zswap_memcg_config {
-	uint64_t zswap_max;    /* memory.zswap.max in bytes; ZSWAP_MAX_UNLIMITED = "max" */
-	int writeback;         /* memory.zswap.writeback (own knob; hierarchical in effect) */
-};
-
 struct zswap_config {
 	int enabled;                        /* module param enabled */
 	unsigned max_pool_percent;          /* 0..100, default 20 */
@@ -74,11 +130,12 @@ struct zswap_config {
 	unsigned shrinker_every;            /* replay-driven reclaim: a shrinker pass every N
 					       swapped-out pages of a memcg (0 = never) */
 	unsigned shrinker_priority;         /* reclaim priority of those passes (DEF_PRIORITY 12) */
-	struct zswap_memcg_config memcg[TRACE_MAX_MEMCGS]; /* by trace memcg index */
-	/* policies, by name; NULL = the kernel's default; params as JSON text */
-	const char *limit_policy;  const char *limit_params;
-	const char *lru_policy;    const char *lru_params;
-	const char *wb_policy;     const char *wb_params;
+	/* Policies (models/policy/policy.h), NULL = the kernel's default, and
+	 * their parameters as policy_parse_params() made them (NULL = the
+	 * defaults); zswap_create() copies the parameters. */
+	const struct zswap_limit_policy *limit_policy;  const void *limit_params;
+	const struct zswap_lru_policy *lru_policy;      const void *lru_params;
+	const struct zswap_wb_policy *wb_policy;        const void *wb_params;
 };
 
 /* Who does the work, for the timing backend. */
@@ -110,17 +167,22 @@ enum zswap_in_result {
 
 struct zswap;
 
-struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_meta *meta,
+/* comp may be NULL (hinted content only).  NULL with one line in err when
+ * the config or the topology is bad or memory runs out. */
+struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_topology *topo,
 			   struct compressor *comp, char *err, size_t errlen);
 void zswap_destroy(struct zswap *zs);
 void zswap_set_timing(struct zswap *zs, const struct zswap_timing *t, void *ctx);
 void zswap_set_now(struct zswap *zs, uint64_t now_ns);
 uint64_t zswap_now(const struct zswap *zs);
 
-/* Events.  r has been validated by the trace reader. */
-enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct trace_record *r);
-enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct trace_record *r);
-void zswap_invalidate(struct zswap *zs, const struct trace_record *r);
+/* Events.  The folio lies inside the topology (slots, who, memcg): the
+ * caller has checked it. */
+enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f);
+/* The result says where the first page came from (zero map, zswap, the swap
+ * device, or nowhere: a swap-cache hit). */
+enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f);
+void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f);
 
 /* The global shrink worker: pending after a store failed while the pool was
  * full; the engine (or the simgrid writeback actor) runs it. */

@@ -175,10 +175,10 @@ void zswap_pool_changed(struct zswap *zs)
 
 /* ---- creation ------------------------------------------------------------------ */
 
-static int zswap_setup_memcgs(struct zswap *zs, const struct trace_meta *meta,
+static int zswap_setup_memcgs(struct zswap *zs, const struct zswap_topology *topo,
 			      char *err, size_t errlen)
 {
-	uint32_t n = meta->memcg_count;
+	uint32_t n = topo->nmemcg;
 
 	zs->memcg = calloc(n, sizeof(*zs->memcg));
 	zs->preorder = calloc(n, sizeof(*zs->preorder));
@@ -190,18 +190,19 @@ static int zswap_setup_memcgs(struct zswap *zs, const struct trace_meta *meta,
 	zs->nmemcg = n;
 	for (uint32_t i = 0; i < n; i++) {
 		struct zswap_memcg *m = &zs->memcg[i];
-		int32_t p = meta->memcgs[i].parent;
-		uint64_t maxb = zs->cfg.memcg[i].zswap_max;
+		const struct zswap_memcg_desc *d = &topo->memcg[i];
+		int32_t p = d->parent;
+		uint64_t maxb = d->zswap_max;
 
 		if (p >= (int32_t)n || p < -1 || p == (int32_t)i) {
-			snprintf(err, errlen, "memcg %s: bad parent index %d", meta->memcgs[i].name, p);
+			snprintf(err, errlen, "memcg %s: bad parent index %d", d->name, p);
 			return -EINVAL;
 		}
 		m->idx = (int)i;
 		m->parent = p;
 		/* page_counter_memparse(): bytes to pages, rounded down */
 		m->max_pages = maxb == ZSWAP_MAX_UNLIMITED ? UINT64_MAX : maxb / SIM_PAGE_SIZE;
-		m->wb_own = zs->cfg.memcg[i].writeback != 0;
+		m->wb_own = d->writeback != 0;
 		m->lru_head = m->lru_tail = ZSWAP_NIL;
 	}
 	/* No cycles: every ancestor chain ends within n steps. */
@@ -211,7 +212,7 @@ static int zswap_setup_memcgs(struct zswap *zs, const struct trace_meta *meta,
 		for (uint32_t d = 0; p >= 0; d++, p = zs->memcg[p].parent)
 			if (d >= n) {
 				snprintf(err, errlen, "memcg %s: parent chain has a cycle",
-					 meta->memcgs[i].name);
+					 topo->memcg[i].name);
 				return -EINVAL;
 			}
 	}
@@ -246,43 +247,25 @@ static int zswap_setup_memcgs(struct zswap *zs, const struct trace_meta *meta,
 	return 0;
 }
 
+/* The policies and a copy of their parameters; attach each in turn. */
 static int zswap_setup_policies(struct zswap *zs, const struct zswap_config *cfg,
 				char *err, size_t errlen)
 {
-	char names[256];
-	const char *ln = cfg->limit_policy ? cfg->limit_policy : POLICY_DEFAULT_LIMIT;
-	const char *un = cfg->lru_policy ? cfg->lru_policy : POLICY_DEFAULT_LRU;
-	const char *wn = cfg->wb_policy ? cfg->wb_policy : POLICY_DEFAULT_WB;
 	int r;
 
-	zs->limit = policy_find_limit(ln);
-	if (!zs->limit) {
-		policy_family_names("limit", names, sizeof(names));
-		snprintf(err, errlen, "policy.limit: unknown policy '%s' (known: %s)", ln, names);
-		return -EINVAL;
-	}
-	zs->lru = policy_find_lru(un);
-	if (!zs->lru) {
-		policy_family_names("lru", names, sizeof(names));
-		snprintf(err, errlen, "policy.lru: unknown policy '%s' (known: %s)", un, names);
-		return -EINVAL;
-	}
-	zs->wb = policy_find_wb(wn);
-	if (!zs->wb) {
-		policy_family_names("writeback", names, sizeof(names));
-		snprintf(err, errlen, "policy.writeback: unknown policy '%s' (known: %s)", wn, names);
-		return -EINVAL;
-	}
+	zs->limit = cfg->limit_policy ? cfg->limit_policy : policy_find_limit(POLICY_DEFAULT_LIMIT);
+	zs->lru = cfg->lru_policy ? cfg->lru_policy : policy_find_lru(POLICY_DEFAULT_LRU);
+	zs->wb = cfg->wb_policy ? cfg->wb_policy : policy_find_wb(POLICY_DEFAULT_WB);
 	if (!zs->limit->admit_folio || !zs->lru->stored || !zs->lru->examine) {
 		snprintf(err, errlen, "policy %s/%s: a required hook is missing (admit_folio, stored, examine)",
 			 zs->limit->c.name, zs->lru->c.name);
 		return -EINVAL;
 	}
-	r = policy_parse_params(&zs->limit->c, "limit", cfg->limit_params, &zs->limit_st, err, errlen);
+	r = policy_state_new(&zs->limit->c, "limit", cfg->limit_params, &zs->limit_st, err, errlen);
 	if (!r)
-		r = policy_parse_params(&zs->lru->c, "lru", cfg->lru_params, &zs->lru_st, err, errlen);
+		r = policy_state_new(&zs->lru->c, "lru", cfg->lru_params, &zs->lru_st, err, errlen);
 	if (!r)
-		r = policy_parse_params(&zs->wb->c, "writeback", cfg->wb_params, &zs->wb_st, err, errlen);
+		r = policy_state_new(&zs->wb->c, "writeback", cfg->wb_params, &zs->wb_st, err, errlen);
 	if (!r && zs->limit->c.attach)
 		r = zs->limit->c.attach(zs, zs->limit_st, err, errlen);
 	if (!r)
@@ -298,7 +281,7 @@ static int zswap_setup_policies(struct zswap *zs, const struct zswap_config *cfg
 	return r;
 }
 
-struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_meta *meta,
+struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_topology *topo,
 			   struct compressor *comp, char *err, size_t errlen)
 {
 	struct zswap *zs;
@@ -316,9 +299,8 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_me
 		snprintf(err, errlen, "zswap: swapin.page_cluster %u is above 16", cfg->page_cluster);
 		return NULL;
 	}
-	if (meta->memcg_count < 1 || meta->memcg_count > TRACE_MAX_MEMCGS) {
-		snprintf(err, errlen, "zswap: trace has %u memcgs (1..%u)", meta->memcg_count,
-			 TRACE_MAX_MEMCGS);
+	if (topo->nmemcg < 1 || topo->nmemcg > ZSWAP_MAX_MEMCGS) {
+		snprintf(err, errlen, "zswap: %u memcgs (1..%u)", topo->nmemcg, ZSWAP_MAX_MEMCGS);
 		return NULL;
 	}
 	zs = calloc(1, sizeof(*zs));
@@ -327,10 +309,8 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_me
 		return NULL;
 	}
 	zs->cfg = *cfg;
-	/* the caller may free the policy strings after zswap_create() */
-	zs->cfg.limit_policy = zs->cfg.limit_params = NULL;
-	zs->cfg.lru_policy = zs->cfg.lru_params = NULL;
-	zs->cfg.wb_policy = zs->cfg.wb_params = NULL;
+	/* the caller may free the policy parameters after zswap_create() */
+	zs->cfg.limit_params = zs->cfg.lru_params = zs->cfg.wb_params = NULL;
 	if (!zs->cfg.compress_batch)
 		zs->cfg.compress_batch = 1;
 	if (!zs->cfg.decompress_batch)
@@ -346,12 +326,12 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_me
 	/* "Initial readahead hits is 4 to start up with a small window" */
 	zs->ra_hits = 4;
 
-	zs->nslots = meta->slot_count;
+	zs->nslots = topo->nslots;
 	zs->slots = calloc(zs->nslots ? zs->nslots : 1, sizeof(*zs->slots));
 	zs->pool = zs_pool_create(zs->cfg.zsmalloc_chain_size);
-	zs->lim.nstreams = meta->stream_count;
-	zs->lim.stream_stored = calloc(meta->stream_count + 1, sizeof(uint64_t));
-	zs->lim.stream_rejected = calloc(meta->stream_count + 1, sizeof(uint64_t));
+	zs->lim.nstreams = topo->nwho;
+	zs->lim.stream_stored = calloc(topo->nwho + 1, sizeof(uint64_t));
+	zs->lim.stream_rejected = calloc(topo->nwho + 1, sizeof(uint64_t));
 	if (!zs->slots || !zs->pool || !zs->lim.stream_stored || !zs->lim.stream_rejected) {
 		snprintf(err, errlen, "zswap: out of memory for %u slots (chain size %u)",
 			 zs->nslots, zs->cfg.zsmalloc_chain_size);
@@ -361,7 +341,7 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct trace_me
 	for (uint32_t i = 0; i < zs->nslots; i++)
 		zs->slots[i].prev = zs->slots[i].next = ZSWAP_NIL;
 
-	r = zswap_setup_memcgs(zs, meta, err, errlen);
+	r = zswap_setup_memcgs(zs, topo, err, errlen);
 	if (!r)
 		r = zswap_setup_policies(zs, cfg, err, errlen);
 	if (!r)

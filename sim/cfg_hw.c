@@ -5,8 +5,13 @@
  * IAA terms fitted to the Emerald Rapids calibration curve (iaa-model.md 2.2),
  * software codecs from the corpus medians measured on the project VM
  * (compressors.md 1), SSD from Lenovo's product guide of the Intel P4500 2 TB
- * NVMe drive (random 4 KiB access latency, sequential bandwidth).
+ * NVMe drive (random 4 KiB access latency, sequential bandwidth).  At load,
+ * cfg_hw_load() turns the keys into a struct hw (models/hw.h) and checks it.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "sim/config.h"
 
 #define CODEC_KEYS(name, c_ns, d_ns) \
@@ -111,3 +116,82 @@ const struct cfg_key cfg_keys_hw[] = {
 	  "interval of the hardware time series (IAA, swap device), ns (0 = the report's time-series interval)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL },
 };
+
+/* ---- translation at load ----------------------------------------------------- */
+
+/* hw.codec.<name>.<what>, named as zswap.compressor names the codec. */
+static double codec_key(const struct cfg *c, int codec, const char *what)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "hw.codec.%s.%s", codec_name(codec), what);
+	return cfg_double(c, key);
+}
+
+static void load_codecs(struct hw *hw, const struct cfg *c)
+{
+	for (int i = 0; i < CODEC_COUNT; i++) {
+		hw->codec[i].ns[HW_COMPRESS] = codec_key(c, i, "compress_ns");
+		hw->codec[i].ns_per_byte[HW_COMPRESS] = codec_key(c, i, "compress_ns_per_byte");
+		hw->codec[i].ns[HW_DECOMPRESS] = codec_key(c, i, "decompress_ns");
+		hw->codec[i].ns_per_byte[HW_DECOMPRESS] = codec_key(c, i, "decompress_ns_per_byte");
+	}
+}
+
+static void load_iaa(struct hw_iaa *p, const struct cfg *c)
+{
+	p->devices_per_socket = (unsigned)cfg_int(c, "hw.iaa.devices_per_socket");
+	p->engines = (unsigned)cfg_int(c, "hw.iaa.engines");
+	p->comp_engines = (unsigned)cfg_int(c, "hw.iaa.comp_engines");
+	p->wqs = (unsigned)cfg_int(c, "hw.iaa.wqs");
+	p->wq_size = (unsigned)cfg_int(c, "hw.iaa.wq_size");
+	p->comp_wqs = (unsigned)cfg_int(c, "hw.iaa.comp_wqs");
+	p->descs_per_wq = (unsigned)cfg_int(c, "hw.iaa.descs_per_wq");
+	if (!p->descs_per_wq)
+		p->descs_per_wq = p->wq_size;
+	p->wq_mode = strcmp(cfg_str(c, "hw.iaa.wq_mode"), "shared") ? HW_WQ_DEDICATED : HW_WQ_SHARED;
+	p->enqcmds_retries = (unsigned)cfg_int(c, "hw.iaa.enqcmds_retries");
+	p->distribute_comps = cfg_bool(c, "hw.iaa.distribute_comps");
+	p->distribute_decomps = cfg_bool(c, "hw.iaa.distribute_decomps");
+	p->sync_mode = strcmp(cfg_str(c, "hw.iaa.sync_mode"), "irq") ? HW_IAA_POLL : HW_IAA_IRQ;
+	p->verify_compress = cfg_bool(c, "hw.iaa.verify_compress");
+	p->submit_ns[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_submit_ns");
+	p->fixed_ns[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_fixed_ns");
+	p->service_ns[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_service_ns");
+	p->service_ns_per_byte[HW_COMPRESS] = cfg_double(c, "hw.iaa.comp_service_ns_per_byte");
+	p->submit_ns[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_submit_ns");
+	p->fixed_ns[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_fixed_ns");
+	p->service_ns[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_service_ns");
+	p->service_ns_per_byte[HW_DECOMPRESS] = cfg_double(c, "hw.iaa.decomp_service_ns_per_byte");
+	p->irq_latency_ns = cfg_double(c, "hw.iaa.irq_latency_ns");
+	p->irq_cpu_ns = cfg_double(c, "hw.iaa.irq_cpu_ns");
+	p->spin_ns = cfg_double(c, "hw.iaa.spin_ns");
+	p->alloc_retries[HW_COMPRESS] = (unsigned)cfg_int(c, "hw.iaa.comp_alloc_retries");
+	p->alloc_retries[HW_DECOMPRESS] = (unsigned)cfg_int(c, "hw.iaa.decomp_alloc_retries");
+}
+
+int cfg_hw_load(struct cfg *c, char *err, size_t errlen)
+{
+	struct hw *hw = &c->hw;
+
+	memset(hw, 0, sizeof(*hw));
+	hw->cores = (unsigned)cfg_int(c, "hw.cpu.cores");
+	hw->sockets = (unsigned)cfg_int(c, "hw.cpu.sockets");
+	hw->ghz = cfg_double(c, "hw.cpu.ghz");
+	hw->ref_ghz = cfg_double(c, "hw.cpu.ref_ghz");
+	hw->worker_core = (int)cfg_int(c, "hw.cpu.worker_core");
+	const char *sc = cfg_str(c, "hw.cpu.stream_cores");
+	if (strlen(sc) >= sizeof(hw->stream_cores)) {
+		snprintf(err, errlen, "hw.cpu.stream_cores: list longer than %zu characters "
+			 "(leave it empty for round robin over hw.cpu.cores)", sizeof(hw->stream_cores) - 1);
+		return -EINVAL;
+	}
+	snprintf(hw->stream_cores, sizeof(hw->stream_cores), "%s", sc);
+	load_codecs(hw, c);
+	load_iaa(&hw->iaa, c);
+	hw->ssd.read_ns = cfg_double(c, "hw.ssd.read_ns");
+	hw->ssd.write_ns = cfg_double(c, "hw.ssd.write_ns");
+	hw->ssd.read_mbps = cfg_double(c, "hw.ssd.read_mbps");
+	hw->ssd.write_mbps = cfg_double(c, "hw.ssd.write_mbps");
+	hw->ssd.queue_depth = (unsigned)cfg_int(c, "hw.ssd.queue_depth");
+	return hw_check(hw, err, errlen);
+}

@@ -557,10 +557,13 @@ int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int 
 		if (r)
 			goto fail;
 	}
-	return 0;
+	r = cfg_zswap_load(c, err, errlen);
+	if (!r)
+		r = cfg_hw_load(c, err, errlen);
+	if (!r)
+		return 0;
 fail:
-	json_decref(c->root);
-	c->root = NULL;
+	cfg_free(c);
 	err_one_line(err, errlen);
 	return r;
 }
@@ -569,6 +572,7 @@ void cfg_free(struct cfg *c)
 {
 	json_decref(c->root);
 	c->root = NULL;
+	cfg_zswap_free(c);
 }
 
 static json_t *must_get(const struct cfg *c, const char *key, enum cfg_type t1, enum cfg_type t2)

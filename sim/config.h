@@ -10,7 +10,14 @@
  * wrong types and out-of-range values name the key and the allowed range.
  *
  * Keys of type CFG_OBJECT hold a free-form subtree (policy parameters, the
- * memcg table, ...) that its consumer validates.
+ * memcg table, ...) that its section's loader validates.
+ *
+ * Translation happens once, at load, for every backend: beside each key
+ * table, a loader (cfg_zswap_load(), cfg_hw_load()) turns its keys into the
+ * plain structs the models take (struct zswap_config with the policies and
+ * their parsed parameters, struct hw, the memcg knobs), checking what involves
+ * more than one key.  So `--print-config`, `config print` and a `none` run
+ * reject every value a `simgrid` run would reject.
  */
 #ifndef ZSWAPSIM_CONFIG_H
 #define ZSWAPSIM_CONFIG_H
@@ -18,6 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+
+#include "models/hw.h"
+#include "models/zswap.h"
 
 enum cfg_type {
 	CFG_BOOL,
@@ -39,14 +49,30 @@ struct cfg_key {
 	const char *help;     /* one line, with unit */
 };
 
+/* memcg.<name>: the knobs of one memcg, matched by name to the memcgs of the
+ * trace when a run starts. */
+struct cfg_memcg {
+	char *name;
+	uint64_t zswap_max;   /* bytes, ZSWAP_MAX_UNLIMITED = "max" */
+	int writeback;
+};
+
 struct cfg {
 	json_t *root;         /* the effective config */
 	char dir[1024];       /* directory of the config file, for CFG_PATH keys */
 	char path[1024];
+	/* translated at load (see above) */
+	struct hw hw;                 /* hw.* (sim/cfg_hw.c) */
+	struct zswap_config zswap;    /* zswap.*, system.ram, batch.*, swapin.*, shrinker.*,
+					 policy.* (sim/cfg_zswap.c) */
+	struct cfg_memcg *memcg;      /* memcg.* in the config's order (sim/cfg_zswap.c) */
+	unsigned nmemcg;
+	void *policy_params[3];       /* limit, lru, writeback: what zswap.*_params point to */
 };
 
 /* Load path (or defaults only when path is NULL), apply overrides ("a.b=v"),
- * validate.  Returns 0 or -EINVAL/-ENOENT with one line in err. */
+ * validate and translate.  Returns 0 or -EINVAL/-ENOENT/-ENOMEM with one line
+ * in err. */
 int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int noverrides,
 	     char *err, size_t errlen);
 void cfg_free(struct cfg *c);
@@ -83,6 +109,14 @@ void cfg_print_keys(FILE *f, int markdown);
 /* XXH3-64 of the effective config as compact, key-sorted JSON: a stable
  * hash (the report's config_hash, and sweep resumption). */
 uint64_t cfg_hash(const struct cfg *c);
+
+/* The loaders of the key tables (called by cfg_load(), in this order). */
+int cfg_zswap_load(struct cfg *c, char *err, size_t errlen);
+void cfg_zswap_free(struct cfg *c);
+int cfg_hw_load(struct cfg *c, char *err, size_t errlen);
+
+/* The knobs of memcg name (memcg.<name>), NULL if the config has none. */
+const struct cfg_memcg *cfg_memcg_find(const struct cfg *c, const char *name);
 
 /* The registry: NULL-terminated list of key tables. */
 extern const struct cfg_key *const cfg_registry[];

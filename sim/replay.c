@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
-/* config -> zswap_config                                                    */
+/* trace -> the model's input                                                */
 
 static int memcg_index(const struct trace_meta *meta, const char *name)
 {
@@ -26,124 +26,57 @@ static int memcg_index(const struct trace_meta *meta, const char *name)
 	return -1;
 }
 
-static int parse_memcg_knobs(const struct cfg *cfg, const struct trace_meta *meta,
-			     struct zswap_config *zc, char *err, size_t errlen)
+/* Every memcg.<name> of the config names a memcg of the trace. */
+static int check_memcg_names(const struct cfg *cfg, const struct trace_meta *meta,
+			     char *err, size_t errlen)
 {
-	json_t *memcgs = cfg_json(cfg, "memcg");
-	const char *name;
-	json_t *knobs;
-
-	for (unsigned i = 0; i < TRACE_MAX_MEMCGS; i++) {
-		zc->memcg[i].zswap_max = ZSWAP_MAX_UNLIMITED;
-		zc->memcg[i].writeback = 1;
-	}
-	json_object_foreach(memcgs, name, knobs) {
-		int idx = memcg_index(meta, name);
-		if (idx < 0) {
-			char known[512] = "";
-			for (unsigned i = 0; i < meta->memcg_count && strlen(known) < 400; i++) {
-				strcat(known, i ? ", " : "");
-				strncat(known, meta->memcgs[i].name, 64);
-			}
-			snprintf(err, errlen, "memcg.%s: the trace has no memcg of that name (it has: %s)",
-				 name, known);
-			return -EINVAL;
+	for (unsigned k = 0; k < cfg->nmemcg; k++) {
+		if (memcg_index(meta, cfg->memcg[k].name) >= 0)
+			continue;
+		char known[512] = "";
+		for (unsigned i = 0; i < meta->memcg_count && strlen(known) < 400; i++) {
+			strcat(known, i ? ", " : "");
+			strncat(known, meta->memcgs[i].name, 64);
 		}
-		if (!json_is_object(knobs)) {
-			snprintf(err, errlen, "memcg.%s: expected an object {\"zswap_max\": ..., \"writeback\": ...}", name);
-			return -EINVAL;
-		}
-		const char *knob;
-		json_t *v;
-		json_object_foreach(knobs, knob, v) {
-			if (!strcmp(knob, "zswap_max")) {
-				uint64_t bytes;
-				if (json_is_string(v) && !strcmp(json_string_value(v), "max"))
-					bytes = ZSWAP_MAX_UNLIMITED;
-				else if (json_is_integer(v) && json_integer_value(v) >= 0)
-					bytes = (uint64_t)json_integer_value(v);
-				else if (json_is_string(v) && !cfg_parse_size(json_string_value(v), &bytes))
-					;
-				else {
-					snprintf(err, errlen, "memcg.%s.zswap_max: expected bytes, a size such as \"10K\", or \"max\"", name);
-					return -EINVAL;
-				}
-				zc->memcg[idx].zswap_max = bytes;
-			} else if (!strcmp(knob, "writeback")) {
-				if (json_is_boolean(v))
-					zc->memcg[idx].writeback = json_is_true(v);
-				else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
-					zc->memcg[idx].writeback = (int)json_integer_value(v);
-				else {
-					snprintf(err, errlen, "memcg.%s.writeback: expected true/false (or 0/1)", name);
-					return -EINVAL;
-				}
-			} else {
-				snprintf(err, errlen, "memcg.%s.%s: unknown memcg knob (known: zswap_max, writeback)", name, knob);
-				return -EINVAL;
-			}
-		}
-	}
-	return 0;
-}
-
-/* A policy object {"name": ..., params...} becomes a name and params JSON text. */
-static int parse_policy(const struct cfg *cfg, const char *key, const char **name,
-			const char **params, char *err, size_t errlen)
-{
-	json_t *obj = cfg_json(cfg, key);
-	json_t *n = json_object_get(obj, "name");
-	if (!json_is_string(n)) {
-		snprintf(err, errlen, "%s.name: expected a policy name (see 'zswapsim policies')", key);
+		snprintf(err, errlen, "memcg.%s: the trace has no memcg of that name (it has: %s)",
+			 cfg->memcg[k].name, known);
 		return -EINVAL;
 	}
-	json_t *p = json_deep_copy(obj);
-	json_object_del(p, "name");
-	*name = json_string_value(n);
-	*params = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(p);
-	if (!*params) {
-		snprintf(err, errlen, "%s: out of memory", key);
-		return -ENOMEM;
-	}
 	return 0;
 }
 
-int sim_zswap_config(const struct cfg *cfg, const struct trace_meta *meta,
-		     struct zswap_config *zc, char *err, size_t errlen)
+/* The trace header as the model's topology: desc[] gets the memcg tree with
+ * each memcg's knobs (memcg.<name>, else unlimited with writeback). */
+static void trace_topology(const struct cfg *cfg, const struct trace_meta *meta,
+			   struct zswap_memcg_desc *desc, struct zswap_topology *topo)
 {
-	memset(zc, 0, sizeof(*zc));
-	zc->enabled = cfg_bool(cfg, "zswap.enabled");
-	zc->max_pool_percent = (unsigned)cfg_int(cfg, "zswap.max_pool_percent");
-	zc->accept_threshold_percent = (unsigned)cfg_int(cfg, "zswap.accept_threshold_percent");
-	zc->shrinker_enabled = cfg_bool(cfg, "zswap.shrinker_enabled");
-	zc->total_ram_bytes = cfg_size(cfg, "system.ram");
-	zc->zsmalloc_chain_size = (unsigned)cfg_int(cfg, "zswap.zsmalloc_chain_size");
-	zc->compress_batch = (unsigned)cfg_int(cfg, "batch.compress");
-	zc->decompress_batch = (unsigned)cfg_int(cfg, "batch.decompress");
-	zc->page_cluster = (unsigned)cfg_int(cfg, "swapin.page_cluster");
-	zc->shrinker_every = (unsigned)cfg_int(cfg, "shrinker.every");
-	zc->shrinker_priority = (unsigned)cfg_int(cfg, "shrinker.priority");
+	for (unsigned i = 0; i < meta->memcg_count; i++) {
+		const struct cfg_memcg *k = cfg_memcg_find(cfg, meta->memcgs[i].name);
 
-	int r = parse_memcg_knobs(cfg, meta, zc, err, errlen);
-	if (r)
-		return r;
-	r = parse_policy(cfg, "policy.limit", &zc->limit_policy, &zc->limit_params, err, errlen);
-	if (!r)
-		r = parse_policy(cfg, "policy.lru", &zc->lru_policy, &zc->lru_params, err, errlen);
-	if (!r)
-		r = parse_policy(cfg, "policy.writeback", &zc->wb_policy, &zc->wb_params, err, errlen);
-	if (r)
-		sim_zswap_config_free(zc);
-	return r;
+		desc[i] = (struct zswap_memcg_desc){
+			.name = meta->memcgs[i].name, .parent = meta->memcgs[i].parent,
+			.zswap_max = k ? k->zswap_max : ZSWAP_MAX_UNLIMITED,
+			.writeback = k ? k->writeback : 1,
+		};
+	}
+	*topo = (struct zswap_topology){
+		.nslots = meta->slot_count, .nwho = meta->stream_count,
+		.nmemcg = meta->memcg_count, .memcg = desc,
+	};
 }
 
-void sim_zswap_config_free(struct zswap_config *zc)
+/* A trace record as the model's folio. */
+static inline struct zswap_folio trace_folio(const struct trace_record *r)
 {
-	free((char *)zc->limit_params);
-	free((char *)zc->lru_params);
-	free((char *)zc->wb_params);
-	zc->limit_params = zc->lru_params = zc->wb_params = NULL;
+	return (struct zswap_folio){
+		.slot = r->slot, .who = r->stream, .memcg = r->memcg, .order = r->order,
+		.flags = r->flags & TRACE_F_READAHEAD ? ZSWAP_FOLIO_READAHEAD : 0,
+		.content = {
+			.value = r->content,
+			.kind = r->flags & TRACE_F_HINT ? ZSWAP_CONTENT_HINT : ZSWAP_CONTENT_PAGES,
+			.zero = (r->flags & TRACE_F_ZERO) != 0,
+		},
+	};
 }
 
 /* ------------------------------------------------------------------------ */
@@ -188,7 +121,8 @@ uint64_t sim_record_count(const struct sim *s)
 int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 {
 	char path[2048];
-	struct zswap_config *zc = NULL;
+	struct zswap_memcg_desc *desc = NULL;
+	struct zswap_topology topo;
 	int r;
 
 	memset(s, 0, sizeof(*s));
@@ -213,19 +147,19 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 			    s->have_ps ? &s->ps : NULL, err, errlen);
 	if (r)
 		goto fail;
-	zc = calloc(1, sizeof(*zc));
-	if (!zc) {
+	r = check_memcg_names(cfg, &s->trace.meta, err, errlen);
+	if (r)
+		goto fail;
+	desc = calloc(s->trace.meta.memcg_count, sizeof(*desc));
+	if (!desc) {
 		r = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	r = sim_zswap_config(cfg, &s->trace.meta, zc, err, errlen);
-	if (r)
-		goto fail;
-	s->zs = zswap_create(zc, &s->trace.meta, &s->comp, err, errlen);
-	sim_zswap_config_free(zc);
-	free(zc);
-	zc = NULL;
+	trace_topology(cfg, &s->trace.meta, desc, &topo);
+	s->zs = zswap_create(&cfg->zswap, &topo, &s->comp, err, errlen);
+	free(desc);
+	desc = NULL;
 	if (!s->zs) {
 		r = -EINVAL;
 		goto fail;
@@ -238,7 +172,7 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 	s->show_progress = cfg_bool(cfg, "report.progress") && isatty(2);
 	return 0;
 fail:
-	free(zc);
+	free(desc);
 	sim_teardown(s);
 	return r;
 }
@@ -317,15 +251,17 @@ void sim_finish(struct sim *s, uint64_t end_ns)
 
 void sim_apply(struct sim *s, const struct trace_record *r)
 {
+	struct zswap_folio f = trace_folio(r);
+
 	switch (r->op) {
 	case TRACE_OP_OUT:
-		zswap_swap_out(s->zs, r);
+		zswap_swap_out(s->zs, &f);
 		break;
 	case TRACE_OP_IN:
-		zswap_swap_in(s->zs, r);
+		zswap_swap_in(s->zs, &f);
 		break;
 	case TRACE_OP_INVAL:
-		zswap_invalidate(s->zs, r);
+		zswap_invalidate(s->zs, &f);
 		break;
 	}
 }

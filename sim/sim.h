@@ -69,13 +69,6 @@ struct sim {
 int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
 void sim_teardown(struct sim *s);
 
-/* Fill a zswap_config from the effective config (validates the memcg and
- * policy subtrees against the trace).  Exposed for tests. */
-int sim_zswap_config(const struct cfg *cfg, const struct trace_meta *meta,
-		     struct zswap_config *zc, char *err, size_t errlen);
-
-void sim_zswap_config_free(struct zswap_config *zc);
-
 /* Records to replay (replay.max_events applied). */
 uint64_t sim_record_count(const struct sim *s);
 
@@ -94,7 +87,8 @@ void sim_finish(struct sim *s, uint64_t end_ns);
 /* One trace record finished (progress, invariants in debug builds). */
 int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen);
 
-/* Apply one trace record to the model (shared by both backends). */
+/* Apply one trace record to the model (shared by both backends): the record
+ * becomes the model's struct zswap_folio here. */
 void sim_apply(struct sim *s, const struct trace_record *r);
 
 /* The report document (without the runtime section). */

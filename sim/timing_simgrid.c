@@ -1008,9 +1008,7 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	b->zs = s->zs;
 	b->err = err;
 	b->errlen = errlen;
-	r = hw_load(&b->hw, s->cfg, err, errlen);
-	if (r)
-		return r;
+	b->hw = s->cfg->hw;   /* translated and checked when the config was loaded */
 	b->closed = !strcmp(cfg_str(s->cfg, "replay.mode"), "closed");
 	b->coalesce = cfg_bool(s->cfg, "timing.coalesce");
 	b->nstreams = s->trace.meta.stream_count ? s->trace.meta.stream_count : 1;

@@ -28,6 +28,7 @@
 
 struct zswap;
 struct zswap_memcg;
+struct json_t;
 
 enum policy_param_type {
 	PP_INT,      /* int64_t in the state struct */
@@ -137,12 +138,22 @@ const struct zswap_wb_policy *policy_find_wb(const char *name);
 /* Comma-separated names of a family ("limit", "lru", "writeback"), for errors. */
 void policy_family_names(const char *family, char *buf, size_t len);
 
-/* Allocate the state of policy c and fill it from params_json (NULL or "" =
- * defaults; a JSON object whose "name" key is ignored).  Returns 0 or
- * -EINVAL/-ENOMEM with one line in err naming the policy and the parameter.
- * The caller frees *state with free(). */
+/* A policy of a family ("limit", "lru", "writeback") by name, NULL if none;
+ * the pointer is the vtable's first member (c). */
+const struct policy_common *policy_find(const char *family, const char *name);
+
+/* Allocate the state of policy c and fill it from params (NULL = defaults; a
+ * JSON object whose "name" key is ignored): zeroed, defaults filled, then
+ * overridden.  Returns 0 or -EINVAL/-ENOMEM with one line in err naming the
+ * policy and the parameter.  The caller frees *state with free().  Done once,
+ * when the config is loaded. */
 int policy_parse_params(const struct policy_common *c, const char *family,
-			const char *params_json, void **state, char *err, size_t errlen);
+			const struct json_t *params, void **state, char *err, size_t errlen);
+
+/* A model's own copy of parameters made by policy_parse_params() (NULL: the
+ * defaults).  0 or -ENOMEM with err. */
+int policy_state_new(const struct policy_common *c, const char *family, const void *params,
+		     void **state, char *err, size_t errlen);
 
 /* The pressure shrinker (wb_shrinker.c): zswap_shrinker_count() /
  * zswap_shrinker_scan() of mm/zswap.c and the do_shrink_slab() arithmetic of

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Policy registry and the generic parameter parser.  A new policy is one file
- * defining its vtable and one line in the family's list below.
+ * defining its vtable and one line in its family's list below.
  */
 #include <errno.h>
 #include <math.h>
@@ -12,42 +12,40 @@
 
 #include "models/policy/policy.h"
 
-extern const struct zswap_limit_policy limit_folio_once;
-extern const struct zswap_limit_policy limit_per_page;
-extern const struct zswap_limit_policy limit_batch_uncompressed;
-extern const struct zswap_limit_policy limit_batch_estimate;
-extern const struct zswap_lru_policy lru_kernel;
-extern const struct zswap_lru_policy lru_fifo;
-extern const struct zswap_lru_policy lru_lru;
-extern const struct zswap_lru_policy lru_cold_first;
-extern const struct zswap_wb_policy wb_pool_limit;
-extern const struct zswap_wb_policy wb_shrinker_on;
-extern const struct zswap_wb_policy wb_proactive_age;
-extern const struct zswap_wb_policy wb_off;
+/*
+ * Every policy, one line each, in the order `zswapsim policies` lists them:
+ * the const vtable its file defines.  Declarations and the NULL-terminated
+ * lists are generated from these.
+ */
+#define LIMIT_POLICIES(X) \
+	X(limit_folio_once) \
+	X(limit_per_page) \
+	X(limit_batch_uncompressed) \
+	X(limit_batch_estimate)
 
-const struct zswap_limit_policy *const zswap_limit_policies[] = {
-	&limit_folio_once,
-	&limit_per_page,
-	&limit_batch_uncompressed,
-	&limit_batch_estimate,
-	NULL,
-};
+#define LRU_POLICIES(X) \
+	X(lru_kernel) \
+	X(lru_fifo) \
+	X(lru_lru) \
+	X(lru_cold_first)
 
-const struct zswap_lru_policy *const zswap_lru_policies[] = {
-	&lru_kernel,
-	&lru_fifo,
-	&lru_lru,
-	&lru_cold_first,
-	NULL,
-};
+#define WB_POLICIES(X) \
+	X(wb_pool_limit) \
+	X(wb_shrinker_on) \
+	X(wb_proactive_age) \
+	X(wb_off)
 
-const struct zswap_wb_policy *const zswap_wb_policies[] = {
-	&wb_pool_limit,
-	&wb_shrinker_on,
-	&wb_proactive_age,
-	&wb_off,
-	NULL,
-};
+#define POLICY_ADDR(sym) &sym,
+#define EXTERN_LIMIT(sym) extern const struct zswap_limit_policy sym;
+#define EXTERN_LRU(sym) extern const struct zswap_lru_policy sym;
+#define EXTERN_WB(sym) extern const struct zswap_wb_policy sym;
+LIMIT_POLICIES(EXTERN_LIMIT)
+LRU_POLICIES(EXTERN_LRU)
+WB_POLICIES(EXTERN_WB)
+
+const struct zswap_limit_policy *const zswap_limit_policies[] = { LIMIT_POLICIES(POLICY_ADDR) NULL };
+const struct zswap_lru_policy *const zswap_lru_policies[] = { LRU_POLICIES(POLICY_ADDR) NULL };
+const struct zswap_wb_policy *const zswap_wb_policies[] = { WB_POLICIES(POLICY_ADDR) NULL };
 
 const struct zswap_limit_policy *policy_find_limit(const char *name)
 {
@@ -70,6 +68,21 @@ const struct zswap_wb_policy *policy_find_wb(const char *name)
 	for (unsigned i = 0; zswap_wb_policies[i]; i++)
 		if (!strcmp(zswap_wb_policies[i]->c.name, name))
 			return zswap_wb_policies[i];
+	return NULL;
+}
+
+const struct policy_common *policy_find(const char *family, const char *name)
+{
+	const struct zswap_limit_policy *l;
+	const struct zswap_lru_policy *u;
+	const struct zswap_wb_policy *w;
+
+	if (!strcmp(family, "limit"))
+		return (l = policy_find_limit(name)) ? &l->c : NULL;
+	if (!strcmp(family, "lru"))
+		return (u = policy_find_lru(name)) ? &u->c : NULL;
+	if (!strcmp(family, "writeback"))
+		return (w = policy_find_wb(name)) ? &w->c : NULL;
 	return NULL;
 }
 
@@ -166,10 +179,9 @@ type:
 }
 
 int policy_parse_params(const struct policy_common *c, const char *family,
-			const char *params_json, void **state, char *err, size_t errlen)
+			const struct json_t *params, void **state, char *err, size_t errlen)
 {
 	void *st = calloc(1, c->state_size ? c->state_size : 1);
-	json_t *o = NULL;
 	int r = 0;
 
 	*state = NULL;
@@ -180,19 +192,17 @@ int policy_parse_params(const struct policy_common *c, const char *family,
 	for (unsigned i = 0; i < c->nparams; i++)
 		set_default(&c->params[i], st);
 
-	if (params_json && *params_json) {
-		json_error_t je;
+	if (params) {
 		const char *key;
 		json_t *v;
 
-		o = json_loads(params_json, 0, &je);
-		if (!json_is_object(o)) {
-			snprintf(err, errlen, "policy.%s: %s parameters must be a JSON object (%s)",
-				 family, c->name, o ? "not an object" : je.text);
+		if (!json_is_object(params)) {
+			snprintf(err, errlen, "policy.%s: %s parameters must be a JSON object",
+				 family, c->name);
 			r = -EINVAL;
 			goto out;
 		}
-		json_object_foreach(o, key, v) {
+		json_object_foreach((json_t *)params, key, v) {
 			const struct policy_param *p;
 
 			if (!strcmp(key, "name"))
@@ -217,10 +227,25 @@ int policy_parse_params(const struct policy_common *c, const char *family,
 	if (c->check)
 		r = c->check(st, err, errlen);
 out:
-	json_decref(o);
 	if (r)
 		free(st);
 	else
 		*state = st;
 	return r;
+}
+
+int policy_state_new(const struct policy_common *c, const char *family, const void *params,
+		     void **state, char *err, size_t errlen)
+{
+	size_t n = c->state_size ? c->state_size : 1;
+
+	if (!params)
+		return policy_parse_params(c, family, NULL, state, err, errlen);
+	*state = malloc(n);
+	if (!*state) {
+		snprintf(err, errlen, "policy.%s: out of memory", family);
+		return -ENOMEM;
+	}
+	memcpy(*state, params, n);
+	return 0;
 }

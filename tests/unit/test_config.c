@@ -65,14 +65,16 @@ START_TEST(file_and_overrides)
 	struct cfg c;
 	char err[512];
 	write_file("a.json", "{\"zswap\": {\"max_pool_percent\": 10}, \"system\": {\"ram\": \"64M\"}}");
-	const char *ov[] = { "zswap.compressor=zstd", "zswap.max_pool_percent=15", "policy.limit.weight=0.25" };
-	ck_assert_int_eq(cfg_load(&c, tpath("a.json"), ov, 3, err, sizeof(err)), 0);
+	const char *ov[] = { "zswap.compressor=zstd", "zswap.max_pool_percent=15",
+			     "policy.limit.name=batch-estimate", "policy.limit.weight=0.25" };
+	ck_assert_int_eq(cfg_load(&c, tpath("a.json"), ov, 4, err, sizeof(err)), 0);
 	ck_assert_int_eq(cfg_int(&c, "zswap.max_pool_percent"), 15);
 	ck_assert_str_eq(cfg_str(&c, "zswap.compressor"), "zstd");
 	ck_assert_uint_eq(cfg_size(&c, "system.ram"), 64ull << 20);
 	json_t *lim = cfg_json(&c, "policy.limit");
-	ck_assert_str_eq(json_string_value(json_object_get(lim, "name")), "folio-once");
+	ck_assert_str_eq(json_string_value(json_object_get(lim, "name")), "batch-estimate");
 	ck_assert(json_real_value(json_object_get(lim, "weight")) == 0.25);
+	ck_assert(*(const double *)c.zswap.limit_params == 0.25);   /* parsed at load */
 	cfg_free(&c);
 }
 END_TEST
@@ -142,14 +144,63 @@ START_TEST(override_long_key_part)
 	char err[512], ov[400];
 	const char *ovs[] = { ov };
 
-	snprintf(ov, sizeof(ov), "policy.limit.%0300d.x=1", 0);
+	snprintf(ov, sizeof(ov), "memcg.%0300d.writeback=1", 0);
 	ck_assert_int_eq(cfg_load(&c, NULL, ovs, 1, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "a part is longer than 255 characters"));
 
 	/* 255 is still a key (the limit is the part, not the whole key) */
-	snprintf(ov, sizeof(ov), "policy.limit.%0255d.x=1", 0);
+	snprintf(ov, sizeof(ov), "memcg.%0255d.writeback=1", 0);
 	ck_assert_int_eq(cfg_load(&c, NULL, ovs, 1, err, sizeof(err)), 0);
 	cfg_free(&c);
+}
+END_TEST
+
+/* The loaders beside the key tables translate at load: what the models take
+ * is filled in, and what a model would reject (a cross-key hw constraint, a
+ * policy or its parameters, a memcg knob) fails cfg_load() itself, whatever
+ * the backend. */
+START_TEST(translated_at_load)
+{
+	struct cfg c;
+	char err[512];
+	const char *ok[] = {
+		"zswap.max_pool_percent=10", "hw.cpu.cores=4", "memcg.a.zswap_max=\"10K\"",
+		"memcg.b.writeback=false", "policy.writeback={\"name\": \"shrinker\", \"batch\": 4}",
+	};
+	ck_assert_msg(cfg_load(&c, NULL, ok, 5, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(c.zswap.max_pool_percent, 10);
+	ck_assert_uint_eq(c.zswap.total_ram_bytes, 8ull << 30);
+	ck_assert_uint_eq(c.hw.cores, 4);
+	ck_assert_int_eq(c.hw.worker_core, 3);           /* -1: the last core */
+	ck_assert_uint_eq(c.nmemcg, 2);
+	ck_assert_str_eq(cfg_memcg_find(&c, "a")->name, "a");
+	ck_assert_uint_eq(cfg_memcg_find(&c, "a")->zswap_max, 10240);
+	ck_assert_int_eq(cfg_memcg_find(&c, "a")->writeback, 1);
+	ck_assert_uint_eq(cfg_memcg_find(&c, "b")->zswap_max, ZSWAP_MAX_UNLIMITED);
+	ck_assert_int_eq(cfg_memcg_find(&c, "b")->writeback, 0);
+	ck_assert_ptr_null(cfg_memcg_find(&c, "c"));
+	ck_assert_ptr_nonnull(c.zswap.limit_params);       /* folio-once, no parameters */
+	ck_assert_int_eq(*(const int64_t *)c.zswap.wb_params, 4);   /* its `batch` */
+	cfg_free(&c);
+
+	const char *bad[][2] = {
+		{ "hw.iaa.engines=2", "hw.iaa.comp_engines=4" },
+		{ "policy.lru={\"name\": \"nope\"}", "timing.backend=none" },
+		{ "policy.writeback={\"name\": \"pool-limit\", \"batch\": 0}", "timing.backend=none" },
+		{ "memcg.a.zswap_max=-5", "timing.backend=none" },
+		{ "memcg.a.color=1", "timing.backend=none" },
+	};
+	const char *want[] = {
+		"hw.iaa.comp_engines: 4 is more than hw.iaa.engines (2)",
+		"policy.lru: unknown policy 'nope' (known: kernel, fifo, lru, cold-first)",
+		"policy.writeback: pool-limit parameter 'batch' = 0 is out of range [1, 512]",
+		"memcg.a.zswap_max: expected bytes, a size such as \"10K\", or \"max\"",
+		"memcg.a.color: unknown memcg knob (known: zswap_max, writeback)",
+	};
+	for (unsigned i = 0; i < 5; i++) {
+		ck_assert_int_eq(cfg_load(&c, NULL, bad[i], 2, err, sizeof(err)), -EINVAL);
+		ck_assert_str_eq(err, want[i]);
+	}
 }
 END_TEST
 
@@ -223,6 +274,7 @@ int main(void)
 	tcase_add_test(tc, unknown_key_names_nearest);
 	tcase_add_test(tc, errors_stay_one_line);
 	tcase_add_test(tc, override_long_key_part);
+	tcase_add_test(tc, translated_at_load);
 	tcase_add_test(tc, range_and_type_errors);
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, hash_is_stable_and_sensitive);

@@ -9,6 +9,7 @@
  * memcg zswap.max: (zswap bytes + extra) / 4096 must stay below max_pages.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,20 +19,19 @@
 #include "models/zswap_internal.h"
 #include "tests/unit/support_zswap.h"
 
-static struct trace_meta meta;
+static struct zt_topo meta;
 static struct zswap_config cfg;
 static char err[256];
 
 static void setup(uint32_t nmemcg, uint32_t nstreams)
 {
-	zt_meta_init(&meta, 1024, nmemcg, nstreams);
+	zt_topo_init(&meta, 1024, nmemcg, nstreams);
 	zt_cfg_init(&cfg, 100);
 }
 
 static struct zswap *mk(const char *limit, const char *params)
 {
-	cfg.limit_policy = limit;
-	cfg.limit_params = params;
+	ck_assert_msg(zt_policy(&cfg, "limit", limit, params, err, sizeof(err)) == 0, "%s", err);
 	return zt_create(&cfg, &meta, NULL);
 }
 
@@ -117,8 +117,8 @@ END_TEST
 START_TEST(test_per_page_memcg)
 {
 	setup(1, 1);
-	cfg.memcg[0].zswap_max = 3 * 4096;
-	cfg.memcg[0].writeback = 0;
+	meta.memcg[0].zswap_max = 3 * 4096;
+	meta.memcg[0].writeback = 0;
 	struct zswap *zs = mk("per-page", NULL);
 
 	ck_assert_int_eq(zt_out(zs, 0, 2, 2040, 0), ZSWAP_OUT_STORED);
@@ -178,8 +178,8 @@ START_TEST(test_batch_memcg_compare)
 	for (unsigned p = 0; p < 3; p++) {
 		setup(1, 1);
 		cfg.total_ram_bytes = 1000 * 4096;
-		cfg.memcg[0].zswap_max = 10 * 4096;
-		cfg.memcg[0].writeback = 0;
+		meta.memcg[0].zswap_max = 10 * 4096;
+		meta.memcg[0].writeback = 0;
 		struct zswap *zs = mk(names[p], NULL);
 		int n = 0;
 
@@ -214,8 +214,8 @@ START_TEST(test_batch_estimate_ewma)
 {
 	setup(1, 1);
 	cfg.total_ram_bytes = 1000 * 4096;
-	cfg.memcg[0].zswap_max = 10 * 4096;
-	cfg.memcg[0].writeback = 0;
+	meta.memcg[0].zswap_max = 10 * 4096;
+	meta.memcg[0].writeback = 0;
 	struct zswap *zs = mk("batch-estimate", "{\"name\": \"batch-estimate\", \"weight\": 0.5}");
 
 	ck_assert_int_eq(zt_out(zs, 0, 2, 1024, 0), ZSWAP_OUT_STORED);
@@ -240,8 +240,8 @@ START_TEST(test_batch_estimate_ewma)
 
 	setup(1, 1);
 	cfg.total_ram_bytes = 1000 * 4096;
-	cfg.memcg[0].zswap_max = 10 * 4096;
-	cfg.memcg[0].writeback = 0;
+	meta.memcg[0].zswap_max = 10 * 4096;
+	meta.memcg[0].writeback = 0;
 	zs = mk("batch-uncompressed", NULL);
 	ck_assert_int_eq(zt_out(zs, 0, 2, 1024, 0), ZSWAP_OUT_STORED);
 	ck_assert_int_eq(zt_out(zs, 8, 3, 2048, 0), ZSWAP_OUT_STORED);
@@ -289,15 +289,15 @@ END_TEST
 START_TEST(test_per_page_fairness)
 {
 	setup(1, 2);
-	cfg.memcg[0].zswap_max = 4 * 4096;
-	cfg.memcg[0].writeback = 0;
+	meta.memcg[0].zswap_max = 4 * 4096;
+	meta.memcg[0].writeback = 0;
 	struct zswap *zs = mk("per-page", NULL);
-	struct trace_record r;
+	struct zswap_folio f;
 
-	r = zt_hint_rec(TRACE_OP_OUT, 0, 1, 2040, 0, 0, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	r = zt_hint_rec(TRACE_OP_OUT, 4, 2, 2040, 0, 1, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	r = zt_hint_rec(TRACE_OP_OUT, 2, 1, 2040, 0, 0, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	r = zt_hint_rec(TRACE_OP_OUT, 8, 2, 2040, 0, 1, 0); ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_ACTIVATED);
+	f = zt_hint_folio(0, 1, 2040, 0, 0); ck_assert_int_eq(zswap_swap_out(zs, &f), ZSWAP_OUT_STORED);
+	f = zt_hint_folio(4, 2, 2040, 0, 1); ck_assert_int_eq(zswap_swap_out(zs, &f), ZSWAP_OUT_STORED);
+	f = zt_hint_folio(2, 1, 2040, 0, 0); ck_assert_int_eq(zswap_swap_out(zs, &f), ZSWAP_OUT_STORED);
+	f = zt_hint_folio(8, 2, 2040, 0, 1); ck_assert_int_eq(zswap_swap_out(zs, &f), ZSWAP_OUT_ACTIVATED);
 	ck_assert_double_eq_tol(limit_stat(zs, "jain_fairness"), 0.9, 1e-12);
 	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 1);
 	ck_assert_int_eq((int)limit_stat(zs, "overshoot_max_bytes"), 18360 - 16384);
@@ -306,20 +306,19 @@ START_TEST(test_per_page_fairness)
 }
 END_TEST
 
-/* Parameters: defaults, range errors, unknown keys. */
+/* Parameters: defaults, range errors, unknown keys (rejected when the
+ * config is loaded, before any model is made). */
 START_TEST(test_limit_params)
 {
 	setup(1, 1);
-	cfg.limit_policy = "batch-estimate";
-	cfg.limit_params = "{\"weight\": 0}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "limit", "batch-estimate", "{\"weight\": 0}", err,
+				   sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "weight") && strstr(err, "range"), "%s", err);
-	cfg.limit_params = "{\"ratio\": 2}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "limit", "batch-estimate", "{\"ratio\": 2}", err,
+				   sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "'ratio'") && strstr(err, "initial_ratio"), "%s", err);
-	cfg.limit_policy = "per-page";
-	cfg.limit_params = "{\"weight\": 1}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "limit", "per-page", "{\"weight\": 1}", err,
+				   sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "takes none"), "%s", err);
 
 	const struct zswap_limit_policy *p = policy_find_limit("batch-estimate");

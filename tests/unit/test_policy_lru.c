@@ -17,34 +17,33 @@
 #include "models/zswap_internal.h"
 #include "tests/unit/support_zswap.h"
 
-static struct trace_meta meta;
+static struct zt_topo meta;
 static struct zswap_config cfg;
 static char err[256];
 
 static struct zswap *mk(const char *lru, const char *params)
 {
-	zt_meta_init(&meta, 64, 1, 1);
+	zt_topo_init(&meta, 64, 1, 1);
 	zt_cfg_init(&cfg, 1000);
-	cfg.lru_policy = lru;
-	cfg.lru_params = params;
+	ck_assert_msg(zt_policy(&cfg, "lru", lru, params, err, sizeof(err)) == 0, "%s", err);
 	return zt_create(&cfg, &meta, NULL);
 }
 
 /* Store slot at time t. */
 static void out_at(struct zswap *zs, uint32_t slot, uint64_t t)
 {
-	struct trace_record r = zt_hint_rec(TRACE_OP_OUT, slot, 0, 2040, 0, 0, t);
+	struct zswap_folio f = zt_hint_folio(slot, 0, 2040, 0, 0);
 
 	zswap_set_now(zs, t);
-	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zswap_swap_out(zs, &f), ZSWAP_OUT_STORED);
 }
 
 static void in_at(struct zswap *zs, uint32_t slot, uint64_t t)
 {
-	struct trace_record r = zt_hint_rec(TRACE_OP_IN, slot, 0, 0, 0, 0, t);
+	struct zswap_folio f = zt_hint_folio(slot, 0, 0, 0, 0);
 
 	zswap_set_now(zs, t);
-	ck_assert_int_eq(zswap_swap_in(zs, &r), ZSWAP_IN_ZSWAP);
+	ck_assert_int_eq(zswap_swap_in(zs, &f), ZSWAP_IN_ZSWAP);
 }
 
 static unsigned long walk(struct zswap *zs, unsigned long budget)
@@ -252,16 +251,11 @@ START_TEST(test_fifo_shrink_worker)
 
 	zswap_destroy(zs);
 	cfg.total_ram_bytes = 100 * 4096;
-	zs = zswap_create(&cfg, &meta, NULL, err, sizeof(err));
+	zs = zswap_create(&cfg, &meta.topo, NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(zs);
-	for (uint32_t s = 0; s < 20; s++) {
-		struct trace_record r = { .slot = s, .content = 4096, .op = TRACE_OP_OUT,
-					  .flags = TRACE_F_HINT };
-		ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_STORED);
-	}
-	struct trace_record r = { .slot = 40, .content = 4096, .op = TRACE_OP_OUT,
-				  .flags = TRACE_F_HINT };
-	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_DISK);
+	for (uint32_t s = 0; s < 20; s++)
+		ck_assert_int_eq(zt_out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 40, 0, 4096, 0), ZSWAP_OUT_DISK);
 	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
 	zswap_shrink_worker(zs);
 	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 2);
@@ -278,12 +272,11 @@ START_TEST(test_lru_registry)
 
 	for (unsigned i = 0; i < 4; i++)
 		ck_assert_ptr_nonnull(policy_find_lru(names[i]));
-	cfg.lru_params = NULL;
-	memset(&cfg, 0, sizeof(cfg));
+	zt_cfg_init(&cfg, 1000);
 	const struct zswap_lru_policy *p = policy_find_lru("cold-first");
 	void *st;
-	ck_assert_int_eq(policy_parse_params(&p->c, "lru", "{\"age_ns\": -1}", &st, err,
-					     sizeof(err)), -EINVAL);
+	ck_assert_int_eq(zt_policy(&cfg, "lru", "cold-first", "{\"age_ns\": -1}", err, sizeof(err)),
+			 -EINVAL);
 	ck_assert_msg(strstr(err, "age_ns"), "%s", err);
 	ck_assert_int_eq(policy_parse_params(&p->c, "lru", NULL, &st, err, sizeof(err)), 0);
 	ck_assert_int_eq(*(int64_t *)st, 1000000000);

@@ -6,6 +6,7 @@
  * 20 -> pool limit 20 pages, accept at <= 18.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
@@ -14,30 +15,30 @@
 #include "models/zswap_internal.h"
 #include "tests/unit/support_zswap.h"
 
-static struct trace_meta meta;
+static struct zt_topo meta;
 static struct zswap_config cfg;
 static char err[256];
 
 static void setup(void)
 {
-	zt_meta_init(&meta, 256, 1, 1);
+	zt_topo_init(&meta, 256, 1, 1);
 	zt_cfg_init(&cfg, 100);
 }
 
 static struct zswap *mk(const char *wb, const char *params, const char *lru)
 {
-	cfg.wb_policy = wb;
-	cfg.wb_params = params;
-	cfg.lru_policy = lru;
+	ck_assert_msg(zt_policy(&cfg, "writeback", wb, params, err, sizeof(err)) == 0, "%s", err);
+	if (lru)
+		ck_assert_msg(zt_policy(&cfg, "lru", lru, NULL, err, sizeof(err)) == 0, "%s", err);
 	return zt_create(&cfg, &meta, NULL);
 }
 
 static enum zswap_out_result out_at(struct zswap *zs, uint32_t slot, uint32_t hint, uint64_t t)
 {
-	struct trace_record r = zt_hint_rec(TRACE_OP_OUT, slot, 0, hint, 0, 0, t);
+	struct zswap_folio f = zt_hint_folio(slot, 0, hint, 0, 0);
 
 	zswap_set_now(zs, t);
-	return zswap_swap_out(zs, &r);
+	return zswap_swap_out(zs, &f);
 }
 
 static json_t *results(struct zswap *zs, json_t *stats)
@@ -212,13 +213,11 @@ START_TEST(test_wb_registry)
 	for (unsigned i = 0; i < 4; i++)
 		ck_assert_ptr_nonnull(policy_find_wb(names[i]));
 	setup();
-	cfg.wb_policy = "proactive-age";
-	cfg.wb_params = "{\"period_ns\": 10}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "proactive-age", "{\"period_ns\": 10}", err,
+				   sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "period_ns") && strstr(err, "range"), "%s", err);
-	cfg.wb_policy = "off";
-	cfg.wb_params = "{\"batch\": 2}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "off", "{\"batch\": 2}", err, sizeof(err)),
+			 -EINVAL);
 	ck_assert_msg(strstr(err, "takes none"), "%s", err);
 }
 END_TEST

@@ -22,13 +22,13 @@
 #include "models/pool.h"
 #include "tests/unit/support_zswap.h"
 
-static struct trace_meta meta;
+static struct zt_topo meta;
 static struct zswap_config cfg;
 static char err[256];
 
 static void setup_meta(uint32_t nmemcg, uint32_t nstreams)
 {
-	zt_meta_init(&meta, 1024, nmemcg, nstreams);
+	zt_topo_init(&meta, 1024, nmemcg, nstreams);
 }
 
 static void setup_cfg(void)
@@ -116,10 +116,10 @@ START_TEST(test_zero_folio)
 	setup_meta(1, 1); setup_cfg();
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
-	struct trace_record r = zt_hint_rec(TRACE_OP_OUT, 4, 2, 0, 0, 0, 0);
+	struct zswap_folio f = zt_hint_folio(4, 2, 0, 0, 0);
 
-	r.flags |= TRACE_F_ZERO;
-	ck_assert_int_eq(zswap_swap_out(zs, &r), ZSWAP_OUT_ZERO);
+	f.content.zero = 1;
+	ck_assert_int_eq(zswap_swap_out(zs, &f), ZSWAP_OUT_ZERO);
 	ck_assert_uint_eq(st->swpout_zero, 4);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->zswpout, 0);
@@ -232,7 +232,7 @@ END_TEST
 START_TEST(test_stale_entry_replacement)
 {
 	setup_meta(2, 1); setup_cfg();
-	cfg.memcg[1].writeback = 0;
+	meta.memcg[1].writeback = 0;
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
@@ -380,8 +380,8 @@ END_TEST
 START_TEST(test_memcg_limit_hierarchy)
 {
 	setup_meta(2, 1); setup_cfg();
-	meta.memcgs[1].parent = 0;
-	cfg.memcg[0].zswap_max = 8192;
+	meta.memcg[1].parent = 0;
+	meta.memcg[0].zswap_max = 8192;
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 	const struct zswap_memcg_stats *p = zswap_memcg_stats(zs, 0), *c = zswap_memcg_stats(zs, 1);
@@ -425,7 +425,7 @@ END_TEST
 START_TEST(test_memcg_limit_zero)
 {
 	setup_meta(1, 1); setup_cfg();
-	cfg.memcg[0].zswap_max = 0;
+	meta.memcg[0].zswap_max = 0;
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
@@ -444,10 +444,10 @@ END_TEST
 START_TEST(test_writeback_disabled)
 {
 	setup_meta(2, 1); setup_cfg();
-	meta.memcgs[1].parent = 0;
-	cfg.memcg[0].writeback = 0;          /* parent off: child inherits it */
-	cfg.memcg[1].writeback = 1;
-	cfg.memcg[1].zswap_max = 4096;       /* 1 page */
+	meta.memcg[1].parent = 0;
+	meta.memcg[0].writeback = 0;          /* parent off: child inherits it */
+	meta.memcg[1].writeback = 1;
+	meta.memcg[1].zswap_max = 4096;       /* 1 page */
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 
@@ -526,7 +526,7 @@ END_TEST
 START_TEST(test_shrinker_count_swapins)
 {
 	setup_meta(1, 1); setup_cfg();
-	cfg.memcg[0].zswap_max = 0;
+	meta.memcg[0].zswap_max = 0;
 	struct zswap *zs = mk();
 	struct zswap_memcg *mc = &zs->memcg[0];
 
@@ -637,13 +637,13 @@ START_TEST(test_readahead)
 	setup_meta(2, 1); setup_cfg();
 	cfg.page_cluster = 3;
 	cfg.decompress_batch = 2;
-	cfg.memcg[1].zswap_max = 0;          /* cg1's stores go to disk */
+	meta.memcg[1].zswap_max = 0;          /* cg1's stores go to disk */
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
 	struct hook_log log = { 0 };
-	struct trace_record z = zt_hint_rec(TRACE_OP_OUT, 11, 0, 0, 0, 0, 0);
+	struct zswap_folio z = zt_hint_folio(11, 0, 0, 0, 0);
 
-	z.flags |= TRACE_F_ZERO;
+	z.content.zero = 1;
 	for (uint32_t s = 8; s < 16; s++)
 		if (s != 9 && s != 11 && s != 14)
 			zt_out(zs, s, 0, 2040, 0);
@@ -706,30 +706,25 @@ END_TEST
 START_TEST(test_policy_errors)
 {
 	setup_meta(1, 1); setup_cfg();
-	cfg.lru_policy = "nope";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "policy.lru") && strstr(err, "'nope'") && strstr(err, "kernel"),
-		      "%s", err);
-	setup_cfg();
-	cfg.wb_policy = "pool-limit";
-	cfg.wb_params = "{\"bogus\": 1}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	/* parameters are checked when they are parsed (at config load) */
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "{\"bogus\": 1}", err,
+				   sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "'bogus'") && strstr(err, "batch"), "%s", err);
-	cfg.wb_params = "{\"batch\": 0}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "{\"batch\": 0}", err,
+				   sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "batch") && strstr(err, "range"), "%s", err);
-	cfg.wb_params = "{\"batch\": \"x\"}";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
-	cfg.wb_params = "[1]";
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
-	cfg.limit_params = "{\"x\": 1}";
-	cfg.wb_params = NULL;
-	ck_assert_ptr_null(zswap_create(&cfg, &meta, NULL, err, sizeof(err)));
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "{\"batch\": \"x\"}", err,
+				   sizeof(err)), -EINVAL);
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "[1]", err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_eq(zt_policy(&cfg, "limit", "folio-once", "{\"x\": 1}", err, sizeof(err)),
+			 -EINVAL);
 	ck_assert_msg(strstr(err, "takes none"), "%s", err);
 
 	/* batch = 4 accepted and reported */
-	cfg.limit_params = "{}";
-	cfg.wb_params = "{\"batch\": 4}";
+	ck_assert_int_eq(zt_policy(&cfg, "limit", "folio-once", "{}", err, sizeof(err)), 0);
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "{\"batch\": 4}", err,
+				   sizeof(err)), 0);
 	struct zswap *zs = mk();
 	json_t *stats = json_object();
 	zswap_report_policies(zs, stats);
@@ -745,7 +740,8 @@ END_TEST
 START_TEST(test_writeback_batch)
 {
 	setup_meta(1, 1); setup_cfg();
-	cfg.wb_params = "{\"batch\": 4}";
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "{\"batch\": 4}", err,
+				   sizeof(err)), 0);
 	struct zswap *zs = mk();
 	struct hook_log log = { 0 };
 	int stop = 0;
@@ -769,14 +765,14 @@ END_TEST
 START_TEST(test_limit_fairness)
 {
 	setup_meta(2, 2); setup_cfg();
-	cfg.memcg[1].zswap_max = 0;
+	meta.memcg[1].zswap_max = 0;
 	struct zswap *zs = mk();
-	struct trace_record r;
+	struct zswap_folio f;
 
-	r = zt_hint_rec(TRACE_OP_OUT, 0, 0, 2040, 0, 0, 0); zswap_swap_out(zs, &r);
-	r = zt_hint_rec(TRACE_OP_OUT, 1, 0, 2040, 0, 0, 0); zswap_swap_out(zs, &r);
-	r = zt_hint_rec(TRACE_OP_OUT, 2, 0, 2040, 0, 1, 0); zswap_swap_out(zs, &r);
-	r = zt_hint_rec(TRACE_OP_OUT, 3, 0, 2040, 1, 1, 0); zswap_swap_out(zs, &r);
+	f = zt_hint_folio(0, 0, 2040, 0, 0); zswap_swap_out(zs, &f);
+	f = zt_hint_folio(1, 0, 2040, 0, 0); zswap_swap_out(zs, &f);
+	f = zt_hint_folio(2, 0, 2040, 0, 1); zswap_swap_out(zs, &f);
+	f = zt_hint_folio(3, 0, 2040, 1, 1); zswap_swap_out(zs, &f);
 	json_t *stats = json_object();
 	zswap_report_policies(zs, stats);
 	json_t *lim = json_object_get(stats, "limit");
@@ -830,36 +826,45 @@ static struct zswap *fz;
 static gsl_rng *frng;
 static int fdepth;
 
-static struct trace_record rand_rec(void)
+enum { F_OUT, F_IN, F_INVAL };
+
+struct rand_event {
+	unsigned op;   /* F_* */
+	struct zswap_folio f;
+};
+
+static struct rand_event rand_rec(void)
 {
 	unsigned op = (unsigned)gsl_rng_uniform_int(frng, 3);
 	unsigned order = gsl_rng_uniform_int(frng, 8) == 0 ? 2 : 0;
 	uint32_t slot = (uint32_t)gsl_rng_uniform_int(frng, 256) & ~((1u << order) - 1);
 	uint32_t hint = (uint32_t)gsl_rng_uniform_int(frng, 4200);
-	struct trace_record r = zt_hint_rec(op, slot, order, hint,
-					    (unsigned)gsl_rng_uniform_int(frng, 3),
-					    (unsigned)gsl_rng_uniform_int(frng, 4), 0);
+	unsigned memcg = (unsigned)gsl_rng_uniform_int(frng, 3);
+	struct rand_event r = {
+		.op = op,
+		.f = zt_hint_folio(slot, order, hint, memcg, (unsigned)gsl_rng_uniform_int(frng, 4)),
+	};
 
-	if (op == TRACE_OP_OUT && gsl_rng_uniform_int(frng, 16) == 0)
-		r.flags |= TRACE_F_ZERO;
+	if (op == F_OUT && gsl_rng_uniform_int(frng, 16) == 0)
+		r.f.content.zero = 1;
 	return r;
 }
 
-static void apply(const struct trace_record *r)
+static void apply(const struct rand_event *r)
 {
-	if (r->op == TRACE_OP_OUT)
-		zswap_swap_out(fz, r);
-	else if (r->op == TRACE_OP_IN)
-		zswap_swap_in(fz, r);
+	if (r->op == F_OUT)
+		zswap_swap_out(fz, &r->f);
+	else if (r->op == F_IN)
+		zswap_swap_in(fz, &r->f);
 	else
-		zswap_invalidate(fz, r);
+		zswap_invalidate(fz, &r->f);
 }
 
 static void nested(void)
 {
 	if (fdepth || gsl_rng_uniform_int(frng, 4))
 		return;
-	struct trace_record r = rand_rec();
+	struct rand_event r = rand_rec();
 	fdepth++;
 	apply(&r);
 	fdepth--;
@@ -877,11 +882,11 @@ static const struct zswap_timing fuzz_hooks = {
 START_TEST(test_random_interleaved)
 {
 	setup_meta(3, 4); setup_cfg();
-	meta.slot_count = 256;
-	meta.memcgs[1].parent = 0;
-	cfg.memcg[0].zswap_max = 40 * 4096;
-	cfg.memcg[2].writeback = 0;
-	cfg.memcg[2].zswap_max = 8 * 4096;
+	meta.topo.nslots = 256;
+	meta.memcg[1].parent = 0;
+	meta.memcg[0].zswap_max = 40 * 4096;
+	meta.memcg[2].writeback = 0;
+	meta.memcg[2].zswap_max = 8 * 4096;
 	cfg.total_ram_bytes = 300 * 4096;     /* pool limit 60 pages, accept 54 */
 	cfg.shrinker_enabled = 1;
 	cfg.shrinker_every = 8;
@@ -889,13 +894,14 @@ START_TEST(test_random_interleaved)
 	cfg.page_cluster = 2;
 	cfg.compress_batch = 2;
 	cfg.decompress_batch = 2;
-	cfg.wb_params = "{\"batch\": 3}";
+	ck_assert_int_eq(zt_policy(&cfg, "writeback", "pool-limit", "{\"batch\": 3}", err,
+				   sizeof(err)), 0);
 	fz = mk();
 	frng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(frng, 42);
 	zswap_set_timing(fz, &fuzz_hooks, NULL);
 	for (unsigned i = 0; i < 30000; i++) {
-		struct trace_record r = rand_rec();
+		struct rand_event r = rand_rec();
 
 		zswap_set_now(fz, (uint64_t)i * 1000);
 		apply(&r);
@@ -913,10 +919,8 @@ START_TEST(test_random_interleaved)
 	ck_assert_uint_eq(zswap_memcg_stats(fz, 2)->zswpwb, 0);
 	ck_assert_uint_eq(zswap_memcg_stats(fz, 2)->pswpout, 0);
 	ck_assert_uint_le(st->stored_pages, 256);
-	for (uint32_t s = 0; s < 256; s++) {
-		struct trace_record r = zt_hint_rec(TRACE_OP_INVAL, s, 0, 0, 0, 0, 0);
-		zswap_invalidate(fz, &r);
-	}
+	for (uint32_t s = 0; s < 256; s++)
+		zt_inval(fz, s, 0);
 	zt_check_inv(fz);
 	ck_assert_uint_eq(st->stored_pages, 0);
 	ck_assert_uint_eq(st->pool_total_size, 0);

@@ -20,7 +20,7 @@
 static char path[64];
 static struct page_store ps;
 static struct compressor comp;
-static struct trace_meta meta;
+static struct zt_topo meta;
 static struct zswap_config cfg;
 static char err[256];
 
@@ -48,9 +48,9 @@ static struct zswap *setup(int wb)
 	write_store();
 	ck_assert_msg(page_store_open(&ps, path, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(compressor_init(&comp, CODEC_LZO, 0, &ps, err, sizeof(err)) == 0, "%s", err);
-	zt_meta_init(&meta, 64, 1, 1);
+	zt_topo_init(&meta, 64, 1, 1);
 	zt_cfg_init(&cfg, 1000);
-	cfg.memcg[0].writeback = wb;
+	meta.memcg[0].writeback = wb;
 	return zt_create(&cfg, &meta, &comp);
 }
 
@@ -64,9 +64,9 @@ static void teardown(struct zswap *zs)
 
 static enum zswap_out_result out(struct zswap *zs, uint32_t slot, unsigned order, uint32_t page)
 {
-	struct trace_record r = { .slot = slot, .content = page, .op = TRACE_OP_OUT,
-				  .order = (uint8_t)order };
-	return zswap_swap_out(zs, &r);
+	struct zswap_folio f = { .slot = slot, .order = (uint8_t)order,
+				 .content = { .value = page, .kind = ZSWAP_CONTENT_PAGES } };
+	return zswap_swap_out(zs, &f);
 }
 
 START_TEST(test_content_zero_and_raw)

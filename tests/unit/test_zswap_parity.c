@@ -16,7 +16,7 @@
 #include "models/compressor.h"
 #include "tests/unit/support_zswap.h"
 
-static struct trace_meta meta;
+static struct zt_topo meta;
 static struct zswap_config cfg;
 
 /*
@@ -39,7 +39,7 @@ static struct zswap_config cfg;
  */
 START_TEST(test_walk_single_referenced_entry)
 {
-	zt_meta_init(&meta, 64, 1, 1);
+	zt_topo_init(&meta, 64, 1, 1);
 	zt_cfg_init(&cfg, 100);
 	cfg.shrinker_enabled = 1;
 	struct zswap *zs = zt_create(&cfg, &meta, NULL);
@@ -72,7 +72,7 @@ END_TEST
  */
 START_TEST(test_walk_two_referenced_entries)
 {
-	zt_meta_init(&meta, 64, 1, 1);
+	zt_topo_init(&meta, 64, 1, 1);
 	zt_cfg_init(&cfg, 100);
 	cfg.shrinker_enabled = 1;
 	struct zswap *zs = zt_create(&cfg, &meta, NULL);
@@ -111,9 +111,9 @@ START_TEST(test_hint_incompressible_errno_by_codec)
 
 		memset(&c, 0, sizeof(c));
 		c.codec = cases[i].codec;
-		zt_meta_init(&meta, 64, 1, 1);
+		zt_topo_init(&meta, 64, 1, 1);
 		zt_cfg_init(&cfg, 100);
-		cfg.memcg[0].writeback = 0;
+		meta.memcg[0].writeback = 0;
 		struct zswap *zs = zt_create(&cfg, &meta, cases[i].codec < 0 ? NULL : &c);
 		const struct zswap_stats *st = zswap_stats(zs);
 
@@ -147,12 +147,12 @@ END_TEST
  *          (the first fault, not read ahead) is a hit without PG_readahead
  *   in 0: hits 4 -> 8: 0..7, zswpin 25; last 8, prev stays 46
  * (Before the fix every fault read the whole 8-slot block: in 40 already
- * gave zswpin 16.)  A recorded readahead read (TRACE_F_READAHEAD) leaves a
+ * gave zswpin 16.)  A recorded readahead read (ZSWAP_FOLIO_READAHEAD) leaves a
  * readahead folio too: reading 10 that way, then faulting on it, is a hit.
  */
 START_TEST(test_readahead_window_adapts)
 {
-	zt_meta_init(&meta, 1024, 1, 1);
+	zt_topo_init(&meta, 1024, 1, 1);
 	zt_cfg_init(&cfg, 1000);
 	cfg.page_cluster = 3;
 	struct zswap *zs = zt_create(&cfg, &meta, NULL);
@@ -193,9 +193,9 @@ START_TEST(test_readahead_window_adapts)
 	ck_assert_uint_eq(zs->ra_hits, 0);
 	ck_assert_uint_eq(st->stored_pages, 48 - 25);
 
-	struct trace_record ra = zt_hint_rec(TRACE_OP_IN, 10, 0, 0, 0, 0, 0);
+	struct zswap_folio ra = zt_hint_folio(10, 0, 0, 0, 0);
 
-	ra.flags = TRACE_F_READAHEAD;
+	ra.flags = ZSWAP_FOLIO_READAHEAD;
 	ck_assert_int_eq(zswap_swap_in(zs, &ra), ZSWAP_IN_ZSWAP);
 	ck_assert_uint_eq(st->zswpin, 26);                  /* not expanded again */
 	ck_assert_int_eq(zt_in(zs, 10), ZSWAP_IN_ABSENT);
