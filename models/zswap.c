@@ -4,9 +4,10 @@
  * zswap_store_page(), zswap_compress(), zswap_load(), zswap_invalidate(),
  * zswap_entry_free(); mm/page_io.c swap_writeout(), swap_read_folio()).
  *
- * Writeback, the LRU and the shrink worker are in zswap_lru.c (the pressure
- * shrinker in policy/wb_shrinker.c); memcgs, creation, statistics, reports and
- * invariants in zswap_core.c.
+ * Writeback, the LRU and the shrink worker are in zswap_lru.c, the pressure
+ * shrinker in zswap_shrinker.c, the limits and admission checks in
+ * zswap_limit.c, what policies may read in zswap_view.c; memcgs, creation,
+ * statistics, reports and invariants in zswap_core.c.
  *
  * Consistency under blocking timing hooks: a hook may let another stream's
  * event run, so the state is published before every hook call, page by page

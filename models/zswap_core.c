@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The zswap model: creation, memcgs (mm/memcontrol.c obj_cgroup_may_zswap(),
- * obj_cgroup_charge_zswap(), mem_cgroup_zswap_writeback_enabled()), the global
- * limit (zswap_check_limits()), statistics, the policy report and the
- * invariant check.
+ * The zswap model: creation, memcg charges (mm/memcontrol.c
+ * obj_cgroup_charge_zswap(), mem_cgroup_zswap_writeback_enabled()), the pool's
+ * gauges, statistics, the policy report and the invariant check.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -84,27 +83,6 @@ void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len
 	}
 }
 
-int zswap_memcg_fits(const struct zswap *zs, const struct zswap_memcg *mc, uint64_t extra_bytes)
-{
-	for (const struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
-		if (m->max_pages != UINT64_MAX &&
-		    (m->st.zswap + extra_bytes) / SIM_PAGE_SIZE >= m->max_pages)
-			return 0;
-		if (m->parent < 0)
-			return 1;
-	}
-}
-
-/*
- * obj_cgroup_may_zswap(): false if the memcg or an ancestor has its
- * (hierarchical) zswap pages at or above zswap.max.  The kernel's separate
- * zswap.max == 0 test only skips a stats flush: 0 pages >= 0 already fails.
- */
-int zswap_memcg_may_zswap(const struct zswap *zs, const struct zswap_memcg *mc)
-{
-	return zswap_memcg_fits(zs, mc, 0);
-}
-
 /* mem_cgroup_zswap_writeback_enabled(): true when zswap is disabled, else
  * false if the memcg or any ancestor has memory.zswap.writeback = 0. */
 static void zswap_memcg_update_wb(struct zswap *zs)
@@ -126,29 +104,6 @@ void zswap_set_writeback_all(struct zswap *zs, int enabled)
 	for (uint32_t i = 0; i < zs->nmemcg; i++)
 		zs->memcg[i].wb_own = enabled;
 	zswap_memcg_update_wb(zs);
-}
-
-/* ---- global limit ------------------------------------------------------------ */
-
-/* zswap_check_limits(): the sticky full state, released at the accept threshold. */
-int zswap_check_limits(struct zswap *zs)
-{
-	uint64_t cur = zs->pool_pages;
-
-	if (cur >= zs->max_pages) {
-		zs->st.pool_limit_hit++;
-		zs->reached_full = 1;
-	} else if (zs->reached_full && cur <= zs->accept_pages) {
-		zs->reached_full = 0;
-	}
-	return zs->reached_full;
-}
-
-int zswap_pool_fits(const struct zswap *zs, uint64_t extra_pages)
-{
-	if (zs->reached_full && zs->pool_pages > zs->accept_pages)
-		return 0;
-	return zs->pool_pages + extra_pages < zs->max_pages;
 }
 
 /* The pool's page count changed (or may have): gauges, peak, overshoot. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the zswap model: per-slot state, memcgs, and the core helpers the
- * policies in models/policy/ call.  Only models/zswap*.c and the policies
- * include this; everyone else uses models/zswap.h.
+ * Inside the zswap model: per-slot state, memcgs, and the functions the
+ * core's files share.  Only models/zswap*.c (and white-box unit tests)
+ * include this; policies use the handle API of models/policy/policy.h, and
+ * everyone else models/zswap.h.
  *
  * Per-slot state is one 32-byte struct zswap_slot per swap slot, indexed by
  * slot number (the kernel's xarray + struct zswap_entry + zeromap bit + swap
@@ -19,7 +20,6 @@
 #include "models/pool.h"
 #include "models/policy/policy.h"
 
-#define ZSWAP_NIL UINT32_MAX        /* no slot (end of an LRU list) */
 #define ZSWAP_MAX_RECLAIM_RETRIES 16 /* MAX_RECLAIM_RETRIES in mm/internal.h */
 
 /* Slot state (low 2 bits of zswap_slot.state) and flags. */
@@ -143,7 +143,7 @@ struct zswap {
 	uint64_t *inv_scratch;          /* invariant check: 2 * nmemcg sums */
 };
 
-/* ---- helpers for policies ------------------------------------------------- */
+/* ---- shared by the core's files ------------------------------------------------ */
 
 static inline struct zswap_memcg *zswap_slot_memcg(struct zswap *zs, uint32_t slot)
 {
@@ -153,7 +153,7 @@ static inline struct zswap_memcg *zswap_slot_memcg(struct zswap *zs, uint32_t sl
 /* obj_cgroup_may_zswap(): memcg and every ancestor below their zswap.max. */
 int zswap_memcg_may_zswap(const struct zswap *zs, const struct zswap_memcg *mc);
 /* Would extra_bytes more still keep memcg and ancestors strictly below their
- * limits?  (For batch admission policies.) */
+ * limits? */
 int zswap_memcg_fits(const struct zswap *zs, const struct zswap_memcg *mc, uint64_t extra_bytes);
 /* zswap_check_limits(): the global limit with hysteresis; true = reject. */
 int zswap_check_limits(struct zswap *zs);
@@ -171,22 +171,20 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 			     unsigned long nr_to_walk, int who, int *stop);
 /* zswap_writeback_entry() for slot; 0 or a negative errno. */
 int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who);
-/* shrink_memcg_cb() on a chosen entry: move it to the tail of its list, write
- * it back, count written_back_pages or reject_reclaim_fail.  For policies
- * that pick victims themselves (proactive-age); returns as above. */
-int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who);
-/* Submit the writes queued by writebacks (batching) to the swap device. */
-void zswap_wb_flush(struct zswap *zs);
-
-/* LRU list primitives. */
-void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
-void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
-			   uint32_t before);
-void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
 
-/* Set memory.zswap.writeback of every memcg (writeback policy "off"). */
-void zswap_set_writeback_all(struct zswap *zs, int enabled);
+/* The pressure shrinker (zswap_shrinker.c): zswap_shrinker_count() /
+ * zswap_shrinker_scan() of mm/zswap.c and the do_shrink_slab() arithmetic of
+ * mm/shrinker.c for one memcg at one reclaim priority; returns the number of
+ * entries written back.  zswap_shrinker_replay() is in policy.h. */
+#define ZSWAP_SHRINK_BATCH   128u   /* SHRINK_BATCH (shrinker->batch = 0) */
+#define ZSWAP_DEFAULT_SEEKS  2u     /* DEFAULT_SEEKS */
+#define ZSWAP_SHRINK_STOP    (~0ul) /* SHRINK_STOP */
+unsigned long zswap_shrinker_count(struct zswap *zs, struct zswap_memcg *mc);
+unsigned long zswap_shrinker_scan(struct zswap *zs, struct zswap_memcg *mc,
+				  unsigned long nr_to_scan, int who);
+unsigned long zswap_shrinker_pass(struct zswap *zs, struct zswap_memcg *mc,
+				  unsigned priority, int who);
 
 /* Internal, shared by zswap*.c. */
 void zswap_entry_free(struct zswap *zs, uint32_t slot);

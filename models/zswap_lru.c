@@ -220,6 +220,13 @@ void zswap_kick_shrink_worker(struct zswap *zs)
 		zs->t->kick_shrink_worker(zs->tctx);
 }
 
+void zswap_wb_kernel_store_failed(struct zswap *zs, void *st)
+{
+	(void)st;
+	if (zs->reached_full)
+		zswap_kick_shrink_worker(zs);
+}
+
 /* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,
  * -1 at the end of the tree (then the walk starts over). */
 static int zswap_next_shrink(struct zswap *zs)

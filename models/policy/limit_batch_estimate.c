@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <jansson.h>
 
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct batch_estimate {
 	double weight;          /* EWMA weight of a new sample */
@@ -45,13 +45,13 @@ static int batch_estimate_attach(struct zswap *zs, void *state, char *err, size_
 {
 	struct batch_estimate *b = state;
 
-	b->memcg = calloc(zs->nmemcg, sizeof(*b->memcg));
+	b->nmemcg = zswap_memcg_count(zs);
+	b->memcg = calloc(b->nmemcg, sizeof(*b->memcg));
 	if (!b->memcg) {
 		snprintf(err, errlen, "policy.limit: batch-estimate: out of memory for %u memcgs",
-			 zs->nmemcg);
+			 b->nmemcg);
 		return -ENOMEM;
 	}
-	b->nmemcg = zs->nmemcg;
 	return 0;
 }
 
@@ -82,25 +82,26 @@ static int batch_estimate_admit(struct zswap *zs, void *state, struct zswap_memc
 				uint32_t nr_pages, int who)
 {
 	struct batch_estimate *b = state;
-	uint64_t memcg_bytes = batch_estimate_bytes(b, b->memcg[mc->idx], nr_pages);
+	uint64_t memcg_bytes = batch_estimate_bytes(b, b->memcg[zswap_memcg_index(mc)], nr_pages);
 	uint64_t pool_bytes = batch_estimate_bytes(b, b->global, nr_pages);
 
-	if (limit_batch_memcg_room(zs, mc, memcg_bytes, nr_pages, who))
+	if (zswap_memcg_make_room(zs, mc, memcg_bytes, nr_pages, who))
 		return -1;
-	return limit_batch_pool_room(zs, (pool_bytes + SIM_PAGE_SIZE - 1) / SIM_PAGE_SIZE);
+	return zswap_pool_make_room(zs, (pool_bytes + SIM_PAGE_SIZE - 1) / SIM_PAGE_SIZE);
 }
 
 static void batch_estimate_stored(struct zswap *zs, void *state, struct zswap_memcg *mc,
 				  uint32_t nr_pages, uint64_t comp_bytes)
 {
 	struct batch_estimate *b = state;
+	unsigned i = zswap_memcg_index(mc);
 	double sample;
 
 	(void)zs;
 	if (!comp_bytes)
 		return;
 	sample = (double)nr_pages * SIM_PAGE_SIZE / (double)comp_bytes;
-	b->memcg[mc->idx] = ewma_add(b->memcg[mc->idx], sample, b->weight);
+	b->memcg[i] = ewma_add(b->memcg[i], sample, b->weight);
 	b->global = ewma_add(b->global, sample, b->weight);
 }
 

@@ -13,40 +13,17 @@
  * full state), so the shrink worker runs and the hysteresis applies as in
  * zswap_check_limits().
  */
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct batch_uncompressed { int unused; };
-
-/* Make room in mc (and its ancestors) for extra bytes; 0 if they fit. */
-int limit_batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
-			    uint32_t tries, int who)
-{
-	while (!zswap_memcg_fits(zs, mc, extra)) {
-		if (!tries-- || zswap_shrink_memcg(zs, mc, who))
-			return -1;
-	}
-	return 0;
-}
-
-/* The global limit with hysteresis, then the folio's own pool pages. */
-int limit_batch_pool_room(struct zswap *zs, uint64_t extra_pages)
-{
-	if (zswap_check_limits(zs))
-		return -1;
-	if (zswap_pool_fits(zs, extra_pages))
-		return 0;
-	zs->st.pool_limit_hit++;
-	zs->reached_full = 1;
-	return -1;
-}
 
 static int batch_uncompressed_admit(struct zswap *zs, void *st, struct zswap_memcg *mc,
 				    uint32_t nr_pages, int who)
 {
 	(void)st;
-	if (limit_batch_memcg_room(zs, mc, (uint64_t)nr_pages * SIM_PAGE_SIZE, nr_pages, who))
+	if (zswap_memcg_make_room(zs, mc, (uint64_t)nr_pages * SIM_PAGE_SIZE, nr_pages, who))
 		return -1;
-	return limit_batch_pool_room(zs, nr_pages);
+	return zswap_pool_make_room(zs, nr_pages);
 }
 
 const struct zswap_limit_policy limit_batch_uncompressed = {

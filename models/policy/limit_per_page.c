@@ -9,7 +9,7 @@
  * compressed are discarded (wasted work), and concurrent large-folio stores
  * can all fail near their last page while none completes.
  */
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct per_page { int unused; };
 
@@ -32,7 +32,7 @@ static int per_page_admit_page(struct zswap *zs, void *st, struct zswap_memcg *m
 	(void)st;
 	(void)index;
 	(void)nr_pages;
-	return limit_kernel_check(zs, mc, who);
+	return zswap_limit_check_kernel(zs, mc, who);
 }
 
 const struct zswap_limit_policy limit_per_page = {

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct cold_first {
 	int64_t age_ns;         /* protection of a re-stored entry */
@@ -40,9 +40,9 @@ static void cold_first_stored(struct zswap *zs, void *state, struct zswap_memcg 
 {
 	struct cold_first *c = state;
 
-	/* ZSWAP_S_REF marks a protected (re-stored) entry here. */
+	/* The referenced bit marks a protected (re-stored) entry here. */
 	if (prev_store_ns && c->age_ns) {
-		zs->slots[slot].state |= ZSWAP_S_REF;
+		zswap_entry_set_referenced(zs, slot, 1);
 		c->nprotected++;
 	}
 	zswap_lru_link_tail(zs, mc, slot);
@@ -51,12 +51,12 @@ static void cold_first_stored(struct zswap *zs, void *state, struct zswap_memcg 
 /* Still protected?  Drops the mark of an entry that aged out. */
 static int cold_first_protected(struct zswap *zs, const struct cold_first *c, uint32_t slot)
 {
-	struct zswap_slot *s = &zs->slots[slot];
+	uint64_t now = zswap_now(zs), stored = zswap_entry_stored_ns(zs, slot);
 
-	if (!(s->state & ZSWAP_S_REF))
+	if (!zswap_entry_referenced(zs, slot))
 		return 0;
-	if (zs->now_ns >= s->store_ns && zs->now_ns - s->store_ns >= (uint64_t)c->age_ns) {
-		s->state &= (uint8_t)~ZSWAP_S_REF;
+	if (now >= stored && now - stored >= (uint64_t)c->age_ns) {
+		zswap_entry_set_referenced(zs, slot, 0);
 		return 0;
 	}
 	return 1;
@@ -65,7 +65,7 @@ static int cold_first_protected(struct zswap *zs, const struct cold_first *c, ui
 static uint32_t cold_first_pick(struct zswap *zs, void *state, struct zswap_memcg *mc)
 {
 	struct cold_first *c = state;
-	uint32_t slot = mc->lru_head;
+	uint32_t slot = zswap_lru_first(mc);
 
 	for (int64_t n = 0; slot != ZSWAP_NIL; n++) {
 		if (!cold_first_protected(zs, c, slot))
@@ -73,9 +73,9 @@ static uint32_t cold_first_pick(struct zswap *zs, void *state, struct zswap_memc
 		if (n == c->scan)
 			break;
 		c->skipped++;
-		slot = zs->slots[slot].next;
+		slot = zswap_lru_next(zs, slot);
 	}
-	return mc->lru_head;      /* only protected entries in reach: examine rotates it */
+	return zswap_lru_first(mc);      /* only protected entries in reach: examine rotates it */
 }
 
 static enum zswap_lru_verdict cold_first_examine(struct zswap *zs, void *state,

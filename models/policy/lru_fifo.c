@@ -5,7 +5,7 @@
  * loads and invalidations unlink them, and a writeback walk writes back
  * whatever entry is at the head: the one stored longest ago.
  */
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct lru_fifo { int unused; };
 

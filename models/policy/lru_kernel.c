@@ -4,28 +4,27 @@
  * bit set; a writeback walk clears the bit of a referenced entry and rotates
  * it (second chance), writing it back only when it reaches the head again.
  */
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct lru_kernel { int unused; };
 
-void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
-		       uint32_t slot, uint64_t prev_store_ns)
+/* zswap_lru_add() with entry->referenced = true. */
+static void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
+			      uint32_t slot, uint64_t prev_store_ns)
 {
 	(void)st;
 	(void)prev_store_ns;
-	zs->slots[slot].state |= ZSWAP_S_REF;
+	zswap_entry_set_referenced(zs, slot, 1);
 	zswap_lru_link_tail(zs, mc, slot);
 }
 
 static enum zswap_lru_verdict lru_kernel_examine(struct zswap *zs, void *st,
 						 struct zswap_memcg *mc, uint32_t slot)
 {
-	struct zswap_slot *s = &zs->slots[slot];
-
 	(void)st;
 	(void)mc;
-	if (s->state & ZSWAP_S_REF) {
-		s->state &= (uint8_t)~ZSWAP_S_REF;
+	if (zswap_entry_referenced(zs, slot)) {
+		zswap_entry_set_referenced(zs, slot, 0);
 		return ZSWAP_LRU_ROTATE;
 	}
 	return ZSWAP_LRU_WRITEBACK;

@@ -14,19 +14,29 @@
  * the candidate to the tail); the reinsertion walks from the head past the
  * older entries, so it costs nothing while the list is in order.
  */
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct lru_lru { int unused; };
+
+/* New entries: at the tail, referenced, as the kernel's. */
+static void lru_lru_stored(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
+			   uint64_t prev_store_ns)
+{
+	(void)st;
+	(void)prev_store_ns;
+	zswap_entry_set_referenced(zs, slot, 1);
+	zswap_lru_link_tail(zs, mc, slot);
+}
 
 /* Move slot (the head) behind the entries stored before it. */
 static void lru_lru_reposition(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	uint64_t t = zs->slots[slot].store_ns;
-	uint32_t before = zs->slots[slot].next;
+	uint64_t t = zswap_entry_stored_ns(zs, slot);
+	uint32_t before = zswap_lru_next(zs, slot);
 
-	while (before != ZSWAP_NIL && zs->slots[before].store_ns < t)
-		before = zs->slots[before].next;
-	if (before == zs->slots[slot].next)
+	while (before != ZSWAP_NIL && zswap_entry_stored_ns(zs, before) < t)
+		before = zswap_lru_next(zs, before);
+	if (before == zswap_lru_next(zs, slot))
 		return;                 /* already in place */
 	zswap_lru_unlink(zs, mc, slot);
 	zswap_lru_link_before(zs, mc, slot, before);
@@ -35,12 +45,10 @@ static void lru_lru_reposition(struct zswap *zs, struct zswap_memcg *mc, uint32_
 static enum zswap_lru_verdict lru_lru_examine(struct zswap *zs, void *st,
 					      struct zswap_memcg *mc, uint32_t slot)
 {
-	struct zswap_slot *s = &zs->slots[slot];
-
 	(void)st;
-	if (!(s->state & ZSWAP_S_REF))
+	if (!zswap_entry_referenced(zs, slot))
 		return ZSWAP_LRU_WRITEBACK;
-	s->state &= (uint8_t)~ZSWAP_S_REF;
+	zswap_entry_set_referenced(zs, slot, 0);
 	lru_lru_reposition(zs, mc, slot);
 	return ZSWAP_LRU_KEEP;
 }
@@ -53,6 +61,6 @@ const struct zswap_lru_policy lru_lru = {
 		.nparams = 0,
 		.state_size = sizeof(struct lru_lru),
 	},
-	.stored = lru_kernel_stored,
+	.stored = lru_lru_stored,
 	.examine = lru_lru_examine,
 };

@@ -11,14 +11,29 @@
  * Adding a policy = one file in models/policy/ defining a const struct of the
  * family's type, plus one line in registry.c.  A policy's parameters are a
  * table of struct policy_param; the generic parser (policy_parse_params) turns
- * the JSON text of the config into the policy's private state struct (zeroed,
- * defaults filled, then overridden), rejects unknown keys by name, and checks
- * types and ranges.  `zswapsim policies` prints the same table.
+ * the config's policy object into the policy's private state struct (zeroed,
+ * defaults filled, then overridden) once, when the config is loaded, rejects
+ * unknown keys by name, and checks types and ranges; each model gets its own
+ * copy.  `zswapsim policies` prints the same table.
  *
- * Hooks receive the model (struct zswap, see models/zswap_internal.h) and the
- * policy's state; they may use the core helpers declared there
- * (zswap_memcg_may_zswap, zswap_check_limits, zswap_shrink_memcg, ...).
- * Hot-path hooks do no allocation and no I/O.
+ * What a hook may touch.  Hooks receive a handle to the model (struct zswap)
+ * and, where it matters, to a memcg (struct zswap_memcg), both opaque here: a
+ * policy file includes this header only, never models/zswap_internal.h, so it
+ * cannot write a field of the model.  It reads the model and acts on it
+ * through the core's functions below, grouped by who may call them:
+ *
+ *   everyone     the clock, memcgs and their writeback setting, LRU order and
+ *                entries' store times (read only)
+ *   limit        the kernel's admission checks, and room making for folio
+ *                admission policies (each counts what the kernel counts)
+ *   lru          the per-memcg list order and the entries' referenced bit,
+ *                which the LRU policy owns
+ *   writeback    the shrink worker, the pressure shrinker, writeback of a
+ *                chosen entry, submission batching, memory.zswap.writeback
+ *
+ * The mechanisms (limits, the shrink worker, the pressure shrinker, writeback)
+ * live in the core (models/zswap*.c); no policy file exports anything but its
+ * vtable.  Hot-path hooks do no allocation and no I/O.
  */
 #ifndef ZSWAPSIM_POLICY_H
 #define ZSWAPSIM_POLICY_H
@@ -26,7 +41,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct zswap;
+#include "models/page.h"
+#include "models/zswap.h"
+
 struct zswap_memcg;
 struct json_t;
 
@@ -54,9 +71,8 @@ struct policy_common {
 	/* Cross-parameter validation after parsing; NULL if none. */
 	int (*check)(void *state, char *err, size_t errlen);
 	/* Once, after zswap_create() built the model (NULL = nothing): size
-	 * per-memcg or per-stream tables (zs->nmemcg, zs->lim.nstreams), turn
-	 * writeback off, set zs->wb_batch...  Allocations made here are freed
-	 * by detach. */
+	 * per-memcg tables (zswap_memcg_count()), turn writeback off, set the
+	 * writeback batch...  Allocations made here are freed by detach. */
 	int (*attach)(struct zswap *zs, void *state, char *err, size_t errlen);
 	void (*detach)(struct zswap *zs, void *state);
 	/* Policy-specific results, added to the json object (a json_t *) of
@@ -93,7 +109,7 @@ struct zswap_lru_policy {
 	struct policy_common c;
 	/* Required.  A new entry was published for slot (called last, as zswap_lru_add()).
 	 * The policy links it into mc's list with zswap_lru_link_tail() or
-	 * zswap_lru_link_before() and may set ZSWAP_S_REF.  prev_store_ns is the
+	 * zswap_lru_link_before() and may set the referenced bit.  prev_store_ns is the
 	 * store time of the slot's previous entry (0 if none). */
 	void (*stored)(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
 		       uint64_t prev_store_ns);
@@ -155,55 +171,89 @@ int policy_parse_params(const struct policy_common *c, const char *family,
 int policy_state_new(const struct policy_common *c, const char *family, const void *params,
 		     void **state, char *err, size_t errlen);
 
-/* The pressure shrinker (wb_shrinker.c): zswap_shrinker_count() /
- * zswap_shrinker_scan() of mm/zswap.c and the do_shrink_slab() arithmetic of
- * mm/shrinker.c for one memcg at one reclaim priority.  Returns the number of
- * entries written back. */
-#define ZSWAP_SHRINK_BATCH   128u   /* SHRINK_BATCH (shrinker->batch = 0) */
-#define ZSWAP_DEFAULT_SEEKS  2u     /* DEFAULT_SEEKS */
-#define ZSWAP_SHRINK_STOP    (~0ul) /* SHRINK_STOP */
-unsigned long zswap_shrinker_count(struct zswap *zs, struct zswap_memcg *mc);
-unsigned long zswap_shrinker_scan(struct zswap *zs, struct zswap_memcg *mc,
-				  unsigned long nr_to_scan, int who);
-unsigned long zswap_shrinker_pass(struct zswap *zs, struct zswap_memcg *mc,
-				  unsigned priority, int who);
-/* Replayed reclaim: memcg mc swapped out nr_pages; one zswap_shrinker_pass()
- * at shrinker.priority per shrinker.every pages (none when that is 0). */
-void zswap_shrinker_replay(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr_pages,
-			   int who);
+/* ---- the core, for every hook (read only) ---------------------------------- */
 
-/* The kernel's admission check (zswap_store(), "folio-once" applies it once
+/* zswap_now(), zswap_memcg_count() and ZSWAP_WHO_WORKER: models/zswap.h. */
+#define ZSWAP_NIL UINT32_MAX        /* no slot: the end of an LRU list */
+
+struct zswap_memcg *zswap_memcg(struct zswap *zs, unsigned idx);
+unsigned zswap_memcg_index(const struct zswap_memcg *mc);
+/* mem_cgroup_zswap_writeback_enabled(): the memcg's and its ancestors'
+ * memory.zswap.writeback all allow it. */
+int zswap_memcg_writeback_enabled(const struct zswap_memcg *mc);
+/* The memcg's LRU list: its first (oldest end) entry or ZSWAP_NIL, the entry
+ * after slot, and the length. */
+uint32_t zswap_lru_first(const struct zswap_memcg *mc);
+uint32_t zswap_lru_next(const struct zswap *zs, uint32_t slot);
+uint64_t zswap_lru_length(const struct zswap_memcg *mc);
+/* When the entry of slot was stored. */
+uint64_t zswap_entry_stored_ns(const struct zswap *zs, uint32_t slot);
+/* zswap_pool_reached_full: the global limit's sticky full state. */
+int zswap_pool_is_full(const struct zswap *zs);
+/* The zswap.shrinker_enabled module parameter. */
+int zswap_shrinker_enabled(const struct zswap *zs);
+
+/* ---- limit policies ------------------------------------------------------- */
+
+/* The kernel's admission check (zswap_store(); "folio-once" applies it once
  * per folio, "per-page" before every page): over memcg zswap.max, write one
  * entry of the memcg back and go on only if one went; then the global limit
- * with its hysteresis (zswap_check_limits()).  0 = admit, -1 = reject. */
-int limit_kernel_check(struct zswap *zs, struct zswap_memcg *mc, int who);
+ * with its hysteresis (zswap_check_limits(), counting pool_limit_hit).
+ * 0 = admit, -1 = reject. */
+int zswap_limit_check_kernel(struct zswap *zs, struct zswap_memcg *mc, int who);
+/* For policies that admit a folio by its expected size.  memcg: make room
+ * for extra_bytes in mc and its ancestors with up to tries shrink_memcg()
+ * writebacks.  pool: the global limit with hysteresis, then extra_pages more
+ * pool pages; a miss counts pool_limit_hit and sets the full state, as
+ * zswap_check_limits() does.  0 if the folio fits, else -1. */
+int zswap_memcg_make_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra_bytes,
+			  uint32_t tries, int who);
+int zswap_pool_make_room(struct zswap *zs, uint64_t extra_pages);
 
-/* The room checks of "batch-uncompressed" (limit_batch_uncompressed.c), which
- * "batch-estimate" applies to its estimate.  memcg: make room for extra bytes
- * in mc and its ancestors with up to tries shrink_memcg() writebacks; pool:
- * the global limit with hysteresis, then extra_pages more pool pages (a miss
- * sets the full state, pool_limit_hit).  0 if the folio fits, else -1. */
-int limit_batch_memcg_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra,
-			   uint32_t tries, int who);
-int limit_batch_pool_room(struct zswap *zs, uint64_t extra_pages);
+/* ---- LRU policies: list order and the referenced bit ----------------------- */
 
-/* The store hook of "kernel" (lru_kernel.c), which "lru" shares: the new
- * entry goes to the tail with the referenced bit set. */
-void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
-		       uint64_t prev_store_ns);
+void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
+/* Link slot in front of `before` (ZSWAP_NIL = at the tail). */
+void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
+			   uint32_t before);
+void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
+/* The entry's referenced bit (entry->referenced): the LRU policy's to use. */
+int zswap_entry_referenced(const struct zswap *zs, uint32_t slot);
+void zswap_entry_set_referenced(struct zswap *zs, uint32_t slot, int referenced);
 
-/* Hooks of "pool-limit" (wb_pool_limit.c) that the writeback policies built
- * on the kernel's behaviour reuse: a failed store queues the shrink worker if
- * the pool is full; swapped-out pages drive zswap_shrinker_replay() when
- * zswap.shrinker_enabled.  "shrinker" also shares its state and parameter
- * (`batch`, entries per swap-device submission), which attach applies. */
-struct wb_pool_limit_state {
-	int64_t batch;
-};
-extern const struct policy_param wb_pool_limit_params[1];
-int wb_pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errlen);
-void wb_pool_limit_store_failed(struct zswap *zs, void *st);
-void wb_pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
-			       uint32_t nr_pages, int who);
+/* ---- writeback policies ---------------------------------------------------- */
+
+/* The kernel's hooks, for a writeback policy to plug in as they are.
+ * store_failed: queue the shrink worker if the pool is full (zswap_store()).
+ * swapped_out: with zswap.shrinker_enabled, the replayed reclaim pass of the
+ * pressure shrinker (zswap_shrinker_replay()). */
+void zswap_wb_kernel_store_failed(struct zswap *zs, void *st);
+void zswap_wb_kernel_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				 uint32_t nr_pages, int who);
+/* An attach for a policy whose state starts with its int64_t `batch`
+ * parameter (POLICY_PARAM_WB_BATCH): applies it with zswap_set_wb_batch(). */
+int zswap_wb_attach_batch(struct zswap *zs, void *st, char *err, size_t errlen);
+/* Reclaim replayed from swap-outs (a swap trace has no reclaim events): one
+ * pass of the pressure shrinker (zswap_shrinker_count() / _scan() under the
+ * do_shrink_slab() arithmetic) at shrinker.priority per shrinker.every pages
+ * mc swaps out; none when shrinker.every is 0. */
+void zswap_shrinker_replay(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr_pages,
+			   int who);
+/* shrink_memcg_cb() on a chosen entry: move it to the tail of its list,
+ * write it back, count written_back_pages or reject_reclaim_fail.  0 or a
+ * negative errno (-ENOENT: no entry there). */
+int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who);
+/* Submit the writes queued by writebacks to the swap device. */
+void zswap_wb_flush(struct zswap *zs);
+/* Entries written back per swap-device submission (>= 1; the kernel: 1). */
+void zswap_set_wb_batch(struct zswap *zs, unsigned batch);
+/* Set memory.zswap.writeback of every memcg. */
+void zswap_set_writeback_all(struct zswap *zs, int enabled);
+
+/* The `batch` parameter of a writeback policy whose state has an int64_t
+ * field for it (attach applies it with zswap_set_wb_batch()). */
+#define POLICY_PARAM_WB_BATCH(type, field) \
+	{ "batch", PP_INT, 1, 1, 512, offsetof(type, field), \
+	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" }
 
 #endif

@@ -9,7 +9,7 @@
  * while the pool is full still queues the shrink worker, as the kernel does;
  * it finds nothing to do.
  */
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct wb_off { int unused; };
 
@@ -31,5 +31,5 @@ const struct zswap_wb_policy wb_off = {
 		.state_size = sizeof(struct wb_off),
 		.attach = wb_off_attach,
 	},
-	.store_failed = wb_pool_limit_store_failed,
+	.store_failed = zswap_wb_kernel_store_failed,
 };

@@ -7,50 +7,25 @@
  * scan of the memcg's list at shrinker.priority) per shrinker.every pages the
  * memcg swaps out.
  */
-#include <stddef.h>
-#include <stdio.h>
+#include "models/policy/policy.h"
 
-#include "models/zswap_internal.h"
-
-const struct policy_param wb_pool_limit_params[1] = {
-	{ "batch", PP_INT, 1, 1, 512, offsetof(struct wb_pool_limit_state, batch),
-	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
+struct pool_limit {
+	int64_t batch;   /* first: zswap_wb_attach_batch() */
 };
 
-int wb_pool_limit_attach(struct zswap *zs, void *st, char *err, size_t errlen)
-{
-	struct wb_pool_limit_state *p = st;
-
-	(void)err;
-	(void)errlen;
-	zs->wb_batch = (unsigned)p->batch;
-	return 0;
-}
-
-void wb_pool_limit_store_failed(struct zswap *zs, void *st)
-{
-	(void)st;
-	if (zs->reached_full)
-		zswap_kick_shrink_worker(zs);
-}
-
-void wb_pool_limit_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
-			       uint32_t nr_pages, int who)
-{
-	(void)st;
-	if (zs->cfg.shrinker_enabled)
-		zswap_shrinker_replay(zs, mc, nr_pages, who);
-}
+static const struct policy_param pool_limit_params[] = {
+	POLICY_PARAM_WB_BATCH(struct pool_limit, batch),
+};
 
 const struct zswap_wb_policy wb_pool_limit = {
 	.c = {
 		.name = "pool-limit",
 		.desc = "kernel: shrink worker when the pool is full, plus the pressure shrinker if zswap.shrinker_enabled",
-		.params = wb_pool_limit_params,
-		.nparams = sizeof(wb_pool_limit_params) / sizeof(wb_pool_limit_params[0]),
-		.state_size = sizeof(struct wb_pool_limit_state),
-		.attach = wb_pool_limit_attach,
+		.params = pool_limit_params,
+		.nparams = sizeof(pool_limit_params) / sizeof(pool_limit_params[0]),
+		.state_size = sizeof(struct pool_limit),
+		.attach = zswap_wb_attach_batch,
 	},
-	.store_failed = wb_pool_limit_store_failed,
-	.swapped_out = wb_pool_limit_swapped_out,
+	.store_failed = zswap_wb_kernel_store_failed,
+	.swapped_out = zswap_wb_kernel_swapped_out,
 };

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "models/zswap_internal.h"
+#include "models/policy/policy.h"
 
 struct proactive_age {
 	int64_t age_ns;
@@ -34,8 +34,7 @@ static const struct policy_param proactive_age_params[] = {
 	  "write back entries stored at least this many ns ago" },
 	{ "period_ns", PP_INT, 1e9, 1000, 9.2e18, offsetof(struct proactive_age, period_ns),
 	  "simulated ns between two proactive passes" },
-	{ "batch", PP_INT, 1, 1, 512, offsetof(struct proactive_age, batch),
-	  "entries written back per swap-device submission (1 = kernel: one bio per folio)" },
+	POLICY_PARAM_WB_BATCH(struct proactive_age, batch),
 };
 
 static int proactive_age_attach(struct zswap *zs, void *st, char *err, size_t errlen)
@@ -44,8 +43,8 @@ static int proactive_age_attach(struct zswap *zs, void *st, char *err, size_t er
 
 	(void)err;
 	(void)errlen;
-	zs->wb_batch = (unsigned)p->batch;
-	p->next_ns = zs->now_ns + (uint64_t)p->period_ns;
+	zswap_set_wb_batch(zs, (unsigned)p->batch);
+	p->next_ns = zswap_now(zs) + (uint64_t)p->period_ns;
 	return 0;
 }
 
@@ -57,20 +56,20 @@ static uint64_t proactive_age_next_timer(const struct zswap *zs, const void *st)
 
 static int proactive_age_is_old(const struct zswap *zs, uint32_t slot, uint64_t age)
 {
-	uint64_t t = zs->slots[slot].store_ns;
+	uint64_t t = zswap_entry_stored_ns(zs, slot), now = zswap_now(zs);
 
-	return zs->now_ns >= t && zs->now_ns - t >= age;
+	return now >= t && now - t >= age;
 }
 
 /* Old entries of one memcg, head first.  A failed writeback leaves the entry
  * at the tail; the budget (the list's length) bounds the walk. */
 static void proactive_age_memcg(struct zswap *zs, struct proactive_age *p, struct zswap_memcg *mc)
 {
-	uint64_t budget = mc->lru_len;
+	uint64_t budget = zswap_lru_length(mc);
 
-	while (budget-- && mc->lru_head != ZSWAP_NIL &&
-	       proactive_age_is_old(zs, mc->lru_head, (uint64_t)p->age_ns))
-		if (!zswap_lru_writeback_one(zs, mc->lru_head, ZSWAP_WHO_WORKER))
+	while (budget-- && zswap_lru_first(mc) != ZSWAP_NIL &&
+	       proactive_age_is_old(zs, zswap_lru_first(mc), (uint64_t)p->age_ns))
+		if (!zswap_lru_writeback_one(zs, zswap_lru_first(mc), ZSWAP_WHO_WORKER))
 			p->written_back++;
 }
 
@@ -79,13 +78,13 @@ static void proactive_age_timer(struct zswap *zs, void *st)
 	struct proactive_age *p = st;
 
 	p->passes++;
-	for (uint32_t i = 0; i < zs->nmemcg; i++)
-		if (zs->memcg[i].wb_enabled)
-			proactive_age_memcg(zs, p, &zs->memcg[i]);
+	for (unsigned i = 0; i < zswap_memcg_count(zs); i++)
+		if (zswap_memcg_writeback_enabled(zswap_memcg(zs, i)))
+			proactive_age_memcg(zs, p, zswap_memcg(zs, i));
 	zswap_wb_flush(zs);
 	p->next_ns += (uint64_t)p->period_ns;
-	if (p->next_ns <= zs->now_ns)
-		p->next_ns = zs->now_ns + (uint64_t)p->period_ns;
+	if (p->next_ns <= zswap_now(zs))
+		p->next_ns = zswap_now(zs) + (uint64_t)p->period_ns;
 }
 
 static void proactive_age_report(const struct zswap *zs, const void *st, void *json_obj)
@@ -108,8 +107,8 @@ const struct zswap_wb_policy wb_proactive_age = {
 		.attach = proactive_age_attach,
 		.report = proactive_age_report,
 	},
-	.store_failed = wb_pool_limit_store_failed,
-	.swapped_out = wb_pool_limit_swapped_out,
+	.store_failed = zswap_wb_kernel_store_failed,
+	.swapped_out = zswap_wb_kernel_swapped_out,
 	.next_timer = proactive_age_next_timer,
 	.timer = proactive_age_timer,
 };

@@ -4,9 +4,11 @@
  * zswap_shrinker_scan(), driven by the do_shrink_slab() arithmetic of
  * mm/shrinker.c for one memcg at one reclaim priority.
  *
- * A swap trace carries no reclaim events, so the writeback policies call
- * zswap_shrinker_replay() (pool-limit: one zswap_shrinker_pass() per shrinker.every
- * swapped-out pages of a memcg, when zswap.shrinker_enabled).
+ * A swap trace carries no reclaim events, so reclaim is replayed from the
+ * swap-outs: zswap_shrinker_replay() runs one zswap_shrinker_pass() per
+ * shrinker.every swapped-out pages of a memcg.  Writeback policies call it
+ * from their swapped_out hook (the kernel's, zswap_wb_kernel_swapped_out(),
+ * when zswap.shrinker_enabled is set; "shrinker" always).
  */
 #include "models/zswap_internal.h"
 
@@ -113,4 +115,12 @@ void zswap_shrinker_replay(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr
 		mc->pages_since_reclaim -= zs->cfg.shrinker_every;
 		zswap_shrinker_pass(zs, mc, zs->cfg.shrinker_priority, who);
 	}
+}
+
+void zswap_wb_kernel_swapped_out(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				 uint32_t nr_pages, int who)
+{
+	(void)st;
+	if (zs->cfg.shrinker_enabled)
+		zswap_shrinker_replay(zs, mc, nr_pages, who);
 }

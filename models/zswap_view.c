@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The handle API of the policies (models/policy/policy.h): what a policy may
+ * read of the model, and the few fields it owns (an entry's referenced bit,
+ * the writeback batch).  The mechanisms policies call live with the rest of
+ * the core (zswap_limit.c, zswap_lru.c, zswap_shrinker.c).
+ */
+#include "models/zswap_internal.h"
+
+struct zswap_memcg *zswap_memcg(struct zswap *zs, unsigned idx)
+{
+	return &zs->memcg[idx];
+}
+
+unsigned zswap_memcg_index(const struct zswap_memcg *mc)
+{
+	return (unsigned)mc->idx;
+}
+
+int zswap_memcg_writeback_enabled(const struct zswap_memcg *mc)
+{
+	return mc->wb_enabled;
+}
+
+uint32_t zswap_lru_first(const struct zswap_memcg *mc)
+{
+	return mc->lru_head;
+}
+
+uint32_t zswap_lru_next(const struct zswap *zs, uint32_t slot)
+{
+	return zs->slots[slot].next;
+}
+
+uint64_t zswap_lru_length(const struct zswap_memcg *mc)
+{
+	return mc->lru_len;
+}
+
+uint64_t zswap_entry_stored_ns(const struct zswap *zs, uint32_t slot)
+{
+	return zs->slots[slot].store_ns;
+}
+
+int zswap_pool_is_full(const struct zswap *zs)
+{
+	return zs->reached_full;
+}
+
+int zswap_shrinker_enabled(const struct zswap *zs)
+{
+	return zs->cfg.shrinker_enabled;
+}
+
+int zswap_entry_referenced(const struct zswap *zs, uint32_t slot)
+{
+	return (zs->slots[slot].state & ZSWAP_S_REF) != 0;
+}
+
+void zswap_entry_set_referenced(struct zswap *zs, uint32_t slot, int referenced)
+{
+	if (referenced)
+		zs->slots[slot].state |= ZSWAP_S_REF;
+	else
+		zs->slots[slot].state &= (uint8_t)~ZSWAP_S_REF;
+}
+
+void zswap_set_wb_batch(struct zswap *zs, unsigned batch)
+{
+	zs->wb_batch = batch ? batch : 1;
+}
+
+int zswap_wb_attach_batch(struct zswap *zs, void *st, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	zswap_set_wb_batch(zs, (unsigned)*(const int64_t *)st);
+	return 0;
+}
