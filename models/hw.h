@@ -2,7 +2,7 @@
 /*
  * Hardware parameters and cost formulas of the timing backend: CPU cores and
  * frequency, software-codec costs, the Intel IAA device, and the swap SSD.
- * Plain C, no SimGrid: sim/timing_simgrid.c executes these costs.
+ * Plain C, no SimGrid: the simgrid backend (sim/timing_simgrid*.c) executes these costs.
  *
  * Units: nanoseconds and bytes.  CPU-side costs are given at the reference
  * frequency hw.cpu.ref_ghz and scale by ref_ghz / ghz; device-side costs

@@ -147,9 +147,11 @@ int iaa_desc_alloc(struct iaa *iaa, unsigned dev, unsigned wq)
 	return 0;
 }
 
-void iaa_wait_push(struct iaa *iaa, unsigned dev, unsigned wq, void *waiter)
+void iaa_wait_push(struct iaa *iaa, unsigned dev, unsigned wq, int dir, void *waiter)
 {
 	struct iaa_wq *q = &iaa->dev[dev].wq[wq];
+
+	iaa->st.alloc_waits[dir]++;
 	q->waiters[(q->wait_head + q->wait_n) % q->wait_cap] = waiter;
 	q->wait_n++;
 }
@@ -181,6 +183,24 @@ void *iaa_desc_free(struct iaa *iaa, unsigned dev, unsigned wq)
 	}
 	q->alloc--;
 	return NULL;
+}
+
+void iaa_desc_fill(struct iaa *iaa, struct iaa_desc *d, void *owner, int dir, unsigned dev,
+		   unsigned wq, uint32_t len, double service_ns, int verify)
+{
+	d->owner = owner;
+	d->len = len;
+	d->dir = (uint8_t)dir;
+	d->dev = (uint16_t)dev;
+	d->wq = (uint8_t)wq;
+	d->service_ns = service_ns;
+	if (verify)
+		iaa->st.verify_descs++;
+}
+
+void iaa_fallback(struct iaa *iaa, int dir)
+{
+	iaa->st.fallbacks[dir]++;
 }
 
 static int grow_series(struct iaa *iaa, uint64_t need)
@@ -271,9 +291,11 @@ struct iaa_desc *iaa_engine_take(struct iaa *iaa, unsigned dev, unsigned eng, ui
 	return NULL;
 }
 
-void iaa_engine_done(struct iaa *iaa, unsigned dev, unsigned eng, uint64_t start_ns, uint64_t end_ns)
+void iaa_engine_done(struct iaa *iaa, unsigned dev, unsigned eng, const struct iaa_desc *d,
+		     uint64_t start_ns, uint64_t end_ns)
 {
 	struct iaa_engine *e = &iaa->dev[dev].eng[eng];
+	iaa->st.descs[d->dir]++;
 	e->jobs++;
 	e->busy_ns += (double)(end_ns - start_ns);
 	iaa_advance(iaa, end_ns);

@@ -5,9 +5,10 @@
  * with their descriptor pools and FIFOs, the group arbiter, the CPU-to-device
  * mapping with distribute_comps round robin, and the per-CPU WQ round robin of
  * iaa_crypto (wq_table_next_wq).  No time passes here: the simgrid backend
- * (sim/timing_simgrid.c) runs one actor per engine on its own 1-core host that
- * takes descriptors with iaa_engine_take() and executes their service time,
- * and it blocks submitters on descriptor exhaustion.
+ * (sim/timing_simgrid_iaa.c) runs one actor per engine on its own 1-core host
+ * that takes descriptors with iaa_engine_take() and executes their service
+ * time, and it blocks submitters on descriptor exhaustion.  The counters
+ * (struct iaa_stats) change only in the functions here.
  *
  * Also keeps the hardware time series: queued descriptors per device sampled
  * at a fixed interval, and engine busy time per device and interval.
@@ -95,12 +96,21 @@ unsigned iaa_cpu_device(const struct iaa *iaa, unsigned cpu);
 
 /* Descriptor pool of a WQ: 0, or -EBUSY when all are in use. */
 int iaa_desc_alloc(struct iaa *iaa, unsigned dev, unsigned wq);
-/* Queue a submitter for the next freed descriptor; remove it (after a
- * timeout; returns 1 if it was still queued). */
-void iaa_wait_push(struct iaa *iaa, unsigned dev, unsigned wq, void *waiter);
+/* Queue a submitter of a dir job for the next freed descriptor (counts an
+ * allocation wait); remove it (after a timeout; returns 1 if it was still
+ * queued). */
+void iaa_wait_push(struct iaa *iaa, unsigned dev, unsigned wq, int dir, void *waiter);
 int iaa_wait_remove(struct iaa *iaa, unsigned dev, unsigned wq, void *waiter);
 /* Give a descriptor back: handed to the first waiter (returned), or NULL. */
 void *iaa_desc_free(struct iaa *iaa, unsigned dev, unsigned wq);
+
+/* Fill the descriptor of a job of len bytes on (dev, wq) for owner, with its
+ * engine service time; a verify descriptor (after a compress, with
+ * verify_compress) is counted as such. */
+void iaa_desc_fill(struct iaa *iaa, struct iaa_desc *d, void *owner, int dir, unsigned dev,
+		   unsigned wq, uint32_t len, double service_ns, int verify);
+/* A page of a dir job that could not get a descriptor was done in software. */
+void iaa_fallback(struct iaa *iaa, int dir);
 
 /* Put d (with dev, wq set) on its WQ at time now.  Returns the engine to wake
  * (marked busy-woken) or -1; -EAGAIN (< -1) when a shared WQ is full. */
@@ -108,8 +118,9 @@ int iaa_submit(struct iaa *iaa, struct iaa_desc *d, uint64_t now_ns);
 /* Engine eng of dev takes its next job (arbiter round robin over the WQs,
  * FIFO within each); NULL marks it idle. */
 struct iaa_desc *iaa_engine_take(struct iaa *iaa, unsigned dev, unsigned eng, uint64_t now_ns);
-/* Engine eng of dev ran a job from start to end. */
-void iaa_engine_done(struct iaa *iaa, unsigned dev, unsigned eng, uint64_t start_ns, uint64_t end_ns);
+/* Engine eng of dev ran job d from start to end (counts it). */
+void iaa_engine_done(struct iaa *iaa, unsigned dev, unsigned eng, const struct iaa_desc *d,
+		     uint64_t start_ns, uint64_t end_ns);
 
 /* Record the time series up to now (called before every queue change). */
 void iaa_advance(struct iaa *iaa, uint64_t now_ns);

@@ -5,7 +5,7 @@
  * engine (sim/replay.c) builds it; a timing backend runs it:
  *
  *   none     sim/replay.c        events in trace order, atomic, no latency
- *   simgrid  sim/timing_simgrid.c  one actor per stream, hardware models
+ *   simgrid  sim/timing_simgrid*.c  one actor per stream, hardware models
  *
  * Both backends call sim_advance() whenever simulated time moves forward, so
  * time series are sampled the same way, and sim_event_done() after each trace
@@ -77,7 +77,7 @@ int sim_run(struct sim *s, char *err, size_t errlen);
 
 /* The `none` backend. */
 int sim_run_none(struct sim *s, char *err, size_t errlen);
-/* The `simgrid` backend (sim/timing_simgrid.c). */
+/* The `simgrid` backend (sim/timing_simgrid.c and its timing_simgrid_*.c). */
 int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
 
 /* Simulated time moved to now_ns: sample the time series up to it. */

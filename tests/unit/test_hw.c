@@ -180,8 +180,9 @@ START_TEST(test_iaa_descriptor_pool)
 	ck_assert_int_eq(iaa_desc_alloc(iaa, 0, 0), 0);
 	ck_assert_int_eq(iaa_desc_alloc(iaa, 0, 0), 0);
 	ck_assert_int_eq(iaa_desc_alloc(iaa, 0, 0), -EBUSY);
-	iaa_wait_push(iaa, 0, 0, &w1);
-	iaa_wait_push(iaa, 0, 0, &w2);
+	iaa_wait_push(iaa, 0, 0, HW_COMPRESS, &w1);
+	iaa_wait_push(iaa, 0, 0, HW_COMPRESS, &w2);
+	ck_assert_uint_eq(iaa->st.alloc_waits[HW_COMPRESS], 2);
 	ck_assert_int_eq(iaa_wait_remove(iaa, 0, 0, &w1), 1);   /* w1 timed out */
 	ck_assert_int_eq(iaa_wait_remove(iaa, 0, 0, &w1), 0);
 	ck_assert_ptr_eq(iaa_desc_free(iaa, 0, 0), &w2);        /* handed over */
@@ -206,7 +207,8 @@ START_TEST(test_iaa_engines_and_series)
 	ck_assert_ptr_eq(iaa_engine_take(iaa, 0, 5, 50), &d);
 	ck_assert_ptr_null(iaa_engine_take(iaa, 0, 1, 60));
 	/* samples every 100 ns: depth at 0 was 0; at 100, 200 it is 0 again */
-	iaa_engine_done(iaa, 0, 0, 50, 250);
+	iaa_engine_done(iaa, 0, 0, &c, 50, 250);
+	ck_assert_uint_eq(iaa->st.descs[HW_COMPRESS], 1);
 	ck_assert_uint_eq(iaa->nsamples, 3);
 	ck_assert_double_eq(iaa->busy[0], 50);
 	ck_assert_double_eq(iaa->busy[1], 100);

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `simgrid` timing backend, shared by its files (sim/timing_simgrid*.c,
+ * the only files that include SimGrid):
+ *
+ *   timing_simgrid.c           entry point, setup, the actors' clocks and CPU
+ *                              accounting, the zswap_timing hooks
+ *   timing_simgrid_platform.c  the generated platform, starting actors
+ *   timing_simgrid_stream.c    stream actors: one per trace stream
+ *   timing_simgrid_order.c     cross-stream order of each swap slot's events
+ *   timing_simgrid_iaa.c       IAA calls: the engines' actors and the call
+ *                              path, with its coalesced C twin beside it
+ *   timing_simgrid_ssd.c       the swap device's actor and its requests
+ *   timing_simgrid_worker.c    the shrink worker's actor (and policy timers)
+ *   timing_simgrid_options.c   SimGrid's --cfg/--log options, checked first
+ *   timing_simgrid_report.c    latency, hardware and streams sections
+ *
+ * See timing_simgrid.c for the design (actors, coalescing).
+ */
+#ifndef ZSWAPSIM_TIMING_SIMGRID_H
+#define ZSWAPSIM_TIMING_SIMGRID_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/semaphore.h>
+#include <simgrid/mutex.h>
+#include <simgrid/cond.h>
+
+#include "models/hw.h"
+#include "models/iaa.h"
+#include "sim/latency.h"
+#include "sim/sim.h"
+
+#define SG_LAT_OPS(X) \
+	X(store_folio) X(compress_page) X(compress_batch) X(load) X(decompress_page) \
+	X(decompress_batch) X(writeback) X(disk_read) X(disk_write)
+
+enum sg_lat {
+#define SG_X(name) LAT_##name,
+	SG_LAT_OPS(SG_X)
+#undef SG_X
+	LAT_NR
+};
+
+/* CPU time categories, by report name. */
+#define SG_CPU_CATS(X) \
+	X(compress) X(decompress) X(iaa_submit) X(iaa_poll) X(iaa_irq) X(iaa_spin) \
+	X(sw_fallback) X(app)
+
+enum sg_cpu {
+#define SG_X(name) CPU_##name,
+	SG_CPU_CATS(SG_X)
+#undef SG_X
+	CPU_NR
+};
+
+/* One stream or the shrink worker. */
+struct sg_act {
+	int who;                  /* stream index, or ZSWAP_WHO_WORKER */
+	unsigned core;
+	sg_sem_t sem;             /* this actor's wakeups */
+	double clock;             /* local time, ns (ahead of SimGrid while coalescing) */
+	int op;                   /* trace op of the current record (-1: worker) */
+	double wb_start;          /* first decompress of a pending writeback, or < 0 */
+	/* IAA call in progress */
+	unsigned remaining;       /* descriptors not completed */
+	int waiting;              /* blocked until remaining == 0 */
+	int granted;              /* a freed descriptor was handed to us */
+	struct iaa_desc desc[HW_MAX_BATCH];
+	struct sg_engine *wake[HW_MAX_BATCH];   /* engines to release once the call is queued */
+	unsigned nwake;
+	/* swap device request in progress */
+	double xfer_ns;
+	/* stream replay */
+	const uint64_t *idx;      /* record indices of this stream (NULL: all records) */
+	uint64_t nrec;
+	uint64_t finish_ns;
+};
+
+struct sg_engine {
+	unsigned dev, eng;
+	sg_sem_t sem;
+};
+
+/* The swap device: queue_depth requests overlap their access latency, the
+ * transfers go one at a time in FIFO order. */
+struct sg_ssd {
+	unsigned inflight;
+	struct sg_act **slot_wait;     /* FIFO of requests waiting for a queue slot */
+	unsigned sw_head, sw_n;
+	struct sg_act **xfer;          /* FIFO of transfers */
+	unsigned x_head, x_n;
+	unsigned cap;
+	int idle;
+	sg_sem_t sem;
+	double busy_since, busy_ns;    /* time with at least one request in flight */
+	double xfer_ns;                /* time transferring */
+	uint64_t reqs[2], pages[2];    /* by write */
+	unsigned max_waiting;
+};
+
+struct sg_backend {
+	struct sim *s;
+	struct zswap *zs;
+	struct hw hw;
+	struct iaa *iaa;               /* NULL without IAA devices */
+	int closed;
+	int coalesce;
+	struct sg_act *streams;
+	unsigned nstreams, streams_left;
+	uint64_t *idx;                 /* per-stream record lists (multi-stream traces) */
+	/* Cross-stream order per swap slot: dep[i] is the last earlier record of
+	 * another stream touching a slot of record i (DEP_NONE if none); record i
+	 * is applied only after it.  done[i] marks applied records. */
+	uint64_t *dep;
+	uint8_t *done;
+	sg_mutex_t dep_mutex;
+	sg_cond_t dep_cond;
+	unsigned dep_waiters;
+	uint64_t dep_waits;
+	struct sg_act worker;
+	int kick_pending, worker_busy, worker_waiting, stop;
+	double worker_wake;            /* ns the sleeping worker wakes at */
+	struct sg_engine *engines;
+	unsigned nengines;
+	struct sg_ssd ssd;
+	struct lat_hist lat[LAT_NR];
+	double *cpu;                   /* cores * CPU_NR ns */
+	uint64_t coalesced_records;
+	uint64_t worker_runs, timer_runs;
+	double max_advance;
+	int ret;
+	char *err;
+	size_t errlen;
+};
+
+/* One engine per process (design decision 8): the backend is a singleton. */
+
+/* One engine per process (design decision 8): the backend is a singleton. */
+extern struct sg_backend *sgb;
+
+static inline double sg_now(void)
+{
+	return simgrid_get_clock() * 1e9;
+}
+
+static inline uint64_t sg_ns(double ns)
+{
+	return ns <= 0 ? 0 : (uint64_t)llround(ns);
+}
+
+/* The actor's local clock (and zswap's) to SimGrid's. */
+static inline void sg_act_sync_clock(struct sg_act *a)
+{
+	a->clock = sg_now();
+	zswap_set_now(sgb->zs, sg_ns(a->clock));
+}
+
+/* timing_simgrid.c: coalescing and CPU time on the actor's core */
+int sg_can_coalesce(const struct sg_act *a);
+void sg_act_flush(struct sg_act *a);
+void sg_cpu_charge(const struct sg_act *a, int cat, double ns);
+void sg_cpu_run(struct sg_act *a, int cat, double ns);
+
+/* timing_simgrid_platform.c */
+int sg_write_platform(const struct sg_backend *b, char *path, size_t len);
+sg_actor_t sg_start_actor(const char *name, const char *host, xbt_main_func_t fn, void *data);
+
+/* timing_simgrid_stream.c */
+int sg_split_streams(struct sg_backend *b, uint64_t n);
+int sg_check_actor_count(const struct sg_backend *b, char *err, size_t errlen);
+void sg_stream_main(int argc, char **argv);
+
+/* timing_simgrid_order.c */
+int sg_slot_deps(struct sg_backend *b, uint64_t n);
+void sg_wait_for_dep(struct sg_act *a, uint64_t rec);
+void sg_mark_done(uint64_t rec);
+
+/* timing_simgrid_iaa.c: one IAA call of n <= HW_MAX_BATCH descriptors;
+ * returns its latency, ns */
+double sg_iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsigned n, int verify);
+void sg_engine_main(int argc, char **argv);
+
+/* timing_simgrid_ssd.c: one request of nr_pages pages */
+void sg_disk_io(struct sg_act *a, int write, unsigned nr_pages);
+void sg_ssd_main(int argc, char **argv);
+
+/* timing_simgrid_worker.c */
+void sg_worker_wake(void);
+void sg_worker_poke(struct sg_act *a);
+void sg_worker_main(int argc, char **argv);
+
+/* timing_simgrid_options.c */
+void sg_start(struct sim *s);
+int sg_check_options(struct sim *s, char *err, size_t errlen);
+
+/* timing_simgrid_report.c */
+json_t *sg_backend_report(struct sg_backend *b, uint64_t elapsed);
+
+#endif

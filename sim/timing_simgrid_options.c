@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SimGrid's own options (--cfg=..., --log=...) passed through from the CLI,
+ * and simgrid_init().
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/timing_simgrid.h"
+
+/* simgrid_init() argv: our program name, quiet logs unless asked, the
+ * --cfg/--log options the CLI collected.  Under AddressSanitizer the raw
+ * contexts confuse ASan's stack tracking: use thread contexts there. */
+void sg_start(struct sim *s)
+{
+	static char *argv[256];
+	static char name[] = "zswapsim", quiet[] = "--log=root.thresh:warning";
+	int argc = 0;
+
+	argv[argc++] = name;
+	argv[argc++] = quiet;
+#if defined(__SANITIZE_ADDRESS__)
+	static char thread[] = "--cfg=contexts/factory:thread";
+	argv[argc++] = thread;
+#endif
+	for (int i = 0; i < s->sg_argc && argc < 255; i++)
+		if (!strncmp(s->sg_argv[i], "--", 2))   /* the CLI's argv[0] stays out */
+			argv[argc++] = s->sg_argv[i];
+	argv[argc] = NULL;
+	simgrid_init(&argc, argv);
+}
+
+/*
+ * SimGrid rejects a bad --cfg/--log option by throwing or by xbt_die(), both of
+ * which abort the process.  Try them first in a child whose stderr we read, and
+ * turn a failure into one line of error: bad input, exit 2, no report.
+ */
+int sg_check_options(struct sim *s, char *err, size_t errlen)
+{
+	int fds[2], status;
+	int any = 0;
+
+	for (int i = 0; i < s->sg_argc; i++)
+		if (!strncmp(s->sg_argv[i], "--", 2))
+			any = 1;
+	if (!any)
+		return 0;
+	if (pipe(fds))
+		return 0;   /* cannot check: SimGrid reports it itself */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return 0;
+	}
+	if (!pid) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		sg_start(s);
+		_exit(0);
+	}
+	close(fds[1]);
+	char buf[8192], chunk[4096];
+	size_t n = 0;
+	ssize_t got;
+	/* read to EOF (the child may print a lot), keep the beginning */
+	while ((got = read(fds[0], chunk, sizeof(chunk))) > 0) {
+		size_t take = (size_t)got < sizeof(buf) - 1 - n ? (size_t)got : sizeof(buf) - 1 - n;
+		memcpy(buf + n, chunk, take);
+		n += take;
+	}
+	buf[n] = 0;
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	/* the first line with text after SimGrid's "[time] file: [category] " prefix */
+	const char *msg = "rejected by SimGrid";
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char *text = strstr(line, "] ");
+		text = text ? strstr(text + 2, "] ") : NULL;
+		text = text ? text + 2 : line;
+		while (*text == ' ')
+			text++;
+		if (*text && line[0] != ' ') {
+			const char *colon = strstr(text, ": ");
+			if (!strncmp(text, "Uncaught exception ", 19) && colon)
+				text = (char *)colon + 2;   /* drop the C++ exception type */
+			msg = text;
+			break;
+		}
+	}
+	snprintf(err, errlen, "SimGrid option (--cfg/--log): %s", msg);
+	return -EINVAL;
+}

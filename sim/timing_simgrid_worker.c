@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The global shrink worker's actor in the simgrid backend: runs the shrink
+ * work a failed store queued (from the end of the record that queued it) and
+ * the time-driven work of writeback policies (proactive writeback).
+ */
+#include <math.h>
+
+#include "sim/timing_simgrid.h"
+
+void sg_worker_wake(void)
+{
+	if (sgb->worker_waiting) {
+		sgb->worker_waiting = 0;
+		sg_sem_release(sgb->worker.sem);
+	}
+}
+
+/* After a record of stream a: start pending shrink work (from the end of the
+ * record: SimGrid's clock is brought there first), or re-arm the worker's
+ * timer wait when an earlier timer appeared.  Setting sg_worker_wake here stops
+ * the stream from coalescing past the new timer before the worker runs. */
+void sg_worker_poke(struct sg_act *a)
+{
+	if (sgb->kick_pending) {
+		sg_act_flush(a);
+		sgb->worker_busy = 1;
+		sg_worker_wake();
+		return;
+	}
+	uint64_t t = zswap_next_timer(sgb->zs);
+	if ((double)t < sgb->worker_wake) {
+		sgb->worker_wake = (double)t;
+		sg_worker_wake();
+	}
+}
+
+void sg_worker_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_act *a = &sgb->worker;
+
+	for (;;) {
+		sg_act_sync_clock(a);
+		if (sgb->kick_pending) {
+			sgb->kick_pending = 0;
+			sgb->worker_busy = 1;
+			a->wb_start = -1;
+			sgb->worker_runs++;
+			zswap_shrink_worker(sgb->zs);
+			sgb->worker_busy = 0;
+			continue;
+		}
+		sgb->worker_busy = 0;
+		if (!sgb->streams_left || sgb->stop)
+			break;
+		uint64_t t = zswap_next_timer(sgb->zs);
+		if (t <= sg_ns(a->clock)) {
+			sgb->timer_runs++;
+			/* busy like a shrink run: its writebacks use the CPU, the
+			 * IAA and the disk, so a lone stream must not coalesce past them */
+			sgb->worker_busy = 1;
+			zswap_timer(sgb->zs);
+			sgb->worker_busy = 0;
+			continue;
+		}
+		sgb->worker_waiting = 1;
+		if (t == UINT64_MAX) {
+			sgb->worker_wake = INFINITY;
+			sg_sem_acquire(a->sem);
+		} else {
+			sgb->worker_wake = (double)t;
+			if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !sgb->worker_waiting)
+				sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
+		}
+		sgb->worker_waiting = 0;
+		sgb->worker_wake = INFINITY;
+	}
+	a->finish_ns = sg_ns(sg_now());
+}
