@@ -20,8 +20,8 @@ produce_cleanup() {
 }
 
 # produce BIN OUT KIND FILE [k=v ...]: the report or sweep summary of one
-# entry in OUT, without the runtime section (the only part that varies between
-# runs) so that a regenerated baseline differs only where behaviour did.
+# entry in OUT, reduced to what the regression check needs (baseline_filter)
+# so that a regenerated baseline differs only where behaviour did.
 # Diagnostics go to stderr; returns the zswapsim status.
 produce() {
 	local bin=$1 out=$2 kind=$3 file=$4; shift 4
@@ -42,13 +42,36 @@ produce() {
 		rc=2
 	fi
 	if [ $rc -eq 0 ]; then
-		python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-d.pop("runtime", None)
-json.dump(d, open(sys.argv[2], "w"), indent=1)
-open(sys.argv[2], "a").write("\n")' "$work/doc.json" "$out" || rc=1
+		baseline_filter "$work/doc.json" "$out" || rc=1
 	fi
 	rm -rf "$work"
 	PRODUCE_WORK=
 	return $rc
+}
+
+# baseline_filter IN OUT: what regression needs of a report -- counters
+# (stats.*), latency percentiles, per-device and per-stream totals, the
+# config and trace it ran -- without what varies between builds or only
+# repeats those in time: the runtime section, tool.git_rev, the time series
+# (timeseries, the IAA's sampled queue depth and utilisation) and per-engine
+# and per-core dumps.  Sweep summaries pass unchanged.
+baseline_filter() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("runtime", None)
+d.pop("timeseries", None)
+if isinstance(d.get("tool"), dict):
+    d["tool"].pop("git_rev", None)
+hw = d.get("hardware") if isinstance(d.get("hardware"), dict) else {}
+if isinstance(hw.get("cpu"), dict):
+    hw["cpu"].pop("by_core", None)
+iaa = hw.get("iaa")
+if isinstance(iaa, dict):
+    for k in ("sample_interval_ns", "samples"):
+        iaa.pop(k, None)
+    for dev in iaa.get("devices", []):
+        for k in ("engine", "queued_samples", "utilization_samples"):
+            dev.pop(k, None)
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+open(sys.argv[2], "a").write("\n")' "$1" "$2"
 }
