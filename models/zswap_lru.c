@@ -28,6 +28,13 @@ void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 	mc->lru_len++;
 }
 
+void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced)
+{
+	if (referenced)
+		zs->slots[slot].state |= ZSWAP_S_REF;
+	zswap_lru_link_tail(zs, mc, slot);
+}
+
 /* Link slot in front of `before` (ZSWAP_NIL = at the tail). */
 void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
 			   uint32_t before)

@@ -65,6 +65,15 @@ void zswap_entry_set_referenced(struct zswap *zs, uint32_t slot, int referenced)
 		zs->slots[slot].state &= (uint8_t)~ZSWAP_S_REF;
 }
 
+int zswap_entry_clear_referenced(struct zswap *zs, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+	int was = (s->state & ZSWAP_S_REF) != 0;
+
+	s->state &= (uint8_t)~ZSWAP_S_REF;
+	return was;
+}
+
 void zswap_set_wb_batch(struct zswap *zs, unsigned batch)
 {
 	zs->wb_batch = batch ? batch : 1;

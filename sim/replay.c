@@ -65,18 +65,17 @@ static void trace_topology(const struct cfg *cfg, const struct trace_meta *meta,
 	};
 }
 
-/* A trace record as the model's folio. */
-static inline struct zswap_folio trace_folio(const struct trace_record *r)
+/* A trace record as the model's folio (per record: a few moves). */
+static inline void trace_folio(const struct trace_record *r, struct zswap_folio *f)
 {
-	return (struct zswap_folio){
-		.slot = r->slot, .who = r->stream, .memcg = r->memcg, .order = r->order,
-		.flags = r->flags & TRACE_F_READAHEAD ? ZSWAP_FOLIO_READAHEAD : 0,
-		.content = {
-			.value = r->content,
-			.kind = r->flags & TRACE_F_HINT ? ZSWAP_CONTENT_HINT : ZSWAP_CONTENT_PAGES,
-			.zero = (r->flags & TRACE_F_ZERO) != 0,
-		},
-	};
+	f->slot = r->slot;
+	f->who = r->stream;
+	f->memcg = r->memcg;
+	f->order = r->order;
+	f->flags = r->flags & TRACE_F_READAHEAD ? ZSWAP_FOLIO_READAHEAD : 0;
+	f->content.value = r->content;
+	f->content.kind = r->flags & TRACE_F_HINT ? ZSWAP_CONTENT_HINT : ZSWAP_CONTENT_PAGES;
+	f->content.zero = (r->flags & TRACE_F_ZERO) != 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -251,8 +250,9 @@ void sim_finish(struct sim *s, uint64_t end_ns)
 
 void sim_apply(struct sim *s, const struct trace_record *r)
 {
-	struct zswap_folio f = trace_folio(r);
+	struct zswap_folio f;
 
+	trace_folio(r, &f);
 	switch (r->op) {
 	case TRACE_OP_OUT:
 		zswap_swap_out(s->zs, &f);

@@ -41,11 +41,10 @@ static void cold_first_stored(struct zswap *zs, void *state, struct zswap_memcg 
 	struct cold_first *c = state;
 
 	/* The referenced bit marks a protected (re-stored) entry here. */
-	if (prev_store_ns && c->age_ns) {
-		zswap_entry_set_referenced(zs, slot, 1);
-		c->nprotected++;
-	}
-	zswap_lru_link_tail(zs, mc, slot);
+	int protect = prev_store_ns && c->age_ns;
+
+	c->nprotected += (uint64_t)protect;
+	zswap_lru_add(zs, mc, slot, protect);
 }
 
 /* Still protected?  Drops the mark of an entry that aged out. */

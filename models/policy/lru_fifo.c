@@ -14,7 +14,7 @@ static void lru_fifo_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
 {
 	(void)st;
 	(void)prev_store_ns;
-	zswap_lru_link_tail(zs, mc, slot);
+	zswap_lru_add(zs, mc, slot, 0);
 }
 
 static enum zswap_lru_verdict lru_fifo_examine(struct zswap *zs, void *st,

@@ -14,8 +14,7 @@ static void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc
 {
 	(void)st;
 	(void)prev_store_ns;
-	zswap_entry_set_referenced(zs, slot, 1);
-	zswap_lru_link_tail(zs, mc, slot);
+	zswap_lru_add(zs, mc, slot, 1);
 }
 
 static enum zswap_lru_verdict lru_kernel_examine(struct zswap *zs, void *st,
@@ -23,10 +22,8 @@ static enum zswap_lru_verdict lru_kernel_examine(struct zswap *zs, void *st,
 {
 	(void)st;
 	(void)mc;
-	if (zswap_entry_referenced(zs, slot)) {
-		zswap_entry_set_referenced(zs, slot, 0);
+	if (zswap_entry_clear_referenced(zs, slot))
 		return ZSWAP_LRU_ROTATE;
-	}
 	return ZSWAP_LRU_WRITEBACK;
 }
 

@@ -24,8 +24,7 @@ static void lru_lru_stored(struct zswap *zs, void *st, struct zswap_memcg *mc, u
 {
 	(void)st;
 	(void)prev_store_ns;
-	zswap_entry_set_referenced(zs, slot, 1);
-	zswap_lru_link_tail(zs, mc, slot);
+	zswap_lru_add(zs, mc, slot, 1);
 }
 
 /* Move slot (the head) behind the entries stored before it. */
@@ -46,9 +45,8 @@ static enum zswap_lru_verdict lru_lru_examine(struct zswap *zs, void *st,
 					      struct zswap_memcg *mc, uint32_t slot)
 {
 	(void)st;
-	if (!zswap_entry_referenced(zs, slot))
+	if (!zswap_entry_clear_referenced(zs, slot))
 		return ZSWAP_LRU_WRITEBACK;
-	zswap_entry_set_referenced(zs, slot, 0);
 	lru_lru_reposition(zs, mc, slot);
 	return ZSWAP_LRU_KEEP;
 }

@@ -108,8 +108,8 @@ enum zswap_lru_verdict {
 struct zswap_lru_policy {
 	struct policy_common c;
 	/* Required.  A new entry was published for slot (called last, as zswap_lru_add()).
-	 * The policy links it into mc's list with zswap_lru_link_tail() or
-	 * zswap_lru_link_before() and may set the referenced bit.  prev_store_ns is the
+	 * The policy links it into mc's list (zswap_lru_add(),
+	 * zswap_lru_link_before()) and may set the referenced bit.  prev_store_ns is the
 	 * store time of the slot's previous entry (0 if none). */
 	void (*stored)(struct zswap *zs, void *st, struct zswap_memcg *mc, uint32_t slot,
 		       uint64_t prev_store_ns);
@@ -212,6 +212,9 @@ int zswap_pool_make_room(struct zswap *zs, uint64_t extra_pages);
 
 /* ---- LRU policies: list order and the referenced bit ----------------------- */
 
+/* zswap_lru_add(): a new entry at the tail of mc's list, with its
+ * referenced bit set or not. */
+void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced);
 void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
 /* Link slot in front of `before` (ZSWAP_NIL = at the tail). */
 void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
@@ -220,6 +223,8 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
 /* The entry's referenced bit (entry->referenced): the LRU policy's to use. */
 int zswap_entry_referenced(const struct zswap *zs, uint32_t slot);
 void zswap_entry_set_referenced(struct zswap *zs, uint32_t slot, int referenced);
+/* Clear the bit; was it set?  (A second-chance walk's test.) */
+int zswap_entry_clear_referenced(struct zswap *zs, uint32_t slot);
 
 /* ---- writeback policies ---------------------------------------------------- */
 
