@@ -313,20 +313,20 @@ static void zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
 
 /*
  * A clean swap-cache folio that reclaim dropped without pageout()
- * (TRACE_F_CLEAN): after a swap-in from the swap device or the zeromap the slot
+ * (ZSWAP_FOLIO_CLEAN): after a swap-in from the swap device or the zeromap the slot
  * keeps its data and the folio stays clean, so shrink_folio_list() frees it
  * through __remove_mapping() with no write and no counter.  The slot holds the
  * data again; the next swap-in reads it (pswpin / swpin_zero once more).
  */
-static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct trace_record *r,
+static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct zswap_folio *f,
 					       const struct zswap_memcg *mc)
 {
-	uint32_t nr = trace_nr_pages(r);
-	int zero = zswap_folio_is_zero(zs, r);
+	uint32_t nr = zswap_folio_nr_pages(f);
+	int zero = zswap_folio_is_zero(zs, f);
 
 	for (uint32_t i = 0; i < nr; i++)
-		zswap_slot_clear(zs, r->slot + i);
-	zswap_set_slots(zs, r->slot, nr, zero ? ZSWAP_S_ZERO : ZSWAP_S_DISK, mc);
+		zswap_slot_clear(zs, f->slot + i);
+	zswap_set_slots(zs, f->slot, nr, zero ? ZSWAP_S_ZERO : ZSWAP_S_DISK, mc);
 	return zero ? ZSWAP_OUT_ZERO : ZSWAP_OUT_DISK;
 }
 
@@ -337,8 +337,8 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio 
 	uint32_t nr = zswap_folio_nr_pages(f);
 	enum zswap_out_result ret;
 
-	if (r->flags & TRACE_F_CLEAN)
-		return zswap_evict_clean(zs, r, mc);
+	if (f->flags & ZSWAP_FOLIO_CLEAN)
+		return zswap_evict_clean(zs, f, mc);
 	zs->st.sim_swapout_folios++;
 	zswap_slots_lock(zs, f->slot, nr);
 	if (zswap_folio_is_zero(zs, f)) {

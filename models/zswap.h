@@ -51,6 +51,9 @@ struct zswap_content {
 };
 
 #define ZSWAP_FOLIO_READAHEAD 0x01u   /* swap-in issued by readahead, not by a fault */
+#define ZSWAP_FOLIO_CLEAN     0x02u   /* swap-out without a write: reclaim dropped a clean
+					 swap-cache folio whose data is still in its slots
+					 (swap device or zeromap); counts nothing */
 
 /* One event's folio: 2^order pages in consecutive swap slots. */
 struct zswap_folio {

@@ -72,7 +72,8 @@ static inline void trace_folio(const struct trace_record *r, struct zswap_folio 
 	f->who = r->stream;
 	f->memcg = r->memcg;
 	f->order = r->order;
-	f->flags = r->flags & TRACE_F_READAHEAD ? ZSWAP_FOLIO_READAHEAD : 0;
+	f->flags = (r->flags & TRACE_F_READAHEAD ? ZSWAP_FOLIO_READAHEAD : 0) |
+		   (r->flags & TRACE_F_CLEAN ? ZSWAP_FOLIO_CLEAN : 0);
 	f->content.value = r->content;
 	f->content.kind = r->flags & TRACE_F_HINT ? ZSWAP_CONTENT_HINT : ZSWAP_CONTENT_PAGES;
 	f->content.zero = (r->flags & TRACE_F_ZERO) != 0;

@@ -172,7 +172,7 @@ START_TEST(test_disabled_goes_to_disk)
 }
 END_TEST
 
-/* TRACE_F_CLEAN: reclaim dropped a clean folio whose data stayed in its slot
+/* ZSWAP_FOLIO_CLEAN: reclaim dropped a clean folio whose data stayed in its slot
  * after a disk or zeromap swap-in; nothing is written or counted, and the
  * next swap-in reads the slot again (pswpin / swpin_zero once more). */
 START_TEST(test_clean_eviction)
@@ -181,12 +181,12 @@ START_TEST(test_clean_eviction)
 	cfg.enabled = 0;
 	struct zswap *zs = mk();
 	const struct zswap_stats *st = zswap_stats(zs);
-	struct trace_record clean = zt_hint_rec(TRACE_OP_OUT, 3, 0, 2040, 0, 0, 0);
-	struct trace_record zclean = zt_hint_rec(TRACE_OP_OUT, 5, 0, 0, 0, 0, 0);
+	struct zswap_folio clean = zt_hint_folio(3, 0, 2040, 0, 0);
+	struct zswap_folio zclean = zt_hint_folio(5, 0, 0, 0, 0);
 
 	ck_assert_int_eq(zt_out(zs, 3, 0, 2040, 0), ZSWAP_OUT_DISK);
 	ck_assert_int_eq(zt_in(zs, 3), ZSWAP_IN_DISK);
-	clean.flags |= TRACE_F_CLEAN;
+	clean.flags |= ZSWAP_FOLIO_CLEAN;
 	ck_assert_int_eq(zswap_swap_out(zs, &clean), ZSWAP_OUT_DISK);
 	ck_assert_uint_eq(st->pswpout, 1);
 	ck_assert_uint_eq(st->sim_swapout_folios, 1);
@@ -194,7 +194,8 @@ START_TEST(test_clean_eviction)
 	ck_assert_uint_eq(st->pswpin, 2);
 
 	/* a zero-filled folio: back on the zeromap */
-	zclean.flags |= TRACE_F_ZERO | TRACE_F_CLEAN;
+	zclean.content.zero = 1;
+	zclean.flags |= ZSWAP_FOLIO_CLEAN;
 	ck_assert_int_eq(zswap_swap_out(zs, &zclean), ZSWAP_OUT_ZERO);
 	ck_assert_uint_eq(st->swpout_zero, 0);
 	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ZERO);
