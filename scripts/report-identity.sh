@@ -78,7 +78,7 @@ cli() {   # NAME CMD...: stdout+stderr and exit status of a zswapsim command
 	local name=$1; shift
 	(cd "$T" && "$BIN" "$@") >"$T/cli.out" 2>&1
 	echo "exit $?" >>"$T/cli.out"
-	sed "s|$T|TMP|g" "$T/cli.out" >"$OUT/cli/$name.txt"
+	grep -v '^  wall time' "$T/cli.out" | sed "s|$T|TMP|g" >"$OUT/cli/$name.txt"
 }
 root=$(pwd)
 for tr in traces/bundled/*.zswt configs/scenarios/*.zswt configs/calibration/*.txt \
