@@ -297,7 +297,7 @@ static void zswap_set_slots(struct zswap *zs, uint32_t slot, uint32_t nr, uint8_
 static void zswap_slots_lock(struct zswap *zs, uint32_t slot, uint32_t nr)
 {
 	for (uint32_t i = 0; i < nr; i++)
-		zs->slots[slot + i].io = ZSWAP_IO_BUSY;
+		zs->slots[slot + i].io = ZSWAP_IO_BUSY | ZSWAP_IO_SWAPPED;
 }
 
 static void zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
@@ -305,7 +305,7 @@ static void zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
 	for (uint32_t i = 0; i < nr; i++) {
 		uint16_t io = zs->slots[slot + i].io;
 
-		zs->slots[slot + i].io = 0;
+		zs->slots[slot + i].io = ZSWAP_IO_SWAPPED;
 		if (io & ZSWAP_IO_INVAL_PENDING)
 			zswap_slot_clear(zs, slot + i);
 	}
@@ -518,6 +518,8 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f
 			zs->slots[f->slot + i].state |= ZSWAP_S_RA;
 		else if (res == ZSWAP_IN_ABSENT && !ra_rec)
 			zswap_ra_hit(zs, f->slot + i);
+		if (res == ZSWAP_IN_ABSENT && !(zs->slots[f->slot + i].io & ZSWAP_IO_SWAPPED))
+			zs->st.sim_in_unknown_slot++;   /* swapped out before the trace began */
 		if (i == 0)
 			first = res;
 	}

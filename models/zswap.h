@@ -100,7 +100,7 @@ struct zswap_topology {
 	X(pool_total_size_peak) X(stored_pages_peak) \
 	X(sim_swapout_folios) X(sim_stored_folios) X(sim_rejected_folios) \
 	X(sim_reactivated_pages) X(sim_shrink_worker_runs) X(sim_shrinker_scans) \
-	X(sim_compressed_bytes) X(sim_stored_bytes)
+	X(sim_compressed_bytes) X(sim_stored_bytes) X(sim_in_unknown_slot)
 
 /* Per-memcg counters (memory.stat / memory.zswap.* names). */
 #define ZSWAP_MEMCG_COUNTERS(X) \

@@ -44,7 +44,7 @@ struct zswap_slot {
 	uint16_t memcg;      /* memcg that swapped the slot out */
 	uint8_t klass;       /* zsmalloc handle: class */
 	uint8_t state;       /* ZSWAP_S_* | flags */
-	uint16_t io;         /* ZSWAP_IO_*: swap-out in progress (folio locked) */
+	uint16_t io;         /* ZSWAP_IO_*: swap-out in progress (folio locked), ever swapped out */
 };
 
 /* A swap-out of the slot's folio is in progress (between the start of
@@ -54,6 +54,9 @@ struct zswap_slot {
  * the folio (INVAL_PENDING, applied when the swap-out ends). */
 #define ZSWAP_IO_BUSY          0x1u
 #define ZSWAP_IO_INVAL_PENDING 0x2u
+/* The replay has swapped the slot out at least once (kept for the whole run):
+ * a swap-in of a slot without it reads data from before the trace began. */
+#define ZSWAP_IO_SWAPPED       0x4u
 
 struct zswap_memcg {
 	struct zswap_memcg_stats st;   /* hierarchical, as memory.stat reports them */

@@ -152,6 +152,45 @@ START_TEST(test_exclusive_load)
 }
 END_TEST
 
+/*
+ * A trace that starts mid-run faults on slots it never swapped out: nothing
+ * is read, and each such page counts once in sim_in_unknown_slot.  A second
+ * fault on a slot the replay did swap out (already read, so a swap-cache
+ * hit), one on a reactivated slot and one after an invalidation are not
+ * unknown: the replay knows what became of those slots.
+ */
+START_TEST(test_in_unknown_slot)
+{
+	setup_meta(2, 1); setup_cfg();
+	meta.memcg[1].writeback = 0;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct zswap_folio in = zt_hint_folio(40, 2, 0, 0, 0);
+
+	ck_assert_int_eq(zt_in(zs, 7), ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->sim_in_unknown_slot, 1);
+	/* an order-2 swap-in of 4 unknown slots: 4 pages */
+	ck_assert_int_eq(zswap_swap_in(zs, &in), ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->sim_in_unknown_slot, 5);
+	/* known slots: stored then read twice, reactivated, invalidated */
+	zt_out(zs, 5, 0, 2040, 0);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ZSWAP);
+	ck_assert_int_eq(zt_in(zs, 5), ZSWAP_IN_ABSENT);
+	ck_assert_int_eq(zt_out(zs, 6, 0, 4096, 1), ZSWAP_OUT_ACTIVATED);
+	ck_assert_int_eq(zt_in(zs, 6), ZSWAP_IN_ABSENT);
+	zt_out(zs, 8, 0, 2040, 0);
+	zt_inval(zs, 8, 0);
+	ck_assert_int_eq(zt_in(zs, 8), ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->sim_in_unknown_slot, 5);
+	/* slot 7 is still unknown: counted again */
+	ck_assert_int_eq(zt_in(zs, 7), ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->sim_in_unknown_slot, 6);
+	ck_assert_uint_eq(st->zswpin, 1);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 START_TEST(test_disabled_goes_to_disk)
 {
 	setup_meta(1, 1); setup_cfg();
@@ -1069,6 +1108,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_zero_folio);
 	tcase_add_test(tc, test_clean_eviction);
 	tcase_add_test(tc, test_exclusive_load);
+	tcase_add_test(tc, test_in_unknown_slot);
 	tcase_add_test(tc, test_disabled_goes_to_disk);
 	tcase_add_test(tc, test_raw_incompressible);
 	tcase_add_test(tc, test_stale_entry_replacement);
