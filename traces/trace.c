@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,8 +537,7 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	return 0;
 }
 
-/* Map the whole file read-only.  An empty file maps to NULL, len 0. */
-static int map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd, ret = 0;
@@ -577,7 +577,7 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 	size_t hs;
 	int ret;
 
-	ret = map_file(t->path, &t->map, &t->map_len, err, errlen);
+	ret = trace_map_file(t->path, &t->map, &t->map_len, err, errlen);
 	if (ret)
 		return ret;
 	ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, &hs, err, errlen);
@@ -597,7 +597,7 @@ static int open_text(struct trace *t, char *err, size_t errlen)
 	size_t len;
 	int ret;
 
-	ret = map_file(t->path, &map, &len, err, errlen);
+	ret = trace_map_file(t->path, &map, &len, err, errlen);
 	if (ret)
 		return ret;
 	ret = trace_text_parse(t, map ? map : "", len, err, errlen);
@@ -608,13 +608,21 @@ static int open_text(struct trace *t, char *err, size_t errlen)
 	return ret;
 }
 
+/* A page-store name as a trace at trace_path means it: relative to the
+ * trace's directory, unless it is absolute. */
+static void resolve_store_name(const char *trace_path, const char *name, char *buf, size_t len)
+{
+	const char *slash = strrchr(trace_path, '/');
+	int dirlen = slash && name[0] != '/' ? (int)(slash - trace_path + 1) : 0;
+
+	snprintf(buf, len, "%.*s%s", dirlen, trace_path, name);
+}
+
 /* The page store lives next to the trace: resolve its name against the
  * trace's directory and check its size and checksum against the header. */
 static int check_page_store(struct trace *t, char *err, size_t errlen)
 {
 	const struct trace_meta *m = &t->meta;
-	const char *slash = strrchr(t->path, '/');
-	int dirlen = slash && m->page_store[0] != '/' ? (int)(slash - t->path + 1) : 0;
 	struct stat st;
 	uint64_t sum;
 	int ret;
@@ -622,8 +630,7 @@ static int check_page_store(struct trace *t, char *err, size_t errlen)
 	t->page_store_path[0] = '\0';
 	if (!m->page_store[0])
 		return 0;
-	snprintf(t->page_store_path, sizeof(t->page_store_path), "%.*s%s", dirlen, t->path,
-		 m->page_store);
+	resolve_store_name(t->path, m->page_store, t->page_store_path, sizeof(t->page_store_path));
 	if (stat(t->page_store_path, &st)) {
 		ret = -errno;
 		trace_msg(err, errlen, "%s: page store '%s' missing: %s", t->path,
@@ -647,6 +654,102 @@ static int check_page_store(struct trace *t, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The path of the file abs_to relative to the directory abs_dir (both
+ * canonical, absolute). */
+static int relative_path(const char *abs_dir, const char *abs_to, char *buf, size_t len)
+{
+	size_t common = 0, i, n = 0;
+
+	/* common: the '/' that ends the longest directory prefix they share */
+	for (i = 0; abs_dir[i] && abs_dir[i] == abs_to[i]; i++)
+		if (abs_dir[i] == '/')
+			common = i;
+	if (!abs_dir[i] && abs_to[i] == '/')
+		common = i;
+	/* one ".." for each component of abs_dir below it */
+	for (i = common; abs_dir[i]; i++) {
+		if (abs_dir[i] != '/' || !abs_dir[i + 1])
+			continue;
+		if (n + 3 >= len)
+			return -ENAMETOOLONG;
+		memcpy(buf + n, "../", 4);
+		n += 3;
+	}
+	if ((size_t)snprintf(buf + n, len - n, "%s", abs_to + common + 1) >= len - n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int trace_page_store_name(const char *store, const char *name, const char *out,
+			  char *buf, size_t len, char *err, size_t errlen)
+{
+	char there[PATH_MAX + TRACE_PATH_MAX], dir[PATH_MAX], abs_dir[PATH_MAX];
+	char abs_store[PATH_MAX], rel[PATH_MAX];
+	const char *slash = strrchr(out, '/'), *pick;
+	struct stat a, b;
+	int ret;
+
+	if (stat(store, &a)) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: %s", store, strerror(-ret));
+		return ret;
+	}
+	/* Keep the name when it still names the store as seen from out. */
+	resolve_store_name(out, name, there, sizeof(there));
+	if (!stat(there, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	    strlen(name) < len) {
+		strcpy(buf, name);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - out) + (slash == out) : 1,
+		 slash ? out : ".");
+	for (int k = 0; k < 2; k++) {
+		const char *p = k ? dir : store;
+
+		if (!realpath(p, k ? abs_dir : abs_store)) {
+			ret = -errno;
+			if (k)
+				trace_msg(err, errlen, "%s: directory '%s': %s", out, p, strerror(-ret));
+			else
+				trace_msg(err, errlen, "%s: %s", p, strerror(-ret));
+			return ret;
+		}
+	}
+	pick = relative_path(abs_dir, abs_store, rel, sizeof(rel)) ? abs_store : rel;
+	if (strlen(pick) >= TRACE_PATH_MAX || !trace_name_ok(pick, strlen(pick)))
+		pick = abs_store;
+	if (strlen(pick) >= TRACE_PATH_MAX || strlen(pick) >= len ||
+	    !trace_name_ok(pick, strlen(pick))) {
+		trace_msg(err, errlen, "%s: page store %s cannot be named in a trace (%d characters"
+			  " at most, no spaces or '#'): copy it next to %s", out, abs_store,
+			  TRACE_PATH_MAX - 1, out);
+		return -EINVAL;
+	}
+	strcpy(buf, pick);
+	return 0;
+}
+
+enum trace_content trace_content_kind(const struct trace_record *rec, uint64_t nrec)
+{
+	unsigned seen = 0;
+
+	for (uint64_t i = 0; i < nrec && seen != 3; i++)
+		if (rec[i].op == TRACE_OP_OUT)
+			seen |= rec[i].flags & TRACE_F_HINT ? 2 : 1;
+	return seen == 3 ? TRACE_CONTENT_MIXED : seen == 2 ? TRACE_CONTENT_HINTS
+		: seen == 1 ? TRACE_CONTENT_PAGES : TRACE_CONTENT_NONE;
+}
+
+const char *trace_content_name(enum trace_content k)
+{
+	static const char *const names[] = {
+		[TRACE_CONTENT_NONE] = "none", [TRACE_CONTENT_PAGES] = "pages",
+		[TRACE_CONTENT_HINTS] = "hints", [TRACE_CONTENT_MIXED] = "mixed",
+	};
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
 int trace_open(struct trace *t, const char *path, char *err, size_t errlen)

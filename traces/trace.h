@@ -125,6 +125,22 @@ int trace_flags_format(unsigned flags, char *buf, size_t len);
 /* Parse that form (names in any order); -1 if a name is unknown. */
 int trace_flags_parse(const char *s, size_t n, uint16_t *out);
 
+/* The page-store name to write into a trace at out so that it names the file
+ * store (trace_open() resolves a name against the trace's directory): name
+ * itself when it still does, else store's path relative to out's directory,
+ * else its absolute path.  0, or a negative errno with one line in err (a
+ * missing file or directory, or no name that fits the header). */
+int trace_page_store_name(const char *store, const char *name, const char *out,
+			  char *buf, size_t len, char *err, size_t errlen);
+
+/* What the `out` records of a trace carry: no `out` records, all page-store
+ * pages, all compressed-length hints (the compressor is never used), or both. */
+enum trace_content {
+	TRACE_CONTENT_NONE = 0, TRACE_CONTENT_PAGES, TRACE_CONTENT_HINTS, TRACE_CONTENT_MIXED,
+};
+enum trace_content trace_content_kind(const struct trace_record *rec, uint64_t nrec);
+const char *trace_content_name(enum trace_content k);   /* "none", "pages", "hints", "mixed" */
+
 /* The number of pages an event covers. */
 static inline uint32_t trace_nr_pages(const struct trace_record *r)
 {

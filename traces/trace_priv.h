@@ -40,6 +40,10 @@ int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 /* fwrite of n items of size bytes: 0, or a negative errno. */
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n);
 
+/* Map the whole file read-only (a regular file only).  An empty file maps to
+ * NULL, len 0.  0, or a negative errno with one line naming path in err. */
+int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen);
+
 /* snprintf that tolerates a NULL or empty buffer. */
 void trace_msg(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

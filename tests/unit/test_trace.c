@@ -677,6 +677,69 @@ START_TEST(test_file_checksum)
 }
 END_TEST
 
+/* Where `convert` points a page-store reference: the same name when it still
+ * resolves, else a path relative to the new trace, else an absolute one. */
+START_TEST(test_page_store_name)
+{
+	char out[600], name[TRACE_PATH_MAX], abs[700], sub[600], err[1024], want[700];
+
+	path_in_dir(out, sizeof(out), "copy.zswt");
+	ck_assert_int_eq(trace_page_store_name(ps_path, "ps.pages", out, name, sizeof(name),
+					       err, sizeof(err)), 0);
+	ck_assert_str_eq(name, "ps.pages");
+	path_in_dir(sub, sizeof(sub), "a");
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	path_in_dir(sub, sizeof(sub), "a/b");
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	path_in_dir(out, sizeof(out), "a/b/t.txt");
+	ck_assert_int_eq(trace_page_store_name(ps_path, "ps.pages", out, name, sizeof(name),
+					       err, sizeof(err)), 0);
+	ck_assert_str_eq(name, "../../ps.pages");
+	/* back from a/b to the store's own directory: the plain name again */
+	path_in_dir(out, sizeof(out), "t2.zswt");
+	ck_assert_int_eq(trace_page_store_name(ps_path, "../../ps.pages", out, name, sizeof(name),
+					       err, sizeof(err)), 0);
+	ck_assert_str_eq(name, "ps.pages");
+	/* from the root directory: the path without its leading '/' */
+	ck_assert_ptr_nonnull(realpath(ps_path, abs));
+	ck_assert_int_eq(trace_page_store_name(ps_path, "ps.pages", "/t.zswt", name, sizeof(name),
+					       err, sizeof(err)), 0);
+	ck_assert_str_eq(name, abs + 1);
+	/* a name with a space cannot go into a header */
+	path_in_dir(sub, sizeof(sub), "with space");
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(want, sizeof(want), "%s/ps.pages", sub);
+	write_bytes(want, "", 0);
+	ck_assert_int_eq(trace_page_store_name(want, "ps.pages", out, name, sizeof(name),
+					       err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "cannot be named in a trace"));
+	/* missing store, missing directory */
+	path_in_dir(want, sizeof(want), "none.pages");
+	ck_assert_int_eq(trace_page_store_name(want, "none.pages", out, name, sizeof(name),
+					       err, sizeof(err)), -ENOENT);
+	path_in_dir(out, sizeof(out), "nodir/t.zswt");
+	ck_assert_int_eq(trace_page_store_name(ps_path, "ps.pages", out, name, sizeof(name),
+					       err, sizeof(err)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "nodir/t.zswt: directory"));
+}
+END_TEST
+
+START_TEST(test_content_kind)
+{
+	struct trace_record r[3] = {
+		{ .op = TRACE_OP_IN }, { .op = TRACE_OP_OUT, .content = 3 },
+		{ .op = TRACE_OP_OUT, .content = 100, .flags = TRACE_F_HINT },
+	};
+
+	ck_assert_int_eq(trace_content_kind(r, 1), TRACE_CONTENT_NONE);
+	ck_assert_int_eq(trace_content_kind(r, 2), TRACE_CONTENT_PAGES);
+	ck_assert_int_eq(trace_content_kind(r + 2, 1), TRACE_CONTENT_HINTS);
+	ck_assert_int_eq(trace_content_kind(r, 3), TRACE_CONTENT_MIXED);
+	ck_assert_str_eq(trace_content_name(TRACE_CONTENT_HINTS), "hints");
+	ck_assert_str_eq(trace_content_name(TRACE_CONTENT_MIXED), "mixed");
+}
+END_TEST
+
 static Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
@@ -697,6 +760,8 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_fuzz_binary);
 	tcase_add_test(tc, test_fuzz_text);
 	tcase_add_test(tc, test_file_checksum);
+	tcase_add_test(tc, test_page_store_name);
+	tcase_add_test(tc, test_content_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }
