@@ -71,9 +71,14 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",
 	       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
 	       s->trace.path, cfg_str(s->cfg, "timing.backend"));
-	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, compressor %s (ratio %.2f)\n",
+	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
 	       (unsigned long long)st->zswpout, (unsigned long long)st->sim_stored_folios,
-	       (unsigned long long)st->swpout_zero, codec_name(s->comp.codec), ratio);
+	       (unsigned long long)st->swpout_zero);
+	if (s->content == TRACE_CONTENT_HINTS)
+		printf("hints (ratio %.2f; sizes from the hints, not %s)\n", ratio,
+		       codec_name(s->comp.codec));
+	else
+		printf("compressor %s (ratio %.2f)\n", codec_name(s->comp.codec), ratio);
 	printf("  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
 	       "reject_compress_fail %llu, reject_reclaim_fail %llu; pswpout %llu, reactivated %llu pages\n",
 	       (unsigned long long)st->sim_rejected_folios, (unsigned long long)st->pool_limit_hit,
@@ -89,6 +94,28 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	printf("  wall time  %.3f s, replay %.3f s (%.2f M events/s, %.2f M page events/s)\n", wall,
 	       replay, replay > 0 ? (double)s->events_done / replay / 1e6 : 0.0,
 	       replay > 0 ? (double)s->pages_done / replay / 1e6 : 0.0);
+}
+
+/*
+ * What a user must know to read the results, once, after a good run: a
+ * hint-only trace never asks the compressor for a size; a trace that starts
+ * mid-run swaps in slots it never swapped out, and those swap-ins read
+ * nothing (docs/trace-format.md).
+ */
+static void run_notes(const struct sim *s)
+{
+	uint64_t n = zswap_stats(s->zs)->sim_in_unknown_slot;
+
+	if (s->content == TRACE_CONTENT_HINTS)
+		fprintf(stderr, "zswapsim: note: %s: every swap-out is a compressed-length hint:"
+			" compressed sizes come from the hints, not from zswap.compressor (%s),"
+			" which sets only the compression cost and the error class of a hint >= 4096\n",
+			s->trace.path, codec_name(s->comp.codec));
+	if (n)
+		fprintf(stderr, "zswapsim: warning: %s: %llu swap-in page%s hit %s the trace never"
+			" swapped out (it starts mid-run?): nothing was read; see"
+			" stats.global.sim_in_unknown_slot\n", s->trace.path, (unsigned long long)n,
+			n == 1 ? "" : "s", n == 1 ? "a slot" : "slots");
 }
 
 struct run_args {
@@ -203,6 +230,7 @@ int cmd_run(int argc, char **argv)
 		cli_error("%s", err);
 		status = cli_exit_status(r);
 	} else {
+		run_notes(s);
 		json_t *rep = sim_report(s);
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);

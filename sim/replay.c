@@ -136,6 +136,7 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 	r = trace_open(&s->trace, path, err, errlen);
 	if (r)
 		return r;
+	s->content = trace_content_kind(s->trace.rec, s->trace.nrec);
 	if (s->trace.page_store_path[0]) {
 		r = page_store_open(&s->ps, s->trace.page_store_path, err, errlen);
 		if (r)

@@ -114,6 +114,7 @@ static json_t *trace_section(const struct sim *s)
 	json_object_set_new(o, "pages", u64(s->pages_done));
 	json_object_set_new(o, "streams", u64(t->meta.stream_count));
 	json_object_set_new(o, "slots", u64(t->meta.slot_count));
+	json_object_set_new(o, "content", json_string(trace_content_name(s->content)));
 	if (t->meta.page_store[0]) {
 		json_object_set_new(o, "page_store", json_string(t->meta.page_store));
 		json_object_set_new(o, "page_store_checksum", hex64(t->meta.page_store_checksum));

@@ -46,6 +46,7 @@ struct sim {
 	struct compressor comp;
 	struct zswap *zs;
 	uint64_t seed;
+	enum trace_content content;  /* what the trace's swap-outs carry (hints: no compressor) */
 
 	/* progress */
 	uint64_t events_done;
