@@ -7,18 +7,23 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/compressor.h"
 #include "sim/cli.h"
+#include "traces/gen.h"
+#include "traces/import.h"
 #include "traces/trace.h"
 
 static const char trace_usage[] =
 	"usage: zswapsim trace info FILE [--json]\n"
 	"       zswapsim trace validate FILE\n"
 	"       zswapsim trace convert IN OUT\n"
+	"       zswapsim trace import csv IN.csv -o OUT.zswt (--ratio R | --content SPEC) ...\n"
 	"       zswapsim trace gen KIND ...\n"
 	"\n"
 	"Trace files are binary (.zswt) or text (.txt), chosen by extension;\n"
@@ -29,8 +34,11 @@ static const char info_usage[] =
 	"usage: zswapsim trace info FILE [--json]\n"
 	"\n"
 	"Validate FILE and summarise it: records and pages by op, events by folio\n"
-	"order and by memcg, time span, distinct swap slots, streams, and the page\n"
-	"store.  --json prints the same as one JSON object.\n";
+	"order and by memcg, time span, distinct swap slots, streams, what the\n"
+	"swap-outs carry (pages, hints, mixed), and the page store.  A page store\n"
+	"(FILE.pages) is summarised instead: pages, distinct pages, its checksum as\n"
+	"trace headers carry it, zero and same-filled pages, and per codec the pages\n"
+	"that do not compress and the ratio.  --json prints the same as one JSON object.\n";
 
 static const char validate_usage[] =
 	"usage: zswapsim trace validate FILE\n"
@@ -43,9 +51,10 @@ static const char convert_usage[] =
 	"usage: zswapsim trace convert IN OUT\n"
 	"\n"
 	"Validate IN and write it to OUT in the form OUT's extension names (.zswt\n"
-	"binary, .txt text).  Lossless both ways.  The page-store name is copied as\n"
-	"is: it is relative to the trace, so keep OUT in IN's directory or copy the\n"
-	"page store along.\n";
+	"binary, .txt text).  Lossless both ways.  The page-store name is relative to\n"
+	"the trace: it is copied as is when it names the same file from OUT's\n"
+	"directory, else OUT gets the store's path relative to OUT (or its absolute\n"
+	"path when that does not fit).\n";
 
 /* Statistics of one trace for `info`. */
 struct trace_stats {
@@ -140,13 +149,23 @@ static json_t *ju64(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
+/* Print o as indented JSON on stdout and free it. */
+static void print_json_doc(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}
+
 static void print_json(const struct trace *t, const struct trace_stats *st)
 {
 	const struct trace_meta *m = &t->meta;
 	json_t *o = json_object(), *ops = json_object(), *orders = json_array();
 	json_t *memcgs = json_array(), *flags = json_object(), *time = json_object();
 	json_t *ps = json_null();
-	char *s;
 
 	json_object_set_new(o, "file", json_string(t->path));
 	json_object_set_new(o, "format", json_string(trace_path_form(t->path) ==
@@ -180,6 +199,8 @@ static void print_json(const struct trace *t, const struct trace_stats *st)
 	json_object_set_new(flags, "hint", ju64(st->hint));
 	json_object_set_new(flags, "zero", ju64(st->zero));
 	json_object_set_new(flags, "ra", ju64(st->readahead));
+	json_object_set_new(o, "content",
+			    json_string(trace_content_name(trace_content_kind(t->rec, t->nrec))));
 	json_object_set_new(o, "flags", flags);
 	json_object_set_new(time, "first_ns", ju64(st->first_ns));
 	json_object_set_new(time, "last_ns", ju64(st->last_ns));
@@ -197,12 +218,7 @@ static void print_json(const struct trace *t, const struct trace_stats *st)
 		json_object_set_new(ps, "checksum", jhex(m->page_store_checksum));
 	}
 	json_object_set_new(o, "page_store", ps);
-
-	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(o);
+	print_json_doc(o);
 }
 
 static void print_text(const struct trace *t, const struct trace_stats *st)
@@ -225,6 +241,7 @@ static void print_text(const struct trace *t, const struct trace_stats *st)
 		       (unsigned long long)m->page_store_checksum);
 	else
 		printf("page store      none\n");
+	printf("content         %s\n", trace_content_name(trace_content_kind(t->rec, t->nrec)));
 	printf("flags           hint %llu, zero %llu, ra %llu\n", (unsigned long long)st->hint,
 	       (unsigned long long)st->zero, (unsigned long long)st->readahead);
 	printf("by op           events      pages\n");
@@ -269,6 +286,116 @@ static int positional(int argc, char **argv, const char *sub, char **pos, int np
 	return 0;
 }
 
+/* ---- trace info FILE.pages ----------------------------------------------------------- */
+
+#define STORE_ZSTD_LEVEL 3   /* the kernel's zstd default, as zswap.zstd_level */
+
+/* What a page store holds, as zswap would see it. */
+struct store_stats {
+	uint64_t zero, same;                     /* same: a non-zero word repeated */
+	uint64_t incompressible[CODEC_COUNT];    /* output does not fit in a page */
+	uint64_t bytes[CODEC_COUNT];             /* compressed bytes of the non-zero pages,
+						    4096 for one that does not compress */
+};
+
+static bool is_page_store(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 6 && !strcmp(path + n - 6, ".pages");
+}
+
+static int collect_store_stats(struct page_store *ps, struct store_stats *st, char *err,
+			       size_t errlen)
+{
+	memset(st, 0, sizeof(*st));
+	for (uint64_t i = 0; i < ps->npages; i++) {
+		st->zero += !!(ps->flags[i] & PS_F_ZERO);
+		st->same += (ps->flags[i] & (PS_F_SAME | PS_F_ZERO)) == PS_F_SAME;
+	}
+	for (int codec = 0; codec < CODEC_COUNT; codec++) {
+		struct compressor c;
+		int ret = compressor_init(&c, codec, STORE_ZSTD_LEVEL, ps, err, errlen);
+
+		if (ret)
+			return ret;
+		for (uint64_t i = 0; i < ps->npages; i++) {
+			enum comp_result res;
+			uint32_t len = compressor_page_len(&c, i, &res);
+
+			st->incompressible[codec] += res != COMP_OK;
+			/* zero pages go to the swap zeromap, never to the compressor */
+			if (!(ps->flags[i] & PS_F_ZERO))
+				st->bytes[codec] += res == COMP_OK ? len : SIM_PAGE_SIZE;
+		}
+		compressor_free(&c);
+	}
+	return 0;
+}
+
+static double store_ratio(const struct page_store *ps, const struct store_stats *st, int codec)
+{
+	return st->bytes[codec] ? (double)(ps->npages - st->zero) * SIM_PAGE_SIZE /
+				  (double)st->bytes[codec] : 0.0;
+}
+
+static void print_store_text(const struct page_store *ps, const struct store_stats *st)
+{
+	printf("file            %s (page store)\n", ps->path);
+	printf("pages           %llu (%llu distinct)\n", (unsigned long long)ps->npages,
+	       (unsigned long long)ps->ndistinct);
+	printf("checksum        0x%016llx\n", (unsigned long long)ps->checksum);
+	printf("zero            %llu\n", (unsigned long long)st->zero);
+	printf("same-filled     %llu (one non-zero 64-bit word repeated)\n",
+	       (unsigned long long)st->same);
+	printf("by codec        incompressible  ratio\n");
+	for (int codec = 0; codec < CODEC_COUNT; codec++)
+		printf("  %-13s %14llu  %5.2f\n", codec_name(codec),
+		       (unsigned long long)st->incompressible[codec], store_ratio(ps, st, codec));
+}
+
+static void print_store_json(const struct page_store *ps, const struct store_stats *st)
+{
+	json_t *o = json_object(), *codecs = json_object();
+
+	json_object_set_new(o, "file", json_string(ps->path));
+	json_object_set_new(o, "format", json_string("page store"));
+	json_object_set_new(o, "pages", ju64(ps->npages));
+	json_object_set_new(o, "distinct", ju64(ps->ndistinct));
+	json_object_set_new(o, "checksum", jhex(ps->checksum));
+	json_object_set_new(o, "zero", ju64(st->zero));
+	json_object_set_new(o, "same_filled", ju64(st->same));
+	for (int codec = 0; codec < CODEC_COUNT; codec++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "incompressible", ju64(st->incompressible[codec]));
+		json_object_set_new(e, "ratio", json_real(store_ratio(ps, st, codec)));
+		json_object_set_new(codecs, codec_name(codec), e);
+	}
+	json_object_set_new(o, "codecs", codecs);
+	print_json_doc(o);
+}
+
+static int page_store_info(const char *file, bool json)
+{
+	struct page_store ps;
+	struct store_stats st;
+	char err[1024];
+	int ret = page_store_open(&ps, file, err, sizeof(err));
+
+	if (!ret) {
+		ret = collect_store_stats(&ps, &st, err, sizeof(err));
+		if (!ret && json)
+			print_store_json(&ps, &st);
+		else if (!ret)
+			print_store_text(&ps, &st);
+		page_store_close(&ps);
+	}
+	if (ret)
+		cli_error("%s", err);
+	return cli_exit_status(ret);
+}
+
 static int trace_info(int argc, char **argv)
 {
 	struct trace_stats *st;
@@ -283,6 +410,8 @@ static int trace_info(int argc, char **argv)
 	}
 	if (positional(argc, argv, "info", &file, 1, &json))
 		return EXIT_USAGE;
+	if (is_page_store(file))
+		return page_store_info(file, json);
 	ret = trace_open(&t, file, err, sizeof(err));
 	if (ret) {
 		cli_error("%s", err);
@@ -328,6 +457,7 @@ static int trace_validate(int argc, char **argv)
 
 static int trace_convert(int argc, char **argv)
 {
+	static struct trace_meta meta;   /* 70 KiB: not on the stack */
 	struct trace t;
 	char err[1024], *pos[2];
 	int ret;
@@ -348,12 +478,157 @@ static int trace_convert(int argc, char **argv)
 		cli_error("%s", err);
 		return cli_exit_status(ret);
 	}
-	ret = trace_write(pos[1], &t.meta, t.rec, t.nrec, err, sizeof(err));
+	/* The page-store name is relative to the trace: rewrite it so that it
+	 * still names the same file from OUT's directory. */
+	meta = t.meta;
+	ret = meta.page_store[0] ? trace_page_store_name(t.page_store_path, t.meta.page_store,
+							 pos[1], meta.page_store,
+							 sizeof(meta.page_store), err, sizeof(err)) : 0;
+	if (!ret)
+		ret = trace_write(pos[1], &meta, t.rec, t.nrec, err, sizeof(err));
 	trace_close(&t);
 	if (ret) {
 		cli_error("%s", err);
 		return cli_exit_status(ret);
 	}
+	return EXIT_OK;
+}
+
+/* ---- trace import ------------------------------------------------------------------------ */
+
+static const char import_usage[] =
+	"usage: zswapsim trace import csv IN.csv -o OUT.zswt (--ratio R | --content SPEC) [options]\n"
+	"\n"
+	"Turn a CSV file of swap events into a trace.  Its first line is the header;\n"
+	"the columns are found by name, by default\n"
+	"\n"
+	"    " IMPORT_CSV_HEADER "\n"
+	"\n"
+	"  time_ns  event time in ns, an integer (rows are sorted by it; ties keep file order)\n"
+	"  op       out (swap-out), in (swap-in) or inval (slots freed)\n"
+	"  slot     first swap slot; the event covers slot .. slot + 2^order - 1\n"
+	"  order    folio order 0..9 (column optional: 0)\n"
+	"  cgroup   the memcg's name (column optional: all in '/')\n"
+	"  stream   the task or CPU, an integer (column optional, not in the default\n"
+	"           header: without it each cgroup is one stream)\n"
+	"Other columns are ignored.  A CSV has no page content: --ratio gives every\n"
+	"swap-out a compressed-length hint, --content draws its pages from page stores\n"
+	"(a slot keeps its pages until an inval frees it).  docs/trace-format.md,\n"
+	"\"Importing CSV\", has the details.\n"
+	"\n"
+	"options:\n";
+
+/* What `trace import` fills from the command line. */
+struct import_cli {
+	struct import_params p;
+	const char *out;
+	int quiet;
+};
+
+static const struct gen_opt import_opts[] = {
+	{ "-o", GO_STR, offsetof(struct import_cli, out),
+	  "output trace OUT.zswt or OUT.txt (with --content also OUT.pages)" },
+	{ "--columns", GO_STR, offsetof(struct import_cli, p.columns),
+	  "FIELD=NAME,...: header names other than the defaults, e.g. time_ns=ts,op=event" },
+	{ "--ratio", GO_DOUBLE, offsetof(struct import_cli, p.ratio),
+	  "hint records: every page compresses to 4096/R bytes (1 <= R <= 4096)" },
+	{ "--content", GO_STR, offsetof(struct import_cli, p.content),
+	  "page stores PATH[:WEIGHT],... to draw pages from (e.g. traces/bundled/corpus.pages)" },
+	{ "--seed", GO_U64, offsetof(struct import_cli, p.seed), "seed of the draws (default 1)" },
+	{ "--max-pages", GO_U64, offsetof(struct import_cli, p.max_pages),
+	  "distinct pages in OUT.pages; beyond it runs are shared (default 0 = no limit)" },
+	{ "--slots", GO_U64, offsetof(struct import_cli, p.slots),
+	  "slot_count of the trace (default: the highest slot used + 1)" },
+	{ "--quiet", GO_FLAG, offsetof(struct import_cli, quiet), "no summary on stdout" },
+	{ NULL, GO_FLAG, 0, NULL },
+};
+
+static const struct gen_opt *import_opt(const char *a, size_t n)
+{
+	for (const struct gen_opt *o = import_opts; o->name; o++)
+		if (strlen(o->name) == n && !strncmp(o->name, a, n))
+			return o;
+	return NULL;
+}
+
+/* argv[1..argc) into a, the format and the input: 0, 1 after --help, -1 on
+ * a usage error (printed). */
+static int import_parse(int argc, char **argv, struct import_cli *a, const char **pos)
+{
+	char err[512];
+	int npos = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq = strchr(arg, '='), *v;
+		const struct gen_opt *o;
+		size_t n;
+
+		if (arg[0] != '-' || !arg[1]) {
+			if (npos == 2) {
+				cli_error("trace import: unexpected argument '%s' (try --help)", arg);
+				return -1;
+			}
+			pos[npos++] = arg;
+			continue;
+		}
+		n = eq ? (size_t)(eq - arg) : strlen(arg);
+		o = import_opt(arg, n);
+		if (!o) {
+			cli_error("trace import: unknown option '%.*s' (try --help)", (int)n, arg);
+			return -1;
+		}
+		v = o->type == GO_FLAG ? "" : eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+		if (!v || (o->type == GO_FLAG && eq)) {
+			cli_error("trace import: %s %s", o->name, v ? "takes no value" : "needs a value");
+			return -1;
+		}
+		if (gen_opt_set(o, a, v, err, sizeof(err))) {
+			cli_error("trace import: %s", err);
+			return -1;
+		}
+	}
+	if (npos < 2 || strcmp(pos[0], "csv") || !a->out) {
+		cli_error("trace import: %s (try --help)",
+			  npos && strcmp(pos[0], "csv") ? "unknown format (want csv)" :
+			  npos < 2 ? "missing input file" : "missing -o OUT.zswt");
+		return -1;
+	}
+	return 0;
+}
+
+static int trace_import(int argc, char **argv)
+{
+	struct import_cli a = { .p = { .seed = 1 } };
+	struct import_summary sum;
+	const char *pos[2] = { NULL, NULL };
+	char err[1024];
+	int ret;
+
+	if (want_help(argc, argv)) {
+		fputs(import_usage, stdout);
+		for (const struct gen_opt *o = import_opts; o->name; o++)
+			printf("  %-12s %s\n", o->name, o->help);
+		return EXIT_OK;
+	}
+	if (import_parse(argc, argv, &a, pos))
+		return EXIT_USAGE;
+	ret = import_csv(pos[1], a.out, &a.p, &sum, err, sizeof(err));
+	if (ret) {
+		cli_error("trace import: %s", err);
+		return cli_exit_status(ret);
+	}
+	if (a.quiet)
+		return EXIT_OK;
+	printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams, %u memcgs,"
+	       " %u slots, ", a.out, (unsigned long long)sum.records,
+	       (unsigned long long)sum.ops[TRACE_OP_OUT], (unsigned long long)sum.ops[TRACE_OP_IN],
+	       (unsigned long long)sum.ops[TRACE_OP_INVAL], sum.streams, sum.memcgs,
+	       sum.slot_count);
+	if (sum.hint)
+		printf("hints of %u bytes per page (ratio %g)\n", sum.hint, a.p.ratio);
+	else
+		printf("%llu pages in %s\n", (unsigned long long)sum.pages,
+		       sum.pages ? sum.page_store : "(none)");
 	return EXIT_OK;
 }
 
@@ -375,8 +650,11 @@ int cmd_trace(int argc, char **argv)
 		return trace_validate(argc - 1, argv + 1);
 	if (!strcmp(sub, "convert"))
 		return trace_convert(argc - 1, argv + 1);
+	if (!strcmp(sub, "import"))
+		return trace_import(argc - 1, argv + 1);
 	if (!strcmp(sub, "gen"))
 		return trace_gen_main(argc - 1, argv + 1);
-	cli_error("trace: unknown subcommand '%s' (want info, validate, convert or gen)", sub);
+	cli_error("trace: unknown subcommand '%s' (want info, validate, convert, import or gen)",
+		  sub);
 	return EXIT_USAGE;
 }
