@@ -324,8 +324,10 @@ static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct zs
 	uint32_t nr = zswap_folio_nr_pages(f);
 	int zero = zswap_folio_is_zero(zs, f);
 
-	for (uint32_t i = 0; i < nr; i++)
+	for (uint32_t i = 0; i < nr; i++) {
 		zswap_slot_clear(zs, f->slot + i);
+		zs->slots[f->slot + i].io |= ZSWAP_IO_SWAPPED;   /* the trace says it holds data */
+	}
 	zswap_set_slots(zs, f->slot, nr, zero ? ZSWAP_S_ZERO : ZSWAP_S_DISK, mc);
 	return zero ? ZSWAP_OUT_ZERO : ZSWAP_OUT_DISK;
 }

@@ -185,6 +185,14 @@ START_TEST(test_in_unknown_slot)
 	/* slot 7 is still unknown: counted again */
 	ck_assert_int_eq(zt_in(zs, 7), ZSWAP_IN_ABSENT);
 	ck_assert_uint_eq(st->sim_in_unknown_slot, 6);
+	/* a clean eviction says the slot holds data: the next swap-in reads it */
+	struct zswap_folio clean = zt_hint_folio(7, 0, 2040, 0, 0);
+
+	clean.flags |= ZSWAP_FOLIO_CLEAN;
+	ck_assert_int_eq(zswap_swap_out(zs, &clean), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_in(zs, 7), ZSWAP_IN_DISK);
+	ck_assert_int_eq(zt_in(zs, 7), ZSWAP_IN_ABSENT);
+	ck_assert_uint_eq(st->sim_in_unknown_slot, 6);
 	ck_assert_uint_eq(st->zswpin, 1);
 	zt_check_inv(zs);
 	zswap_destroy(zs);
