@@ -790,9 +790,16 @@ void trace_close(struct trace *t)
 int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
 		   char *err, size_t errlen)
 {
+	struct stat st;
 	mode_t mask;
 	int fd, ret;
 
+	/* The rename replaces whatever path names: only ever a regular file
+	 * (not a link, a device, a FIFO or a directory). */
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
+		trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)", path);
+		return -EEXIST;
+	}
 	/* Same directory, so the rename is atomic; readers see old or new file. */
 	if ((size_t)snprintf(tmp, tmplen, "%s.XXXXXX", path) >= tmplen) {
 		trace_msg(err, errlen, "%.64s...: path too long", path);
@@ -823,8 +830,10 @@ int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
 int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 		     char *err, size_t errlen)
 {
-	if (!ret && ferror(f))
+	if (!ret && (fflush(f) || ferror(f)))
 		ret = -EIO;
+	if (!ret && fsync(fileno(f)))       /* the data is on disk before the name is */
+		ret = -errno;
 	if (fclose(f) && !ret)
 		ret = errno ? -errno : -EIO;
 	if (!ret && rename(tmp, path))

@@ -337,6 +337,33 @@ START_TEST(test_write_errors)
 	path_in_dir(path, sizeof(path), "nodir/x.zswt");
 	ck_assert_int_eq(trace_write(path, &meta, sample, NSAMPLE, err, sizeof(err)), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, "cannot create temporary file"));
+
+	/* Only a regular file is ever replaced: a link, a FIFO and a directory
+	 * stay as they are (and so does the link's target). */
+	{
+		static const char *const names[] = { "link.zswt", "fifo.zswt", "dir.zswt" };
+		char target[512];
+		struct stat st;
+
+		path_in_dir(target, sizeof(target), "target.zswt");
+		write_bytes(target, "keep", 4);
+		path_in_dir(path, sizeof(path), names[0]);
+		ck_assert_int_eq(symlink(target, path), 0);
+		path_in_dir(path, sizeof(path), names[1]);
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+		path_in_dir(path, sizeof(path), names[2]);
+		ck_assert_int_eq(mkdir(path, 0700), 0);
+		for (int i = 0; i < 3; i++) {
+			path_in_dir(path, sizeof(path), names[i]);
+			ck_assert_int_eq(trace_write(path, &meta, sample, NSAMPLE, err, sizeof(err)),
+					 -EEXIST);
+			ck_assert_ptr_nonnull(strstr(err, "exists and is not a regular file"));
+			ck_assert_int_eq(lstat(path, &st), 0);
+			ck_assert(!S_ISREG(st.st_mode));
+		}
+		ck_assert_int_eq(stat(target, &st), 0);
+		ck_assert_int_eq(st.st_size, 4);
+	}
 }
 END_TEST
 
