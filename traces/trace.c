@@ -424,8 +424,7 @@ int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errle
 	return ret;
 }
 
-/* A fixed-size string field: NUL-terminated and zero after the NUL. */
-static bool field_zero_padded(const char *f, size_t size)
+bool trace_field_zero_padded(const char *f, size_t size)
 {
 	size_t n = strnlen(f, size);
 
@@ -490,7 +489,7 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	}
 	if (h.reserved)
 		return header_error(t, err, errlen, "reserved field is not 0");
-	if (!field_zero_padded(h.page_store, sizeof(h.page_store)))
+	if (!trace_field_zero_padded(h.page_store, sizeof(h.page_store)))
 		return header_error(t, err, errlen,
 				    "page-store name not NUL-terminated and zero-padded");
 
@@ -505,7 +504,7 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 		struct trace_file_memcg fm;
 
 		memcpy(&fm, p + sizeof(h) + i * sizeof(fm), sizeof(fm));
-		if (!field_zero_padded(fm.name, sizeof(fm.name)) || fm.reserved) {
+		if (!trace_field_zero_padded(fm.name, sizeof(fm.name)) || fm.reserved) {
 			snprintf(reason, sizeof(reason), "memcg %u: name not NUL-terminated and"
 				 " zero-padded, or reserved field not 0", i);
 			return header_error(t, err, errlen, reason);
@@ -536,8 +535,7 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	return 0;
 }
 
-/* Map the whole file read-only.  An empty file maps to NULL, len 0. */
-static int map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd, ret = 0;
@@ -577,7 +575,7 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 	size_t hs;
 	int ret;
 
-	ret = map_file(t->path, &t->map, &t->map_len, err, errlen);
+	ret = trace_map_file(t->path, &t->map, &t->map_len, err, errlen);
 	if (ret)
 		return ret;
 	ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, &hs, err, errlen);
@@ -597,7 +595,7 @@ static int open_text(struct trace *t, char *err, size_t errlen)
 	size_t len;
 	int ret;
 
-	ret = map_file(t->path, &map, &len, err, errlen);
+	ret = trace_map_file(t->path, &map, &len, err, errlen);
 	if (ret)
 		return ret;
 	ret = trace_text_parse(t, map ? map : "", len, err, errlen);
@@ -608,42 +606,42 @@ static int open_text(struct trace *t, char *err, size_t errlen)
 	return ret;
 }
 
-/* The page store lives next to the trace: resolve its name against the
- * trace's directory and check its size and checksum against the header. */
-static int check_page_store(struct trace *t, char *err, size_t errlen)
+int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,
+			   uint64_t checksum, char *resolved, size_t rlen, char *err, size_t errlen)
 {
-	const struct trace_meta *m = &t->meta;
-	const char *slash = strrchr(t->path, '/');
-	int dirlen = slash && m->page_store[0] != '/' ? (int)(slash - t->path + 1) : 0;
+	const char *slash = strrchr(trace_path, '/');
+	int dirlen = slash && name[0] != '/' ? (int)(slash - trace_path + 1) : 0;
 	struct stat st;
 	uint64_t sum;
 	int ret;
 
-	t->page_store_path[0] = '\0';
-	if (!m->page_store[0])
+	resolved[0] = '\0';
+	if (!name[0])
 		return 0;
-	snprintf(t->page_store_path, sizeof(t->page_store_path), "%.*s%s", dirlen, t->path,
-		 m->page_store);
-	if (stat(t->page_store_path, &st)) {
+	if ((size_t)snprintf(resolved, rlen, "%.*s%s", dirlen, trace_path, name) >= rlen) {
+		trace_msg(err, errlen, "%s: page store '%s': path too long", trace_path, name);
+		return -ENAMETOOLONG;
+	}
+	if (stat(resolved, &st)) {
 		ret = -errno;
-		trace_msg(err, errlen, "%s: page store '%s' missing: %s", t->path,
-			  t->page_store_path, strerror(-ret));
+		trace_msg(err, errlen, "%s: page store '%s' missing: %s", trace_path,
+			  resolved, strerror(-ret));
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != m->page_store_pages * SIM_PAGE_SIZE) {
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != pages * SIM_PAGE_SIZE) {
 		trace_msg(err, errlen, "%s: page store '%s' size mismatch: %lld bytes, header says"
-			  " %llu pages (%llu bytes)", t->path, t->page_store_path,
-			  (long long)st.st_size, (unsigned long long)m->page_store_pages,
-			  (unsigned long long)(m->page_store_pages * SIM_PAGE_SIZE));
+			  " %llu pages (%llu bytes)", trace_path, resolved,
+			  (long long)st.st_size, (unsigned long long)pages,
+			  (unsigned long long)(pages * SIM_PAGE_SIZE));
 		return -EINVAL;
 	}
-	ret = trace_file_checksum(t->page_store_path, &sum, err, errlen);
+	ret = trace_file_checksum(resolved, &sum, err, errlen);
 	if (ret)
 		return ret;
-	if (sum != m->page_store_checksum) {
+	if (sum != checksum) {
 		trace_msg(err, errlen, "%s: page store '%s' checksum mismatch: file 0x%016llx,"
-			  " header 0x%016llx", t->path, t->page_store_path,
-			  (unsigned long long)sum, (unsigned long long)m->page_store_checksum);
+			  " header 0x%016llx", trace_path, resolved,
+			  (unsigned long long)sum, (unsigned long long)checksum);
 		return -EINVAL;
 	}
 	return 0;
@@ -666,7 +664,9 @@ int trace_open(struct trace *t, const char *path, char *err, size_t errlen)
 	}
 	ret = form == TRACE_FORM_BINARY ? open_binary(t, err, errlen) : open_text(t, err, errlen);
 	if (!ret)
-		ret = check_page_store(t, err, errlen);
+		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
+					     t->meta.page_store_checksum, t->page_store_path,
+					     sizeof(t->page_store_path), err, errlen);
 	if (ret)
 		trace_close(t);
 	return ret;
@@ -720,8 +720,12 @@ int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
 int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 		     char *err, size_t errlen)
 {
-	if (!ret && ferror(f))
-		ret = -EIO;
+	if (!ret && (fflush(f) || ferror(f)))
+		ret = errno ? -errno : -EIO;
+	/* The data reach the disk before the name does: after a crash the path
+	 * holds the old file or the whole new one. */
+	if (!ret && fsync(fileno(f)))
+		ret = -errno;
 	if (fclose(f) && !ret)
 		ret = errno ? -errno : -EIO;
 	if (!ret && rename(tmp, path))

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to traces/: the text form's reader and writer, and the helpers both
- * forms (and the other trace writers: content.c, capture_events.c) share.
+ * forms (and the other trace writers and readers: content.c, capture_events.c,
+ * the access-trace files of access.c) share.
  */
 #ifndef ZSWAPSIM_TRACE_PRIV_H
 #define ZSWAPSIM_TRACE_PRIV_H
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "traces/trace.h"
@@ -29,9 +31,9 @@ bool trace_name_ok(const char *s, size_t n);
 
 /* Atomic output, shared by every writer in traces/: trace_tmp_open() creates
  * "<path>.XXXXXX" next to path (so the rename is atomic) with the mode fopen()
- * would give and opens it for writing; trace_tmp_commit() closes it and renames
- * it over path, or removes it when ret (the caller's own write status) is
- * negative or the close or rename fails.  Both return 0 or a negative errno
+ * would give and opens it for writing; trace_tmp_commit() flushes it, fsyncs,
+ * closes it and renames it over path, or removes it when ret (the caller's own
+ * write status) is negative or the flush, fsync, close or rename fails.  Both return 0 or a negative errno
  * with one line naming path in err. */
 int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
 		   char *err, size_t errlen);
@@ -39,6 +41,39 @@ int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 		     char *err, size_t errlen);
 /* fwrite of n items of size bytes: 0, or a negative errno. */
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n);
+
+/* Map a whole regular file read-only (MADV_SEQUENTIAL).  An empty file maps to
+ * NULL, len 0.  0 or a negative errno with one line naming path in err. */
+int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen);
+
+/* A fixed-size string field of a binary header: NUL-terminated and zero after
+ * the NUL. */
+bool trace_field_zero_padded(const char *f, size_t size);
+
+/* The page store a trace file names lives next to it: resolve name against
+ * trace_path's directory into resolved ("" when name is "") and check its
+ * size (pages) and XXH3-64 checksum.  0 or a negative errno with one line. */
+int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,
+			   uint64_t checksum, char *resolved, size_t rlen, char *err, size_t errlen);
+
+/* Text forms: a token is a run of printable ASCII without '#'. */
+struct trace_tok {
+	const char *s;
+	size_t n;
+};
+
+/* Split the part of a line before any '#' into tokens; at most max are stored
+ * and counted, so a count of max means "max or more".  Returns the count, or
+ * -1 (with the offending byte in *bad) on a control or non-ASCII character
+ * outside a comment.  Spaces, tabs and '\r' separate tokens. */
+int trace_tokenize(const char *s, size_t n, struct trace_tok *tv, int max, unsigned char *bad);
+bool trace_tok_is(const struct trace_tok *k, const char *s);
+/* Unsigned decimal, no sign, no spaces; false on anything else or overflow. */
+bool trace_tok_u64(const struct trace_tok *k, uint64_t *out);
+/* "0x" and 1..16 hex digits. */
+bool trace_tok_hex64(const struct trace_tok *k, uint64_t *out);
+/* Write v in decimal at p followed by sep; returns the end (at most 21 bytes). */
+char *trace_append_u64(char *p, uint64_t v, char sep);
 
 /* snprintf that tolerates a NULL or empty buffer. */
 void trace_msg(char *buf, size_t len, const char *fmt, ...)

@@ -16,11 +16,6 @@
 
 #define MAX_TOKENS 8
 
-struct tok {
-	const char *s;
-	size_t n;
-};
-
 struct text_parser {
 	struct trace *t;
 	size_t line;
@@ -45,13 +40,12 @@ static int fail(struct text_parser *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool tok_is(const struct tok *k, const char *s)
+bool trace_tok_is(const struct trace_tok *k, const char *s)
 {
 	return strlen(s) == k->n && !memcmp(k->s, s, k->n);
 }
 
-/* Unsigned decimal, no sign, no spaces; false on anything else or overflow. */
-static bool tok_u64(const struct tok *k, uint64_t *out)
+bool trace_tok_u64(const struct trace_tok *k, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -68,8 +62,7 @@ static bool tok_u64(const struct tok *k, uint64_t *out)
 	return true;
 }
 
-/* "0x" and 1..16 hex digits. */
-static bool tok_hex64(const struct tok *k, uint64_t *out)
+bool trace_tok_hex64(const struct trace_tok *k, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -93,10 +86,7 @@ static bool tok_hex64(const struct tok *k, uint64_t *out)
 	return true;
 }
 
-/* Split the part of a line before any '#' into at most MAX_TOKENS + 1 tokens.
- * Returns the count, or -1 (with the offending byte in *bad) on a control or
- * non-ASCII character outside a comment. */
-static int tokenize(const char *s, size_t n, struct tok *tv, unsigned char *bad)
+int trace_tokenize(const char *s, size_t n, struct trace_tok *tv, int max, unsigned char *bad)
 {
 	int nt = 0;
 	size_t i = 0;
@@ -112,29 +102,29 @@ static int tokenize(const char *s, size_t n, struct tok *tv, unsigned char *bad)
 			*bad = c;
 			return -1;
 		}
-		if (nt <= MAX_TOKENS) {
+		if (nt < max) {
 			tv[nt].s = s + i;
 			tv[nt].n = 0;
 		}
 		while (i < n && s[i] > ' ' && s[i] <= '~' && s[i] != '#') {
 			i++;
-			if (nt <= MAX_TOKENS)
+			if (nt < max)
 				tv[nt].n++;
 		}
-		if (nt <= MAX_TOKENS)
+		if (nt < max)
 			nt++;
 	}
 	return nt;
 }
 
-static int parse_magic(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_magic(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	uint64_t v;
 
-	if (!tok_is(&tv[0], TRACE_TEXT_MAGIC) || nt != 2)
+	if (!trace_tok_is(&tv[0], TRACE_TEXT_MAGIC) || nt != 2)
 		return fail(p, "bad magic: the first line must be '%s %d'", TRACE_TEXT_MAGIC,
 			    TRACE_VERSION);
-	if (!tok_u64(&tv[1], &v) || v != TRACE_VERSION)
+	if (!trace_tok_u64(&tv[1], &v) || v != TRACE_VERSION)
 		return fail(p, "unsupported version '%.*s' (this reader supports %d)",
 			    (int)tv[1].n, tv[1].s, TRACE_VERSION);
 	p->have_magic = true;
@@ -142,14 +132,14 @@ static int parse_magic(struct text_parser *p, const struct tok *tv, int nt)
 }
 
 /* "KEY N" with 1 <= N <= max, at most once. */
-static int parse_count(struct text_parser *p, const struct tok *tv, int nt, bool *seen,
+static int parse_count(struct text_parser *p, const struct trace_tok *tv, int nt, bool *seen,
 		       uint64_t min, uint64_t max, uint32_t *out)
 {
 	uint64_t v;
 
 	if (*seen)
 		return fail(p, "duplicate '%.*s' line", (int)tv[0].n, tv[0].s);
-	if (nt != 2 || !tok_u64(&tv[1], &v))
+	if (nt != 2 || !trace_tok_u64(&tv[1], &v))
 		return fail(p, "'%.*s' needs one unsigned number", (int)tv[0].n, tv[0].s);
 	if (v < min || v > max)
 		return fail(p, "%.*s %llu out of range %llu..%llu", (int)tv[0].n, tv[0].s,
@@ -161,7 +151,7 @@ static int parse_count(struct text_parser *p, const struct tok *tv, int nt, bool
 }
 
 /* memcg IDX NAME PARENT: indices in order from 0, parent -1 or earlier. */
-static int parse_memcg(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_memcg(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
 	uint64_t idx, parent = 0;
@@ -169,7 +159,7 @@ static int parse_memcg(struct text_parser *p, const struct tok *tv, int nt)
 
 	if (nt != 4)
 		return fail(p, "'memcg' needs 3 fields: index name parent");
-	if (!tok_u64(&tv[1], &idx) || idx != m->memcg_count)
+	if (!trace_tok_u64(&tv[1], &idx) || idx != m->memcg_count)
 		return fail(p, "memcg index '%.*s' out of order (expected %u)", (int)tv[1].n,
 			    tv[1].s, m->memcg_count);
 	if (m->memcg_count >= TRACE_MAX_MEMCGS)
@@ -177,12 +167,12 @@ static int parse_memcg(struct text_parser *p, const struct tok *tv, int nt)
 	if (tv[2].n >= TRACE_NAME_MAX || !trace_name_ok(tv[2].s, tv[2].n))
 		return fail(p, "memcg %llu: bad name (want 1..%d printable characters)",
 			    (unsigned long long)idx, TRACE_NAME_MAX - 1);
-	top = tok_is(&tv[3], "-1");
-	if (!top && (!tok_u64(&tv[3], &parent) || parent >= idx))
+	top = trace_tok_is(&tv[3], "-1");
+	if (!top && (!trace_tok_u64(&tv[3], &parent) || parent >= idx))
 		return fail(p, "memcg %llu: parent '%.*s' invalid (must be -1 or an earlier index)",
 			    (unsigned long long)idx, (int)tv[3].n, tv[3].s);
 	for (uint32_t j = 0; j < idx; j++)
-		if (tok_is(&tv[2], m->memcgs[j].name))
+		if (trace_tok_is(&tv[2], m->memcgs[j].name))
 			return fail(p, "memcg %llu: name '%.*s' repeats memcg %u",
 				    (unsigned long long)idx, (int)tv[2].n, tv[2].s, j);
 	memcpy(m->memcgs[idx].name, tv[2].s, tv[2].n);
@@ -193,7 +183,7 @@ static int parse_memcg(struct text_parser *p, const struct tok *tv, int nt)
 }
 
 /* page_store NAME PAGES CHECKSUM */
-static int parse_page_store(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_page_store(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
 
@@ -204,10 +194,10 @@ static int parse_page_store(struct text_parser *p, const struct tok *tv, int nt)
 	if (tv[1].n >= TRACE_PATH_MAX || !trace_name_ok(tv[1].s, tv[1].n))
 		return fail(p, "bad page-store name (want 1..%d printable characters)",
 			    TRACE_PATH_MAX - 1);
-	if (!tok_u64(&tv[2], &m->page_store_pages))
+	if (!trace_tok_u64(&tv[2], &m->page_store_pages))
 		return fail(p, "page-store pages '%.*s' is not an unsigned number", (int)tv[2].n,
 			    tv[2].s);
-	if (!tok_hex64(&tv[3], &m->page_store_checksum))
+	if (!trace_tok_hex64(&tv[3], &m->page_store_checksum))
 		return fail(p, "page-store checksum '%.*s' is not 0x and 1..16 hex digits",
 			    (int)tv[3].n, tv[3].s);
 	memcpy(m->page_store, tv[1].s, tv[1].n);
@@ -216,23 +206,23 @@ static int parse_page_store(struct text_parser *p, const struct tok *tv, int nt)
 	return 0;
 }
 
-static int parse_header_line(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_header_line(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
 
 	if (p->in_records)
 		return fail(p, "header line '%.*s' after the first record", (int)tv[0].n, tv[0].s);
-	if (tok_is(&tv[0], "page_size"))
+	if (trace_tok_is(&tv[0], "page_size"))
 		return parse_count(p, tv, nt, &p->have_page_size, SIM_PAGE_SIZE, SIM_PAGE_SIZE,
 				   &m->page_size);
-	if (tok_is(&tv[0], "slot_count"))
+	if (trace_tok_is(&tv[0], "slot_count"))
 		return parse_count(p, tv, nt, &p->have_slots, 1, UINT32_MAX, &m->slot_count);
-	if (tok_is(&tv[0], "stream_count"))
+	if (trace_tok_is(&tv[0], "stream_count"))
 		return parse_count(p, tv, nt, &p->have_streams, 1, TRACE_MAX_STREAMS,
 				   &m->stream_count);
-	if (tok_is(&tv[0], "memcg"))
+	if (trace_tok_is(&tv[0], "memcg"))
 		return parse_memcg(p, tv, nt);
-	if (tok_is(&tv[0], "page_store"))
+	if (trace_tok_is(&tv[0], "page_store"))
 		return parse_page_store(p, tv, nt);
 	return fail(p, "unknown header line '%.*s'", (int)tv[0].n, tv[0].s);
 }
@@ -278,12 +268,12 @@ static int grow_records(struct text_parser *p)
 }
 
 /* A number field of a record that must fit in max. */
-static bool rec_field(const struct tok *k, uint64_t max, uint64_t *v)
+static bool rec_field(const struct trace_tok *k, uint64_t max, uint64_t *v)
 {
-	return tok_u64(k, v) && *v <= max;
+	return trace_tok_u64(k, v) && *v <= max;
 }
 
-static int parse_record(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_record(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace *t = p->t;
 	unsigned long long nr = (unsigned long long)t->nrec;
@@ -297,7 +287,7 @@ static int parse_record(struct text_parser *p, const struct tok *tv, int nt)
 			    " content flags), got %d%s", nr, nt > MAX_TOKENS ? MAX_TOKENS : nt,
 			    nt > MAX_TOKENS ? " or more" : "");
 	memset(&r, 0, sizeof(r));
-	if (!tok_u64(&tv[0], &r.time_ns))
+	if (!trace_tok_u64(&tv[0], &r.time_ns))
 		return fail(p, "record %llu: time '%.*s' is not an unsigned 64-bit number", nr,
 			    (int)tv[0].n, tv[0].s);
 	snprintf(op, sizeof(op), "%.*s", (int)tv[1].n, tv[1].s);
@@ -341,11 +331,11 @@ static int parse_record(struct text_parser *p, const struct tok *tv, int nt)
 
 static int parse_line(struct text_parser *p, const char *s, size_t n)
 {
-	struct tok tv[MAX_TOKENS + 1];
+	struct trace_tok tv[MAX_TOKENS + 1];
 	unsigned char bad = 0;
 	int nt, ret;
 
-	nt = tokenize(s, n, tv, &bad);
+	nt = trace_tokenize(s, n, tv, MAX_TOKENS + 1, &bad);
 	if (nt < 0)
 		return fail(p, "invalid character 0x%02x", bad);
 	if (!nt)
@@ -395,7 +385,7 @@ static char *put_u64(char *end, uint64_t v)
 	return end;
 }
 
-static char *append_u64(char *p, uint64_t v, char sep)
+char *trace_append_u64(char *p, uint64_t v, char sep)
 {
 	char tmp[24];
 	char *s = put_u64(tmp + sizeof(tmp), v);
@@ -431,16 +421,16 @@ int trace_text_write(FILE *f, const struct trace_meta *m,
 		char line[160], *q = line;
 		size_t n;
 
-		q = append_u64(q, r->time_ns, ' ');
+		q = trace_append_u64(q, r->time_ns, ' ');
 		n = strlen(op);
 		memcpy(q, op, n);
 		q[n] = ' ';
 		q += n + 1;
-		q = append_u64(q, r->slot, ' ');
-		q = append_u64(q, r->order, ' ');
-		q = append_u64(q, r->stream, ' ');
-		q = append_u64(q, r->memcg, ' ');
-		q = append_u64(q, r->content, ' ');
+		q = trace_append_u64(q, r->slot, ' ');
+		q = trace_append_u64(q, r->order, ' ');
+		q = trace_append_u64(q, r->stream, ' ');
+		q = trace_append_u64(q, r->memcg, ' ');
+		q = trace_append_u64(q, r->content, ' ');
 		n = strlen(fl);
 		memcpy(q, fl, n);
 		q[n] = '\n';
