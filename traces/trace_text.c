@@ -8,6 +8,7 @@
  * writing it again gives the same bytes.  Grammar in docs/trace-format.md.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,12 +151,73 @@ static int parse_count(struct text_parser *p, const struct trace_tok *tv, int nt
 	return 0;
 }
 
+int trace_text_memcg(const struct trace_tok *name, const struct trace_tok *parent, uint64_t idx,
+		     void *table, size_t stride, char *reason, size_t len)
+{
+	char *entry = (char *)table + idx * stride;
+	uint64_t up = 0;
+	int32_t p;
+	bool top;
+
+	if (name->n >= TRACE_NAME_MAX || !trace_name_ok(name->s, name->n)) {
+		trace_msg(reason, len, "memcg %llu: bad name (want 1..%d printable characters)",
+			  (unsigned long long)idx, TRACE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	top = trace_tok_is(parent, "-1");
+	if (!top && (!trace_tok_u64(parent, &up) || up >= idx)) {
+		trace_msg(reason, len, "memcg %llu: parent '%.*s' invalid (must be -1 or an earlier"
+			  " index)", (unsigned long long)idx, (int)parent->n, parent->s);
+		return -EINVAL;
+	}
+	for (uint64_t j = 0; j < idx; j++) {
+		if (trace_tok_is(name, (const char *)table + j * stride)) {
+			trace_msg(reason, len, "memcg %llu: name '%.*s' repeats memcg %llu",
+				  (unsigned long long)idx, (int)name->n, name->s,
+				  (unsigned long long)j);
+			return -EINVAL;
+		}
+	}
+	memcpy(entry, name->s, name->n);
+	entry[name->n] = '\0';
+	p = top ? -1 : (int32_t)up;
+	memcpy(entry + offsetof(struct trace_memcg, parent), &p, sizeof(p));
+	return 0;
+}
+
+int trace_text_page_store(const struct trace_tok *tv, int nt, char *name, uint64_t *pages,
+			  uint64_t *checksum, char *reason, size_t len)
+{
+	if (nt != 4) {
+		trace_msg(reason, len, "'page_store' needs 3 fields: name pages checksum");
+		return -EINVAL;
+	}
+	if (tv[1].n >= TRACE_PATH_MAX || !trace_name_ok(tv[1].s, tv[1].n)) {
+		trace_msg(reason, len, "bad page-store name (want 1..%d printable characters)",
+			  TRACE_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	if (!trace_tok_u64(&tv[2], pages)) {
+		trace_msg(reason, len, "page-store pages '%.*s' is not an unsigned number",
+			  (int)tv[2].n, tv[2].s);
+		return -EINVAL;
+	}
+	if (!trace_tok_hex64(&tv[3], checksum)) {
+		trace_msg(reason, len, "page-store checksum '%.*s' is not 0x and 1..16 hex digits",
+			  (int)tv[3].n, tv[3].s);
+		return -EINVAL;
+	}
+	memcpy(name, tv[1].s, tv[1].n);
+	name[tv[1].n] = '\0';
+	return 0;
+}
+
 /* memcg IDX NAME PARENT: indices in order from 0, parent -1 or earlier. */
 static int parse_memcg(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
-	uint64_t idx, parent = 0;
-	bool top;
+	char reason[256];
+	uint64_t idx;
 
 	if (nt != 4)
 		return fail(p, "'memcg' needs 3 fields: index name parent");
@@ -164,20 +226,9 @@ static int parse_memcg(struct text_parser *p, const struct trace_tok *tv, int nt
 			    tv[1].s, m->memcg_count);
 	if (m->memcg_count >= TRACE_MAX_MEMCGS)
 		return fail(p, "more than %d memcgs", TRACE_MAX_MEMCGS);
-	if (tv[2].n >= TRACE_NAME_MAX || !trace_name_ok(tv[2].s, tv[2].n))
-		return fail(p, "memcg %llu: bad name (want 1..%d printable characters)",
-			    (unsigned long long)idx, TRACE_NAME_MAX - 1);
-	top = trace_tok_is(&tv[3], "-1");
-	if (!top && (!trace_tok_u64(&tv[3], &parent) || parent >= idx))
-		return fail(p, "memcg %llu: parent '%.*s' invalid (must be -1 or an earlier index)",
-			    (unsigned long long)idx, (int)tv[3].n, tv[3].s);
-	for (uint32_t j = 0; j < idx; j++)
-		if (trace_tok_is(&tv[2], m->memcgs[j].name))
-			return fail(p, "memcg %llu: name '%.*s' repeats memcg %u",
-				    (unsigned long long)idx, (int)tv[2].n, tv[2].s, j);
-	memcpy(m->memcgs[idx].name, tv[2].s, tv[2].n);
-	m->memcgs[idx].name[tv[2].n] = '\0';
-	m->memcgs[idx].parent = top ? -1 : (int32_t)parent;
+	if (trace_text_memcg(&tv[2], &tv[3], idx, m->memcgs, sizeof(m->memcgs[0]), reason,
+			     sizeof(reason)))
+		return fail(p, "%s", reason);
 	m->memcg_count++;
 	return 0;
 }
@@ -186,22 +237,13 @@ static int parse_memcg(struct text_parser *p, const struct trace_tok *tv, int nt
 static int parse_page_store(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
+	char reason[256];
 
 	if (p->have_store)
 		return fail(p, "duplicate 'page_store' line");
-	if (nt != 4)
-		return fail(p, "'page_store' needs 3 fields: name pages checksum");
-	if (tv[1].n >= TRACE_PATH_MAX || !trace_name_ok(tv[1].s, tv[1].n))
-		return fail(p, "bad page-store name (want 1..%d printable characters)",
-			    TRACE_PATH_MAX - 1);
-	if (!trace_tok_u64(&tv[2], &m->page_store_pages))
-		return fail(p, "page-store pages '%.*s' is not an unsigned number", (int)tv[2].n,
-			    tv[2].s);
-	if (!trace_tok_hex64(&tv[3], &m->page_store_checksum))
-		return fail(p, "page-store checksum '%.*s' is not 0x and 1..16 hex digits",
-			    (int)tv[3].n, tv[3].s);
-	memcpy(m->page_store, tv[1].s, tv[1].n);
-	m->page_store[tv[1].n] = '\0';
+	if (trace_text_page_store(tv, nt, m->page_store, &m->page_store_pages,
+				  &m->page_store_checksum, reason, sizeof(reason)))
+		return fail(p, "%s", reason);
 	p->have_store = true;
 	return 0;
 }
@@ -329,8 +371,9 @@ static int parse_record(struct text_parser *p, const struct trace_tok *tv, int n
 	return 0;
 }
 
-static int parse_line(struct text_parser *p, const char *s, size_t n)
+static int parse_line(void *ctx, const char *s, size_t n)
 {
+	struct text_parser *p = ctx;
 	struct trace_tok tv[MAX_TOKENS + 1];
 	unsigned char bad = 0;
 	int nt, ret;
@@ -353,17 +396,8 @@ static int parse_line(struct text_parser *p, const char *s, size_t n)
 int trace_text_parse(struct trace *t, const char *buf, size_t len, char *err, size_t errlen)
 {
 	struct text_parser p = { .t = t, .err = err, .errlen = errlen };
-	size_t off = 0;
-	int ret = 0;
+	int ret = trace_for_each_line(buf, len, &p.line, parse_line, &p);
 
-	while (off < len && !ret) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
-
-		p.line++;
-		ret = parse_line(&p, buf + off, n);
-		off += n + 1;
-	}
 	if (!ret && !p.have_magic) {
 		p.line = p.line ? p.line : 1;
 		ret = fail(&p, "bad magic: no '%s %d' line", TRACE_TEXT_MAGIC, TRACE_VERSION);
