@@ -48,9 +48,16 @@ static int is_zst(const char *path)
 
 /* --- object id -> dense page: open addressing, linear probing ------------------ */
 
+/* One slot: key and value in one 16-byte entry, so a lookup touches one
+ * cache line. */
+struct obj_slot {
+	uint64_t key;
+	uint32_t val;       /* OG_NONE: empty slot */
+	uint32_t pad;
+};
+
 struct obj_map {
-	uint64_t *key;
-	uint32_t *val;      /* OG_NONE: empty slot */
+	struct obj_slot *slot;
 	uint64_t mask;      /* slots - 1 */
 	uint32_t n;         /* objects, = the next page number */
 };
@@ -68,34 +75,30 @@ static uint64_t mix64(uint64_t x)
 
 static int obj_map_init(struct obj_map *m, uint64_t slots)
 {
-	m->key = malloc(slots * sizeof(*m->key));
-	m->val = malloc(slots * sizeof(*m->val));
+	m->slot = malloc(slots * sizeof(*m->slot));
 	m->mask = slots - 1;
 	m->n = 0;
-	if (!m->key || !m->val) {
-		free(m->key);
-		free(m->val);
+	if (!m->slot)
 		return -ENOMEM;
-	}
-	memset(m->val, 0xff, slots * sizeof(*m->val));
+	for (uint64_t i = 0; i < slots; i++)
+		m->slot[i].val = OG_NONE;
 	return 0;
 }
 
 static void obj_map_free(struct obj_map *m)
 {
-	free(m->key);
-	free(m->val);
-	m->key = NULL;
-	m->val = NULL;
+	free(m->slot);
+	m->slot = NULL;
 }
 
-static uint64_t obj_map_slot(const struct obj_map *m, uint64_t key)
+/* The slot of key, or the empty slot where it would go; h = mix64(key). */
+static struct obj_slot *obj_map_find(const struct obj_map *m, uint64_t key, uint64_t h)
 {
-	uint64_t i = mix64(key) & m->mask;
+	uint64_t i = h & m->mask;
 
-	while (m->val[i] != OG_NONE && m->key[i] != key)
+	while (m->slot[i].val != OG_NONE && m->slot[i].key != key)
 		i = (i + 1) & m->mask;
-	return i;
+	return &m->slot[i];
 }
 
 static int obj_map_grow(struct obj_map *m)
@@ -104,28 +107,23 @@ static int obj_map_grow(struct obj_map *m)
 
 	if (obj_map_init(&g, 2 * (m->mask + 1)))
 		return -ENOMEM;
-	for (uint64_t i = 0; i <= m->mask; i++) {
-		if (m->val[i] != OG_NONE) {
-			uint64_t j = obj_map_slot(&g, m->key[i]);
-
-			g.key[j] = m->key[i];
-			g.val[j] = m->val[i];
-		}
-	}
+	for (uint64_t i = 0; i <= m->mask; i++)
+		if (m->slot[i].val != OG_NONE)
+			*obj_map_find(&g, m->slot[i].key, mix64(m->slot[i].key)) = m->slot[i];
 	g.n = m->n;
 	obj_map_free(m);
 	*m = g;
 	return 0;
 }
 
-/* The page of key, numbering a new key with the next page.  -E2BIG when the
- * pages would reach OG_NONE, -ENOMEM. */
-static int obj_map_page(struct obj_map *m, uint64_t key, uint32_t *page)
+/* The page of key (h = mix64(key)), numbering a new key with the next page.
+ * -E2BIG when the pages would reach OG_NONE, -ENOMEM. */
+static int obj_map_page(struct obj_map *m, uint64_t key, uint64_t h, uint32_t *page)
 {
-	uint64_t i = obj_map_slot(m, key);
+	struct obj_slot *s = obj_map_find(m, key, h);
 
-	if (m->val[i] != OG_NONE) {
-		*page = m->val[i];
+	if (s->val != OG_NONE) {
+		*page = s->val;
 		return 0;
 	}
 	if (m->n == OG_NONE - 1)
@@ -134,10 +132,10 @@ static int obj_map_page(struct obj_map *m, uint64_t key, uint32_t *page)
 	if (2 * ((uint64_t)m->n + 1) > m->mask + 1) {
 		if (obj_map_grow(m))
 			return -ENOMEM;
-		i = obj_map_slot(m, key);
+		s = obj_map_find(m, key, h);
 	}
-	m->key[i] = key;
-	m->val[i] = m->n;
+	s->key = key;
+	s->val = m->n;
 	*page = m->n++;
 	return 0;
 }
@@ -150,17 +148,27 @@ struct u32_vec {
 	uint64_t n, cap;
 };
 
+/* Room for at least cap entries in all. */
+static int u32_reserve(struct u32_vec *a, uint64_t cap)
+{
+	uint32_t *v;
+
+	if (cap <= a->cap)
+		return 0;
+	if (cap > SIZE_MAX / sizeof(*v))
+		return -ENOMEM;
+	v = realloc(a->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	a->v = v;
+	a->cap = cap;
+	return 0;
+}
+
 static int u32_push(struct u32_vec *a, uint32_t x)
 {
-	if (a->n == a->cap) {
-		uint64_t cap = a->cap ? 2 * a->cap : 1 << 16;
-		uint32_t *v = realloc(a->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
+	if (a->n == a->cap && u32_reserve(a, a->cap ? 2 * a->cap : 1 << 16))
+		return -ENOMEM;
 	a->v[a->n++] = x;
 	return 0;
 }
@@ -169,35 +177,50 @@ struct og_pass {
 	const char *path;
 	struct obj_map map;
 	struct u32_vec page;    /* per delivered request */
-	uint64_t nread;         /* records read, zero-size ones too */
 	char *err;
 	size_t errlen;
 };
 
-/* n whole records at p. */
+/* n whole records at p.  The table is larger than the caches once a trace
+ * has a few hundred thousand objects, so the slots of a batch of requests are
+ * prefetched before any of them is looked up: the misses overlap. */
+#define OG_BATCH 64
+
 static int og_add(struct og_pass *ps, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++, p += OG_RECORD) {
-		struct og_record r;
-		uint32_t page;
-		int ret;
+	uint64_t key[OG_BATCH], h[OG_BATCH];
 
-		memcpy(&r, p, sizeof(r));
-		ps->nread++;
-		if (!r.obj_size)
-			continue;
-		ret = obj_map_page(&ps->map, r.obj_id, &page);
-		if (!ret)
-			ret = u32_push(&ps->page, page);
-		if (ret == -E2BIG) {
-			trace_msg(ps->err, ps->errlen, "%s: record %llu: more than %u distinct objects",
-				  ps->path, (unsigned long long)(ps->nread - 1), OG_NONE - 1);
-			return ret;
+	for (size_t done = 0; done < n;) {
+		size_t nb = n - done < OG_BATCH ? n - done : OG_BATCH, k = 0;
+
+		for (size_t i = 0; i < nb; i++, p += OG_RECORD) {
+			struct og_record r;
+
+			memcpy(&r, p, sizeof(r));
+			if (!r.obj_size)
+				continue;   /* libCacheSim skips zero-size requests */
+			key[k] = r.obj_id;
+			h[k] = mix64(r.obj_id);
+			__builtin_prefetch(&ps->map.slot[h[k] & ps->map.mask]);
+			k++;
 		}
-		if (ret) {
-			trace_msg(ps->err, ps->errlen, "%s: out of memory", ps->path);
-			return ret;
+		for (size_t i = 0; i < k; i++) {
+			uint32_t page;
+			int ret = obj_map_page(&ps->map, key[i], h[i], &page);
+
+			if (!ret)
+				ret = u32_push(&ps->page, page);
+			if (ret == -E2BIG) {
+				trace_msg(ps->err, ps->errlen, "%s: more than %u distinct objects",
+					  ps->path, OG_NONE - 1);
+				return ret;
+			}
+			if (ret) {
+				trace_msg(ps->err, ps->errlen, "%s: out of memory", ps->path);
+				return ret;
+			}
 		}
+		done += nb;
 	}
 	return 0;
 }
@@ -216,7 +239,11 @@ static int og_pass_plain(struct og_pass *ps)
 			  " oracleGeneral record (truncated?)", ps->path, len, OG_RECORD);
 		ret = -EINVAL;
 	} else {
-		ret = og_add(ps, map, len / OG_RECORD);
+		ret = u32_reserve(&ps->page, len / OG_RECORD);
+		if (ret)
+			trace_msg(ps->err, ps->errlen, "%s: out of memory", ps->path);
+		else
+			ret = og_add(ps, map, len / OG_RECORD);
 	}
 	if (map)
 		munmap(map, len);
@@ -437,7 +464,7 @@ static int og_collect(struct og_reqs *q, struct access_source *src, const char *
 				  : "more than 2^32-2 requests");
 			return -E2BIG;
 		}
-		if (obj_map_page(&q->map, id, &o) || u32_push(&q->obj, o) ||
+		if (obj_map_page(&q->map, id, mix64(id), &o) || u32_push(&q->obj, o) ||
 		    u32_push(&q->sec, (uint32_t)sec))
 			goto nomem;
 		if (o == q->ids_cap) {
