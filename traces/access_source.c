@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <xxhash.h>
 
 #include "traces/access_source.h"
 #include "traces/access_source_impl.h"
@@ -62,6 +64,35 @@ uint64_t access_source_records(const struct access_source *src)
 const char *access_source_error(const struct access_source *src)
 {
 	return src->err;
+}
+
+void access_source_set_probe(struct access_source *src, access_probe_fn fn, void *ctx)
+{
+	src->probe = fn;
+	src->probe_ctx = ctx;
+}
+
+uint64_t access_source_probe(struct access_source *src, unsigned memcg)
+{
+	return src->probe ? src->probe(src->probe_ctx, memcg) : 0;
+}
+
+const uint8_t *access_source_pages(struct access_source *src, uint64_t *npages,
+				   char *err, size_t errlen)
+{
+	*npages = 0;
+	if (src->pages) {
+		*npages = src->npages;
+		return src->pages;
+	}
+	if (!src->page_store[0])
+		return NULL;
+	/* The file was checked (size, checksum) when the source was opened. */
+	if (!src->pages_map && trace_map_file(src->page_store, &src->pages_map, &src->pages_len,
+					      err, errlen))
+		return NULL;
+	*npages = src->pages_len / SIM_PAGE_SIZE;
+	return src->pages_map;
 }
 
 #ifdef ZSWAPSIM_DEBUG_INVARIANTS
@@ -127,6 +158,8 @@ void access_source_close(struct access_source *src)
 		access_check_free(src->check);
 		free(src->check);
 	}
+	if (src->pages_map)
+		munmap(src->pages_map, src->pages_len);
 	if (src->ops->free)
 		src->ops->free(src);
 	free(src);
@@ -496,5 +529,75 @@ int access_source_open_trace(struct access_source **src, const char *path,
 	if (!ret)
 		ret = access_source_from_trace(src, t, err, errlen);
 	free(t);
+	return ret;
+}
+
+/* --- writing a source as an access trace ------------------------------------------- */
+
+/* A page store held in memory goes next to the trace as FILE.pages. */
+static int write_mem_pages(const char *path, struct access_source *src, struct access_meta *m,
+			   char *err, size_t errlen)
+{
+	char pages[4096], tmp[4200];
+	const char *base;
+	FILE *f;
+	int ret;
+
+	if (trace_pages_path(path, pages, sizeof(pages))) {
+		trace_msg(err, errlen, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	base = strrchr(pages, '/') ? strrchr(pages, '/') + 1 : pages;
+	if (strlen(base) >= sizeof(m->page_store)) {
+		trace_msg(err, errlen, "%s: page-store name too long", pages);
+		return -ENAMETOOLONG;
+	}
+	ret = trace_tmp_open(pages, &f, tmp, sizeof(tmp), err, errlen);
+	if (ret)
+		return ret;
+	ret = trace_fwrite(f, src->pages, SIM_PAGE_SIZE, src->npages);
+	ret = trace_tmp_commit(f, tmp, pages, ret, err, errlen);
+	if (ret)
+		return ret;
+	strcpy(m->page_store, base);
+	m->page_store_pages = src->npages;
+	m->page_store_checksum = XXH3_64bits(src->pages, src->npages * SIM_PAGE_SIZE);
+	return 0;
+}
+
+int access_source_write(const char *path, struct access_source *src, uint64_t *ops,
+			char *err, size_t errlen)
+{
+	struct access_meta *m = malloc(sizeof(*m));
+	struct access_writer *w = NULL;
+	struct access_record r;
+	int ret;
+
+	if (!m) {
+		trace_msg(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	*m = *src->meta;
+	ret = src->pages && src->npages ? write_mem_pages(path, src, m, err, errlen) : 0;
+	if (!ret)
+		ret = access_writer_open(&w, path, m, err, errlen);
+	while (!ret) {
+		int got = access_source_next(src, &r);
+
+		if (got <= 0) {
+			if (got < 0)
+				trace_msg(err, errlen, "%s", access_source_error(src));
+			ret = got;
+			break;
+		}
+		ret = access_writer_add(w, &r, err, errlen);
+		if (ops && !ret)
+			ops[r.op]++;
+	}
+	if (ret < 0)
+		access_writer_abort(w);
+	else if (w)
+		ret = access_writer_commit(w, err, errlen);
+	free(m);
 	return ret;
 }

@@ -66,6 +66,21 @@ const char *access_source_page_store(const struct access_source *src);
 /* Records in all when known up front (files), else UINT64_MAX. */
 uint64_t access_source_records(const struct access_source *src);
 
+/* The page store's bytes (*npages pages of 4096 bytes): a generator's own, in
+ * memory, or the file the header names, mapped on the first call and kept
+ * until the source is closed.  NULL with *npages = 0 when there is none; NULL
+ * with a one-line err when the file cannot be mapped. */
+const uint8_t *access_source_pages(struct access_source *src, uint64_t *npages,
+				   char *err, size_t errlen);
+
+/* A source whose next steps depend on the system it drives (the selftest
+ * no_kmem_bypass loop allocates until enough of a memcg is swapped out) asks
+ * its consumer through a probe: the pages of memcg swapped out now (swap-outs
+ * minus swap-ins).  Without a probe it assumes 0.  The consumer must have
+ * applied every record it pulled before it pulls the next. */
+typedef uint64_t (*access_probe_fn)(void *ctx, unsigned memcg);
+void access_source_set_probe(struct access_source *src, access_probe_fn fn, void *ctx);
+
 /* Next record of one task, in that task's order: 1 = *r filled, 0 = the task
  * has no more, < 0 = error (access_source_error()). */
 int access_source_next_task(struct access_source *src, unsigned task, struct access_record *r);
@@ -77,6 +92,15 @@ int access_source_next(struct access_source *src, struct access_record *r);
 const char *access_source_error(const struct access_source *src);
 
 void access_source_close(struct access_source *src);
+
+/* Write all of src (global order) as an access trace at path (.zswa or
+ * .txt), atomically.  A page store the source holds in memory (a generator's)
+ * is written next to the trace as FILE.pages and named in the header; a file
+ * source's page-store reference is copied as it is (relative to the trace, as
+ * for `trace convert`).  ops[] (ACCESS_OP_COUNT counters, or NULL) gets the
+ * records written by op.  0 or a negative errno with one line. */
+int access_source_write(const char *path, struct access_source *src, uint64_t *ops,
+			char *err, size_t errlen);
 
 /* Write the READ and WRITE records of src (global order) as a libCacheSim
  * oracleGeneral trace (zstd-compressed when path ends in .zst): object id =

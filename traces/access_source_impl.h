@@ -41,8 +41,17 @@ struct access_source {
 	struct access_merge *merge;        /* adapters, made on first use */
 	struct access_fifo *fifo;
 	struct access_check *check;        /* ZSWAPSIM_DEBUG_INVARIANTS */
+	const uint8_t *pages;              /* page store in memory (a generator's), or NULL */
+	uint64_t npages;
+	void *pages_map;                   /* the page-store file, mapped by access_source_pages() */
+	size_t pages_len;
+	access_probe_fn probe;
+	void *probe_ctx;
 	char err[512];
 };
+
+/* The consumer's answer to a probe (access_source_set_probe()), 0 without one. */
+uint64_t access_source_probe(struct access_source *src, unsigned memcg);
 
 /* A source with these ops and private state; meta is set by the caller.
  * NULL when out of memory. */

@@ -826,6 +826,14 @@ int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 	return ret;
 }
 
+int trace_pages_path(const char *out, char *buf, size_t len)
+{
+	const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
+	size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - out) : strlen(out);
+
+	return snprintf(buf, len, "%.*s.pages", (int)n, out) >= (int)len ? -ENAMETOOLONG : 0;
+}
+
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n)
 {
 	if (n && fwrite(buf, size, n, f) != n)

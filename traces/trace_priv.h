@@ -39,6 +39,10 @@ int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
 		   char *err, size_t errlen);
 int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 		     char *err, size_t errlen);
+/* The page store written next to an output FILE.EXT: FILE.pages.  0 or
+ * -ENAMETOOLONG. */
+int trace_pages_path(const char *out, char *buf, size_t len);
+
 /* fwrite of n items of size bytes: 0, or a negative errno. */
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n);
 
