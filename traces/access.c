@@ -115,6 +115,29 @@ int access_path_form(const char *path)
 	return -1;
 }
 
+int access_path_is_access(const char *path)
+{
+	char buf[4096];
+	size_t n, i = 0;
+	FILE *f;
+
+	if (access_path_form(path) != TRACE_FORM_TEXT)
+		return access_path_form(path) == TRACE_FORM_BINARY;
+	f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	while (i < n && strchr(" \t\r\n", buf[i]))
+		i++;
+	if (i == n || buf[i++] != '#')
+		return 0;
+	while (i < n && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	return n - i >= strlen(ACCESS_TEXT_MAGIC) &&
+	       !memcmp(buf + i, ACCESS_TEXT_MAGIC, strlen(ACCESS_TEXT_MAGIC));
+}
+
 void access_meta_init(struct access_meta *m, uint32_t task_pages)
 {
 	memset(m, 0, sizeof(*m));

@@ -116,6 +116,11 @@ void access_close(struct access_trace *t);
  * TRACE_FORM_TEXT (.txt), -1 otherwise. */
 int access_path_form(const char *path);
 
+/* Whether path names an access trace rather than a swap-event trace: a .zswa
+ * file, or a .txt file whose first non-blank line is the access magic
+ * ("# zswapsim-access").  Reads at most the first 4 KiB. */
+int access_path_is_access(const char *path);
+
 /* Validate the header fields (page size, counts, memcg table, page-store
  * reference, content mix).  0 or -EINVAL with the reason. */
 int access_check_meta(const struct access_meta *meta, char *reason, size_t len);

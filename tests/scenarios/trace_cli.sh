@@ -5,41 +5,11 @@
 set -u
 BIN=${BIN:-build/zswapsim}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ROOT=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-fails=0
-
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-# check NAME EXPECTED_STATUS COMMAND...: status must match
-check() {
-	local name=$1 want=$2; shift 2
-	"$@" >out 2>err
-	local rc=$?
-	if [ "$rc" -eq "$want" ]; then pass "$name"; else
-		fail "$name: exit $rc, want $want"; sed 's/^/    /' err; fi
-}
-
-# bad NAME SUBSTRING COMMAND...: exit 2, one line on stderr containing SUBSTRING
-bad() {
-	local name=$1 want=$2; shift 2
-	"$@" >out 2>err
-	local rc=$? lines
-	lines=$(wc -l <err)
-	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$want" err; then
-		pass "$name"
-	else
-		fail "$name: exit $rc, $lines stderr lines, want 2, 1 line with '$want'"
-		sed 's/^/    /' err
-	fi
-}
-
-# has NAME FILE LINE: FILE contains the exact line
-has() {
-	if grep -qxF -- "$3" "$2"; then pass "$1"; else fail "$1: no line '$3' in:"; sed 's/^/    /' "$2"; fi
-}
+. "$ROOT/tests/scenarios/cli_checks.bash"
 
 # A 4-page page store with fixed content; its XXH3-64 was computed once with
 # trace_file_checksum() and is part of the trace header below.
