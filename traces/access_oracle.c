@@ -10,7 +10,7 @@
  * is one 4 KiB page of task 0: object ids become dense page numbers in the
  * order they are first seen, in one pass at open (a hash table), which leaves
  * a u32 page per request; the hot path is then an array read.  Every access
- * is a READ (a first touch allocates); the k-th request (k = 1, 2, ...) is at
+ * is a READ except an object's first, a WRITE (its page gets content); the k-th request (k = 1, 2, ...) is at
  * k * think_ns.  real_time, obj_size (beyond the zero test) and
  * next_access_vtime are not used.  A .zst file is decompressed as a stream
  * (libzstd) in the same pass; nothing is written to disk.
@@ -324,6 +324,7 @@ struct og_src {
 	struct access_meta meta;
 	uint32_t *page;     /* per request */
 	uint64_t n, pos, think;
+	uint32_t fresh;     /* pages are numbered in first-seen order: the next new one */
 };
 
 static int og_next(struct access_source *src, struct access_record *r)
@@ -334,10 +335,16 @@ static int og_next(struct access_source *src, struct access_record *r)
 	if (i == s->n)
 		return 0;
 	s->pos = i + 1;
+	/* an object's first request writes its page (a cache fill: the page
+	 * gets its content); the others read it */
+	int first = s->page[i] == s->fresh;
+
+	s->fresh += first;
 	*r = (struct access_record){
 		.time_ns = (i + 1) * s->think,
 		.vpage = s->page[i],
-		.op = ACCESS_READ,
+		.arg = first ? ACCESS_CONTENT_DRAW : 0,
+		.op = first ? ACCESS_WRITE : ACCESS_READ,
 	};
 	return 1;
 }
@@ -397,6 +404,7 @@ int access_source_open_oracle(struct access_source **out, const char *path,
 	s->page = ps.page.v;
 	s->n = ps.page.n;
 	s->pos = 0;
+	s->fresh = 0;
 	s->think = opts->think_ns;
 	src->meta = &s->meta;
 	src->nrec = s->n;

@@ -3,9 +3,9 @@
  * libFuzzer target: the libCacheSim oracleGeneral reader.  An input that
  * starts with the zstd magic is read as a .zst file, any other as a plain
  * one.  The reader must accept the file or return a negative errno with one
- * line; an accepted file must give exactly its counted records, all reads of
- * task 0 within the task's pages, the k-th at k * think, with every page up
- * to task_pages first seen in order.
+ * line; an accepted file must give exactly its counted records, all of task
+ * 0 within the task's pages, the k-th at k * think, with every page up to
+ * task_pages first seen in order, a write the first time, a read after.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -24,14 +24,17 @@ static void check_accepted(struct access_source *src)
 	int ret;
 
 	while ((ret = access_source_next(src, &r)) == 1) {
+		int first = r.vpage == next_new;
+
 		n++;
-		if (r.task || r.memcg || r.op != ACCESS_READ || r.order || r.arg || r.flags ||
+		if (r.task || r.memcg || r.op != (first ? ACCESS_WRITE : ACCESS_READ) || r.order ||
+		    r.arg != (first ? ACCESS_CONTENT_DRAW : 0) || r.flags ||
 		    r.time_ns != n * THINK || r.vpage >= m->task_pages[0] || r.vpage > next_new) {
 			fprintf(stderr, "bad record %llu: page %u of %u\n", (unsigned long long)n,
 				r.vpage, m->task_pages[0]);
 			abort();
 		}
-		next_new += r.vpage == next_new;   /* pages are numbered in first-seen order */
+		next_new += first;   /* pages are numbered in first-seen order */
 	}
 	if (ret || n != access_source_records(src) || next_new != m->task_pages[0]) {
 		fprintf(stderr, "%llu records of %llu, %llu pages of %u\n", (unsigned long long)n,
