@@ -28,7 +28,7 @@ static void kind_usage(const struct gen_kind *k)
 {
 	printf("usage: zswapsim trace gen %s %s[options] -o FILE.zswt\n\noptions:\n", k->name, k->word);
 	for (const struct gen_opt *o = k->opts; o->name; o++)
-		printf("  %-14s %s\n", o->name, o->help);
+		printf("  %-16s %s\n", o->name, o->help);
 	if (k->words) {
 		printf("\nnames:");
 		for (unsigned i = 0; k->words[i]; i++)
