@@ -3,7 +3,7 @@
 #   make run        install missing Debian packages, build, replay configs/default.json
 #   make test       build and run every test (unit + scenario + regression)
 #   make asan       the same tests under AddressSanitizer + UBSan (build/asan/)
-#   make bench      events/s of both timing backends and bytes per tracked slot
+#   make bench      events/s of both timing backends, bytes per tracked slot, access-reader speed
 #   make deps       apt-get install what is missing
 #   make capture    the BPF capture tool (installs clang, bpftool, libbpf-dev, libelf-dev)
 #   make fuzz       libFuzzer targets of the input parsers, FUZZ_SECONDS each (needs clang)
@@ -132,7 +132,11 @@ scenarios: $(BIN)
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 OPT=-O1 test
 
-bench: $(BIN)
+BENCH_ACCESS := $(BUILD)/bench_access
+$(BENCH_ACCESS): $(BUILD)/obj/tests/bench/bench_access.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: $(BIN) $(BENCH_ACCESS)
 	@scripts/bench.sh $(BIN)
 
 plots: $(BIN)

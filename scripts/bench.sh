@@ -7,8 +7,13 @@
 #            invalidates), content drawn from 4096 distinct real pages.
 #   simgrid: 1 stream x 1 GiB of 64 KiB folios, same content, software lzo.
 #
+#   access:  the access-source reader (issue 10) on a libCacheSim oracleGeneral
+#            Zipf(1.0) trace of 10M requests over 1M objects (4 GiB of pages),
+#            made by `trace gen zipf --oracle-general`: build/bench_access.
+#
 # Prints key=value lines (none_events_per_s, simgrid_events_per_s: page events
-# per second of replay, best of 3; bytes_per_slot) and a short table.
+# per second of replay, best of 3; bytes_per_slot; access_open_s,
+# access_next_ns_per_record, access_records_per_s: best of 3) and a short table.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${1:-build/zswapsim}
@@ -53,9 +58,17 @@ else
   sg=0 sgpages=0
 fi
 
+og=$D/zipf-10M.oracleGeneral
+if [ ! -e "$og" ] || [ "$BIN" -nt "$og" ]; then
+  "$BIN" trace gen zipf --size 4G --accesses 10000000 --alpha 1 --no-exit --seed 1 --quiet \
+    --oracle-general -o "$og"
+fi
+access=$("$(dirname "$BIN")/bench_access" oracleGeneral "$og" 1000 2>/dev/null)
+
 echo "none_events_per_s=$none"
 echo "simgrid_events_per_s=$sg"
 echo "bytes_per_slot=$bps"
 echo "none_trace_page_events=$pages"
 echo "simgrid_trace_page_events=$sgpages"
+echo "$access"
 echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"

@@ -16,7 +16,9 @@
 
 static void kinds_usage(FILE *f)
 {
-	fprintf(f, "usage: zswapsim trace gen KIND [options] -o FILE.zswt\n\nkinds:\n");
+	fprintf(f, "usage: zswapsim trace gen KIND [options] -o FILE.zswt\n"
+		"       zswapsim trace gen KIND [options] --access -o FILE.zswa\n"
+		"       zswapsim trace gen KIND [options] --oracle-general -o FILE[.zst]\n\nkinds:\n");
 	for (unsigned i = 0; gen_kinds[i]; i++)
 		fprintf(f, "  %-9s %s\n", gen_kinds[i]->name, gen_kinds[i]->help);
 	fprintf(f, "\n'zswapsim trace gen KIND --help' lists the options of a kind.\n");
@@ -26,7 +28,7 @@ static void kind_usage(const struct gen_kind *k)
 {
 	printf("usage: zswapsim trace gen %s %s[options] -o FILE.zswt\n\noptions:\n", k->name, k->word);
 	for (const struct gen_opt *o = k->opts; o->name; o++)
-		printf("  %-14s %s\n", o->name, o->help);
+		printf("  %-16s %s\n", o->name, o->help);
 	if (k->words) {
 		printf("\nnames:");
 		for (unsigned i = 0; k->words[i]; i++)
@@ -91,11 +93,34 @@ static int parse_args(const struct gen_kind *k, int argc, char **argv, void *arg
 
 static void print_summary(const struct gen_summary *s)
 {
-	printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams,"
-	       " %u memcgs, %llu pages in %s\n", s->out, (unsigned long long)s->records,
-	       (unsigned long long)s->ops[TRACE_OP_OUT], (unsigned long long)s->ops[TRACE_OP_IN],
-	       (unsigned long long)s->ops[TRACE_OP_INVAL], s->streams, s->memcgs,
-	       (unsigned long long)s->pages, s->pages ? s->page_store : "(none)");
+	const char *store = s->pages ? s->page_store : "(none)";
+
+	switch (s->form) {
+	case GEN_SWAP:
+		printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams,"
+		       " %u memcgs, %llu pages in %s\n", s->out, (unsigned long long)s->records,
+		       (unsigned long long)s->ops[TRACE_OP_OUT],
+		       (unsigned long long)s->ops[TRACE_OP_IN],
+		       (unsigned long long)s->ops[TRACE_OP_INVAL], s->streams, s->memcgs,
+		       (unsigned long long)s->pages, store);
+		break;
+	case GEN_ACCESS:
+		printf("wrote %s: %llu accesses (", s->out, (unsigned long long)s->records);
+		for (unsigned op = 0, first = 1; op < ACCESS_OP_COUNT; op++) {
+			if (!s->access_ops[op])
+				continue;
+			printf("%s%llu %s", first ? "" : ", ",
+			       (unsigned long long)s->access_ops[op], access_op_name(op));
+			first = 0;
+		}
+		printf("), %u tasks, %u memcgs, %llu pages in %s\n", s->streams, s->memcgs,
+		       (unsigned long long)s->pages, store);
+		break;
+	case GEN_ORACLE:
+		printf("wrote %s: %llu oracleGeneral requests of %u tasks\n", s->out,
+		       (unsigned long long)s->records, s->streams);
+		break;
+	}
 }
 
 static void unknown_kind(const char *name)
@@ -144,7 +169,7 @@ int trace_gen_main(int argc, char **argv)
 	k->defaults(args);
 	r = parse_args(k, argc, argv, args, &word, err, sizeof(err));
 	if (!r)
-		r = k->run(args, word, &sum, err, sizeof(err));
+		r = gen_run(k, args, word, &sum, err, sizeof(err));
 	if (r < 0)
 		cli_error("trace gen %s: %s", k->name, err);
 	else if (!r && !((const struct gen_common *)args)->quiet)

@@ -15,46 +15,63 @@
 
 #include "models/compressor.h"
 #include "sim/cli.h"
+#include "sim/cmd_access.h"
+#include "traces/access.h"
 #include "traces/gen.h"
 #include "traces/import.h"
 #include "traces/trace.h"
 
 static const char trace_usage[] =
-	"usage: zswapsim trace info FILE [--json]\n"
-	"       zswapsim trace validate FILE\n"
-	"       zswapsim trace convert IN OUT\n"
+	"usage: zswapsim trace info FILE [--json] [ACCESS-OPTIONS]\n"
+	"       zswapsim trace validate FILE [ACCESS-OPTIONS]\n"
+	"       zswapsim trace convert IN OUT [--oracle-general] [ACCESS-OPTIONS]\n"
 	"       zswapsim trace import csv IN.csv -o OUT.zswt (--ratio R | --content SPEC) ...\n"
 	"       zswapsim trace gen KIND ...\n"
 	"\n"
-	"Trace files are binary (.zswt) or text (.txt), chosen by extension;\n"
-	"docs/trace-format.md describes both.  'zswapsim trace SUBCOMMAND --help'\n"
-	"describes one subcommand.\n";
+	"Swap-event traces are binary (.zswt) or text (.txt); access traces are\n"
+	"binary (.zswa) or text (.txt starting '# zswapsim-access'), chosen by\n"
+	"extension and first line; docs/trace-format.md describes them.  Other\n"
+	"access formats are read with ACCESS-OPTIONS:\n"
+	"  --format F      zswapsim, oracleGeneral (libCacheSim, plain or .zst) or csv\n"
+	"                  (a .csv file is csv without it)\n"
+	"  --think NS      oracleGeneral, CSV without a time column: the k-th access of\n"
+	"                  a task is at k * NS (default 0)\n"
+	"  --columns MAP   CSV: FIELD=COLUMN,... renames (fields time_ns, task, vpage,\n"
+	"                  op, order, memcg)\n"
+	"'zswapsim trace SUBCOMMAND --help' describes one subcommand.\n";
 
 static const char info_usage[] =
-	"usage: zswapsim trace info FILE [--json]\n"
+	"usage: zswapsim trace info FILE [--json] [ACCESS-OPTIONS]\n"
 	"\n"
-	"Validate FILE and summarise it: records and pages by op, events by folio\n"
-	"order and by memcg, time span, distinct swap slots, streams, what the\n"
-	"swap-outs carry (pages, hints, mixed), and the page store.  A page store\n"
-	"(FILE.pages) is summarised instead: pages, distinct pages, its checksum as\n"
-	"trace headers carry it, zero and same-filled pages, and per codec the pages\n"
-	"that do not compress and the ratio.  --json prints the same as one JSON object.\n";
+	"Validate FILE and summarise it.  A swap-event trace: records and pages by\n"
+	"op, events by folio order and by memcg, time span, distinct swap slots,\n"
+	"streams, what the swap-outs carry (pages, hints, mixed), and the page\n"
+	"store.  An access trace (or --format): records and pages by op, touches by\n"
+	"folio order, distinct pages touched, time span, tasks, memcgs with their\n"
+	"limits, RAM limit, content mix and page store.  A page store (FILE.pages):\n"
+	"pages, distinct pages, its checksum as trace headers carry it, zero and\n"
+	"same-filled pages, and per codec the pages that do not compress and the\n"
+	"ratio.  --json prints the same as one JSON object.  ACCESS-OPTIONS: see\n"
+	"'zswapsim trace --help'.\n";
 
 static const char validate_usage[] =
-	"usage: zswapsim trace validate FILE\n"
+	"usage: zswapsim trace validate FILE [ACCESS-OPTIONS]\n"
 	"\n"
 	"Check every header field and record of FILE and its page store's size and\n"
 	"checksum.  Prints 'FILE: ok, N records', or the first error (file, record or\n"
 	"line number, reason) on stderr with exit status 2.\n";
 
 static const char convert_usage[] =
-	"usage: zswapsim trace convert IN OUT\n"
+	"usage: zswapsim trace convert IN OUT [--oracle-general] [ACCESS-OPTIONS]\n"
 	"\n"
-	"Validate IN and write it to OUT in the form OUT's extension names (.zswt\n"
-	"binary, .txt text).  Lossless both ways.  The page-store name is relative to\n"
-	"the trace: it is copied as is when it names the same file from OUT's\n"
-	"directory, else OUT gets the store's path relative to OUT (or its absolute\n"
-	"path when that does not fit).\n";
+	"Validate IN and write it to OUT in the form OUT's extension names: a\n"
+	"swap-event trace as .zswt (binary) or .txt (text); an access trace, or an\n"
+	"oracleGeneral or CSV file read with --format, as .zswa or .txt, or as a\n"
+	"libCacheSim oracleGeneral trace with --oracle-general (zstd if OUT ends in\n"
+	".zst).  Lossless between the binary and text forms.  The page-store name is\n"
+	"relative to the trace: it is copied as is when it names the same file from\n"
+	"OUT's directory, else OUT gets the store's path relative to OUT (or its\n"
+	"absolute path when that does not fit).\n";
 
 /* Statistics of one trace for `info`. */
 struct trace_stats {
@@ -396,6 +413,34 @@ static int page_store_info(const char *file, bool json)
 	return cli_exit_status(ret);
 }
 
+/* Whether a subcommand's input is an access trace (or an option says it
+ * is another access format): then sim/cmd_access.c does the work. */
+static bool wants_access(int argc, char **argv)
+{
+	const char *file = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--format") || !strcmp(a, "--think") || !strcmp(a, "--columns") ||
+		    !strcmp(a, "--oracle-general"))
+			return true;
+		if (!file && (a[0] != '-' || !a[1]))
+			file = a;
+	}
+	return file && (access_path_is_access(file) ||
+			(strlen(file) > 4 && !strcmp(file + strlen(file) - 4, ".csv")));
+}
+
+static int access_sub(int argc, char **argv, int npos, int (*fn)(const struct access_cli *))
+{
+	struct access_cli c;
+
+	if (access_cli_options(argc, argv, &c, npos))
+		return EXIT_USAGE;
+	return fn(&c);
+}
+
 static int trace_info(int argc, char **argv)
 {
 	struct trace_stats *st;
@@ -408,6 +453,8 @@ static int trace_info(int argc, char **argv)
 		fputs(info_usage, stdout);
 		return EXIT_OK;
 	}
+	if (wants_access(argc, argv))
+		return access_sub(argc, argv, 1, access_cli_info);
 	if (positional(argc, argv, "info", &file, 1, &json))
 		return EXIT_USAGE;
 	if (is_page_store(file))
@@ -443,6 +490,8 @@ static int trace_validate(int argc, char **argv)
 		fputs(validate_usage, stdout);
 		return EXIT_OK;
 	}
+	if (wants_access(argc, argv))
+		return access_sub(argc, argv, 1, access_cli_validate);
 	if (positional(argc, argv, "validate", &file, 1, NULL))
 		return EXIT_USAGE;
 	ret = trace_open(&t, file, err, sizeof(err));
@@ -466,6 +515,8 @@ static int trace_convert(int argc, char **argv)
 		fputs(convert_usage, stdout);
 		return EXIT_OK;
 	}
+	if (wants_access(argc, argv))
+		return access_sub(argc, argv, 2, access_cli_convert);
 	if (positional(argc, argv, "convert", pos, 2, NULL))
 		return EXIT_USAGE;
 	/* Refuse a bad output name before reading a large input. */

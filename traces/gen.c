@@ -14,8 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
+#include "traces/access_source_impl.h"
 #include "traces/gen.h"
+#include "traces/trace_priv.h"
 
 const struct gen_kind *const gen_kinds[] = {
 	&gen_kind_usemem,
@@ -155,9 +158,11 @@ int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size
 	return n;
 }
 
-int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm,
-	      unsigned nstreams, uint64_t mapped_pages, uint64_t ram_pages,
-	      char *err, size_t errlen)
+/* The content store and the reclaim model of a swap-event trace, from the
+ * common options. */
+static int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm,
+		     unsigned nstreams, uint64_t mapped_pages, uint64_t ram_pages,
+		     char *err, size_t errlen)
 {
 	struct content_params cp = {
 		.spec = g->content, .zero = g->zero, .same = g->same, .random = g->random,
@@ -170,14 +175,6 @@ int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm
 	};
 	int ret;
 
-	if (!g->out) {
-		snprintf(err, errlen, "missing -o FILE.zswt");
-		return -EINVAL;
-	}
-	if (trace_path_form(g->out) < 0) {
-		snprintf(err, errlen, "%s: output must end in .zswt or .txt", g->out);
-		return -EINVAL;
-	}
 	if (g->readahead > 512 || (g->readahead & (g->readahead - 1))) {
 		snprintf(err, errlen, "--readahead %llu: want a power of two <= 512",
 			 (unsigned long long)g->readahead);
@@ -198,30 +195,418 @@ int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm
 	return ret;
 }
 
-void gen_add_memcgs(struct reclaim *rm, const char *prefix, unsigned nm, unsigned ns,
-		    uint32_t npages, uint64_t max)
+/* The memcgs of a kind with ns tasks of npages each: nm top-level memcgs
+ * PREFIX0, PREFIX1, ..., task s in memcg s % nm; memory.max of each is max
+ * bytes (0 = none), or half its tasks' pages when max is UINT64_MAX. */
+static void gen_memcgs(struct access_meta *m, const char *prefix, unsigned nm, unsigned ns,
+		uint32_t npages, uint64_t max)
 {
-	for (unsigned m = 0; m < nm; m++) {
-		char name[TRACE_NAME_MAX];
-		unsigned members = ns / nm + (m < ns % nm);
-		uint64_t limit = max == UINT64_MAX ? (uint64_t)members * npages / 2
-						   : max / SIM_PAGE_SIZE;
-		snprintf(name, sizeof(name), "%s%u", prefix, m);
-		rm_add_memcg(rm, name, -1, limit);
+	m->memcg_count = nm;
+	for (unsigned i = 0; i < nm; i++) {
+		unsigned members = ns / nm + (i < ns % nm);
+
+		snprintf(m->memcgs[i].name, sizeof(m->memcgs[i].name), "%s%u", prefix, i);
+		m->memcgs[i].parent = -1;
+		m->memcgs[i].max_pages = max == UINT64_MAX ? (uint64_t)members * npages / 2
+							   : max / SIM_PAGE_SIZE;
+		m->memcgs[i].high_pages = 0;
 	}
 }
 
-/* FILE.zswt / FILE.txt -> FILE.pages */
-static int gen_pages_path(const char *out, char *buf, size_t len)
+/* The content mix of the common options in an access meta, and its page
+ * store: with --content, --max-pages (default 4096) pages drawn from the
+ * weighted sources in runs of 16 (*pages, malloc'd, *npages of them); without,
+ * none.  0 or a negative errno with err. */
+static int gen_content_store(const struct gen_common *g, struct access_meta *m, uint8_t **pages,
+		      uint64_t *npages, char *err, size_t errlen)
 {
-	const char *dot = strrchr(out, '.');
-	size_t n = dot ? (size_t)(dot - out) : strlen(out);
+	struct content_params cp = { .spec = g->content };
+	uint64_t want = g->max_pages ? g->max_pages : 4096;
+	struct content ct;
+	int ret;
 
-	return snprintf(buf, len, "%.*s.pages", (int)n, out) >= (int)len ? -ENAMETOOLONG : 0;
+	m->seed = g->seed;
+	m->content = (struct access_content){ g->zero, g->same, g->random, g->dirty };
+	*pages = NULL;
+	*npages = 0;
+	if (!g->content || !*g->content)
+		return 0;
+	if (want >= ACCESS_CONTENT_DRAW) {
+		snprintf(err, errlen, "--max-pages %llu: at most %u pages in an access trace's"
+			 " page store", (unsigned long long)want, ACCESS_CONTENT_DRAW - 1);
+		return -EINVAL;
+	}
+	/* zero, same and random stay fractions of the header: the store is
+	 * source pages only */
+	ret = content_init(&ct, &cp, g->seed, err, errlen);
+	if (ret)
+		return ret;
+	while (ct.npages < want) {
+		unsigned run = want - ct.npages < 16 ? (unsigned)(want - ct.npages) : 16;
+
+		if (content_new(&ct, run) == CONTENT_NONE) {
+			content_free(&ct);
+			snprintf(err, errlen, "out of memory for %llu content pages",
+				 (unsigned long long)want);
+			return -ENOMEM;
+		}
+	}
+	*pages = ct.pages;
+	*npages = ct.npages;
+	ct.pages = NULL;
+	content_free(&ct);
+	/* in memory; a writer puts it next to the trace under its own name */
+	strcpy(m->page_store, "content.pages");
+	m->page_store_pages = *npages;
+	m->page_store_checksum = XXH3_64bits(*pages, *npages * SIM_PAGE_SIZE);
+	return 0;
 }
 
-int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
-	      struct gen_summary *sum, char *err, size_t errlen)
+/* --- first-touch folio layout --------------------------------------------------- */
+
+/* First-touch folio orders of ns tasks of npages each: each aligned block of
+ * 2^(largest order) pages draws an order of the mix (n orders; a tail shorter
+ * than a block is order 0), from one generator seeded with seed, blocks of
+ * task 0 first, as the reclaim model's rm_map() drew them. */
+struct gen_layout {
+	unsigned kmax, fixed;          /* largest order; the order when there is one */
+	uint32_t npages;
+	uint8_t **block;               /* per task, per block; NULL with one order */
+	unsigned ntasks;
+};
+
+static void gen_layout_free(struct gen_layout *l);
+
+static int gen_layout_init(struct gen_layout *l, unsigned ns, uint32_t npages, const unsigned *orders,
+		    const double *prob, unsigned n, uint64_t seed)
+{
+	uint64_t nblocks;
+	gsl_rng *rng;
+
+	memset(l, 0, sizeof(*l));
+	l->ntasks = ns;
+	l->npages = npages;
+	for (unsigned i = 0; i < n; i++)
+		l->kmax = orders[i] > l->kmax ? orders[i] : l->kmax;
+	l->fixed = n ? orders[0] : 0;
+	if (n <= 1)
+		return 0;
+	nblocks = ((uint64_t)npages >> l->kmax) + 1;
+	l->block = calloc(ns, sizeof(*l->block));
+	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!l->block || !rng)
+		goto nomem;
+	gsl_rng_set(rng, (unsigned long)seed);
+	for (unsigned t = 0; t < ns; t++) {
+		l->block[t] = malloc(nblocks);
+		if (!l->block[t])
+			goto nomem;
+		for (uint64_t b = 0; (b << l->kmax) < npages; b++) {
+			double u = gsl_rng_uniform(rng);
+			unsigned i = 0;
+
+			while (i + 1 < n && u >= prob[i]) {
+				u -= prob[i];
+				i++;
+			}
+			l->block[t][b] = (uint8_t)orders[i];
+		}
+	}
+	gsl_rng_free(rng);
+	return 0;
+nomem:
+	if (rng)
+		gsl_rng_free(rng);
+	gen_layout_free(l);
+	return -ENOMEM;
+}
+
+static unsigned gen_layout_order(const struct gen_layout *l, unsigned task, uint32_t page)
+{
+	uint64_t b = page >> l->kmax;
+
+	/* a tail shorter than a block is order 0 */
+	if (((b + 1) << l->kmax) > l->npages)
+		return 0;
+	return l->block ? l->block[task][b] : l->fixed;
+}
+
+static void gen_layout_free(struct gen_layout *l)
+{
+	for (unsigned t = 0; l->block && t < l->ntasks; t++)
+		free(l->block[t]);
+	free(l->block);
+	l->block = NULL;
+}
+
+/* --- per-task generators ------------------------------------------------------------ */
+
+static int gen_tasks_init(struct gen_task **tasks, unsigned ns, uint64_t seed, int shared)
+{
+	struct gen_task *t = calloc(ns, sizeof(*t));
+
+	*tasks = t;
+	if (!t)
+		return -ENOMEM;
+	for (unsigned i = 0; i < ns; i++) {
+		if (shared && i) {
+			t[i].rng = t[0].rng;
+			continue;
+		}
+		t[i].rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!t[i].rng)
+			return -ENOMEM;
+		gsl_rng_set(t[i].rng, (unsigned long)(seed + i * 0x9e3779b9ull));
+	}
+	return 0;
+}
+
+static void gen_tasks_free(struct gen_task *tasks, unsigned ns)
+{
+	for (unsigned i = 0; tasks && i < ns; i++)
+		if (tasks[i].rng && (!i || tasks[i].rng != tasks[0].rng))
+			gsl_rng_free(tasks[i].rng);
+	free(tasks);
+}
+
+struct gen_tasks_src {
+	struct access_meta meta;
+	struct gen_tasks_spec spec;
+	struct gen_task *task;
+	struct gen_layout layout;
+	uint8_t *pages;     /* the content store, or NULL */
+};
+
+static int gen_tasks_next_task(struct access_source *src, unsigned t, struct access_record *r)
+{
+	struct gen_tasks_src *s = src->priv;
+	const struct gen_tasks_spec *k = &s->spec;
+	struct gen_task *x = &s->task[t];
+	uint16_t memcg = (uint16_t)(t % k->memcgs);
+	uint32_t page;
+	int write;
+
+	if (x->exited)
+		return 0;
+	if (x->done == k->accesses) {
+		/* exit: one more think time, then the mapping is freed */
+		x->exited = 1;
+		if (k->no_exit)
+			return 0;
+		x->t += k->think;
+		*r = (struct access_record){ .time_ns = x->t, .task = (uint16_t)t, .memcg = memcg,
+					     .op = ACCESS_EXIT };
+		return 1;
+	}
+	k->touch(k->kind, t, x, &page, &write);
+	x->t += k->think;
+	x->done++;
+	*r = (struct access_record){
+		.time_ns = x->t, .vpage = page, .arg = write ? ACCESS_CONTENT_DRAW : 0,
+		.task = (uint16_t)t, .memcg = memcg, .op = write ? ACCESS_WRITE : ACCESS_READ,
+		.order = (uint8_t)gen_layout_order(&s->layout, t, page),
+	};
+	return 1;
+}
+
+/* One generator for all tasks: the task whose last record is the earliest
+ * (the lowest index on a tie; every task has the same think time) makes the
+ * next record, until every task has ended. */
+static int gen_tasks_next(struct access_source *src, struct access_record *r)
+{
+	struct gen_tasks_src *s = src->priv;
+
+	for (;;) {
+		int best = -1, ret;
+
+		for (unsigned i = 0; i < s->spec.tasks; i++)
+			if (!s->task[i].exited && (best < 0 || s->task[i].t < s->task[best].t))
+				best = (int)i;
+		if (best < 0)
+			return 0;
+		ret = gen_tasks_next_task(src, (unsigned)best, r);
+		if (ret)
+			return ret;
+	}
+}
+
+static void gen_tasks_src_free(struct access_source *src)
+{
+	struct gen_tasks_src *s = src->priv;
+
+	s->spec.free(s->spec.kind, s->spec.tasks);
+	gen_tasks_free(s->task, s->spec.tasks);
+	gen_layout_free(&s->layout);
+	free(s->pages);
+	free(s);
+}
+
+/* Tasks with their own generators: per task natively. */
+static const struct access_source_ops gen_tasks_ops = {
+	.next_task = gen_tasks_next_task,
+	.free = gen_tasks_src_free,
+};
+
+/* One generator for all tasks (swap-event traces): global order natively. */
+static const struct access_source_ops gen_tasks_shared_ops = {
+	.next = gen_tasks_next,
+	.free = gen_tasks_src_free,
+};
+
+int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *spec,
+		     struct access_source **out, char *err, size_t errlen)
+{
+	unsigned orders[TRACE_MAX_ORDER + 1];
+	double prob[TRACE_MAX_ORDER + 1];
+	struct gen_tasks_src *s = calloc(1, sizeof(*s));
+	struct access_source *src = NULL;
+	int n = gen_orders(spec->orders, orders, prob, err, errlen), ret;
+
+	if (n < 0 || !s) {
+		spec->free(spec->kind, spec->tasks);
+		free(s);
+		if (n >= 0)
+			snprintf(err, errlen, "out of memory");
+		return n < 0 ? n : -ENOMEM;
+	}
+	s->spec = *spec;
+	src = access_source_alloc(g->shared_rng ? &gen_tasks_shared_ops : &gen_tasks_ops, s);
+	if (!src) {
+		gen_tasks_src_free(&(struct access_source){ .priv = s });
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	access_meta_init(&s->meta, spec->pages);
+	s->meta.task_count = spec->tasks;
+	for (unsigned t = 0; t < spec->tasks; t++)
+		s->meta.task_pages[t] = spec->pages;
+	s->meta.ram_pages = spec->ram / SIM_PAGE_SIZE;
+	gen_memcgs(&s->meta, spec->prefix, spec->memcgs, spec->tasks, spec->pages, spec->max);
+	src->meta = &s->meta;
+	ret = gen_tasks_init(&s->task, spec->tasks, spec->seed, g->shared_rng);
+	if (!ret && spec->init)
+		ret = spec->init(spec->kind, s->task, spec->tasks);
+	if (!ret)
+		ret = gen_layout_init(&s->layout, spec->tasks, spec->pages, orders, prob, (unsigned)n,
+				      g->seed);
+	if (ret)
+		snprintf(err, errlen, "out of memory");
+	else
+		ret = gen_content_store(g, &s->meta, &s->pages, &src->npages, err, errlen);
+	if (ret) {
+		access_source_close(src);
+		return ret;
+	}
+	src->pages = s->pages;
+	*out = src;
+	return 0;
+}
+
+/* --- the swap-event trace: accesses through the reclaim model ------------------------- */
+
+/* The selftest's loop asks how much of a memcg is swapped out. */
+static uint64_t gen_probe(void *ctx, unsigned memcg)
+{
+	const struct reclaim *rm = ctx;
+
+	return memcg < rm->nmemcg ? rm->memcg[memcg].out_pages - rm->memcg[memcg].in_pages : 0;
+}
+
+/* The content-store index of page i of the source's page store, added on
+ * first use (so the store holds the pages the trace uses, in that order). */
+static uint32_t gen_content_of(struct content *ct, uint32_t *map, const uint8_t *pages,
+			       uint32_t i)
+{
+	if (map[i] == CONTENT_NONE)
+		map[i] = content_add(ct, pages + (size_t)i * SIM_PAGE_SIZE, 1);
+	return map[i];
+}
+
+/* One record through the model. */
+static void gen_apply(struct reclaim *rm, const struct access_meta *m, const uint32_t *base,
+		      const struct access_record *r, struct content *ct, uint32_t *map,
+		      const uint8_t *pages)
+{
+	uint32_t page = base[r->task] + r->vpage;
+
+	switch (r->op) {
+	case ACCESS_READ:
+	case ACCESS_WRITE:
+		rm_first_touch(rm, page, r->order, r->memcg);
+		if (r->op == ACCESS_WRITE && r->arg != ACCESS_CONTENT_DRAW) {
+			uint32_t c = gen_content_of(ct, map, pages, r->arg);
+
+			if (c == CONTENT_NONE)
+				rm_fail_nomem(rm);
+			rm_set_content(rm, page, c);
+		}
+		rm_touch(rm, r->task, page, r->op == ACCESS_WRITE, r->time_ns);
+		break;
+	case ACCESS_FREE:
+		rm_unmap(rm, r->task, page, r->arg, r->time_ns);
+		break;
+	case ACCESS_EXIT:
+		if (m->task_pages[r->task])
+			rm_unmap(rm, r->task, base[r->task], m->task_pages[r->task], r->time_ns);
+		break;
+	case ACCESS_RECLAIM:
+		rm_reclaim(rm, r->task, r->memcg, r->arg, r->time_ns);
+		break;
+	case ACCESS_PAGEOUT:
+		rm_pageout(rm, r->task, page, r->arg, r->time_ns);
+		break;
+	case ACCESS_SET_MAX:
+		rm_set_limit(rm, r->task, r->memcg, r->arg, r->time_ns);
+		break;
+	case ACCESS_SET_RAM:
+		rm_set_ram(rm, r->task, r->arg, r->time_ns);
+		break;
+	}
+}
+
+int gen_replay(struct access_source *src, struct reclaim *rm, struct content *ct,
+	       char *err, size_t errlen)
+{
+	const struct access_meta *m = access_source_meta(src);
+	uint32_t *base = calloc(m->task_count, sizeof(*base)), *map = NULL;
+	uint64_t npages = 0;
+	const uint8_t *pages = access_source_pages(src, &npages, err, errlen);
+	struct access_record r;
+	int ret = 0;
+
+	if (!pages && m->page_store_pages) {
+		free(base);
+		return -EIO;   /* the page store could not be mapped: err says why */
+	}
+	if (npages)
+		map = malloc(npages * sizeof(*map));
+	if (!base || (npages && !map)) {
+		free(base);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (npages)
+		memset(map, 0xff, npages * sizeof(*map));
+	/* memory.high is not modelled here */
+	for (uint32_t i = 0; i < m->memcg_count; i++)
+		rm_add_memcg(rm, m->memcgs[i].name, m->memcgs[i].parent, m->memcgs[i].max_pages);
+	for (uint32_t t = 0; t < m->task_count; t++)
+		base[t] = m->task_pages[t] ? rm_map(rm, t, 0, m->task_pages[t], NULL, NULL, 0)
+					   : RM_NONE;
+	access_source_set_probe(src, gen_probe, rm);
+	while (!rm->err && (ret = access_source_next(src, &r)) == 1)
+		gen_apply(rm, m, base, &r, ct, map, pages);
+	access_source_set_probe(src, NULL, NULL);
+	if (ret < 0)
+		snprintf(err, errlen, "%s", access_source_error(src));
+	free(base);
+	free(map);
+	return ret < 0 ? ret : 0;
+}
+
+/* Finish rm, write FILE.pages and the trace, fill sum. */
+static int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
+		     struct gen_summary *sum, char *err, size_t errlen)
 {
 	static struct trace_meta meta;   /* 70 KiB: not on the stack */
 	char pages[PATH_MAX];
@@ -232,7 +617,7 @@ int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct
 		return ret;
 	if (ct->npages) {
 		const char *base;
-		if (gen_pages_path(g->out, pages, sizeof(pages))) {
+		if (trace_pages_path(g->out, pages, sizeof(pages))) {
 			snprintf(err, errlen, "%s: path too long", g->out);
 			return -ENAMETOOLONG;
 		}
@@ -252,8 +637,6 @@ int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct
 	ret = trace_write(g->out, &meta, rm->ev, rm->nev, err, errlen);
 	if (ret)
 		return ret;
-	memset(sum, 0, sizeof(*sum));
-	sum->out = g->out;
 	sum->records = rm->nev;
 	for (uint64_t i = 0; i < rm->nev; i++)
 		sum->ops[rm->ev[i].op]++;
@@ -262,4 +645,101 @@ int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct
 	sum->pages = ct->npages;
 	memcpy(sum->page_store, meta.page_store, sizeof(sum->page_store));
 	return 0;
+}
+
+static int gen_swap_trace(const struct gen_kind *k, void *args, const char *word,
+			  struct access_source *src, struct gen_summary *sum,
+			  char *err, size_t errlen)
+{
+	const struct gen_common *g = args;
+	const struct access_meta *m = access_source_meta(src);
+	uint64_t mapped = 0;
+	struct content ct;
+	struct reclaim rm;
+	int ret;
+
+	if (k->mapped_pages)
+		mapped = k->mapped_pages(args, word);
+	else
+		for (uint32_t t = 0; t < m->task_count; t++)
+			mapped += m->task_pages[t];
+	ret = gen_setup(g, &ct, &rm, m->task_count, mapped, m->ram_pages, err, errlen);
+	if (ret)
+		return ret;
+	ret = gen_replay(src, &rm, &ct, err, errlen);
+	if (!ret)
+		ret = gen_write(g, &rm, &ct, sum, err, errlen);
+	rm_free(&rm);
+	content_free(&ct);
+	return ret;
+}
+
+/* The output form the options and the name of -o ask for. */
+static int gen_form(const struct gen_common *g, enum gen_form *form, char *err, size_t errlen)
+{
+	if (!g->out) {
+		snprintf(err, errlen, "missing -o FILE");
+		return -EINVAL;
+	}
+	if (g->access && g->oracle) {
+		snprintf(err, errlen, "--access and --oracle-general: choose one");
+		return -EINVAL;
+	}
+	*form = g->access ? GEN_ACCESS : g->oracle ? GEN_ORACLE : GEN_SWAP;
+	if (*form == GEN_SWAP && trace_path_form(g->out) < 0) {
+		snprintf(err, errlen, "%s: output must end in .zswt or .txt (or give --access,"
+			 " --oracle-general)", g->out);
+		return -EINVAL;
+	}
+	if (*form == GEN_ACCESS && access_path_form(g->out) < 0) {
+		snprintf(err, errlen, "%s: an access trace must end in .zswa or .txt", g->out);
+		return -EINVAL;
+	}
+	/* the swap device is the reclaim model's, which only the swap events use */
+	if (*form != GEN_SWAP && (g->readahead || g->swap)) {
+		snprintf(err, errlen, "--readahead and --swap shape swap events: not with %s",
+			 g->access ? "--access" : "--oracle-general");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_summary *sum,
+	    char *err, size_t errlen)
+{
+	const struct gen_common *g = args;
+	struct access_source *src = NULL;
+	enum gen_form form;
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	ret = gen_form(g, &form, err, errlen);
+	if (ret)
+		return ret;
+	((struct gen_common *)args)->shared_rng = form == GEN_SWAP;
+	ret = k->source(args, word, &src, err, errlen);
+	if (ret)
+		return ret;
+	sum->out = g->out;
+	sum->form = form;
+	sum->streams = access_source_meta(src)->task_count;
+	sum->memcgs = access_source_meta(src)->memcg_count;
+	switch (form) {
+	case GEN_SWAP:
+		ret = gen_swap_trace(k, args, word, src, sum, err, errlen);
+		break;
+	case GEN_ACCESS:
+		ret = access_source_write(g->out, src, sum->access_ops, err, errlen);
+		for (unsigned i = 0; i < ACCESS_OP_COUNT; i++)
+			sum->records += sum->access_ops[i];
+		if (!ret && access_source_pages(src, &sum->pages, err, errlen) && sum->pages)
+			trace_pages_path(strrchr(g->out, '/') ? strrchr(g->out, '/') + 1 : g->out,
+					 sum->page_store, sizeof(sum->page_store));
+		break;
+	case GEN_ORACLE:
+		ret = access_oracle_write(g->out, src, &sum->records, err, errlen);
+		break;
+	}
+	access_source_close(src);
+	return ret;
 }

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The workload generators (traces/gen*.c): each kind drives the reclaim model
- * (traces/reclaim.c) with a page-access pattern and writes the swap events it
- * produces as a trace, with the page content of every `out` in FILE.pages
- * next to it.  A kind is plain data: its options (name, type, offset in its
- * argument struct, help) and a run function, so a front end (the CLI's
- * `zswapsim trace gen`, sim/cmd_gen.c) fills the arguments from its own input
- * and nothing here parses a command line or prints.  Errors are negative
- * errno codes with one line in err.
+ * The workload generators (traces/gen*.c).  A kind is an access source: the
+ * page accesses its tasks make (traces/access_source.h), generated from its
+ * options as they are pulled.  `zswapsim trace gen KIND` writes them
+ *  - as a swap-event trace (the default): the accesses drive the generators'
+ *    reclaim model (traces/reclaim.c) through a thin adapter (gen_replay()),
+ *    and the swap events it produces are the trace, with the page content of
+ *    every `out` in FILE.pages next to it;
+ *  - as an access trace (--access, FILE.zswa or FILE.txt), with the page
+ *    store its writes and content draws use in FILE.pages;
+ *  - as a libCacheSim oracleGeneral trace (--oracle-general).
+ * A kind is plain data: its options (name, type, offset in its argument
+ * struct, help) and a source function, so a front end (the CLI's `zswapsim
+ * trace gen`, sim/cmd_gen.c; a workload run) fills the arguments from its own
+ * input and nothing here parses a command line or prints.  Errors are
+ * negative errno codes with one line in err.
  */
 #ifndef ZSWAPSIM_GEN_H
 #define ZSWAPSIM_GEN_H
@@ -15,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "traces/access_source.h"
 #include "traces/content.h"
 #include "traces/reclaim.h"
 
@@ -38,7 +46,11 @@ struct gen_common {
 	uint64_t max_pages;       /* --max-pages: distinct content pages */
 	uint64_t readahead;       /* --readahead W pages */
 	uint64_t swap;            /* --swap SIZE (0: auto) */
+	int access;               /* --access: -o is an access trace */
+	int oracle;               /* --oracle-general: -o is an oracleGeneral trace */
 	int quiet;                /* for the front end: no summary */
+	int shared_rng;           /* not an option: gen_run() sets it for swap-event
+				     traces (struct gen_task) */
 };
 
 #define GEN_COMMON_OPTS(type) \
@@ -52,14 +64,20 @@ struct gen_common {
 	{ "--max-pages", GO_U64, offsetof(type, g.max_pages), "distinct pages in the page store; beyond it runs are shared (0 = no limit)" }, \
 	{ "--readahead", GO_U64, offsetof(type, g.readahead), "swap-in readahead window in pages, power of two (default 0 = off)" }, \
 	{ "--swap", GO_SIZE, offsetof(type, g.swap), "swap device size (default: twice the mapped memory)" }, \
+	{ "--access", GO_FLAG, offsetof(type, g.access), "write the accesses, not swap events: -o FILE.zswa or FILE.txt" }, \
+	{ "--oracle-general", GO_FLAG, offsetof(type, g.oracle), "write the accesses as libCacheSim oracleGeneral: -o FILE (zstd if FILE.zst)" }, \
 	{ "--quiet", GO_FLAG, offsetof(type, g.quiet), "no summary on stdout" }
 
 /* What a generator wrote. */
+enum gen_form { GEN_SWAP, GEN_ACCESS, GEN_ORACLE };
+
 struct gen_summary {
 	const char *out;                  /* the trace */
-	uint64_t records;
-	uint64_t ops[TRACE_OP_COUNT];     /* records by op */
-	uint32_t streams, memcgs;
+	enum gen_form form;
+	uint64_t records;                 /* records (oracleGeneral: requests) */
+	uint64_t ops[TRACE_OP_COUNT];     /* GEN_SWAP: records by op */
+	uint64_t access_ops[ACCESS_OP_COUNT]; /* GEN_ACCESS: records by op */
+	uint32_t streams, memcgs;         /* streams: tasks */
 	uint64_t pages;                   /* in the page store (0: none written) */
 	char page_store[TRACE_PATH_MAX];  /* its name */
 };
@@ -73,10 +91,20 @@ struct gen_kind {
 	size_t args_size;              /* the argument struct, which starts with struct gen_common */
 	const struct gen_opt *opts;    /* NULL-name terminated, the common ones included */
 	void (*defaults)(void *args);
-	/* Check the arguments and write the trace; word is the positional word
-	 * (NULL if none was given).  0 or a negative errno with err. */
-	int (*run)(void *args, const char *word, struct gen_summary *sum, char *err, size_t errlen);
+	/* Check the arguments and make the accesses' source; word is the
+	 * positional word (NULL if none was given).  0 or a negative errno
+	 * with err. */
+	int (*source)(void *args, const char *word, struct access_source **src,
+		      char *err, size_t errlen);
+	/* The pages the default swap size (twice this + 1024) is made for;
+	 * NULL: every task's pages. */
+	uint64_t (*mapped_pages)(const void *args, const char *word);
 };
+
+/* Write the accesses of kind k with its arguments to -o in the form the
+ * options ask for (above), fill sum.  0 or a negative errno with err. */
+int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_summary *sum,
+	    char *err, size_t errlen);
 
 /* The kinds, NULL-terminated; by name (NULL if unknown). */
 extern const struct gen_kind *const gen_kinds[];
@@ -95,20 +123,60 @@ int gen_parse_orders(const char *s, unsigned *orders, double *prob, unsigned max
  * the number of orders, or -EINVAL with err. */
 int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size_t errlen);
 
-/* Set up content and the reclaim model from the common options. */
-int gen_setup(const struct gen_common *g, struct content *ct, struct reclaim *rm,
-	      unsigned nstreams, uint64_t mapped_pages, uint64_t ram_pages,
-	      char *err, size_t errlen);
+/* Per-task generators (usemem, zipf): tasks of the same size, each making a
+ * number of accesses one think time apart and then exiting; the kind says
+ * which page each access touches and whether it writes.
+ *
+ * Each task has its own random generator, MT19937 seeded with seed + t *
+ * 0x9e3779b9, so tasks do not depend on the order their records are pulled
+ * in: access traces and workload runs (per-task order natively).  Swap-event
+ * traces (gen_common.shared_rng) keep the generators' older way, which the
+ * bundled traces were made with: one generator (seeded with seed) shared by
+ * the tasks and drawn in global order, the task whose last record is the
+ * earliest (the lowest index on a tie) making the next one (global order
+ * natively).  With one task the two are the same.  The first-touch folio
+ * orders are drawn when the source opens, from a generator seeded with the
+ * common --seed, block by block and task by task, as the reclaim model's
+ * rm_map() drew them. */
+struct gen_task {
+	gsl_rng *rng;
+	uint64_t t;         /* time of its last record */
+	uint64_t done;      /* accesses made */
+	int exited;
+};
 
-/* The memcgs of a kind with ns streams of npages each: nm top-level memcgs
- * PREFIX0, PREFIX1, ..., stream s in memcg s % nm; memory.max of each is max
- * bytes (0 = none), or half its streams' pages when max is UINT64_MAX. */
-void gen_add_memcgs(struct reclaim *rm, const char *prefix, unsigned nm, unsigned ns,
-		    uint32_t npages, uint64_t max);
+struct gen_tasks_spec {
+	const char *prefix;            /* memcgs PREFIX0, PREFIX1, ..., task t in t % memcgs */
+	unsigned tasks, memcgs;
+	uint32_t pages;                /* each task's address space */
+	uint64_t max, ram;             /* bytes: each memcg's memory.max (0 = none, UINT64_MAX:
+					  half its tasks' pages); the RAM limit (0 = none) */
+	uint64_t accesses, think;      /* per task; ns between two records of a task */
+	int no_exit;
+	const char *orders;            /* --orders */
+	uint64_t seed;                 /* of the tasks' generators */
+	/* After the tasks' generators are made (draw per-task state from them);
+	 * may be NULL.  0 or -ENOMEM. */
+	int (*init)(void *kind, struct gen_task *tasks, unsigned ntasks);
+	/* Task t's next access (its x->done-th): the page and whether it writes. */
+	void (*touch)(void *kind, unsigned t, struct gen_task *x, uint32_t *page, int *write);
+	void (*free)(void *kind, unsigned ntasks);   /* the kind's state, also on failure */
+	void *kind;
+};
 
-/* Finish rm, write FILE.pages and the trace, fill sum.  0 or negative errno. */
-int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
-	      struct gen_summary *sum, char *err, size_t errlen);
+/* The source of a per-task kind, taking spec->kind over.  0 or a negative
+ * errno with err. */
+int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *spec,
+		     struct access_source **src, char *err, size_t errlen);
+
+/* Feed the accesses of src (global order) to the reclaim model rm, whose
+ * content store is ct: a thin adapter until workload runs have their own
+ * reclaim model.  Tasks become streams; each task's address space is one
+ * mapping; a first touch allocates the record's folio order in the record's
+ * memcg; a write with a page-store index gives the page that content (added
+ * to ct on first use).  Returns 0 or rm's / the source's error. */
+int gen_replay(struct access_source *src, struct reclaim *rm, struct content *ct,
+	       char *err, size_t errlen);
 
 /* The kinds. */
 extern const struct gen_kind gen_kind_usemem, gen_kind_zipf, gen_kind_selftest;

@@ -14,14 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "traces/access_source_impl.h"
 #include "traces/gen.h"
-
-struct usemem_stream {
-	uint32_t first, npages;
-	uint64_t t;         /* time of the next access */
-	uint64_t done;      /* accesses made */
-	int exited;
-};
 
 struct usemem_args {
 	struct gen_common g;
@@ -31,76 +25,72 @@ struct usemem_args {
 	int no_exit;
 };
 
-/* The next stream to act: the earliest, the lowest index on a tie. */
-static int usemem_next(const struct usemem_stream *s, unsigned n)
-{
-	int best = -1;
+/* What a usemem task's accesses depend on. */
+struct usemem_kind {
+	uint32_t npages;
+	int random;
+	double write;
+};
 
-	for (unsigned i = 0; i < n; i++)
-		if (!s[i].exited && (best < 0 || s[i].t < s[best].t))
-			best = (int)i;
-	return best;
+/* Pass 0 writes every page in order; later passes touch every page in order
+ * or npages random ones, each a write with probability write. */
+static void usemem_touch(void *kind, unsigned t, struct gen_task *x, uint32_t *page, int *write)
+{
+	const struct usemem_kind *k = kind;
+	uint64_t pass = x->done / k->npages, i = x->done % k->npages;
+
+	(void)t;
+	*page = (pass && k->random) ? (uint32_t)gsl_rng_uniform_int(x->rng, k->npages) : (uint32_t)i;
+	*write = !pass || gsl_rng_uniform(x->rng) < k->write;
 }
 
-static int usemem_run(const struct usemem_args *a, const unsigned *orders, const double *prob,
-		      unsigned norders, struct gen_summary *sum, char *err, size_t errlen)
+static void usemem_free(void *kind, unsigned ntasks)
 {
-	const struct gen_common *g = &a->g;
-	unsigned ns = (unsigned)a->streams, nm = (unsigned)a->memcgs;
-	uint32_t npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
-	uint64_t per_pass = npages, total = a->passes * per_pass;
-	int random = !strcmp(a->pattern, "random");
-	struct usemem_stream *st = calloc(ns, sizeof(*st));
-	struct content ct;
-	struct reclaim rm;
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	int ret;
+	(void)ntasks;
+	free(kind);
+}
 
-	if (!st || !rng) {
-		free(st);
-		if (rng)
-			gsl_rng_free(rng);
+static int usemem_check(struct usemem_args *a, char *err, size_t errlen)
+{
+	if (!a->memcgs)
+		a->memcgs = a->streams;
+	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
+	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
+	    a->size / SIM_PAGE_SIZE > (1u << 28) || !a->passes || a->passes > 1000000 ||
+	    (strcmp(a->pattern, "seq") && strcmp(a->pattern, "random")) || a->write < 0 ||
+	    a->write > 1) {
+		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams <= %d,"
+			 " 4K <= size <= 1T, 1 <= passes, --pattern seq|random, 0 <= write <= 1)",
+			 TRACE_MAX_STREAMS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int usemem_source(void *args, const char *word, struct access_source **out,
+			 char *err, size_t errlen)
+{
+	struct usemem_args *a = args;
+	struct usemem_kind *k;
+	int ret = usemem_check(a, err, errlen);
+
+	(void)word;
+	if (ret)
+		return ret;
+	k = malloc(sizeof(*k));
+	if (!k) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	gsl_rng_set(rng, (unsigned long)(g->seed ^ 0x7573656d656dull));
-	ret = gen_setup(g, &ct, &rm, ns, (uint64_t)ns * npages, a->ram / SIM_PAGE_SIZE,
-			err, errlen);
-	if (ret)
-		goto out_rng;
-	gen_add_memcgs(&rm, "usemem", nm, ns, npages, a->max);
-	for (unsigned s = 0; s < ns; s++) {
-		st[s].npages = npages;
-		st[s].first = rm_map(&rm, s, s % nm, npages, orders, prob, norders);
-	}
-	for (int s; (s = usemem_next(st, ns)) >= 0;) {
-		struct usemem_stream *x = &st[s];
-		if (x->done == total) {
-			/* exit: one more think time, so that actions happen in
-			 * (time, stream) order as they are picked */
-			x->t += a->think;
-			if (!a->no_exit)
-				rm_unmap(&rm, (unsigned)s, x->first, x->npages, x->t);
-			x->exited = 1;
-			continue;
-		}
-		uint64_t pass = x->done / per_pass, i = x->done % per_pass;
-		uint32_t page = (pass && random) ? (uint32_t)gsl_rng_uniform_int(rng, npages)
-						 : (uint32_t)i;
-		int write = !pass || gsl_rng_uniform(rng) < a->write;
-		x->t += a->think;
-		rm_touch(&rm, (unsigned)s, x->first + page, write, x->t);
-		x->done++;
-		if (rm.err)
-			break;
-	}
-	ret = gen_write(g, &rm, &ct, sum, err, errlen);
-	rm_free(&rm);
-	content_free(&ct);
-out_rng:
-	gsl_rng_free(rng);
-	free(st);
-	return ret;
+	*k = (struct usemem_kind){ (uint32_t)(a->size / SIM_PAGE_SIZE),
+				   !strcmp(a->pattern, "random"), a->write };
+	return gen_tasks_source(&a->g, &(struct gen_tasks_spec){
+		.prefix = "usemem", .tasks = (unsigned)a->streams, .memcgs = (unsigned)a->memcgs,
+		.pages = k->npages, .max = a->max, .ram = a->ram,
+		.accesses = a->passes * k->npages, .think = a->think, .no_exit = a->no_exit,
+		.orders = a->orders, .seed = a->g.seed ^ 0x7573656d656dull,
+		.touch = usemem_touch, .free = usemem_free, .kind = k,
+	}, out, err, errlen);
 }
 
 static const struct gen_opt usemem_opts[] = {
@@ -130,32 +120,6 @@ static void usemem_defaults(void *args)
 	gen_common_defaults(&a->g);
 }
 
-static int usemem_gen(void *args, const char *word, struct gen_summary *sum,
-		      char *err, size_t errlen)
-{
-	struct usemem_args *a = args;
-	unsigned orders[TRACE_MAX_ORDER + 1];
-	double prob[TRACE_MAX_ORDER + 1];
-	int n = gen_orders(a->orders, orders, prob, err, errlen);
-
-	(void)word;
-	if (n < 0)
-		return n;
-	if (!a->memcgs)
-		a->memcgs = a->streams;
-	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
-	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
-	    a->size / SIM_PAGE_SIZE > (1u << 28) || !a->passes || a->passes > 1000000 ||
-	    (strcmp(a->pattern, "seq") && strcmp(a->pattern, "random")) || a->write < 0 ||
-	    a->write > 1) {
-		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams <= %d,"
-			 " 4K <= size <= 1T, 1 <= passes, --pattern seq|random, 0 <= write <= 1)",
-			 TRACE_MAX_STREAMS);
-		return -EINVAL;
-	}
-	return usemem_run(a, orders, prob, (unsigned)n, sum, err, errlen);
-}
-
 const struct gen_kind gen_kind_usemem = {
 	.name = "usemem",
 	.help = "N streams writing/reading their memory in passes (like usemem)",
@@ -163,5 +127,5 @@ const struct gen_kind gen_kind_usemem = {
 	.args_size = sizeof(struct usemem_args),
 	.opts = usemem_opts,
 	.defaults = usemem_defaults,
-	.run = usemem_gen,
+	.source = usemem_source,
 };

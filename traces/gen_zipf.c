@@ -17,6 +17,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
+#include "traces/access_source_impl.h"
 #include "traces/gen.h"
 
 struct zipf_args {
@@ -27,22 +28,14 @@ struct zipf_args {
 	int no_exit;
 };
 
-struct zipf_stream {
-	uint32_t first;
-	uint32_t *perm;     /* rank -> page offset */
-	uint64_t t, done;
-	int exited;
+/* What a zipf task's accesses depend on. */
+struct zipf_kind {
+	uint32_t npages, shift;     /* pages per task; hot-set rotation per phase */
+	uint64_t phase_len;         /* accesses per phase */
+	double write;
+	gsl_ran_discrete_t *tab;    /* rank popularity, shared by the tasks */
+	uint32_t **perm;            /* per task: rank -> page */
 };
-
-static int zipf_next(const struct zipf_stream *s, unsigned n)
-{
-	int best = -1;
-
-	for (unsigned i = 0; i < n; i++)
-		if (!s[i].exited && (best < 0 || s[i].t < s[best].t))
-			best = (int)i;
-	return best;
-}
 
 static gsl_ran_discrete_t *zipf_table(uint32_t n, double alpha)
 {
@@ -58,71 +51,97 @@ static gsl_ran_discrete_t *zipf_table(uint32_t n, double alpha)
 	return t;
 }
 
-static int zipf_run(const struct zipf_args *a, const unsigned *orders, const double *prob,
-		    unsigned norders, struct gen_summary *sum, char *err, size_t errlen)
+/* A rank by popularity, its page in the task's permutation rotated by the
+ * phase; a write with probability write. */
+static void zipf_touch(void *kind, unsigned t, struct gen_task *x, uint32_t *page, int *write)
 {
-	const struct gen_common *g = &a->g;
-	unsigned ns = (unsigned)a->streams, nm = (unsigned)a->memcgs;
-	uint32_t npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
-	uint64_t phase_len = (a->accesses + a->phases - 1) / a->phases;
-	uint32_t shift = npages / (uint32_t)a->phases;
-	struct zipf_stream *st = calloc(ns, sizeof(*st));
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_ran_discrete_t *tab = zipf_table(npages, a->alpha);
-	struct content ct;
-	struct reclaim rm;
-	int ret = -ENOMEM;
+	const struct zipf_kind *k = kind;
+	uint64_t phase = x->done / k->phase_len;
+	uint32_t rank = (uint32_t)gsl_ran_discrete(x->rng, k->tab);
 
-	snprintf(err, errlen, "out of memory");
-	if (!st || !rng || !tab)
-		goto out;
-	gsl_rng_set(rng, (unsigned long)(g->seed ^ 0x7a697066ull));
-	for (unsigned s = 0; s < ns; s++) {
-		st[s].perm = malloc(npages * sizeof(uint32_t));
-		if (!st[s].perm)
-			goto out;
-		for (uint32_t i = 0; i < npages; i++)
-			st[s].perm[i] = i;
-		gsl_ran_shuffle(rng, st[s].perm, npages, sizeof(uint32_t));
+	*page = k->perm[t][(rank + phase * k->shift) % k->npages];
+	*write = gsl_rng_uniform(x->rng) < k->write;
+}
+
+/* Each task's rank -> page permutation, the first draws of its generator. */
+static int zipf_init(void *kind, struct gen_task *tasks, unsigned ntasks)
+{
+	struct zipf_kind *k = kind;
+
+	k->perm = calloc(ntasks, sizeof(*k->perm));
+	if (!k->perm)
+		return -ENOMEM;
+	for (unsigned t = 0; t < ntasks; t++) {
+		k->perm[t] = malloc(k->npages * sizeof(uint32_t));
+		if (!k->perm[t])
+			return -ENOMEM;
+		for (uint32_t i = 0; i < k->npages; i++)
+			k->perm[t][i] = i;
+		gsl_ran_shuffle(tasks[t].rng, k->perm[t], k->npages, sizeof(uint32_t));
 	}
-	ret = gen_setup(g, &ct, &rm, ns, (uint64_t)ns * npages, a->ram / SIM_PAGE_SIZE,
-			err, errlen);
+	return 0;
+}
+
+static void zipf_free(void *kind, unsigned ntasks)
+{
+	struct zipf_kind *k = kind;
+
+	for (unsigned t = 0; k->perm && t < ntasks; t++)
+		free(k->perm[t]);
+	free(k->perm);
+	if (k->tab)
+		gsl_ran_discrete_free(k->tab);
+	free(k);
+}
+
+static int zipf_check(struct zipf_args *a, char *err, size_t errlen)
+{
+	if (!a->memcgs)
+		a->memcgs = a->streams;
+	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
+	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
+	    a->size / SIM_PAGE_SIZE > (1u << 26) || !a->phases ||
+	    a->phases > a->size / SIM_PAGE_SIZE || !(a->alpha >= 0) || a->alpha > 10 ||
+	    a->write < 0 || a->write > 1 || a->accesses > (1ull << 32)) {
+		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams, 4K <= size"
+			 " <= 256G, 1 <= phases <= pages, 0 <= alpha <= 10, 0 <= write <= 1)");
+		return -EINVAL;
+	}
+	if (!a->accesses)
+		a->accesses = 4 * (a->size / SIM_PAGE_SIZE);
+	return 0;
+}
+
+static int zipf_source(void *args, const char *word, struct access_source **out,
+		       char *err, size_t errlen)
+{
+	struct zipf_args *a = args;
+	struct zipf_kind *k;
+	int ret = zipf_check(a, err, errlen);
+
+	(void)word;
 	if (ret)
-		goto out;
-	gen_add_memcgs(&rm, "zipf", nm, ns, npages, a->max);
-	for (unsigned s = 0; s < ns; s++)
-		st[s].first = rm_map(&rm, s, s % nm, npages, orders, prob, norders);
-	for (int s; (s = zipf_next(st, ns)) >= 0;) {
-		struct zipf_stream *x = &st[s];
-		if (x->done == a->accesses) {
-			x->t += a->think;   /* exit, picked in (time, stream) order */
-			if (!a->no_exit)
-				rm_unmap(&rm, (unsigned)s, x->first, npages, x->t);
-			x->exited = 1;
-			continue;
-		}
-		uint64_t phase = x->done / phase_len;
-		uint32_t rank = (uint32_t)gsl_ran_discrete(rng, tab);
-		uint32_t page = x->perm[(rank + phase * shift) % npages];
-		int write = gsl_rng_uniform(rng) < a->write;
-		x->t += a->think;
-		rm_touch(&rm, (unsigned)s, x->first + page, write, x->t);
-		x->done++;
-		if (rm.err)
-			break;
+		return ret;
+	k = calloc(1, sizeof(*k));
+	if (k) {
+		k->npages = (uint32_t)(a->size / SIM_PAGE_SIZE);
+		k->tab = zipf_table(k->npages, a->alpha);
 	}
-	ret = gen_write(g, &rm, &ct, sum, err, errlen);
-	rm_free(&rm);
-	content_free(&ct);
-out:
-	if (tab)
-		gsl_ran_discrete_free(tab);
-	if (rng)
-		gsl_rng_free(rng);
-	for (unsigned s = 0; st && s < ns; s++)
-		free(st[s].perm);
-	free(st);
-	return ret;
+	if (!k || !k->tab) {
+		free(k);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	k->phase_len = (a->accesses + a->phases - 1) / a->phases;
+	k->shift = k->npages / (uint32_t)a->phases;
+	k->write = a->write;
+	return gen_tasks_source(&a->g, &(struct gen_tasks_spec){
+		.prefix = "zipf", .tasks = (unsigned)a->streams, .memcgs = (unsigned)a->memcgs,
+		.pages = k->npages, .max = a->max, .ram = a->ram,
+		.accesses = a->accesses, .think = a->think, .no_exit = a->no_exit,
+		.orders = a->orders, .seed = a->g.seed ^ 0x7a697066ull,
+		.init = zipf_init, .touch = zipf_touch, .free = zipf_free, .kind = k,
+	}, out, err, errlen);
 }
 
 static const struct gen_opt zipf_opts[] = {
@@ -154,32 +173,6 @@ static void zipf_defaults(void *args)
 	gen_common_defaults(&a->g);
 }
 
-static int zipf_gen(void *args, const char *word, struct gen_summary *sum, char *err, size_t errlen)
-{
-	struct zipf_args *a = args;
-	unsigned orders[TRACE_MAX_ORDER + 1];
-	double prob[TRACE_MAX_ORDER + 1];
-	int n = gen_orders(a->orders, orders, prob, err, errlen);
-
-	(void)word;
-	if (n < 0)
-		return n;
-	if (!a->memcgs)
-		a->memcgs = a->streams;
-	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
-	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
-	    a->size / SIM_PAGE_SIZE > (1u << 26) || !a->phases ||
-	    a->phases > a->size / SIM_PAGE_SIZE || !(a->alpha >= 0) || a->alpha > 10 ||
-	    a->write < 0 || a->write > 1 || a->accesses > (1ull << 32)) {
-		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams, 4K <= size"
-			 " <= 256G, 1 <= phases <= pages, 0 <= alpha <= 10, 0 <= write <= 1)");
-		return -EINVAL;
-	}
-	if (!a->accesses)
-		a->accesses = 4 * (a->size / SIM_PAGE_SIZE);
-	return zipf_run(a, orders, prob, (unsigned)n, sum, err, errlen);
-}
-
 const struct gen_kind gen_kind_zipf = {
 	.name = "zipf",
 	.help = "a working set with Zipf popularity, phases shifting the hot set",
@@ -187,5 +180,5 @@ const struct gen_kind gen_kind_zipf = {
 	.args_size = sizeof(struct zipf_args),
 	.opts = zipf_opts,
 	.defaults = zipf_defaults,
-	.run = zipf_gen,
+	.source = zipf_source,
 };

@@ -636,6 +636,20 @@ void rm_fail_nomem(struct reclaim *rm)
 	rm_fail(rm, -ENOMEM, "out of memory");
 }
 
+void rm_first_touch(struct reclaim *rm, uint32_t page, unsigned order, unsigned memcg)
+{
+	uint32_t h = page & ~((1u << order) - 1);
+
+	if (page >= rm->npages || rm->pg[page].state != RM_P_NONE || memcg >= rm->nmemcg)
+		return;
+	rm->pg[page].layout = (uint8_t)order;
+	/* the folio's pages are charged to the memcg of the task that touched
+	 * them (rm_touch() falls back to order 0 when some are in use) */
+	for (uint32_t q = h; q < h + (1u << order) && q < rm->npages; q++)
+		if (rm->pg[q].state == RM_P_NONE)
+			rm->pg[q].memcg = (uint16_t)memcg;
+}
+
 void rm_set_content(struct reclaim *rm, uint32_t page, uint32_t content)
 {
 	if (page < rm->npages)

@@ -165,6 +165,11 @@ void rm_set_limit(struct reclaim *rm, unsigned stream, unsigned memcg, uint64_t 
 /* Change the global RAM limit (pages, 0 = none) and reclaim down to it. */
 void rm_set_ram(struct reclaim *rm, unsigned stream, uint64_t ram_pages, uint64_t now);
 
+/* The first touch of page, if it has not been touched since it was mapped or
+ * freed: allocate a folio of order (the mapping's layout there, as an access
+ * record gives it) charged to memcg. */
+void rm_first_touch(struct reclaim *rm, uint32_t page, unsigned order, unsigned memcg);
+
 /* Give a page the content it will have at its first swap-out (page-store
  * index), instead of a draw from the content mix. */
 void rm_set_content(struct reclaim *rm, uint32_t page, uint32_t content);

@@ -61,6 +61,10 @@ _Static_assert(offsetof(struct trace_file_header, record_count) == 24, "binary h
 _Static_assert(offsetof(struct trace_file_header, page_store_pages) == 48, "binary header layout");
 _Static_assert(offsetof(struct trace_file_header, page_store) == 64, "binary header layout");
 _Static_assert(sizeof(struct trace_file_memcg) == 72, "memcg entry layout");
+_Static_assert(offsetof(struct trace_file_header, version) ==
+	       offsetof(struct trace_file_prefix, version), "common prefix");
+_Static_assert(offsetof(struct trace_file_header, record_count) ==
+	       offsetof(struct trace_file_prefix, record_count), "common prefix");
 _Static_assert(sizeof(struct trace_record) == 24, "record layout");
 _Static_assert(offsetof(struct trace_record, slot) == 8, "record layout");
 _Static_assert(offsetof(struct trace_record, stream) == 16, "record layout");
@@ -177,10 +181,58 @@ bool trace_name_ok(const char *s, size_t n)
 	return true;
 }
 
+int trace_check_memcg_table(const void *table, size_t stride, uint32_t count,
+			    char *reason, size_t len)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		const char *name = (const char *)table + i * stride;
+		size_t n = strnlen(name, TRACE_NAME_MAX);
+		int32_t parent;
+
+		memcpy(&parent, name + offsetof(struct trace_memcg, parent), sizeof(parent));
+		if (n == TRACE_NAME_MAX || !trace_name_ok(name, n)) {
+			trace_msg(reason, len, "memcg %u: bad name (want 1..%u printable characters,"
+				  " no spaces or '#')", i, TRACE_NAME_MAX - 1);
+			return -EINVAL;
+		}
+		if (parent != -1 && (parent < 0 || (uint32_t)parent >= i)) {
+			trace_msg(reason, len, "memcg %u (%s): parent %d invalid (must be -1 or an"
+				  " earlier index)", i, name, parent);
+			return -EINVAL;
+		}
+		/* Names identify memcgs in configs and reports, so they are unique. */
+		for (uint32_t j = 0; j < i; j++) {
+			if (!strcmp((const char *)table + j * stride, name)) {
+				trace_msg(reason, len, "memcg %u: name '%s' repeats memcg %u",
+					  i, name, j);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+int trace_check_store_ref(const char *name, uint64_t pages, uint64_t checksum,
+			  char *reason, size_t len)
+{
+	size_t n = strnlen(name, TRACE_PATH_MAX);
+
+	if (n == TRACE_PATH_MAX || (n && !trace_name_ok(name, n))) {
+		trace_msg(reason, len, "bad page-store name (want 0..%u printable characters,"
+			  " no spaces or '#')", TRACE_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	if (!n && (pages || checksum)) {
+		trace_msg(reason, len, "no page store but page_store_pages %llu, checksum 0x%016llx"
+			  " (both must be 0)", (unsigned long long)pages,
+			  (unsigned long long)checksum);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int trace_check_meta(const struct trace_meta *m, char *reason, size_t len)
 {
-	size_t n;
-
 	if (m->page_size != SIM_PAGE_SIZE) {
 		trace_msg(reason, len, "page_size %u (must be %u)", m->page_size, SIM_PAGE_SIZE);
 		return -EINVAL;
@@ -199,41 +251,11 @@ int trace_check_meta(const struct trace_meta *m, char *reason, size_t len)
 			  m->memcg_count, TRACE_MAX_MEMCGS);
 		return -EINVAL;
 	}
-	for (uint32_t i = 0; i < m->memcg_count; i++) {
-		const struct trace_memcg *mc = &m->memcgs[i];
-
-		n = strnlen(mc->name, TRACE_NAME_MAX);
-		if (n == TRACE_NAME_MAX || !trace_name_ok(mc->name, n)) {
-			trace_msg(reason, len, "memcg %u: bad name (want 1..%u printable characters,"
-				  " no spaces or '#')", i, TRACE_NAME_MAX - 1);
-			return -EINVAL;
-		}
-		if (mc->parent != -1 && (mc->parent < 0 || (uint32_t)mc->parent >= i)) {
-			trace_msg(reason, len, "memcg %u (%s): parent %d invalid (must be -1 or an"
-				  " earlier index)", i, mc->name, mc->parent);
-			return -EINVAL;
-		}
-		/* Names identify memcgs in configs and reports, so they are unique. */
-		for (uint32_t j = 0; j < i; j++) {
-			if (!strcmp(m->memcgs[j].name, mc->name)) {
-				trace_msg(reason, len, "memcg %u: name '%s' repeats memcg %u",
-					  i, mc->name, j);
-				return -EINVAL;
-			}
-		}
-	}
-	n = strnlen(m->page_store, TRACE_PATH_MAX);
-	if (n == TRACE_PATH_MAX || (n && !trace_name_ok(m->page_store, n))) {
-		trace_msg(reason, len, "bad page-store name (want 0..%u printable characters,"
-			  " no spaces or '#')", TRACE_PATH_MAX - 1);
+	if (trace_check_memcg_table(m->memcgs, sizeof(m->memcgs[0]), m->memcg_count,
+				    reason, len) ||
+	    trace_check_store_ref(m->page_store, m->page_store_pages, m->page_store_checksum,
+				  reason, len))
 		return -EINVAL;
-	}
-	if (!n && (m->page_store_pages || m->page_store_checksum)) {
-		trace_msg(reason, len, "no page store but page_store_pages %llu, checksum 0x%016llx"
-			  " (both must be 0)", (unsigned long long)m->page_store_pages,
-			  (unsigned long long)m->page_store_checksum);
-		return -EINVAL;
-	}
 	/* Record content is a 32-bit page index. */
 	if (m->page_store_pages > (1ull << 32)) {
 		trace_msg(reason, len, "page_store_pages %llu > 2^32",
@@ -425,8 +447,7 @@ int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errle
 	return ret;
 }
 
-/* A fixed-size string field: NUL-terminated and zero after the NUL. */
-static bool field_zero_padded(const char *f, size_t size)
+bool trace_field_zero_padded(const char *f, size_t size)
 {
 	size_t n = strnlen(f, size);
 
@@ -436,6 +457,70 @@ static bool field_zero_padded(const char *f, size_t size)
 		if (f[i])
 			return false;
 	return true;
+}
+
+int trace_bin_check_prefix(const char *path, const void *p, size_t size, const char *magic,
+			   const char *what, size_t fixed_size, uint32_t version,
+			   uint32_t record_size, char *err, size_t errlen)
+{
+	struct trace_file_prefix h;
+	size_t mlen = sizeof(h.magic);
+
+	if (!size || memcmp(p, magic, size < mlen ? size : mlen)) {
+		trace_msg(err, errlen, "%s: bad magic (not %s)", path, what);
+		return -EINVAL;
+	}
+	if (size < fixed_size) {
+		trace_msg(err, errlen, "%s: truncated file: %zu bytes, shorter than the %zu-byte header",
+			  path, size, fixed_size);
+		return -EINVAL;
+	}
+	memcpy(&h, p, sizeof(h));
+	if (h.version != version) {
+		trace_msg(err, errlen, "%s: header: unsupported version %u (this reader supports %u)",
+			  path, h.version, version);
+		return -EINVAL;
+	}
+	if (h.record_size != record_size) {
+		trace_msg(err, errlen, "%s: header: wrong record size %u (must be %u)", path,
+			  h.record_size, record_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int trace_bin_check_header_size(const char *path, size_t size, uint32_t header_size, size_t hs,
+				const char *counts, char *err, size_t errlen)
+{
+	if (header_size != hs) {
+		trace_msg(err, errlen, "%s: header: header_size %u does not match %s (want %zu)",
+			  path, header_size, counts, hs);
+		return -EINVAL;
+	}
+	if (size < hs) {
+		trace_msg(err, errlen, "%s: truncated file: %zu bytes, shorter than the %zu-byte header",
+			  path, size, hs);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int trace_bin_check_file_size(const char *path, size_t size, size_t hs, uint64_t count,
+			      size_t record_size, char *err, size_t errlen)
+{
+	if (count > (size - hs) / record_size) {
+		trace_msg(err, errlen, "%s: truncated file: %zu bytes, header says %llu records"
+			  " (%zu + %llu * %zu bytes)", path, size, (unsigned long long)count, hs,
+			  (unsigned long long)count, record_size);
+		return -EINVAL;
+	}
+	if (hs + count * record_size != size) {
+		trace_msg(err, errlen, "%s: file size %zu does not match header: %llu records"
+			  " need %llu bytes (trailing bytes)", path, size, (unsigned long long)count,
+			  (unsigned long long)(hs + count * record_size));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int header_error(const struct trace *t, char *err, size_t errlen, const char *reason)
@@ -453,45 +538,22 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	char reason[256];
 	size_t hs;
 
-	if (memcmp(p, TRACE_MAGIC, size < TRACE_MAGIC_LEN ? size : TRACE_MAGIC_LEN) || !size) {
-		trace_msg(err, errlen, "%s: bad magic (not a zswapsim binary trace)", t->path);
+	if (trace_bin_check_prefix(t->path, p, size, TRACE_MAGIC, "a zswapsim binary trace",
+				   sizeof(h), TRACE_VERSION, sizeof(struct trace_record), err, errlen))
 		return -EINVAL;
-	}
-	if (size < sizeof(h)) {
-		trace_msg(err, errlen, "%s: truncated file: %zu bytes, shorter than the %zu-byte header",
-			  t->path, size, sizeof(h));
-		return -EINVAL;
-	}
 	memcpy(&h, p, sizeof(h));
-	if (h.version != TRACE_VERSION) {
-		snprintf(reason, sizeof(reason), "unsupported version %u (this reader supports %u)",
-			 h.version, TRACE_VERSION);
-		return header_error(t, err, errlen, reason);
-	}
-	if (h.record_size != sizeof(struct trace_record)) {
-		snprintf(reason, sizeof(reason), "wrong record size %u (must be %zu)",
-			 h.record_size, sizeof(struct trace_record));
-		return header_error(t, err, errlen, reason);
-	}
 	if (!h.memcg_count || h.memcg_count > TRACE_MAX_MEMCGS) {
 		snprintf(reason, sizeof(reason), "memcg_count %u out of range 1..%u",
 			 h.memcg_count, TRACE_MAX_MEMCGS);
 		return header_error(t, err, errlen, reason);
 	}
 	hs = sizeof(h) + (size_t)h.memcg_count * sizeof(struct trace_file_memcg);
-	if (h.header_size != hs) {
-		snprintf(reason, sizeof(reason), "header_size %u does not match memcg_count %u"
-			 " (want %zu)", h.header_size, h.memcg_count, hs);
-		return header_error(t, err, errlen, reason);
-	}
-	if (size < hs) {
-		trace_msg(err, errlen, "%s: truncated file: %zu bytes, shorter than the %zu-byte header",
-			  t->path, size, hs);
+	snprintf(reason, sizeof(reason), "memcg_count %u", h.memcg_count);
+	if (trace_bin_check_header_size(t->path, size, h.header_size, hs, reason, err, errlen))
 		return -EINVAL;
-	}
 	if (h.reserved)
 		return header_error(t, err, errlen, "reserved field is not 0");
-	if (!field_zero_padded(h.page_store, sizeof(h.page_store)))
+	if (!trace_field_zero_padded(h.page_store, sizeof(h.page_store)))
 		return header_error(t, err, errlen,
 				    "page-store name not NUL-terminated and zero-padded");
 
@@ -506,7 +568,7 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 		struct trace_file_memcg fm;
 
 		memcpy(&fm, p + sizeof(h) + i * sizeof(fm), sizeof(fm));
-		if (!field_zero_padded(fm.name, sizeof(fm.name)) || fm.reserved) {
+		if (!trace_field_zero_padded(fm.name, sizeof(fm.name)) || fm.reserved) {
 			snprintf(reason, sizeof(reason), "memcg %u: name not NUL-terminated and"
 				 " zero-padded, or reserved field not 0", i);
 			return header_error(t, err, errlen, reason);
@@ -517,21 +579,9 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	if (trace_check_meta(m, reason, sizeof(reason)))
 		return header_error(t, err, errlen, reason);
 
-	/* The file holds exactly record_count records after the header. */
-	if (h.record_count > (size - hs) / sizeof(struct trace_record)) {
-		trace_msg(err, errlen, "%s: truncated file: %zu bytes, header says %llu records"
-			  " (%zu + %llu * %zu bytes)", t->path, size,
-			  (unsigned long long)h.record_count, hs,
-			  (unsigned long long)h.record_count, sizeof(struct trace_record));
+	if (trace_bin_check_file_size(t->path, size, hs, h.record_count, sizeof(struct trace_record),
+				      err, errlen))
 		return -EINVAL;
-	}
-	if (hs + h.record_count * sizeof(struct trace_record) != size) {
-		trace_msg(err, errlen, "%s: file size %zu does not match header: %llu records"
-			  " need %llu bytes (trailing bytes)", t->path, size,
-			  (unsigned long long)h.record_count,
-			  (unsigned long long)(hs + h.record_count * sizeof(struct trace_record)));
-		return -EINVAL;
-	}
 	t->nrec = h.record_count;
 	*hdr_size = hs;
 	return 0;
@@ -591,18 +641,19 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 	return 0;
 }
 
-static int open_text(struct trace *t, char *err, size_t errlen)
+int trace_parse_file(const char *path, int (*parse)(void *ctx, const char *buf, size_t len),
+		     void *ctx, uint64_t *checksum, char *err, size_t errlen)
 {
 	void *map;
 	size_t len;
 	int ret;
 
-	ret = trace_map_file(t->path, &map, &len, err, errlen);
+	ret = trace_map_file(path, &map, &len, err, errlen);
 	if (ret)
 		return ret;
-	ret = trace_text_parse(t, map ? map : "", len, err, errlen);
-	if (!ret)
-		t->checksum = XXH3_64bits(map ? map : "", len);
+	ret = parse(ctx, map ? map : "", len);
+	if (!ret && checksum)
+		*checksum = XXH3_64bits(map ? map : "", len);
 	if (map)
 		munmap(map, len);
 	return ret;
@@ -618,39 +669,79 @@ static void resolve_store_name(const char *trace_path, const char *name, char *b
 	snprintf(buf, len, "%.*s%s", dirlen, trace_path, name);
 }
 
-/* The page store lives next to the trace: resolve its name against the
- * trace's directory and check its size and checksum against the header. */
-static int check_page_store(struct trace *t, char *err, size_t errlen)
+int trace_for_each_line(const char *buf, size_t len, size_t *lineno,
+			int (*fn)(void *ctx, const char *s, size_t n), void *ctx)
 {
-	const struct trace_meta *m = &t->meta;
+	size_t off = 0;
+	int ret = 0;
+
+	while (off < len && !ret) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
+
+		++*lineno;
+		ret = fn(ctx, buf + off, n);
+		off += n + 1;
+	}
+	return ret;
+}
+
+struct text_ctx {
+	struct trace *t;
+	char *err;
+	size_t errlen;
+};
+
+static int parse_text(void *ctx, const char *buf, size_t len)
+{
+	struct text_ctx *c = ctx;
+
+	return trace_text_parse(c->t, buf, len, c->err, c->errlen);
+}
+
+static int open_text(struct trace *t, char *err, size_t errlen)
+{
+	struct text_ctx c = { t, err, errlen };
+
+	return trace_parse_file(t->path, parse_text, &c, &t->checksum, err, errlen);
+}
+
+int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,
+			   uint64_t checksum, char *resolved, size_t rlen, char *err, size_t errlen)
+{
+	const char *slash = strrchr(trace_path, '/');
+	int dirlen = slash && name[0] != '/' ? (int)(slash - trace_path + 1) : 0;
 	struct stat st;
 	uint64_t sum;
 	int ret;
 
-	t->page_store_path[0] = '\0';
-	if (!m->page_store[0])
+	resolved[0] = '\0';
+	if (!name[0])
 		return 0;
-	resolve_store_name(t->path, m->page_store, t->page_store_path, sizeof(t->page_store_path));
-	if (stat(t->page_store_path, &st)) {
+	if ((size_t)snprintf(resolved, rlen, "%.*s%s", dirlen, trace_path, name) >= rlen) {
+		trace_msg(err, errlen, "%s: page store '%s': path too long", trace_path, name);
+		return -ENAMETOOLONG;
+	}
+	if (stat(resolved, &st)) {
 		ret = -errno;
-		trace_msg(err, errlen, "%s: page store '%s' missing: %s", t->path,
-			  t->page_store_path, strerror(-ret));
+		trace_msg(err, errlen, "%s: page store '%s' missing: %s", trace_path,
+			  resolved, strerror(-ret));
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != m->page_store_pages * SIM_PAGE_SIZE) {
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != pages * SIM_PAGE_SIZE) {
 		trace_msg(err, errlen, "%s: page store '%s' size mismatch: %lld bytes, header says"
-			  " %llu pages (%llu bytes)", t->path, t->page_store_path,
-			  (long long)st.st_size, (unsigned long long)m->page_store_pages,
-			  (unsigned long long)(m->page_store_pages * SIM_PAGE_SIZE));
+			  " %llu pages (%llu bytes)", trace_path, resolved,
+			  (long long)st.st_size, (unsigned long long)pages,
+			  (unsigned long long)(pages * SIM_PAGE_SIZE));
 		return -EINVAL;
 	}
-	ret = trace_file_checksum(t->page_store_path, &sum, err, errlen);
+	ret = trace_file_checksum(resolved, &sum, err, errlen);
 	if (ret)
 		return ret;
-	if (sum != m->page_store_checksum) {
+	if (sum != checksum) {
 		trace_msg(err, errlen, "%s: page store '%s' checksum mismatch: file 0x%016llx,"
-			  " header 0x%016llx", t->path, t->page_store_path,
-			  (unsigned long long)sum, (unsigned long long)m->page_store_checksum);
+			  " header 0x%016llx", trace_path, resolved,
+			  (unsigned long long)sum, (unsigned long long)checksum);
 		return -EINVAL;
 	}
 	return 0;
@@ -769,7 +860,9 @@ int trace_open(struct trace *t, const char *path, char *err, size_t errlen)
 	}
 	ret = form == TRACE_FORM_BINARY ? open_binary(t, err, errlen) : open_text(t, err, errlen);
 	if (!ret)
-		ret = check_page_store(t, err, errlen);
+		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
+					     t->meta.page_store_checksum, t->page_store_path,
+					     sizeof(t->page_store_path), err, errlen);
 	if (ret)
 		trace_close(t);
 	return ret;
@@ -831,8 +924,10 @@ int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 		     char *err, size_t errlen)
 {
 	if (!ret && (fflush(f) || ferror(f)))
-		ret = -EIO;
-	if (!ret && fsync(fileno(f)))       /* the data is on disk before the name is */
+		ret = errno ? -errno : -EIO;
+	/* The data reach the disk before the name does: after a crash the path
+	 * holds the old file or the whole new one. */
+	if (!ret && fsync(fileno(f)))
 		ret = -errno;
 	if (fclose(f) && !ret)
 		ret = errno ? -errno : -EIO;
@@ -843,6 +938,14 @@ int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
 		trace_msg(err, errlen, "%s: write failed: %s", path, strerror(-ret));
 	}
 	return ret;
+}
+
+int trace_pages_path(const char *out, char *buf, size_t len)
+{
+	const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
+	size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - out) : strlen(out);
+
+	return snprintf(buf, len, "%.*s.pages", (int)n, out) >= (int)len ? -ENAMETOOLONG : 0;
 }
 
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n)

@@ -8,6 +8,7 @@
  * writing it again gives the same bytes.  Grammar in docs/trace-format.md.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +16,6 @@
 #include "traces/trace_priv.h"
 
 #define MAX_TOKENS 8
-
-struct tok {
-	const char *s;
-	size_t n;
-};
 
 struct text_parser {
 	struct trace *t;
@@ -45,13 +41,12 @@ static int fail(struct text_parser *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool tok_is(const struct tok *k, const char *s)
+bool trace_tok_is(const struct trace_tok *k, const char *s)
 {
 	return strlen(s) == k->n && !memcmp(k->s, s, k->n);
 }
 
-/* Unsigned decimal, no sign, no spaces; false on anything else or overflow. */
-static bool tok_u64(const struct tok *k, uint64_t *out)
+bool trace_tok_u64(const struct trace_tok *k, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -68,8 +63,7 @@ static bool tok_u64(const struct tok *k, uint64_t *out)
 	return true;
 }
 
-/* "0x" and 1..16 hex digits. */
-static bool tok_hex64(const struct tok *k, uint64_t *out)
+bool trace_tok_hex64(const struct trace_tok *k, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -93,10 +87,7 @@ static bool tok_hex64(const struct tok *k, uint64_t *out)
 	return true;
 }
 
-/* Split the part of a line before any '#' into at most MAX_TOKENS + 1 tokens.
- * Returns the count, or -1 (with the offending byte in *bad) on a control or
- * non-ASCII character outside a comment. */
-static int tokenize(const char *s, size_t n, struct tok *tv, unsigned char *bad)
+int trace_tokenize(const char *s, size_t n, struct trace_tok *tv, int max, unsigned char *bad)
 {
 	int nt = 0;
 	size_t i = 0;
@@ -112,29 +103,29 @@ static int tokenize(const char *s, size_t n, struct tok *tv, unsigned char *bad)
 			*bad = c;
 			return -1;
 		}
-		if (nt <= MAX_TOKENS) {
+		if (nt < max) {
 			tv[nt].s = s + i;
 			tv[nt].n = 0;
 		}
 		while (i < n && s[i] > ' ' && s[i] <= '~' && s[i] != '#') {
 			i++;
-			if (nt <= MAX_TOKENS)
+			if (nt < max)
 				tv[nt].n++;
 		}
-		if (nt <= MAX_TOKENS)
+		if (nt < max)
 			nt++;
 	}
 	return nt;
 }
 
-static int parse_magic(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_magic(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	uint64_t v;
 
-	if (!tok_is(&tv[0], TRACE_TEXT_MAGIC) || nt != 2)
+	if (!trace_tok_is(&tv[0], TRACE_TEXT_MAGIC) || nt != 2)
 		return fail(p, "bad magic: the first line must be '%s %d'", TRACE_TEXT_MAGIC,
 			    TRACE_VERSION);
-	if (!tok_u64(&tv[1], &v) || v != TRACE_VERSION)
+	if (!trace_tok_u64(&tv[1], &v) || v != TRACE_VERSION)
 		return fail(p, "unsupported version '%.*s' (this reader supports %d)",
 			    (int)tv[1].n, tv[1].s, TRACE_VERSION);
 	p->have_magic = true;
@@ -142,14 +133,14 @@ static int parse_magic(struct text_parser *p, const struct tok *tv, int nt)
 }
 
 /* "KEY N" with 1 <= N <= max, at most once. */
-static int parse_count(struct text_parser *p, const struct tok *tv, int nt, bool *seen,
+static int parse_count(struct text_parser *p, const struct trace_tok *tv, int nt, bool *seen,
 		       uint64_t min, uint64_t max, uint32_t *out)
 {
 	uint64_t v;
 
 	if (*seen)
 		return fail(p, "duplicate '%.*s' line", (int)tv[0].n, tv[0].s);
-	if (nt != 2 || !tok_u64(&tv[1], &v))
+	if (nt != 2 || !trace_tok_u64(&tv[1], &v))
 		return fail(p, "'%.*s' needs one unsigned number", (int)tv[0].n, tv[0].s);
 	if (v < min || v > max)
 		return fail(p, "%.*s %llu out of range %llu..%llu", (int)tv[0].n, tv[0].s,
@@ -160,79 +151,120 @@ static int parse_count(struct text_parser *p, const struct tok *tv, int nt, bool
 	return 0;
 }
 
+int trace_text_memcg(const struct trace_tok *name, const struct trace_tok *parent, uint64_t idx,
+		     void *table, size_t stride, char *reason, size_t len)
+{
+	char *entry = (char *)table + idx * stride;
+	uint64_t up = 0;
+	int32_t p;
+	bool top;
+
+	if (name->n >= TRACE_NAME_MAX || !trace_name_ok(name->s, name->n)) {
+		trace_msg(reason, len, "memcg %llu: bad name (want 1..%d printable characters)",
+			  (unsigned long long)idx, TRACE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	top = trace_tok_is(parent, "-1");
+	if (!top && (!trace_tok_u64(parent, &up) || up >= idx)) {
+		trace_msg(reason, len, "memcg %llu: parent '%.*s' invalid (must be -1 or an earlier"
+			  " index)", (unsigned long long)idx, (int)parent->n, parent->s);
+		return -EINVAL;
+	}
+	for (uint64_t j = 0; j < idx; j++) {
+		if (trace_tok_is(name, (const char *)table + j * stride)) {
+			trace_msg(reason, len, "memcg %llu: name '%.*s' repeats memcg %llu",
+				  (unsigned long long)idx, (int)name->n, name->s,
+				  (unsigned long long)j);
+			return -EINVAL;
+		}
+	}
+	memcpy(entry, name->s, name->n);
+	entry[name->n] = '\0';
+	p = top ? -1 : (int32_t)up;
+	memcpy(entry + offsetof(struct trace_memcg, parent), &p, sizeof(p));
+	return 0;
+}
+
+int trace_text_page_store(const struct trace_tok *tv, int nt, char *name, uint64_t *pages,
+			  uint64_t *checksum, char *reason, size_t len)
+{
+	if (nt != 4) {
+		trace_msg(reason, len, "'page_store' needs 3 fields: name pages checksum");
+		return -EINVAL;
+	}
+	if (tv[1].n >= TRACE_PATH_MAX || !trace_name_ok(tv[1].s, tv[1].n)) {
+		trace_msg(reason, len, "bad page-store name (want 1..%d printable characters)",
+			  TRACE_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	if (!trace_tok_u64(&tv[2], pages)) {
+		trace_msg(reason, len, "page-store pages '%.*s' is not an unsigned number",
+			  (int)tv[2].n, tv[2].s);
+		return -EINVAL;
+	}
+	if (!trace_tok_hex64(&tv[3], checksum)) {
+		trace_msg(reason, len, "page-store checksum '%.*s' is not 0x and 1..16 hex digits",
+			  (int)tv[3].n, tv[3].s);
+		return -EINVAL;
+	}
+	memcpy(name, tv[1].s, tv[1].n);
+	name[tv[1].n] = '\0';
+	return 0;
+}
+
 /* memcg IDX NAME PARENT: indices in order from 0, parent -1 or earlier. */
-static int parse_memcg(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_memcg(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
-	uint64_t idx, parent = 0;
-	bool top;
+	char reason[256];
+	uint64_t idx;
 
 	if (nt != 4)
 		return fail(p, "'memcg' needs 3 fields: index name parent");
-	if (!tok_u64(&tv[1], &idx) || idx != m->memcg_count)
+	if (!trace_tok_u64(&tv[1], &idx) || idx != m->memcg_count)
 		return fail(p, "memcg index '%.*s' out of order (expected %u)", (int)tv[1].n,
 			    tv[1].s, m->memcg_count);
 	if (m->memcg_count >= TRACE_MAX_MEMCGS)
 		return fail(p, "more than %d memcgs", TRACE_MAX_MEMCGS);
-	if (tv[2].n >= TRACE_NAME_MAX || !trace_name_ok(tv[2].s, tv[2].n))
-		return fail(p, "memcg %llu: bad name (want 1..%d printable characters)",
-			    (unsigned long long)idx, TRACE_NAME_MAX - 1);
-	top = tok_is(&tv[3], "-1");
-	if (!top && (!tok_u64(&tv[3], &parent) || parent >= idx))
-		return fail(p, "memcg %llu: parent '%.*s' invalid (must be -1 or an earlier index)",
-			    (unsigned long long)idx, (int)tv[3].n, tv[3].s);
-	for (uint32_t j = 0; j < idx; j++)
-		if (tok_is(&tv[2], m->memcgs[j].name))
-			return fail(p, "memcg %llu: name '%.*s' repeats memcg %u",
-				    (unsigned long long)idx, (int)tv[2].n, tv[2].s, j);
-	memcpy(m->memcgs[idx].name, tv[2].s, tv[2].n);
-	m->memcgs[idx].name[tv[2].n] = '\0';
-	m->memcgs[idx].parent = top ? -1 : (int32_t)parent;
+	if (trace_text_memcg(&tv[2], &tv[3], idx, m->memcgs, sizeof(m->memcgs[0]), reason,
+			     sizeof(reason)))
+		return fail(p, "%s", reason);
 	m->memcg_count++;
 	return 0;
 }
 
 /* page_store NAME PAGES CHECKSUM */
-static int parse_page_store(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_page_store(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
+	char reason[256];
 
 	if (p->have_store)
 		return fail(p, "duplicate 'page_store' line");
-	if (nt != 4)
-		return fail(p, "'page_store' needs 3 fields: name pages checksum");
-	if (tv[1].n >= TRACE_PATH_MAX || !trace_name_ok(tv[1].s, tv[1].n))
-		return fail(p, "bad page-store name (want 1..%d printable characters)",
-			    TRACE_PATH_MAX - 1);
-	if (!tok_u64(&tv[2], &m->page_store_pages))
-		return fail(p, "page-store pages '%.*s' is not an unsigned number", (int)tv[2].n,
-			    tv[2].s);
-	if (!tok_hex64(&tv[3], &m->page_store_checksum))
-		return fail(p, "page-store checksum '%.*s' is not 0x and 1..16 hex digits",
-			    (int)tv[3].n, tv[3].s);
-	memcpy(m->page_store, tv[1].s, tv[1].n);
-	m->page_store[tv[1].n] = '\0';
+	if (trace_text_page_store(tv, nt, m->page_store, &m->page_store_pages,
+				  &m->page_store_checksum, reason, sizeof(reason)))
+		return fail(p, "%s", reason);
 	p->have_store = true;
 	return 0;
 }
 
-static int parse_header_line(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_header_line(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace_meta *m = &p->t->meta;
 
 	if (p->in_records)
 		return fail(p, "header line '%.*s' after the first record", (int)tv[0].n, tv[0].s);
-	if (tok_is(&tv[0], "page_size"))
+	if (trace_tok_is(&tv[0], "page_size"))
 		return parse_count(p, tv, nt, &p->have_page_size, SIM_PAGE_SIZE, SIM_PAGE_SIZE,
 				   &m->page_size);
-	if (tok_is(&tv[0], "slot_count"))
+	if (trace_tok_is(&tv[0], "slot_count"))
 		return parse_count(p, tv, nt, &p->have_slots, 1, UINT32_MAX, &m->slot_count);
-	if (tok_is(&tv[0], "stream_count"))
+	if (trace_tok_is(&tv[0], "stream_count"))
 		return parse_count(p, tv, nt, &p->have_streams, 1, TRACE_MAX_STREAMS,
 				   &m->stream_count);
-	if (tok_is(&tv[0], "memcg"))
+	if (trace_tok_is(&tv[0], "memcg"))
 		return parse_memcg(p, tv, nt);
-	if (tok_is(&tv[0], "page_store"))
+	if (trace_tok_is(&tv[0], "page_store"))
 		return parse_page_store(p, tv, nt);
 	return fail(p, "unknown header line '%.*s'", (int)tv[0].n, tv[0].s);
 }
@@ -278,12 +310,12 @@ static int grow_records(struct text_parser *p)
 }
 
 /* A number field of a record that must fit in max. */
-static bool rec_field(const struct tok *k, uint64_t max, uint64_t *v)
+static bool rec_field(const struct trace_tok *k, uint64_t max, uint64_t *v)
 {
-	return tok_u64(k, v) && *v <= max;
+	return trace_tok_u64(k, v) && *v <= max;
 }
 
-static int parse_record(struct text_parser *p, const struct tok *tv, int nt)
+static int parse_record(struct text_parser *p, const struct trace_tok *tv, int nt)
 {
 	struct trace *t = p->t;
 	unsigned long long nr = (unsigned long long)t->nrec;
@@ -297,7 +329,7 @@ static int parse_record(struct text_parser *p, const struct tok *tv, int nt)
 			    " content flags), got %d%s", nr, nt > MAX_TOKENS ? MAX_TOKENS : nt,
 			    nt > MAX_TOKENS ? " or more" : "");
 	memset(&r, 0, sizeof(r));
-	if (!tok_u64(&tv[0], &r.time_ns))
+	if (!trace_tok_u64(&tv[0], &r.time_ns))
 		return fail(p, "record %llu: time '%.*s' is not an unsigned 64-bit number", nr,
 			    (int)tv[0].n, tv[0].s);
 	snprintf(op, sizeof(op), "%.*s", (int)tv[1].n, tv[1].s);
@@ -339,13 +371,14 @@ static int parse_record(struct text_parser *p, const struct tok *tv, int nt)
 	return 0;
 }
 
-static int parse_line(struct text_parser *p, const char *s, size_t n)
+static int parse_line(void *ctx, const char *s, size_t n)
 {
-	struct tok tv[MAX_TOKENS + 1];
+	struct text_parser *p = ctx;
+	struct trace_tok tv[MAX_TOKENS + 1];
 	unsigned char bad = 0;
 	int nt, ret;
 
-	nt = tokenize(s, n, tv, &bad);
+	nt = trace_tokenize(s, n, tv, MAX_TOKENS + 1, &bad);
 	if (nt < 0)
 		return fail(p, "invalid character 0x%02x", bad);
 	if (!nt)
@@ -363,17 +396,8 @@ static int parse_line(struct text_parser *p, const char *s, size_t n)
 int trace_text_parse(struct trace *t, const char *buf, size_t len, char *err, size_t errlen)
 {
 	struct text_parser p = { .t = t, .err = err, .errlen = errlen };
-	size_t off = 0;
-	int ret = 0;
+	int ret = trace_for_each_line(buf, len, &p.line, parse_line, &p);
 
-	while (off < len && !ret) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (buf + off)) : len - off;
-
-		p.line++;
-		ret = parse_line(&p, buf + off, n);
-		off += n + 1;
-	}
 	if (!ret && !p.have_magic) {
 		p.line = p.line ? p.line : 1;
 		ret = fail(&p, "bad magic: no '%s %d' line", TRACE_TEXT_MAGIC, TRACE_VERSION);
@@ -395,7 +419,7 @@ static char *put_u64(char *end, uint64_t v)
 	return end;
 }
 
-static char *append_u64(char *p, uint64_t v, char sep)
+char *trace_append_u64(char *p, uint64_t v, char sep)
 {
 	char tmp[24];
 	char *s = put_u64(tmp + sizeof(tmp), v);
@@ -431,16 +455,16 @@ int trace_text_write(FILE *f, const struct trace_meta *m,
 		char line[160], *q = line;
 		size_t n;
 
-		q = append_u64(q, r->time_ns, ' ');
+		q = trace_append_u64(q, r->time_ns, ' ');
 		n = strlen(op);
 		memcpy(q, op, n);
 		q[n] = ' ';
 		q += n + 1;
-		q = append_u64(q, r->slot, ' ');
-		q = append_u64(q, r->order, ' ');
-		q = append_u64(q, r->stream, ' ');
-		q = append_u64(q, r->memcg, ' ');
-		q = append_u64(q, r->content, ' ');
+		q = trace_append_u64(q, r->slot, ' ');
+		q = trace_append_u64(q, r->order, ' ');
+		q = trace_append_u64(q, r->stream, ' ');
+		q = trace_append_u64(q, r->memcg, ' ');
+		q = trace_append_u64(q, r->content, ' ');
 		n = strlen(fl);
 		memcpy(q, fl, n);
 		q[n] = '\n';

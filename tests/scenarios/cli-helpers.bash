@@ -1,4 +1,4 @@
-# Shared by the CLI scenario tests (sourced, not run: scripts/run-tests.sh runs
+# Shared by the CLI scenario tests (trace_cli.sh, trace_import.sh, access_cli.sh) (sourced, not run: scripts/run-tests.sh runs
 # tests/scenarios/*.sh only).  Each check prints "ok   NAME" or "FAIL NAME ..."
 # and counts failures in $fails; commands run with stdout in ./out and stderr
 # in ./err.
@@ -38,4 +38,9 @@ has() {
 # same NAME GOT WANT: two strings are equal
 same() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# same_file NAME A B: byte-identical files
+same_file() {
+	if cmp -s "$2" "$3"; then pass "$1"; else fail "$1: $2 and $3 differ"; fi
 }

@@ -2,7 +2,9 @@
 /*
  * Workload generators: the reclaim model on hand-worked cases, determinism,
  * content fractions, event order, and every generated trace passing
- * trace_open()'s validation.
+ * trace_open()'s validation; the kinds as access sources (global and per-task
+ * order give the same records; access traces and oracleGeneral written from
+ * them; the selftest loop asking its consumer).
  */
 #include <check.h>
 #include <stdio.h>
@@ -12,6 +14,8 @@
 #include <sys/stat.h>
 
 #include "sim/cli.h"
+#include "traces/access.h"
+#include "traces/access_source.h"
 #include "traces/content.h"
 #include "traces/gen.h"
 #include "traces/reclaim.h"
@@ -449,6 +453,278 @@ START_TEST(test_selftests)
 }
 END_TEST
 
+/* --- the kinds as access sources ------------------------------------------------- */
+
+/* A kind's source from a command line ("usemem --streams 3 ..."); shared:
+ * as for a swap-event trace (one generator for all tasks). */
+static struct access_source *kind_source_mode(const char *cmd, int shared)
+{
+	char buf[1024], *tok, *save = NULL, err[512];
+	const struct gen_kind *k;
+	const char *word = NULL;
+	struct access_source *src;
+	void *args;
+
+	snprintf(buf, sizeof(buf), "%s", cmd);
+	k = gen_find_kind(strtok_r(buf, " ", &save));
+	ck_assert_ptr_nonnull(k);
+	args = calloc(1, k->args_size);
+	k->defaults(args);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		const struct gen_opt *o;
+
+		if (tok[0] != '-') {
+			word = tok;
+			continue;
+		}
+		for (o = k->opts; o->name && strcmp(o->name, tok); o++)
+			;
+		ck_assert_ptr_nonnull(o->name);
+		ck_assert_int_eq(gen_opt_set(o, args, o->type == GO_FLAG ? "" : strtok_r(NULL, " ", &save),
+					     err, sizeof(err)), 0);
+	}
+	((struct gen_common *)args)->shared_rng = shared;
+	ck_assert_msg(k->source(args, word, &src, err, sizeof(err)) == 0, "%s", err);
+	free(args);
+	return src;
+}
+
+static struct access_source *kind_source(const char *cmd)
+{
+	return kind_source_mode(cmd, 0);
+}
+
+/* All records in global order; each is valid for the source's meta and the
+ * order is (time, task). */
+static struct access_record *pull_global(struct access_source *src, uint64_t *n)
+{
+	struct access_record *a = NULL, r;
+	struct access_check c;
+	uint64_t cap = 0;
+	char reason[256];
+	int ret;
+
+	*n = 0;
+	ck_assert_int_eq(access_check_init(&c, access_source_meta(src)), 0);
+	while ((ret = access_source_next(src, &r)) == 1) {
+		ck_assert_msg(!access_check_record(&c, &r, reason, sizeof(reason)), "%s", reason);
+		ck_assert(c.global_order);
+		if (*n == cap)
+			a = realloc(a, (cap = cap ? 2 * cap : 1024) * sizeof(*a));
+		a[(*n)++] = r;
+	}
+	ck_assert_int_eq(ret, 0);
+	access_check_free(&c);
+	return a;
+}
+
+static const char *const source_cmds[] = {
+	"usemem --streams 3 --memcgs 2 --size 512K --orders 0:0.5,4:0.5 --passes 3"
+	" --pattern random --write 0.5 --think 700",
+	"zipf --streams 2 --size 256K --accesses 3000 --phases 3 --orders 0:0.7,2:0.3 --no-exit",
+	"selftest no_invasive_cgroup_shrink",
+	"selftest zswap_writeback_enabled",
+};
+
+/* Per-task pulls (task 0 to its end, then the others, so the FIFOs of a
+ * source that is global natively (selftest, and usemem and zipf with one
+ * shared generator, _i >= 4) hold a whole task) give each task's records of
+ * the global order, in that order. */
+START_TEST(test_source_orders)
+{
+	struct access_source *src = kind_source_mode(source_cmds[_i % 4], _i >= 4);
+	uint64_t n, got = 0;
+	struct access_record *all = pull_global(src, &n), r;
+	unsigned ntasks = access_source_meta(src)->task_count;
+
+	access_source_close(src);
+	ck_assert_uint_gt(n, 100);
+	src = kind_source_mode(source_cmds[_i % 4], _i >= 4);
+	for (unsigned t = 0; t < ntasks; t++) {
+		uint64_t j = 0;
+		int ret;
+
+		while ((ret = access_source_next_task(src, t, &r)) == 1) {
+			while (j < n && all[j].task != t)
+				j++;
+			ck_assert_uint_lt(j, n);
+			ck_assert(!memcmp(&r, &all[j], sizeof(r)));
+			j++;
+			got++;
+		}
+		ck_assert_int_eq(ret, 0);
+	}
+	ck_assert_uint_eq(got, n);
+	access_source_close(src);
+	free(all);
+}
+END_TEST
+
+/* Same seed, same records; another seed, other records. */
+START_TEST(test_source_deterministic)
+{
+	uint64_t n1, n2, n3;
+	struct access_source *a = kind_source("usemem --streams 2 --size 256K --pattern random"
+					      " --write 0.5 --seed 5");
+	struct access_source *b = kind_source("usemem --streams 2 --size 256K --pattern random"
+					      " --write 0.5 --seed 5");
+	struct access_source *c = kind_source("usemem --streams 2 --size 256K --pattern random"
+					      " --write 0.5 --seed 6");
+	struct access_record *ra = pull_global(a, &n1), *rb = pull_global(b, &n2);
+	struct access_record *rc = pull_global(c, &n3);
+
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_uint_eq(n1, n3);
+	ck_assert(!memcmp(ra, rb, n1 * sizeof(*ra)));
+	ck_assert(memcmp(ra, rc, n1 * sizeof(*ra)));
+	/* usemem: 2 passes of 64 pages per task, then the exit */
+	ck_assert_uint_eq(n1, 2 * (2 * 64 + 1));
+	free(ra);
+	free(rb);
+	free(rc);
+	access_source_close(a);
+	access_source_close(b);
+	access_source_close(c);
+}
+END_TEST
+
+/* --access writes the source's records and its page store: reading the file
+ * back gives the same records, and replaying the file through the reclaim
+ * model gives the same swap events as replaying the generator. */
+static void replay(struct access_source *src, struct reclaim *rm, struct content *ct)
+{
+	struct content_params cp = { 0 };
+	struct rm_params p = { .nslots = 1 << 16, .nstreams = access_source_meta(src)->task_count,
+			       .ram_pages = access_source_meta(src)->ram_pages, .seed = 1 };
+	char err[256];
+
+	ck_assert_int_eq(content_init(ct, &cp, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(rm_init(rm, &p, ct, err, sizeof(err)), 0);
+	ck_assert_msg(gen_replay(src, rm, ct, err, sizeof(err)) == 0, "%s", err);
+}
+
+START_TEST(test_access_output)
+{
+	static const char *const kinds[] = {
+		"selftest zswapin", "selftest zswap_incompressible",
+		"usemem --streams 2 --size 512K --orders 0:0.5,3:0.5 --pattern random --write 0.7"
+		" --content traces/bundled/default.pages --max-pages 40 --zero 0.1",
+	};
+	char args[1024], path[256], err[512];
+	struct access_source *gen, *file;
+	struct reclaim rm1, rm2;
+	struct content ct1, ct2;
+	uint64_t n1, n2;
+
+	setup_tmp();
+	for (unsigned k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), "%s/a%u.%s", tmpdir, k, k == 1 ? "txt" : "zswa");
+		snprintf(args, sizeof(args), "%s --access --quiet -o %s", kinds[k], path);
+		ck_assert_int_eq(run_gen(args), 0);
+		gen = kind_source(kinds[k]);
+		ck_assert_msg(access_source_open(&file, path, ACCESS_FMT_ZSWAPSIM, NULL, err,
+						 sizeof(err)) == 0, "%s", err);
+		struct access_record *a = pull_global(gen, &n1), *b = pull_global(file, &n2);
+		ck_assert_uint_eq(n1, n2);
+		ck_assert(!memcmp(a, b, n1 * sizeof(*a)));
+		ck_assert_uint_eq(access_source_meta(file)->page_store_pages,
+				  access_source_meta(gen)->page_store_pages);
+		ck_assert_uint_eq(access_source_meta(file)->page_store_checksum,
+				  access_source_meta(gen)->page_store_checksum);
+		ck_assert(access_source_meta(file)->content.zero == (k == 2 ? 0.1 : 0));
+		free(a);
+		free(b);
+		access_source_close(gen);
+		access_source_close(file);
+
+		gen = kind_source(kinds[k]);
+		ck_assert_int_eq(access_source_open(&file, path, ACCESS_FMT_ZSWAPSIM, NULL, err,
+						    sizeof(err)), 0);
+		replay(gen, &rm1, &ct1);
+		replay(file, &rm2, &ct2);
+		ck_assert_uint_gt(rm1.nev, 0);
+		ck_assert_uint_eq(rm1.nev, rm2.nev);
+		ck_assert(!memcmp(rm1.ev, rm2.ev, rm1.nev * sizeof(*rm1.ev)));
+		ck_assert_uint_eq(ct1.npages, ct2.npages);
+		ck_assert(!memcmp(ct1.pages, ct2.pages, ct1.npages * SIM_PAGE_SIZE));
+		rm_free(&rm1);
+		rm_free(&rm2);
+		content_free(&ct1);
+		content_free(&ct2);
+		access_source_close(gen);
+		access_source_close(file);
+	}
+	teardown_tmp();
+}
+END_TEST
+
+/* --oracle-general: every read and write is a request; read back, the pages
+ * come in first-seen order. */
+START_TEST(test_oracle_output)
+{
+	const char *cmd = "zipf --streams 2 --size 256K --accesses 2000 --no-exit";
+	struct access_file_opts o = { .think_ns = 1 };
+	char args[512], path[256], err[512];
+	struct access_source *gen, *og;
+	uint64_t n1, n2, touches = 0;
+
+	setup_tmp();
+	snprintf(path, sizeof(path), "%s/z.oracleGeneral.zst", tmpdir);
+	snprintf(args, sizeof(args), "%s --oracle-general --quiet -o %s", cmd, path);
+	ck_assert_int_eq(run_gen(args), 0);
+	gen = kind_source(cmd);
+	struct access_record *a = pull_global(gen, &n1);
+	ck_assert_int_eq(access_source_open(&og, path, ACCESS_FMT_ORACLE, &o, err, sizeof(err)), 0);
+	struct access_record *b = pull_global(og, &n2);
+	for (uint64_t i = 0; i < n1; i++)
+		touches += a[i].op <= ACCESS_WRITE;
+	ck_assert_uint_eq(n2, touches);
+	ck_assert_uint_eq(n2, 4000);
+	free(a);
+	free(b);
+	access_source_close(gen);
+	access_source_close(og);
+	teardown_tmp();
+}
+END_TEST
+
+/* no_kmem_bypass asks its consumer how much is swapped out: without an
+ * answer it makes all 20 rounds, with a large one it stops after the first. */
+static uint64_t swapped_a_lot(void *ctx, unsigned memcg)
+{
+	(void)ctx;
+	return memcg == 1 ? UINT64_MAX : 0;
+}
+
+START_TEST(test_selftest_probe)
+{
+	for (int probe = 0; probe < 2; probe++) {
+		struct access_source *src = kind_source("selftest no_kmem_bypass");
+		struct access_record r;
+		uint64_t frees = 0;
+
+		if (probe)
+			access_source_set_probe(src, swapped_a_lot, NULL);
+		while (access_source_next(src, &r) == 1)
+			frees += r.op == ACCESS_FREE;
+		ck_assert_uint_eq(frees, probe ? 1 : 20);
+		access_source_close(src);
+	}
+}
+END_TEST
+
+START_TEST(test_gen_output_errors)
+{
+	ck_assert_int_eq(run_gen("usemem --access -o x.zswt"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --access --oracle-general -o x.zswa"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --access --readahead 4 -o x.zswa"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --oracle-general --swap 1G -o x.og"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --size 1M"), EXIT_USAGE);
+	ck_assert_int_eq(run_gen("usemem --access --content nosuch.pages -o /tmp/x.zswa"),
+			 EXIT_USAGE);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gen");
@@ -467,6 +743,12 @@ int main(void)
 	tcase_add_test(tc, test_usemem_deterministic);
 	tcase_add_test(tc, test_zipf_and_text);
 	tcase_add_loop_test(tc, test_selftests, 0, 8);
+	tcase_add_loop_test(tc, test_source_orders, 0, 8);
+	tcase_add_test(tc, test_source_deterministic);
+	tcase_add_test(tc, test_access_output);
+	tcase_add_test(tc, test_oracle_output);
+	tcase_add_test(tc, test_selftest_probe);
+	tcase_add_test(tc, test_gen_output_errors);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -6,8 +6,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "tests/unit/support_files.h"
 #include "traces/trace.h"
 
 #define HDR_SIZE(nmemcg) (320 + 72 * (nmemcg))
@@ -67,47 +66,6 @@ static void path_in_dir(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", dir, name);
 }
 
-static void write_bytes(const char *path, const void *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static char *read_bytes(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void patch(const char *path, long off, const void *bytes, size_t len)
-{
-	int fd = open(path, O_WRONLY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(pwrite(fd, bytes, len, off), (ssize_t)len);
-	close(fd);
-}
-
-static void patch_u8(const char *path, long off, uint8_t v) { patch(path, off, &v, 1); }
-static void patch_u16(const char *path, long off, uint16_t v) { patch(path, off, &v, 2); }
-static void patch_u32(const char *path, long off, uint32_t v) { patch(path, off, &v, 4); }
-static void patch_u64(const char *path, long off, uint64_t v) { patch(path, off, &v, 8); }
 
 /* A fresh directory with a page store of PS_PAGES distinct pages. */
 static void setup(void)
@@ -115,12 +73,11 @@ static void setup(void)
 	unsigned char page[SIM_PAGE_SIZE * PS_PAGES];
 	char err[512];
 
-	snprintf(dir, sizeof(dir), "/tmp/test_trace.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	sf_mkdir(dir, sizeof(dir), "test_trace");
 	for (size_t i = 0; i < sizeof(page); i++)
 		page[i] = (unsigned char)(i * 7 + i / SIM_PAGE_SIZE);
 	path_in_dir(ps_path, sizeof(ps_path), "ps.pages");
-	write_bytes(ps_path, page, sizeof(page));
+	sf_write(ps_path, page, sizeof(page));
 
 	memset(&meta, 0, sizeof(meta));
 	meta.page_size = SIM_PAGE_SIZE;
@@ -139,10 +96,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	sf_rmdir(dir);
 }
 
 static void write_sample(const char *name, char *path, size_t len)
@@ -182,7 +136,7 @@ START_TEST(test_binary_round_trip)
 	ck_assert_str_eq(t.meta.memcgs[1].name, "/a.slice");
 	ck_assert_int_eq(t.meta.memcgs[1].parent, 0);
 	ck_assert_str_eq(t.page_store_path, ps_path);
-	a = read_bytes(bin, &n1);
+	a = sf_read(bin, &n1);
 	ck_assert_uint_eq(n1, HDR_SIZE(2) + 24 * NSAMPLE);
 	ck_assert_int_eq(memcmp(a, "ZSWTRACE", 8), 0);
 	ck_assert_uint_eq(t.checksum, XXH3_64bits(a, n1));
@@ -195,7 +149,7 @@ START_TEST(test_binary_round_trip)
 	path_in_dir(bin2, sizeof(bin2), "b.zswt");
 	ck_assert_int_eq(trace_write(bin2, &t.meta, t.rec, t.nrec, err, sizeof(err)), 0);
 	trace_close(&t);
-	b = read_bytes(bin2, &n2);
+	b = sf_read(bin2, &n2);
 	ck_assert_uint_eq(n1, n2);
 	ck_assert_int_eq(memcmp(a, b, n1), 0);
 	free(a);
@@ -212,7 +166,7 @@ START_TEST(test_text_exact_and_round_trip)
 
 	write_sample("a.txt", txt, sizeof(txt));
 	snprintf(want, sizeof(want), sample_text_fmt, (unsigned long long)meta.page_store_checksum);
-	a = read_bytes(txt, &n1);
+	a = sf_read(txt, &n1);
 	ck_assert_str_eq(a, want);
 
 	/* text -> binary -> text: byte for byte */
@@ -227,7 +181,7 @@ START_TEST(test_text_exact_and_round_trip)
 	path_in_dir(txt2, sizeof(txt2), "b.txt");
 	ck_assert_int_eq(trace_write(txt2, &t.meta, t.rec, t.nrec, err, sizeof(err)), 0);
 	trace_close(&t);
-	b = read_bytes(txt2, &n2);
+	b = sf_read(txt2, &n2);
 	ck_assert_str_eq(a, b);
 	free(a);
 	free(b);
@@ -251,7 +205,7 @@ START_TEST(test_text_hand_written)
 	struct trace t;
 
 	path_in_dir(txt, sizeof(txt), "hand.txt");
-	write_bytes(txt, text, strlen(text));
+	sf_write(txt, text, strlen(text));
 	ck_assert_msg(trace_open(&t, txt, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(t.nrec, 3);
 	ck_assert_uint_eq(t.meta.page_size, 4096);
@@ -346,7 +300,7 @@ START_TEST(test_write_errors)
 		struct stat st;
 
 		path_in_dir(target, sizeof(target), "target.zswt");
-		write_bytes(target, "keep", 4);
+		sf_write(target, "keep", 4);
 		path_in_dir(path, sizeof(path), names[0]);
 		ck_assert_int_eq(symlink(target, path), 0);
 		path_in_dir(path, sizeof(path), names[1]);
@@ -374,57 +328,57 @@ START_TEST(test_binary_header_errors)
 	char name[64];
 
 	write_sample("m.zswt", p, sizeof(p));
-	patch_u8(p, 0, 'X');
+	sf_patch_u8(p, 0, 'X');
 	expect_error(p, EINVAL, "bad magic", NULL);
 
 	write_sample("v.zswt", p, sizeof(p));
-	patch_u32(p, 8, 2);
+	sf_patch_u32(p, 8, 2);
 	expect_error(p, EINVAL, "header: unsupported version 2", NULL);
 
 	write_sample("r.zswt", p, sizeof(p));
-	patch_u32(p, 16, 32);
+	sf_patch_u32(p, 16, 32);
 	expect_error(p, EINVAL, "header: wrong record size 32", NULL);
 
 	write_sample("ps.zswt", p, sizeof(p));
-	patch_u32(p, 20, 8192);
+	sf_patch_u32(p, 20, 8192);
 	expect_error(p, EINVAL, "header: page_size 8192", NULL);
 
 	write_sample("sc.zswt", p, sizeof(p));
-	patch_u32(p, 32, 0);
+	sf_patch_u32(p, 32, 0);
 	expect_error(p, EINVAL, "header: slot_count 0", NULL);
 
 	write_sample("st.zswt", p, sizeof(p));
-	patch_u32(p, 36, 65536);
+	sf_patch_u32(p, 36, 65536);
 	expect_error(p, EINVAL, "header: stream_count 65536 out of range", NULL);
 
 	write_sample("mc.zswt", p, sizeof(p));
-	patch_u32(p, 40, 3);
+	sf_patch_u32(p, 40, 3);
 	expect_error(p, EINVAL, "header: header_size 464 does not match memcg_count 3", NULL);
 
 	write_sample("mc0.zswt", p, sizeof(p));
-	patch_u32(p, 40, 0);
+	sf_patch_u32(p, 40, 0);
 	expect_error(p, EINVAL, "header: memcg_count 0 out of range", NULL);
 
 	write_sample("par.zswt", p, sizeof(p));
-	patch_u32(p, 320 + 72 + 64, 1);
+	sf_patch_u32(p, 320 + 72 + 64, 1);
 	expect_error(p, EINVAL, "header: memcg 1 (/a.slice): parent 1 invalid", NULL);
 
 	write_sample("par2.zswt", p, sizeof(p));
-	patch_u32(p, 320 + 64, 0);
+	sf_patch_u32(p, 320 + 64, 0);
 	expect_error(p, EINVAL, "memcg 0 (/): parent 0 invalid", NULL);
 
 	write_sample("dup.zswt", p, sizeof(p));
 	memset(name, 0, sizeof(name));
 	name[0] = '/';
-	patch(p, 320 + 72, name, sizeof(name));
+	sf_patch(p, 320 + 72, name, sizeof(name));
 	expect_error(p, EINVAL, "memcg 1: name '/' repeats memcg 0", NULL);
 
 	write_sample("pad.zswt", p, sizeof(p));
-	patch_u8(p, 320 + 72 + 60, 'x');
+	sf_patch_u8(p, 320 + 72 + 60, 'x');
 	expect_error(p, EINVAL, "memcg 1: name not NUL-terminated and zero-padded", NULL);
 
 	write_sample("psn.zswt", p, sizeof(p));
-	patch_u8(p, 64 + 200, 'x');
+	sf_patch_u8(p, 64 + 200, 'x');
 	expect_error(p, EINVAL, "page-store name not NUL-terminated", NULL);
 
 	write_sample("trunc.zswt", p, sizeof(p));
@@ -440,15 +394,15 @@ START_TEST(test_binary_header_errors)
 	expect_error(p, EINVAL, "trailing bytes", NULL);
 
 	write_sample("cnt.zswt", p, sizeof(p));
-	patch_u64(p, 24, UINT64_MAX);
+	sf_patch_u64(p, 24, UINT64_MAX);
 	expect_error(p, EINVAL, "truncated file", NULL);
 
 	path_in_dir(p, sizeof(p), "zero.zswt");
-	write_bytes(p, "", 0);
+	sf_write(p, "", 0);
 	expect_error(p, EINVAL, "bad magic", NULL);
 
 	path_in_dir(p, sizeof(p), "short.zswt");
-	write_bytes(p, "ZSWT", 4);
+	sf_write(p, "ZSWT", 4);
 	expect_error(p, EINVAL, "truncated file: 4 bytes", NULL);
 
 	path_in_dir(p, sizeof(p), "absent.zswt");
@@ -464,64 +418,64 @@ START_TEST(test_binary_record_errors)
 	char p[512];
 
 	write_sample("op.zswt", p, sizeof(p));
-	patch_u8(p, REC_OFF(3) + 20, 3);
+	sf_patch_u8(p, REC_OFF(3) + 20, 3);
 	expect_error(p, EINVAL, "record 3: unknown op 3", NULL);
 
 	write_sample("ord.zswt", p, sizeof(p));
-	patch_u8(p, REC_OFF(2) + 21, 10);
+	sf_patch_u8(p, REC_OFF(2) + 21, 10);
 	expect_error(p, EINVAL, "record 2: order 10 > 9", NULL);
 
 	write_sample("fl.zswt", p, sizeof(p));
-	patch_u16(p, REC_OFF(5) + 22, TRACE_F_READAHEAD | 0x80);
+	sf_patch_u16(p, REC_OFF(5) + 22, TRACE_F_READAHEAD | 0x80);
 	expect_error(p, EINVAL, "record 5: unknown flag bits 0x80", NULL);
 
 	write_sample("slot.zswt", p, sizeof(p));
-	patch_u32(p, REC_OFF(1) + 8, 61);	/* 61 + 4 pages > 64 */
+	sf_patch_u32(p, REC_OFF(1) + 8, 61);	/* 61 + 4 pages > 64 */
 	expect_error(p, EINVAL, "record 1: slot range 61 + 4 pages beyond slot_count 64", NULL);
 
 	write_sample("slot2.zswt", p, sizeof(p));
-	patch_u32(p, REC_OFF(0) + 8, 64);
+	sf_patch_u32(p, REC_OFF(0) + 8, 64);
 	expect_error(p, EINVAL, "record 0: slot range 64 + 1 pages", NULL);
 
 	write_sample("stream.zswt", p, sizeof(p));
-	patch_u16(p, REC_OFF(4) + 16, 2);
+	sf_patch_u16(p, REC_OFF(4) + 16, 2);
 	expect_error(p, EINVAL, "record 4: stream 2 >= stream_count 2", NULL);
 
 	write_sample("memcg.zswt", p, sizeof(p));
-	patch_u16(p, REC_OFF(6) + 18, 2);
+	sf_patch_u16(p, REC_OFF(6) + 18, 2);
 	expect_error(p, EINVAL, "record 6: memcg 2 >= memcg_count 2", NULL);
 
 	write_sample("page.zswt", p, sizeof(p));
-	patch_u32(p, REC_OFF(1) + 12, 5);	/* pages 5..8 of an 8-page store */
+	sf_patch_u32(p, REC_OFF(1) + 12, 5);	/* pages 5..8 of an 8-page store */
 	expect_error(p, EINVAL, "record 1: page index 5 + 4 pages beyond the page store (8 pages)",
 		     NULL);
 
 	write_sample("hint.zswt", p, sizeof(p));
-	patch_u32(p, REC_OFF(2) + 12, 4097);
+	sf_patch_u32(p, REC_OFF(2) + 12, 4097);
 	expect_error(p, EINVAL, "record 2: hint 4097 > 4096", NULL);
 
 	write_sample("zero.zswt", p, sizeof(p));
-	patch_u16(p, REC_OFF(0) + 22, TRACE_F_ZERO);
+	sf_patch_u16(p, REC_OFF(0) + 22, TRACE_F_ZERO);
 	expect_error(p, EINVAL, "record 0: zero flag without hint", NULL);
 
 	write_sample("incontent.zswt", p, sizeof(p));
-	patch_u32(p, REC_OFF(4) + 12, 1);
+	sf_patch_u32(p, REC_OFF(4) + 12, 1);
 	expect_error(p, EINVAL, "record 4: content 1 on an 'in' record", NULL);
 
 	write_sample("ra.zswt", p, sizeof(p));
-	patch_u16(p, REC_OFF(6) + 22, TRACE_F_READAHEAD);
+	sf_patch_u16(p, REC_OFF(6) + 22, TRACE_F_READAHEAD);
 	expect_error(p, EINVAL, "record 6: ra flag on an 'inval' record", NULL);
 
 	write_sample("clean.zswt", p, sizeof(p));
-	patch_u16(p, REC_OFF(4) + 22, TRACE_F_CLEAN);
+	sf_patch_u16(p, REC_OFF(4) + 22, TRACE_F_CLEAN);
 	expect_error(p, EINVAL, "record 4: clean flag on an 'in' record (only 'out')", NULL);
 
 	write_sample("time.zswt", p, sizeof(p));
-	patch_u64(p, REC_OFF(6), 299);	/* stream 0 was at 300 */
+	sf_patch_u64(p, REC_OFF(6), 299);	/* stream 0 was at 300 */
 	expect_error(p, EINVAL, "record 6: time going backwards in stream 0: 299 after 300", NULL);
 
 	write_sample("time2.zswt", p, sizeof(p));
-	patch_u64(p, REC_OFF(7), 1ull << 63);
+	sf_patch_u64(p, REC_OFF(7), 1ull << 63);
 	expect_error(p, EINVAL, "record 7: time 9223372036854775808 > 2^63-1", NULL);
 }
 END_TEST
@@ -533,7 +487,7 @@ START_TEST(test_page_store_errors)
 	struct trace t;
 
 	write_sample("a.zswt", p, sizeof(p));
-	patch(ps_path, 5000, &b, 1);
+	sf_patch(ps_path, 5000, &b, 1);
 	expect_error(p, EINVAL, "checksum mismatch", ps_path);
 
 	ck_assert_int_eq(truncate(ps_path, 4096 * 7), 0);
@@ -561,22 +515,13 @@ END_TEST
 static void text_case(const char *name, int lineno, const char *line, const char *want)
 {
 	char want_text[4096], buf[4096], p[512], loc[600];
-	char *s, *save = NULL;
-	size_t off = 0;
-	int i = 0;
+	size_t n;
 
 	snprintf(want_text, sizeof(want_text), sample_text_fmt,
 		 (unsigned long long)meta.page_store_checksum);
-	for (s = strtok_r(want_text, "\n", &save); s; s = strtok_r(NULL, "\n", &save)) {
-		if (++i == lineno) {
-			if (line)
-				off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", line);
-		} else {
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", s);
-		}
-	}
+	n = sf_replace_line(want_text, lineno, line, buf, sizeof(buf));
 	path_in_dir(p, sizeof(p), name);
-	write_bytes(p, buf, off);
+	sf_write(p, buf, n);
 	snprintf(loc, sizeof(loc), "%s:%d: ", p, lineno);
 	expect_error(p, EINVAL, want, NULL);
 	if (line)
@@ -618,59 +563,31 @@ START_TEST(test_text_errors)
 	text_case("noslots.txt", 3, NULL, "missing 'slot_count' header line");
 
 	path_in_dir(p, sizeof(p), "empty.txt");
-	write_bytes(p, "# nothing\n\n", 11);
+	sf_write(p, "# nothing\n\n", 11);
 	expect_error(p, EINVAL, "empty.txt:2: bad magic", NULL);
 }
 END_TEST
 
-/* Random byte flips and truncations of a valid file: open must either
- * succeed or fail with one line naming the file; never crash. */
+/* A byte-flipped or truncated variant of n bytes: accepted with at most as
+ * many records as bytes, or rejected with one line. */
+static int try_open(const char *path, size_t n, char *err, size_t errlen)
+{
+	struct trace t;
+	int ret = trace_open(&t, path, err, errlen);
+
+	if (!ret) {
+		ck_assert_uint_le(t.nrec, n);
+		trace_close(&t);
+	}
+	return ret;
+}
+
 static void fuzz_file(const char *name, int iterations)
 {
-	char p[512], err[512];
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	int ok = 0, bad = 0;
-	size_t len;
-	char *orig;
+	char p[512];
 
-	gsl_rng_set(rng, 42);
 	write_sample(name, p, sizeof(p));
-	orig = read_bytes(p, &len);
-	for (int it = 0; it < iterations; it++) {
-		char *buf = malloc(len);
-		size_t n = len;
-		struct trace t;
-
-		memcpy(buf, orig, len);
-		if (gsl_rng_uniform_int(rng, 4) == 0) {
-			n = gsl_rng_uniform_int(rng, len);
-		} else {
-			int flips = 1 + (int)gsl_rng_uniform_int(rng, 4);
-
-			for (int f = 0; f < flips; f++) {
-				size_t at = gsl_rng_uniform_int(rng, len);
-
-				if (gsl_rng_uniform_int(rng, 2))
-					buf[at] ^= (char)(1u << gsl_rng_uniform_int(rng, 8));
-				else
-					buf[at] = (char)gsl_rng_uniform_int(rng, 256);
-			}
-		}
-		write_bytes(p, buf, n);
-		free(buf);
-		err[0] = '\0';
-		if (trace_open(&t, p, err, sizeof(err)) == 0) {
-			ck_assert_uint_le(t.nrec, n);
-			trace_close(&t);
-			ok++;
-		} else {
-			ck_assert_msg(strstr(err, p) && !strchr(err, '\n'), "bad message '%s'", err);
-			bad++;
-		}
-	}
-	ck_assert_int_gt(bad, iterations / 2);
-	free(orig);
-	gsl_rng_free(rng);
+	sf_fuzz_file(p, iterations, try_open);
 }
 
 START_TEST(test_fuzz_binary)
@@ -691,11 +608,11 @@ START_TEST(test_file_checksum)
 	uint64_t sum;
 
 	path_in_dir(p, sizeof(p), "empty");
-	write_bytes(p, "", 0);
+	sf_write(p, "", 0);
 	ck_assert_int_eq(trace_file_checksum(p, &sum, err, sizeof(err)), 0);
 	ck_assert_uint_eq(sum, XXH3_64bits("", 0));
 	/* XXH3-64 of "abc" (seed 0), the reference value of the xxHash test vectors. */
-	write_bytes(p, "abc", 3);
+	sf_write(p, "abc", 3);
 	ck_assert_int_eq(trace_file_checksum(p, &sum, err, sizeof(err)), 0);
 	ck_assert_uint_eq(sum, 0x78af5f94892f3950ull);
 	path_in_dir(p, sizeof(p), "none");
@@ -736,7 +653,7 @@ START_TEST(test_page_store_name)
 	path_in_dir(sub, sizeof(sub), "with space");
 	ck_assert_int_eq(mkdir(sub, 0755), 0);
 	snprintf(want, sizeof(want), "%s/ps.pages", sub);
-	write_bytes(want, "", 0);
+	sf_write(want, "", 0);
 	ck_assert_int_eq(trace_page_store_name(want, "ps.pages", out, name, sizeof(name),
 					       err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "cannot be named in a trace"));
