@@ -237,15 +237,25 @@ int page_store_open(struct page_store *ps, const char *path, char *err, size_t e
 		snprintf(err, errlen, "%s: mmap: %s", path, strerror(-ret));
 		return ret;
 	}
-	ps->base = map;
-	ps->map_len = (size_t)st.st_size;
-	ps->npages = (uint64_t)st.st_size / SIM_PAGE_SIZE;
+	return page_store_adopt(ps, map, (size_t)st.st_size, path, err, errlen);
+}
+
+int page_store_adopt(struct page_store *ps, const void *base, size_t len, const char *name,
+		     char *err, size_t errlen)
+{
+	int ret;
+
+	if (ps->path != name)
+		snprintf(ps->path, sizeof(ps->path), "%s", name);
+	ps->base = base;
+	ps->map_len = len;
+	ps->npages = len / SIM_PAGE_SIZE;
 	ps->checksum = XXH3_64bits(ps->base, ps->map_len);
 
 	ps->canon = malloc(ps->npages * sizeof(*ps->canon));
 	ps->flags = malloc(ps->npages);
 	if (!ps->canon || !ps->flags) {
-		snprintf(err, errlen, "%s: out of memory for %llu pages", path,
+		snprintf(err, errlen, "%s: out of memory for %llu pages", name,
 			 (unsigned long long)ps->npages);
 		page_store_close(ps);
 		return -ENOMEM;

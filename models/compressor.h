@@ -53,6 +53,10 @@ struct page_store {
 };
 
 int page_store_open(struct page_store *ps, const char *path, char *err, size_t errlen);
+/* A page store over len bytes at base, an mmap'd region the store now owns
+ * (page_store_close() unmaps it); name is for messages. */
+int page_store_adopt(struct page_store *ps, const void *base, size_t len, const char *name,
+		     char *err, size_t errlen);
 void page_store_close(struct page_store *ps);
 
 static inline const uint8_t *page_store_page(const struct page_store *ps, uint64_t i)

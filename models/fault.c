@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Faults of the reclaim model (mm/memory.c do_anonymous_page(),
+ * alloc_anon_folio(), do_swap_page(), should_try_to_free_swap();
+ * mm/swap_state.c swap_vma_readahead(), __swapin_nr_pages(),
+ * swap_update_readahead(), __read_swap_cache_async(); mm/workingset.c
+ * workingset_refault(); mm/swap.c folio_add_lru()).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "models/page.h"
+#include "models/reclaim_internal.h"
+
+#define SWAP_RA_ORDER_CEILING 5
+#define SWAP_RA_HITS_MAX      63
+#define PMD_PAGES             512u
+#define PAGE_ALLOC_COSTLY_ORDER 3
+
+/* ---- LRU add batches ------------------------------------------------------------------ */
+
+/* The shrink worker is an unbound kworker; the model runs it on CPU 0, so it
+ * shares CPU 0's LRU batch and charge stock. */
+static struct rc_cpu *rc_cpu_of(struct reclaim *rm, int who)
+{
+	return &rm->cpu[who < 0 ? 0 : rm->task[who].cpu];
+}
+
+/* folio_batch_move_lru() with lru_add(): every folio of the batch onto the
+ * head of its list, under its lruvec's lock. */
+static void rc_lru_batch_flush(struct reclaim *rm, int who, struct rc_cpu *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		uint32_t h = c->lru_add[i];
+		struct rc_page *f = &rm->pg[h];
+
+		if (!(f->flags & PF_PENDING))
+			continue;         /* freed or isolated meanwhile */
+		f->flags &= (uint8_t)~PF_PENDING;
+		rc_lru_lock(rm, who, f->memcg, 1);
+		rc_lru_add(rm, h, (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE, 0);
+	}
+	c->n = 0;
+}
+
+void rc_lru_cache_add(struct reclaim *rm, int who, uint32_t h)
+{
+	struct rc_cpu *c = rc_cpu_of(rm, who);
+	struct rc_page *f = &rm->pg[h];
+
+	/* folio_may_be_lru_cached(): large folios skip the batch */
+	if (f->order) {
+		rc_lru_lock(rm, who, f->memcg, 1);
+		rc_lru_add(rm, h, (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE, 0);
+		return;
+	}
+	f->flags |= PF_PENDING;
+	c->lru_add[c->n++] = h;
+	if (c->n == LRU_ADD_BATCH)
+		rc_lru_batch_flush(rm, who, c);
+}
+
+void rc_lru_add_drain_all(struct reclaim *rm)
+{
+	for (unsigned c = 0; c < rm->cfg.ncpus; c++)
+		if (rm->cpu[c].n)
+			rc_lru_batch_flush(rm, RECLAIM_WHO_WORKER, &rm->cpu[c]);
+}
+
+void rc_lru_add_drain(struct reclaim *rm, int who)
+{
+	struct rc_cpu *c = rc_cpu_of(rm, who);
+
+	if (c->n)
+		rc_lru_batch_flush(rm, who, c);
+}
+
+/* ---- workingset -------------------------------------------------------------------------- */
+
+void rc_age_nonresident(struct reclaim *rm, int m, uint64_t nr)
+{
+	for (; m >= 0; m = rm->mc.m[m].parent)
+		rm->lru[m].nonresident_age += nr;
+	rm->lru[rm->mc.n].nonresident_age += nr;      /* the root's */
+}
+
+void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_rotated)
+{
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
+
+	for (int i = (int)m; i >= 0; i = rm->mc.m[i].parent) {
+		struct rc_lruvec *l = &rm->lru[i];
+		uint64_t lrusize = l->hier[0] + l->hier[1];
+
+		l->anon_cost += cost;
+		if (l->anon_cost > lrusize / 4)
+			l->anon_cost /= 2;
+	}
+}
+
+int rc_swap_available(const struct reclaim *rm, uint32_t memcg)
+{
+	if (rm->slots_used >= rm->cfg.nslots)
+		return 0;
+	if (rm->mc.version != MEMCG_V2)
+		return 1;
+	for (int i = (int)memcg; i >= 0; i = rm->mc.m[i].parent) {
+		const struct memcg *c = &rm->mc.m[i];
+
+		if (c->lim.swap_max != MEMCG_NOLIMIT && c->swap >= c->lim.swap_max)
+			return 0;
+	}
+	return 1;
+}
+
+/* workingset_refault() for a folio read back into the swap cache: always a
+ * refault of the folio's memcg; activated when it was evicted less than the
+ * eviction lruvec's active list ago (with swap to spare). */
+void rc_workingset_refault(struct reclaim *rm, uint32_t h)
+{
+	struct rc_page *p = &rm->pg[h];
+	uint32_t nr = 1u << p->order;
+
+	if (!(p->flags & PF_SHADOW))
+		return;
+	uint32_t evm = p->next, eviction = p->prev;
+	int ws = (p->flags & PF_SHADOW_WS) != 0;
+	const struct rc_lruvec *el = &rm->lru[evm];
+	uint32_t distance = (uint32_t)el->nonresident_age - eviction;
+	uint64_t size = evm < rm->mc.n && rc_swap_available(rm, evm) ? el->hier[LRU_ACTIVE] :
+			evm == rm->mc.n && rc_swap_available(rm, 0) ? rm->lru[rm->mc.n].hier[LRU_ACTIVE] : 0;
+
+	p->flags &= (uint8_t)~(PF_SHADOW | PF_SHADOW_WS);
+	p->prev = p->next = RECLAIM_NIL;
+	rm->mc.m[p->memcg].ev.workingset_refault_anon += nr;
+	if (distance > size)
+		return;
+	p->fflags |= FF_ACTIVE;
+	rc_age_nonresident(rm, p->memcg, nr);
+	rm->mc.m[p->memcg].ev.workingset_activate_anon += nr;
+	for (int i = p->memcg; i >= 0; i = rm->mc.m[i].parent)
+		rm->lru[i].activate_hier += nr;
+	rm->lru[rm->mc.n].activate_hier += nr;
+	if (ws) {
+		p->fflags |= FF_WORKINGSET;
+		rc_note_cost(rm, p->memcg, nr, 0);
+		rm->mc.m[p->memcg].ev.workingset_restore_anon += nr;
+	}
+}
+
+/* ---- swap-in ------------------------------------------------------------------------------ */
+
+/* __read_swap_cache_async() for a swapped page: allocate and charge a folio
+ * (to the memcg recorded for the slot), refault check, onto the LRU via the
+ * batch, then read it.  Returns the read's enum reclaim_in_result, or -1 when
+ * the charge failed (the page stays out). */
+static int rc_swapin_page(struct reclaim *rm, int who, uint32_t g, int readahead, int *killed)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	rc_alloc_pages(rm, who, 1);
+	if (rc_charge(rm, who, p->memcg, 1, 1, killed))
+		return -1;
+	if (p->state != PS_SWAPPED) {     /* a hook let another task bring it in */
+		rc_uncharge(rm, p->memcg, 1);
+		return -1;
+	}
+	memcg_swapin_uncharge_swap(&rm->mc, p->memcg, 1);
+	rm->resident++;
+	p->state = PS_CACHED;
+	p->order = 0;
+	p->flags &= (uint8_t)(PF_SHADOW | PF_SHADOW_WS);
+	p->fflags = 0;
+	rc_workingset_refault(rm, g);
+	rc_lru_cache_add(rm, who, g);
+	/* the read: zswap decompresses (and frees the entry: the folio is dirty),
+	 * disk and zeromap give a clean copy that keeps its slot */
+	p->fflags |= FF_LOCKED;
+	int res = rm->ops.swap_in(rm->ops_ctx, p->slot, p->memcg, who, readahead);
+
+	p->fflags &= (uint8_t)~FF_LOCKED;
+	if (res == RECLAIM_IN_ZSWAP)
+		p->fflags |= FF_DIRTY;
+	if (readahead) {
+		p->fflags |= FF_READAHEAD;
+		rm->mc.m[p->memcg].ev.swap_ra++;
+	}
+	if (p->flags & PF_FREEPEND)
+		rc_free_pending(rm, who, g);
+	return res;
+}
+
+/* swap_vma_ra_win() + __swapin_nr_pages(): the readahead window around vpage
+ * v of task t, from the task's last fault, window and hits. */
+static void rc_ra_window(struct reclaim *rm, struct rc_task *t, uint32_t v, uint32_t *start,
+			 uint32_t *end)
+{
+	unsigned pc = rm->cfg.page_cluster < SWAP_RA_ORDER_CEILING ? rm->cfg.page_cluster :
+								    SWAP_RA_ORDER_CEILING;
+	uint32_t max_win = 1u << pc, prev = t->ra_prev, hits = t->ra_hits, pages, win;
+	int64_t left;
+
+	*start = v;
+	*end = v + 1;
+	if (max_win == 1)
+		return;
+	pages = hits + 2;
+	if (pages == 2) {
+		if (v != prev + 1 && v != prev - 1)
+			pages = 1;
+	} else {
+		uint32_t roundup = 4;
+
+		while (roundup < pages)
+			roundup <<= 1;
+		pages = roundup;
+	}
+	if (pages > max_win)
+		pages = max_win;
+	if (pages < t->ra_win / 2)          /* don't shrink readahead too fast */
+		pages = t->ra_win / 2;
+	win = pages;
+	t->ra_prev = v;
+	t->ra_win = win;
+	t->ra_hits = 0;
+	if (win == 1)
+		return;
+	if (v == prev + 1)
+		left = v;
+	else if (prev == v + 1)
+		left = (int64_t)v - win + 1;
+	else
+		left = (int64_t)v - (win - 1) / 2;
+	int64_t right = left + win;
+
+	if (left < 0)
+		left = 0;
+	/* clipped to the VMA (the task's space) and to the PMD of the fault */
+	uint32_t pmd = v & ~(PMD_PAGES - 1);
+
+	*start = (uint32_t)(left > pmd ? left : pmd);
+	*end = (uint32_t)(right < (int64_t)t->npages ? right : t->npages);
+	if (*end > pmd + PMD_PAGES)
+		*end = pmd + PMD_PAGES;
+}
+
+/* swap_update_readahead() on a swap-cache hit. */
+static void rc_ra_hit(struct reclaim *rm, struct rc_task *t, uint32_t g, uint32_t v)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	if (p->order)
+		return;
+	t->ra_prev = v;
+	if (p->fflags & FF_READAHEAD) {
+		p->fflags &= (uint8_t)~FF_READAHEAD;
+		if (t->ra_hits < SWAP_RA_HITS_MAX)
+			t->ra_hits++;
+		rm->mc.m[p->memcg].ev.swap_ra_hit++;
+	}
+}
+
+/* should_try_to_free_swap() then folio_free_swap(): a write fault (we are
+ * the only user) or a swap space more than half full frees the slot; the
+ * folio is dirty from then on. */
+static void rc_maybe_free_swap(struct reclaim *rm, int who, uint32_t g, int write)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	if (p->slot == RECLAIM_NIL || p->order)
+		return;
+	if (!write && !rc_swap_full(rm, p->memcg))
+		return;
+	rm->ops.swap_free(rm->ops_ctx, p->slot, 1, p->memcg, who);
+	memcg_uncharge_swap(&rm->mc, p->memcg, 1, 1);
+	rc_slot_release(rm, p->slot, 1);
+	p->slot = RECLAIM_NIL;
+	rm->pg[rc_head(rm, g)].fflags |= FF_DIRTY;
+}
+
+/* Map a resident swap-cache page (after a read or a swap-cache hit). */
+static void rc_map_cached(struct reclaim *rm, int who, uint32_t g, int write)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	p->state = PS_MAPPED;
+	p->flags |= PF_YOUNG;
+	rm->task[p->task].st.rss++;
+	rm->task[p->task].st.swapents--;
+	rc_maybe_free_swap(rm, who, g, write);
+	if (write)
+		rm->pg[rc_head(rm, g)].fflags |= FF_DIRTY;
+}
+
+/* do_swap_page() for a page that is out: VMA readahead brings the page and
+ * its swapped neighbours into the swap cache, then the page is mapped. */
+static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, int write)
+{
+	struct rc_task *t = &rm->task[who];
+	uint32_t start, end;
+	int res = -1, killed = 0;
+
+	rc_ra_window(rm, t, v, &start, &end);
+	for (uint32_t u = start; u < end && !killed && !t->st.killed; u++) {
+		uint32_t q = t->base + u;
+
+		if (rm->pg[q].state != PS_SWAPPED)
+			continue;
+		int r = rc_swapin_page(rm, who, q, q != g, &killed);
+
+		if (q == g)
+			res = r;
+	}
+	if (rm->pg[g].state == PS_SWAPPED && !killed && !t->st.killed)
+		res = rc_swapin_page(rm, who, g, 0, &killed);   /* outside the window (no RA) */
+	rc_lru_add_drain(rm, who);
+	if (killed || t->st.killed)
+		return RECLAIM_KILLED;
+	if (rm->pg[g].state != PS_CACHED || res < 0) {
+		/* the charge failed without a kill (a large ask), or another task
+		 * mapped it meanwhile: the fault is retried */
+		return rm->pg[g].state == PS_MAPPED ? RECLAIM_MINOR : RECLAIM_DEAD;
+	}
+	t->st.majfaults++;
+	rm->mc.m[t->memcg].ev.pgmajfault++;
+	rc_map_cached(rm, who, g, write);
+	switch (res) {
+	case RECLAIM_IN_ZERO:
+		return RECLAIM_MAJOR_ZERO;
+	case RECLAIM_IN_ZSWAP:
+		return RECLAIM_MAJOR_ZSWAP;
+	default:
+		return RECLAIM_MAJOR_DISK;
+	}
+}
+
+/* ---- new pages ------------------------------------------------------------------------------- */
+
+/* A new folio of 2^order pages at head h, charged to memcg: content drawn
+ * for the whole folio (page g gets `content` when the access names it),
+ * PTEs young and dirty, onto the LRU through the batch. */
+static void rc_map_new(struct reclaim *rm, int who, uint32_t h, unsigned order, uint32_t memcg,
+		       uint32_t g, uint32_t content)
+{
+	uint32_t nr = 1u << order;
+
+	rm->cfg.draw_content(rm->cfg.draw_ctx, nr, rm->draw_buf);
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		p->state = PS_MAPPED;
+		p->order = (uint8_t)order;
+		p->memcg = (uint16_t)memcg;
+		p->flags = PF_YOUNG;
+		p->fflags = 0;
+		p->slot = RECLAIM_NIL;
+		p->content = rm->draw_buf[i];
+	}
+	if (content != RECLAIM_CONTENT_DRAW)
+		rm->pg[g].content = content;
+	rm->pg[h].fflags = FF_DIRTY;
+	rm->resident += nr;
+	rm->task[who].st.rss += nr;
+	rc_lru_cache_add(rm, who, h);
+}
+
+/* alloc_anon_folio(): the mapping's order when its aligned block is all
+ * unpopulated and the charge succeeds, else order 0.  A sub-PMD order's
+ * charge may not block (GFP_TRANSHUGE_LIGHT without MADV_HUGEPAGE); a PMD
+ * order (9, MADV_HUGEPAGE) may reclaim but never OOM-kills. */
+static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order, uint32_t memcg,
+			 uint32_t content, int cow)
+{
+	struct rc_task *t = &rm->task[who];
+	int killed = 0;
+
+	if (order && !cow) {
+		uint32_t nr = 1u << order, h = g & ~(nr - 1), ok = h >= t->base &&
+			     h + nr <= t->base + t->npages;
+
+		for (uint32_t i = 0; ok && i < nr; i++)
+			ok = rm->pg[h + i].state == PS_NONE;
+		if (ok) {
+			rc_alloc_pages(rm, who, nr);
+			if (!rc_charge_nowait(rm, who, memcg, nr, order == 9)) {
+				rc_map_new(rm, who, h, order, memcg, g, content);
+				return RECLAIM_FIRST_TOUCH;
+			}
+		}
+	}
+	rc_alloc_pages(rm, who, 1);
+	if (rc_charge(rm, who, memcg, 1, 1, &killed))
+		return killed || t->st.killed ? RECLAIM_KILLED : RECLAIM_DEAD;
+	if (rm->pg[g].state != PS_NONE && rm->pg[g].state != PS_ZEROPAGE) {
+		/* another task's hook ran and this page appeared: give the charge back */
+		rc_uncharge(rm, memcg, 1);
+		return RECLAIM_HIT;
+	}
+	rc_map_new(rm, who, g, 0, memcg, g, content);
+	return RECLAIM_FIRST_TOUCH;
+}
+
+/* A store to a mapped page: a named content replaces what it holds; an
+ * unnamed one may change it (drawn at its next swap-out, with probability
+ * cfg.dirty). */
+static void rc_set_written(struct reclaim *rm, uint32_t g, uint32_t content)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	if (content != RECLAIM_CONTENT_DRAW) {
+		p->content = content;
+		p->flags &= (uint8_t)~PF_WRITTEN;
+	} else {
+		p->flags |= PF_WRITTEN;
+	}
+}
+
+/* ---- one access ------------------------------------------------------------------------------- */
+
+int rc_access(struct reclaim *rm, const struct reclaim_req *r)
+{
+	struct rc_task *t = &rm->task[r->task];
+	int who = (int)r->task, write = r->op == RECLAIM_OP_WRITE;
+	uint32_t g = t->base + r->vpage;
+	struct rc_page *p = &rm->pg[g];
+	int ret;
+
+	t->st.accesses++;
+	t->st.bytes += SIM_PAGE_SIZE;
+	for (int tries = 0;; tries++) {
+		if (tries > 64)
+			return -EAGAIN;   /* a fault that keeps racing: a model bug */
+		switch (p->state) {
+		case PS_MAPPED: {
+			uint32_t h = rc_head(rm, g);
+
+			p->flags |= PF_YOUNG;
+			if (write) {
+				rm->pg[h].fflags |= FF_DIRTY;
+				rc_set_written(rm, g, r->content);
+			}
+			rc_work(rm, who, RECLAIM_W_ACCESS, 1);
+			return RECLAIM_HIT;
+		}
+		case PS_ZEROPAGE:
+			if (!write) {
+				rc_work(rm, who, RECLAIM_W_ACCESS, 1);
+				return RECLAIM_HIT;
+			}
+			/* do_wp_page() on the zero page: a new order-0 folio */
+			t->st.faults++;
+			rm->mc.m[r->memcg].ev.pgfault++;
+			rc_work(rm, who, RECLAIM_W_FAULT, 1);
+			ret = rc_anon_fault(rm, who, g, 0, r->memcg, r->content, 1);
+			if (ret == RECLAIM_FIRST_TOUCH)
+				t->st.first_touch++;
+			return ret;
+		case PS_NONE:
+			t->st.faults++;
+			rm->mc.m[r->memcg].ev.pgfault++;
+			rc_work(rm, who, RECLAIM_W_FAULT, 1);
+			if (!write) {
+				/* do_anonymous_page(): a read maps the shared zero page */
+				p->state = PS_ZEROPAGE;
+				return RECLAIM_FIRST_TOUCH;
+			}
+			ret = rc_anon_fault(rm, who, g, r->order, r->memcg, r->content, 0);
+			if (ret == RECLAIM_FIRST_TOUCH)
+				t->st.first_touch++;
+			return ret;
+		case PS_CACHED: {
+			uint32_t h = rc_head(rm, g);
+
+			if (rm->pg[h].fflags & FF_LOCKED) {
+				/* under reclaim or being read: wait for the folio lock */
+				if (rm->t && rm->t->folio_wait) {
+					rm->t->folio_wait(rm->tctx, who, h);
+					continue;
+				}
+			}
+			t->st.faults++;
+			t->st.minfaults++;
+			rm->mc.m[r->memcg].ev.pgfault++;
+			rc_work(rm, who, RECLAIM_W_FAULT, 1);
+			rc_ra_hit(rm, t, g, r->vpage);
+			rc_map_cached(rm, who, g, write);
+			if (write)
+				rc_set_written(rm, g, r->content);
+			return RECLAIM_MINOR;
+		}
+		case PS_SWAPPED:
+			t->st.faults++;
+			rm->mc.m[r->memcg].ev.pgfault++;
+			rc_work(rm, who, RECLAIM_W_FAULT, 1);
+			ret = rc_swap_fault(rm, who, g, r->vpage, write);
+			if (ret == RECLAIM_DEAD)
+				continue;        /* retry the fault */
+			if (write && ret != RECLAIM_KILLED)
+				rc_set_written(rm, g, r->content);
+			return ret;
+		default:
+			return -EINVAL;
+		}
+	}
+}

@@ -1,0 +1,1098 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reclaim model (see reclaim.h): creation, tasks, swap slots, LRU lists,
+ * charging with reclaim and OOM (try_charge_memcg(), mem_cgroup_oom()),
+ * memory.high on the way back to user space (mem_cgroup_handle_over_high()),
+ * munmap / exit, memory.reclaim, memory.max writes, zswap writeback folios.
+ * Scanning is in vmscan.c, faults in fault.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/reclaim_internal.h"
+
+#define MAX_RECLAIM_RETRIES        16   /* mm/internal.h */
+#define PAGE_ALLOC_COSTLY_ORDER    3
+#define MEMCG_MAX_HIGH_DELAY_JIFFIES(hz) (2ull * (hz))
+
+void rc_fail(struct reclaim *rm, int err, const char *msg)
+{
+	if (!rm->err) {
+		rm->err = err;
+		snprintf(rm->errmsg, sizeof(rm->errmsg), "%s", msg);
+	}
+}
+
+void rc_work(struct reclaim *rm, int who, enum reclaim_work w, uint64_t n)
+{
+	if (rm->t && rm->t->work && n)
+		rm->t->work(rm->tctx, who, w, n);
+}
+
+void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n)
+{
+	if (rm->t && rm->t->lru_lock)
+		rm->t->lru_lock(rm->tctx, who, memcg, n);
+}
+
+/* ---- swap slots ------------------------------------------------------------------ */
+
+static int slot_used(const struct reclaim *rm, uint32_t s)
+{
+	return (rm->slot_bits[s / 64] >> (s % 64)) & 1;
+}
+
+static void slot_mark(struct reclaim *rm, uint32_t s, unsigned nr, int used)
+{
+	for (unsigned i = 0; i < nr; i++) {
+		uint64_t bit = 1ull << ((s + i) % 64);
+
+		if (used)
+			rm->slot_bits[(s + i) / 64] |= bit;
+		else
+			rm->slot_bits[(s + i) / 64] &= ~bit;
+	}
+}
+
+/* The lowest naturally aligned free block of 2^order slots (the swap
+ * allocator reuses freed slots; which ones does not change any counter), or
+ * RECLAIM_NIL when swap is full. */
+uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order)
+{
+	unsigned nr = 1u << order;
+	uint64_t s = rm->slot_low & ~(uint64_t)(nr - 1);
+
+	while (s + nr <= rm->cfg.nslots) {
+		if (nr <= 64 && rm->slot_bits[s / 64] == UINT64_MAX) {
+			s = (s | 63) + 1;      /* a full word */
+			continue;
+		}
+		unsigned i = 0;
+
+		while (i < nr && !slot_used(rm, (uint32_t)(s + i)))
+			i++;
+		if (i < nr) {
+			s += nr;
+			continue;
+		}
+		slot_mark(rm, (uint32_t)s, nr, 1);
+		rm->slots_used += nr;
+		while (rm->slot_low < rm->cfg.nslots && slot_used(rm, rm->slot_low))
+			rm->slot_low++;
+		return (uint32_t)s;
+	}
+	return RECLAIM_NIL;
+}
+
+void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr)
+{
+	slot_mark(rm, slot, nr, 0);
+	rm->slots_used -= nr;
+	for (unsigned i = 0; i < nr; i++)
+		rm->slot_page[slot + i] = RECLAIM_NIL;
+	if (slot < rm->slot_low)
+		rm->slot_low = slot;
+}
+
+/* ---- LRU lists ---------------------------------------------------------------------- */
+
+/* Own and hierarchical list sizes (the root's at [nmemcg]). */
+static void rc_lru_count(struct reclaim *rm, uint32_t memcg, int lru, uint32_t nr, int add)
+{
+	if (add) {
+		rm->lru[memcg].pages[lru] += nr;
+		for (int m = (int)memcg; m >= 0; m = rm->mc.m[m].parent)
+			rm->lru[m].hier[lru] += nr;
+		rm->lru[rm->mc.n].hier[lru] += nr;
+		if (lru == LRU_INACTIVE)
+			rm->inactive += nr;
+	} else {
+		rm->lru[memcg].pages[lru] -= nr;
+		for (int m = (int)memcg; m >= 0; m = rm->mc.m[m].parent)
+			rm->lru[m].hier[lru] -= nr;
+		rm->lru[rm->mc.n].hier[lru] -= nr;
+		if (lru == LRU_INACTIVE)
+			rm->inactive -= nr;
+	}
+}
+
+/* lruvec_add_folio() (head: most recently used end) or
+ * lruvec_add_folio_tail() (the end reclaim takes first). */
+void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail)
+{
+	struct rc_page *f = &rm->pg[h];
+	struct rc_lruvec *l = &rm->lru[f->memcg];
+
+	if (at_tail) {
+		f->next = RECLAIM_NIL;
+		f->prev = l->tail[lru];
+		if (l->tail[lru] != RECLAIM_NIL)
+			rm->pg[l->tail[lru]].next = h;
+		else
+			l->head[lru] = h;
+		l->tail[lru] = h;
+	} else {
+		f->prev = RECLAIM_NIL;
+		f->next = l->head[lru];
+		if (l->head[lru] != RECLAIM_NIL)
+			rm->pg[l->head[lru]].prev = h;
+		else
+			l->tail[lru] = h;
+		l->head[lru] = h;
+	}
+	rc_lru_count(rm, f->memcg, lru, 1u << f->order, 1);
+	if (lru == LRU_ACTIVE)
+		f->fflags |= FF_ACTIVE;
+	else
+		f->fflags &= (uint8_t)~FF_ACTIVE;
+}
+
+void rc_lru_del(struct reclaim *rm, uint32_t h)
+{
+	struct rc_page *f = &rm->pg[h];
+	struct rc_lruvec *l = &rm->lru[f->memcg];
+	int lru = (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE;
+
+	if (f->prev != RECLAIM_NIL)
+		rm->pg[f->prev].next = f->next;
+	else
+		l->head[lru] = f->next;
+	if (f->next != RECLAIM_NIL)
+		rm->pg[f->next].prev = f->prev;
+	else
+		l->tail[lru] = f->prev;
+	f->prev = f->next = RECLAIM_NIL;
+	rc_lru_count(rm, f->memcg, lru, 1u << f->order, 0);
+}
+
+/* ---- charging ------------------------------------------------------------------------ */
+
+/* The per-CPU charge stock (memcg_stock_pcp): up to NR_MEMCG_STOCK memcgs,
+ * each with a few pre-charged pages, so most charges touch no page counter
+ * and the counters run ahead of the pages in use by up to 64 pages per
+ * memcg and CPU. */
+#define NR_MEMCG_STOCK 7
+
+struct rc_stock {
+	int32_t cached[NR_MEMCG_STOCK];   /* memcg index, -1 = empty */
+	uint8_t nr[NR_MEMCG_STOCK];
+};
+
+static struct rc_stock *rc_stock_of(struct reclaim *rm, int who)
+{
+	unsigned cpu = who < 0 ? 0 : rm->task[who].cpu;   /* the worker: CPU 0 */
+
+	return &((struct rc_stock *)rm->stock)[cpu];
+}
+
+/* consume_stock() */
+static int rc_consume_stock(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr)
+{
+	struct rc_stock *st = rc_stock_of(rm, who);
+
+	if (nr > MEMCG_CHARGE_BATCH)
+		return 0;
+	for (int i = 0; i < NR_MEMCG_STOCK; i++) {
+		if (st->cached[i] != (int32_t)memcg)
+			continue;
+		if (st->nr[i] >= nr) {
+			st->nr[i] -= (uint8_t)nr;
+			return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static void rc_drain_stock(struct reclaim *rm, struct rc_stock *st, int i)
+{
+	if (st->cached[i] < 0)
+		return;
+	if (st->nr[i])
+		memcg_uncharge(&rm->mc, (unsigned)st->cached[i], st->nr[i]);
+	st->nr[i] = 0;
+	st->cached[i] = -1;
+}
+
+/* refill_stock(); a full stock gives up a slot chosen at random, as the
+ * kernel does (get_random_u32_below()), from the run's seeded generator */
+static void rc_refill_stock(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr)
+{
+	struct rc_stock *st = rc_stock_of(rm, who);
+	int empty = -1;
+
+	if (nr > MEMCG_CHARGE_BATCH) {
+		memcg_uncharge(&rm->mc, memcg, nr);
+		return;
+	}
+	for (int i = 0; i < NR_MEMCG_STOCK; i++) {
+		if (st->cached[i] < 0 && empty < 0)
+			empty = i;
+		if (st->cached[i] == (int32_t)memcg) {
+			unsigned pages = st->nr[i] + nr;
+
+			st->nr[i] = (uint8_t)pages;
+			if (pages > MEMCG_CHARGE_BATCH)
+				rc_drain_stock(rm, st, i);
+			return;
+		}
+	}
+	if (empty < 0) {
+		empty = (int)gsl_rng_uniform_int(rm->rng, NR_MEMCG_STOCK);
+		rc_drain_stock(rm, st, empty);
+	}
+	st->cached[empty] = (int32_t)memcg;
+	st->nr[empty] = (uint8_t)nr;
+}
+
+/* drain_all_stock(): every CPU's stock of a memcg in root's subtree. */
+static void rc_drain_all_stock(struct reclaim *rm, uint32_t root)
+{
+	for (unsigned cpu = 0; cpu <= rm->cfg.ncpus; cpu++) {
+		struct rc_stock *st = &((struct rc_stock *)rm->stock)[cpu];
+
+		for (int i = 0; i < NR_MEMCG_STOCK; i++)
+			if (st->cached[i] >= 0 && st->nr[i] &&
+			    memcg_in_subtree(&rm->mc, (unsigned)st->cached[i], root))
+				rc_drain_stock(rm, st, i);
+	}
+}
+
+static void rc_memcg_event(struct reclaim *rm, uint32_t memcg, size_t off)
+{
+	(*(uint64_t *)((char *)&rm->mc.m[memcg].ev + off))++;
+}
+#define RC_EVENT(rm, m, field) rc_memcg_event((rm), (m), offsetof(struct memcg_events, field))
+
+static void rc_handle_over_high(struct reclaim *rm, int who);
+
+/*
+ * try_charge_memcg(): charge from the stock, else batch-charge the counters;
+ * over a limit, reclaim from the memcg that is over and retry while it helps,
+ * then OOM-kill.  Reclaim itself (PF_MEMALLOC) charges by force, so reclaim
+ * never recurses into reclaim.
+ */
+int rc_charge(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_oom,
+	      int *killed_self)
+{
+	uint32_t batch = nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH;
+	int retries = MAX_RECLAIM_RETRIES, drained = 0, passed_oom = 0, raised_max = 0;
+	int over, memsw_over;
+
+	*killed_self = 0;
+retry:
+	if (rc_consume_stock(rm, who, memcg, nr))
+		return 0;
+	if (!memcg_try_charge(&rm->mc, memcg, batch, &over, &memsw_over))
+		goto done_restock;
+	if (batch > nr) {
+		batch = nr;
+		goto retry;
+	}
+	if (*rc_in_reclaim(rm, who))
+		goto force;
+	RC_EVENT(rm, (uint32_t)over, max);
+	raised_max = 1;
+	uint64_t reclaimed = rc_try_to_free(rm, who, over, nr, !memsw_over, 0);
+
+	if (memcg_margin(&rm->mc, (unsigned)over) >= nr)
+		goto retry;
+	if (!drained) {
+		rc_drain_all_stock(rm, (uint32_t)over);
+		drained = 1;
+		goto retry;
+	}
+	if (reclaimed && nr <= (1u << PAGE_ALLOC_COSTLY_ORDER))
+		goto retry;
+	if (retries--)
+		goto retry;
+	if (!may_oom)
+		return -ENOMEM;
+	if (passed_oom && who >= 0 && rm->task[who].st.killed)
+		return -ENOMEM;
+	/* mem_cgroup_oom(): a victim dies and frees its memory, then retry */
+	if (rc_oom_kill(rm, who, (uint32_t)over, killed_self)) {
+		if (*killed_self)
+			return -ENOMEM;
+		passed_oom = 1;
+		retries = MAX_RECLAIM_RETRIES;
+		goto retry;
+	}
+	/* No task left to kill: the kernel's fault would retry for ever; the
+	 * model lets the charge through and counts it (sim_charge_reclaims). */
+force:
+	if (!raised_max)
+		RC_EVENT(rm, (uint32_t)over, max);
+	memcg_force_charge(&rm->mc, memcg, nr);
+	return 0;
+
+done_restock:
+	if (batch > nr)
+		rc_refill_stock(rm, who, memcg, batch - nr);
+	/* Over memory.high: reclaim and throttle on the way back to user
+	 * space (the caller runs rc_handle_over_high() after the fault), or
+	 * now when much is owed already. */
+	if (who >= 0 && memcg_over_high(&rm->mc, memcg)) {
+		rm->task[who].nr_over_high += batch;
+		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who))
+			rc_handle_over_high(rm, who);
+	}
+	return 0;
+}
+
+void rc_uncharge(struct reclaim *rm, uint32_t memcg, uint32_t nr)
+{
+	memcg_uncharge(&rm->mc, memcg, nr);
+}
+
+int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_reclaim)
+{
+	int over, memsw_over, killed_self;
+
+	if (may_reclaim)
+		return rc_charge(rm, who, memcg, nr, 0, &killed_self);
+	if (rc_consume_stock(rm, who, memcg, nr))
+		return 0;
+	/* !gfpflags_allow_blocking(): the batch, then the exact size, no reclaim */
+	if (!memcg_try_charge(&rm->mc, memcg, nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH,
+			      &over, &memsw_over)) {
+		if (nr < MEMCG_CHARGE_BATCH)
+			rc_refill_stock(rm, who, memcg, MEMCG_CHARGE_BATCH - nr);
+		return 0;
+	}
+	return memcg_try_charge(&rm->mc, memcg, nr, &over, &memsw_over) ? -ENOMEM : 0;
+}
+
+int rc_swap_full(const struct reclaim *rm, uint32_t memcg)
+{
+	/* vm_swap_full(): free swap below half */
+	if ((rm->cfg.nslots - rm->slots_used) * 2 < rm->cfg.nslots)
+		return 1;
+	if (rm->mc.version != MEMCG_V2)
+		return 0;
+	for (int i = (int)memcg; i >= 0; i = rm->mc.m[i].parent) {
+		const struct memcg *c = &rm->mc.m[i];
+
+		if (c->lim.swap_max != MEMCG_NOLIMIT && c->swap * 2 >= c->lim.swap_max)
+			return 1;
+	}
+	return 0;
+}
+
+/* reclaim_high(): the memcg and each ancestor over memory.high reclaim. */
+static uint64_t rc_reclaim_high(struct reclaim *rm, int who, uint32_t memcg, uint64_t nr)
+{
+	uint64_t reclaimed = 0;
+
+	for (int m = (int)memcg; m >= 0; m = rm->mc.m[m].parent) {
+		const struct memcg *c = &rm->mc.m[m];
+
+		if (c->lim.high == MEMCG_NOLIMIT || c->memory <= c->lim.high)
+			continue;
+		RC_EVENT(rm, (uint32_t)m, high);
+		reclaimed += rc_try_to_free(rm, who, m, nr, 1, 0);
+	}
+	return reclaimed;
+}
+
+/* __mem_cgroup_handle_over_high() */
+static void rc_handle_over_high(struct reclaim *rm, int who)
+{
+	struct rc_task *t = &rm->task[who];
+	uint64_t nr = t->nr_over_high;
+	int retries = MAX_RECLAIM_RETRIES, in_retry = 0;
+	uint64_t max_delay = MEMCG_MAX_HIGH_DELAY_JIFFIES(rm->mc.hz);
+
+	t->nr_over_high = 0;
+	for (;;) {
+		if (t->st.killed || t->st.exited)
+			return;
+		uint64_t reclaimed = rc_reclaim_high(rm, who, t->memcg, in_retry ? SWAP_CLUSTER_MAX : nr);
+		uint64_t penalty = memcg_high_delay(&rm->mc, nr, memcg_max_overage(&rm->mc, t->memcg));
+
+		if (penalty > max_delay)
+			penalty = max_delay;
+		if (penalty <= rm->mc.hz / 100)
+			return;
+		if (reclaimed || retries--) {
+			in_retry = 1;
+			continue;
+		}
+		/* schedule_timeout_killable(penalty_jiffies) */
+		uint64_t ns = penalty * (1000000000ull / rm->mc.hz);
+
+		t->st.throttle_ns += ns;
+		rm->mc.m[t->memcg].ev.sim_high_throttle_ns += ns;
+		if (rm->t && rm->t->throttle)
+			rm->t->throttle(rm->tctx, who, ns);
+		return;
+	}
+}
+
+/* ---- freeing --------------------------------------------------------------------------- */
+
+/* Give the slots of nr pages from slot back (swap_free_nr() of the last
+ * reference): the swap layer (zswap) forgets them, the swap charge goes. */
+static void rc_free_slots(struct reclaim *rm, int who, uint32_t slot, uint32_t nr, uint32_t memcg,
+			  int resident)
+{
+	rm->ops.swap_free(rm->ops_ctx, slot, nr, memcg, who);
+	memcg_uncharge_swap(&rm->mc, memcg, nr, resident);
+	rc_slot_release(rm, slot, nr);
+}
+
+/* Drop one resident folio (munmap, exit, OOM kill): off the LRU, uncharged,
+ * swap-cache slots freed.  Pages become PS_NONE. */
+static void rc_drop_folio(struct reclaim *rm, int who, uint32_t h)
+{
+	struct rc_page *f = &rm->pg[h];
+	uint32_t nr = rc_nr(rm, h), memcg = f->memcg;
+
+	if (f->flags & PF_PENDING)
+		f->flags &= (uint8_t)~PF_PENDING;   /* its batch entry is skipped */
+	else
+		rc_lru_del(rm, h);
+	rc_uncharge(rm, memcg, nr);
+	rm->resident -= nr;
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		if (p->slot != RECLAIM_NIL)
+			rc_free_slots(rm, who, p->slot, 1, memcg, 1);
+		if (p->state == PS_MAPPED)
+			rm->task[p->task].st.rss--;
+		else if (p->state == PS_CACHED)
+			rm->task[p->task].st.swapents--;   /* its PTE held the swap entry */
+		p->state = PS_NONE;
+		p->slot = RECLAIM_NIL;
+		p->flags = 0;
+		p->fflags = 0;
+		p->order = 0;
+	}
+}
+
+/* munmap of n pages of one task from global page first.  A folio locked by
+ * reclaim (another task's, or this one's blocked in a hook) or under
+ * writeback is freed when it is unlocked / the write ends (PF_FREEPEND);
+ * a large folio partly in the range goes whole. */
+void rc_free_range(struct reclaim *rm, int who, uint32_t first, uint32_t n)
+{
+	uint64_t end = (uint64_t)first + n;
+
+	for (uint64_t g = first; g < end; g++) {
+		struct rc_page *p = &rm->pg[g];
+
+		switch (p->state) {
+		case PS_MAPPED:
+		case PS_CACHED: {
+			uint32_t h = rc_head(rm, (uint32_t)g);
+
+			if (rm->pg[h].fflags & (FF_LOCKED | FF_WRITEBACK)) {
+				p->flags |= PF_FREEPEND;
+				break;
+			}
+			rc_drop_folio(rm, who, h);
+			break;
+		}
+		case PS_SWAPPED:
+			rc_free_slots(rm, who, p->slot, 1, p->memcg, 0);
+			rm->task[p->task].st.swapents--;
+			p->state = PS_NONE;
+			p->slot = RECLAIM_NIL;
+			p->flags = 0;
+			break;
+		case PS_ZEROPAGE:
+			p->state = PS_NONE;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Pages of a folio that their task freed while it was locked: free them now
+ * that it is unlocked (the rest of the folio stays). */
+void rc_free_pending(struct reclaim *rm, int who, uint32_t h)
+{
+	uint32_t nr = 1u << rm->pg[h].order;
+	int any = 0;
+
+	for (uint32_t i = 0; i < nr; i++)
+		any |= rm->pg[h + i].flags & PF_FREEPEND;
+	if (!any)
+		return;
+	if (rm->pg[h].state == PS_MAPPED || rm->pg[h].state == PS_CACHED) {
+		rc_drop_folio(rm, who, h);
+		return;
+	}
+	/* the folio went to swap meanwhile: free the slots of the pages */
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		if (!(p->flags & PF_FREEPEND))
+			continue;
+		if (p->state == PS_SWAPPED) {
+			rc_free_slots(rm, who, p->slot, 1, p->memcg, 0);
+			rm->task[p->task].st.swapents--;
+		}
+		p->state = PS_NONE;
+		p->slot = RECLAIM_NIL;
+		p->flags = 0;
+	}
+}
+
+/* The task is gone (exit or OOM kill): all it mapped is freed. */
+static void rc_task_release(struct reclaim *rm, int who, unsigned t)
+{
+	rc_free_range(rm, who, rm->task[t].base, rm->task[t].npages);
+}
+
+/* ---- OOM ------------------------------------------------------------------------------------ */
+
+/* mem_cgroup_out_of_memory(): the task of memcg's subtree with the highest
+ * oom_badness() (rss + swap entries; page tables are not modelled), the later
+ * task on a tie (oom_evaluate_task() takes points >= chosen), is killed and
+ * its memory freed.  Returns 1 when a task was killed. */
+int rc_oom_kill(struct reclaim *rm, int who, uint32_t memcg, int *killed_self)
+{
+	int victim = -1;
+	uint64_t best = 0;
+
+	RC_EVENT(rm, memcg, oom);
+	for (unsigned k = 0; k < rm->mc.n; k++) {
+		unsigned m = (unsigned)rm->mc.preorder[k];
+
+		if (!memcg_in_subtree(&rm->mc, m, memcg))
+			continue;
+		for (unsigned t = 0; t < rm->ntasks; t++) {
+			const struct rc_task *x = &rm->task[t];
+
+			if (x->memcg != m || x->st.killed || x->st.exited)
+				continue;
+			uint64_t points = x->st.rss + x->st.swapents;
+
+			if (victim < 0 || points >= best) {
+				victim = (int)t;
+				best = points;
+			}
+		}
+	}
+	if (victim < 0)
+		return 0;
+	RC_EVENT(rm, rm->task[victim].memcg, oom_kill);
+	rm->task[victim].st.killed = 1;
+	rc_task_release(rm, who, (unsigned)victim);
+	*killed_self = victim == who;
+	return 1;
+}
+
+/* ---- the machine's RAM ----------------------------------------------------------------------- */
+
+static uint64_t rc_ram_used(struct reclaim *rm)
+{
+	return rm->resident + (rm->ops.pool_pages ? rm->ops.pool_pages(rm->ops_ctx) : 0);
+}
+
+/* The page allocator under a RAM limit: global direct reclaim (every memcg)
+ * until nr more pages fit, MAX_RECLAIM_RETRIES rounds without progress at
+ * most; then the allocation goes through (no global OOM killer here). */
+void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
+{
+	int retries = MAX_RECLAIM_RETRIES;
+
+	if (!rm->ram_pages || *rc_in_reclaim(rm, who))
+		return;
+	while (rc_ram_used(rm) + nr > rm->ram_pages) {
+		if (!rc_try_to_free(rm, who, -1, nr, 1, 0) && !retries--)
+			break;
+	}
+}
+
+/* ---- zswap writeback folios -------------------------------------------------------------------- */
+
+int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+	int killed_self;
+
+	if (g == RECLAIM_NIL || rm->pg[g].state != PS_SWAPPED)
+		return -EEXIST;   /* no owner out there, or already in the swap cache */
+	struct rc_page *p = &rm->pg[g];
+
+	/* __read_swap_cache_async(): allocate and charge to the entry's memcg
+	 * (from the shrink worker this may reclaim, even OOM-kill) */
+	rc_alloc_pages(rm, who, 1);
+	if (rc_charge(rm, who, p->memcg, 1, 1, &killed_self))
+		return -ENOMEM;
+	if (p->state != PS_SWAPPED) {    /* the owner faulted it in meanwhile */
+		rc_uncharge(rm, p->memcg, 1);
+		return -EEXIST;
+	}
+	memcg_swapin_uncharge_swap(&rm->mc, p->memcg, 1);
+	rm->resident++;
+	p->state = PS_CACHED;
+	p->order = 0;
+	p->flags &= (uint8_t)(PF_SHADOW | PF_SHADOW_WS);
+	/* zswap_writeback_entry(): clean, PG_reclaim so the write's end rotates
+	 * it to the inactive tail; the eviction shadow makes it a refault */
+	p->fflags = FF_WRITEBACK | FF_RECLAIM;
+	rc_workingset_refault(rm, g);
+	rc_lru_cache_add(rm, who, g);
+	return 0;
+}
+
+/* folio_end_writeback(): a PG_reclaim folio on the LRU moves to the inactive
+ * tail (folio_rotate_reclaimable(): not when it is isolated or still in a
+ * per-CPU batch), so the next scan frees it. */
+void reclaim_write_done(struct reclaim *rm, uint32_t slot)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+
+	if (g == RECLAIM_NIL || (rm->pg[g].state != PS_MAPPED && rm->pg[g].state != PS_CACHED))
+		return;
+	uint32_t h = rc_head(rm, g);
+	struct rc_page *f = &rm->pg[h];
+
+	if (!(f->fflags & FF_WRITEBACK))
+		return;
+	f->fflags &= (uint8_t)~FF_WRITEBACK;
+	if (f->fflags & FF_RECLAIM) {
+		f->fflags &= (uint8_t)~FF_RECLAIM;
+		if (!(f->fflags & FF_LOCKED) && !(f->flags & PF_PENDING) && !(f->fflags & FF_DIRTY)) {
+			rc_lru_del(rm, h);
+			rc_lru_add(rm, h, LRU_INACTIVE, 1);
+			rm->mc.m[f->memcg].ev.pgrotated += rc_nr(rm, h);
+		}
+	}
+	rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
+}
+
+void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int64_t delta_bytes)
+{
+	memcg_charge_zswap(&rm->mc, memcg, delta_bytes);
+}
+
+/* ---- control ops ---------------------------------------------------------------------------------- */
+
+/* memory.reclaim (user_proactive_reclaim()): a quarter of what is left per
+ * round (reclaim takes at least SWAP_CLUSTER_MAX), giving up after
+ * MAX_RECLAIM_RETRIES rounds without progress; the last round drains every
+ * CPU's LRU batch first. */
+static void rc_memory_reclaim(struct reclaim *rm, int who, uint32_t memcg, uint64_t nr)
+{
+	uint64_t done = 0;
+	unsigned retries = MAX_RECLAIM_RETRIES;
+
+	while (done < nr) {
+		if (!retries)
+			rc_lru_add_drain_all(rm);
+		uint64_t got = rc_try_to_free(rm, who, (int)memcg, (nr - done) / 4, 1, 1);
+
+		if (!got && !retries--)
+			break;
+		done += got;
+	}
+}
+
+/* memory_max_write(): reclaim down to the new limit, then OOM-kill. */
+static void rc_set_max(struct reclaim *rm, int who, uint32_t memcg, uint64_t max)
+{
+	int reclaims = MAX_RECLAIM_RETRIES, drained = 0, killed_self;
+	struct memcg *c = &rm->mc.m[memcg];
+
+	c->lim.max = max ? max : MEMCG_NOLIMIT;
+	while (c->lim.max != MEMCG_NOLIMIT && c->memory > c->lim.max) {
+		if (!drained) {
+			rc_drain_all_stock(rm, memcg);
+			drained = 1;
+			continue;
+		}
+		if (reclaims) {
+			if (!rc_try_to_free(rm, who, (int)memcg, c->memory - c->lim.max, 1, 0))
+				reclaims--;
+			continue;
+		}
+		if (!rc_oom_kill(rm, who, memcg, &killed_self))
+			break;
+	}
+}
+
+static void rc_set_ram(struct reclaim *rm, int who, uint64_t pages)
+{
+	int retries = MAX_RECLAIM_RETRIES;
+
+	rm->ram_pages = pages;
+	while (pages && rc_ram_used(rm) > pages) {
+		if (!rc_try_to_free(rm, who, -1, rc_ram_used(rm) - pages, 1, 0) && !retries--)
+			break;
+	}
+}
+
+/* Each memcg's subtree in pre-order, itself first; [nmemcg]: every memcg. */
+static int rc_build_subtrees(struct reclaim *rm)
+{
+	unsigned n = rm->mc.n;
+
+	rm->subtree = calloc(n + 1, sizeof(*rm->subtree));
+	rm->subtree_n = calloc(n + 1, sizeof(*rm->subtree_n));
+	if (!rm->subtree || !rm->subtree_n)
+		return -ENOMEM;
+	for (unsigned r = 0; r <= n; r++) {
+		rm->subtree[r] = malloc((n ? n : 1) * sizeof(uint32_t));
+		if (!rm->subtree[r])
+			return -ENOMEM;
+		for (unsigned k = 0; k < n; k++) {
+			unsigned m = (unsigned)rm->mc.preorder[k];
+
+			if (r == n || memcg_in_subtree(&rm->mc, m, r))
+				rm->subtree[r][rm->subtree_n[r]++] = m;
+		}
+	}
+	return 0;
+}
+
+/* ---- creation ----------------------------------------------------------------------------------- */
+
+struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct reclaim_topology *t,
+			       const struct reclaim_swap_ops *ops, void *ops_ctx,
+			       char *err, size_t errlen)
+{
+	struct reclaim *rm = calloc(1, sizeof(*rm));
+	uint64_t npages = 0;
+
+	if (!rm) {
+		snprintf(err, errlen, "reclaim: out of memory");
+		return NULL;
+	}
+	rm->cfg = *cfg;
+	rm->ops = *ops;
+	rm->ops_ctx = ops_ctx;
+	if (!rm->cfg.reclaim_batch)
+		rm->cfg.reclaim_batch = 1;
+	if (!rm->cfg.ncpus)
+		rm->cfg.ncpus = 1;
+	if (!t->ntasks || t->ntasks >= UINT16_MAX || !cfg->nslots || cfg->page_cluster > 16 ||
+	    cfg->swappiness > 200 || !cfg->draw_content) {
+		snprintf(err, errlen, "reclaim: bad parameters (tasks %u, slots %u, page_cluster %u, "
+			 "swappiness %u)", t->ntasks, cfg->nslots, cfg->page_cluster, cfg->swappiness);
+		goto fail;
+	}
+	if (memcg_set_init(&rm->mc, cfg->cgroup, t->nmemcg, t->parents, t->names, t->limits, cfg->hz,
+			   err, errlen))
+		goto fail;
+	rm->task = calloc(t->ntasks, sizeof(*rm->task));
+	if (!rm->task)
+		goto nomem;
+	rm->ntasks = t->ntasks;
+	for (unsigned i = 0; i < t->ntasks; i++) {
+		struct rc_task *x = &rm->task[i];
+		uint64_t align = 1u << RECLAIM_MAX_ORDER;
+
+		if (t->tasks[i].cpu >= rm->cfg.ncpus) {
+			snprintf(err, errlen, "reclaim: task %u on CPU %u of %u", i, t->tasks[i].cpu,
+				 rm->cfg.ncpus);
+			goto fail;
+		}
+		npages = (npages + align - 1) & ~(align - 1);
+		x->base = (uint32_t)npages;
+		x->npages = t->tasks[i].pages;
+		x->cpu = t->tasks[i].cpu;
+		x->ra_hits = 4;        /* an empty swap_readahead_info reads as 4 hits */
+		npages += t->tasks[i].pages;
+		if (npages >= RECLAIM_NIL) {
+			snprintf(err, errlen, "reclaim: the tasks' address spaces add up to more than "
+				 "2^32 - 1 pages");
+			goto fail;
+		}
+	}
+	rm->npages = npages;
+	rm->pg = malloc((npages ? npages : 1) * sizeof(*rm->pg));
+	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
+	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
+	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
+	rm->slot_page = malloc((size_t)cfg->nslots * sizeof(uint32_t));
+	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
+	rm->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
+	    !rm->rng || rc_build_subtrees(rm))
+		goto nomem;
+	gsl_rng_set(rm->rng, (unsigned long)cfg->seed);
+	for (uint64_t g = 0; g < npages; g++) {
+		struct rc_page *p = &rm->pg[g];
+
+		memset(p, 0, sizeof(*p));
+		p->prev = p->next = p->slot = RECLAIM_NIL;
+		p->task = UINT16_MAX;          /* alignment gap between tasks */
+	}
+	for (unsigned i = 0; i < t->ntasks; i++)
+		for (uint32_t v = 0; v < rm->task[i].npages; v++)
+			rm->pg[rm->task[i].base + v].task = (uint16_t)i;
+	for (unsigned m = 0; m <= t->nmemcg; m++)
+		for (int l = 0; l < 2; l++)
+			rm->lru[m].head[l] = rm->lru[m].tail[l] = RECLAIM_NIL;
+	memset(rm->slot_page, 0xff, (size_t)cfg->nslots * sizeof(uint32_t));
+	for (unsigned c = 0; c <= rm->cfg.ncpus; c++)
+		for (int i = 0; i < NR_MEMCG_STOCK; i++)
+			((struct rc_stock *)rm->stock)[c].cached[i] = -1;
+	rm->ram_pages = cfg->ram_pages;
+	return rm;
+nomem:
+	snprintf(err, errlen, "reclaim: out of memory for %llu pages and %u slots",
+		 (unsigned long long)npages, cfg->nslots);
+fail:
+	reclaim_destroy(rm);
+	return NULL;
+}
+
+void reclaim_destroy(struct reclaim *rm)
+{
+	if (!rm)
+		return;
+	if (rm->subtree)
+		for (unsigned m = 0; m <= rm->mc.n; m++)
+			free(rm->subtree[m]);
+	free(rm->subtree);
+	free(rm->subtree_n);
+	memcg_set_free(&rm->mc);
+	free(rm->task);
+	free(rm->pg);
+	free(rm->lru);
+	free(rm->slot_bits);
+	free(rm->slot_page);
+	free(rm->stock);
+	free(rm->cpu);
+	if (rm->rng)
+		gsl_rng_free(rm->rng);
+	free(rm);
+}
+
+void reclaim_set_timing(struct reclaim *rm, const struct reclaim_timing *t, void *ctx)
+{
+	rm->t = t;
+	rm->tctx = ctx;
+}
+
+/* ---- one step of a task --------------------------------------------------------------------------- */
+
+int reclaim_step(struct reclaim *rm, const struct reclaim_req *r)
+{
+	struct rc_task *t = &rm->task[r->task];
+	int ret;
+
+	if (rm->err)
+		return rm->err;
+	if (t->st.killed || t->st.exited)
+		return RECLAIM_DEAD;
+	t->memcg = r->memcg;
+	switch (r->op) {
+	case RECLAIM_OP_READ:
+	case RECLAIM_OP_WRITE:
+		ret = rc_access(rm, r);
+		break;
+	case RECLAIM_OP_FREE:
+		rc_free_range(rm, (int)r->task, t->base + r->vpage, r->count);
+		ret = RECLAIM_DONE;
+		break;
+	case RECLAIM_OP_EXIT:
+		t->st.exited = 1;
+		rc_task_release(rm, (int)r->task, r->task);
+		ret = RECLAIM_DONE;
+		break;
+	case RECLAIM_OP_RECLAIM:
+		rc_memory_reclaim(rm, (int)r->task, r->memcg, r->count);
+		ret = RECLAIM_DONE;
+		break;
+	case RECLAIM_OP_PAGEOUT: {
+		uint32_t *heads = rm->scratch;        /* heads of one chunk */
+		uint64_t end = (uint64_t)t->base + r->vpage + r->count;
+
+		for (uint64_t g = t->base + r->vpage; g < end;) {
+			unsigned n = 0;
+
+			for (; g < end && n < (1u << RECLAIM_MAX_ORDER); g++) {
+				struct rc_page *p = &rm->pg[g];
+
+				if (p->state == PS_MAPPED && rc_head(rm, (uint32_t)g) == g &&
+				    !(p->fflags & FF_LOCKED))
+					heads[n++] = (uint32_t)g;
+			}
+			rc_reclaim_folios(rm, (int)r->task, heads, n);
+		}
+		ret = RECLAIM_DONE;
+		break;
+	}
+	case RECLAIM_OP_SET_MAX:
+		rc_set_max(rm, (int)r->task, r->memcg, r->count);
+		ret = RECLAIM_DONE;
+		break;
+	case RECLAIM_OP_SET_RAM:
+		rc_set_ram(rm, (int)r->task, r->count);
+		ret = RECLAIM_DONE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* back to user space: memory.high reclaim and throttling */
+	if (t->nr_over_high && !t->st.killed)
+		rc_handle_over_high(rm, (int)r->task);
+	/* a task killed while this step was blocked in a hook may have
+	 * allocated after its memory was freed */
+	if (t->st.killed && ret != RECLAIM_KILLED) {
+		rc_task_release(rm, (int)r->task, r->task);
+		ret = RECLAIM_KILLED;
+	}
+	return rm->err ? rm->err : ret;
+}
+
+/* ---- results ---------------------------------------------------------------------------------------- */
+
+const struct memcg_set *reclaim_memcgs(const struct reclaim *rm)
+{
+	return &rm->mc;
+}
+
+const struct reclaim_task_stats *reclaim_task(const struct reclaim *rm, unsigned task)
+{
+	return task < rm->ntasks ? &rm->task[task].st : NULL;
+}
+
+unsigned reclaim_task_count(const struct reclaim *rm)
+{
+	return rm->ntasks;
+}
+
+uint64_t reclaim_resident(const struct reclaim *rm)
+{
+	return rm->resident;
+}
+
+size_t reclaim_bytes_per_page(void)
+{
+	return sizeof(struct rc_page);
+}
+
+const char *reclaim_error(const struct reclaim *rm)
+{
+	return rm->errmsg;
+}
+
+/* ---- invariants ------------------------------------------------------------------------------------ */
+
+#define RC_INV(...) do { snprintf(reason, len, __VA_ARGS__); return -EFAULT; } while (0)
+
+/* Lists, page states, charges and per-task gauges agree.  O(pages): for
+ * tests and debug builds. */
+int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
+{
+	uint64_t resident = 0, *own = calloc(rm->mc.n + 1, sizeof(uint64_t));
+	uint64_t *rss = calloc(rm->ntasks, sizeof(uint64_t)), *swp = calloc(rm->ntasks, sizeof(uint64_t));
+	int ret = -EFAULT;
+
+	if (!own || !rss || !swp) {
+		snprintf(reason, len, "out of memory");
+		goto out;
+	}
+	for (unsigned m = 0; m < rm->mc.n; m++)
+		for (int lru = 0; lru < 2; lru++) {
+			uint64_t pages = 0;
+			uint32_t prev = RECLAIM_NIL;
+
+			for (uint32_t h = rm->lru[m].head[lru]; h != RECLAIM_NIL; h = rm->pg[h].next) {
+				const struct rc_page *f = &rm->pg[h];
+
+				if (h >= rm->npages || pages > rm->npages) {
+					snprintf(reason, len, "memcg %u list %d: bad link", m, lru);
+					goto out;
+				}
+				if ((f->state != PS_MAPPED && f->state != PS_CACHED) || f->memcg != m ||
+				    !!(f->fflags & FF_ACTIVE) != lru || f->prev != prev ||
+				    (f->fflags & FF_LOCKED) || (f->flags & PF_PENDING)) {
+					snprintf(reason, len, "memcg %u list %d: page %u state %u memcg %u "
+						 "fflags %#x flags %#x", m, lru, h, f->state, f->memcg,
+						 f->fflags, f->flags);
+					goto out;
+				}
+				prev = h;
+				pages += 1u << f->order;
+			}
+			if (pages != rm->lru[m].pages[lru] || prev != rm->lru[m].tail[lru]) {
+				snprintf(reason, len, "memcg %u list %d holds %llu pages, counted %llu", m,
+					 lru, (unsigned long long)pages,
+					 (unsigned long long)rm->lru[m].pages[lru]);
+				goto out;
+			}
+		}
+	for (uint64_t g = 0; g < rm->npages; g++) {
+		const struct rc_page *p = &rm->pg[g];
+
+		if (p->task >= rm->ntasks)
+			continue;          /* alignment gap between tasks */
+		switch (p->state) {
+		case PS_MAPPED:
+		case PS_CACHED:
+			resident++;
+			own[p->memcg]++;
+			if (p->state == PS_MAPPED)
+				rss[p->task]++;
+			else
+				swp[p->task]++;
+			if (p->slot != RECLAIM_NIL && rm->slot_page[p->slot] != g) {
+				snprintf(reason, len, "page %llu: slot %u owned by %u", (unsigned long long)g,
+					 p->slot, rm->slot_page[p->slot]);
+				goto out;
+			}
+			break;
+		case PS_SWAPPED:
+			swp[p->task]++;
+			if (p->slot >= rm->cfg.nslots || rm->slot_page[p->slot] != g) {
+				snprintf(reason, len, "swapped page %llu: slot %u", (unsigned long long)g,
+					 p->slot);
+				goto out;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (resident != rm->resident) {
+		snprintf(reason, len, "%llu pages resident, counted %llu", (unsigned long long)resident,
+			 (unsigned long long)rm->resident);
+		goto out;
+	}
+	for (unsigned t = 0; t < rm->ntasks; t++)
+		if (rss[t] != rm->task[t].st.rss || swp[t] != rm->task[t].st.swapents) {
+			snprintf(reason, len, "task %u: rss %llu swapents %llu, counted %llu %llu", t,
+				 (unsigned long long)rss[t], (unsigned long long)swp[t],
+				 (unsigned long long)rm->task[t].st.rss,
+				 (unsigned long long)rm->task[t].st.swapents);
+			goto out;
+		}
+	/* memory.current = resident pages below + stocked pages + zswap pages */
+	for (unsigned m = 0; m < rm->mc.n; m++) {
+		uint64_t want = 0;
+
+		for (unsigned c = 0; c < rm->mc.n; c++)
+			if (memcg_in_subtree(&rm->mc, c, m))
+				want += own[c] + rm->mc.m[c].zswap_pages;
+		for (unsigned cpu = 0; cpu <= rm->cfg.ncpus; cpu++) {
+			const struct rc_stock *st = &((const struct rc_stock *)rm->stock)[cpu];
+
+			for (int i = 0; i < NR_MEMCG_STOCK; i++)
+				if (st->cached[i] >= 0 && memcg_in_subtree(&rm->mc, (unsigned)st->cached[i], m))
+					want += st->nr[i];
+		}
+		if (want != rm->mc.m[m].memory) {
+			snprintf(reason, len, "memcg %u: memory.current %llu, pages and stock %llu", m,
+				 (unsigned long long)rm->mc.m[m].memory, (unsigned long long)want);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(own);
+	free(rss);
+	free(swp);
+	return ret;
+}

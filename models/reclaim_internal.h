@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the reclaim model: per-page state, tasks, per-memcg LRU vectors and
+ * the helpers models/reclaim.c, models/vmscan.c and models/fault.c share.
+ * Only those include this; everyone else uses models/reclaim.h.
+ *
+ * Pages are indexed globally: task t's virtual page v is page
+ * task[t].base + v, and every task's base is a multiple of 2^RECLAIM_MAX_ORDER,
+ * so a folio that is naturally aligned in the task is aligned in the global
+ * index and its head is page & ~(2^order - 1).  A resident folio's LRU links
+ * and folio flags live in its head page.
+ */
+#ifndef ZSWAPSIM_RECLAIM_INTERNAL_H
+#define ZSWAPSIM_RECLAIM_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "models/reclaim.h"
+
+/* Page states. */
+enum {
+	PS_NONE = 0,     /* never touched, or freed */
+	PS_MAPPED,       /* resident and mapped by its task (maybe in the swap cache: slot) */
+	PS_CACHED,       /* resident in the swap cache, not mapped (readahead, writeback,
+			    or unmapped by reclaim and not freed yet) */
+	PS_SWAPPED,      /* not resident: its data is in slot (zswap, zeromap or disk) */
+	PS_ZEROPAGE,     /* read before any write: mapped to the shared zero page (no memory) */
+};
+
+/* Per-page flags (rc_page.flags). */
+#define PF_YOUNG     0x01u   /* pte accessed bit */
+#define PF_WRITTEN   0x02u   /* written since its content last went to swap */
+#define PF_SHADOW    0x04u   /* SWAPPED: a workingset shadow is in .prev */
+#define PF_SHADOW_WS 0x08u   /* SWAPPED: the shadow's workingset bit */
+#define PF_FREEPEND  0x10u   /* freed by its task while its folio was locked by reclaim */
+#define PF_PENDING   0x20u   /* head: in its CPU's lru_add batch, not on the LRU yet */
+
+/* Folio flags (head page, rc_page.fflags). */
+#define FF_ACTIVE     0x01u  /* on the active list (PG_active) */
+#define FF_REFERENCED 0x02u  /* PG_referenced */
+#define FF_WORKINGSET 0x04u  /* PG_workingset */
+#define FF_DIRTY      0x08u  /* PG_dirty: differs from its swap copy (or has none) */
+#define FF_WRITEBACK  0x10u  /* PG_writeback: an asynchronous write is in flight */
+#define FF_RECLAIM    0x20u  /* PG_reclaim: rotate to the inactive tail when the write ends */
+#define FF_LOCKED     0x40u  /* isolated by reclaim (folio lock held) */
+#define FF_READAHEAD  0x80u  /* PG_readahead: read by readahead, not faulted yet */
+
+struct rc_page {
+	uint32_t prev, next;   /* resident folio head: LRU links (RECLAIM_NIL at the ends);
+				  SWAPPED with PF_SHADOW: prev = eviction age, next = the
+				  memcg whose clock it is (the reclaim target) */
+	uint32_t slot;         /* swap slot (SWAPPED; swap cache of MAPPED/CACHED) or NIL */
+	uint32_t content;      /* page-store index of what the page holds */
+	uint16_t memcg;        /* charged memcg (resident), swap record (SWAPPED) */
+	uint16_t task;         /* owner */
+	uint8_t state;         /* PS_* */
+	uint8_t order;         /* resident: order of its folio */
+	uint8_t flags;         /* PF_* */
+	uint8_t fflags;        /* head of a resident folio: FF_* */
+};
+
+enum { LRU_INACTIVE = 0, LRU_ACTIVE = 1 };
+
+/* One memcg's anon lruvec (one node); index nmemcg is the root's. */
+struct rc_lruvec {
+	uint32_t head[2], tail[2];   /* head = most recently added, reclaim takes the tail */
+	uint64_t pages[2];           /* own pages per list */
+	uint64_t hier[2];            /* pages per list of the memcg and its descendants */
+	uint64_t isolated;           /* own pages isolated by reclaim */
+	uint64_t nonresident_age;    /* workingset clock: evictions and activations below */
+	uint64_t refaults_snap;      /* WORKINGSET_ACTIVATE_ANON at the last reclaim (may_deactivate) */
+	uint64_t activate_hier;      /* WORKINGSET_ACTIVATE_ANON of the subtree */
+	uint64_t anon_cost;          /* lru_note_cost() */
+	uint32_t iter;               /* shared reclaim iterator: next position in its subtree walk */
+	uint32_t iter_gen;           /* ... and its generation (walks completed) */
+};
+
+#define LRU_ADD_BATCH 31             /* PAGEVEC_SIZE: folios per per-CPU lru_add batch */
+
+struct rc_cpu {
+	uint32_t lru_add[LRU_ADD_BATCH];
+	unsigned n;
+};
+
+struct rc_task {
+	uint32_t base, npages;
+	uint32_t cpu;
+	uint32_t memcg;              /* where it runs */
+	uint64_t nr_over_high;       /* current->memcg_nr_pages_over_high */
+	uint32_t lru_batch;          /* folios in its per-CPU LRU add batch */
+	/* VMA readahead state (vma->swap_readahead_info, one VMA per task) */
+	uint32_t ra_prev, ra_win, ra_hits;
+	int in_reclaim;              /* PF_MEMALLOC */
+	struct reclaim_task_stats st;
+};
+
+/* The worker's own reclaim context (zswap's shrink worker). */
+struct rc_ctx {
+	int in_reclaim;
+};
+
+struct reclaim {
+	struct reclaim_config cfg;
+	struct reclaim_swap_ops ops;
+	void *ops_ctx;
+	const struct reclaim_timing *t;
+	void *tctx;
+
+	struct memcg_set mc;
+	struct rc_lruvec *lru;       /* per memcg, + the root's at [nmemcg] */
+	struct rc_cpu *cpu;          /* per CPU (+ the worker's) */
+	uint32_t **subtree;          /* per memcg: its subtree in pre-order (itself first) */
+	uint32_t *subtree_n;
+	uint64_t isolated;           /* pages isolated machine-wide (too_many_isolated()) */
+	uint64_t inactive;           /* inactive pages machine-wide */
+	uint32_t scratch[1u << RECLAIM_MAX_ORDER];   /* PAGEOUT op: heads */
+	uint32_t draw_buf[1u << RECLAIM_MAX_ORDER];  /* content of a new folio */
+	struct rc_page *pg;
+	uint64_t npages;
+	struct rc_task *task;
+	unsigned ntasks;
+	struct rc_ctx worker;
+
+	/* swap slots: allocation bitmap, lowest possibly-free slot, owner page */
+	uint64_t *slot_bits;
+	uint32_t slot_low;
+	uint64_t slots_used;
+	uint32_t *slot_page;
+
+	void *stock;                 /* struct rc_stock per CPU (+ one for the worker) */
+	uint64_t ram_pages;          /* RAM limit (0 = none) */
+	uint64_t resident;           /* resident pages, machine-wide */
+
+	gsl_rng *rng;
+	char errmsg[256];
+	int err;
+};
+
+/* ---- reclaim.c: pages, slots, LRU --------------------------------------------------- */
+static inline uint32_t rc_head(const struct reclaim *rm, uint32_t g)
+{
+	return g & ~((1u << rm->pg[g].order) - 1);
+}
+static inline uint32_t rc_nr(const struct reclaim *rm, uint32_t h)
+{
+	return 1u << rm->pg[h].order;
+}
+static inline int *rc_in_reclaim(struct reclaim *rm, int who)
+{
+	return who < 0 ? &rm->worker.in_reclaim : &rm->task[who].in_reclaim;
+}
+
+void rc_fail(struct reclaim *rm, int err, const char *msg);
+uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order);
+void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr);
+void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail);
+void rc_lru_del(struct reclaim *rm, uint32_t h);
+void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n);
+void rc_work(struct reclaim *rm, int who, enum reclaim_work w, uint64_t n);
+/* Charge nr pages to memcg for who, reclaiming and OOM-killing as
+ * try_charge_memcg() does.  0, or -ENOMEM (charge failed; *killed_self when
+ * who was the OOM victim). */
+int rc_charge(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_oom,
+	      int *killed_self);
+void rc_uncharge(struct reclaim *rm, uint32_t memcg, uint32_t nr);
+/* A charge that may not block (mTHP fault) or, with may_reclaim, may reclaim
+ * but not OOM-kill (a PMD THP): 0 or -ENOMEM. */
+int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_reclaim);
+/* The page allocator under the RAM limit: global reclaim until nr pages fit. */
+void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr);
+/* mem_cgroup_swap_full(): swap more than half used (globally, or v2 memcg). */
+int rc_swap_full(const struct reclaim *rm, uint32_t memcg);
+/* Free the pages of folio h that their task freed while it was locked. */
+void rc_free_pending(struct reclaim *rm, int who, uint32_t h);
+/* Free a task's page range (munmap): resident folios, swap-cache folios, slots. */
+void rc_free_range(struct reclaim *rm, int who, uint32_t first, uint32_t n);
+int rc_oom_kill(struct reclaim *rm, int who, uint32_t memcg, int *killed_self);
+
+/* ---- vmscan.c -------------------------------------------------------------------------- */
+/* try_to_free_mem_cgroup_pages() on target (-1: the whole machine, global
+ * reclaim); returns pages reclaimed. */
+uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pages, int may_swap,
+			int proactive);
+/* MADV_PAGEOUT of the folios at heads[] (isolated already). */
+uint64_t rc_reclaim_folios(struct reclaim *rm, int who, uint32_t *heads, unsigned n);
+enum folioref { FOLIOREF_RECLAIM, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
+/* folio_check_references() for the private anon folio at h. */
+enum folioref rc_check_references(struct reclaim *rm, uint32_t h);
+
+/* ---- fault.c --------------------------------------------------------------------------- */
+int rc_access(struct reclaim *rm, const struct reclaim_req *r);
+/* A folio at h was read into the swap cache (it was PS_SWAPPED; now charged,
+ * not yet on the LRU): workingset refault check, which may activate it. */
+void rc_workingset_refault(struct reclaim *rm, uint32_t h);
+/* folio_add_lru(): into who's CPU batch, or onto the LRU now (large folio,
+ * or the batch is full). */
+void rc_lru_cache_add(struct reclaim *rm, int who, uint32_t h);
+/* lru_add_drain() of who's CPU; lru_add_drain_all() of every CPU. */
+void rc_lru_add_drain(struct reclaim *rm, int who);
+void rc_lru_add_drain_all(struct reclaim *rm);
+/* Free swap for memcg (mem_cgroup_get_nr_swap_pages() > 0). */
+int rc_swap_available(const struct reclaim *rm, uint32_t memcg);
+/* workingset_age_nonresident(): the clock of lruvec m (or the root's, -1) and its ancestors. */
+void rc_age_nonresident(struct reclaim *rm, int m, uint64_t nr);
+/* lru_note_cost(): anon reclaim cost of m and its ancestors. */
+void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_rotated);
+
+#endif

@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reclaim of the reclaim model (mm/vmscan.c, classic LRU, anon only, one
+ * node): try_to_free_mem_cgroup_pages() / do_try_to_free_pages() and their
+ * priority loop, shrink_node_memcgs() with the shared reclaim iterator,
+ * get_scan_count(), shrink_lruvec(), shrink_active_list(),
+ * shrink_inactive_list(), shrink_folio_list() with folio_check_references(),
+ * add_to_swap(), pageout() and __remove_mapping(); workingset_eviction().
+ * docs/kernel-parity.md names the kernel text of each rule.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "models/reclaim_internal.h"
+
+#define MAX_SWAPPINESS 200
+
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+/* struct scan_control, the parts that matter for anon */
+struct rc_scan {
+	int who;
+	int target;               /* memcg whose limit is reclaimed, -1 = global */
+	uint64_t nr_to_reclaim, nr_reclaimed, nr_scanned;
+	int priority;
+	int may_swap, proactive, ignore_references;
+	int may_deactivate, force_deactivate, skipped_deactivate;
+	int memcg_full_walk;
+	uint64_t anon_cost;
+};
+
+/* One memcg's folio isolation: heads and what became of them. */
+struct rc_folio_list {
+	uint32_t h[SWAP_CLUSTER_MAX + (1u << RECLAIM_MAX_ORDER)];   /* room for one split */
+	unsigned n;
+};
+
+static int rc_is_global(const struct rc_scan *sc)
+{
+	return sc->target < 0;
+}
+
+/* The lruvec whose statistics a scan control reads (the root's for global). */
+static struct rc_lruvec *rc_target_lruvec(struct reclaim *rm, const struct rc_scan *sc)
+{
+	return &rm->lru[sc->target < 0 ? rm->mc.n : (unsigned)sc->target];
+}
+
+/* inactive_is_low() on hierarchical sizes. */
+static int rc_inactive_is_low(const struct rc_lruvec *l)
+{
+	uint64_t inactive = l->hier[LRU_INACTIVE], active = l->hier[LRU_ACTIVE];
+	uint64_t gb = (inactive + active) >> (30 - 12), ratio = 1;
+
+	if (gb) {
+		ratio = 1;
+		while ((ratio + 1) * (ratio + 1) <= 10 * gb)
+			ratio++;      /* int_sqrt(10 * gb) */
+	}
+	return inactive * ratio < active;
+}
+
+/* ---- folio list helpers ----------------------------------------------------------------- */
+
+/* isolate_lru_folios(): from the tail of memcg m's list lru, up to nr_to_scan
+ * base pages; the folios leave the list (locked: FF_LOCKED). */
+static uint64_t rc_isolate(struct reclaim *rm, const struct rc_scan *sc, uint32_t m, int lru,
+			   uint64_t nr_to_scan, struct rc_folio_list *out, uint64_t *nr_taken)
+{
+	struct rc_lruvec *l = &rm->lru[m];
+	uint64_t scan = 0;
+
+	*nr_taken = 0;
+	out->n = 0;
+	rc_lru_lock(rm, sc->who, m, 1);
+	while (scan < nr_to_scan && l->tail[lru] != RECLAIM_NIL &&
+	       out->n < sizeof(out->h) / sizeof(out->h[0])) {
+		uint32_t h = l->tail[lru];
+		uint32_t nr = rc_nr(rm, h);
+
+		rc_lru_del(rm, h);
+		rm->pg[h].fflags |= FF_LOCKED;
+		out->h[out->n++] = h;
+		scan += nr;
+		*nr_taken += nr;
+	}
+	l->isolated += *nr_taken;
+	rm->isolated += *nr_taken;
+	return scan;
+}
+
+/* move_folios_to_lru(): the folios that stay back onto their lists' heads
+ * (activated ones age the workingset clock). */
+static void rc_putback(struct reclaim *rm, const struct rc_scan *sc, uint32_t m,
+		       const uint32_t *heads, unsigned n, uint64_t nr_taken)
+{
+	struct rc_lruvec *l = &rm->lru[m];
+	unsigned locked = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t h = heads[i];
+		struct rc_page *f = &rm->pg[h];
+
+		if (f->state != PS_MAPPED && f->state != PS_CACHED)
+			continue;          /* freed */
+		if (!locked) {
+			rc_lru_lock(rm, sc->who, m, n);
+			locked = 1;
+		}
+		f->fflags &= (uint8_t)~FF_LOCKED;
+		if (f->fflags & FF_ACTIVE) {
+			rc_lru_add(rm, h, LRU_ACTIVE, 0);
+			rc_age_nonresident(rm, (int)f->memcg, rc_nr(rm, h));
+		} else {
+			rc_lru_add(rm, h, LRU_INACTIVE, 0);
+		}
+	}
+	l->isolated -= nr_taken;
+	rm->isolated -= nr_taken;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t h = heads[i];
+
+		if (rm->pg[h].state == PS_MAPPED || rm->pg[h].state == PS_CACHED)
+			rc_free_pending(rm, sc->who, h);
+	}
+}
+
+/* ---- references --------------------------------------------------------------------------- */
+
+/* folio_referenced(): mappings with a young PTE (one VMA per task here),
+ * clearing the bits. */
+static int rc_folio_referenced(struct reclaim *rm, uint32_t h)
+{
+	uint32_t nr = rc_nr(rm, h);
+	int young = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		if (p->state == PS_MAPPED && (p->flags & PF_YOUNG)) {
+			young = 1;
+			p->flags &= (uint8_t)~PF_YOUNG;
+		}
+	}
+	return young;
+}
+
+/* folio_check_references() for a private anon folio. */
+enum folioref rc_check_references(struct reclaim *rm, uint32_t h)
+{
+	struct rc_page *f = &rm->pg[h];
+	int referenced_ptes = rc_folio_referenced(rm, h);
+	int referenced_folio = (f->fflags & FF_REFERENCED) != 0;
+
+	f->fflags &= (uint8_t)~FF_REFERENCED;
+	if (referenced_ptes) {
+		f->fflags |= FF_REFERENCED;
+		return referenced_folio ? FOLIOREF_ACTIVATE : FOLIOREF_KEEP;
+	}
+	return FOLIOREF_RECLAIM;
+}
+
+/* ---- freeing reclaimed folios ------------------------------------------------------------------ */
+
+/* workingset_eviction(): the reclaim target's clock goes into the shadow of
+ * each page, and ages by the folio's size. */
+static void rc_evict_shadow(struct reclaim *rm, const struct rc_scan *sc, uint32_t h)
+{
+	uint32_t nr = rc_nr(rm, h);
+	unsigned clock = sc->target < 0 ? rm->mc.n : (unsigned)sc->target;
+	uint32_t age = (uint32_t)rm->lru[clock].nonresident_age;
+	int ws = (rm->pg[h].fflags & FF_WORKINGSET) != 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		p->prev = age;
+		p->next = clock;
+		p->flags |= PF_SHADOW;
+		if (ws)
+			p->flags |= PF_SHADOW_WS;
+	}
+	rc_age_nonresident(rm, sc->target, nr);
+}
+
+/* __remove_mapping() of a swap-cache folio: the pages are out, with a shadow
+ * (reclaim) or not (MADV_PAGEOUT passes the target too); memory uncharged,
+ * v1 memsw stays with the swap entry. */
+static void rc_remove_mapping(struct reclaim *rm, const struct rc_scan *sc, uint32_t h)
+{
+	struct rc_page *f = &rm->pg[h];
+	uint32_t nr = rc_nr(rm, h), memcg = f->memcg;
+
+	rc_evict_shadow(rm, sc, h);
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		p->state = PS_SWAPPED;
+		p->flags &= (uint8_t)(PF_SHADOW | PF_SHADOW_WS | PF_WRITTEN | PF_FREEPEND);
+		p->fflags = 0;
+		p->order = 0;
+	}
+	memcg_swapout(&rm->mc, memcg, nr);
+	rm->resident -= nr;
+	if (f->flags & PF_FREEPEND)
+		rc_free_pending(rm, sc->who, h);
+	else
+		for (uint32_t i = 1; i < nr; i++)
+			if (rm->pg[h + i].flags & PF_FREEPEND)
+				rc_free_pending(rm, sc->who, h + i);
+}
+
+/* ---- shrink_folio_list -------------------------------------------------------------------------- */
+
+/* Pages of a folio about to be written: a page written since its content last
+ * went out gets new content with probability cfg.dirty. */
+static void rc_folio_content(struct reclaim *rm, uint32_t h)
+{
+	uint32_t nr = rc_nr(rm, h);
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		if ((p->flags & PF_WRITTEN) && rm->cfg.dirty > 0 &&
+		    gsl_rng_uniform(rm->rng) < rm->cfg.dirty)
+			rm->cfg.draw_content(rm->cfg.draw_ctx, 1, &p->content);
+		p->flags &= (uint8_t)~PF_WRITTEN;
+	}
+}
+
+/* add_to_swap(): slots for the folio (v2: its swap charge first).  A large
+ * folio that finds no contiguous run is split into base pages (the tail
+ * pages join the list).  0, or -ENOSPC / -ENOMEM (activate). */
+static int rc_add_to_swap(struct reclaim *rm, uint32_t h, struct rc_folio_list *list)
+{
+	struct rc_page *f = &rm->pg[h];
+	uint32_t nr = rc_nr(rm, h), slot;
+
+	if (memcg_try_charge_swap(&rm->mc, f->memcg, nr))
+		return -ENOMEM;
+	slot = rc_slot_alloc(rm, f->order);
+	if (slot == RECLAIM_NIL && f->order) {
+		/* split_folio_to_list(): each page its own folio, the tails
+		 * queued behind the list for their own pass */
+		memcg_uncharge_swap(&rm->mc, f->memcg, nr - 1, 1);
+		for (uint32_t i = 1; i < nr; i++) {
+			struct rc_page *p = &rm->pg[h + i];
+
+			p->order = 0;
+			p->fflags = f->fflags;       /* locked (isolated) like the head */
+			list->h[list->n++] = h + i;
+		}
+		f->order = 0;
+		nr = 1;
+		slot = rc_slot_alloc(rm, 0);
+	}
+	if (slot == RECLAIM_NIL) {
+		memcg_uncharge_swap(&rm->mc, f->memcg, nr, 1);
+		return -ENOSPC;
+	}
+	for (uint32_t i = 0; i < nr; i++) {
+		rm->pg[h + i].slot = slot + i;
+		rm->slot_page[slot + i] = h + i;
+	}
+	f->fflags |= FF_DIRTY;
+	return 0;
+}
+
+/* try_to_unmap(): the task's PTEs become swap entries. */
+static void rc_unmap(struct reclaim *rm, uint32_t h)
+{
+	uint32_t nr = rc_nr(rm, h);
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct rc_page *p = &rm->pg[h + i];
+
+		if (p->state != PS_MAPPED)
+			continue;
+		p->state = PS_CACHED;
+		p->flags &= (uint8_t)~PF_YOUNG;
+		rm->task[p->task].st.rss--;
+		rm->task[p->task].st.swapents++;
+	}
+}
+
+/* activate_locked: back to the active list, dropping the swap slot when swap
+ * is getting full. */
+static void rc_activate(struct reclaim *rm, uint32_t h, int who)
+{
+	struct rc_page *f = &rm->pg[h];
+	uint32_t nr = rc_nr(rm, h);
+
+	if (f->slot != RECLAIM_NIL && rc_swap_full(rm, f->memcg)) {
+		rm->ops.swap_free(rm->ops_ctx, f->slot, nr, f->memcg, who);
+		memcg_uncharge_swap(&rm->mc, f->memcg, nr, 1);
+		rc_slot_release(rm, f->slot, nr);
+		for (uint32_t i = 0; i < nr; i++)
+			rm->pg[h + i].slot = RECLAIM_NIL;
+		f->fflags |= FF_DIRTY;
+	}
+	f->fflags |= FF_ACTIVE;
+	rm->mc.m[f->memcg].ev.pgactivate += nr;
+}
+
+/* The folios of one pageout batch: written together (batch.reclaim_folios),
+ * then each freed, kept or activated by its result. */
+struct rc_pageout {
+	uint32_t h[64];
+	struct reclaim_folio f[64];
+	int res[64];
+	unsigned n;
+};
+
+static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct rc_pageout *po,
+				 uint64_t *nr_pageout)
+{
+	uint64_t reclaimed = 0;
+
+	if (!po->n)
+		return 0;
+	rm->ops.swap_out(rm->ops_ctx, po->f, po->n, sc->who, po->res);
+	for (unsigned i = 0; i < po->n; i++) {
+		uint32_t h = po->h[i];
+		struct rc_page *f = &rm->pg[h];
+		uint32_t nr = rc_nr(rm, h);
+
+		if (po->res[i] == RECLAIM_OUT_ACTIVATE) {
+			/* AOP_WRITEPAGE_ACTIVATE: redirtied and activated */
+			f->fflags |= FF_DIRTY;
+			rc_activate(rm, h, sc->who);
+			continue;
+		}
+		*nr_pageout += nr;
+		if (po->res[i] == RECLAIM_OUT_DISK_ASYNC) {
+			f->fflags |= FF_WRITEBACK;   /* in flight: keep (inactive head) */
+			continue;
+		}
+		f->fflags &= (uint8_t)~FF_RECLAIM;
+		rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
+		rc_remove_mapping(rm, sc, h);
+		reclaimed += nr;
+	}
+	po->n = 0;
+	return reclaimed;
+}
+
+/*
+ * shrink_folio_list() for isolated folios of one memcg: references, swap
+ * slots, unmap, pageout (zswap store, zero page, disk), free.  Folios that
+ * stay are left locked in list for rc_putback(), with FF_ACTIVE set when
+ * they are to be activated.  Returns pages reclaimed.
+ */
+static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
+				     struct rc_folio_list *list, uint64_t *nr_pageout)
+{
+	struct rc_pageout po;
+	uint64_t reclaimed = 0;
+	unsigned batch = rm->cfg.reclaim_batch < 64 ? rm->cfg.reclaim_batch : 64;
+
+	po.n = 0;
+	*nr_pageout = 0;
+	for (unsigned i = 0; i < list->n; i++) {
+		uint32_t h = list->h[i];
+		struct rc_page *f = &rm->pg[h];
+		uint32_t nr = rc_nr(rm, h);
+
+		rc_work(rm, sc->who, RECLAIM_W_SCAN, 1);
+		if ((f->fflags & (FF_WRITEBACK | FF_RECLAIM)) == (FF_WRITEBACK | FF_RECLAIM) &&
+		    !rc_is_global(sc) && rm->mc.version == MEMCG_V1 && rm->t && rm->t->folio_wait) {
+			/* v1 memcg reclaim waits for a write it started before */
+			rm->t->folio_wait(rm->tctx, sc->who, h);
+			if (f->fflags & FF_WRITEBACK)
+				continue;
+		}
+		if (f->fflags & FF_WRITEBACK) {
+			/* an async write is still in flight: PG_reclaim, activate (it
+			 * rotates to the inactive tail when the write ends) */
+			f->fflags |= FF_RECLAIM;
+			rc_activate(rm, h, sc->who);
+			continue;
+		}
+		enum folioref ref = sc->ignore_references ? FOLIOREF_RECLAIM : rc_check_references(rm, h);
+
+		if (ref == FOLIOREF_ACTIVATE) {
+			rc_activate(rm, h, sc->who);
+			continue;
+		}
+		if (ref == FOLIOREF_KEEP)
+			continue;
+		if (f->slot == RECLAIM_NIL) {
+			if (!sc->may_swap || rc_add_to_swap(rm, h, list)) {
+				rc_activate(rm, h, sc->who);
+				continue;
+			}
+			nr = rc_nr(rm, h);     /* it may have been split */
+		}
+		rc_unmap(rm, h);
+		if (!(f->fflags & FF_DIRTY)) {
+			/* a clean swap-cache folio: freed without a write */
+			struct reclaim_folio cf = {
+				.slot = f->slot, .order = f->order, .memcg = f->memcg,
+				.content_stride = sizeof(struct rc_page) / sizeof(uint32_t),
+				.content = &f->content,
+			};
+
+			rm->ops.swap_clean(rm->ops_ctx, &cf, sc->who);
+			rm->mc.m[f->memcg].ev.sim_swapcache_drop += nr;
+			rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
+			rc_remove_mapping(rm, sc, h);
+			reclaimed += nr;
+			continue;
+		}
+		/* pageout(): folio_clear_dirty_for_io(), PG_reclaim, swap_writeout() */
+		f->fflags &= (uint8_t)~FF_DIRTY;
+		f->fflags |= FF_RECLAIM;
+		struct reclaim_folio *rf = &po.f[po.n];
+
+		rc_folio_content(rm, h);
+		rf->slot = f->slot;
+		rf->order = f->order;
+		rf->memcg = f->memcg;
+		rf->content = &f->content;
+		rf->content_stride = sizeof(struct rc_page) / sizeof(uint32_t);
+		po.h[po.n++] = h;
+		if (po.n == batch)
+			reclaimed += rc_pageout_flush(rm, sc, &po, nr_pageout);
+	}
+	reclaimed += rc_pageout_flush(rm, sc, &po, nr_pageout);
+	return reclaimed;
+}
+
+/* ---- the lists ---------------------------------------------------------------------------------- */
+
+/* too_many_isolated(): more than an eighth of the inactive pages isolated
+ * machine-wide (cgroup v2 and global reclaim only); the reclaimer sleeps
+ * HZ/50 once, and gives up this list if it is still so. */
+static int rc_too_many_isolated(struct reclaim *rm, const struct rc_scan *sc)
+{
+	if (!rc_is_global(sc) && rm->mc.version != MEMCG_V2)
+		return 0;
+	return rm->isolated > rm->inactive / 8;
+}
+
+static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, uint32_t m,
+					uint64_t nr_to_scan)
+{
+	struct rc_folio_list list;
+	uint64_t nr_taken, nr_pageout = 0;
+
+	if (rc_too_many_isolated(rm, sc)) {
+		if (rm->t && rm->t->throttle)
+			rm->t->throttle(rm->tctx, sc->who, 1000000000ull / 50);
+		if (rc_too_many_isolated(rm, sc))
+			return 0;
+	}
+	rc_lru_add_drain(rm, sc->who);
+	uint64_t nr_scanned = rc_isolate(rm, sc, m, LRU_INACTIVE, nr_to_scan, &list, &nr_taken);
+
+	rm->mc.m[m].ev.pgscan += nr_scanned;
+	sc->nr_scanned += nr_scanned;
+	if (!nr_taken)
+		return 0;
+	uint64_t reclaimed = rc_shrink_folio_list(rm, sc, &list, &nr_pageout);
+
+	rc_putback(rm, sc, m, list.h, list.n, nr_taken);
+	rm->mc.m[m].ev.pgsteal += reclaimed;
+	rc_note_cost(rm, m, nr_pageout, nr_scanned - reclaimed);
+	return reclaimed;
+}
+
+/* shrink_active_list(): every anon folio goes to the inactive head with
+ * PG_workingset, its young bits cleared on the way. */
+static void rc_shrink_active_list(struct reclaim *rm, struct rc_scan *sc, uint32_t m,
+				  uint64_t nr_to_scan)
+{
+	struct rc_folio_list list;
+	uint64_t nr_taken, deactivated = 0;
+
+	rc_lru_add_drain(rm, sc->who);
+	uint64_t nr_scanned = rc_isolate(rm, sc, m, LRU_ACTIVE, nr_to_scan, &list, &nr_taken);
+
+	rm->mc.m[m].ev.pgrefill += nr_scanned;
+	for (unsigned i = 0; i < list.n; i++) {
+		uint32_t h = list.h[i];
+		struct rc_page *f = &rm->pg[h];
+
+		rc_work(rm, sc->who, RECLAIM_W_SCAN, 1);
+		rc_folio_referenced(rm, h);
+		f->fflags &= (uint8_t)~FF_ACTIVE;
+		f->fflags |= FF_WORKINGSET;
+		deactivated += rc_nr(rm, h);
+	}
+	rc_putback(rm, sc, m, list.h, list.n, nr_taken);
+	rm->mc.m[m].ev.pgdeactivate += deactivated;
+}
+
+/* get_scan_count() for anon: SCAN_FRACT between anon and (absent) file by
+ * swappiness and reclaim cost, except at priority 0 (SCAN_EQUAL) and in
+ * global reclaim with no file cache (file_is_tiny: SCAN_ANON). */
+static void rc_get_scan_count(struct reclaim *rm, const struct rc_scan *sc, uint32_t m,
+			      uint64_t nr[2])
+{
+	const struct rc_lruvec *l = &rm->lru[m];
+	uint64_t sw = rm->cfg.swappiness;
+	enum scan_balance bal;
+	uint64_t ap = 1, fp = 0;
+
+	nr[0] = nr[1] = 0;
+	if (!sc->may_swap || !rc_swap_available(rm, m))
+		return;                            /* SCAN_FILE */
+	if (!rc_is_global(sc) && sw == 0)
+		return;
+	if (sc->priority == 0 && sw)
+		bal = SCAN_EQUAL;
+	else if (rc_is_global(sc))
+		bal = SCAN_ANON;
+	else
+		bal = SCAN_FRACT;
+	if (bal == SCAN_FRACT) {
+		/* calculate_pressure_balance(), file_cost = 0 */
+		uint64_t total = sc->anon_cost, anon_cost = total + sc->anon_cost, file_cost = total;
+
+		total = anon_cost + file_cost;
+		ap = sw * (total + 1) / (anon_cost + 1);
+		fp = (MAX_SWAPPINESS - sw) * (total + 1) / (file_cost + 1);
+	}
+	for (int lru = 0; lru < 2; lru++) {
+		uint64_t scan = l->pages[lru] >> sc->priority;
+
+		if (bal == SCAN_FRACT)
+			scan = ap + fp ? scan * ap / (ap + fp) : 0;
+		nr[lru] = scan;
+	}
+}
+
+static void rc_shrink_lruvec(struct reclaim *rm, struct rc_scan *sc, uint32_t m)
+{
+	uint64_t nr[2], reclaimed = 0;
+	int proportional = rc_is_global(sc) && sc->priority == DEF_PRIORITY;
+
+	rc_get_scan_count(rm, sc, m, nr);
+	while (nr[LRU_INACTIVE]) {
+		for (int lru = 0; lru < 2; lru++) {
+			if (!nr[lru])
+				continue;
+			uint64_t n = nr[lru] < SWAP_CLUSTER_MAX ? nr[lru] : SWAP_CLUSTER_MAX;
+
+			nr[lru] -= n;
+			if (lru == LRU_INACTIVE)
+				reclaimed += rc_shrink_inactive_list(rm, sc, m, n);
+			else if (sc->may_deactivate)
+				rc_shrink_active_list(rm, sc, m, n);
+			else
+				sc->skipped_deactivate = 1;
+		}
+		if (reclaimed < sc->nr_to_reclaim || proportional)
+			continue;
+		break;      /* no file pages: stop once this lruvec did the job */
+	}
+	sc->nr_reclaimed += reclaimed;
+	/* rebalance the lists even when nothing was to be swapped */
+	if (rm->cfg.nslots && rc_inactive_is_low(&rm->lru[m]))
+		rc_shrink_active_list(rm, sc, m, SWAP_CLUSTER_MAX);
+}
+
+/* prepare_scan_control() for anon. */
+static void rc_prepare_scan(struct reclaim *rm, struct rc_scan *sc)
+{
+	struct rc_lruvec *tl = rc_target_lruvec(rm, sc);
+
+	sc->anon_cost = tl->anon_cost;
+	if (sc->force_deactivate)
+		sc->may_deactivate = 1;
+	else
+		sc->may_deactivate = tl->activate_hier != tl->refaults_snap || rc_inactive_is_low(tl);
+}
+
+/* shrink_node_memcgs(): the target's subtree in pre-order.  Direct reclaim
+ * shares one iterator per target (mem_cgroup_iter() with a cookie): a walk
+ * resumes after the memcg the last one stopped at, ends at the end of the
+ * subtree (or when a concurrent walker finished the cycle), and stops early
+ * once enough is reclaimed.  A full walk (retry) visits everything.  Empty
+ * memcgs other than the target are skipped (mem_cgroup_below_min() with no
+ * protection set). */
+static void rc_shrink_node(struct reclaim *rm, struct rc_scan *sc)
+{
+	unsigned root = sc->target < 0 ? rm->mc.n : (unsigned)sc->target;
+	struct rc_lruvec *rl = &rm->lru[root];
+	const uint32_t *sub = rm->subtree[root];
+	uint32_t n = rm->subtree_n[root], gen = rl->iter_gen;
+	int partial = !sc->memcg_full_walk, first = 1;
+
+	rc_prepare_scan(rm, sc);
+	for (uint32_t k = 0;; k++) {
+		if (partial) {
+			k = rl->iter;
+			if (k >= n) {
+				rl->iter = 0;
+				rl->iter_gen++;
+				if (!first)
+					return;
+				k = 0;
+				gen = rl->iter_gen;
+			}
+			rl->iter = k + 1;
+		} else if (k >= n) {
+			return;
+		}
+		first = 0;
+		uint32_t m = sub[k];
+
+		if ((int)m != sc->target && !rm->mc.m[m].memory)
+			continue;
+		rc_shrink_lruvec(rm, sc, m);
+		if (rm->ops.shrink_slab)
+			rm->ops.shrink_slab(rm->ops_ctx, m, sc->priority, sc->who);
+		if (partial && (sc->nr_reclaimed >= sc->nr_to_reclaim || rl->iter_gen != gen))
+			return;
+	}
+}
+
+uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pages, int may_swap,
+			int proactive)
+{
+	struct rc_scan sc = {
+		.who = who,
+		.target = target,
+		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX,
+		.may_swap = may_swap,
+		.proactive = proactive,
+	};
+	int *pf_memalloc = rc_in_reclaim(rm, who), saved = *pf_memalloc;
+
+	if (target < 0)
+		sc.nr_to_reclaim = SWAP_CLUSTER_MAX;   /* try_to_free_pages() */
+	*pf_memalloc = 1;                              /* memalloc_noreclaim_save() */
+	for (;;) {
+		for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
+			sc.nr_scanned = 0;
+			rc_shrink_node(rm, &sc);
+			if (sc.nr_reclaimed >= sc.nr_to_reclaim)
+				break;
+		}
+		struct rc_lruvec *tl = rc_target_lruvec(rm, &sc);
+
+		tl->refaults_snap = tl->activate_hier;      /* snapshot_refaults() */
+		if (sc.nr_reclaimed)
+			break;
+		if (!sc.memcg_full_walk) {
+			sc.memcg_full_walk = 1;
+			continue;
+		}
+		if (sc.skipped_deactivate) {
+			sc.force_deactivate = 1;
+			sc.skipped_deactivate = 0;
+			continue;
+		}
+		break;
+	}
+	*pf_memalloc = saved;
+	if (target >= 0)
+		rm->mc.m[target].ev.sim_reclaim_calls++;
+	return sc.nr_reclaimed;
+}
+
+/* reclaim_pages() for MADV_PAGEOUT: the folios are reclaimed whatever their
+ * references (their young bits are cleared), one memcg list at a time. */
+uint64_t rc_reclaim_folios(struct reclaim *rm, int who, uint32_t *heads, unsigned n)
+{
+	uint64_t done = 0;
+	int *pf_memalloc = rc_in_reclaim(rm, who), saved = *pf_memalloc;
+
+	*pf_memalloc = 1;
+	for (unsigned i = 0; i < n;) {
+		struct rc_folio_list list;
+		uint32_t m = rm->pg[heads[i]].memcg;
+		uint64_t taken = 0, pageout;
+		struct rc_scan sc = {
+			.who = who, .target = (int)m, .nr_to_reclaim = UINT64_MAX,
+			.may_swap = 1, .ignore_references = 1,
+		};
+
+		list.n = 0;
+		rc_lru_add_drain(rm, who);
+		rc_lru_lock(rm, who, m, 1);
+		for (; i < n && rm->pg[heads[i]].memcg == m && taken < SWAP_CLUSTER_MAX; i++) {
+			uint32_t h = heads[i];
+
+			if (rm->pg[h].state != PS_MAPPED || (rm->pg[h].fflags & FF_LOCKED) ||
+			    (rm->pg[h].flags & PF_PENDING))
+				continue;
+			rc_lru_del(rm, h);
+			rm->pg[h].fflags |= FF_LOCKED;
+			rc_folio_referenced(rm, h);
+			rm->pg[h].fflags &= (uint8_t)~FF_REFERENCED;
+			list.h[list.n++] = h;
+			taken += rc_nr(rm, h);
+		}
+		rm->lru[m].isolated += taken;
+		rm->isolated += taken;
+		uint64_t got = rc_shrink_folio_list(rm, &sc, &list, &pageout);
+
+		rc_putback(rm, &sc, m, list.h, list.n, taken);
+		rm->mc.m[m].ev.pgsteal += got;
+		done += got;
+	}
+	*pf_memalloc = saved;
+	return done;
+}

@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the reclaim model (models/reclaim.c, vmscan.c, fault.c, memcg.c)
+ * against the kernel rules of docs/kernel-parity.md §Workload runs.  A fake
+ * swap layer records what reclaim asks of it and answers what each test
+ * sets; expected figures are worked out in the comments from the kernel's
+ * arithmetic.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/reclaim_internal.h"
+
+/* ---- a fake swap layer ---------------------------------------------------------- */
+
+struct fake {
+	uint64_t outs, out_pages, out_calls, ins, ra_ins, frees, cleans, slab;
+	int out_res;          /* what swap_out answers */
+	int in_res;           /* what swap_in answers */
+	uint32_t last_out_slot;
+};
+
+static struct fake F;
+static uint32_t next_content;
+
+static void draw(void *ctx, unsigned nr, uint32_t *out)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < nr; i++)
+		out[i] = next_content++;
+}
+
+static void f_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
+{
+	(void)ctx;
+	(void)who;
+	F.out_calls++;
+	for (unsigned i = 0; i < n; i++) {
+		res[i] = F.out_res;
+		F.outs++;
+		F.out_pages += 1u << f[i].order;
+		F.last_out_slot = f[i].slot;
+	}
+}
+
+static int f_in(void *ctx, uint32_t slot, uint32_t memcg, int who, int ra)
+{
+	(void)ctx;
+	(void)slot;
+	(void)memcg;
+	(void)who;
+	F.ins++;
+	F.ra_ins += ra != 0;
+	return F.in_res;
+}
+
+static void f_free(void *ctx, uint32_t slot, uint32_t nr, uint32_t memcg, int who)
+{
+	(void)ctx;
+	(void)slot;
+	(void)memcg;
+	(void)who;
+	F.frees += nr;
+}
+
+static void f_clean(void *ctx, const struct reclaim_folio *f, int who)
+{
+	(void)ctx;
+	(void)who;
+	F.cleans += 1u << f->order;
+}
+
+static const struct reclaim_swap_ops fake_ops = {
+	.swap_out = f_out, .swap_in = f_in, .swap_free = f_free, .swap_clean = f_clean,
+};
+
+/* One or more tasks (task t on CPU t), memcgs with limits, v1 or v2. */
+struct setup {
+	unsigned ntasks, nmemcg;
+	uint32_t pages;
+	int parents[4];
+	struct memcg_limits lim[4];
+	struct reclaim_config cfg;
+};
+
+static void setup_init(struct setup *s, enum memcg_version v, unsigned ntasks, uint32_t pages)
+{
+	memset(s, 0, sizeof(*s));
+	memset(&F, 0, sizeof(F));
+	F.out_res = RECLAIM_OUT_STORED;
+	F.in_res = RECLAIM_IN_ZSWAP;
+	next_content = 0;
+	s->ntasks = ntasks;
+	s->nmemcg = 1;
+	s->pages = pages;
+	for (int i = 0; i < 4; i++) {
+		s->parents[i] = -1;
+		s->lim[i] = (struct memcg_limits){ MEMCG_NOLIMIT, MEMCG_NOLIMIT, MEMCG_NOLIMIT,
+						    MEMCG_NOLIMIT };
+	}
+	s->cfg = (struct reclaim_config){
+		.cgroup = v, .hz = 250, .nslots = 1u << 16, .page_cluster = 0, .swappiness = 60,
+		.reclaim_batch = 1, .ncpus = ntasks, .draw_content = draw, .seed = 1,
+	};
+}
+
+static struct reclaim *setup_create(struct setup *s)
+{
+	struct reclaim_task_desc td[4];
+	const char *names[4] = { "a", "b", "c", "d" };
+	char err[256];
+
+	for (unsigned i = 0; i < s->ntasks; i++)
+		td[i] = (struct reclaim_task_desc){ s->pages, i };
+	struct reclaim_topology t = { s->ntasks, td, s->nmemcg, s->parents, names, s->lim };
+	struct reclaim *rm = reclaim_create(&s->cfg, &t, &fake_ops, NULL, err, sizeof(err));
+
+	ck_assert_msg(rm, "reclaim_create: %s", err);
+	return rm;
+}
+
+static int step(struct reclaim *rm, unsigned task, unsigned op, uint32_t vpage, uint32_t count)
+{
+	struct reclaim_req r = {
+		.task = task, .vpage = vpage, .count = count, .content = RECLAIM_CONTENT_DRAW,
+		.memcg = 0, .op = (uint8_t)op,
+	};
+	int ret = reclaim_step(rm, &r);
+	char reason[256];
+
+	ck_assert_msg(ret >= 0, "reclaim_step: %d", ret);
+	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "invariant: %s", reason);
+	return ret;
+}
+
+static void write_pages(struct reclaim *rm, unsigned task, uint32_t from, uint32_t n)
+{
+	for (uint32_t v = from; v < from + n; v++)
+		step(rm, task, RECLAIM_OP_WRITE, v, 0);
+}
+
+/* ---- memory.high arithmetic ------------------------------------------------------------ */
+
+START_TEST(test_high_delay_table)
+{
+	/* The table in mm/memcontrol.c above calculate_high_delay(): HZ 1000,
+	 * memory.high 100M, one 64-page batch: 101M -> 6 ms, 102M -> 25,
+	 * 103M -> 57, 104M -> 102, 105M -> 159, 110M -> 639, 117M -> 1849,
+	 * 118M -> 2000 after the 2*HZ clamp (2073 before it). */
+	static const struct { unsigned mb; uint64_t ms; } row[] = {
+		{ 100, 0 }, { 101, 6 }, { 102, 25 }, { 103, 57 }, { 104, 102 }, { 105, 159 },
+		{ 110, 639 }, { 117, 1849 }, { 118, 2073 },
+	};
+	struct memcg_set s;
+	int parent = -1;
+	struct memcg_limits lim = { MEMCG_NOLIMIT, 100 * 256, MEMCG_NOLIMIT, MEMCG_NOLIMIT };
+	char err[128];
+
+	ck_assert_int_eq(memcg_set_init(&s, MEMCG_V2, 1, &parent, NULL, &lim, 1000, err, sizeof(err)), 0);
+	for (unsigned i = 0; i < sizeof(row) / sizeof(row[0]); i++) {
+		s.m[0].memory = row[i].mb * 256ull;
+		ck_assert_uint_eq(memcg_high_delay(&s, MEMCG_CHARGE_BATCH, memcg_max_overage(&s, 0)),
+				  row[i].ms);
+	}
+	/* a quarter of the batch owes a quarter of the delay */
+	s.m[0].memory = 110 * 256;
+	ck_assert_uint_eq(memcg_high_delay(&s, 16, memcg_max_overage(&s, 0)), 639 * 16 / 64);
+	memcg_set_free(&s);
+}
+END_TEST
+
+/* ---- charging ----------------------------------------------------------------------------- */
+
+START_TEST(test_charge_stock)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	struct reclaim *rm = setup_create(&s);
+
+	/* the first fault charges a batch of 64: 63 go to the CPU's stock */
+	step(rm, 0, RECLAIM_OP_WRITE, 0, 0);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].memory, 64);
+	write_pages(rm, 0, 1, 63);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].memory, 64);
+	step(rm, 0, RECLAIM_OP_WRITE, 64, 0);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].memory, 128);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+START_TEST(test_zero_page_read)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 16);
+	struct reclaim *rm = setup_create(&s);
+
+	/* do_anonymous_page(): a read maps the zero page, nothing is charged */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 3, 0), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].memory, 0);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 3, 0), RECLAIM_HIT);
+	ck_assert_uint_eq(reclaim_resident(rm), 0);
+	/* the first write copies it into a folio */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 3, 0), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(reclaim_resident(rm), 1);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].ev.pgfault, 2);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* try_charge_memcg() with nothing reclaimable: 18 reclaim calls (one, the
+ * stock drain, then 16 retries), then the OOM killer. */
+START_TEST(test_oom_after_retries)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V1, 1, 256);
+	s.lim[0].max = 64;
+	s.lim[0].memsw_max = 64;   /* memsw full: reclaim may not swap */
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 64);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].memsw, 64);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 64, 0), RECLAIM_KILLED);
+	const struct memcg_events *e = &reclaim_memcgs(rm)->m[0].ev;
+
+	ck_assert_uint_eq(e->sim_reclaim_calls, 18);
+	ck_assert_uint_eq(e->max, 18);
+	ck_assert_uint_eq(e->oom, 1);
+	ck_assert_uint_eq(e->oom_kill, 1);
+	ck_assert_int_eq(reclaim_task(rm, 0)->killed, 1);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].memory, 0);
+	ck_assert_uint_eq(F.outs, 0);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 1, 0), RECLAIM_DEAD);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* oom_evaluate_task(): points >= chosen, so the later of two equal tasks
+ * dies and the charging task goes on. */
+START_TEST(test_oom_victim_tie)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V1, 2, 256);
+	s.lim[0].max = 128;
+	s.lim[0].memsw_max = 128;
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 64);
+	write_pages(rm, 1, 0, 64);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 64, 0), RECLAIM_FIRST_TOUCH);
+	ck_assert_int_eq(reclaim_task(rm, 1)->killed, 1);
+	ck_assert_int_eq(reclaim_task(rm, 0)->killed, 0);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].ev.oom_kill, 1);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->rss, 65);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* ---- references ------------------------------------------------------------------------------ */
+
+START_TEST(test_check_references_table)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 16);
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 1);
+	struct rc_page *p = &rm->pg[rm->task[0].base];
+
+	/* a fresh fault's PTE is young: first look keeps it and sets PG_referenced */
+	ck_assert_int_eq(rc_check_references(rm, rm->task[0].base), FOLIOREF_KEEP);
+	ck_assert(p->fflags & FF_REFERENCED);
+	ck_assert(!(p->flags & PF_YOUNG));
+	/* not young since: reclaim, PG_referenced cleared */
+	ck_assert_int_eq(rc_check_references(rm, rm->task[0].base), FOLIOREF_RECLAIM);
+	ck_assert(!(p->fflags & FF_REFERENCED));
+	/* young and referenced: activate */
+	p->flags |= PF_YOUNG;
+	p->fflags |= FF_REFERENCED;
+	ck_assert_int_eq(rc_check_references(rm, rm->task[0].base), FOLIOREF_ACTIVATE);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* ---- the swap cache --------------------------------------------------------------------------- */
+
+/* A page read back from disk is clean: reclaimed again it is dropped with
+ * no write; one read back from zswap is dirty and written again. */
+START_TEST(test_swapcache_clean_drop)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 16);
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	ck_assert_uint_eq(F.outs, 1);
+	uint32_t slot = F.last_out_slot;
+
+	F.in_res = RECLAIM_IN_DISK;
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 0, 0), RECLAIM_MAJOR_DISK);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base].slot, slot);   /* keeps its slot */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	ck_assert_uint_eq(F.outs, 1);                             /* no second write */
+	ck_assert_uint_eq(F.cleans, 1);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].ev.sim_swapcache_drop, 1);
+
+	F.in_res = RECLAIM_IN_ZSWAP;
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 0, 0), RECLAIM_MAJOR_ZSWAP);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	ck_assert_uint_eq(F.outs, 2);
+	ck_assert_uint_eq(F.last_out_slot, slot);                 /* the same slot again */
+
+	/* a write fault frees the slot; the next swap-out takes a new one */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 0, 0), RECLAIM_MAJOR_ZSWAP);
+	ck_assert_uint_eq(F.frees, 1);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base].slot, RECLAIM_NIL);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* ---- readahead ---------------------------------------------------------------------------------- */
+
+/* swap_vma_ra_win(): the first fault of a VMA counts 4 hits -> window 8,
+ * centred: (8 - 1) / 2 = 3 pages before the fault. */
+START_TEST(test_vma_readahead)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.page_cluster = 3;
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 64);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 64);
+	ck_assert_uint_eq(F.out_pages, 64);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 20, 0), RECLAIM_MAJOR_ZSWAP);
+	ck_assert_uint_eq(F.ins, 8);          /* pages 17..24 */
+	ck_assert_uint_eq(F.ra_ins, 7);
+	for (uint32_t v = 17; v < 25; v++)
+		ck_assert_int_ne(rm->pg[rm->task[0].base + v].state, PS_SWAPPED);
+	ck_assert_int_eq(rm->pg[rm->task[0].base + 16].state, PS_SWAPPED);
+	ck_assert_int_eq(rm->pg[rm->task[0].base + 25].state, PS_SWAPPED);
+	/* a hit on a readahead page: minor fault, one readahead hit */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 21, 0), RECLAIM_MINOR);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].ev.swap_ra_hit, 1);
+	/* next miss at 25: 1 hit -> 3 pages -> 4, at least half the last
+	 * window (4); 25 is not next to 21: centred, 1 before: 24..27, and 24
+	 * is in the swap cache already */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 25, 0), RECLAIM_MAJOR_ZSWAP);
+	ck_assert_uint_eq(F.ins, 11);
+	ck_assert_int_eq(rm->pg[rm->task[0].base + 28].state, PS_SWAPPED);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+
+/* ---- more rules --------------------------------------------------------------------------------- */
+
+static void to_active(struct reclaim *rm, unsigned task, uint32_t from, uint32_t n)
+{
+	rc_lru_add_drain(rm, (int)task);
+	for (uint32_t v = from; v < from + n; v++) {
+		uint32_t g = rm->task[task].base + v;
+
+		rc_lru_del(rm, g);
+		rc_lru_add(rm, g, LRU_ACTIVE, 0);
+	}
+}
+
+/* workingset_refault(): activated iff the pages evicted since (the refault
+ * distance, the page's own eviction included) are at most the active list. */
+START_TEST(test_workingset_refault)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	struct reclaim *rm = setup_create(&s);
+	const struct memcg_events *e = &rm->mc.m[0].ev;
+
+	write_pages(rm, 0, 0, 32);
+	to_active(rm, 0, 24, 8);                       /* active list: 8 pages */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);         /* evict 0 */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 1, 7);         /* 7 more: distance 8 */
+	step(rm, 0, RECLAIM_OP_READ, 0, 0);
+	ck_assert_uint_eq(e->workingset_refault_anon, 1);
+	ck_assert_uint_eq(e->workingset_activate_anon, 1);
+	ck_assert(rm->pg[rm->task[0].base].fflags & FF_ACTIVE);
+	/* now 9 active; evict 8, then 9 more: distance 10 > 9 */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 8, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 9, 9);
+	step(rm, 0, RECLAIM_OP_READ, 8, 0);
+	ck_assert_uint_eq(e->workingset_refault_anon, 2);
+	ck_assert_uint_eq(e->workingset_activate_anon, 1);
+	ck_assert_uint_eq(e->workingset_restore_anon, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* alloc_anon_folio(): an mTHP charge may not block; over the limit the fault
+ * falls back to order 0. */
+START_TEST(test_mthp_fallback)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.lim[0].max = 16;
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = {
+		.task = 0, .vpage = 0, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		.order = 4,
+	};
+
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 5].order, 4);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 16);    /* the batch did not fit, the exact 16 did */
+	r.vpage = 16;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 16].order, 0);
+	ck_assert_int_eq(rm->pg[rm->task[0].base + 17].state, PS_NONE);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* zswap writeback's folio: charged to the entry's memcg, in the swap cache
+ * unmapped and clean; freed by a later scan without another write. */
+START_TEST(test_writeback_folio)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 16);
+	struct reclaim *rm = setup_create(&s);
+	uint32_t g = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	ck_assert_int_eq(rm->pg[g].state, PS_SWAPPED);
+	uint32_t slot = rm->pg[g].slot, resident = (uint32_t)reclaim_resident(rm);
+
+	ck_assert_int_eq(reclaim_writeback_folio(rm, slot, RECLAIM_WHO_WORKER), 0);
+	ck_assert_int_eq(rm->pg[g].state, PS_CACHED);
+	ck_assert_uint_eq(reclaim_resident(rm), resident + 1);
+	ck_assert_uint_eq(rm->mc.m[0].ev.workingset_refault_anon, 1);
+	ck_assert_int_eq(reclaim_writeback_folio(rm, slot, RECLAIM_WHO_WORKER), -EEXIST);
+	reclaim_write_done(rm, slot);
+	ck_assert(!(rm->pg[g].fflags & FF_WRITEBACK));
+	/* it waits in CPU 0's LRU batch: memory.reclaim finds it only in its
+	 * last round, which drains every CPU (16 empty rounds before) */
+	step(rm, 0, RECLAIM_OP_RECLAIM, 0, 1);
+	ck_assert_int_eq(rm->pg[g].state, PS_SWAPPED);
+	ck_assert_uint_eq(rm->mc.m[0].ev.sim_reclaim_calls, 17);
+	ck_assert_uint_eq(rm->mc.m[0].ev.sim_swapcache_drop, 1);
+	ck_assert_uint_eq(F.outs, 1);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* memory.high: over it and unable to reclaim (swappiness 0), the task
+ * reclaims 1 + 16 times and sleeps the clamped 2 * HZ jiffies. */
+START_TEST(test_high_throttle)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.lim[0].high = 64;
+	s.cfg.swappiness = 0;
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 64);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->throttle_ns, 0);
+	/* the second batch: 128 pages, overage 100 %: penalty 16000 jiffies,
+	 * clamped to 500 = 2 s at HZ 250 */
+	step(rm, 0, RECLAIM_OP_WRITE, 64, 0);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 17);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->throttle_ns, 2000000000ull);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* v2 charges zswap's bytes to memory.current in whole pages; v1 does not. */
+START_TEST(test_zswap_charge)
+{
+	struct memcg_set s;
+	int parent[2] = { -1, 0 };
+	struct memcg_limits lim[2] = {
+		{ MEMCG_NOLIMIT, MEMCG_NOLIMIT, MEMCG_NOLIMIT, MEMCG_NOLIMIT },
+		{ MEMCG_NOLIMIT, MEMCG_NOLIMIT, MEMCG_NOLIMIT, MEMCG_NOLIMIT },
+	};
+	char err[128];
+
+	ck_assert_int_eq(memcg_set_init(&s, MEMCG_V2, 2, parent, NULL, lim, 250, err, sizeof(err)), 0);
+	memcg_charge_zswap(&s, 1, 100);
+	ck_assert_uint_eq(s.m[1].memory, 1);
+	ck_assert_uint_eq(s.m[0].memory, 1);
+	memcg_charge_zswap(&s, 1, 4000);
+	ck_assert_uint_eq(s.m[1].memory, 2);
+	memcg_charge_zswap(&s, 1, -4100);
+	ck_assert_uint_eq(s.m[0].memory, 0);
+	memcg_set_free(&s);
+	ck_assert_int_eq(memcg_set_init(&s, MEMCG_V1, 2, parent, NULL, lim, 250, err, sizeof(err)), 0);
+	memcg_charge_zswap(&s, 1, 100);
+	ck_assert_uint_eq(s.m[1].memory, 0);
+	memcg_set_free(&s);
+}
+END_TEST
+
+/* folio_add_lru(): order-0 folios wait in the CPU's batch of 31, off the
+ * lists; the 31st flushes them; large folios go on at once. */
+START_TEST(test_lru_add_batch)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 30);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], 0);
+	write_pages(rm, 0, 30, 1);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], 31);
+	write_pages(rm, 0, 31, 1);
+	struct reclaim_req r = {
+		.task = 0, .vpage = 64, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		.order = 4,
+	};
+
+	reclaim_step(rm, &r);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], 31 + 16);
+	rc_lru_add_drain(rm, 0);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], 32 + 16);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* add_to_swap(): a large folio with no free contiguous run is split; its
+ * pages get single slots while they last, the rest are activated. */
+START_TEST(test_split_on_swap_full)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.nslots = 8;
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = {
+		.task = 0, .vpage = 0, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		.order = 4,
+	};
+
+	reclaim_step(rm, &r);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 16);
+	ck_assert_uint_eq(F.outs, 8);
+	ck_assert_uint_eq(F.out_pages, 8);
+	ck_assert_uint_eq(reclaim_resident(rm), 8);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgactivate, 8);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------------------------------------- */
+
+static Suite *reclaim_suite(void)
+{
+	Suite *s = suite_create("reclaim");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_high_delay_table);
+	tcase_add_test(tc, test_charge_stock);
+	tcase_add_test(tc, test_zero_page_read);
+	tcase_add_test(tc, test_oom_after_retries);
+	tcase_add_test(tc, test_oom_victim_tie);
+	tcase_add_test(tc, test_check_references_table);
+	tcase_add_test(tc, test_swapcache_clean_drop);
+	tcase_add_test(tc, test_vma_readahead);
+	tcase_add_test(tc, test_workingset_refault);
+	tcase_add_test(tc, test_mthp_fallback);
+	tcase_add_test(tc, test_writeback_folio);
+	tcase_add_test(tc, test_high_throttle);
+	tcase_add_test(tc, test_zswap_charge);
+	tcase_add_test(tc, test_lru_add_batch);
+	tcase_add_test(tc, test_split_on_swap_full);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(reclaim_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page content of a workload run: one in-memory page store assembled
+ * once at setup from the source page stores of the content mix (real
+ * anonymous-memory pages), one zero page, CONTENT_POOL_SAME same-filled pages
+ * and CONTENT_POOL_RANDOM pages of random bytes, all seeded.  New content is
+ * drawn per folio as traces/content.c draws it for generated traces (the kind
+ * once per folio: a zero folio is zero in full; a source folio copies
+ * consecutive source pages from a uniform start), but as indices into this
+ * store, so a run never writes a page store and the compressor sees each
+ * distinct page once.
+ */
+#ifndef ZSWAPSIM_CONTENT_POOL_H
+#define ZSWAPSIM_CONTENT_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/compressor.h"
+#include "traces/content.h"
+
+#define CONTENT_POOL_SAME   16u
+#define CONTENT_POOL_RANDOM 1024u
+
+struct content_pool {
+	struct page_store ps;          /* every page of the pool */
+	struct content_params p;
+	uint32_t src_base[CONTENT_MAX_SOURCES], src_pages[CONTENT_MAX_SOURCES];
+	double src_weight[CONTENT_MAX_SOURCES], total_weight;
+	unsigned nsrc;
+	uint32_t zero, same, random;   /* first index of each synthetic kind */
+	gsl_rng *rng;
+	uint64_t n_zero, n_same, n_random, n_source;   /* folios drawn of each kind */
+};
+
+/* Map the sources of p->spec (PATH[:WEIGHT],...; p->max_pages is ignored),
+ * build the store, seed the draws.  Returns 0 or a negative errno with one
+ * line in err. */
+int content_pool_init(struct content_pool *cp, const struct content_params *p, uint64_t seed,
+		      char *err, size_t errlen);
+void content_pool_free(struct content_pool *cp);
+
+/* Content for a new folio of nr pages (nr <= 512): nr page indices. */
+void content_pool_draw(struct content_pool *cp, unsigned nr, uint32_t *out);
+
+#endif
