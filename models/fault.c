@@ -172,13 +172,14 @@ static int rc_swapin_page(struct reclaim *rm, int who, uint32_t g, int readahead
 	p->flags &= (uint8_t)(PF_SHADOW | PF_SHADOW_WS);
 	p->fflags = 0;
 	rc_workingset_refault(rm, g);
-	rc_lru_cache_add(rm, who, g);
-	/* the read: zswap decompresses (and frees the entry: the folio is dirty),
-	 * disk and zeromap give a clean copy that keeps its slot */
+	/* the read, under the folio lock: zswap decompresses (and frees the
+	 * entry: the folio is dirty), disk and zeromap give a clean copy that
+	 * keeps its slot; then onto the LRU */
 	p->fflags |= FF_LOCKED;
 	int res = rm->ops.swap_in(rm->ops_ctx, p->slot, p->memcg, who, readahead);
 
 	p->fflags &= (uint8_t)~FF_LOCKED;
+	rc_lru_cache_add(rm, who, g);
 	if (res == RECLAIM_IN_ZSWAP)
 		p->fflags |= FF_DIRTY;
 	if (readahead) {

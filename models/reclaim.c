@@ -636,11 +636,35 @@ int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who)
 	p->order = 0;
 	p->flags &= (uint8_t)(PF_SHADOW | PF_SHADOW_WS);
 	/* zswap_writeback_entry(): clean, PG_reclaim so the write's end rotates
-	 * it to the inactive tail; the eviction shadow makes it a refault */
-	p->fflags = FF_WRITEBACK | FF_RECLAIM;
+	 * it to the inactive tail; the eviction shadow makes it a refault.  It
+	 * stays locked (a fault on it waits) until the write is submitted. */
+	p->fflags = FF_WRITEBACK | FF_RECLAIM | FF_LOCKED;
 	rc_workingset_refault(rm, g);
-	rc_lru_cache_add(rm, who, g);
 	return 0;
+}
+
+void reclaim_writeback_unlock(struct reclaim *rm, uint32_t slot, int who, int ok)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+
+	if (g == RECLAIM_NIL || rm->pg[g].state != PS_CACHED || !(rm->pg[g].fflags & FF_LOCKED))
+		return;
+	struct rc_page *p = &rm->pg[g];
+
+	p->fflags &= (uint8_t)~FF_LOCKED;
+	if (!ok) {
+		/* the entry went away: delete_from_swap_cache(), the folio goes */
+		p->fflags = 0;
+		rm->resident--;
+		rc_uncharge(rm, p->memcg, 1);
+		p->state = PS_SWAPPED;
+		if (p->flags & PF_FREEPEND)
+			rc_free_pending(rm, who, g);
+		return;
+	}
+	rc_lru_cache_add(rm, who, g);     /* folio_add_lru() */
+	if (p->flags & PF_FREEPEND)
+		rc_free_pending(rm, who, g);
 }
 
 /* folio_end_writeback(): a PG_reclaim folio on the LRU moves to the inactive

@@ -201,6 +201,9 @@ int reclaim_step(struct reclaim *rm, const struct reclaim_req *r);
  * an unmapped swap-cache folio under writeback.  0, or -ENOMEM when the
  * charge failed (the writeback fails). */
 int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who);
+/* zswap writeback submitted the write of slot's folio (ok), or gave it up
+ * (!ok: the entry went away; the folio is dropped). */
+void reclaim_writeback_unlock(struct reclaim *rm, uint32_t slot, int who, int ok);
 /* The write of slot's folio (a zswap writeback, or a disk swap-out) ended. */
 void reclaim_write_done(struct reclaim *rm, uint32_t slot);
 /* zswap's charge of compressed bytes to a memcg changed (v2 charging). */

@@ -62,11 +62,14 @@ static int zswap_folio_is_zero(const struct zswap *zs, const struct zswap_folio 
 	const struct page_store *ps = zs->comp ? zs->comp->ps : NULL;
 	uint32_t nr = zswap_folio_nr_pages(f);
 
-	if (!ps || (uint64_t)c->value + nr > ps->npages)
+	if (!ps)
 		return 0;
-	for (uint32_t i = 0; i < nr; i++)
-		if (!(ps->flags[c->value + i] & PS_F_ZERO))
+	for (uint32_t i = 0; i < nr; i++) {
+		uint64_t idx = zswap_content_page(c, i);
+
+		if (idx >= ps->npages || !(ps->flags[idx] & PS_F_ZERO))
 			return 0;
+	}
 	return 1;
 }
 
@@ -90,7 +93,7 @@ static uint32_t zswap_page_len(struct zswap *zs, const struct zswap_content *c, 
 		return *res == COMP_OK ? h : SIM_PAGE_SIZE;
 	}
 
-	uint64_t idx = (uint64_t)c->value + i;
+	uint64_t idx = zswap_content_page(c, i);
 
 	if (!zs->comp || !zs->comp->ps || idx >= zs->comp->ps->npages) {
 		*res = COMP_FAIL;

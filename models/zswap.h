@@ -42,13 +42,24 @@ enum zswap_content_kind {
 				     of the compressor's page store */
 	ZSWAP_CONTENT_HINT,       /* no bytes: value is the compressed length of every page
 				     (0: the codec fails; >= SIM_PAGE_SIZE: does not fit) */
+	ZSWAP_CONTENT_LIST,       /* page-store pages, one index per page: page i of the
+				     folio is list[i * stride] (a workload's pages, which
+				     need not be consecutive in the store) */
 };
 
 struct zswap_content {
 	uint32_t value;   /* page-store index of page 0, or the hinted length */
 	uint8_t kind;     /* enum zswap_content_kind */
 	uint8_t zero;     /* HINT: the folio is zero-filled (PAGES: the page store tells) */
+	uint16_t stride;  /* LIST: uint32_t steps between pages' indices */
+	const uint32_t *list;   /* LIST: page 0's index */
 };
+
+/* Page i's page-store index (PAGES and LIST content). */
+static inline uint64_t zswap_content_page(const struct zswap_content *c, uint32_t i)
+{
+	return c->kind == ZSWAP_CONTENT_LIST ? c->list[(size_t)i * c->stride] : (uint64_t)c->value + i;
+}
 
 #define ZSWAP_FOLIO_READAHEAD 0x01u   /* swap-in issued by readahead, not by a fault */
 #define ZSWAP_FOLIO_CLEAN     0x02u   /* swap-out without a write: reclaim dropped a clean
@@ -154,6 +165,23 @@ struct zswap_timing {
 	void (*kick_shrink_worker)(void *ctx);   /* NULL: the engine runs it inline */
 };
 
+/*
+ * What a workload run's reclaim model does around zswap (NULL members: a
+ * swap-trace replay, where a trace says what reclaim did):
+ *  - charge: obj_cgroup_charge_zswap() / uncharge of a memcg's compressed
+ *    bytes (cgroup v2 charges them to memory.current);
+ *  - wb_folio: zswap_writeback_entry()'s __read_swap_cache_async(): allocate
+ *    and charge a swap-cache folio for the slot (may reclaim): 0, -ENOMEM
+ *    (charge failed) or -EEXIST (the folio is in the swap cache already);
+ *  - wb_written: the folio's write was submitted (ok) or, when the entry
+ *    went away meanwhile, the writeback was abandoned (!ok).
+ */
+struct zswap_env {
+	void (*charge)(void *ctx, unsigned memcg, int64_t delta_bytes);
+	int (*wb_folio)(void *ctx, uint32_t slot, int who);
+	void (*wb_written)(void *ctx, uint32_t slot, int who, int ok);
+};
+
 enum zswap_out_result {
 	ZSWAP_OUT_ZERO = 0,   /* whole folio zero: swap zeromap, swpout_zero */
 	ZSWAP_OUT_STORED,     /* stored in zswap */
@@ -176,6 +204,7 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 			   struct compressor *comp, char *err, size_t errlen);
 void zswap_destroy(struct zswap *zs);
 void zswap_set_timing(struct zswap *zs, const struct zswap_timing *t, void *ctx);
+void zswap_set_env(struct zswap *zs, const struct zswap_env *env, void *ctx);
 void zswap_set_now(struct zswap *zs, uint64_t now_ns);
 uint64_t zswap_now(const struct zswap *zs);
 

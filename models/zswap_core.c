@@ -57,6 +57,8 @@ static void zswap_memcg_over_update(struct zswap *zs, struct zswap_memcg *m)
 /* obj_cgroup_charge_zswap(): MEMCG_ZSWAP_B += length, MEMCG_ZSWAPPED += 1. */
 void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 {
+	if (zs->env && zs->env->charge)
+		zs->env->charge(zs->env_ctx, (unsigned)mc->idx, (int64_t)len);
 	for (struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
 		m->st.zswap += len;
 		if (m->st.zswap > m->st.zswap_peak)
@@ -73,6 +75,8 @@ void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 
 void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 {
+	if (zs->env && zs->env->charge)
+		zs->env->charge(zs->env_ctx, (unsigned)mc->idx, -(int64_t)len);
 	for (struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
 		m->st.zswap -= len;
 		m->st.zswapped -= SIM_PAGE_SIZE;
@@ -334,6 +338,12 @@ void zswap_set_timing(struct zswap *zs, const struct zswap_timing *t, void *ctx)
 {
 	zs->t = t;
 	zs->tctx = ctx;
+}
+
+void zswap_set_env(struct zswap *zs, const struct zswap_env *env, void *ctx)
+{
+	zs->env = env;
+	zs->env_ctx = ctx;
 }
 
 void zswap_set_now(struct zswap *zs, uint64_t now_ns)

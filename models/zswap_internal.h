@@ -103,6 +103,8 @@ struct zswap_limit_stats {
 
 struct zswap {
 	struct zswap_config cfg;
+	const struct zswap_env *env;    /* workload runs: reclaim around zswap, else NULL */
+	void *env_ctx;
 	struct compressor *comp;
 	struct zs_pool *pool;
 	uint64_t now_ns;

@@ -124,12 +124,26 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 
 	uint32_t len = s->length;
 	uint64_t stored_at = s->store_ns;
+	const struct zswap_env *env = zs->env;
 
 	s->state |= ZSWAP_S_WB;
+	/* a workload run's swap-cache folio, charged to the entry's memcg */
+	if (env && env->wb_folio) {
+		int ret = env->wb_folio(zs->env_ctx, slot, who);
+
+		if (ret) {
+			if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP && s->store_ns == stored_at)
+				s->state &= (uint8_t)~ZSWAP_S_WB;
+			return ret;
+		}
+	}
 	zswap_time_decompress(zs, who, &len, 1);
 	if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
-	    s->store_ns != stored_at)
+	    s->store_ns != stored_at) {
+		if (env && env->wb_written)
+			env->wb_written(zs->env_ctx, slot, who, 0);
 		return -ENOMEM;
+	}
 
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];
 
@@ -140,6 +154,8 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 	zs->st.pswpout++;
 	ZSWAP_MEMCG_ADD(zs, mc, pswpout, 1);
 	zswap_wb_submit(zs, slot, who);
+	if (env && env->wb_written)
+		env->wb_written(zs->env_ctx, slot, who, 1);
 	return 0;
 }
 

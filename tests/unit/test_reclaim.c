@@ -449,6 +449,7 @@ START_TEST(test_writeback_folio)
 	ck_assert_uint_eq(reclaim_resident(rm), resident + 1);
 	ck_assert_uint_eq(rm->mc.m[0].ev.workingset_refault_anon, 1);
 	ck_assert_int_eq(reclaim_writeback_folio(rm, slot, RECLAIM_WHO_WORKER), -EEXIST);
+	reclaim_writeback_unlock(rm, slot, RECLAIM_WHO_WORKER, 1);
 	reclaim_write_done(rm, slot);
 	ck_assert(!(rm->pg[g].fflags & FF_WRITEBACK));
 	/* it waits in CPU 0's LRU batch: memory.reclaim finds it only in its
