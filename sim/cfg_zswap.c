@@ -25,7 +25,7 @@ const struct cfg_key cfg_keys_zswap[] = {
 	{ "zswap.zsmalloc_chain_size", CFG_INT, "8", 1, 16, NULL,
 	  "CONFIG_ZSMALLOC_CHAIN_SIZE: max pages per zspage" },
 	{ "memcg", CFG_OBJECT, "{}", 0, 0, NULL,
-	  "per-memcg knobs by trace memcg name: {\"name\": {\"zswap_max\": size|\"max\", \"writeback\": bool}}" },
+	  "per-memcg knobs by memcg name: {\"name\": {\"zswap_max\": size|\"max\", \"writeback\": bool}}; workload runs also memory_max, memory_high, memory_swap_max (v2), memsw_max (v1): size|\"max\"" },
 	{ "batch.compress", CFG_INT, "1", 1, 8, NULL,
 	  "pages of a folio compressed per call (1 = kernel 6.18; 8 = IAA batching series)" },
 	{ "batch.decompress", CFG_INT, "1", 1, 8, NULL,
@@ -123,8 +123,19 @@ static int load_memcgs(struct cfg *c, char *err, size_t errlen)
 		c->nmemcg++;
 		m->zswap_max = ZSWAP_MAX_UNLIMITED;
 		m->writeback = 1;
+		m->memory_max = m->memory_high = m->memory_swap_max = m->memsw_max = CFG_MEMCG_UNSET;
 		json_object_foreach(knobs, knob, v) {
-			if (!strcmp(knob, "zswap_max")) {
+			uint64_t *lim = !strcmp(knob, "memory_max") ? &m->memory_max :
+					!strcmp(knob, "memory_high") ? &m->memory_high :
+					!strcmp(knob, "memory_swap_max") ? &m->memory_swap_max :
+					!strcmp(knob, "memsw_max") ? &m->memsw_max : NULL;
+
+			if (lim) {
+				if (memcg_zswap_max(v, lim)) {
+					snprintf(err, errlen, "memcg.%s.%s: expected bytes, a size such as \"64M\", or \"max\"", name, knob);
+					return -EINVAL;
+				}
+			} else if (!strcmp(knob, "zswap_max")) {
 				if (memcg_zswap_max(v, &m->zswap_max)) {
 					snprintf(err, errlen, "memcg.%s.zswap_max: expected bytes, a size such as \"10K\", or \"max\"", name);
 					return -EINVAL;
@@ -135,7 +146,7 @@ static int load_memcgs(struct cfg *c, char *err, size_t errlen)
 					return -EINVAL;
 				}
 			} else {
-				snprintf(err, errlen, "memcg.%s.%s: unknown memcg knob (known: zswap_max, writeback)", name, knob);
+				snprintf(err, errlen, "memcg.%s.%s: unknown memcg knob (known: zswap_max, writeback, memory_max, memory_high, memory_swap_max, memsw_max)", name, knob);
 				return -EINVAL;
 			}
 		}

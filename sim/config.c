@@ -14,11 +14,13 @@
 extern const struct cfg_key cfg_keys_core[];
 extern const struct cfg_key cfg_keys_zswap[];
 extern const struct cfg_key cfg_keys_hw[];
+extern const struct cfg_key cfg_keys_workload[];
 
 const struct cfg_key *const cfg_registry[] = {
 	cfg_keys_core,
 	cfg_keys_zswap,
 	cfg_keys_hw,
+	cfg_keys_workload,
 	NULL,
 };
 
@@ -561,6 +563,8 @@ int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int 
 	if (!r)
 		r = cfg_hw_load(c, err, errlen);
 	if (!r)
+		r = cfg_workload_load(c, err, errlen);
+	if (!r)
 		return 0;
 fail:
 	cfg_free(c);
@@ -573,6 +577,7 @@ void cfg_free(struct cfg *c)
 	json_decref(c->root);
 	c->root = NULL;
 	cfg_zswap_free(c);
+	cfg_workload_free(c);
 }
 
 static json_t *must_get(const struct cfg *c, const char *key, enum cfg_type t1, enum cfg_type t2)

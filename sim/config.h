@@ -55,7 +55,14 @@ struct cfg_memcg {
 	char *name;
 	uint64_t zswap_max;   /* bytes, ZSWAP_MAX_UNLIMITED = "max" */
 	int writeback;
+	/* workload runs (cgroup limits, bytes; CFG_MEMCG_UNSET = as the workload says,
+	 * ZSWAP_MAX_UNLIMITED = "max") */
+	uint64_t memory_max, memory_high, memory_swap_max, memsw_max;
 };
+
+#define CFG_MEMCG_UNSET (UINT64_MAX - 1)
+
+struct cfg_workload;
 
 struct cfg {
 	json_t *root;         /* the effective config */
@@ -68,6 +75,8 @@ struct cfg {
 	struct cfg_memcg *memcg;      /* memcg.* in the config's order (sim/cfg_zswap.c) */
 	unsigned nmemcg;
 	void *policy_params[3];       /* limit, lru, writeback: what zswap.*_params point to */
+	struct cfg_workload *workload; /* workload.*, system.cgroup, vm.* (sim/cfg_workload.c);
+					  NULL for a swap-trace replay */
 };
 
 /* Load path (or defaults only when path is NULL), apply overrides ("a.b=v"),
@@ -114,6 +123,8 @@ uint64_t cfg_hash(const struct cfg *c);
 int cfg_zswap_load(struct cfg *c, char *err, size_t errlen);
 void cfg_zswap_free(struct cfg *c);
 int cfg_hw_load(struct cfg *c, char *err, size_t errlen);
+int cfg_workload_load(struct cfg *c, char *err, size_t errlen);
+void cfg_workload_free(struct cfg *c);
 
 /* The knobs of memcg name (memcg.<name>), NULL if the config has none. */
 const struct cfg_memcg *cfg_memcg_find(const struct cfg *c, const char *name);
