@@ -209,6 +209,8 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot);
 /* zswap's charge of compressed bytes to a memcg changed (v2 charging). */
 void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int64_t delta_bytes);
 
+/* The message of the last internal failure (reclaim_step() < 0). */
+const char *reclaim_error(const struct reclaim *rm);
 const struct memcg_set *reclaim_memcgs(const struct reclaim *rm);
 const struct reclaim_task_stats *reclaim_task(const struct reclaim *rm, unsigned task);
 unsigned reclaim_task_count(const struct reclaim *rm);

@@ -221,6 +221,11 @@ void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f);
 int zswap_shrink_pending(const struct zswap *zs);
 void zswap_shrink_worker(struct zswap *zs);
 
+/* shrink_slab() of one memcg at a reclaim priority, from a workload run's
+ * reclaim: the pressure shrinker's count and scan when zswap.shrinker_enabled
+ * (else nothing).  Returns the entries written back. */
+uint64_t zswap_shrink_slab(struct zswap *zs, unsigned memcg, int priority, int who);
+
 /* Periodic work of time-driven policies (proactive writeback); the engine
  * calls it when simulated time passes zswap_next_timer(). UINT64_MAX = none. */
 uint64_t zswap_next_timer(const struct zswap *zs);

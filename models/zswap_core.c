@@ -361,6 +361,13 @@ int zswap_shrink_pending(const struct zswap *zs)
 	return zs->shrink_pending;
 }
 
+uint64_t zswap_shrink_slab(struct zswap *zs, unsigned memcg, int priority, int who)
+{
+	if (!zs->cfg.enabled || !zs->cfg.shrinker_enabled || memcg >= zs->nmemcg)
+		return 0;
+	return zswap_shrinker_pass(zs, &zs->memcg[memcg], (unsigned)priority, who);
+}
+
 uint64_t zswap_next_timer(const struct zswap *zs)
 {
 	return zs->wb->next_timer ? zs->wb->next_timer(zs, zs->wb_st) : UINT64_MAX;

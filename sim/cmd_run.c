@@ -12,6 +12,7 @@
 #include "sim/config.h"
 #include "sim/report.h"
 #include "sim/sim.h"
+#include "sim/workload.h"
 
 #define MAX_OVERRIDES 256
 
@@ -68,9 +69,13 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	double ratio = report_compression_ratio(st);
 
 	printf("zswapsim: %s -> %s\n", config, out);
-	printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",
-	       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
-	       s->trace.path, cfg_str(s->cfg, "timing.backend"));
+	if (s->wl)
+		workload_summary(s, stdout);
+	else
+		printf("  events     %llu replayed (%llu pages) from %s, backend %s
+",
+		       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
+		       s->trace.path, cfg_str(s->cfg, "timing.backend"));
 	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
 	       (unsigned long long)st->zswpout, (unsigned long long)st->sim_stored_folios,
 	       (unsigned long long)st->swpout_zero);

@@ -7,6 +7,9 @@
  * sim_event_done() (progress, invariants in debug builds).
  */
 #include "sim/sim.h"
+#include "sim/workload.h"
+#include "models/reclaim.h"
+#include "traces/access_source.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -99,7 +102,11 @@ static int timeseries_init(struct sim *s)
 {
 	struct sim_timeseries *ts = &s->ts;
 	uint64_t iv = (uint64_t)cfg_int(s->cfg, "report.timeseries_interval_ns");
-	if (!iv) {
+	if (!iv && s->wl) {
+		/* a workload's span is known only at its end: start fine, the
+		 * sampler widens the interval as the series fills */
+		iv = 100000;
+	} else if (!iv) {
 		uint64_t span = trace_span_ns(&s->trace, sim_record_count(s));
 		iv = span / 200 + 1;
 	}
@@ -114,6 +121,8 @@ static int timeseries_init(struct sim *s)
 
 uint64_t sim_record_count(const struct sim *s)
 {
+	if (s->wl)
+		return access_source_records(s->wl->src);
 	uint64_t max = (uint64_t)cfg_int(s->cfg, "replay.max_events");
 	return max && max < s->trace.nrec ? max : s->trace.nrec;
 }
@@ -128,6 +137,17 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->seed = (uint64_t)cfg_int(cfg, "seed");
+	if (cfg->workload) {
+		r = workload_setup(s, err, errlen);
+		if (!r)
+			r = timeseries_init(s) ? -ENOMEM : 0;
+		if (r) {
+			sim_teardown(s);
+			return r;
+		}
+		s->show_progress = cfg_bool(cfg, "report.progress") && isatty(2);
+		return 0;
+	}
 	cfg_path(cfg, "trace.path", path, sizeof(path));
 	if (!path[0]) {
 		snprintf(err, errlen, "%s: trace.path: no trace given", cfg->path[0] ? cfg->path : "config");
@@ -185,6 +205,7 @@ void sim_teardown(struct sim *s)
 	s->zs = NULL;
 	if (s->comp.work || s->comp.cache)
 		compressor_free(&s->comp);
+	workload_teardown(s);
 	if (s->have_ps)
 		page_store_close(&s->ps);
 	s->have_ps = 0;
@@ -201,6 +222,22 @@ void sim_teardown(struct sim *s)
 /* shared replay steps                                                       */
 
 static void show_progress(struct sim *s, int final);
+
+/* At SIM_TS_MAX_SAMPLES the series keeps every other sample and the
+ * interval doubles, so a run of any length keeps a bounded series. */
+static void timeseries_thin(struct sim_timeseries *ts)
+{
+	uint64_t k = 0;
+
+	for (uint64_t i = 0; i < ts->n; i += 2, k++) {
+		ts->t_ns[k] = ts->t_ns[i];
+		memmove(ts->values + k * SIM_TS_NFIELDS, ts->values + i * SIM_TS_NFIELDS,
+			SIM_TS_NFIELDS * sizeof(*ts->values));
+	}
+	ts->n = k;
+	ts->next_ns = ts->t_ns[k - 1] + 2 * ts->interval_ns;
+	ts->interval_ns *= 2;
+}
 
 static void timeseries_sample(struct sim *s, uint64_t t)
 {
@@ -231,6 +268,10 @@ void sim_advance(struct sim *s, uint64_t now_ns)
 	/* A sample at time t shows the state after every event at or before t:
 	 * it is taken when time first moves past t. */
 	while (s->ts.next_ns < now_ns) {
+		if (s->ts.n == SIM_TS_MAX_SAMPLES) {
+			timeseries_thin(&s->ts);
+			continue;
+		}
 		timeseries_sample(s, s->ts.next_ns);
 		s->ts.next_ns += s->ts.interval_ns;
 	}
@@ -311,7 +352,7 @@ int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_
 }
 
 /* Run time-driven policy work that is due at or before now. */
-static void run_timers(struct sim *s, uint64_t now)
+void sim_run_timers(struct sim *s, uint64_t now)
 {
 	uint64_t t;
 	while ((t = zswap_next_timer(s->zs)) <= now) {
@@ -335,7 +376,7 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 		 * clocks, so the engine's clock is the running maximum. */
 		if (r->time_ns > now)
 			now = r->time_ns;
-		run_timers(s, now);
+		sim_run_timers(s, now);
 		sim_advance(s, now);
 		zswap_set_now(s->zs, now);
 		sim_apply(s, r);
@@ -349,10 +390,31 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 	return 0;
 }
 
+int sim_workload_event_done(struct sim *s, char *err, size_t errlen)
+{
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+	char reason[256];
+
+	/* the reclaim model's check walks every page: every 4096 events */
+	if (zswap_check_invariants(s->zs, reason, sizeof(reason)) ||
+	    (!(s->events_done & 4095) && reclaim_check_invariants(s->wl->rm, reason, sizeof(reason)))) {
+		snprintf(err, errlen, "workload: record %llu: invariant violated: %s",
+			 (unsigned long long)(s->events_done - 1), reason);
+		return -EFAULT;
+	}
+#else
+	(void)err;
+	(void)errlen;
+#endif
+	if (s->show_progress && !(s->events_done & 0xffff))
+		show_progress(s, 0);
+	return 0;
+}
+
 int sim_run(struct sim *s, char *err, size_t errlen)
 {
 	const char *backend = cfg_str(s->cfg, "timing.backend");
 	if (!strcmp(backend, "simgrid"))
 		return sim_run_simgrid(s, err, errlen);
-	return sim_run_none(s, err, errlen);
+	return s->wl ? workload_run_none(s, err, errlen) : sim_run_none(s, err, errlen);
 }

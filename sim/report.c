@@ -7,6 +7,7 @@
  * a fixed order (jansson preserves insertion order).
  */
 #include "sim/report.h"
+#include "sim/workload.h"
 #include "sim/sweep.h"
 #include "git_rev.h"
 
@@ -134,15 +135,18 @@ json_t *sim_report(const struct sim *s)
 	json_object_set_new(rep, "tool", tool);
 	json_object_set_new(rep, "config", json_deep_copy(s->cfg->root));
 	json_object_set_new(rep, "config_hash", hex64(cfg_hash(s->cfg)));
-	json_object_set_new(rep, "trace", trace_section(s));
+	if (!s->wl)
+		json_object_set_new(rep, "trace", trace_section(s));
 	json_object_set_new(rep, "seed", u64(s->seed));
 
 	json_t *stats = json_object();
 	json_object_set_new(stats, "global", global_counters(zswap_stats(s->zs)));
 	json_t *memcgs = json_object();
 	for (unsigned i = 0; i < zswap_memcg_count(s->zs); i++)
-		json_object_set_new(memcgs, s->trace.meta.memcgs[i].name,
+		json_object_set_new(memcgs, sim_memcg_name(s, i),
 				    memcg_counters(zswap_memcg_stats(s->zs, i)));
+	if (s->wl)
+		workload_report(s, rep, memcgs);
 	json_object_set_new(stats, "memcg", memcgs);
 	json_object_set_new(stats, "compression", compression_section(s));
 	zswap_report_policies(s->zs, stats);

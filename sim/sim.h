@@ -27,6 +27,7 @@
 	X(stored_pages) X(pool_total_size) X(written_back_pages) X(zswpout) X(zswpin) \
 	X(pswpout) X(pswpin) X(stored_incompressible_pages)
 
+#define SIM_TS_MAX_SAMPLES 10000   /* then every other sample goes, the interval doubles */
 #define SIM_TS_COUNT_X(name) +1
 #define SIM_TS_NFIELDS (0 SIM_TS_FIELDS(SIM_TS_COUNT_X))
 
@@ -38,8 +39,11 @@ struct sim_timeseries {
 	uint64_t *values;    /* n * nfields, row-major */
 };
 
+struct wl_run;
+
 struct sim {
 	struct cfg *cfg;
+	struct wl_run *wl;          /* a workload run (sim/workload.h), NULL for a replay */
 	struct trace trace;
 	struct page_store ps;
 	int have_ps;
@@ -91,6 +95,13 @@ int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_
 /* Apply one trace record to the model (shared by both backends): the record
  * becomes the model's struct zswap_folio here. */
 void sim_apply(struct sim *s, const struct trace_record *r);
+
+/* Time-driven policy work due at or before now (both kinds of runs). */
+void sim_run_timers(struct sim *s, uint64_t now);
+/* One workload record finished (progress, invariants in debug builds). */
+int sim_workload_event_done(struct sim *s, char *err, size_t errlen);
+/* Name of memcg i of the run (trace or workload). */
+const char *sim_memcg_name(const struct sim *s, unsigned i);
 
 /* The report document (without the runtime section). */
 json_t *sim_report(const struct sim *s);

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "models/memcg.h"
+#include "traces/content_pool.h"
 
 struct sim;
 struct cfg;
@@ -43,6 +44,37 @@ struct cfg_workload {
 	unsigned reclaim_batch;    /* batch.reclaim_folios */
 };
 
+/* CPU time of a workload run by category (simgrid; `none` has app only). */
+#define WL_CPU_LIST(X) X(app) X(fault) X(reclaim) X(compress) X(decompress) X(lock_wait) \
+	X(throttle) X(disk_wait)
+enum wl_cpu {
+#define WL_E(n) WL_CPU_##n,
+	WL_CPU_LIST(WL_E)
+#undef WL_E
+	WL_CPU_COUNT
+};
+extern const char *const wl_cpu_names[WL_CPU_COUNT];
+
+struct access_source;
+struct access_record;
+struct reclaim;
+
+/* A workload run's state, in struct sim. */
+struct wl_run {
+	struct access_source *src;
+	struct content_pool pool;
+	struct reclaim *rm;
+	uint32_t slots;
+	double dirty;
+	int async_disk;            /* disk writes complete later (simgrid) */
+	uint64_t swap_outs, swap_ins, oom_killed;
+	/* per task: first and last record times, think time, seen */
+	uint64_t *first_ns, *last_ns, *think_ns;
+	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
+	uint8_t *seen;
+	uint64_t cpu_ns[WL_CPU_COUNT];
+};
+
 /* Set up the workload of s->cfg (content, compressor, zswap, reclaim). */
 int workload_setup(struct sim *s, char *err, size_t errlen);
 void workload_teardown(struct sim *s);
@@ -51,6 +83,8 @@ int workload_run_none(struct sim *s, char *err, size_t errlen);
 /* The report's `workload` section, and each memcg's reclaim counters into
  * stats.memcg.<name>. */
 void workload_report(const struct sim *s, json_t *root, json_t *memcgs);
+/* Apply one access record to the model (both backends). */
+int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen);
 /* One line for the run summary on stdout. */
 void workload_summary(const struct sim *s, FILE *f);
 

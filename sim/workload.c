@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Workload runs (see workload.h): the access source, the run's page content,
+ * the reclaim model bound to the zswap model, the `none` backend's loop, and
+ * the report's `workload` section.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim.h"
+#include "sim/workload.h"
+#include "models/reclaim.h"
+#include "traces/access_source.h"
+#include "traces/content_pool.h"
+
+const char *const wl_cpu_names[WL_CPU_COUNT] = {
+#define WL_N(n) #n,
+	WL_CPU_LIST(WL_N)
+#undef WL_N
+};
+
+/* ---- the swap layer of the reclaim model: zswap ---------------------------------- */
+
+static const int out_result[] = {
+	[ZSWAP_OUT_ZERO] = RECLAIM_OUT_ZERO,
+	[ZSWAP_OUT_STORED] = RECLAIM_OUT_STORED,
+	[ZSWAP_OUT_DISK] = RECLAIM_OUT_DISK,
+	[ZSWAP_OUT_ACTIVATED] = RECLAIM_OUT_ACTIVATE,
+};
+
+static struct zswap_folio wl_folio(const struct reclaim_folio *f, int who, unsigned flags)
+{
+	return (struct zswap_folio){
+		.slot = f->slot, .who = who < 0 ? ZSWAP_WHO_WORKER : who, .memcg = (uint16_t)f->memcg,
+		.order = (uint8_t)f->order, .flags = (uint8_t)flags,
+		.content = {
+			.kind = ZSWAP_CONTENT_LIST, .list = f->content,
+			.stride = (uint16_t)f->content_stride,
+		},
+	};
+}
+
+static void wl_swap_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
+{
+	struct sim *s = ctx;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct zswap_folio zf = wl_folio(&f[i], who, 0);
+		enum zswap_out_result r = zswap_swap_out(s->zs, &zf);
+
+		res[i] = out_result[r];
+		if (r == ZSWAP_OUT_DISK && s->wl->async_disk)
+			res[i] = RECLAIM_OUT_DISK_ASYNC;
+		s->wl->swap_outs++;
+	}
+}
+
+static int wl_swap_in(void *ctx, uint32_t slot, uint32_t memcg, int who, int readahead)
+{
+	struct sim *s = ctx;
+	struct zswap_folio zf = {
+		.slot = slot, .who = who, .memcg = (uint16_t)memcg,
+		.flags = readahead ? ZSWAP_FOLIO_READAHEAD : 0,
+	};
+
+	s->wl->swap_ins++;
+	switch (zswap_swap_in(s->zs, &zf)) {
+	case ZSWAP_IN_ZERO:
+		return RECLAIM_IN_ZERO;
+	case ZSWAP_IN_ZSWAP:
+		return RECLAIM_IN_ZSWAP;
+	case ZSWAP_IN_DISK:
+		return RECLAIM_IN_DISK;
+	default:
+		return RECLAIM_IN_ABSENT;
+	}
+}
+
+static void wl_swap_free(void *ctx, uint32_t slot, uint32_t nr, uint32_t memcg, int who)
+{
+	struct sim *s = ctx;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		struct zswap_folio zf = { .slot = slot + i, .who = who, .memcg = (uint16_t)memcg };
+
+		zswap_invalidate(s->zs, &zf);
+	}
+}
+
+static void wl_swap_clean(void *ctx, const struct reclaim_folio *f, int who)
+{
+	struct sim *s = ctx;
+	struct zswap_folio zf = wl_folio(f, who, ZSWAP_FOLIO_CLEAN);
+
+	zswap_swap_out(s->zs, &zf);
+}
+
+static uint64_t wl_shrink_slab(void *ctx, uint32_t memcg, int priority, int who)
+{
+	struct sim *s = ctx;
+
+	return zswap_shrink_slab(s->zs, memcg, priority, who);
+}
+
+static uint64_t wl_pool_pages(void *ctx)
+{
+	struct sim *s = ctx;
+
+	return zswap_stats(s->zs)->pool_total_size / SIM_PAGE_SIZE;
+}
+
+static const struct reclaim_swap_ops wl_ops = {
+	.swap_out = wl_swap_out,
+	.swap_in = wl_swap_in,
+	.swap_free = wl_swap_free,
+	.swap_clean = wl_swap_clean,
+	.shrink_slab = wl_shrink_slab,
+	.pool_pages = wl_pool_pages,
+};
+
+/* ---- what zswap does to the reclaim model ---------------------------------------- */
+
+static void wl_charge(void *ctx, unsigned memcg, int64_t delta)
+{
+	struct sim *s = ctx;
+
+	reclaim_zswap_charge(s->wl->rm, memcg, delta);
+}
+
+static int wl_wb_folio(void *ctx, uint32_t slot, int who)
+{
+	struct sim *s = ctx;
+
+	return reclaim_writeback_folio(s->wl->rm, slot, who < 0 ? RECLAIM_WHO_WORKER : who);
+}
+
+static void wl_wb_written(void *ctx, uint32_t slot, int who, int ok)
+{
+	struct sim *s = ctx;
+
+	reclaim_writeback_unlock(s->wl->rm, slot, who < 0 ? RECLAIM_WHO_WORKER : who, ok);
+	/* the `none` backend: the write is done as soon as it is submitted */
+	if (ok && !s->wl->async_disk)
+		reclaim_write_done(s->wl->rm, slot);
+}
+
+static const struct zswap_env wl_env = {
+	.charge = wl_charge,
+	.wb_folio = wl_wb_folio,
+	.wb_written = wl_wb_written,
+};
+
+static void wl_draw(void *ctx, unsigned nr, uint32_t *out)
+{
+	content_pool_draw(ctx, nr, out);
+}
+
+/* ---- setup -------------------------------------------------------------------------- */
+
+static uint64_t bytes_to_pages(uint64_t bytes)
+{
+	return bytes == ZSWAP_MAX_UNLIMITED ? MEMCG_NOLIMIT : bytes / SIM_PAGE_SIZE;
+}
+
+/* A memcg limit: the workload's (pages, 0 = none), unless the config sets it. */
+static uint64_t wl_limit(uint64_t wl_pages, uint64_t cfg_bytes)
+{
+	if (cfg_bytes != CFG_MEMCG_UNSET)
+		return bytes_to_pages(cfg_bytes);
+	return wl_pages ? wl_pages : MEMCG_NOLIMIT;
+}
+
+static int wl_open_source(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+
+	if (!strcmp(w->kind, "file")) {
+		struct access_file_opts o = {
+			.think_ns = w->think_ns, .csv_columns = w->columns[0] ? w->columns : NULL,
+		};
+
+		return access_source_open(&wl->src, w->path, (enum access_format)w->format, &o, err,
+					  errlen);
+	}
+	/* WIP: generator sources come with the access branch's phase 2 */
+	snprintf(err, errlen, "workload.kind: %s as a source is not wired yet", w->kind);
+	return -EINVAL;
+}
+
+/* The run's page content: an access trace's own page store (its WRITE
+ * records name pages of it) with the trace's mix, else the config's. */
+static int wl_content(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	const struct access_meta *m = access_source_meta(wl->src);
+	const char *store = access_source_page_store(wl->src);
+	struct content_params p = { 0 };
+
+	if (store[0]) {
+		p.spec = store;
+		p.zero = m->content.zero;
+		p.same = m->content.same;
+		p.random = m->content.random;
+		wl->dirty = m->content.dirty;
+	} else {
+		p.spec = w->content;
+		p.zero = w->zero;
+		p.same = w->same;
+		p.random = w->random;
+		wl->dirty = w->dirty;
+	}
+	if ((!p.spec || !p.spec[0]) && p.zero + p.same + p.random < 1.0)
+		fprintf(stderr, "zswapsim: workload: no page content given (workload.content): the "
+			"pages are random bytes, which do not compress\n");
+	return content_pool_init(&wl->pool, &p, w->seed, err, errlen);
+}
+
+static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	struct cfg *cfg = s->cfg;
+	const struct access_meta *m = access_source_meta(wl->src);
+	unsigned nm = m->memcg_count, nt = m->task_count;
+	struct zswap_memcg_desc *zd = calloc(nm, sizeof(*zd));
+	int *parents = calloc(nm, sizeof(*parents));
+	const char **names = calloc(nm, sizeof(*names));
+	struct memcg_limits *lim = calloc(nm, sizeof(*lim));
+	struct reclaim_task_desc *td = calloc(nt, sizeof(*td));
+	uint64_t pages = 0;
+	int r = -ENOMEM;
+
+	if (!zd || !parents || !names || !lim || !td) {
+		snprintf(err, errlen, "workload: out of memory");
+		goto out;
+	}
+	for (unsigned i = 0; i < cfg->nmemcg; i++) {
+		unsigned j = 0;
+
+		while (j < nm && strcmp(m->memcgs[j].name, cfg->memcg[i].name))
+			j++;
+		if (j == nm) {
+			snprintf(err, errlen, "memcg.%s: the workload has no memcg of that name (it has %s%s)",
+				 cfg->memcg[i].name, m->memcgs[0].name, nm > 1 ? ", ..." : "");
+			r = -EINVAL;
+			goto out;
+		}
+	}
+	for (unsigned i = 0; i < nm; i++) {
+		const struct cfg_memcg *c = cfg_memcg_find(cfg, m->memcgs[i].name);
+
+		names[i] = m->memcgs[i].name;
+		parents[i] = m->memcgs[i].parent;
+		zd[i] = (struct zswap_memcg_desc){
+			.name = names[i], .parent = parents[i],
+			.zswap_max = c ? c->zswap_max : ZSWAP_MAX_UNLIMITED,
+			.writeback = c ? c->writeback : 1,
+		};
+		lim[i] = (struct memcg_limits){
+			.max = wl_limit(m->memcgs[i].max_pages, c ? c->memory_max : CFG_MEMCG_UNSET),
+			.high = wl_limit(m->memcgs[i].high_pages, c ? c->memory_high : CFG_MEMCG_UNSET),
+			.swap_max = wl_limit(0, c ? c->memory_swap_max : CFG_MEMCG_UNSET),
+			.memsw_max = wl_limit(0, c ? c->memsw_max : CFG_MEMCG_UNSET),
+		};
+	}
+	for (unsigned t = 0; t < nt; t++) {
+		unsigned core;
+
+		td[t].pages = m->task_pages[t];
+		pages += m->task_pages[t];
+		r = hw_stream_core(&cfg->hw, t, &core, err, errlen);
+		if (r)
+			goto out;
+		td[t].cpu = core;
+	}
+	uint64_t slots = w->swap_bytes ? w->swap_bytes / SIM_PAGE_SIZE : 2 * pages;
+
+	if (!slots)
+		slots = 1;
+	if (slots >= UINT32_MAX) {
+		snprintf(err, errlen, "workload.swap: %llu slots, more than 2^32 - 1",
+			 (unsigned long long)slots);
+		r = -EINVAL;
+		goto out;
+	}
+	/* zswap: reclaim does the readahead and drives the shrinker */
+	struct zswap_config zc = cfg->zswap;
+	struct zswap_topology topo = { (uint32_t)slots, nt, nm, zd };
+
+	zc.page_cluster = 0;
+	zc.shrinker_every = 0;
+	s->zs = zswap_create(&zc, &topo, &s->comp, err, errlen);
+	if (!s->zs) {
+		r = -EINVAL;
+		goto out;
+	}
+	struct reclaim_config rc = {
+		.cgroup = w->cgroup, .hz = w->hz, .nslots = (uint32_t)slots,
+		.ram_pages = m->ram_pages, .page_cluster = w->page_cluster,
+		.swappiness = w->swappiness, .reclaim_batch = w->reclaim_batch,
+		.ncpus = cfg->hw.cores, .draw_content = wl_draw, .draw_ctx = &wl->pool,
+		.dirty = wl->dirty, .seed = w->seed,
+	};
+	struct reclaim_topology rt = { nt, td, nm, parents, names, lim };
+
+	wl->rm = reclaim_create(&rc, &rt, &wl_ops, s, err, errlen);
+	if (!wl->rm) {
+		r = -EINVAL;
+		goto out;
+	}
+	zswap_set_env(s->zs, &wl_env, s);
+	wl->slots = (uint32_t)slots;
+	r = 0;
+out:
+	free(zd);
+	free(parents);
+	free(names);
+	free(lim);
+	free(td);
+	return r;
+}
+
+int workload_setup(struct sim *s, char *err, size_t errlen)
+{
+	const struct cfg_workload *w = s->cfg->workload;
+	int r;
+
+	s->wl = calloc(1, sizeof(*s->wl));
+	if (!s->wl) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	s->seed = w->seed;
+	r = wl_open_source(s, w, err, errlen);
+	if (!r)
+		r = wl_content(s, w, err, errlen);
+	if (!r) {
+		int codec = codec_by_name(cfg_str(s->cfg, "zswap.compressor"));
+
+		r = compressor_init(&s->comp, codec, (int)cfg_int(s->cfg, "zswap.zstd_level"),
+				    &s->wl->pool.ps, err, errlen);
+	}
+	if (!r)
+		r = wl_models(s, w, err, errlen);
+	if (!r) {
+		unsigned nt = access_source_meta(s->wl->src)->task_count;
+
+		s->wl->last_ns = calloc(nt, sizeof(uint64_t));
+		s->wl->first_ns = calloc(nt, sizeof(uint64_t));
+		s->wl->think_ns = calloc(nt, sizeof(uint64_t));
+		s->wl->seen = calloc(nt, 1);
+		if (!s->wl->last_ns || !s->wl->first_ns || !s->wl->think_ns || !s->wl->seen) {
+			snprintf(err, errlen, "out of memory");
+			r = -ENOMEM;
+		}
+	}
+	return r;
+}
+
+void workload_teardown(struct sim *s)
+{
+	struct wl_run *wl = s->wl;
+
+	if (!wl)
+		return;
+	reclaim_destroy(wl->rm);
+	if (wl->src)
+		access_source_close(wl->src);
+	if (wl->pool.rng)
+		content_pool_free(&wl->pool);
+	free(wl->last_ns);
+	free(wl->first_ns);
+	free(wl->think_ns);
+	free(wl->seen);
+	free(wl);
+	s->wl = NULL;
+}
+
+/* ---- running ----------------------------------------------------------------------------- */
+
+static const uint8_t reclaim_op_of[ACCESS_OP_COUNT] = {
+	[ACCESS_READ] = RECLAIM_OP_READ,
+	[ACCESS_WRITE] = RECLAIM_OP_WRITE,
+	[ACCESS_FREE] = RECLAIM_OP_FREE,
+	[ACCESS_EXIT] = RECLAIM_OP_EXIT,
+	[ACCESS_RECLAIM] = RECLAIM_OP_RECLAIM,
+	[ACCESS_PAGEOUT] = RECLAIM_OP_PAGEOUT,
+	[ACCESS_SET_MAX] = RECLAIM_OP_SET_MAX,
+	[ACCESS_SET_RAM] = RECLAIM_OP_SET_RAM,
+};
+
+int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	struct reclaim_req q = {
+		.task = a->task, .vpage = a->vpage, .memcg = a->memcg, .op = reclaim_op_of[a->op],
+		.order = a->order,
+		.count = a->op == ACCESS_WRITE || a->op == ACCESS_READ ? 0 : a->arg,
+		.content = a->op == ACCESS_WRITE ? a->arg : RECLAIM_CONTENT_DRAW,
+	};
+
+	if (!wl->seen[a->task]) {
+		wl->seen[a->task] = 1;
+		wl->first_ns[a->task] = a->time_ns;
+	} else {
+		wl->think_ns[a->task] += a->time_ns - wl->last_ns[a->task];
+	}
+	wl->last_ns[a->task] = a->time_ns;
+	int ret = reclaim_step(wl->rm, &q);
+
+	if (ret < 0) {
+		snprintf(err, errlen, "workload: task %u: %s", a->task, reclaim_error(wl->rm));
+		return ret;
+	}
+	if (ret == RECLAIM_KILLED)
+		wl->oom_killed++;
+	s->events_done++;
+	s->pages_done++;
+	return 0;
+}
+
+int workload_run_none(struct sim *s, char *err, size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	struct access_record a;
+	uint64_t now = 0;
+	int r;
+
+	while ((r = access_source_next(wl->src, &a)) == 1) {
+		if (a.time_ns > now)
+			now = a.time_ns;
+		sim_run_timers(s, now);
+		sim_advance(s, now);
+		zswap_set_now(s->zs, now);
+		r = workload_apply(s, &a, err, errlen);
+		if (r)
+			return r;
+		if (zswap_shrink_pending(s->zs))
+			zswap_shrink_worker(s->zs);
+		r = sim_workload_event_done(s, err, errlen);
+		if (r)
+			return r;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "%s", access_source_error(wl->src));
+		return r;
+	}
+	sim_finish(s, now);
+	return 0;
+}
+
+/* ---- report ---------------------------------------------------------------------------------- */
+
+static json_t *u64j(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+/* The task's elapsed time: first record to the end of its last one. */
+static uint64_t wl_task_elapsed(const struct wl_run *wl, unsigned t)
+{
+	uint64_t end = wl->end_ns ? wl->end_ns[t] : wl->last_ns[t];
+
+	return wl->seen[t] && end > wl->first_ns[t] ? end - wl->first_ns[t] : 0;
+}
+
+void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
+{
+	const struct wl_run *wl = s->wl;
+	const struct access_meta *m = access_source_meta(wl->src);
+	const struct memcg_set *mc = reclaim_memcgs(wl->rm);
+	json_t *o = json_object(), *tasks = json_object(), *cpu = json_object();
+	uint64_t acc = 0, faults = 0, maj = 0, min = 0, first = 0, bytes = 0, killed = 0;
+	uint64_t start = UINT64_MAX, end = 0;
+
+	for (unsigned t = 0; t < m->task_count; t++) {
+		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
+		uint64_t el = wl_task_elapsed(wl, t);
+		json_t *x = json_object();
+		char key[16];
+
+		acc += ts->accesses;
+		faults += ts->faults;
+		maj += ts->majfaults;
+		min += ts->minfaults;
+		first += ts->first_touch;
+		bytes += ts->bytes;
+		killed += ts->killed;
+		if (wl->seen[t]) {
+			if (wl->first_ns[t] < start)
+				start = wl->first_ns[t];
+			if (wl->first_ns[t] + el > end)
+				end = wl->first_ns[t] + el;
+		}
+		json_object_set_new(x, "accesses", u64j(ts->accesses));
+		json_object_set_new(x, "faults", u64j(ts->faults));
+		json_object_set_new(x, "major_faults", u64j(ts->majfaults));
+		json_object_set_new(x, "bytes", u64j(ts->bytes));
+		json_object_set_new(x, "elapsed_ns", u64j(el));
+		json_object_set_new(x, "throughput_bytes_per_s",
+				    json_real(el ? (double)ts->bytes * 1e9 / (double)el : 0));
+		json_object_set_new(x, "throttle_ns", u64j(ts->throttle_ns));
+		json_object_set_new(x, "oom_killed", json_boolean(ts->killed));
+		snprintf(key, sizeof(key), "%u", t);
+		json_object_set_new(tasks, key, x);
+	}
+	uint64_t elapsed = end > start ? end - start : 0;
+
+	json_object_set_new(o, "kind", json_string(s->cfg->workload->kind));
+	json_object_set_new(o, "tasks_count", u64j(m->task_count));
+	json_object_set_new(o, "accesses", u64j(acc));
+	json_object_set_new(o, "faults", u64j(faults));
+	json_object_set_new(o, "major_faults", u64j(maj));
+	json_object_set_new(o, "minor_faults", u64j(min));
+	json_object_set_new(o, "first_touches", u64j(first));
+	json_object_set_new(o, "bytes", u64j(bytes));
+	json_object_set_new(o, "elapsed_ns", u64j(elapsed));
+	json_object_set_new(o, "throughput_bytes_per_s",
+			    json_real(elapsed ? (double)bytes * 1e9 / (double)elapsed : 0));
+	json_object_set_new(o, "oom_kills", u64j(killed));
+	json_object_set_new(o, "swap_slots", u64j(wl->slots));
+	json_object_set_new(o, "content_pages", u64j(wl->pool.ps.npages));
+	for (unsigned c = 0; c < WL_CPU_COUNT; c++)
+		json_object_set_new(cpu, wl_cpu_names[c], u64j(wl->cpu_ns[c]));
+	if (!wl->end_ns) {
+		/* none: only the workload's own think time passes */
+		uint64_t think = 0;
+
+		for (unsigned t = 0; t < m->task_count; t++)
+			think += wl->think_ns[t];
+		json_object_set_new(cpu, "app", u64j(think));
+	}
+	json_object_set_new(o, "cpu_ns", cpu);
+	json_object_set_new(o, "tasks", tasks);
+	json_object_set_new(root, "workload", o);
+
+	for (unsigned i = 0; i < mc->n; i++) {
+		json_t *x = json_object_get(memcgs, m->memcgs[i].name);
+		struct memcg_events e;
+
+		if (!x)
+			continue;
+		memcg_events_hier(mc, i, &e);
+#define WL_X(n) json_object_set_new(x, #n, u64j(e.n));
+		MEMCG_EVENT_LIST(WL_X)
+		MEMCG_STAT_LIST(WL_X)
+#undef WL_X
+		json_object_set_new(x, "memory_current", u64j(mc->m[i].memory * SIM_PAGE_SIZE));
+		json_object_set_new(x, "memory_peak", u64j(mc->m[i].memory_peak * SIM_PAGE_SIZE));
+		if (mc->version == MEMCG_V2)
+			json_object_set_new(x, "memory_swap_current", u64j(mc->m[i].swap * SIM_PAGE_SIZE));
+		else
+			json_object_set_new(x, "memsw_current", u64j(mc->m[i].memsw * SIM_PAGE_SIZE));
+	}
+}
+
+void workload_summary(const struct sim *s, FILE *f)
+{
+	const struct wl_run *wl = s->wl;
+	const struct access_meta *m = access_source_meta(wl->src);
+	uint64_t acc = 0, maj = 0, bytes = 0, killed = 0;
+
+	for (unsigned t = 0; t < m->task_count; t++) {
+		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
+
+		acc += ts->accesses;
+		maj += ts->majfaults;
+		bytes += ts->bytes;
+		killed += ts->killed;
+	}
+	fprintf(f, "  workload   %s: %u tasks, %llu accesses, %llu major faults, %llu OOM kills\n",
+		s->cfg->workload->kind, m->task_count, (unsigned long long)acc,
+		(unsigned long long)maj, (unsigned long long)killed);
+}
+
+const char *sim_memcg_name(const struct sim *s, unsigned i)
+{
+	if (s->wl)
+		return access_source_meta(s->wl->src)->memcgs[i].name;
+	return s->trace.meta.memcgs[i].name;
+}
