@@ -992,6 +992,18 @@ uint64_t reclaim_resident(const struct reclaim *rm)
 	return rm->resident;
 }
 
+void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage)
+{
+	__builtin_prefetch(&rm->pg[rm->task[task].base + vpage], 1, 1);
+}
+
+uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage)
+{
+	const struct rc_page *p = &rm->pg[rm->task[task].base + vpage];
+
+	return p->state == PS_SWAPPED ? p->slot : RECLAIM_NIL;
+}
+
 size_t reclaim_bytes_per_page(void)
 {
 	return sizeof(struct rc_page);

@@ -219,6 +219,12 @@ uint64_t reclaim_resident(const struct reclaim *rm);
 /* Bytes of model state per tracked page (for make bench). */
 size_t reclaim_bytes_per_page(void);
 
+/* Prefetch the state of a task's page (a coming access), and return its
+ * swap slot when it is out (RECLAIM_NIL otherwise), so the caller can
+ * prefetch the swap layer's state for it in turn. */
+void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage);
+uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage);
+
 int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len);
 
 #endif

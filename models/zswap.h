@@ -242,6 +242,9 @@ void zswap_report_policies(const struct zswap *zs, void *json_stats);
  * after every event when built with ZSWAPSIM_DEBUG_INVARIANTS. */
 int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len);
 
+/* Prefetch a slot's state ahead of an event on it (a hint, no effect). */
+void zswap_prefetch(const struct zswap *zs, uint32_t slot);
+
 /* Bytes of simulator state per tracked swap slot (for make bench). */
 size_t zswap_bytes_per_slot(void);
 

@@ -394,6 +394,12 @@ unsigned zswap_memcg_count(const struct zswap *zs)
 	return zs->nmemcg;
 }
 
+void zswap_prefetch(const struct zswap *zs, uint32_t slot)
+{
+	if (slot < zs->nslots)
+		__builtin_prefetch(&zs->slots[slot], 1, 1);
+}
+
 size_t zswap_bytes_per_slot(void)
 {
 	return sizeof(struct zswap_slot);

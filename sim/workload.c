@@ -420,27 +420,53 @@ int workload_apply(struct sim *s, const struct access_record *a, char *err, size
 	return 0;
 }
 
+/* The `none` loop pulls records WL_AHEAD ahead of the one it applies: a
+ * coming record's page state is prefetched, and half-way its swap slot's,
+ * so random accesses do not wait on memory one after another. */
+#define WL_AHEAD 16
+
 int workload_run_none(struct sim *s, char *err, size_t errlen)
 {
 	struct wl_run *wl = s->wl;
-	struct access_record a;
+	struct access_record ring[WL_AHEAD];
+	unsigned n = 0, head = 0;
 	uint64_t now = 0;
-	int r;
+	int r = 1;
 
-	while ((r = access_source_next(wl->src, &a)) == 1) {
+	while (n < WL_AHEAD && (r = access_source_next(wl->src, &ring[n])) == 1) {
+		reclaim_prefetch(wl->rm, ring[n].task, ring[n].vpage);
+		n++;
+	}
+	while (n) {
+		struct access_record a = ring[head];
+		const struct access_record *mid = &ring[(head + WL_AHEAD / 2) % WL_AHEAD];
+
+		n--;
+		if (r == 1 && (r = access_source_next(wl->src, &ring[head])) == 1) {
+			reclaim_prefetch(wl->rm, ring[head].task, ring[head].vpage);
+			n++;
+		}
+		head = (head + 1) % WL_AHEAD;
+		if (n >= WL_AHEAD / 2) {
+			uint32_t slot = reclaim_page_slot(wl->rm, mid->task, mid->vpage);
+
+			if (slot != RECLAIM_NIL)
+				zswap_prefetch(s->zs, slot);
+		}
 		if (a.time_ns > now)
 			now = a.time_ns;
 		sim_run_timers(s, now);
 		sim_advance(s, now);
 		zswap_set_now(s->zs, now);
-		r = workload_apply(s, &a, err, errlen);
-		if (r)
-			return r;
+		int ret = workload_apply(s, &a, err, errlen);
+
+		if (ret)
+			return ret;
 		if (zswap_shrink_pending(s->zs))
 			zswap_shrink_worker(s->zs);
-		r = sim_workload_event_done(s, err, errlen);
-		if (r)
-			return r;
+		ret = sim_workload_event_done(s, err, errlen);
+		if (ret)
+			return ret;
 	}
 	if (r < 0) {
 		snprintf(err, errlen, "%s", access_source_error(wl->src));
