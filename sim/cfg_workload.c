@@ -34,11 +34,6 @@ const struct cfg_key cfg_keys_workload[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL },
 };
 
-/* Members of `workload` every kind takes, and those of file. */
-static const char *const wl_common[] = { "kind", "seed", "swap", NULL };
-static const char *const wl_file[] = {
-	"path", "format", "think_ns", "columns", "content", "zero", "same", "random", "dirty", NULL,
-};
 /* Generator options that make no sense inside a run. */
 static const char *const wl_gen_skip[] = { "-o", "--quiet", "--readahead", NULL };
 
@@ -79,7 +74,7 @@ const struct gen_opt *cfg_workload_gen_opt(const struct gen_kind *k, const char 
 
 /* A content spec PATH[:WEIGHT],... with each relative path made relative to
  * the config file's directory. */
-static void cfg_content_join(const struct cfg *c, const char *spec, char *out, size_t len)
+void cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len)
 {
 	size_t n = 0;
 
@@ -140,6 +135,13 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 		}
 		return 0;
 	}
+	if (gk && !strcmp(key, "name") && gk->word[0]) {
+		if (!json_is_string(v)) {
+			snprintf(err, errlen, "workload.name: expected the name of a %s", gk->name);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (gk) {
 		const struct gen_opt *o = cfg_workload_gen_opt(gk, key);
 
@@ -181,7 +183,7 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 
 		r = wl_string(v, key, rel, sizeof(rel), err, errlen);
 		if (!r)
-			cfg_content_join(c, rel, w->content, sizeof(w->content));
+			cfg_content_spec_join(c, rel, w->content, sizeof(w->content));
 		return r;
 	}
 	if (!strcmp(key, "zero"))

@@ -72,8 +72,7 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	if (s->wl)
 		workload_summary(s, stdout);
 	else
-		printf("  events     %llu replayed (%llu pages) from %s, backend %s
-",
+		printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",
 		       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
 		       s->trace.path, cfg_str(s->cfg, "timing.backend"));
 	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",

@@ -14,6 +14,7 @@
 #include "models/reclaim.h"
 #include "traces/access_source.h"
 #include "traces/content_pool.h"
+#include "traces/gen.h"
 
 const char *const wl_cpu_names[WL_CPU_COUNT] = {
 #define WL_N(n) #n,
@@ -172,6 +173,85 @@ static uint64_t wl_limit(uint64_t wl_pages, uint64_t cfg_bytes)
 	return wl_pages ? wl_pages : MEMCG_NOLIMIT;
 }
 
+/* A generator from the `workload` members named like its options (values as
+ * text; kept in wl->gen_text while the source lives: string options point
+ * into it). */
+static int wl_open_generator(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	const struct gen_kind *k = gen_find_kind(w->kind);
+	const char *key, *word = NULL;
+	json_t *v;
+	size_t n = 0;
+
+	wl->gen_args = calloc(1, k->args_size);
+	wl->gen_text = calloc(json_object_size(w->gen) + 1, sizeof(char *));
+	if (!wl->gen_args || !wl->gen_text) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	k->defaults(wl->gen_args);
+	json_object_foreach(w->gen, key, v) {
+		const struct gen_opt *o;
+		char num[64], *text;
+
+		if (!strcmp(key, "name")) {
+			word = json_string_value(v);
+			continue;
+		}
+		o = cfg_workload_gen_opt(k, key);
+		if (!o)
+			continue;           /* kind, seed, swap: the run's own */
+		if (json_is_string(v))
+			text = strdup(json_string_value(v));
+		else if (json_is_integer(v))
+			text = (snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v)),
+				strdup(num));
+		else if (json_is_real(v))
+			text = (snprintf(num, sizeof(num), "%.17g", json_real_value(v)), strdup(num));
+		else if (json_is_true(v))
+			text = strdup("1");
+		else
+			continue;           /* false: a flag left off */
+		if (!text) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		wl->gen_text[n++] = text;
+		if (o->type == GO_STR && !strcmp(o->name, "--content")) {
+			/* paths of the content spec are relative to the config file */
+			char *joined = malloc(4096);
+
+			if (!joined) {
+				snprintf(err, errlen, "out of memory");
+				return -ENOMEM;
+			}
+			cfg_content_spec_join(s->cfg, text, joined, 4096);
+			wl->gen_text[n++] = joined;
+			text = joined;
+		}
+		char oerr[512];
+		int r = gen_opt_set(o, wl->gen_args, text, oerr, sizeof(oerr));
+
+		if (r) {
+			snprintf(err, errlen, "workload.%s: %s", key, oerr);
+			return r;
+		}
+	}
+	/* the run's seed drives the generator too */
+	((struct gen_common *)wl->gen_args)->seed = w->seed;
+	if (k->word[0] && !word) {
+		snprintf(err, errlen, "workload.name: %s needs the name of what to run", k->name);
+		return -EINVAL;
+	}
+	int r = k->source(wl->gen_args, word, &wl->src, err, errlen);
+
+	if (r)
+		return r;
+	wl->gen_kind = k;
+	return 0;
+}
+
 static int wl_open_source(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
 {
 	struct wl_run *wl = s->wl;
@@ -184,22 +264,24 @@ static int wl_open_source(struct sim *s, const struct cfg_workload *w, char *err
 		return access_source_open(&wl->src, w->path, (enum access_format)w->format, &o, err,
 					  errlen);
 	}
-	/* WIP: generator sources come with the access branch's phase 2 */
-	snprintf(err, errlen, "workload.kind: %s as a source is not wired yet", w->kind);
-	return -EINVAL;
+	return wl_open_generator(s, w, err, errlen);
 }
 
-/* The run's page content: an access trace's own page store (its WRITE
- * records name pages of it) with the trace's mix, else the config's. */
+/* The run's page content: the source's own page store (an access trace's, or
+ * a generator's drawn from --content; WRITE records name pages of it) with
+ * the source's mix, else the config's content (oracleGeneral, CSV). */
 static int wl_content(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
 {
 	struct wl_run *wl = s->wl;
 	const struct access_meta *m = access_source_meta(wl->src);
-	const char *store = access_source_page_store(wl->src);
+	uint64_t npages = 0;
+	const uint8_t *pages = access_source_pages(wl->src, &npages, err, errlen);
+	int has_mix = strcmp(w->kind, "file") || w->format == ACCESS_FMT_ZSWAPSIM;
 	struct content_params p = { 0 };
 
-	if (store[0]) {
-		p.spec = store;
+	if (!pages && npages == 0 && err[0])
+		return -EINVAL;
+	if (has_mix) {
 		p.zero = m->content.zero;
 		p.same = m->content.same;
 		p.random = m->content.random;
@@ -211,9 +293,15 @@ static int wl_content(struct sim *s, const struct cfg_workload *w, char *err, si
 		p.random = w->random;
 		wl->dirty = w->dirty;
 	}
-	if ((!p.spec || !p.spec[0]) && p.zero + p.same + p.random < 1.0)
-		fprintf(stderr, "zswapsim: workload: no page content given (workload.content): the "
-			"pages are random bytes, which do not compress\n");
+	if (!pages && (!p.spec || !p.spec[0]) && p.zero + p.same + p.random < 1.0)
+		fprintf(stderr, "zswapsim: workload: no page content given (%s): the pages are "
+			"random bytes, which do not compress\n",
+			has_mix ? "the workload has no page store" : "workload.content");
+	if (pages) {
+		p.spec = access_source_page_store(wl->src)[0] ? access_source_page_store(wl->src) :
+								  "(generated content)";
+		return content_pool_init_pages(&wl->pool, pages, npages, &p, w->seed, err, errlen);
+	}
 	return content_pool_init(&wl->pool, &p, w->seed, err, errlen);
 }
 
@@ -373,6 +461,11 @@ void workload_teardown(struct sim *s)
 	free(wl->first_ns);
 	free(wl->think_ns);
 	free(wl->seen);
+	if (wl->gen_text)
+		for (size_t i = 0; wl->gen_text[i]; i++)
+			free(wl->gen_text[i]);
+	free(wl->gen_text);
+	free(wl->gen_args);
 	free(wl);
 	s->wl = NULL;
 }

@@ -58,6 +58,8 @@ extern const char *const wl_cpu_names[WL_CPU_COUNT];
 struct access_source;
 struct access_record;
 struct reclaim;
+struct gen_kind;
+struct gen_opt;
 
 /* A workload run's state, in struct sim. */
 struct wl_run {
@@ -73,7 +75,16 @@ struct wl_run {
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
 	uint64_t cpu_ns[WL_CPU_COUNT];
+	/* a generator's arguments and the option texts they point into */
+	const struct gen_kind *gen_kind;
+	void *gen_args;
+	char **gen_text;
 };
+
+/* The generator option of kind k that workload member key names (NULL if
+ * none); a content spec with its paths made relative to the config file. */
+const struct gen_opt *cfg_workload_gen_opt(const struct gen_kind *k, const char *key);
+void cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
 
 /* Set up the workload of s->cfg (content, compressor, zswap, reclaim). */
 int workload_setup(struct sim *s, char *err, size_t errlen);

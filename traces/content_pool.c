@@ -10,56 +10,54 @@
 #include "models/page.h"
 #include "traces/content_pool.h"
 
-int content_pool_init(struct content_pool *cp, const struct content_params *p, uint64_t seed,
-		      char *err, size_t errlen)
+/* The pool over nsrc source regions (pages, npages each, weights): copy them,
+ * then the synthetic pages. */
+static int pool_build(struct content_pool *cp, const struct content_params *p, uint64_t seed,
+		      const uint8_t *const *base, const uint64_t *npages, const double *weight,
+		      unsigned nsrc, char *err, size_t errlen)
 {
-	struct content src;
-	uint64_t npages = 1 + CONTENT_POOL_SAME + CONTENT_POOL_RANDOM;
-	struct content_params sp = *p;
-	int ret;
+	uint64_t total = 1 + CONTENT_POOL_SAME + CONTENT_POOL_RANDOM;
 
 	memset(cp, 0, sizeof(*cp));
 	cp->p = *p;
-	sp.max_pages = 0;
-	ret = content_init(&src, &sp, seed, err, errlen);
-	if (ret)
-		return ret;
-	for (unsigned i = 0; i < src.nsrc; i++)
-		npages += src.src[i].npages;
-	if (npages >= UINT32_MAX) {
-		snprintf(err, errlen, "content %s: more than 2^32 pages", p->spec);
-		content_free(&src);
+	for (unsigned i = 0; i < nsrc; i++)
+		total += npages[i];
+	if (total >= UINT32_MAX) {
+		snprintf(err, errlen, "content: more than 2^32 pages");
 		return -EFBIG;
 	}
-	size_t len = (size_t)npages * SIM_PAGE_SIZE;
-	uint8_t *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = (size_t)total * SIM_PAGE_SIZE;
+	uint8_t *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (base == MAP_FAILED) {
-		snprintf(err, errlen, "content: out of memory for %llu pages", (unsigned long long)npages);
-		content_free(&src);
+	if (buf == MAP_FAILED) {
+		snprintf(err, errlen, "content: out of memory for %llu pages", (unsigned long long)total);
 		return -ENOMEM;
 	}
+	cp->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!cp->rng) {
+		munmap(buf, len);
+		snprintf(err, errlen, "content: out of memory");
+		return -ENOMEM;
+	}
+	gsl_rng_set(cp->rng, (unsigned long)(seed ^ 0x706f6f6cull));
 	/* sources first, then the zero page (mmap gave zeros), same-filled and
 	 * random pages from the seeded generator */
 	uint64_t at = 0;
 
-	for (unsigned i = 0; i < src.nsrc; i++) {
-		memcpy(base + at * SIM_PAGE_SIZE, src.src[i].base, src.src[i].len);
+	for (unsigned i = 0; i < nsrc; i++) {
+		memcpy(buf + at * SIM_PAGE_SIZE, base[i], npages[i] * SIM_PAGE_SIZE);
 		cp->src_base[i] = (uint32_t)at;
-		cp->src_pages[i] = (uint32_t)src.src[i].npages;
-		cp->src_weight[i] = src.src[i].weight;
-		cp->total_weight += src.src[i].weight;
-		at += src.src[i].npages;
+		cp->src_pages[i] = (uint32_t)npages[i];
+		cp->src_weight[i] = weight[i];
+		cp->total_weight += weight[i];
+		at += npages[i];
 	}
-	cp->nsrc = src.nsrc;
-	cp->rng = src.rng;            /* keep the seeded generator */
-	src.rng = NULL;
-	content_free(&src);
+	cp->nsrc = nsrc;
 	cp->zero = (uint32_t)at++;
 	cp->same = (uint32_t)at;
 	for (unsigned k = 0; k < CONTENT_POOL_SAME; k++, at++) {
 		uint64_t word = gsl_rng_get(cp->rng) | 1;   /* never zero */
-		uint64_t *pg = (uint64_t *)(base + at * SIM_PAGE_SIZE);
+		uint64_t *pg = (uint64_t *)(buf + at * SIM_PAGE_SIZE);
 
 		for (unsigned w = 0; w < SIM_PAGE_SIZE / 8; w++)
 			pg[w] = word;
@@ -67,15 +65,48 @@ int content_pool_init(struct content_pool *cp, const struct content_params *p, u
 	cp->random = (uint32_t)at;
 	for (unsigned k = 0; k < CONTENT_POOL_RANDOM; k++, at++)
 		for (unsigned b = 0; b < SIM_PAGE_SIZE; b++)
-			base[at * SIM_PAGE_SIZE + b] = (uint8_t)gsl_rng_uniform_int(cp->rng, 256);
-	ret = page_store_adopt(&cp->ps, base, len, p->spec && *p->spec ? p->spec : "(random)",
-			       err, errlen);
+			buf[at * SIM_PAGE_SIZE + b] = (uint8_t)gsl_rng_uniform_int(cp->rng, 256);
+	int ret = page_store_adopt(&cp->ps, buf, len, p->spec && *p->spec ? p->spec : "(content)",
+				   err, errlen);
+
 	if (ret) {
-		munmap(base, len);
+		munmap(buf, len);
 		gsl_rng_free(cp->rng);
 		memset(cp, 0, sizeof(*cp));
 	}
 	return ret;
+}
+
+int content_pool_init(struct content_pool *cp, const struct content_params *p, uint64_t seed,
+		      char *err, size_t errlen)
+{
+	struct content src;
+	struct content_params sp = *p;
+	const uint8_t *base[CONTENT_MAX_SOURCES];
+	uint64_t npages[CONTENT_MAX_SOURCES];
+	double weight[CONTENT_MAX_SOURCES];
+	int ret;
+
+	sp.max_pages = 0;
+	ret = content_init(&src, &sp, seed, err, errlen);
+	if (ret)
+		return ret;
+	for (unsigned i = 0; i < src.nsrc; i++) {
+		base[i] = src.src[i].base;
+		npages[i] = src.src[i].npages;
+		weight[i] = src.src[i].weight;
+	}
+	ret = pool_build(cp, p, seed, base, npages, weight, src.nsrc, err, errlen);
+	content_free(&src);
+	return ret;
+}
+
+int content_pool_init_pages(struct content_pool *cp, const uint8_t *pages, uint64_t npages,
+			    const struct content_params *p, uint64_t seed, char *err, size_t errlen)
+{
+	double w = 1.0;
+
+	return pool_build(cp, p, seed, &pages, &npages, &w, npages ? 1 : 0, err, errlen);
 }
 
 void content_pool_free(struct content_pool *cp)

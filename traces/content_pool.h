@@ -39,6 +39,11 @@ struct content_pool {
  * line in err. */
 int content_pool_init(struct content_pool *cp, const struct content_params *p, uint64_t seed,
 		      char *err, size_t errlen);
+/* The same over one source given as bytes (npages pages; the first pages of
+ * the pool, so index i of them is pool page i): an access trace's or a
+ * generator's page store.  p->spec only names it in messages. */
+int content_pool_init_pages(struct content_pool *cp, const uint8_t *pages, uint64_t npages,
+			    const struct content_params *p, uint64_t seed, char *err, size_t errlen);
 void content_pool_free(struct content_pool *cp);
 
 /* Content for a new folio of nr pages (nr <= 512): nr page indices. */
