@@ -195,7 +195,7 @@ START_TEST(translated_at_load)
 		"policy.lru: unknown policy 'nope' (known: kernel, fifo, lru, cold-first)",
 		"policy.writeback: pool-limit parameter 'batch' = 0 is out of range [1, 512]",
 		"memcg.a.zswap_max: expected bytes, a size such as \"10K\", or \"max\"",
-		"memcg.a.color: unknown memcg knob (known: zswap_max, writeback)",
+		"memcg.a.color: unknown memcg knob (known: zswap_max, writeback, memory_max, memory_high, memory_swap_max, memsw_max)",
 	};
 	for (unsigned i = 0; i < 5; i++) {
 		ck_assert_int_eq(cfg_load(&c, NULL, bad[i], 2, err, sizeof(err)), -EINVAL);
