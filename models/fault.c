@@ -27,9 +27,15 @@ static struct rc_cpu *rc_cpu_of(struct reclaim *rm, int who)
 }
 
 /* folio_batch_move_lru() with lru_add(): every folio of the batch onto the
- * head of its list, under its lruvec's lock. */
+ * head of its list, under its lruvec's lock (taken again when the lruvec
+ * changes).  The batch is per CPU and tasks sharing the CPU may run while
+ * this one waits for a lock, so the folios move first and the lock holds are
+ * timed after: nothing here waits half-way through the batch. */
 static void rc_lru_batch_flush(struct reclaim *rm, int who, struct rc_cpu *c)
 {
+	uint32_t memcg[LRU_ADD_BATCH], held[LRU_ADD_BATCH];
+	unsigned nlock = 0;
+
 	for (unsigned i = 0; i < c->n; i++) {
 		uint32_t h = c->lru_add[i];
 		struct rc_page *f = &rm->pg[h];
@@ -37,10 +43,16 @@ static void rc_lru_batch_flush(struct reclaim *rm, int who, struct rc_cpu *c)
 		if (!(f->flags & PF_PENDING))
 			continue;         /* freed or isolated meanwhile */
 		f->flags &= (uint8_t)~PF_PENDING;
-		rc_lru_lock(rm, who, f->memcg, 1);
 		rc_lru_add(rm, h, (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE, 0);
+		if (!nlock || memcg[nlock - 1] != f->memcg) {
+			memcg[nlock] = f->memcg;
+			held[nlock++] = 0;
+		}
+		held[nlock - 1]++;
 	}
 	c->n = 0;
+	for (unsigned i = 0; i < nlock; i++)
+		rc_lru_lock(rm, who, memcg[i], held[i]);
 }
 
 void rc_lru_cache_add(struct reclaim *rm, int who, uint32_t h)
@@ -179,6 +191,7 @@ static int rc_swapin_page(struct reclaim *rm, int who, uint32_t g, int readahead
 	int res = rm->ops.swap_in(rm->ops_ctx, p->slot, p->memcg, who, readahead);
 
 	p->fflags &= (uint8_t)~FF_LOCKED;
+	rc_folio_wake(rm, g);
 	rc_lru_cache_add(rm, who, g);
 	if (res == RECLAIM_IN_ZSWAP)
 		p->fflags |= FF_DIRTY;
@@ -429,8 +442,10 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 	t->st.accesses++;
 	t->st.bytes += SIM_PAGE_SIZE;
 	for (int tries = 0;; tries++) {
-		if (tries > 64)
-			return -EAGAIN;   /* a fault that keeps racing: a model bug */
+		/* a fault that keeps racing is a model bug; with a timing backend
+		 * a folio may be relocked by other tasks before we run again */
+		if (tries > (rm->t && rm->t->folio_wait ? 1 << 20 : 64))
+			return -EAGAIN;
 		switch (p->state) {
 		case PS_MAPPED: {
 			uint32_t h = rc_head(rm, g);

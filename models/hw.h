@@ -67,6 +67,15 @@ struct hw_ssd {
 	unsigned queue_depth;            /* requests served concurrently */
 };
 
+/* CPU costs of memory management in workload runs, ns at ref_ghz. */
+struct hw_mm {
+	double access_ns;         /* one access to a mapped page (a hit) */
+	double fault_ns;          /* a page fault's own path (no I/O, no decompression) */
+	double scan_ns;           /* reclaim looking at one folio (isolate, references) */
+	double unmap_ns;          /* reclaim unmapping and freeing one folio */
+	double lru_lock_ns;       /* LRU lock hold per folio moved on or off a list */
+};
+
 struct hw {
 	unsigned cores;
 	unsigned sockets;
@@ -75,6 +84,7 @@ struct hw {
 	struct hw_codec_cost codec[CODEC_COUNT];
 	struct hw_iaa iaa;
 	struct hw_ssd ssd;
+	struct hw_mm mm;
 	char stream_cores[512];          /* hw.cpu.stream_cores as given */
 };
 

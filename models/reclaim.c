@@ -120,11 +120,29 @@ static void rc_lru_count(struct reclaim *rm, uint32_t memcg, int lru, uint32_t n
 
 /* lruvec_add_folio() (head: most recently used end) or
  * lruvec_add_folio_tail() (the end reclaim takes first). */
+/* A broken list is a model bug that would corrupt every later step: the
+ * debug (ASan) build stops at the first one. */
+static void rc_debug_check(int ok, const char *what, uint32_t h)
+{
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+	if (!ok) {
+		fprintf(stderr, "zswapsim: reclaim model bug: %s (page %u)\n", what, h);
+		abort();
+	}
+#else
+	(void)ok;
+	(void)what;
+	(void)h;
+#endif
+}
+
 void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail)
 {
 	struct rc_page *f = &rm->pg[h];
 	struct rc_lruvec *l = &rm->lru[f->memcg];
 
+	rc_debug_check(!(f->flags & PF_ONLRU), "rc_lru_add: folio already on an LRU list", h);
+	f->flags |= PF_ONLRU;
 	if (at_tail) {
 		f->next = RECLAIM_NIL;
 		f->prev = l->tail[lru];
@@ -154,6 +172,9 @@ void rc_lru_del(struct reclaim *rm, uint32_t h)
 	struct rc_page *f = &rm->pg[h];
 	struct rc_lruvec *l = &rm->lru[f->memcg];
 	int lru = (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE;
+
+	rc_debug_check(f->flags & PF_ONLRU, "rc_lru_del: folio not on an LRU list", h);
+	f->flags &= (uint8_t)~PF_ONLRU;
 
 	if (f->prev != RECLAIM_NIL)
 		rm->pg[f->prev].next = f->next;
@@ -652,6 +673,7 @@ void reclaim_writeback_unlock(struct reclaim *rm, uint32_t slot, int who, int ok
 	struct rc_page *p = &rm->pg[g];
 
 	p->fflags &= (uint8_t)~FF_LOCKED;
+	rc_folio_wake(rm, g);
 	if (!ok) {
 		/* the entry went away: delete_from_swap_cache(), the folio goes */
 		p->fflags = 0;
@@ -682,6 +704,7 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 	if (!(f->fflags & FF_WRITEBACK))
 		return;
 	f->fflags &= (uint8_t)~FF_WRITEBACK;
+	rc_folio_wake(rm, h);
 	if (f->fflags & FF_RECLAIM) {
 		f->fflags &= (uint8_t)~FF_RECLAIM;
 		if (!(f->fflags & FF_LOCKED) && !(f->flags & PF_PENDING) && !(f->fflags & FF_DIRTY)) {
@@ -1030,6 +1053,8 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		snprintf(reason, len, "out of memory");
 		goto out;
 	}
+	uint64_t onlru = 0;
+
 	for (unsigned m = 0; m < rm->mc.n; m++)
 		for (int lru = 0; lru < 2; lru++) {
 			uint64_t pages = 0;
@@ -1044,7 +1069,8 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 				}
 				if ((f->state != PS_MAPPED && f->state != PS_CACHED) || f->memcg != m ||
 				    !!(f->fflags & FF_ACTIVE) != lru || f->prev != prev ||
-				    (f->fflags & FF_LOCKED) || (f->flags & PF_PENDING)) {
+				    (f->fflags & FF_LOCKED) || (f->flags & PF_PENDING) ||
+				    !(f->flags & PF_ONLRU)) {
 					snprintf(reason, len, "memcg %u list %d: page %u state %u memcg %u "
 						 "fflags %#x flags %#x", m, lru, h, f->state, f->memcg,
 						 f->fflags, f->flags);
@@ -1052,6 +1078,7 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 				}
 				prev = h;
 				pages += 1u << f->order;
+				onlru++;
 			}
 			if (pages != rm->lru[m].pages[lru] || prev != rm->lru[m].tail[lru]) {
 				snprintf(reason, len, "memcg %u list %d holds %llu pages, counted %llu", m,
@@ -1070,6 +1097,7 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		case PS_CACHED:
 			resident++;
 			own[p->memcg]++;
+			onlru -= !!(p->flags & PF_ONLRU);
 			if (p->state == PS_MAPPED)
 				rss[p->task]++;
 			else
@@ -1091,6 +1119,10 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		default:
 			break;
 		}
+	}
+	if (onlru) {
+		snprintf(reason, len, "PG_lru set on folios not on a list, or missing");
+		goto out;
 	}
 	if (resident != rm->resident) {
 		snprintf(reason, len, "%llu pages resident, counted %llu", (unsigned long long)resident,

@@ -142,6 +142,9 @@ struct reclaim_timing {
 	/* who waits until the folio at page index head is unlocked (a fault on
 	 * a folio under reclaim by another task) */
 	void (*folio_wait)(void *ctx, int who, uint32_t head);
+	/* the folio at head was unlocked or freed, or its write ended: tasks
+	 * blocked in folio_wait() may go on (they check again) */
+	void (*folio_wake)(void *ctx, uint32_t head);
 };
 
 /* ---- configuration -------------------------------------------------------------------- */

@@ -34,6 +34,7 @@ enum {
 #define PF_SHADOW_WS 0x08u   /* SWAPPED: the shadow's workingset bit */
 #define PF_FREEPEND  0x10u   /* freed by its task while its folio was locked by reclaim */
 #define PF_PENDING   0x20u   /* head: in its CPU's lru_add batch, not on the LRU yet */
+#define PF_ONLRU     0x40u   /* head: on an LRU list (PG_lru) */
 
 /* Folio flags (head page, rc_page.fflags). */
 #define FF_ACTIVE     0x01u  /* on the active list (PG_active) */
@@ -157,6 +158,12 @@ void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail);
 void rc_lru_del(struct reclaim *rm, uint32_t h);
 void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n);
 void rc_work(struct reclaim *rm, int who, enum reclaim_work w, uint64_t n);
+/* The folio at h was unlocked, freed or its write ended: wake its waiters. */
+static inline void rc_folio_wake(struct reclaim *rm, uint32_t h)
+{
+	if (rm->t && rm->t->folio_wake)
+		rm->t->folio_wake(rm->tctx, h);
+}
 /* Charge nr pages to memcg for who, reclaiming and OOM-killing as
  * try_charge_memcg() does.  0, or -ENOMEM (charge failed; *killed_self when
  * who was the OOM victim). */

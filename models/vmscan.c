@@ -99,6 +99,9 @@ static void rc_putback(struct reclaim *rm, const struct rc_scan *sc, uint32_t m,
 
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t h = heads[i];
+
+		if (h == RECLAIM_NIL)
+			continue;          /* reclaimed: it left the list */
 		struct rc_page *f = &rm->pg[h];
 
 		if (f->state != PS_MAPPED && f->state != PS_CACHED)
@@ -108,6 +111,7 @@ static void rc_putback(struct reclaim *rm, const struct rc_scan *sc, uint32_t m,
 			locked = 1;
 		}
 		f->fflags &= (uint8_t)~FF_LOCKED;
+		rc_folio_wake(rm, h);
 		if (f->fflags & FF_ACTIVE) {
 			rc_lru_add(rm, h, LRU_ACTIVE, 0);
 			rc_age_nonresident(rm, (int)f->memcg, rc_nr(rm, h));
@@ -120,7 +124,7 @@ static void rc_putback(struct reclaim *rm, const struct rc_scan *sc, uint32_t m,
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t h = heads[i];
 
-		if (rm->pg[h].state == PS_MAPPED || rm->pg[h].state == PS_CACHED)
+		if (h != RECLAIM_NIL && (rm->pg[h].state == PS_MAPPED || rm->pg[h].state == PS_CACHED))
 			rc_free_pending(rm, sc->who, h);
 	}
 }
@@ -202,6 +206,7 @@ static void rc_remove_mapping(struct reclaim *rm, const struct rc_scan *sc, uint
 	}
 	memcg_swapout(&rm->mc, memcg, nr);
 	rm->resident -= nr;
+	rc_folio_wake(rm, h);
 	if (f->flags & PF_FREEPEND)
 		rc_free_pending(rm, sc->who, h);
 	else
@@ -306,13 +311,17 @@ static void rc_activate(struct reclaim *rm, uint32_t h, int who)
  * then each freed, kept or activated by its result. */
 struct rc_pageout {
 	uint32_t h[64];
+	unsigned idx[64];     /* each folio's index in the isolated list */
 	struct reclaim_folio f[64];
 	int res[64];
 	unsigned n;
 };
 
+/* swap_writeout() of the batch; a folio that goes leaves the isolated list
+ * (its entry becomes RECLAIM_NIL): the swap-out may block, and a task may
+ * fault the page back in and put it on the LRU before our putback. */
 static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct rc_pageout *po,
-				 uint64_t *nr_pageout)
+				 struct rc_folio_list *list, uint64_t *nr_pageout)
 {
 	uint64_t reclaimed = 0;
 
@@ -338,6 +347,7 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 		f->fflags &= (uint8_t)~FF_RECLAIM;
 		rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 		rc_remove_mapping(rm, sc, h);
+		list->h[po->idx[i]] = RECLAIM_NIL;
 		reclaimed += nr;
 	}
 	po->n = 0;
@@ -407,6 +417,7 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 			rm->mc.m[f->memcg].ev.sim_swapcache_drop += nr;
 			rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 			rc_remove_mapping(rm, sc, h);
+			list->h[i] = RECLAIM_NIL;
 			reclaimed += nr;
 			continue;
 		}
@@ -421,11 +432,12 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 		rf->memcg = f->memcg;
 		rf->content = &f->content;
 		rf->content_stride = sizeof(struct rc_page) / sizeof(uint32_t);
+		po.idx[po.n] = i;
 		po.h[po.n++] = h;
 		if (po.n == batch)
-			reclaimed += rc_pageout_flush(rm, sc, &po, nr_pageout);
+			reclaimed += rc_pageout_flush(rm, sc, &po, list, nr_pageout);
 	}
-	reclaimed += rc_pageout_flush(rm, sc, &po, nr_pageout);
+	reclaimed += rc_pageout_flush(rm, sc, &po, list, nr_pageout);
 	return reclaimed;
 }
 

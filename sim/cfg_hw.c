@@ -109,7 +109,21 @@ const struct cfg_key cfg_keys_hw[] = {
 	  "swap device write bandwidth, MB/s" },
 	{ "hw.ssd.queue_depth", CFG_INT, "32", 1, 4096, NULL,
 	  "requests the swap device serves concurrently (more wait in FIFO order)" },
+	/* memory management (workload runs, simgrid) */
+	{ "hw.mm.access_ns", CFG_DOUBLE, "64", 0, 1e6, NULL,
+	  "CPU ns of one access to a mapped page (a hit), at hw.cpu.ref_ghz" },
+	{ "hw.mm.fault_ns", CFG_DOUBLE, "4000", 0, 1e8, NULL,
+	  "CPU ns of a page fault's own path (exception, allocation, zeroing or mapping; no I/O, no decompression)" },
+	{ "hw.mm.scan_ns", CFG_DOUBLE, "300", 0, 1e8, NULL,
+	  "CPU ns of reclaim looking at one folio (isolation, reference check)" },
+	{ "hw.mm.unmap_ns", CFG_DOUBLE, "1500", 0, 1e8, NULL,
+	  "CPU ns of reclaim unmapping and freeing one folio (rmap walk, TLB flush, swap-cache delete)" },
+	{ "hw.mm.lru_lock_ns", CFG_DOUBLE, "50", 0, 1e8, NULL,
+	  "ns the per-memcg LRU lock is held per folio moved on or off a list" },
 	/* simgrid backend */
+	{ "timing.cpu_quantum_ns", CFG_INT, "10000", 0, 1000000000, NULL,
+	  "workload runs: a task's CPU work is executed in SimGrid once this much has accumulated, "
+	  "or before it waits on anything (0: every access)" },
 	{ "timing.coalesce", CFG_BOOL, "true", 0, 0, NULL,
 	  "merge a lone stream's CPU work into one SimGrid activity per event (same results, faster)" },
 	{ "timing.hw_sample_ns", CFG_INT, "0", 0, 9.2e18, NULL,
@@ -193,5 +207,10 @@ int cfg_hw_load(struct cfg *c, char *err, size_t errlen)
 	hw->ssd.read_mbps = cfg_double(c, "hw.ssd.read_mbps");
 	hw->ssd.write_mbps = cfg_double(c, "hw.ssd.write_mbps");
 	hw->ssd.queue_depth = (unsigned)cfg_int(c, "hw.ssd.queue_depth");
+	hw->mm.access_ns = cfg_double(c, "hw.mm.access_ns");
+	hw->mm.fault_ns = cfg_double(c, "hw.mm.fault_ns");
+	hw->mm.scan_ns = cfg_double(c, "hw.mm.scan_ns");
+	hw->mm.unmap_ns = cfg_double(c, "hw.mm.unmap_ns");
+	hw->mm.lru_lock_ns = cfg_double(c, "hw.mm.lru_lock_ns");
 	return hw_check(hw, err, errlen);
 }

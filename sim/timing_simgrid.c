@@ -53,13 +53,27 @@ int sg_can_coalesce(const struct sg_act *a)
 	       !sgb->kick_pending;
 }
 
-/* Bring SimGrid's clock to the actor's local clock (leave coalescing). */
+/* Bring SimGrid's clock to the actor's local clock (leave coalescing), then
+ * execute the CPU work a workload task has done but not executed yet. */
 void sg_act_flush(struct sg_act *a)
 {
 	double now = sg_now();
 	if (a->clock > now + 0.5)
 		sg_actor_sleep_until(a->clock * 1e-9);
+	if (a->pend > 0) {
+		double p = a->pend;
+
+		a->pend = 0;
+		sg_actor_execute(p);
+	}
 	sg_act_sync_clock(a);
+}
+
+/* Execute a workload task's pending CPU work (before it blocks or waits). */
+void sg_act_settle(struct sg_act *a)
+{
+	if (a->pend > 0)
+		sg_act_flush(a);
 }
 
 /* Count ns of CPU time of category cat on the actor's core (no time passes). */
@@ -79,9 +93,8 @@ void sg_cpu_run(struct sg_act *a, int cat, double ns)
 		zswap_set_now(sgb->zs, sg_ns(a->clock));
 		return;
 	}
+	a->pend += ns;
 	sg_act_flush(a);
-	sg_actor_execute(ns);
-	sg_act_sync_clock(a);
 }
 
 /* ---- zswap_timing hooks ----------------------------------------------------- */
@@ -128,6 +141,7 @@ static void hook_compress(void *ctx, int who, int codec, const uint32_t *lens, u
 		return;
 	double ns = codec_run(act_of(who), HW_COMPRESS, codec, lens, n);
 	record_call(LAT_compress_batch, LAT_compress_page, ns, n);
+	sg_task_time(act_of(who), WL_TIME_compress, ns);
 }
 
 static void hook_decompress(void *ctx, int who, int codec, const uint32_t *lens, unsigned n)
@@ -141,14 +155,19 @@ static void hook_decompress(void *ctx, int who, int codec, const uint32_t *lens,
 		a->wb_start = a->clock;
 	double ns = codec_run(a, HW_DECOMPRESS, codec, lens, n);
 	record_call(LAT_decompress_batch, LAT_decompress_page, ns, n);
+	sg_task_time(a, WL_TIME_decompress, ns);
 }
 
 static void hook_disk_write(void *ctx, int who, uint32_t slot, unsigned nr_pages)
 {
 	(void)ctx;
-	(void)slot;
 	struct sg_act *a = act_of(who);
 
+	if (sgb->wl) {
+		/* a workload run: the write is submitted, reclaim goes on */
+		sg_disk_write_async(a, slot, nr_pages);
+		return;
+	}
 	sg_disk_io(a, 1, nr_pages);
 	if (a->wb_start >= 0) {
 		lat_add(&sgb->lat[LAT_writeback], sg_ns(a->clock - a->wb_start));
@@ -160,7 +179,11 @@ static void hook_disk_read(void *ctx, int who, uint32_t slot, unsigned nr_pages)
 {
 	(void)ctx;
 	(void)slot;
-	sg_disk_io(act_of(who), 0, nr_pages);
+	struct sg_act *a = act_of(who);
+	double t0 = sg_now();
+
+	sg_disk_io(a, 0, nr_pages);
+	sg_task_time(a, WL_TIME_disk_wait, sg_now() - t0);
 }
 
 /* queue_work(): the worker starts when the kicking record is done, so an
@@ -202,6 +225,14 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	b->closed = !strcmp(cfg_str(s->cfg, "replay.mode"), "closed");
 	b->coalesce = cfg_bool(s->cfg, "timing.coalesce");
 	b->nstreams = s->trace.meta.stream_count ? s->trace.meta.stream_count : 1;
+	if (s->wl) {
+		/* a workload run: one actor per task, always closed (the gaps
+		 * between a task's accesses are its CPU work), no coalescing */
+		b->wl = s->wl;
+		b->closed = 1;
+		b->coalesce = 0;
+		b->nstreams = workload_tasks(s);
+	}
 	b->streams = calloc(b->nstreams, sizeof(*b->streams));
 	b->cpu = calloc((size_t)b->hw.cores * CPU_NR, sizeof(*b->cpu));
 	if (!b->streams || !b->cpu)
@@ -214,11 +245,16 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 		b->streams[k].who = (int)k;
 		b->streams[k].core = core;
 	}
-	uint64_t n = sim_record_count(s);
-	if (b->nstreams == 1)
+	uint64_t n = b->wl ? 0 : sim_record_count(s);
+	if (b->wl) {
+		r = sg_task_init(b, err, errlen);
+		if (r)
+			return r;
+	} else if (b->nstreams == 1) {
 		b->streams[0].nrec = n;
-	else if (sg_split_streams(b, n) || sg_slot_deps(b, n))
+	} else if (sg_split_streams(b, n) || sg_slot_deps(b, n)) {
 		goto nomem;
+	}
 	for (int i = 0; i < LAT_NR; i++)
 		if (lat_init(&b->lat[i]))
 			goto nomem;
@@ -238,7 +274,7 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 			b->engines[e].eng = e % b->hw.iaa.engines;
 		}
 	}
-	b->ssd.cap = b->nstreams + 1;
+	b->ssd.cap = b->nstreams + 1 + b->nio;
 	b->ssd.slot_wait = calloc(b->ssd.cap, sizeof(*b->ssd.slot_wait));
 	b->ssd.xfer = calloc(b->ssd.cap, sizeof(*b->ssd.xfer));
 	if (!b->ssd.slot_wait || !b->ssd.xfer)
@@ -252,6 +288,7 @@ nomem:
 
 static void backend_free(struct sg_backend *b)
 {
+	sg_task_free(b);
 	for (int i = 0; i < LAT_NR; i++)
 		lat_free(&b->lat[i]);
 	for (unsigned k = 0; b->streams && k < b->nstreams; k++)
@@ -327,7 +364,9 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 	b.streams_left = 0;
 	for (unsigned k = 0; k < b.nstreams; k++)
 		b.streams_left += b.streams[k].nrec > 0;
-	for (unsigned k = 0; k < b.nstreams; k++) {
+	if (b.wl)
+		sg_task_start(&b);   /* one actor per task */
+	for (unsigned k = 0; !b.wl && k < b.nstreams; k++) {
 		char host[32];
 		init_act(&b.streams[k], (int)k, b.streams[k].core);
 		if (!b.streams[k].nrec)
@@ -353,6 +392,12 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 		sim_finish(s, end);
 		json_decref(s->backend_report);
 		s->backend_report = sg_backend_report(&b, end);
+		if (b.wl) {
+			json_t *t = sg_task_report(&b);
+
+			json_object_update(json_object_get(s->backend_report, "simgrid"), t);
+			json_decref(t);
+		}
 	}
 out:
 	backend_free(&b);

@@ -12,6 +12,8 @@
  *                              path, with its coalesced C twin beside it
  *   timing_simgrid_ssd.c       the swap device's actor and its requests
  *   timing_simgrid_worker.c    the shrink worker's actor (and policy timers)
+ *   timing_simgrid_task.c      workload runs: task actors, the reclaim
+ *                              model's timing hooks, asynchronous swap writes
  *   timing_simgrid_options.c   SimGrid's --cfg/--log options, checked first
  *   timing_simgrid_report.c    latency, hardware and streams sections
  *
@@ -33,6 +35,7 @@
 #include "models/iaa.h"
 #include "sim/latency.h"
 #include "sim/sim.h"
+#include "sim/workload.h"
 
 #define SG_LAT_OPS(X) \
 	X(store_folio) X(compress_page) X(compress_batch) X(load) X(decompress_page) \
@@ -48,7 +51,7 @@ enum sg_lat {
 /* CPU time categories, by report name. */
 #define SG_CPU_CATS(X) \
 	X(compress) X(decompress) X(iaa_submit) X(iaa_poll) X(iaa_irq) X(iaa_spin) \
-	X(sw_fallback) X(app)
+	X(sw_fallback) X(app) X(fault) X(reclaim) X(lru_lock)
 
 enum sg_cpu {
 #define SG_X(name) CPU_##name,
@@ -78,6 +81,15 @@ struct sg_act {
 	const uint64_t *idx;      /* record indices of this stream (NULL: all records) */
 	uint64_t nrec;
 	uint64_t finish_ns;
+	/* workload runs */
+	double pend;              /* CPU work done in the model, not yet executed, ns */
+	int waiting_folio;        /* blocked in folio_wait() */
+};
+
+/* An asynchronous swap-device write (workload runs): slots slot.. slot+nr-1. */
+struct sg_wio {
+	uint32_t slot, nr;
+	double submit;
 };
 
 struct sg_engine {
@@ -135,6 +147,20 @@ struct sg_backend {
 	int ret;
 	char *err;
 	size_t errlen;
+	/* workload runs (NULL/0 for trace replays) */
+	struct wl_run *wl;
+	double quantum;                /* timing.cpu_quantum_ns */
+	sg_mutex_t *lru_mutex;         /* per memcg LRU lock, + the root's */
+	unsigned nlru;
+	struct sg_act **waiters;       /* tasks (and the worker) in folio_wait() */
+	unsigned nwaiters;
+	uint64_t folio_waits, folio_wait_polls;
+	struct sg_act *io;             /* asynchronous write actors (queue_depth of them) */
+	unsigned nio;
+	struct sg_wio *wq;             /* their FIFO of writes (growing ring) */
+	size_t wq_cap, wq_head, wq_n;
+	sg_sem_t wq_sem;
+	uint64_t async_writes;
 };
 
 /* One engine per process (design decision 8): the backend is a singleton. */
@@ -161,6 +187,7 @@ static inline void sg_act_sync_clock(struct sg_act *a)
 
 /* timing_simgrid.c: coalescing and CPU time on the actor's core */
 int sg_can_coalesce(const struct sg_act *a);
+void sg_act_settle(struct sg_act *a);
 void sg_act_flush(struct sg_act *a);
 void sg_cpu_charge(const struct sg_act *a, int cat, double ns);
 void sg_cpu_run(struct sg_act *a, int cat, double ns);
@@ -192,6 +219,16 @@ void sg_ssd_main(int argc, char **argv);
 void sg_worker_wake(void);
 void sg_worker_poke(struct sg_act *a);
 void sg_worker_main(int argc, char **argv);
+
+/* timing_simgrid_task.c: workload runs */
+int sg_task_init(struct sg_backend *b, char *err, size_t errlen);
+void sg_task_start(struct sg_backend *b);
+void sg_task_free(struct sg_backend *b);
+/* a task's CPU work of category cat (enum sg_cpu) and wl (enum wl_time) */
+void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns);
+void sg_task_time(const struct sg_act *a, int wl, double ns);
+void sg_disk_write_async(struct sg_act *a, uint32_t slot, unsigned nr_pages);
+json_t *sg_task_report(const struct sg_backend *b);
 
 /* timing_simgrid_options.c */
 void sg_start(struct sim *s);

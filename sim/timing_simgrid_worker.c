@@ -42,6 +42,7 @@ void sg_worker_main(int argc, char **argv)
 	struct sg_act *a = &sgb->worker;
 
 	for (;;) {
+		sg_act_settle(a);       /* a workload run's reclaim work, executed */
 		sg_act_sync_clock(a);
 		if (sgb->kick_pending) {
 			sgb->kick_pending = 0;

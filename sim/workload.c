@@ -5,6 +5,7 @@
  * the report's `workload` section.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,9 @@
 #include "traces/content_pool.h"
 #include "traces/gen.h"
 
-const char *const wl_cpu_names[WL_CPU_COUNT] = {
+const char *const wl_time_names[WL_TIME_COUNT] = {
 #define WL_N(n) #n,
-	WL_CPU_LIST(WL_N)
+	WL_TIME_LIST(WL_N)
 #undef WL_N
 };
 
@@ -461,6 +462,7 @@ void workload_teardown(struct sim *s)
 	free(wl->first_ns);
 	free(wl->think_ns);
 	free(wl->seen);
+	free(wl->end_ns);
 	if (wl->gen_text)
 		for (size_t i = 0; wl->gen_text[i]; i++)
 			free(wl->gen_text[i]);
@@ -640,8 +642,8 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	json_object_set_new(o, "oom_kills", u64j(killed));
 	json_object_set_new(o, "swap_slots", u64j(wl->slots));
 	json_object_set_new(o, "content_pages", u64j(wl->pool.ps.npages));
-	for (unsigned c = 0; c < WL_CPU_COUNT; c++)
-		json_object_set_new(cpu, wl_cpu_names[c], u64j(wl->cpu_ns[c]));
+	for (unsigned c = 0; c < WL_TIME_COUNT; c++)
+		json_object_set_new(cpu, wl_time_names[c], u64j((uint64_t)llround(wl->time_ns[c])));
 	if (!wl->end_ns) {
 		/* none: only the workload's own think time passes */
 		uint64_t think = 0;
@@ -650,7 +652,7 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 			think += wl->think_ns[t];
 		json_object_set_new(cpu, "app", u64j(think));
 	}
-	json_object_set_new(o, "cpu_ns", cpu);
+	json_object_set_new(o, "time_ns", cpu);
 	json_object_set_new(o, "tasks", tasks);
 	json_object_set_new(root, "workload", o);
 
@@ -672,6 +674,11 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 		else
 			json_object_set_new(x, "memsw_current", u64j(mc->m[i].memsw * SIM_PAGE_SIZE));
 	}
+}
+
+unsigned workload_tasks(const struct sim *s)
+{
+	return access_source_meta(s->wl->src)->task_count;
 }
 
 void workload_summary(const struct sim *s, FILE *f)

@@ -44,16 +44,19 @@ struct cfg_workload {
 	unsigned reclaim_batch;    /* batch.reclaim_folios */
 };
 
-/* CPU time of a workload run by category (simgrid; `none` has app only). */
-#define WL_CPU_LIST(X) X(app) X(fault) X(reclaim) X(compress) X(decompress) X(lock_wait) \
-	X(throttle) X(disk_wait)
-enum wl_cpu {
-#define WL_E(n) WL_CPU_##n,
-	WL_CPU_LIST(WL_E)
+/* Where the tasks' time went, by category (simgrid; `none` has app only):
+ * CPU work (app, fault, reclaim, compress and decompress including IAA
+ * waits), waits for the LRU lock, for a locked folio or its write, memory.high
+ * throttling and synchronous swap-device reads. */
+#define WL_TIME_LIST(X) X(app) X(fault) X(reclaim) X(compress) X(decompress) X(lock_wait) \
+	X(folio_wait) X(throttle) X(disk_wait)
+enum wl_time {
+#define WL_E(n) WL_TIME_##n,
+	WL_TIME_LIST(WL_E)
 #undef WL_E
-	WL_CPU_COUNT
+	WL_TIME_COUNT
 };
-extern const char *const wl_cpu_names[WL_CPU_COUNT];
+extern const char *const wl_time_names[WL_TIME_COUNT];
 
 struct access_source;
 struct access_record;
@@ -74,7 +77,7 @@ struct wl_run {
 	uint64_t *first_ns, *last_ns, *think_ns;
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
-	uint64_t cpu_ns[WL_CPU_COUNT];
+	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
 	/* a generator's arguments and the option texts they point into */
 	const struct gen_kind *gen_kind;
 	void *gen_args;
@@ -96,6 +99,8 @@ int workload_run_none(struct sim *s, char *err, size_t errlen);
 void workload_report(const struct sim *s, json_t *root, json_t *memcgs);
 /* Apply one access record to the model (both backends). */
 int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen);
+/* The number of tasks of a workload run. */
+unsigned workload_tasks(const struct sim *s);
 /* One line for the run summary on stdout. */
 void workload_summary(const struct sim *s, FILE *f);
 

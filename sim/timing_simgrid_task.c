@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Workload runs in the simgrid backend: one actor per task, on its core,
+ * pulls the task's access records from the access source
+ * (access_source_next_task()) and applies them to the reclaim model, whose
+ * timing hooks (struct reclaim_timing) turn the work it does into CPU time,
+ * LRU-lock holds and waits, memory.high sleeps and waits for locked folios;
+ * zswap's own hooks (timing_simgrid.c) add compression on the CPU or IAA and
+ * the swap device.
+ *
+ * Time of a task: it starts at its first record's time; the gap between two
+ * of its records is CPU work of the application (the run is closed: a slow
+ * fault delays everything after it), and each access costs hw.mm.access_ns.
+ *
+ * CPU work is executed lazily: a task's CPU work accumulates in its actor
+ * (sg_act.pend) and is executed as one SimGrid activity when it reaches
+ * timing.cpu_quantum_ns, or before the task blocks on anything (a lock, a
+ * folio, IAA, the swap device, a sleep) or ends.  Another task can thus see
+ * the effect of an access up to one quantum before its time; everything
+ * that waits or contends is exact.  A quantum of 0 executes every access.
+ *
+ * Swap-device writes of a workload run are asynchronous, as swap_writeout()
+ * is: the reclaimer submits them and goes on; queue_depth writer actors take
+ * them in FIFO order through the device model (timing_simgrid_ssd.c) and end
+ * each with reclaim_write_done(), which rotates a PG_reclaim folio to the
+ * inactive tail for the next scan to free.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/timing_simgrid.h"
+#include "sim/workload.h"
+#include "models/reclaim.h"
+#include "traces/access_source.h"
+
+#define WHO_WRITER (-2)     /* the asynchronous writers' actors */
+
+/* ---- time of a task --------------------------------------------------------------- */
+
+static struct sg_act *task_act(int who)
+{
+	return who >= 0 && (unsigned)who < sgb->nstreams ? &sgb->streams[who] : &sgb->worker;
+}
+
+void sg_task_time(const struct sg_act *a, int wl, double ns)
+{
+	if (sgb->wl && a->who >= 0 && ns > 0)
+		sgb->wl->time_ns[wl] += ns;
+}
+
+void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns)
+{
+	if (ns <= 0)
+		return;
+	sg_cpu_charge(a, cat, ns);
+	sg_task_time(a, wl, ns);
+	a->pend += ns;
+	if (a->pend >= sgb->quantum)
+		sg_act_flush(a);
+}
+
+/* ---- the reclaim model's timing hooks --------------------------------------------- */
+
+static void hook_work(void *ctx, int who, enum reclaim_work w, uint64_t n)
+{
+	(void)ctx;
+	const struct hw_mm *mm = &sgb->hw.mm;
+	double scale = hw_cpu_scale(&sgb->hw), k = (double)n * scale;
+	struct sg_act *a = task_act(who);
+
+	switch (w) {
+	case RECLAIM_W_ACCESS:
+		sg_task_cpu(a, CPU_app, WL_TIME_app, k * mm->access_ns);
+		break;
+	case RECLAIM_W_FAULT:
+		sg_task_cpu(a, CPU_fault, WL_TIME_fault, k * mm->fault_ns);
+		break;
+	case RECLAIM_W_SCAN:
+		sg_task_cpu(a, CPU_reclaim, WL_TIME_reclaim, k * mm->scan_ns);
+		break;
+	case RECLAIM_W_UNMAP:
+		sg_task_cpu(a, CPU_reclaim, WL_TIME_reclaim, k * mm->unmap_ns);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The lruvec's spinlock: wait for it (spinning, counted as lock_wait), hold
+ * it for n folios' list work on this core, release it. */
+static void hook_lru_lock(void *ctx, int who, uint32_t memcg, uint64_t n)
+{
+	(void)ctx;
+	struct sg_act *a = task_act(who);
+	double hold = (double)n * sgb->hw.mm.lru_lock_ns * hw_cpu_scale(&sgb->hw);
+	sg_mutex_t m = sgb->lru_mutex[memcg < sgb->nlru ? memcg : sgb->nlru - 1];
+
+	if (hold <= 0)
+		return;
+	sg_act_flush(a);
+	double t0 = sg_now();
+
+	sg_mutex_lock(m);
+	sg_task_time(a, WL_TIME_lock_wait, sg_now() - t0);
+	sg_cpu_charge(a, CPU_lru_lock, sg_now() - t0 + hold);
+	sg_task_time(a, WL_TIME_reclaim, hold);
+	sg_actor_execute(hold);
+	sg_mutex_unlock(m);
+	sg_act_sync_clock(a);
+}
+
+/* memory.high throttling and the too_many_isolated() sleep. */
+static void hook_throttle(void *ctx, int who, uint64_t ns)
+{
+	(void)ctx;
+	struct sg_act *a = task_act(who);
+
+	sg_act_flush(a);
+	sg_actor_sleep_for((double)ns * 1e-9);
+	sg_act_sync_clock(a);
+	sg_task_time(a, WL_TIME_throttle, (double)ns);
+}
+
+/* Wait until some folio is unlocked, freed or written (folio_wake()); the
+ * caller checks its folio again.  A wait also ends after a millisecond
+ * (counted in folio_wait_polls), so a wakeup the model failed to send shows
+ * up in the report instead of hanging the run. */
+#define FOLIO_WAIT_POLL_NS 1e6
+
+static void hook_folio_wait(void *ctx, int who, uint32_t head)
+{
+	(void)ctx;
+	(void)head;
+	struct sg_act *a = task_act(who);
+
+	sg_act_flush(a);
+	double t0 = sg_now();
+
+	sgb->folio_waits++;
+	a->waiting_folio = 1;
+	sgb->waiters[sgb->nwaiters++] = a;
+	if (sg_sem_acquire_timeout(a->sem, FOLIO_WAIT_POLL_NS * 1e-9)) {
+		if (a->waiting_folio) {
+			/* not woken: leave the waiters' list */
+			unsigned i = 0;
+
+			while (sgb->waiters[i] != a)
+				i++;
+			sgb->waiters[i] = sgb->waiters[--sgb->nwaiters];
+			a->waiting_folio = 0;
+			sgb->folio_wait_polls++;
+		} else {
+			sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
+		}
+	}
+	sg_act_sync_clock(a);
+	sg_task_time(a, WL_TIME_folio_wait, sg_now() - t0);
+}
+
+static void hook_folio_wake(void *ctx, uint32_t head)
+{
+	(void)ctx;
+	(void)head;
+	/* wake every waiter: few wait at once, and each checks its own folio */
+	for (unsigned i = 0; i < sgb->nwaiters; i++) {
+		sgb->waiters[i]->waiting_folio = 0;
+		sg_sem_release(sgb->waiters[i]->sem);
+	}
+	sgb->nwaiters = 0;
+}
+
+static const struct reclaim_timing sg_reclaim_timing = {
+	.work = hook_work,
+	.lru_lock = hook_lru_lock,
+	.throttle = hook_throttle,
+	.folio_wait = hook_folio_wait,
+	.folio_wake = hook_folio_wake,
+};
+
+/* ---- asynchronous swap writes ------------------------------------------------------- */
+
+void sg_disk_write_async(struct sg_act *a, uint32_t slot, unsigned nr_pages)
+{
+	(void)a;
+	if (sgb->wq_n == sgb->wq_cap) {
+		/* grow the ring (amortised: writes in flight are bounded by the
+		 * swap slots, the ring doubles) */
+		size_t cap = sgb->wq_cap ? sgb->wq_cap * 2 : 256;
+		struct sg_wio *q = malloc(cap * sizeof(*q));
+
+		if (!q) {
+			if (!sgb->ret) {
+				snprintf(sgb->err, sgb->errlen, "simgrid backend: out of memory");
+				sgb->ret = -ENOMEM;
+			}
+			sgb->stop = 1;
+			return;
+		}
+		for (size_t i = 0; i < sgb->wq_n; i++)
+			q[i] = sgb->wq[(sgb->wq_head + i) % sgb->wq_cap];
+		free(sgb->wq);
+		sgb->wq = q;
+		sgb->wq_cap = cap;
+		sgb->wq_head = 0;
+	}
+	sgb->wq[(sgb->wq_head + sgb->wq_n++) % sgb->wq_cap] =
+		(struct sg_wio){ .slot = slot, .nr = nr_pages, .submit = sg_now() };
+	sgb->async_writes++;
+	sg_sem_release(sgb->wq_sem);
+}
+
+static void sg_writer_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_act *a = sg_actor_self_get_data();
+
+	for (;;) {
+		sg_sem_acquire(sgb->wq_sem);
+		struct sg_wio w = sgb->wq[sgb->wq_head];
+
+		sgb->wq_head = (sgb->wq_head + 1) % sgb->wq_cap;
+		sgb->wq_n--;
+		sg_act_sync_clock(a);
+		sg_disk_io(a, 1, w.nr);
+		/* the end of the write: folio_end_writeback() of each folio */
+		for (uint32_t i = 0; i < w.nr; i++)
+			reclaim_write_done(sgb->wl->rm, w.slot + i);
+	}
+}
+
+/* ---- task actors -------------------------------------------------------------------- */
+
+static void task_fail(int ret, const char *msg)
+{
+	if (!sgb->ret) {
+		snprintf(sgb->err, sgb->errlen, "%s", msg);
+		sgb->ret = ret;
+	}
+	sgb->stop = 1;
+}
+
+static void sg_task_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct sg_act *a = sg_actor_self_get_data();
+	struct wl_run *wl = sgb->wl;
+	struct access_record r;
+	uint64_t prev = 0;
+	int k;
+
+	a->clock = sg_now();
+	while (!sgb->stop && (k = access_source_next_task(wl->src, (unsigned)a->who, &r)) == 1) {
+		if (!a->nrec) {
+			if ((double)r.time_ns > sg_now() + 0.5)
+				sg_actor_sleep_until((double)r.time_ns * 1e-9);
+			sg_act_sync_clock(a);
+		} else {
+			sg_task_cpu(a, CPU_app, WL_TIME_app, (double)(r.time_ns - prev));
+		}
+		prev = r.time_ns;
+		a->nrec++;
+		double now = sg_now() + a->pend;
+
+		if (now > sgb->max_advance)
+			sgb->max_advance = now;
+		sim_advance(sgb->s, sg_ns(sgb->max_advance));
+		zswap_set_now(sgb->zs, sg_ns(now));
+		int ret = workload_apply(sgb->s, &r, sgb->err, sgb->errlen);
+
+		if (!ret)
+			ret = sim_workload_event_done(sgb->s, sgb->err, sgb->errlen);
+		if (ret) {
+			if (!sgb->ret)
+				sgb->ret = ret;
+			sgb->stop = 1;
+			break;
+		}
+		sg_worker_poke(a);
+		if (reclaim_task(wl->rm, (unsigned)a->who)->killed)
+			break;      /* OOM-killed: it does nothing more */
+	}
+	if (k < 0)
+		task_fail(k, access_source_error(wl->src));
+	sg_act_flush(a);
+	a->finish_ns = sg_ns(a->clock);
+	wl->end_ns[a->who] = a->finish_ns;
+	if (!--sgb->streams_left)
+		sg_worker_wake();
+}
+
+/* ---- setup --------------------------------------------------------------------------- */
+
+int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
+{
+	struct wl_run *wl = b->wl;
+
+	b->quantum = (double)cfg_int(b->s->cfg, "timing.cpu_quantum_ns");
+	b->nlru = reclaim_memcgs(wl->rm)->n + 1;
+	b->lru_mutex = calloc(b->nlru, sizeof(*b->lru_mutex));
+	b->waiters = calloc(b->nstreams + 1, sizeof(*b->waiters));
+	b->nio = b->hw.ssd.queue_depth;
+	b->io = calloc(b->nio, sizeof(*b->io));
+	wl->end_ns = calloc(b->nstreams, sizeof(*wl->end_ns));
+	if (!b->lru_mutex || !b->waiters || !b->io || !wl->end_ns) {
+		snprintf(err, errlen, "simgrid backend: out of memory");
+		return -ENOMEM;
+	}
+	wl->async_disk = 1;
+	memset(wl->time_ns, 0, sizeof(wl->time_ns));
+	return 0;
+}
+
+void sg_task_start(struct sg_backend *b)
+{
+	char name[32], host[32];
+
+	for (unsigned m = 0; m < b->nlru; m++)
+		b->lru_mutex[m] = sg_mutex_init();
+	b->wq_sem = sg_sem_init(0);
+	for (unsigned i = 0; i < b->nio; i++) {
+		struct sg_act *a = &b->io[i];
+
+		a->who = WHO_WRITER;
+		a->sem = sg_sem_init(0);
+		a->wb_start = -1;
+		a->op = -1;
+		snprintf(name, sizeof(name), "swap_writer%u", i);
+		sg_actor_daemonize(sg_start_actor(name, "swap", sg_writer_main, a));
+	}
+	reclaim_set_timing(b->wl->rm, &sg_reclaim_timing, b);
+	b->streams_left = b->nstreams;
+	for (unsigned k = 0; k < b->nstreams; k++) {
+		struct sg_act *a = &b->streams[k];
+
+		a->sem = sg_sem_init(0);
+		a->wb_start = -1;
+		a->op = -1;
+		snprintf(name, sizeof(name), "task%u", k);
+		snprintf(host, sizeof(host), "core%u", a->core);
+		sg_start_actor(name, host, sg_task_main, a);
+	}
+}
+
+void sg_task_free(struct sg_backend *b)
+{
+	if (!b->wl)
+		return;
+	reclaim_set_timing(b->wl->rm, NULL, NULL);
+	for (unsigned m = 0; b->lru_mutex && m < b->nlru; m++)
+		if (b->lru_mutex[m])
+			sg_mutex_destroy(b->lru_mutex[m]);
+	for (unsigned i = 0; b->io && i < b->nio; i++)
+		if (b->io[i].sem)
+			sg_sem_destroy(b->io[i].sem);
+	if (b->wq_sem)
+		sg_sem_destroy(b->wq_sem);
+	free(b->lru_mutex);
+	free(b->waiters);
+	free(b->io);
+	free(b->wq);
+}
+
+json_t *sg_task_report(const struct sg_backend *b)
+{
+	return json_pack("{s:f, s:I, s:I, s:I, s:I}",
+		"cpu_quantum_ns", b->quantum,
+		"folio_waits", (json_int_t)b->folio_waits,
+		"folio_wait_polls", (json_int_t)b->folio_wait_polls,
+		"async_writes", (json_int_t)b->async_writes,
+		"writes_queued_at_end", (json_int_t)b->wq_n);
+}
