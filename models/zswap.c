@@ -211,79 +211,143 @@ static void zswap_limit_count(struct zswap *zs, int who, int stored)
 		zs->lim.stream_rejected[who]++;
 }
 
-/*
- * zswap_store(): the limit policy admits the folio (kernel: memcg zswap.max
- * with shrink_memcg(), then zswap_check_limits()), then each page is
- * compressed and published; any failure erases every slot of the folio.
- */
-static int zswap_store(struct zswap *zs, const struct zswap_folio *f, struct zswap_memcg *mc)
+/* One folio of a store (zswap_store()). */
+struct zswap_store_folio {
+	const struct zswap_folio *f;
+	struct zswap_memcg *mc;
+	uint32_t nr, compressed;
+	uint64_t comp_bytes;
+	int state;            /* ZS_ST_* */
+};
+
+enum { ZS_ST_OFF, ZS_ST_OK, ZS_ST_REJECT };
+
+/* A compressed page waiting for its batch's compression call. */
+struct zswap_store_page_req {
+	uint32_t folio, index, len;
+	enum comp_result res;
+};
+
+/* One compression call over the pages in req[], then each page published
+ * (zswap_store_page()) unless its folio failed meanwhile. */
+static void zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf,
+			      struct zswap_store_page_req *req, unsigned n, int who)
+{
+	uint32_t lens[8];
+
+	if (!n)
+		return;
+	for (unsigned j = 0; j < n; j++)
+		lens[j] = req[j].len;
+	zswap_time_compress(zs, who, lens, n);
+	for (unsigned j = 0; j < n; j++) {
+		struct zswap_store_folio *x = &sf[req[j].folio];
+		uint32_t len;
+
+		if (x->state != ZS_ST_OK)
+			continue;
+		len = zswap_store_page(zs, x->f->slot + req[j].index, req[j].len, req[j].res, x->mc);
+		if (!len)
+			x->state = ZS_ST_REJECT;
+		else
+			x->comp_bytes += len;
+	}
+}
+
+/* The end of one folio's store: counters on success; on failure the
+ * shrinker kick and the erase of whatever the attempt published. */
+static int zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int who)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
-	uint32_t nr = zswap_folio_nr_pages(f), compressed = 0;
-	unsigned batch = zs->cfg.compress_batch;
-	uint32_t lens[8];
-	enum comp_result res[8];
-	uint64_t comp_bytes = 0;
-	int who = f->who;
+	const struct zswap_folio *f = x->f;
 
-	if (!zs->cfg.enabled)
-		goto check_old;
-
-	zs->lim.stores_in_flight++;
-	if (lp->admit_folio(zs, zs->limit_st, mc, nr, who))
-		goto reject;
-
-	for (uint32_t i = 0; i < nr; i += batch) {
-		unsigned n = nr - i < batch ? nr - i : batch;
-
-		if (lp->admit_page)
-			for (unsigned j = 0; j < n; j++)
-				if (lp->admit_page(zs, zs->limit_st, mc, i + j, nr, who)) {
-					zswap_limit_abort(zs, i + j, nr);
-					goto reject;
-				}
-		for (unsigned j = 0; j < n; j++)
-			lens[j] = zswap_page_len(zs, &f->content, i + j, &res[j]);
-		compressed += n;
-		zswap_time_compress(zs, who, lens, n);
-		for (unsigned j = 0; j < n; j++) {
-			uint32_t len = zswap_store_page(zs, f->slot + i + j, lens[j], res[j], mc);
-
-			if (!len)
-				goto reject;
-			comp_bytes += len;
-		}
+	if (x->state == ZS_ST_OK) {
+		zs->st.zswpout += x->nr;
+		ZSWAP_MEMCG_ADD(zs, x->mc, zswpout, x->nr);
+		zs->st.sim_stored_folios++;
+		zs->st.sim_stored_bytes += x->comp_bytes;
+		zs->lim.stores_in_flight--;
+		zs->lim.fail_run = 0;
+		zswap_limit_count(zs, who, 1);
+		if (lp->stored)
+			lp->stored(zs, zs->limit_st, x->mc, x->nr, x->comp_bytes);
+		return 1;
 	}
-
-	zs->st.zswpout += nr;
-	ZSWAP_MEMCG_ADD(zs, mc, zswpout, nr);
-	zs->st.sim_stored_folios++;
-	zs->st.sim_stored_bytes += comp_bytes;
-	zs->lim.stores_in_flight--;
-	zs->lim.fail_run = 0;
-	zswap_limit_count(zs, who, 1);
-	if (lp->stored)
-		lp->stored(zs, zs->limit_st, mc, nr, comp_bytes);
-	return 1;
-
-reject:
-	zs->lim.stores_in_flight--;
-	if (++zs->lim.fail_run > zs->lim.fail_run_max)
-		zs->lim.fail_run_max = zs->lim.fail_run;
-	zs->lim.wasted_compressions += compressed;
-	/* kernel: if (!ret && zswap_pool_reached_full) queue_work(shrink_wq, ...) */
-	if (zs->wb->store_failed)
-		zs->wb->store_failed(zs, zs->wb_st);
-check_old:
+	if (x->state == ZS_ST_REJECT) {
+		zs->lim.stores_in_flight--;
+		if (++zs->lim.fail_run > zs->lim.fail_run_max)
+			zs->lim.fail_run_max = zs->lim.fail_run;
+		zs->lim.wasted_compressions += x->compressed;
+		/* kernel: if (!ret && zswap_pool_reached_full) queue_work(shrink_wq, ...) */
+		if (zs->wb->store_failed)
+			zs->wb->store_failed(zs, zs->wb_st);
+	}
 	/* Erase the entries this attempt published and any stale ones, or a
 	 * later writeback could overwrite the newer data on disk. */
-	for (uint32_t i = 0; i < nr; i++)
+	for (uint32_t i = 0; i < x->nr; i++)
 		if ((zs->slots[f->slot + i].state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
 			zswap_entry_free(zs, f->slot + i);
 	zs->st.sim_rejected_folios++;
 	zs->lim.rejected_folios++;
 	zswap_limit_count(zs, who, 0);
 	return 0;
+}
+
+/*
+ * zswap_store() of n folios of one reclaimer: the limit policy admits each
+ * folio (kernel: memcg zswap.max with shrink_memcg(), then
+ * zswap_check_limits()), then its pages are compressed and published; any
+ * failure erases every slot of that folio.  Pages go to the compressor
+ * batch.compress at a time: within a folio as the IAA batching series'
+ * zswap_store_pages() does, and across the folios of a reclaim batch
+ * (batch.reclaim_folios) as its reclaim-batching patch does.  ok[k] = 1 if
+ * folio k was stored.
+ */
+static void zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
+{
+	const struct zswap_limit_policy *lp = zs->limit;
+	unsigned batch = zs->cfg.compress_batch, nreq = 0;
+	struct zswap_store_page_req req[8];
+	int who = sf[0].f->who;
+
+	for (unsigned k = 0; k < n; k++) {
+		struct zswap_store_folio *x = &sf[k];
+
+		x->nr = zswap_folio_nr_pages(x->f);
+		x->state = ZS_ST_OFF;
+		if (!zs->cfg.enabled)
+			continue;
+		zs->lim.stores_in_flight++;
+		x->state = ZS_ST_OK;
+		if (lp->admit_folio(zs, zs->limit_st, x->mc, x->nr, who)) {
+			x->state = ZS_ST_REJECT;
+			continue;
+		}
+		for (uint32_t i = 0; i < x->nr && x->state == ZS_ST_OK; i++) {
+			if (lp->admit_page && lp->admit_page(zs, zs->limit_st, x->mc, i, x->nr, who)) {
+				zswap_limit_abort(zs, i, x->nr);
+				x->state = ZS_ST_REJECT;
+				/* its pages waiting for the call are not compressed:
+				 * the checks of a batch come before its call */
+				while (nreq && req[nreq - 1].folio == k) {
+					nreq--;
+					x->compressed--;
+				}
+				break;
+			}
+			req[nreq].folio = k;
+			req[nreq].index = i;
+			req[nreq].len = zswap_page_len(zs, &x->f->content, i, &req[nreq].res);
+			x->compressed++;
+			if (++nreq == batch) {
+				zswap_store_flush(zs, sf, req, nreq, who);
+				nreq = 0;
+			}
+		}
+	}
+	zswap_store_flush(zs, sf, req, nreq, who);
+	for (unsigned k = 0; k < n; k++)
+		ok[k] = zswap_store_finish(zs, &sf[k], who);
 }
 
 static void zswap_set_slots(struct zswap *zs, uint32_t slot, uint32_t nr, uint8_t state,
@@ -335,44 +399,79 @@ static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct zs
 	return zero ? ZSWAP_OUT_ZERO : ZSWAP_OUT_DISK;
 }
 
-/* swap_writeout(): zeromap, zswap_store(), else disk or re-activation. */
-enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
+/* After zswap_store() failed: __swap_writepage() to the folio's own slots
+ * on disk, or AOP_WRITEPAGE_ACTIVATE (writeback disabled: it stays). */
+static enum zswap_out_result zswap_store_fallback(struct zswap *zs, const struct zswap_folio *f,
+						  struct zswap_memcg *mc)
 {
-	struct zswap_memcg *mc = &zs->memcg[f->memcg];
 	uint32_t nr = zswap_folio_nr_pages(f);
-	enum zswap_out_result ret;
 
-	if (f->flags & ZSWAP_FOLIO_CLEAN)
-		return zswap_evict_clean(zs, f, mc);
-	zs->st.sim_swapout_folios++;
-	zswap_slots_lock(zs, f->slot, nr);
-	if (zswap_folio_is_zero(zs, f)) {
-		for (uint32_t i = 0; i < nr; i++)
-			zswap_slot_clear(zs, f->slot + i);
-		zswap_set_slots(zs, f->slot, nr, ZSWAP_S_ZERO, mc);
-		zs->st.swpout_zero += nr;
-		ZSWAP_MEMCG_ADD(zs, mc, swpout_zero, nr);
-		ret = ZSWAP_OUT_ZERO;
-	} else if (zswap_store(zs, f, mc)) {
-		ret = ZSWAP_OUT_STORED;
-	} else if (mc->wb_enabled) {
-		/* __swap_writepage(): the folio goes to its own slots on disk */
+	if (mc->wb_enabled) {
 		zswap_set_slots(zs, f->slot, nr, ZSWAP_S_DISK, mc);
 		zs->st.pswpout += nr;
 		ZSWAP_MEMCG_ADD(zs, mc, pswpout, nr);
 		zswap_time_disk_write(zs, f->who, f->slot, nr);
-		ret = ZSWAP_OUT_DISK;
-	} else {
-		/* AOP_WRITEPAGE_ACTIVATE: the folio stays resident */
-		zswap_set_slots(zs, f->slot, nr, ZSWAP_S_NONE, mc);
-		zs->st.sim_reactivated_pages += nr;
-		ZSWAP_MEMCG_ADD(zs, mc, sim_reactivated_pages, nr);
-		ret = ZSWAP_OUT_ACTIVATED;
+		return ZSWAP_OUT_DISK;
 	}
-	zswap_slots_unlock(zs, f->slot, nr);
-	if (zs->wb->swapped_out)
-		zs->wb->swapped_out(zs, zs->wb_st, mc, nr, f->who);
-	return ret;
+	zswap_set_slots(zs, f->slot, nr, ZSWAP_S_NONE, mc);
+	zs->st.sim_reactivated_pages += nr;
+	ZSWAP_MEMCG_ADD(zs, mc, sim_reactivated_pages, nr);
+	return ZSWAP_OUT_ACTIVATED;
+}
+
+/* swap_writeout() of n folios of one reclaimer: zeromap, zswap_store(),
+ * else disk or re-activation. */
+void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
+			  enum zswap_out_result *res)
+{
+	struct zswap_store_folio sf[ZSWAP_OUT_BATCH_MAX];
+	unsigned idx[ZSWAP_OUT_BATCH_MAX], m = 0;
+	int ok[ZSWAP_OUT_BATCH_MAX];
+
+	for (unsigned k = 0; k < n; k++) {
+		struct zswap_memcg *mc = &zs->memcg[f[k].memcg];
+		uint32_t nr = zswap_folio_nr_pages(&f[k]);
+
+		if (f[k].flags & ZSWAP_FOLIO_CLEAN) {
+			res[k] = zswap_evict_clean(zs, &f[k], mc);
+			continue;
+		}
+		zs->st.sim_swapout_folios++;
+		zswap_slots_lock(zs, f[k].slot, nr);
+		if (zswap_folio_is_zero(zs, &f[k])) {
+			for (uint32_t i = 0; i < nr; i++)
+				zswap_slot_clear(zs, f[k].slot + i);
+			zswap_set_slots(zs, f[k].slot, nr, ZSWAP_S_ZERO, mc);
+			zs->st.swpout_zero += nr;
+			ZSWAP_MEMCG_ADD(zs, mc, swpout_zero, nr);
+			res[k] = ZSWAP_OUT_ZERO;
+			continue;
+		}
+		sf[m] = (struct zswap_store_folio){ .f = &f[k], .mc = mc };
+		idx[m++] = k;
+	}
+	if (m)
+		zswap_store(zs, sf, m, ok);
+	for (unsigned j = 0; j < m; j++)
+		res[idx[j]] = ok[j] ? ZSWAP_OUT_STORED : zswap_store_fallback(zs, sf[j].f, sf[j].mc);
+	for (unsigned k = 0; k < n; k++) {
+		struct zswap_memcg *mc = &zs->memcg[f[k].memcg];
+		uint32_t nr = zswap_folio_nr_pages(&f[k]);
+
+		if (f[k].flags & ZSWAP_FOLIO_CLEAN)
+			continue;
+		zswap_slots_unlock(zs, f[k].slot, nr);
+		if (zs->wb->swapped_out)
+			zs->wb->swapped_out(zs, zs->wb_st, mc, nr, f[k].who);
+	}
+}
+
+enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
+{
+	enum zswap_out_result res;
+
+	zswap_swap_out_batch(zs, f, 1, &res);
+	return res;
 }
 
 /*

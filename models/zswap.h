@@ -211,6 +211,12 @@ uint64_t zswap_now(const struct zswap *zs);
 /* Events.  The folio lies inside the topology (slots, who, memcg): the
  * caller has checked it. */
 enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f);
+/* The swap-outs of n <= ZSWAP_OUT_BATCH_MAX folios of one reclaimer
+ * (batch.reclaim_folios): their pages share compression calls of
+ * batch.compress pages.  res[k] gets folio k's result. */
+#define ZSWAP_OUT_BATCH_MAX 64
+void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
+			  enum zswap_out_result *res);
 /* The result says where the first page came from (zero map, zswap, the swap
  * device, or nowhere: a swap-cache hit). */
 enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f);

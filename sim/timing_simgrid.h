@@ -153,6 +153,7 @@ struct sg_backend {
 	sg_mutex_t *lru_mutex;         /* per memcg LRU lock, + the root's */
 	unsigned nlru;
 	struct sg_act **waiters;       /* tasks (and the worker) in folio_wait() */
+	struct sg_act **waking;        /* folio_wake()'s copy of them */
 	unsigned nwaiters;
 	uint64_t folio_waits, folio_wait_polls;
 	struct sg_act *io;             /* asynchronous write actors (queue_depth of them) */

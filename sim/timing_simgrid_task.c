@@ -39,9 +39,15 @@
 
 /* ---- time of a task --------------------------------------------------------------- */
 
+/* The actor a hook runs on: a task, the shrink worker, or a writer ending a
+ * write (whose follow-up work, in the kernel's I/O completion, is not
+ * timed: NULL). */
 static struct sg_act *task_act(int who)
 {
-	return who >= 0 && (unsigned)who < sgb->nstreams ? &sgb->streams[who] : &sgb->worker;
+	struct sg_act *a = sg_actor_self_get_data();
+
+	(void)who;
+	return a->who == WHO_WRITER ? NULL : a;
 }
 
 void sg_task_time(const struct sg_act *a, int wl, double ns)
@@ -70,6 +76,8 @@ static void hook_work(void *ctx, int who, enum reclaim_work w, uint64_t n)
 	double scale = hw_cpu_scale(&sgb->hw), k = (double)n * scale;
 	struct sg_act *a = task_act(who);
 
+	if (!a)
+		return;
 	switch (w) {
 	case RECLAIM_W_ACCESS:
 		sg_task_cpu(a, CPU_app, WL_TIME_app, k * mm->access_ns);
@@ -97,7 +105,7 @@ static void hook_lru_lock(void *ctx, int who, uint32_t memcg, uint64_t n)
 	double hold = (double)n * sgb->hw.mm.lru_lock_ns * hw_cpu_scale(&sgb->hw);
 	sg_mutex_t m = sgb->lru_mutex[memcg < sgb->nlru ? memcg : sgb->nlru - 1];
 
-	if (hold <= 0)
+	if (hold <= 0 || !a)
 		return;
 	sg_act_flush(a);
 	double t0 = sg_now();
@@ -117,6 +125,8 @@ static void hook_throttle(void *ctx, int who, uint64_t ns)
 	(void)ctx;
 	struct sg_act *a = task_act(who);
 
+	if (!a)
+		return;
 	sg_act_flush(a);
 	sg_actor_sleep_for((double)ns * 1e-9);
 	sg_act_sync_clock(a);
@@ -135,6 +145,8 @@ static void hook_folio_wait(void *ctx, int who, uint32_t head)
 	(void)head;
 	struct sg_act *a = task_act(who);
 
+	if (!a)
+		return;
 	sg_act_flush(a);
 	double t0 = sg_now();
 
@@ -163,12 +175,19 @@ static void hook_folio_wake(void *ctx, uint32_t head)
 {
 	(void)ctx;
 	(void)head;
-	/* wake every waiter: few wait at once, and each checks its own folio */
-	for (unsigned i = 0; i < sgb->nwaiters; i++) {
-		sgb->waiters[i]->waiting_folio = 0;
-		sg_sem_release(sgb->waiters[i]->sem);
-	}
+	/* wake every waiter: few wait at once, and each checks its own folio.
+	 * A release may run the woken task before it returns (and that task
+	 * may wait again), so the list is emptied first. */
+	unsigned n = sgb->nwaiters;
+
+	if (!n)
+		return;
+	memcpy(sgb->waking, sgb->waiters, n * sizeof(*sgb->waking));
 	sgb->nwaiters = 0;
+	for (unsigned i = 0; i < n; i++)
+		sgb->waking[i]->waiting_folio = 0;
+	for (unsigned i = 0; i < n; i++)
+		sg_sem_release(sgb->waking[i]->sem);
 }
 
 static const struct reclaim_timing sg_reclaim_timing = {
@@ -302,10 +321,11 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 	b->nlru = reclaim_memcgs(wl->rm)->n + 1;
 	b->lru_mutex = calloc(b->nlru, sizeof(*b->lru_mutex));
 	b->waiters = calloc(b->nstreams + 1, sizeof(*b->waiters));
+	b->waking = calloc(b->nstreams + 1, sizeof(*b->waking));
 	b->nio = b->hw.ssd.queue_depth;
 	b->io = calloc(b->nio, sizeof(*b->io));
 	wl->end_ns = calloc(b->nstreams, sizeof(*wl->end_ns));
-	if (!b->lru_mutex || !b->waiters || !b->io || !wl->end_ns) {
+	if (!b->lru_mutex || !b->waiters || !b->waking || !b->io || !wl->end_ns) {
 		snprintf(err, errlen, "simgrid backend: out of memory");
 		return -ENOMEM;
 	}
@@ -360,6 +380,7 @@ void sg_task_free(struct sg_backend *b)
 		sg_sem_destroy(b->wq_sem);
 	free(b->lru_mutex);
 	free(b->waiters);
+	free(b->waking);
 	free(b->io);
 	free(b->wq);
 }

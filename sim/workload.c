@@ -47,13 +47,17 @@ static struct zswap_folio wl_folio(const struct reclaim_folio *f, int who, unsig
 static void wl_swap_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
 {
 	struct sim *s = ctx;
+	struct zswap_folio zf[ZSWAP_OUT_BATCH_MAX] = { { 0 } };
+	enum zswap_out_result r[ZSWAP_OUT_BATCH_MAX];
 
+	if (!n || n > ZSWAP_OUT_BATCH_MAX)
+		return;           /* reclaim batches are 1..64 folios */
+	for (unsigned i = 0; i < n; i++)
+		zf[i] = wl_folio(&f[i], who, 0);
+	zswap_swap_out_batch(s->zs, zf, n, r);
 	for (unsigned i = 0; i < n; i++) {
-		struct zswap_folio zf = wl_folio(&f[i], who, 0);
-		enum zswap_out_result r = zswap_swap_out(s->zs, &zf);
-
-		res[i] = out_result[r];
-		if (r == ZSWAP_OUT_DISK && s->wl->async_disk)
+		res[i] = out_result[r[i]];
+		if (r[i] == ZSWAP_OUT_DISK && s->wl->async_disk)
 			res[i] = RECLAIM_OUT_DISK_ASYNC;
 		s->wl->swap_outs++;
 	}
