@@ -139,6 +139,10 @@ struct reclaim_timing {
 	void (*lru_lock)(void *ctx, int who, uint32_t memcg, uint64_t n);
 	/* memory.high throttling: who sleeps ns */
 	void (*throttle)(void *ctx, int who, uint64_t ns);
+	/* reclaim_throttle(VMSCAN_THROTTLE_ISOLATED): who sleeps up to ns, or
+	 * until isolated_wake() */
+	void (*isolated_wait)(void *ctx, int who, uint64_t ns);
+	void (*isolated_wake)(void *ctx);
 	/* who waits until the folio at page index head is unlocked (a fault on
 	 * a folio under reclaim by another task) */
 	void (*folio_wait)(void *ctx, int who, uint32_t head);

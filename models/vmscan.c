@@ -444,13 +444,26 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 /* ---- the lists ---------------------------------------------------------------------------------- */
 
 /* too_many_isolated(): more than an eighth of the inactive pages isolated
- * machine-wide (cgroup v2 and global reclaim only); the reclaimer sleeps
- * HZ/50 once, and gives up this list if it is still so. */
+ * machine-wide (cgroup v2 and global reclaim only: writeback_throttling_sane());
+ * a check that finds it false wakes the throttled reclaimers
+ * (wake_throttle_isolated()). */
 static int rc_too_many_isolated(struct reclaim *rm, const struct rc_scan *sc)
 {
 	if (!rc_is_global(sc) && rm->mc.version != MEMCG_V2)
 		return 0;
-	return rm->isolated > rm->inactive / 8;
+	if (rm->isolated > rm->inactive / 8)
+		return 1;
+	if (rm->t && rm->t->isolated_wake)
+		rm->t->isolated_wake(rm->tctx);
+	return 0;
+}
+
+/* reclaim_throttle(VMSCAN_THROTTLE_ISOLATED): up to HZ/50, or until woken;
+ * the shrink worker (a workqueue) is not throttled. */
+static void rc_throttle_isolated(struct reclaim *rm, const struct rc_scan *sc)
+{
+	if (sc->who >= 0 && rm->t && rm->t->isolated_wait)
+		rm->t->isolated_wait(rm->tctx, sc->who, 1000000000ull / 50);
 }
 
 static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, uint32_t m,
@@ -460,8 +473,9 @@ static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, 
 	uint64_t nr_taken, nr_pageout = 0;
 
 	if (rc_too_many_isolated(rm, sc)) {
-		if (rm->t && rm->t->throttle)
-			rm->t->throttle(rm->tctx, sc->who, 1000000000ull / 50);
+		/* wait a bit for the other reclaimers; give up the list if
+		 * they still hold too many */
+		rc_throttle_isolated(rm, sc);
 		if (rc_too_many_isolated(rm, sc))
 			return 0;
 	}

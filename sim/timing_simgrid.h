@@ -83,7 +83,14 @@ struct sg_act {
 	uint64_t finish_ns;
 	/* workload runs */
 	double pend;              /* CPU work done in the model, not yet executed, ns */
-	int waiting_folio;        /* blocked in folio_wait() */
+	int queued;               /* in a wait queue (struct sg_waitq), not woken yet */
+};
+
+/* Tasks waiting for an event (a folio unlocked; isolated pages put back). */
+struct sg_waitq {
+	struct sg_act **w;             /* the waiting tasks (and the worker) */
+	struct sg_act **waking;        /* wake_all()'s copy of them */
+	unsigned n;
 };
 
 /* An asynchronous swap-device write (workload runs): slots slot.. slot+nr-1. */
@@ -152,10 +159,8 @@ struct sg_backend {
 	double quantum;                /* timing.cpu_quantum_ns */
 	sg_mutex_t *lru_mutex;         /* per memcg LRU lock, + the root's */
 	unsigned nlru;
-	struct sg_act **waiters;       /* tasks (and the worker) in folio_wait() */
-	struct sg_act **waking;        /* folio_wake()'s copy of them */
-	unsigned nwaiters;
-	uint64_t folio_waits, folio_wait_polls;
+	struct sg_waitq folio_q, isolated_q;
+	uint64_t folio_waits, folio_wait_polls, isolated_waits, isolated_wakeups;
 	struct sg_act *io;             /* asynchronous write actors (queue_depth of them) */
 	unsigned nio;
 	struct sg_wio *wq;             /* their FIFO of writes (growing ring) */

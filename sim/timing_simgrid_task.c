@@ -133,6 +133,58 @@ static void hook_throttle(void *ctx, int who, uint64_t ns)
 	sg_task_time(a, WL_TIME_throttle, (double)ns);
 }
 
+/* ---- wait queues ---------------------------------------------------------------------- */
+
+static int waitq_init(struct sg_waitq *q, unsigned n)
+{
+	q->w = calloc(n, sizeof(*q->w));
+	q->waking = calloc(n, sizeof(*q->waking));
+	return q->w && q->waking ? 0 : -ENOMEM;
+}
+
+static void waitq_free(struct sg_waitq *q)
+{
+	free(q->w);
+	free(q->waking);
+}
+
+/* a waits on q for up to ns: 1 if woken, 0 at the timeout. */
+static int waitq_wait(struct sg_waitq *q, struct sg_act *a, double ns)
+{
+	a->queued = 1;
+	q->w[q->n++] = a;
+	if (!sg_sem_acquire_timeout(a->sem, ns * 1e-9))
+		return 1;
+	if (!a->queued) {
+		sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
+		return 1;
+	}
+	unsigned i = 0;
+
+	while (q->w[i] != a)
+		i++;
+	q->w[i] = q->w[--q->n];
+	a->queued = 0;
+	return 0;
+}
+
+/* Wake every task on q.  A release may run the woken task before it returns
+ * (and that task may wait again), so the queue is emptied first. */
+static unsigned waitq_wake_all(struct sg_waitq *q)
+{
+	unsigned n = q->n;
+
+	if (!n)
+		return 0;
+	memcpy(q->waking, q->w, n * sizeof(*q->waking));
+	q->n = 0;
+	for (unsigned i = 0; i < n; i++)
+		q->waking[i]->queued = 0;
+	for (unsigned i = 0; i < n; i++)
+		sg_sem_release(q->waking[i]->sem);
+	return n;
+}
+
 /* Wait until some folio is unlocked, freed or written (folio_wake()); the
  * caller checks its folio again.  A wait also ends after a millisecond
  * (counted in folio_wait_polls), so a wakeup the model failed to send shows
@@ -151,22 +203,8 @@ static void hook_folio_wait(void *ctx, int who, uint32_t head)
 	double t0 = sg_now();
 
 	sgb->folio_waits++;
-	a->waiting_folio = 1;
-	sgb->waiters[sgb->nwaiters++] = a;
-	if (sg_sem_acquire_timeout(a->sem, FOLIO_WAIT_POLL_NS * 1e-9)) {
-		if (a->waiting_folio) {
-			/* not woken: leave the waiters' list */
-			unsigned i = 0;
-
-			while (sgb->waiters[i] != a)
-				i++;
-			sgb->waiters[i] = sgb->waiters[--sgb->nwaiters];
-			a->waiting_folio = 0;
-			sgb->folio_wait_polls++;
-		} else {
-			sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
-		}
-	}
+	if (!waitq_wait(&sgb->folio_q, a, FOLIO_WAIT_POLL_NS))
+		sgb->folio_wait_polls++;
 	sg_act_sync_clock(a);
 	sg_task_time(a, WL_TIME_folio_wait, sg_now() - t0);
 }
@@ -175,19 +213,31 @@ static void hook_folio_wake(void *ctx, uint32_t head)
 {
 	(void)ctx;
 	(void)head;
-	/* wake every waiter: few wait at once, and each checks its own folio.
-	 * A release may run the woken task before it returns (and that task
-	 * may wait again), so the list is emptied first. */
-	unsigned n = sgb->nwaiters;
+	/* few wait at once, and each checks its own folio */
+	waitq_wake_all(&sgb->folio_q);
+}
 
-	if (!n)
+/* reclaim_throttle(VMSCAN_THROTTLE_ISOLATED): counted as throttling. */
+static void hook_isolated_wait(void *ctx, int who, uint64_t ns)
+{
+	(void)ctx;
+	struct sg_act *a = task_act(who);
+
+	if (!a)
 		return;
-	memcpy(sgb->waking, sgb->waiters, n * sizeof(*sgb->waking));
-	sgb->nwaiters = 0;
-	for (unsigned i = 0; i < n; i++)
-		sgb->waking[i]->waiting_folio = 0;
-	for (unsigned i = 0; i < n; i++)
-		sg_sem_release(sgb->waking[i]->sem);
+	sg_act_flush(a);
+	double t0 = sg_now();
+
+	sgb->isolated_waits++;
+	waitq_wait(&sgb->isolated_q, a, (double)ns);
+	sg_act_sync_clock(a);
+	sg_task_time(a, WL_TIME_throttle, sg_now() - t0);
+}
+
+static void hook_isolated_wake(void *ctx)
+{
+	(void)ctx;
+	sgb->isolated_wakeups += waitq_wake_all(&sgb->isolated_q);
 }
 
 static const struct reclaim_timing sg_reclaim_timing = {
@@ -196,6 +246,8 @@ static const struct reclaim_timing sg_reclaim_timing = {
 	.throttle = hook_throttle,
 	.folio_wait = hook_folio_wait,
 	.folio_wake = hook_folio_wake,
+	.isolated_wait = hook_isolated_wait,
+	.isolated_wake = hook_isolated_wake,
 };
 
 /* ---- asynchronous swap writes ------------------------------------------------------- */
@@ -320,12 +372,11 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 	b->quantum = (double)cfg_int(b->s->cfg, "timing.cpu_quantum_ns");
 	b->nlru = reclaim_memcgs(wl->rm)->n + 1;
 	b->lru_mutex = calloc(b->nlru, sizeof(*b->lru_mutex));
-	b->waiters = calloc(b->nstreams + 1, sizeof(*b->waiters));
-	b->waking = calloc(b->nstreams + 1, sizeof(*b->waking));
+	int qr = waitq_init(&b->folio_q, b->nstreams + 1) | waitq_init(&b->isolated_q, b->nstreams + 1);
 	b->nio = b->hw.ssd.queue_depth;
 	b->io = calloc(b->nio, sizeof(*b->io));
 	wl->end_ns = calloc(b->nstreams, sizeof(*wl->end_ns));
-	if (!b->lru_mutex || !b->waiters || !b->waking || !b->io || !wl->end_ns) {
+	if (!b->lru_mutex || qr || !b->io || !wl->end_ns) {
 		snprintf(err, errlen, "simgrid backend: out of memory");
 		return -ENOMEM;
 	}
@@ -379,18 +430,20 @@ void sg_task_free(struct sg_backend *b)
 	if (b->wq_sem)
 		sg_sem_destroy(b->wq_sem);
 	free(b->lru_mutex);
-	free(b->waiters);
-	free(b->waking);
+	waitq_free(&b->folio_q);
+	waitq_free(&b->isolated_q);
 	free(b->io);
 	free(b->wq);
 }
 
 json_t *sg_task_report(const struct sg_backend *b)
 {
-	return json_pack("{s:f, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"cpu_quantum_ns", b->quantum,
 		"folio_waits", (json_int_t)b->folio_waits,
 		"folio_wait_polls", (json_int_t)b->folio_wait_polls,
+		"isolated_waits", (json_int_t)b->isolated_waits,
+		"isolated_wakeups", (json_int_t)b->isolated_wakeups,
 		"async_writes", (json_int_t)b->async_writes,
 		"writes_queued_at_end", (json_int_t)b->wq_n);
 }

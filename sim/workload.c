@@ -646,8 +646,18 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	json_object_set_new(o, "oom_kills", u64j(killed));
 	json_object_set_new(o, "swap_slots", u64j(wl->slots));
 	json_object_set_new(o, "content_pages", u64j(wl->pool.ps.npages));
-	for (unsigned c = 0; c < WL_TIME_COUNT; c++)
-		json_object_set_new(cpu, wl_time_names[c], u64j((uint64_t)llround(wl->time_ns[c])));
+	uint64_t accounted = 0, task_time = 0;
+
+	for (unsigned t = 0; t < m->task_count; t++)
+		task_time += wl_task_elapsed(wl, t);
+	for (unsigned c = 0; c < WL_TIME_COUNT; c++) {
+		uint64_t v = (uint64_t)llround(wl->time_ns[c]);
+
+		if (c == WL_TIME_runqueue)
+			v = wl->end_ns && task_time > accounted ? task_time - accounted : 0;
+		accounted += v;
+		json_object_set_new(cpu, wl_time_names[c], u64j(v));
+	}
 	if (!wl->end_ns) {
 		/* none: only the workload's own think time passes */
 		uint64_t think = 0;

@@ -47,9 +47,11 @@ struct cfg_workload {
 /* Where the tasks' time went, by category (simgrid; `none` has app only):
  * CPU work (app, fault, reclaim, compress and decompress including IAA
  * waits), waits for the LRU lock, for a locked folio or its write, memory.high
- * throttling and synchronous swap-device reads. */
+ * throttling, synchronous swap-device reads, and runqueue: the rest of the
+ * tasks' elapsed time, when their cores were busy with other tasks or the
+ * shrink worker. */
 #define WL_TIME_LIST(X) X(app) X(fault) X(reclaim) X(compress) X(decompress) X(lock_wait) \
-	X(folio_wait) X(throttle) X(disk_wait)
+	X(folio_wait) X(throttle) X(disk_wait) X(runqueue)
 enum wl_time {
 #define WL_E(n) WL_TIME_##n,
 	WL_TIME_LIST(WL_E)

@@ -563,6 +563,76 @@ START_TEST(test_split_on_swap_full)
 }
 END_TEST
 
+/* ---- concurrency: a timing backend may run other tasks inside a hook --------------------- */
+
+/* The swap layer of test_refault_during_pageout: on its second call (the
+ * reclaimer is still busy with its isolated list) the owner of the folio
+ * stored by the first call faults it back in and its CPU's LRU batch is
+ * drained, as another task on a SimGrid actor can do while the reclaimer
+ * compresses. */
+static struct reclaim *race_rm;
+static uint32_t race_slot;
+static uint64_t race_isolated;
+static int race_fired;
+static uint32_t race_page;      /* the page faulted back */
+
+static void race_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
+{
+	f_out(ctx, f, n, who, res);
+	/* the isolated count stays put while one list is shrunk: the same
+	 * count on two calls in a row means one list, the first call's folio
+	 * stored and gone from it */
+	if (!race_fired && race_isolated >= 2 && race_rm->isolated == race_isolated) {
+		uint32_t g = race_rm->slot_page[race_slot];
+		struct reclaim_req r = {
+			.task = 1, .vpage = g - race_rm->task[1].base, .op = RECLAIM_OP_READ,
+			.content = RECLAIM_CONTENT_DRAW,
+		};
+
+		ck_assert_int_eq(race_rm->pg[g].state, PS_SWAPPED);
+		ck_assert_int_eq(reclaim_step(race_rm, &r), RECLAIM_MAJOR_ZSWAP);
+		rc_lru_add_drain(race_rm, 1);
+		race_fired = 1;
+		race_page = g;
+	}
+	race_slot = f[0].slot;
+	race_isolated = race_rm->isolated;
+}
+
+static const struct reclaim_swap_ops race_ops = {
+	.swap_out = race_out, .swap_in = f_in, .swap_free = f_free, .swap_clean = f_clean,
+};
+
+/* A folio that reclaim swapped out leaves its isolated list: when its task
+ * faults it back onto the LRU before the reclaimer's putback, the putback
+ * must not add it a second time (move_folios_to_lru() only sees the folios
+ * still on the private list). */
+START_TEST(test_refault_during_pageout)
+{
+	struct setup s;
+	char err[256], reason[256];
+
+	setup_init(&s, MEMCG_V2, 2, 2048);
+	struct reclaim_task_desc td[2] = { { 2048, 0 }, { 2048, 1 } };
+	const char *names[1] = { "a" };
+	struct reclaim_topology t = { 2, td, 1, s.parents, names, s.lim };
+
+	race_rm = reclaim_create(&s.cfg, &t, &race_ops, NULL, err, sizeof(err));
+	ck_assert_msg(race_rm, "reclaim_create: %s", err);
+	race_fired = 0;
+	race_isolated = 0;
+	write_pages(race_rm, 1, 0, 2048);
+	rc_lru_add_drain(race_rm, 1);
+	for (uint32_t v = 0; v < 2048; v++)
+		race_rm->pg[race_rm->task[1].base + v].flags &= (uint8_t)~PF_YOUNG;   /* old */
+	step(race_rm, 0, RECLAIM_OP_RECLAIM, 0, 64);
+	ck_assert(race_fired);
+	ck_assert_msg(!reclaim_check_invariants(race_rm, reason, sizeof(reason)), "%s", reason);
+	ck_assert_int_eq(race_rm->pg[race_page].state, PS_MAPPED);
+	reclaim_destroy(race_rm);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------------------------------------- */
 
 static Suite *reclaim_suite(void)
@@ -585,6 +655,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_zswap_charge);
 	tcase_add_test(tc, test_lru_add_batch);
 	tcase_add_test(tc, test_split_on_swap_full);
+	tcase_add_test(tc, test_refault_during_pageout);
 	suite_add_tcase(s, tc);
 	return s;
 }

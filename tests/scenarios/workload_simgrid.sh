@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Workload runs under the simgrid backend: one actor per task, reclaim and
+# zswap costing time, the time accounting, the feedback of memory pressure on
+# throughput, reclaim batching into IAA calls, asynchronous swap writes, and
+# agreement with the `none` backend where nothing overlaps.
+set -u
+BIN=${BIN:-build/zswapsim}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ROOT=$(pwd)
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+cd "$T"
+. "$ROOT/tests/scenarios/cli-helpers.bash"
+j() { jq -r "$2" "$1"; }
+
+CORPUS=$ROOT/traces/bundled/corpus.pages
+# 2 tasks of 4 MiB on 2 cores under one memcg of 4 MiB; explicit mm costs so
+# the exact time assertions below do not follow the calibrated defaults
+cat >u.json <<EOF
+{ "workload": { "kind": "usemem", "streams": 2, "size": "4M", "passes": 3, "pattern": "random",
+                "write": 0.5, "memcgs": 1, "max": "4M", "content": "$CORPUS", "zero": 0.02 },
+  "timing": { "backend": "simgrid" },
+  "hw": { "cpu": { "cores": 2 },
+          "mm": { "access_ns": 50, "fault_ns": 1000, "scan_ns": 200, "unmap_ns": 800, "lru_lock_ns": 20 } },
+  "report": { "progress": false } }
+EOF
+
+check "simgrid workload run" 0 "$BIN" run u.json -o a.json
+same "accesses: 2 tasks x 1024 pages x 3 passes" "$(j a.json .workload.accesses)" 6144
+check "same config, same report" 0 "$BIN" run u.json -o b.json
+same "byte-identical apart from runtime and tool" "$(jq -S 'del(.runtime,.tool)' a.json | md5sum)" \
+  "$(jq -S 'del(.runtime,.tool)' b.json | md5sum)"
+# every fault costs fault_ns on its task's core
+same "fault time = faults x hw.mm.fault_ns" "$(j a.json .workload.time_ns.fault)" \
+  "$(j a.json '.workload.faults * 1000')"
+# one task per core, no shrink worker: every ns of a task is in a category
+same "time categories add up to the tasks' elapsed time" \
+  "$(j a.json '[.workload.time_ns[]] | add')" "$(j a.json '[.workload.tasks[].elapsed_ns] | add')"
+same "nothing waited for a core" "$(j a.json .workload.time_ns.runqueue)" 0
+same "reclaim's CPU is in the hardware section" "$(j a.json '.hardware.cpu.total_ns.fault')" \
+  "$(j a.json .workload.time_ns.fault)"
+same "elapsed is the longest task" "$(j a.json .workload.elapsed_ns)" \
+  "$(j a.json '[.workload.tasks[].elapsed_ns] | max')"
+
+# one task: nothing overlaps, the counters are the none backend's
+check "one task, simgrid" 0 "$BIN" run u.json --set workload.streams=1 -o s1.json
+check "one task, none" 0 "$BIN" run u.json --set workload.streams=1 --set timing.backend=none -o n1.json
+same "one task: simgrid and none count the same" "$(jq -S .stats s1.json | md5sum)" \
+  "$(jq -S .stats n1.json | md5sum)"
+check "one task, every access executed" 0 "$BIN" run u.json --set workload.streams=1 \
+  --set timing.cpu_quantum_ns=0 -o q0.json
+same "the CPU quantum changes no counter of one task" "$(jq -S .stats q0.json | md5sum)" \
+  "$(jq -S .stats s1.json | md5sum)"
+same "... nor its time" "$(j q0.json .workload.elapsed_ns)" "$(j s1.json .workload.elapsed_ns)"
+
+# memory pressure feeds back into throughput: a tighter memory.max means
+# more major faults and a longer run (2 MiB would OOM-kill a task)
+for m in 3M 4M 6M 8M; do
+  "$BIN" run u.json --set workload.max=$m -o m-$m.json >/dev/null 2>&1
+  echo "$m $(j m-$m.json .workload.major_faults) $(j m-$m.json .workload.elapsed_ns) $(j m-$m.json .workload.oom_kills)"
+done >pressure
+if [ "$(wc -l <pressure)" -eq 4 ] &&
+   awk '$4 != 0 || (NR > 1 && ($2 >= mf || $3 >= el)) { bad = 1 } { mf = $2; el = $3 } END { exit bad }' pressure; then
+  pass "more memory: fewer major faults and a shorter run"
+else
+  fail "pressure did not feed back:"; sed 's/^/    /' pressure
+fi
+same "no limit: no major fault" "$(j m-8M.json .workload.major_faults)" 0
+
+# 4 tasks, a 1% pool and the shrinker: zswap writes back, the swap device
+# writes asynchronously, and every write is accounted
+cat >w.json <<EOF
+{ "workload": { "kind": "usemem", "streams": 4, "size": "2M", "passes": 3, "pattern": "random",
+                "write": 0.5, "memcgs": 1, "max": "4M", "content": "$CORPUS", "zero": 0.02 },
+  "zswap": { "max_pool_percent": 1, "shrinker_enabled": true },
+  "system": { "ram": "256M" },
+  "timing": { "backend": "simgrid" },
+  "hw": { "cpu": { "cores": 2 } },
+  "report": { "progress": false } }
+EOF
+check "writeback run" 0 "$BIN" run w.json -o w.o.json
+same "zswap wrote back" "$(j w.o.json '.stats.global.written_back_pages > 0')" true
+same "every page written to disk went through the device" \
+  "$(j w.o.json .hardware.swap_device.write_pages)" "$(j w.o.json .stats.global.pswpout)"
+same "every write was asynchronous" "$(j w.o.json .simgrid.async_writes)" \
+  "$(j w.o.json .hardware.swap_device.writes)"
+same "no folio wait ended by the poll (no lost wakeup)" "$(j w.o.json .simgrid.folio_wait_polls)" 0
+same "4 tasks on 2 cores waited for them" "$(j w.o.json '.workload.time_ns.runqueue > 0')" true
+same "disk reads are waited for" "$(j w.o.json '.workload.time_ns.disk_wait > 0')" true
+
+# reclaim batching: with IAA and 8-page calls, order-0 folios share calls
+# only when reclaim hands zswap several folios at once
+cat >i.json <<EOF
+{ "base": "$ROOT/configs/hw/spr.json",
+  "workload": { "kind": "usemem", "streams": 4, "size": "2M", "passes": 2, "pattern": "random",
+                "write": 0.5, "memcgs": 1, "max": "4M", "content": "$CORPUS", "zero": 0.02 },
+  "zswap": { "compressor": "deflate-iaa" },
+  "batch": { "compress": 8 },
+  "timing": { "backend": "simgrid" },
+  "report": { "progress": false } }
+EOF
+check "IAA, one folio per store" 0 "$BIN" run i.json -o i1.json
+check "IAA, 32 folios per store" 0 "$BIN" run i.json --set batch.reclaim_folios=32 -o i32.json
+same "one folio per store: one call per page" "$(j i1.json .latency.compress_batch.count)" \
+  "$(j i1.json .latency.compress_page.count)"
+same "32 folios per store: up to 8 pages per call" \
+  "$(j i32.json '.latency.compress_page.count > 4 * .latency.compress_batch.count')" true
+same "reclaim batching cuts the tasks' compression time" \
+  "$(jq -n --slurpfile a i1.json --slurpfile b i32.json \
+    '$b[0].workload.time_ns.compress < $a[0].workload.time_ns.compress / 2')" true
+
+bad "negative quantum" "timing.cpu_quantum_ns" "$BIN" run u.json --set timing.cpu_quantum_ns=-1 -o e.json
+same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
+
+[ "$fails" -eq 0 ]
