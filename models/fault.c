@@ -190,6 +190,13 @@ static int rc_swapin_page(struct reclaim *rm, int who, uint32_t g, int readahead
 	p->fflags |= FF_LOCKED;
 	int res = rm->ops.swap_in(rm->ops_ctx, p->slot, p->memcg, who, readahead);
 
+	if (res == RECLAIM_IN_DISK_ASYNC) {
+		/* in flight: locked (a fault on it waits) and off the LRU until
+		 * reclaim_read_done() */
+		p->fflags |= FF_READAHEAD;
+		rm->mc.m[p->memcg].ev.swap_ra++;
+		return RECLAIM_IN_DISK;
+	}
 	p->fflags &= (uint8_t)~FF_LOCKED;
 	rc_folio_wake(rm, g);
 	rc_lru_cache_add(rm, who, g);

@@ -716,6 +716,21 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 	rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
 }
 
+void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+
+	if (g == RECLAIM_NIL || rm->pg[g].state != PS_CACHED || !(rm->pg[g].fflags & FF_LOCKED))
+		return;
+	struct rc_page *p = &rm->pg[g];
+
+	p->fflags &= (uint8_t)~FF_LOCKED;
+	rc_folio_wake(rm, g);
+	rc_lru_cache_add(rm, who, g);     /* folio_add_lru() */
+	if (p->flags & PF_FREEPEND)
+		rc_free_pending(rm, who, g);
+}
+
 void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int64_t delta_bytes)
 {
 	memcg_charge_zswap(&rm->mc, memcg, delta_bytes);

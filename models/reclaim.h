@@ -85,6 +85,8 @@ enum reclaim_in_result {
 	RECLAIM_IN_ZERO = 0,      /* zeromap: a clean zero folio */
 	RECLAIM_IN_ZSWAP,         /* decompressed; the entry is gone, the folio is dirty */
 	RECLAIM_IN_DISK,          /* read from disk: the folio is clean */
+	RECLAIM_IN_DISK_ASYNC,    /* readahead from disk, the read in flight:
+				     reclaim_read_done(slot) follows */
 	RECLAIM_IN_ABSENT,        /* the slot holds nothing (bug in the caller) */
 };
 
@@ -213,6 +215,9 @@ int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who);
 void reclaim_writeback_unlock(struct reclaim *rm, uint32_t slot, int who, int ok);
 /* The write of slot's folio (a zswap writeback, or a disk swap-out) ended. */
 void reclaim_write_done(struct reclaim *rm, uint32_t slot);
+/* The readahead read of slot that who submitted (RECLAIM_IN_DISK_ASYNC) ended:
+ * the folio is unlocked and goes onto the LRU. */
+void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who);
 /* zswap's charge of compressed bytes to a memcg changed (v2 charging). */
 void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int64_t delta_bytes);
 

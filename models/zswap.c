@@ -43,10 +43,10 @@ void zswap_time_disk_write(struct zswap *zs, int who, uint32_t slot, unsigned nr
 		zs->t->disk_write(zs->tctx, who, slot, nr);
 }
 
-static void zswap_time_disk_read(struct zswap *zs, int who, uint32_t slot, unsigned nr)
+static void zswap_time_disk_read(struct zswap *zs, int who, uint32_t slot, unsigned nr, int ra)
 {
 	if (zs->t && zs->t->disk_read)
-		zs->t->disk_read(zs->tctx, who, slot, nr);
+		zs->t->disk_read(zs->tctx, who, slot, nr, ra);
 }
 
 /* ---- page content ------------------------------------------------------------ */
@@ -480,7 +480,7 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio 
  * The entry is freed before the decompress hook so the state is final when
  * another stream runs during the hook.
  */
-static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int who,
+static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int who, int ra,
 					    uint32_t *dlen)
 {
 	struct zswap_slot *s = &zs->slots[slot];
@@ -506,7 +506,7 @@ static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int
 		zs->st.pswpin++;
 		ZSWAP_MEMCG_ADD(zs, mc, pswpin, 1);
 		mc->nr_disk_swapins++;
-		zswap_time_disk_read(zs, who, slot, 1);
+		zswap_time_disk_read(zs, who, slot, 1, ra);
 		return ZSWAP_IN_DISK;
 	default:
 		return ZSWAP_IN_ABSENT;
@@ -577,7 +577,7 @@ static void zswap_readahead(struct zswap *zs, const struct zswap_folio *f)
 
 		if (slot >= f->slot && slot < fend)
 			continue;
-		res = zswap_read_slot(zs, (uint32_t)slot, f->who, &dlen);
+		res = zswap_read_slot(zs, (uint32_t)slot, f->who, 1, &dlen);
 		if (res == ZSWAP_IN_ABSENT)
 			continue;
 		zs->slots[slot].state |= ZSWAP_S_RA;
@@ -612,7 +612,7 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f
 
 	for (uint32_t i = 0; i < nr; i++) {
 		uint32_t dlen;
-		enum zswap_in_result res = zswap_read_slot(zs, f->slot + i, f->who, &dlen);
+		enum zswap_in_result res = zswap_read_slot(zs, f->slot + i, f->who, ra_rec, &dlen);
 
 		if (res == ZSWAP_IN_ZSWAP)
 			zswap_time_decompress(zs, f->who, &dlen, 1);

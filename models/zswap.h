@@ -161,7 +161,8 @@ struct zswap_timing {
 	void (*compress)(void *ctx, int who, int codec, const uint32_t *lens, unsigned n);
 	void (*decompress)(void *ctx, int who, int codec, const uint32_t *lens, unsigned n);
 	void (*disk_write)(void *ctx, int who, uint32_t slot, unsigned nr_pages);
-	void (*disk_read)(void *ctx, int who, uint32_t slot, unsigned nr_pages);
+	/* readahead: a neighbour read by readahead, not the faulting page */
+	void (*disk_read)(void *ctx, int who, uint32_t slot, unsigned nr_pages, int readahead);
 	void (*kick_shrink_worker)(void *ctx);   /* NULL: the engine runs it inline */
 };
 

@@ -165,7 +165,7 @@ static void hook_disk_write(void *ctx, int who, uint32_t slot, unsigned nr_pages
 
 	if (sgb->wl) {
 		/* a workload run: the write is submitted, reclaim goes on */
-		sg_disk_write_async(a, slot, nr_pages);
+		sg_disk_io_async(a, 1, slot, nr_pages);
 		return;
 	}
 	sg_disk_io(a, 1, nr_pages);
@@ -175,13 +175,17 @@ static void hook_disk_write(void *ctx, int who, uint32_t slot, unsigned nr_pages
 	}
 }
 
-static void hook_disk_read(void *ctx, int who, uint32_t slot, unsigned nr_pages)
+static void hook_disk_read(void *ctx, int who, uint32_t slot, unsigned nr_pages, int readahead)
 {
 	(void)ctx;
-	(void)slot;
 	struct sg_act *a = act_of(who);
 	double t0 = sg_now();
 
+	if (sgb->wl && readahead) {
+		/* a workload run: readahead reads are submitted, not waited for */
+		sg_disk_io_async(a, 0, slot, nr_pages);
+		return;
+	}
 	sg_disk_io(a, 0, nr_pages);
 	sg_task_time(a, WL_TIME_disk_wait, sg_now() - t0);
 }

@@ -93,10 +93,11 @@ struct sg_waitq {
 	unsigned n;
 };
 
-/* An asynchronous swap-device write (workload runs): slots slot.. slot+nr-1. */
+/* An asynchronous swap-device request (workload runs): slots slot..
+ * slot+nr-1, a write (swap-out, writeback) or a readahead read by who. */
 struct sg_wio {
 	uint32_t slot, nr;
-	double submit;
+	int write, who;
 };
 
 struct sg_engine {
@@ -161,12 +162,12 @@ struct sg_backend {
 	unsigned nlru;
 	struct sg_waitq folio_q, isolated_q;
 	uint64_t folio_waits, folio_wait_polls, isolated_waits, isolated_wakeups;
-	struct sg_act *io;             /* asynchronous write actors (queue_depth of them) */
+	struct sg_act *io;             /* asynchronous I/O actors (queue_depth of them) */
 	unsigned nio;
-	struct sg_wio *wq;             /* their FIFO of writes (growing ring) */
+	struct sg_wio *wq;             /* their FIFO of requests (growing ring) */
 	size_t wq_cap, wq_head, wq_n;
 	sg_sem_t wq_sem;
-	uint64_t async_writes;
+	uint64_t async_writes, async_reads;
 };
 
 /* One engine per process (design decision 8): the backend is a singleton. */
@@ -233,7 +234,7 @@ void sg_task_free(struct sg_backend *b);
 /* a task's CPU work of category cat (enum sg_cpu) and wl (enum wl_time) */
 void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns);
 void sg_task_time(const struct sg_act *a, int wl, double ns);
-void sg_disk_write_async(struct sg_act *a, uint32_t slot, unsigned nr_pages);
+void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pages);
 json_t *sg_task_report(const struct sg_backend *b);
 
 /* timing_simgrid_options.c */

@@ -252,9 +252,8 @@ static const struct reclaim_timing sg_reclaim_timing = {
 
 /* ---- asynchronous swap writes ------------------------------------------------------- */
 
-void sg_disk_write_async(struct sg_act *a, uint32_t slot, unsigned nr_pages)
+void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pages)
 {
-	(void)a;
 	if (sgb->wq_n == sgb->wq_cap) {
 		/* grow the ring (amortised: writes in flight are bounded by the
 		 * swap slots, the ring doubles) */
@@ -277,8 +276,11 @@ void sg_disk_write_async(struct sg_act *a, uint32_t slot, unsigned nr_pages)
 		sgb->wq_head = 0;
 	}
 	sgb->wq[(sgb->wq_head + sgb->wq_n++) % sgb->wq_cap] =
-		(struct sg_wio){ .slot = slot, .nr = nr_pages, .submit = sg_now() };
-	sgb->async_writes++;
+		(struct sg_wio){ .slot = slot, .nr = nr_pages, .write = write, .who = a->who };
+	if (write)
+		sgb->async_writes++;
+	else
+		sgb->async_reads++;
 	sg_sem_release(sgb->wq_sem);
 }
 
@@ -295,10 +297,13 @@ static void sg_writer_main(int argc, char **argv)
 		sgb->wq_head = (sgb->wq_head + 1) % sgb->wq_cap;
 		sgb->wq_n--;
 		sg_act_sync_clock(a);
-		sg_disk_io(a, 1, w.nr);
-		/* the end of the write: folio_end_writeback() of each folio */
-		for (uint32_t i = 0; i < w.nr; i++)
-			reclaim_write_done(sgb->wl->rm, w.slot + i);
+		sg_disk_io(a, w.write, w.nr);
+		for (uint32_t i = 0; i < w.nr; i++) {
+			if (w.write)    /* folio_end_writeback() */
+				reclaim_write_done(sgb->wl->rm, w.slot + i);
+			else            /* the read's end: folio_end_read() */
+				reclaim_read_done(sgb->wl->rm, w.slot + i, w.who);
+		}
 	}
 }
 
@@ -438,12 +443,13 @@ void sg_task_free(struct sg_backend *b)
 
 json_t *sg_task_report(const struct sg_backend *b)
 {
-	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"cpu_quantum_ns", b->quantum,
 		"folio_waits", (json_int_t)b->folio_waits,
 		"folio_wait_polls", (json_int_t)b->folio_wait_polls,
 		"isolated_waits", (json_int_t)b->isolated_waits,
 		"isolated_wakeups", (json_int_t)b->isolated_wakeups,
 		"async_writes", (json_int_t)b->async_writes,
+		"async_reads", (json_int_t)b->async_reads,
 		"writes_queued_at_end", (json_int_t)b->wq_n);
 }

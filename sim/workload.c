@@ -78,7 +78,8 @@ static int wl_swap_in(void *ctx, uint32_t slot, uint32_t memcg, int who, int rea
 	case ZSWAP_IN_ZSWAP:
 		return RECLAIM_IN_ZSWAP;
 	case ZSWAP_IN_DISK:
-		return RECLAIM_IN_DISK;
+		/* simgrid: a readahead read is submitted, the faulting task goes on */
+		return readahead && s->wl->async_disk ? RECLAIM_IN_DISK_ASYNC : RECLAIM_IN_DISK;
 	default:
 		return RECLAIM_IN_ABSENT;
 	}

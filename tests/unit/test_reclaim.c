@@ -19,6 +19,7 @@ struct fake {
 	uint64_t outs, out_pages, out_calls, ins, ra_ins, frees, cleans, slab;
 	int out_res;          /* what swap_out answers */
 	int in_res;           /* what swap_in answers */
+	int ra_res;           /* ... to a readahead read, if set (else in_res) */
 	uint32_t last_out_slot;
 };
 
@@ -53,7 +54,7 @@ static int f_in(void *ctx, uint32_t slot, uint32_t memcg, int who, int ra)
 	(void)who;
 	F.ins++;
 	F.ra_ins += ra != 0;
-	return F.in_res;
+	return ra && F.ra_res ? F.ra_res : F.in_res;
 }
 
 static void f_free(void *ctx, uint32_t slot, uint32_t nr, uint32_t memcg, int who)
@@ -362,6 +363,45 @@ START_TEST(test_vma_readahead)
 END_TEST
 
 
+/* A readahead read from the swap device in flight (a timing backend's
+ * asynchronous read): the folio is in the swap cache, locked and off the
+ * LRU until the read ends (folio_end_read()); then it is an ordinary
+ * readahead folio. */
+START_TEST(test_readahead_async)
+{
+	struct setup s;
+	char reason[256];
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.page_cluster = 3;
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 64);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 64);
+	F.in_res = RECLAIM_IN_DISK;
+	F.ra_res = RECLAIM_IN_DISK_ASYNC;
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 20, 0), RECLAIM_MAJOR_DISK);
+	ck_assert_uint_eq(F.ra_ins, 7);
+	uint32_t g = rm->task[0].base + 21;
+	struct rc_page *p = &rm->pg[g];
+
+	ck_assert_int_eq(p->state, PS_CACHED);
+	ck_assert(p->fflags & FF_LOCKED);
+	ck_assert(!(p->flags & (PF_ONLRU | PF_PENDING)));
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].ev.swap_ra, 7);
+	reclaim_read_done(rm, p->slot, 0);
+	ck_assert(!(p->fflags & FF_LOCKED));
+	ck_assert(p->flags & PF_PENDING);            /* in the CPU's LRU batch */
+	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "%s", reason);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 21, 0), RECLAIM_MINOR);
+	ck_assert_uint_eq(reclaim_memcgs(rm)->m[0].ev.swap_ra_hit, 1);
+	/* a second end for the same slot changes nothing */
+	reclaim_read_done(rm, p->slot, 0);
+	ck_assert_int_eq(p->state, PS_MAPPED);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* ---- more rules --------------------------------------------------------------------------------- */
 
 static void to_active(struct reclaim *rm, unsigned task, uint32_t from, uint32_t n)
@@ -648,6 +688,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_check_references_table);
 	tcase_add_test(tc, test_swapcache_clean_drop);
 	tcase_add_test(tc, test_vma_readahead);
+	tcase_add_test(tc, test_readahead_async);
 	tcase_add_test(tc, test_workingset_refault);
 	tcase_add_test(tc, test_mthp_fallback);
 	tcase_add_test(tc, test_writeback_folio);

@@ -655,10 +655,10 @@ static void h_write(void *ctx, int who, uint32_t slot, unsigned nr)
 	l->disk_write_pages += nr;
 }
 
-static void h_read(void *ctx, int who, uint32_t slot, unsigned nr)
+static void h_read(void *ctx, int who, uint32_t slot, unsigned nr, int ra)
 {
 	struct hook_log *l = ctx;
-	(void)who; (void)slot; (void)nr;
+	(void)who; (void)slot; (void)nr; (void)ra;
 	l->disk_reads++;
 }
 
@@ -923,8 +923,11 @@ static void f_comp(void *c, int w, int k, const uint32_t *l, unsigned n)
 static void f_io(void *c, int w, uint32_t s, unsigned n)
 { (void)c; (void)w; (void)s; (void)n; nested(); }
 
+static void f_read(void *c, int w, uint32_t s, unsigned n, int ra)
+{ (void)ra; f_io(c, w, s, n); }
+
 static const struct zswap_timing fuzz_hooks = {
-	.compress = f_comp, .decompress = f_comp, .disk_write = f_io, .disk_read = f_io,
+	.compress = f_comp, .decompress = f_comp, .disk_write = f_io, .disk_read = f_read,
 };
 
 START_TEST(test_random_interleaved)
