@@ -127,9 +127,14 @@ static double codec_run(struct sg_act *a, int dir, int codec, const uint32_t *le
 		for (unsigned i = 0; i < n; i += HW_MAX_BATCH)
 			ns += sg_iaa_call(a, dir, lens + i, n - i < HW_MAX_BATCH ? n - i : HW_MAX_BATCH, 0);
 	} else {
+		int cat = dir == HW_COMPRESS ? CPU_compress : CPU_decompress;
+
 		for (unsigned i = 0; i < n; i++)
 			ns += hw_codec_ns(&sgb->hw, codec, dir, lens[i]);
-		sg_cpu_run(a, dir == HW_COMPRESS ? CPU_compress : CPU_decompress, ns);
+		if (sgb->wl)
+			sg_task_cpu(a, cat, -1, ns);   /* lazily, like the task's other work */
+		else
+			sg_cpu_run(a, cat, ns);
 	}
 	return ns;
 }

@@ -158,7 +158,8 @@ struct sg_backend {
 	/* workload runs (NULL/0 for trace replays) */
 	struct wl_run *wl;
 	double quantum;                /* timing.cpu_quantum_ns */
-	sg_mutex_t *lru_mutex;         /* per memcg LRU lock, + the root's */
+	double *lru_free_at;           /* per memcg LRU lock (+ the root's): released at, ns */
+	uint64_t lru_lock_waits;
 	unsigned nlru;
 	struct sg_waitq folio_q, isolated_q;
 	uint64_t folio_waits, folio_wait_polls, isolated_waits, isolated_wakeups;
@@ -168,6 +169,7 @@ struct sg_backend {
 	size_t wq_cap, wq_head, wq_n;
 	sg_sem_t wq_sem;
 	uint64_t async_writes, async_reads;
+	unsigned io_inflight;          /* submitted, not ended */
 };
 
 /* One engine per process (design decision 8): the backend is a singleton. */
@@ -231,7 +233,8 @@ void sg_worker_main(int argc, char **argv);
 int sg_task_init(struct sg_backend *b, char *err, size_t errlen);
 void sg_task_start(struct sg_backend *b);
 void sg_task_free(struct sg_backend *b);
-/* a task's CPU work of category cat (enum sg_cpu) and wl (enum wl_time) */
+/* a task's CPU work of category cat (enum sg_cpu) and wl (enum wl_time, or
+ * -1: counted by the caller), executed lazily */
 void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns);
 void sg_task_time(const struct sg_act *a, int wl, double ns);
 void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pages);

@@ -52,8 +52,18 @@ static struct sg_act *task_act(int who)
 
 void sg_task_time(const struct sg_act *a, int wl, double ns)
 {
-	if (sgb->wl && a->who >= 0 && ns > 0)
+	if (sgb->wl && a->who >= 0 && wl >= 0 && ns > 0)
 		sgb->wl->time_ns[wl] += ns;
+}
+
+/* A task alone in the simulation: no other task, the shrink worker idle
+ * with no timer before the task's own time, no asynchronous I/O whose end
+ * would change the model.  Nobody can see its work early, so it need not
+ * be executed every quantum (it is before the task waits on anything). */
+static int task_alone(const struct sg_act *a)
+{
+	return sgb->streams_left == 1 && a->who >= 0 && !sgb->worker_busy && !sgb->kick_pending &&
+	       !sgb->io_inflight && sg_now() + a->pend < sgb->worker_wake;
 }
 
 void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns)
@@ -63,7 +73,7 @@ void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns)
 	sg_cpu_charge(a, cat, ns);
 	sg_task_time(a, wl, ns);
 	a->pend += ns;
-	if (a->pend >= sgb->quantum)
+	if (a->pend >= sgb->quantum && !task_alone(a))
 		sg_act_flush(a);
 }
 
@@ -96,27 +106,33 @@ static void hook_work(void *ctx, int who, enum reclaim_work w, uint64_t n)
 	}
 }
 
-/* The lruvec's spinlock: wait for it (spinning, counted as lock_wait), hold
- * it for n folios' list work on this core, release it. */
+/* The lruvec's spinlock, worked out in C: a task that reaches it at its own
+ * time (SimGrid's clock plus its CPU work not executed yet) spins until the
+ * holder lets go, then holds it for n folios' list work.  Spinning and
+ * holding are CPU work on its core, executed lazily like the rest.  Tasks
+ * get the lock in the order they reach it in the simulation, which is the
+ * order of their own times give or take one timing.cpu_quantum_ns. */
 static void hook_lru_lock(void *ctx, int who, uint32_t memcg, uint64_t n)
 {
 	(void)ctx;
 	struct sg_act *a = task_act(who);
 	double hold = (double)n * sgb->hw.mm.lru_lock_ns * hw_cpu_scale(&sgb->hw);
-	sg_mutex_t m = sgb->lru_mutex[memcg < sgb->nlru ? memcg : sgb->nlru - 1];
+	double *free_at = &sgb->lru_free_at[memcg < sgb->nlru ? memcg : sgb->nlru - 1];
 
 	if (hold <= 0 || !a)
 		return;
-	sg_act_flush(a);
-	double t0 = sg_now();
+	double t = sg_now() + a->pend;
+	double wait = *free_at > t ? *free_at - t : 0;
 
-	sg_mutex_lock(m);
-	sg_task_time(a, WL_TIME_lock_wait, sg_now() - t0);
-	sg_cpu_charge(a, CPU_lru_lock, sg_now() - t0 + hold);
-	sg_task_time(a, WL_TIME_reclaim, hold);
-	sg_actor_execute(hold);
-	sg_mutex_unlock(m);
-	sg_act_sync_clock(a);
+	*free_at = t + wait + hold;
+	if (wait > 0)
+		sgb->lru_lock_waits++;
+	sg_task_time(a, WL_TIME_lock_wait, wait);
+	sg_task_cpu(a, CPU_lru_lock, WL_TIME_reclaim, hold);
+	if (wait > 0) {
+		sg_cpu_charge(a, CPU_lru_lock, wait);
+		a->pend += wait;
+	}
 }
 
 /* memory.high throttling and the too_many_isolated() sleep. */
@@ -281,6 +297,7 @@ void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pa
 		sgb->async_writes++;
 	else
 		sgb->async_reads++;
+	sgb->io_inflight++;
 	sg_sem_release(sgb->wq_sem);
 }
 
@@ -304,6 +321,7 @@ static void sg_writer_main(int argc, char **argv)
 			else            /* the read's end: folio_end_read() */
 				reclaim_read_done(sgb->wl->rm, w.slot + i, w.who);
 		}
+		sgb->io_inflight--;
 	}
 }
 
@@ -376,12 +394,12 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 
 	b->quantum = (double)cfg_int(b->s->cfg, "timing.cpu_quantum_ns");
 	b->nlru = reclaim_memcgs(wl->rm)->n + 1;
-	b->lru_mutex = calloc(b->nlru, sizeof(*b->lru_mutex));
+	b->lru_free_at = calloc(b->nlru, sizeof(*b->lru_free_at));
 	int qr = waitq_init(&b->folio_q, b->nstreams + 1) | waitq_init(&b->isolated_q, b->nstreams + 1);
 	b->nio = b->hw.ssd.queue_depth;
 	b->io = calloc(b->nio, sizeof(*b->io));
 	wl->end_ns = calloc(b->nstreams, sizeof(*wl->end_ns));
-	if (!b->lru_mutex || qr || !b->io || !wl->end_ns) {
+	if (!b->lru_free_at || qr || !b->io || !wl->end_ns) {
 		snprintf(err, errlen, "simgrid backend: out of memory");
 		return -ENOMEM;
 	}
@@ -394,8 +412,6 @@ void sg_task_start(struct sg_backend *b)
 {
 	char name[32], host[32];
 
-	for (unsigned m = 0; m < b->nlru; m++)
-		b->lru_mutex[m] = sg_mutex_init();
 	b->wq_sem = sg_sem_init(0);
 	for (unsigned i = 0; i < b->nio; i++) {
 		struct sg_act *a = &b->io[i];
@@ -426,15 +442,12 @@ void sg_task_free(struct sg_backend *b)
 	if (!b->wl)
 		return;
 	reclaim_set_timing(b->wl->rm, NULL, NULL);
-	for (unsigned m = 0; b->lru_mutex && m < b->nlru; m++)
-		if (b->lru_mutex[m])
-			sg_mutex_destroy(b->lru_mutex[m]);
 	for (unsigned i = 0; b->io && i < b->nio; i++)
 		if (b->io[i].sem)
 			sg_sem_destroy(b->io[i].sem);
 	if (b->wq_sem)
 		sg_sem_destroy(b->wq_sem);
-	free(b->lru_mutex);
+	free(b->lru_free_at);
 	waitq_free(&b->folio_q);
 	waitq_free(&b->isolated_q);
 	free(b->io);
@@ -443,8 +456,9 @@ void sg_task_free(struct sg_backend *b)
 
 json_t *sg_task_report(const struct sg_backend *b)
 {
-	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"cpu_quantum_ns", b->quantum,
+		"lru_lock_waits", (json_int_t)b->lru_lock_waits,
 		"folio_waits", (json_int_t)b->folio_waits,
 		"folio_wait_polls", (json_int_t)b->folio_wait_polls,
 		"isolated_waits", (json_int_t)b->isolated_waits,

@@ -29,7 +29,8 @@ void sg_worker_poke(struct sg_act *a)
 		return;
 	}
 	uint64_t t = zswap_next_timer(sgb->zs);
-	if ((double)t < sgb->worker_wake) {
+	/* no timer is UINT64_MAX, which is below the sleeping worker's INFINITY */
+	if (t != UINT64_MAX && (double)t < sgb->worker_wake) {
 		sgb->worker_wake = (double)t;
 		sg_worker_wake();
 	}

@@ -47,8 +47,8 @@ static struct zswap_folio wl_folio(const struct reclaim_folio *f, int who, unsig
 static void wl_swap_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
 {
 	struct sim *s = ctx;
-	struct zswap_folio zf[ZSWAP_OUT_BATCH_MAX] = { { 0 } };
-	enum zswap_out_result r[ZSWAP_OUT_BATCH_MAX];
+	struct zswap_folio *zf = s->wl->out_folios;
+	enum zswap_out_result *r = s->wl->out_res;
 
 	if (!n || n > ZSWAP_OUT_BATCH_MAX)
 		return;           /* reclaim batches are 1..64 folios */
