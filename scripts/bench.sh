@@ -11,6 +11,13 @@
 #            Zipf(1.0) trace of 10M requests over 1M objects (4 GiB of pages),
 #            made by `trace gen zipf --oracle-general`: build/bench_access.
 #
+#   workload runs (live reclaim): that trace as one task under memory.max
+#            1 GiB (cgroup v1, lzo: 1 GiB of the 3 GiB it touches), with both
+#            backends; and the hard case, 16 zipf tasks of 32 MiB sharing one
+#            memcg of 256 MiB on 8 simulated cores (simgrid: every task an
+#            actor, LRU lock contention).  Rows: accesses per wall second of
+#            replay, best of 3, and the reclaim model's bytes per page.
+#
 # Prints key=value lines (none_events_per_s, simgrid_events_per_s: page events
 # per second of replay, best of 3; bytes_per_slot; access_open_s,
 # access_next_ns_per_record, access_records_per_s: best of 3) and a short table.
@@ -65,10 +72,37 @@ if [ ! -e "$og" ] || [ "$BIN" -nt "$og" ]; then
 fi
 access=$("$(dirname "$BIN")/bench_access" oracleGeneral "$og" 1000 2>/dev/null)
 
+wl_cfg() {   # name, json -> config file
+  printf '%s\n' "$2" >"$D/$1.json"
+}
+wl_cfg wl-zipf '{"workload": {"kind": "file", "path": "zipf-10M.oracleGeneral", "format": "oracleGeneral",
+ "think_ns": 1000, "content": "../../traces/bundled/corpus.pages"},
+ "system": {"cgroup": "v1"}, "memcg": {"root": {"memory_max": "1G"}}, "report": {"progress": false}}'
+wl_cfg wl-tasks '{"workload": {"kind": "zipf", "streams": 16, "size": "32M", "accesses": 200000, "alpha": 0.9,
+ "write": 0.3, "memcgs": 1, "max": "256M", "content": "../../traces/bundled/corpus.pages"},
+ "hw": {"cpu": {"cores": 8}}, "timing": {"backend": "simgrid"}, "report": {"progress": false}}'
+wlbest() {   # config, set... -> best accesses per second of 3 runs
+  local cfg=$1 b=0 v; shift
+  for _ in 1 2 3; do
+    "$BIN" run "$cfg" "$@" -q -o "$D/wl-report.json"
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(int(r["workload"]["accesses"] / r["runtime"]["replay_seconds"]))' "$D/wl-report.json")
+    [ "$v" -gt "$b" ] && b=$v
+  done
+  echo "$b"
+}
+wl_none=$(wlbest "$D/wl-zipf.json")
+wl_sg=$(wlbest "$D/wl-zipf.json" --set timing.backend=simgrid)
+wl_tasks=$(wlbest "$D/wl-tasks.json")
+wl_bpp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runtime"]["state_bytes_per_page"])' "$D/wl-report.json")
+
 echo "none_events_per_s=$none"
 echo "simgrid_events_per_s=$sg"
 echo "bytes_per_slot=$bps"
 echo "none_trace_page_events=$pages"
 echo "simgrid_trace_page_events=$sgpages"
 echo "$access"
+echo "workload_none_accesses_per_s=$wl_none"
+echo "workload_simgrid_accesses_per_s=$wl_sg"
+echo "workload_16tasks_simgrid_accesses_per_s=$wl_tasks"
+echo "workload_bytes_per_page=$wl_bpp"
 echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"

@@ -13,6 +13,7 @@
 #include "sim/report.h"
 #include "sim/sim.h"
 #include "sim/workload.h"
+#include "models/reclaim.h"
 
 #define MAX_OVERRIDES 256
 
@@ -242,6 +243,7 @@ int cmd_run(int argc, char **argv)
 			.wall_s = wall, .replay_s = t2 - t1, .events = s->events_done,
 			.pages = s->pages_done, .peak_rss_kb = ru.ru_maxrss,
 			.bytes_per_slot = zswap_bytes_per_slot(),
+			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
 		};
 		report_add_runtime(rep, &rt);
 		r = report_write(rep, out, err, sizeof(err));

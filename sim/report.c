@@ -174,6 +174,8 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 			    json_real(r->replay_s > 0 ? (double)r->pages / r->replay_s : 0));
 	json_object_set_new(rt, "peak_rss_kb", json_integer(r->peak_rss_kb));
 	json_object_set_new(rt, "state_bytes_per_slot", json_integer((json_int_t)r->bytes_per_slot));
+	if (r->bytes_per_page)
+		json_object_set_new(rt, "state_bytes_per_page", json_integer((json_int_t)r->bytes_per_page));
 	json_object_set_new(rep, "runtime", rt);
 }
 
