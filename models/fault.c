@@ -19,11 +19,11 @@
 
 /* ---- LRU add batches ------------------------------------------------------------------ */
 
-/* The shrink worker is an unbound kworker; the model runs it on CPU 0, so it
- * shares CPU 0's LRU batch and charge stock. */
+/* The shrink worker is an unbound kworker; the model runs it on
+ * cfg.worker_cpu, whose LRU batch and charge stock it shares. */
 static struct rc_cpu *rc_cpu_of(struct reclaim *rm, int who)
 {
-	return &rm->cpu[who < 0 ? 0 : rm->task[who].cpu];
+	return &rm->cpu[who < 0 ? rm->cfg.worker_cpu : rm->task[who].cpu];
 }
 
 /* folio_batch_move_lru() with lru_add(): every folio of the batch onto the

@@ -203,7 +203,7 @@ struct rc_stock {
 
 static struct rc_stock *rc_stock_of(struct reclaim *rm, int who)
 {
-	unsigned cpu = who < 0 ? 0 : rm->task[who].cpu;   /* the worker: CPU 0 */
+	unsigned cpu = who < 0 ? rm->cfg.worker_cpu : rm->task[who].cpu;
 
 	return &((struct rc_stock *)rm->stock)[cpu];
 }
@@ -835,6 +835,8 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		rm->cfg.reclaim_batch = 1;
 	if (!rm->cfg.ncpus)
 		rm->cfg.ncpus = 1;
+	if (rm->cfg.worker_cpu >= rm->cfg.ncpus)
+		rm->cfg.worker_cpu = rm->cfg.ncpus - 1;
 	if (!t->ntasks || t->ntasks >= UINT16_MAX || !cfg->nslots || cfg->page_cluster > 16 ||
 	    cfg->swappiness > 200 || !cfg->draw_content) {
 		snprintf(err, errlen, "reclaim: bad parameters (tasks %u, slots %u, page_cluster %u, "

@@ -169,6 +169,7 @@ struct reclaim_config {
 	unsigned swappiness;      /* vm.swappiness / memory.swappiness */
 	unsigned reclaim_batch;   /* folios swapped out together (batch.reclaim_folios) */
 	unsigned ncpus;
+	unsigned worker_cpu;      /* CPU the shrink worker runs on (< ncpus) */
 	/* new content for a folio of nr pages: nr page-store indices */
 	void (*draw_content)(void *ctx, unsigned nr, uint32_t *out);
 	void *draw_ctx;

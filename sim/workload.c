@@ -393,7 +393,8 @@ static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, siz
 		.cgroup = w->cgroup, .hz = w->hz, .nslots = (uint32_t)slots,
 		.ram_pages = m->ram_pages, .page_cluster = w->page_cluster,
 		.swappiness = w->swappiness, .reclaim_batch = w->reclaim_batch,
-		.ncpus = cfg->hw.cores, .draw_content = wl_draw, .draw_ctx = &wl->pool,
+		.ncpus = cfg->hw.cores, .worker_cpu = (unsigned)cfg->hw.worker_core,
+		.draw_content = wl_draw, .draw_ctx = &wl->pool,
 		.dirty = wl->dirty, .seed = w->seed,
 	};
 	struct reclaim_topology rt = { nt, td, nm, parents, names, lim };

@@ -673,6 +673,75 @@ START_TEST(test_refault_during_pageout)
 }
 END_TEST
 
+/* too_many_isolated(): while one reclaimer holds more than an eighth of the
+ * inactive pages isolated, another (cgroup v2) is throttled
+ * (reclaim_throttle(VMSCAN_THROTTLE_ISOLATED), HZ/50 at most) and gives up the
+ * list; the shrink worker, a workqueue, is not throttled; a later check that
+ * finds the count low wakes the throttled (wake_throttle_isolated()). */
+static struct {
+	unsigned waits[3], wakes;   /* waits by task 0, task 1, the worker */
+	uint64_t ns;
+	int inside;
+} iso;
+
+static void iso_wait(void *ctx, int who, uint64_t ns)
+{
+	(void)ctx;
+	iso.waits[who < 0 ? 2 : who]++;
+	iso.ns = ns;
+}
+
+static void iso_wake(void *ctx)
+{
+	(void)ctx;
+	iso.wakes++;
+}
+
+static const struct reclaim_timing iso_timing = { .isolated_wait = iso_wait, .isolated_wake = iso_wake };
+
+static void iso_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
+{
+	f_out(ctx, f, n, who, res);
+	if (!iso.inside && race_rm->isolated > race_rm->inactive / 8) {
+		iso.inside = 1;
+		step(race_rm, 1, RECLAIM_OP_RECLAIM, 0, 8);
+		rc_try_to_free(race_rm, RECLAIM_WHO_WORKER, 0, 8, 1, 0);
+	}
+}
+
+static const struct reclaim_swap_ops iso_ops = {
+	.swap_out = iso_out, .swap_in = f_in, .swap_free = f_free, .swap_clean = f_clean,
+};
+
+START_TEST(test_too_many_isolated)
+{
+	struct setup s;
+	char err[256];
+
+	setup_init(&s, MEMCG_V2, 2, 256);
+	struct reclaim_task_desc td[2] = { { 256, 0 }, { 256, 1 } };
+	const char *names[1] = { "a" };
+	struct reclaim_topology t = { 2, td, 1, s.parents, names, s.lim };
+
+	memset(&iso, 0, sizeof(iso));
+	race_rm = reclaim_create(&s.cfg, &t, &iso_ops, NULL, err, sizeof(err));
+	ck_assert_msg(race_rm, "reclaim_create: %s", err);
+	reclaim_set_timing(race_rm, &iso_timing, NULL);
+	write_pages(race_rm, 0, 0, 256);
+	rc_lru_add_drain(race_rm, 0);
+	for (uint32_t v = 0; v < 256; v++)
+		race_rm->pg[race_rm->task[0].base + v].flags &= (uint8_t)~PF_YOUNG;
+	step(race_rm, 0, RECLAIM_OP_RECLAIM, 0, 240);
+	ck_assert(iso.inside);
+	ck_assert_uint_gt(iso.waits[1], 0);          /* task 1 was throttled */
+	ck_assert_uint_eq(iso.ns, 1000000000ull / 50);
+	ck_assert_uint_eq(iso.waits[2], 0);          /* the worker never */
+	ck_assert_uint_eq(iso.waits[0], 0);
+	ck_assert_uint_gt(iso.wakes, 0);             /* task 0's later checks found it low */
+	reclaim_destroy(race_rm);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------------------------------------- */
 
 static Suite *reclaim_suite(void)
@@ -697,6 +766,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_lru_add_batch);
 	tcase_add_test(tc, test_split_on_swap_full);
 	tcase_add_test(tc, test_refault_during_pageout);
+	tcase_add_test(tc, test_too_many_isolated);
 	suite_add_tcase(s, tc);
 	return s;
 }

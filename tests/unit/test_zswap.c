@@ -714,6 +714,47 @@ START_TEST(test_readahead)
 }
 END_TEST
 
+/* Reclaim batching (batch.reclaim_folios, the IAA series): the order-0
+ * folios of one swap_out_batch share compress calls of compress_batch
+ * pages; a zero folio goes to the zeromap and a folio over its memcg's
+ * zswap.max to disk, neither compressed.  10 folios, slot 5 zero, slot 7 in
+ * cg1 (zswap.max 0): 8 pages compressed in one call of 8. */
+START_TEST(test_store_batch)
+{
+	setup_meta(2, 1); setup_cfg();
+	cfg.compress_batch = 8;
+	meta.memcg[1].zswap_max = 0;
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct hook_log log = { 0 };
+	struct zswap_folio f[10];
+	enum zswap_out_result res[10];
+
+	for (uint32_t k = 0; k < 10; k++)
+		f[k] = zt_hint_folio(k, 0, 2040, k == 7, 0);
+	f[5].content.zero = 1;
+	zswap_set_timing(zs, &hooks, &log);
+	zswap_swap_out_batch(zs, f, 10, res);
+	ck_assert_uint_eq(log.compress_calls, 1);
+	ck_assert_uint_eq(log.last_n[0], 8);
+	for (uint32_t k = 0; k < 10; k++)
+		ck_assert_int_eq(res[k], k == 5 ? ZSWAP_OUT_ZERO : k == 7 ? ZSWAP_OUT_DISK : ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->zswpout, 8);
+	ck_assert_uint_eq(st->swpout_zero, 1);
+	ck_assert_uint_eq(st->pswpout, 1);
+	ck_assert_uint_eq(log.disk_writes, 1);
+	/* the same folios one at a time: one call per page */
+	for (uint32_t k = 0; k < 10; k++)
+		zt_in(zs, k);
+	memset(&log, 0, sizeof(log));
+	for (uint32_t k = 0; k < 10; k++)
+		zswap_swap_out(zs, &f[k]);
+	ck_assert_uint_eq(log.compress_calls, 8);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 /* ---- timing hooks -------------------------------------------------------------------- */
 
 START_TEST(test_timing_hooks)
@@ -1133,6 +1174,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_shrinker_count_swapins);
 	tcase_add_test(tc, test_shrinker_replay_driven);
 	tcase_add_test(tc, test_readahead);
+	tcase_add_test(tc, test_store_batch);
 	tcase_add_test(tc, test_timing_hooks);
 	tcase_add_test(tc, test_policy_errors);
 	tcase_add_test(tc, test_writeback_batch);
