@@ -59,7 +59,7 @@ static int is_interior(const char *prefix)
 	return 0;
 }
 
-static size_t levenshtein(const char *a, const char *b)
+size_t cfg_levenshtein(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	size_t *row = calloc(lb + 1, sizeof(*row));
@@ -93,7 +93,7 @@ const char *cfg_nearest_key(const char *s)
 	size_t bestd = SIZE_MAX;
 	for (int t = 0; cfg_registry[t]; t++)
 		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++) {
-			size_t d = levenshtein(s, k->key);
+			size_t d = cfg_levenshtein(s, k->key);
 			if (d < bestd) {
 				bestd = d;
 				best = k->key;
@@ -290,12 +290,19 @@ static int check_value(const struct cfg_key *k, json_t *v, const char *src, char
 		return -EINVAL;
 	}
 	case CFG_OBJECT:
+		if (json_is_string(v) && !strncmp(k->key, "policy.", 7)) {
+			/* the mistake everyone makes once: name the key that takes a name */
+			snprintf(err, errlen, "%s: expected an object {\"name\": ..., params}: to choose "
+				 "a policy by name, set %s.name=%s", where, k->key, json_string_value(v));
+			return -EINVAL;
+		}
 		if (!json_is_object(v))
 			goto wrong_type;
 		return 0;
 	}
 wrong_type:
-	snprintf(err, errlen, "%s: expected a %s%s%s", where, type_name(k->type),
+	snprintf(err, errlen, "%s: expected %s %s%s%s", where, k->type == CFG_OBJECT ? "an" : "a",
+		 type_name(k->type),
 		 k->type == CFG_ENUM ? " among " : "", k->type == CFG_ENUM ? k->choices : "");
 	return -EINVAL;
 }

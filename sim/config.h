@@ -123,5 +123,7 @@ extern const struct cfg_key *const cfg_registry[];
 
 /* Levenshtein-nearest declared key to s (for error messages). */
 const char *cfg_nearest_key(const char *s);
+/* The edit distance of a and b (SIZE_MAX when out of memory). */
+size_t cfg_levenshtein(const char *a, const char *b);
 
 #endif
