@@ -4,11 +4,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 extern const struct cfg_key cfg_keys_core[];
@@ -46,6 +49,11 @@ static const struct cfg_key *find_key(const char *key)
 			if (!strcmp(k->key, key))
 				return k;
 	return NULL;
+}
+
+const struct cfg_key *cfg_find_key(const char *key)
+{
+	return find_key(key);
 }
 
 /* Is prefix a proper interior node of some key ("zswap" for "zswap.enabled")? */
@@ -370,11 +378,20 @@ json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret
 		      char *err, size_t errlen)
 {
 	json_error_t je;
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	struct stat st;
+	/* without blocking (a FIFO with no writer would), and only a regular file */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
 		*ret = -ENOENT;
 		snprintf(err, errlen, "%s: cannot open%s%s: %s", path, what ? " " : "", what ? what : "",
 			 strerror(errno));
+		return NULL;
+	}
+	FILE *f = fstat(fd, &st) || !S_ISREG(st.st_mode) ? NULL : fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		*ret = -EINVAL;
+		snprintf(err, errlen, "%s: not a regular file", path);
 		return NULL;
 	}
 	json_t *doc = json_loadf(f, flags, &je);

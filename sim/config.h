@@ -97,7 +97,8 @@ void cfg_path_join(char *out, size_t len, const char *dir, const char *rel);
 
 /* Read the JSON file path (jansson decoding flags).  NULL on failure, with
  * *ret -ENOENT and "PATH: cannot open WHAT: reason" (WHAT may be NULL), or
- * *ret -EINVAL and "PATH:LINE:COLUMN: bad JSON: reason" in err. */
+ * *ret -EINVAL and "PATH: not a regular file" (never blocks on a FIFO) or
+ * "PATH:LINE:COLUMN: bad JSON: reason" in err. */
 json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret,
 		      char *err, size_t errlen);
 
@@ -120,6 +121,9 @@ const struct cfg_memcg *cfg_memcg_find(const struct cfg *c, const char *name);
 
 /* The registry: NULL-terminated list of key tables. */
 extern const struct cfg_key *const cfg_registry[];
+
+/* The declaration of a key, or NULL when it is not declared. */
+const struct cfg_key *cfg_find_key(const char *key);
 
 /* Levenshtein-nearest declared key to s (for error messages). */
 const char *cfg_nearest_key(const char *s);
