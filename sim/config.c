@@ -726,6 +726,26 @@ void cfg_print_keys(FILE *f, int markdown)
 		}
 }
 
+json_t *cfg_keys_json(void)
+{
+	json_t *keys = json_array();
+	for (int t = 0; cfg_registry[t]; t++)
+		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++) {
+			json_t *def = json_loads(k->def, JSON_DECODE_ANY, NULL);
+			json_t *o = json_pack("{s:s, s:s, s:o, s:s}", "key", k->key, "type",
+					      type_name(k->type), "default", def ? def : json_null(),
+					      "help", k->help);
+			if (k->type == CFG_INT || k->type == CFG_DOUBLE || k->type == CFG_SIZE) {
+				json_object_set_new(o, "min", json_real(k->min));
+				json_object_set_new(o, "max", json_real(k->max));
+			}
+			if (k->type == CFG_ENUM)
+				json_object_set_new(o, "choices", json_string(k->choices));
+			json_array_append_new(keys, o);
+		}
+	return keys;
+}
+
 uint64_t cfg_hash(const struct cfg *c)
 {
 	char *s = json_dumps(c->root, JSON_COMPACT | JSON_SORT_KEYS);

@@ -106,6 +106,9 @@ json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret
 void cfg_print(const struct cfg *c, FILE *f);
 /* Print every declared key with type, default, range and help (docs/config.md). */
 void cfg_print_keys(FILE *f, int markdown);
+/* The same as JSON: [{key, type, default, help, min, max (numbers), choices
+ * (choice keys: "a|b|c")}, ...], for tools (scripts/plot.py's labels). */
+json_t *cfg_keys_json(void);
 
 /* XXH3-64 of the effective config as compact, key-sorted JSON: a stable
  * hash (the report's config_hash, and sweep resumption). */
