@@ -164,6 +164,7 @@ clean:
 
 docs: $(BIN)
 	scripts/gen-config-doc.sh $(BIN) docs/config.md
+	python3 scripts/gen-doc-samples.py --bin $(BIN)
 
 # --- fuzzing ---------------------------------------------------------------
 # `make fuzz` builds the libFuzzer targets tests/fuzz/fuzz_<name>.c with clang

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The ready CI example (scripts/ci-gate.sh with configs/ci/written-back-gate.json):
+# it gates a policy change on the written-back pages of every bundled
+# experiment.  No change passes; a change that writes back 21 % more in the
+# writeback experiment (the shrinker) fails, naming the experiment and the
+# metric; a change that writes back nothing at all passes (the gate is
+# one-sided: a symmetric tolerance would fail it); a tolerance rule that
+# matches no metric is an error, not a silent pass.
+set -u
+BIN=${BIN:-build/zswapsim}
+. tests/scenarios/lib/expect.sh
+
+scripts/ci-gate.sh --bin "$BIN" >"$T/out" 2>&1
+expect "no change: exit 0, four experiments" "0 4" "$? $(grep -c '^ok ' "$T/out")"
+
+scripts/ci-gate.sh --bin "$BIN" --set policy.writeback.name=shrinker >"$T/out" 2>&1
+expect "more writeback: exit 1" 1 $?
+expect "the failing experiment and its numbers" "FAIL  writeback: written_back_pages 5015 -> 6052" \
+	"$(grep '^FAIL' "$T/out")"
+expect "the compare table names the metric and the rule" \
+	"stats.global.written_back_pages 5015 6052 +1037 (+20.68%) +5%|-any FAIL" \
+	"$(grep '^ *stats.global.written_back_pages' "$T/out" | tr -s ' ' | sed 's/^ //')"
+
+scripts/ci-gate.sh --bin "$BIN" --set policy.writeback.name=off >"$T/out" 2>&1
+expect "no writeback at all: a drop passes the one-sided gate" "0 ok    writeback: written_back_pages 5015 -> 0" \
+	"$? $(grep 'writeback:' "$T/out")"
+sed 's/"max_increase"/"rel"/' configs/ci/written-back-gate.json >"$T/sym.json"
+scripts/ci-gate.sh --bin "$BIN" --set policy.writeback.name=off --tolerance "$T/sym.json" >/dev/null 2>&1
+expect "(the same drop fails a symmetric 5 % rule)" 1 $?
+
+sed 's/written_back_pages/writen_back_pages/' configs/ci/written-back-gate.json >"$T/typo.json"
+scripts/ci-gate.sh --bin "$BIN" --tolerance "$T/typo.json" >"$T/out" 2>&1
+expect "a typo in the tolerance file: exit 2, named" "2 1" \
+	"$? $(grep -c 'rule "stats.global.writen_back_pages" matches no metric' "$T/out")"
+
+[ "$fails" -eq 0 ]
