@@ -13,7 +13,11 @@ if diff -u docs/config.md "$T/config.md" >"$T/diff"; then
 else
   fail "docs/config.md is out of date: run 'make docs'"; head -20 "$T/diff"
 fi
-python3 scripts/gen-doc-samples.py --check --bin "$BIN" >"$T/out" 2>&1
+# under ASan only the generated tables (the samples' output is the plain build's to check:
+# the CI gate's sample alone takes half a minute there)
+files=()
+case "${BUILD:-}" in *asan*) files=(docs/policies.md) ;; esac
+python3 scripts/gen-doc-samples.py --check --bin "$BIN" "${files[@]}" >"$T/out" 2>&1
 rc=$?
 expect "doc samples and generated blocks are up to date" 0 "$rc"
 [ "$rc" -eq 0 ] || head -40 "$T/out"
