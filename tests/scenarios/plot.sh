@@ -17,7 +17,9 @@ if ! PY=$(scripts/find-python.sh); then
 	fail "python3 with matplotlib (make deps installs python3-matplotlib)"
 	exit 1
 fi
-plot() { python3 scripts/plot.py "$@"; }   # the python3 of PATH, as a user runs it
+# the python3 of PATH, as a user runs it, for the report; the rest with the
+# interpreter that has matplotlib (a pyenv shim costs a second a call)
+plot() { "$PY" scripts/plot.py "$@"; }
 # every <text> of an SVG (the figures keep text as text), one per line
 svg_text() { "$PY" -c 'import sys, xml.etree.ElementTree as E
 for t in E.parse(sys.argv[1]).getroot().iter():
@@ -43,7 +45,7 @@ EOF
 "$BIN" run configs/default.json --set timing.backend=simgrid --set zswap.compressor=deflate-iaa \
 	-q -o "$T/sg.json" >/dev/null 2>&1
 expect "a simgrid run with IAA" 0 $?
-plot report "$T/sg.json" -o "$T/sg" >"$T/out" 2>"$T/err"
+python3 scripts/plot.py report "$T/sg.json" -o "$T/sg" >"$T/out" 2>"$T/err"
 expect "report: exit 0" 0 $?
 expect "time series, latency and hardware as PNG, SVG and PDF" \
 	"timeseries.png timeseries.svg timeseries.pdf latency.png latency.svg latency.pdf hardware.png hardware.svg hardware.pdf" \
@@ -122,16 +124,24 @@ ZSWAPSIM_PLOT_REEXEC=1 "$PY" -S scripts/plot.py sweep "$S" --x seed --y y -o "$T
 expect "none in reach: one line saying what to install" "1 1" \
 	"$? $(grep -c "has no matplotlib: install Debian's python3-matplotlib" "$T/out")"
 
-# --- bad input ---------------------------------------------------------------------------------------
-bad() {   # NAME SUBSTRING ARGS...
-	local name=$1 want=$2; shift 2
-	plot "$@" >/dev/null 2>"$T/err"
-	local rc=$?
-	if [ "$rc" -eq 2 ] && grep -qF -- "$want" "$T/err"; then pass "$name"; else
-		fail "$name: exit $rc, want 2 with '$want'"; sed 's/^/    /' "$T/err"; fi
-}
-bad "a summary is not a report" "not a zswapsim-report/1 document" report "$S" -o "$T/x"
-bad "unknown axis" "no axis 'zswap.nope'" sweep "$S" --x zswap.nope --y latency.load.p99_ns -o "$T/x.png"
-bad "unknown metric" "no metric 'stats.global.nope'" sweep "$S" --x seed --y stats.global.nope -o "$T/x.png"
+# --- bad input: exit 2 and one line naming what is wrong (one process for all) ---------------------
+"$PY" - "$S" "$T" <<'EOF' >"$T/bad" 2>&1
+import contextlib, io, sys
+sys.path.insert(0, "scripts")
+import plot
+S, T = sys.argv[1], sys.argv[2]
+for want, args in (
+        ("not a zswapsim-report/1 document", ["report", S, "-o", f"{T}/x"]),
+        ("no axis 'zswap.nope'", ["sweep", S, "--x", "zswap.nope", "--y", "latency.load.p99_ns", "-o", f"{T}/x.png"]),
+        ("no metric 'stats.global.nope'", ["sweep", S, "--x", "seed", "--y", "stats.global.nope", "-o", f"{T}/x.png"])):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        rc = plot.main(args)
+    ok = rc == 2 and want in err.getvalue() and err.getvalue().count("\n") == 1
+    print(f"{'ok  ' if ok else 'FAIL'} {want}: exit {rc}" + ("" if ok else f": {err.getvalue()!r}"))
+EOF
+cat "$T/bad"
+fails=$((fails + $(grep -c '^FAIL' "$T/bad")))
+expect "three bad inputs checked" 3 "$(grep -c '^ok ' "$T/bad")"
 
 [ "$fails" -eq 0 ]
