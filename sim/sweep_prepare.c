@@ -235,7 +235,6 @@ static int generate_traces(struct sweep_plan *p, const char *dir, const char *se
 struct trace_cache {
 	struct trace *t;
 	size_t n, cap;
-	struct trace_meta *one_slot;   /* scratch: a header copy for zswap_create() */
 };
 
 static struct trace *cached_trace(struct trace_cache *c, const char *path, char *err, size_t errlen,
@@ -264,32 +263,34 @@ static void trace_cache_free(struct trace_cache *c)
 	for (size_t i = 0; i < c->n; i++)
 		trace_close(&c->t[i]);
 	free(c->t);
-	free(c->one_slot);
 }
 
 /* What sim_setup() checks, without the per-slot state: memcgs, policies and
  * their parameters; with simgrid, the hardware and a core for every stream. */
-static int check_setup(const struct cfg *cfg, const struct trace *t, struct trace_meta *one_slot,
-		       char *err, size_t errlen)
+static int check_setup(const struct cfg *cfg, const struct trace *t, char *err, size_t errlen)
 {
-	struct zswap_config zc;
-	int r = sim_zswap_config(cfg, &t->meta, &zc, err, errlen);
+	int r = sim_check_memcg_names(cfg, &t->meta, err, errlen);
 	if (r)
 		return r;
-	*one_slot = t->meta;
-	one_slot->slot_count = 1;
-	struct zswap *zs = zswap_create(&zc, one_slot, NULL, err, errlen);
-	sim_zswap_config_free(&zc);
+	struct zswap_memcg_desc *desc = calloc(t->meta.memcg_count, sizeof(*desc));
+	struct zswap_topology topo;
+	if (!desc) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	/* the model as sim_setup() makes it, with a single slot */
+	sim_trace_topology(cfg, &t->meta, desc, &topo);
+	topo.nslots = 1;
+	struct zswap *zs = zswap_create(&cfg->zswap, &topo, NULL, err, errlen);
+	free(desc);
 	if (!zs)
 		return -EINVAL;
 	zswap_destroy(zs);
 	if (strcmp(cfg_str(cfg, "timing.backend"), "simgrid"))
 		return 0;
-	struct hw hw;
-	r = hw_load(&hw, cfg, err, errlen);
 	for (unsigned k = 0; !r && k < (t->meta.stream_count ? t->meta.stream_count : 1); k++) {
 		unsigned core;
-		r = hw_stream_core(&hw, k, &core, err, errlen);
+		r = hw_stream_core(&cfg->hw, k, &core, err, errlen);
 	}
 	return r;
 }
@@ -312,7 +313,7 @@ static int prepare_point(struct sweep_plan *p, struct sweep_point *pt, struct tr
 		if (!t)
 			snprintf(cerr, sizeof(cerr), "trace.path: %s", terr);
 		if (t)
-			r = check_setup(&cfg, t, c->one_slot, cerr, sizeof(cerr));
+			r = check_setup(&cfg, t, cerr, sizeof(cerr));
 		if (!r) {
 			snprintf(pt->trace_checksum, sizeof(pt->trace_checksum), "%016" PRIx64, t->checksum);
 			if (t->meta.page_store[0])
@@ -336,10 +337,6 @@ int sweep_plan_prepare(struct sweep_plan *p, const char *dir, const char *self,
 {
 	struct trace_cache c = { 0 };
 	int r = p->trace_gen ? generate_traces(p, dir, self, err, errlen) : 0;
-	if (!r && !(c.one_slot = malloc(sizeof(*c.one_slot)))) {
-		snprintf(err, errlen, "%s: out of memory", p->sweep);
-		r = -ENOMEM;
-	}
 	for (size_t i = 0; i < p->npoints && !r; i++)
 		r = prepare_point(p, &p->points[i], &c, err, errlen);
 	trace_cache_free(&c);
