@@ -84,6 +84,7 @@ $(GIT_REV_H): FORCE
 	@mkdir -p $(dir $@)
 	@printf '#define ZSWAPSIM_GIT_REV "%s"\n' "$(GIT_REV)" >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+.PHONY: FORCE
 FORCE:
 $(BUILD)/obj/sim/report.o $(BUILD)/obj/sim/main.o: $(GIT_REV_H)
 
@@ -164,6 +165,7 @@ clean:
 
 docs: $(BIN)
 	scripts/gen-config-doc.sh $(BIN) docs/config.md
+	python3 scripts/gen-doc-samples.py --bin $(BIN)
 
 # --- fuzzing ---------------------------------------------------------------
 # `make fuzz` builds the libFuzzer targets tests/fuzz/fuzz_<name>.c with clang

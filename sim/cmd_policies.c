@@ -2,7 +2,8 @@
 /*
  * `zswapsim policies [--markdown]`: every policy family, each policy with its
  * one-line description and its parameters (type, default, range, help), and
- * the config key that selects it.
+ * the config key that selects it; --markdown starts with a table of the
+ * families (docs/policies.md is generated from it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,36 @@ static void print_family(FILE *f, const char *title, const char *key, int md)
 		title, key);
 }
 
+/* One row of the Markdown summary table: the family, its key, what it
+ * decides, its policies (the default in bold). */
+static void table_row(FILE *f, const char *family, const char *key, const char *decides,
+		      const struct policy_common *const *c, unsigned n, const char *def)
+{
+	fprintf(f, "| %s | `%s` | %s | ", family, key, decides);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%s%s`%s`%s", i ? ", " : "", strcmp(c[i]->name, def) ? "" : "**",
+			c[i]->name, strcmp(c[i]->name, def) ? "" : "** (default)");
+	fputs(" |\n", f);
+}
+
+#define FAMILY_COMMONS(list, out, n) \
+	do { for (n = 0; list[n] && n < 32; n++) out[n] = &list[n]->c; } while (0)
+
+static void print_table(FILE *f)
+{
+	const struct policy_common *c[32];
+	unsigned n;
+
+	fputs("| family | config key | decides | policies |\n|---|---|---|---|\n", f);
+	FAMILY_COMMONS(zswap_limit_policies, c, n);
+	table_row(f, "limit", "policy.limit", "may a folio enter zswap", c, n, POLICY_DEFAULT_LIMIT);
+	FAMILY_COMMONS(zswap_lru_policies, c, n);
+	table_row(f, "lru", "policy.lru", "which entry writeback takes", c, n, POLICY_DEFAULT_LRU);
+	FAMILY_COMMONS(zswap_wb_policies, c, n);
+	table_row(f, "writeback", "policy.writeback", "when entries are written back", c, n,
+		  POLICY_DEFAULT_WB);
+}
+
 int cmd_policies(int argc, char **argv)
 {
 	int md = 0;
@@ -81,6 +112,8 @@ int cmd_policies(int argc, char **argv)
 	}
 	if (!md)
 		printf("Policies (select with policy.<family> = {\"name\": NAME, PARAM: VALUE, ...}):\n");
+	else
+		print_table(stdout);
 	print_family(stdout, "limit: may a folio enter zswap", "policy.limit", md);
 	for (unsigned i = 0; zswap_limit_policies[i]; i++)
 		print_policy(stdout, &zswap_limit_policies[i]->c, POLICY_DEFAULT_LIMIT, md);

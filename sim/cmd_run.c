@@ -264,11 +264,11 @@ int cmd_run(int argc, char **argv)
 /* ------------------------------------------------------------------------ */
 
 static const char config_usage[] =
-	"usage: zswapsim config keys [--markdown]\n"
+	"usage: zswapsim config keys [--markdown | --json]\n"
 	"       zswapsim config print CONFIG [--set key=value]...\n"
 	"       zswapsim config hash CONFIG [--set key=value]...\n"
 	"\n"
-	"keys   every config key with type, default, range and meaning\n"
+	"keys   every config key with type, default, range and meaning (--json: for tools)\n"
 	"print  the effective config (defaults + CONFIG + overrides)\n"
 	"hash   the hash of the effective config, as in a report's config_hash\n";
 
@@ -279,8 +279,23 @@ int cmd_config(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (!strcmp(argv[1], "keys")) {
-		int md = argc > 2 && !strcmp(argv[2], "--markdown");
-		cfg_print_keys(stdout, md);
+		const char *opt = argc > 2 ? argv[2] : "";
+		if (argc > 3 || (argc == 3 && strcmp(opt, "--markdown") && strcmp(opt, "--json"))) {
+			cli_error("config keys: unexpected argument '%s' (--markdown or --json)",
+				  argc > 3 ? argv[3] : opt);
+			return EXIT_USAGE;
+		}
+		if (!strcmp(opt, "--json")) {
+			json_t *keys = cfg_keys_json();
+			if (!keys || json_dumpf(keys, stdout, JSON_INDENT(1)) || puts("") < 0) {
+				json_decref(keys);
+				cli_error("config keys: cannot write");
+				return EXIT_RUNTIME;
+			}
+			json_decref(keys);
+			return EXIT_OK;
+		}
+		cfg_print_keys(stdout, !strcmp(opt, "--markdown"));
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "print") && strcmp(argv[1], "hash")) {

@@ -16,20 +16,26 @@
 
 static void compare_usage(void)
 {
-	printf("usage: zswapsim compare BASE.json NEW.json [--tolerance FILE] [--all]\n\n"
-		   "Compare two reports (or two sweep summaries) metric by metric.  Counters\n"
-		   "(stats.*, timeseries.*) must match exactly with the none backend; timings\n"
-		   "(latency.*, hardware.*, streams.*, simgrid.*, elapsed_ns) within %g%% relative.\n"
-		   "FILE maps dotted-key globs to {\"rel\": x}, {\"abs\": y} or {\"ignore\": true}.\n"
-		   "--all prints every moved metric (default: the first %d).\n"
-		   "Exit status: 0 within tolerance, 1 a metric moved too far, 2 bad input.\n",
-		CMP_DEFAULT_REL * 100, COMPARE_MAX_ROWS);
+	printf("usage: zswapsim compare BASE.json NEW.json [--tolerance FILE] [--all]\n"
+	       "                        [--allow-schema-change]\n\n"
+	       "Compare two reports (or two sweep summaries) metric by metric.  Counters\n"
+	       "(stats.*, timeseries.*) must match exactly with the none backend; timings\n"
+	       "(latency.*, hardware.*, streams.*, simgrid.*, elapsed_ns) within %g%% relative.\n"
+	       "FILE maps dotted-key globs (\"<point id>:KEY\" in summaries; the longest\n"
+	       "match wins) to {\"rel\": x} or {\"abs\": y} (either direction),\n"
+	       "{\"max_increase\": x} and/or {\"max_decrease\": x} (one direction, x relative:\n"
+	       "0.05 = 5 %%), or {\"ignore\": true}.  A rule that matches no key is an error.\n"
+	       "--all prints every moved metric (default: the first %d).\n"
+	       "--allow-schema-change compares documents of different schema versions.\n"
+	       "Exit status: 0 within tolerance, 1 a metric moved too far or nothing was\n"
+	       "compared, 2 bad input.\n",
+	       CMP_DEFAULT_REL * 100, COMPARE_MAX_ROWS);
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	const char *paths[2] = { NULL, NULL }, *tolfile = NULL;
-	int npaths = 0, all = 0;
+	int npaths = 0, all = 0, allow_schema = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			compare_usage();
@@ -40,6 +46,8 @@ int cmd_compare(int argc, char **argv)
 			tolfile = argv[i] + 12;
 		} else if (!strcmp(argv[i], "--all")) {
 			all = 1;
+		} else if (!strcmp(argv[i], "--allow-schema-change")) {
+			allow_schema = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			cli_error("compare: unknown option '%s' (see zswapsim compare --help)", argv[i]);
 			return EXIT_USAGE;
@@ -66,13 +74,13 @@ int cmd_compare(int argc, char **argv)
 	}
 	if ((r = cmp_load_document(paths[0], &base, err, sizeof(err))) ||
 	    (r = cmp_load_document(paths[1], &new, err, sizeof(err))) ||
-	    (r = cmp_documents(base, new, &tol, &res, err, sizeof(err)))) {
+	    (r = cmp_documents(base, new, &tol, allow_schema, &res, err, sizeof(err)))) {
 		cli_error("%s", err);
 		status = cli_exit_status(r);
 		goto out;
 	}
 	cmp_print(&res, stdout, all ? 0 : COMPARE_MAX_ROWS);
-	status = res.failed ? EXIT_RUNTIME : EXIT_OK;
+	status = res.failed || !res.compared ? EXIT_RUNTIME : EXIT_OK;
 	cmp_result_free(&res);
 out:
 	json_decref(base);

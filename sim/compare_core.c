@@ -41,30 +41,40 @@ int cmp_glob_match(const char *glob, const char *key)
 static int parse_rule(struct cmp_rule *r, const char *glob, json_t *v, const char *path,
 		      char *err, size_t errlen)
 {
+	static const char *const names[] = { "rel", "abs", "max_increase", "max_decrease", NULL };
+	double *fields[] = { &r->rel, &r->abs, &r->max_inc, &r->max_dec };
 	const char *name;
 	json_t *x;
 	memset(r, 0, sizeof(*r));
-	r->rel = -1;
-	r->abs = -1;
+	r->rel = r->abs = r->max_inc = r->max_dec = -1;
 	if (!json_is_object(v)) {
-		snprintf(err, errlen, "%s: \"%s\": expected {\"rel\": x}, {\"abs\": y} or {\"ignore\": true}",
-			 path, glob);
+		snprintf(err, errlen, "%s: \"%s\": expected {\"rel\": x}, {\"abs\": y}, "
+			 "{\"max_increase\": x}, {\"max_decrease\": x} or {\"ignore\": true}", path, glob);
 		return -EINVAL;
 	}
 	json_object_foreach(v, name, x) {
+		int i;
+		for (i = 0; names[i] && strcmp(names[i], name); i++)
+			;
 		if (!strcmp(name, "ignore") && json_is_boolean(x)) {
 			r->ignore = json_is_true(x);
-		} else if ((!strcmp(name, "rel") || !strcmp(name, "abs")) && json_is_number(x) &&
-			   json_number_value(x) >= 0) {
-			*(!strcmp(name, "rel") ? &r->rel : &r->abs) = json_number_value(x);
+		} else if (names[i] && json_is_number(x) && json_number_value(x) >= 0) {
+			*fields[i] = json_number_value(x);
 		} else {
-			snprintf(err, errlen, "%s: \"%s\": bad entry \"%s\" (rel and abs take a number >= 0, "
-				 "ignore takes true or false)", path, glob, name);
+			snprintf(err, errlen, "%s: \"%s\": bad entry \"%s\" (rel, abs, max_increase and "
+				 "max_decrease take a number >= 0, ignore takes true or false)", path, glob, name);
 			return -EINVAL;
 		}
 	}
-	if (r->rel < 0 && r->abs < 0 && !r->ignore) {
-		snprintf(err, errlen, "%s: \"%s\": give \"rel\", \"abs\" or \"ignore\"", path, glob);
+	int symmetric = r->rel >= 0 || r->abs >= 0, one_sided = r->max_inc >= 0 || r->max_dec >= 0;
+	if (!symmetric && !one_sided && !r->ignore) {
+		snprintf(err, errlen, "%s: \"%s\": give \"rel\", \"abs\", \"max_increase\", "
+			 "\"max_decrease\" or \"ignore\"", path, glob);
+		return -EINVAL;
+	}
+	if (symmetric && one_sided) {
+		snprintf(err, errlen, "%s: \"%s\": a rule is symmetric (rel, abs) or one-sided "
+			 "(max_increase, max_decrease), not both", path, glob);
 		return -EINVAL;
 	}
 	r->glob = strdup(glob);
@@ -91,7 +101,8 @@ int cmp_tolerance_load(struct cmp_tolerance *t, const char *path, char *err, siz
 		return -EINVAL;
 	}
 	t->rules = calloc(json_object_size(doc) + 1, sizeof(*t->rules));
-	if (!t->rules) {
+	t->path = strdup(path);
+	if (!t->rules || !t->path) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		json_decref(doc);
 		return -ENOMEM;
@@ -117,15 +128,19 @@ void cmp_tolerance_free(struct cmp_tolerance *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->rules[i].glob);
 	free(t->rules);
+	free(t->path);
 	t->rules = NULL;
+	t->path = NULL;
 	t->n = 0;
 }
 
-const struct cmp_rule *cmp_tolerance_rule(const struct cmp_tolerance *t, const char *key)
+const struct cmp_rule *cmp_tolerance_rule(const struct cmp_tolerance *t, const char *key,
+					  const char *alt)
 {
 	const struct cmp_rule *best = NULL;
 	for (size_t i = 0; i < t->n; i++)
-		if (cmp_glob_match(t->rules[i].glob, key) &&
+		if ((cmp_glob_match(t->rules[i].glob, key) ||
+		     (alt && cmp_glob_match(t->rules[i].glob, alt))) &&
 		    (!best || strlen(t->rules[i].glob) > strlen(best->glob)))
 			best = &t->rules[i];
 	return best;
@@ -373,38 +388,44 @@ static int is_state(const char *path)
 	return has_prefix(path, "stats") || has_prefix(path, "timeseries");
 }
 
-/* The tolerance of one key as {rel, abs}; 1 when it is ignored. */
+/* The tolerance of one key (a copy of its rule, or the section's default);
+ * 1 when it is ignored.  Summary keys "<id>:path" match rules by path or by
+ * the whole key, the longest glob winning. */
 static int key_tolerance(const struct cmp_tolerance *t, const struct flat_entry *e,
-			 double *rel, double *abs)
+			 struct cmp_rule *tol)
 {
 	const char *path = e->key + e->path_off;
 	if (!strcmp(path, "simgrid.version"))
 		return 1;   /* an input of the run, like tool.*: a warning at most */
-	const struct cmp_rule *r = cmp_tolerance_rule(t, path);
-	if (!r && e->path_off)
-		r = cmp_tolerance_rule(t, e->key);   /* "<id>:..." globs in sweeps */
+	const struct cmp_rule *r = cmp_tolerance_rule(t, path, e->path_off ? e->key : NULL);
 	if (r) {
-		*rel = r->rel;
-		*abs = r->abs;
+		*tol = *r;
 		return r->ignore;
 	}
-	*rel = -1;
-	*abs = 0;
+	*tol = (struct cmp_rule){ .rel = -1, .abs = 0, .max_inc = -1, .max_dec = -1 };
 	if (is_timing(path) || (is_state(path) && !e->exact_counters))
-		*rel = t->default_rel;
+		tol->rel = t->default_rel;
 	return 0;
 }
 
-static void describe_tolerance(char *buf, size_t len, double rel, double abs)
+static void describe_tolerance(char *buf, size_t len, const struct cmp_rule *r)
 {
-	if (rel > 0 && abs > 0)
-		snprintf(buf, len, "rel %g%%|abs %g", rel * 100, abs);
-	else if (rel > 0)
-		snprintf(buf, len, "rel %g%%", rel * 100);
-	else if (abs > 0)
-		snprintf(buf, len, "abs %g", abs);
-	else
+	if (r->max_inc >= 0 || r->max_dec >= 0) {
+		char inc[24] = "+any", dec[24] = "-any";
+		if (r->max_inc >= 0)
+			snprintf(inc, sizeof(inc), "+%g%%", r->max_inc * 100);
+		if (r->max_dec >= 0)
+			snprintf(dec, sizeof(dec), "-%g%%", r->max_dec * 100);
+		snprintf(buf, len, "%s|%s", inc, dec);
+	} else if (r->rel > 0 && r->abs > 0) {
+		snprintf(buf, len, "rel %g%%|abs %g", r->rel * 100, r->abs);
+	} else if (r->rel > 0) {
+		snprintf(buf, len, "rel %g%%", r->rel * 100);
+	} else if (r->abs > 0) {
+		snprintf(buf, len, "abs %g", r->abs);
+	} else {
 		snprintf(buf, len, "exact");
+	}
 }
 
 static char *value_text(json_t *v)
@@ -464,22 +485,27 @@ static void add_warning(struct cmp_result *res, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Are two numbers equal, or within {rel, abs}? */
-static int within(json_t *o, json_t *n, double rel, double abs)
+/* Are two numbers equal, or within the rule: symmetric {rel, abs}, or
+ * one-sided {max_increase, max_decrease} (a direction without a bound may
+ * move freely)? */
+static int within(json_t *o, json_t *n, const struct cmp_rule *r)
 {
 	if (json_is_integer(o) && json_is_integer(n) && json_integer_value(o) == json_integer_value(n))
 		return 1;
-	double a = json_number_value(o), b = json_number_value(n), d = fabs(b - a);
+	double a = json_number_value(o), b = json_number_value(n), d = b - a;
 	if (d == 0)
 		return 1;
-	return (abs > 0 && d <= abs) || (rel > 0 && d <= rel * fabs(a));
+	if (r->max_inc >= 0 || r->max_dec >= 0)
+		return d > 0 ? r->max_inc < 0 || d <= r->max_inc * fabs(a)
+			     : r->max_dec < 0 || -d <= r->max_dec * fabs(a);
+	return (r->abs > 0 && fabs(d) <= r->abs) || (r->rel > 0 && fabs(d) <= r->rel * fabs(a));
 }
 
 static int compare_entry(const struct cmp_tolerance *t, const struct flat_entry *e, json_t *n,
 			 struct cmp_result *res)
 {
-	double rel, abs;
-	if (key_tolerance(t, e, &rel, &abs))
+	struct cmp_rule rule;
+	if (key_tolerance(t, e, &rule))
 		return 0;
 	char tol[48];
 	json_t *o = e->leaf;
@@ -489,8 +515,8 @@ static int compare_entry(const struct cmp_tolerance *t, const struct flat_entry 
 	if (json_is_number(o) && json_is_number(n)) {
 		if (json_number_value(o) == json_number_value(n))
 			return 0;
-		describe_tolerance(tol, sizeof(tol), rel, abs);
-		return add_row(res, e->key, o, n, !within(o, n, rel, abs), tol);
+		describe_tolerance(tol, sizeof(tol), &rule);
+		return add_row(res, e->key, o, n, !within(o, n, &rule), tol);
 	}
 	if (json_equal(o, n))
 		return 0;
@@ -501,7 +527,7 @@ static int compare_entry(const struct cmp_tolerance *t, const struct flat_entry 
 static void compare_inputs(json_t *base, json_t *new, const char *cfgkey, struct cmp_result *res)
 {
 	const char *sb = doc_schema(base), *sn = doc_schema(new);
-	if (strcmp(sb, sn))
+	if (strcmp(sb, sn))   /* only with allow_schema_change */
 		add_warning(res, "schema differs: %s -> %s", sb, sn);
 	json_t *cb = json_object_get(base, cfgkey), *cn = json_object_get(new, cfgkey);
 	if (cb && cn && !json_equal(cb, cn)) {
@@ -539,14 +565,77 @@ static void compare_inputs(json_t *base, json_t *new, const char *cfgkey, struct
 		add_warning(res, "SimGrid differs: %s -> %s", vb, vn);
 }
 
+static int flat_matches(const struct flat *fl, const char *glob)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		if (cmp_glob_match(glob, fl->e[i].key + fl->e[i].path_off) ||
+		    (fl->e[i].path_off && cmp_glob_match(glob, fl->e[i].key)))
+			return 1;
+	return 0;
+}
+
+/* The (up to) three report paths of fl nearest to glob, "a, b, c". */
+static void nearest_paths(const struct flat *fl, const char *glob, char *buf, size_t len)
+{
+	const char *best[3] = { NULL, NULL, NULL };
+	size_t dist[3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	for (size_t i = 0; i < fl->n; i++) {
+		const char *p = fl->e[i].key + fl->e[i].path_off;
+		int dup = 0;
+		for (int k = 0; k < 3; k++)
+			dup |= best[k] && !strcmp(best[k], p);
+		size_t d = dup ? SIZE_MAX : cfg_levenshtein(glob, p);
+		for (int k = 0; k < 3 && d != SIZE_MAX; k++) {
+			if (d >= dist[k])
+				continue;
+			for (int m = 2; m > k; m--) {
+				dist[m] = dist[m - 1];
+				best[m] = best[m - 1];
+			}
+			dist[k] = d;
+			best[k] = p;
+			break;
+		}
+	}
+	size_t off = 0;
+	buf[0] = 0;
+	for (int k = 0; k < 3 && best[k] && off < len; k++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", k ? ", " : "", best[k]);
+}
+
+/* A rule that matches no key of either document is a typo or a stale rule:
+ * an error naming it and the nearest keys, never a silent pass. */
+static int check_rules_match(const struct cmp_tolerance *t, const struct flat *fb,
+			     const struct flat *fn, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const char *glob = t->rules[i].glob;
+		if (flat_matches(fb, glob) || flat_matches(fn, glob))
+			continue;
+		char near[600];
+		nearest_paths(fb->n ? fb : fn, glob, near, sizeof(near));
+		snprintf(err, errlen, "%s: rule \"%s\" matches no metric of either document%s%s%s",
+			 t->path ? t->path : "tolerance", glob, near[0] ? " (nearest: " : "", near,
+			 near[0] ? ")" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
-		  struct cmp_result *res, char *err, size_t errlen)
+		  int allow_schema_change, struct cmp_result *res, char *err, size_t errlen)
 {
 	memset(res, 0, sizeof(*res));
 	int summary = is_summary(base);
 	if (summary != is_summary(new) || (!summary && (!is_report(base) || !is_report(new)))) {
 		snprintf(err, errlen, "cannot compare a %s with a %s", summary ? "sweep summary" : "report",
 			 is_summary(new) ? "sweep summary" : "report");
+		return -EINVAL;
+	}
+	if (strcmp(doc_schema(base), doc_schema(new)) && !allow_schema_change) {
+		snprintf(err, errlen, "schema differs: %s -> %s (the documents may not mean the same "
+			 "by the same key; --allow-schema-change compares them anyway)",
+			 doc_schema(base), doc_schema(new));
 		return -EINVAL;
 	}
 	struct flat fb = { .index = json_object() }, fn = { .index = json_object() };
@@ -557,6 +646,9 @@ int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
 		snprintf(err, errlen, "cannot flatten the documents: %s", strerror(-r));
 		goto out;
 	}
+	r = check_rules_match(t, &fb, &fn, err, errlen);
+	if (r)
+		goto out;
 	compare_inputs(base, new, summary ? "base_config" : "config", res);
 	for (size_t i = 0; i < fb.n && !r; i++) {
 		json_t *idx = json_object_get(fn.index, fb.e[i].key);
@@ -668,7 +760,9 @@ void cmp_print(const struct cmp_result *res, FILE *f, size_t max_rows)
 				res->nrows - shown);
 		print_sections(res, f);
 	}
-	if (res->failed)
+	if (!res->compared)
+		fprintf(f, "FAIL: no metric compared (every key of BASE is ignored or not a metric)\n");
+	else if (res->failed)
 		fprintf(f, "FAIL: %zu of %zu metrics outside tolerance (%zu moved)\n", res->failed,
 			res->compared, res->nrows);
 	else

@@ -4,11 +4,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 extern const struct cfg_key cfg_keys_core[];
@@ -50,6 +53,11 @@ static const struct cfg_key *find_key(const char *key)
 	return NULL;
 }
 
+const struct cfg_key *cfg_find_key(const char *key)
+{
+	return find_key(key);
+}
+
 /* Is prefix a proper interior node of some key ("zswap" for "zswap.enabled")? */
 static int is_interior(const char *prefix)
 {
@@ -61,7 +69,7 @@ static int is_interior(const char *prefix)
 	return 0;
 }
 
-static size_t levenshtein(const char *a, const char *b)
+size_t cfg_levenshtein(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	size_t *row = calloc(lb + 1, sizeof(*row));
@@ -95,7 +103,7 @@ const char *cfg_nearest_key(const char *s)
 	size_t bestd = SIZE_MAX;
 	for (int t = 0; cfg_registry[t]; t++)
 		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++) {
-			size_t d = levenshtein(s, k->key);
+			size_t d = cfg_levenshtein(s, k->key);
 			if (d < bestd) {
 				bestd = d;
 				best = k->key;
@@ -292,12 +300,19 @@ static int check_value(const struct cfg_key *k, json_t *v, const char *src, char
 		return -EINVAL;
 	}
 	case CFG_OBJECT:
+		if (json_is_string(v) && !strncmp(k->key, "policy.", 7)) {
+			/* the mistake everyone makes once: name the key that takes a name */
+			snprintf(err, errlen, "%s: expected an object {\"name\": ..., params}: to choose "
+				 "a policy by name, set %s.name=%s", where, k->key, json_string_value(v));
+			return -EINVAL;
+		}
 		if (!json_is_object(v))
 			goto wrong_type;
 		return 0;
 	}
 wrong_type:
-	snprintf(err, errlen, "%s: expected a %s%s%s", where, type_name(k->type),
+	snprintf(err, errlen, "%s: expected %s %s%s%s", where, k->type == CFG_OBJECT ? "an" : "a",
+		 type_name(k->type),
 		 k->type == CFG_ENUM ? " among " : "", k->type == CFG_ENUM ? k->choices : "");
 	return -EINVAL;
 }
@@ -365,11 +380,20 @@ json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret
 		      char *err, size_t errlen)
 {
 	json_error_t je;
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	struct stat st;
+	/* without blocking (a FIFO with no writer would), and only a regular file */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
 		*ret = -ENOENT;
 		snprintf(err, errlen, "%s: cannot open%s%s: %s", path, what ? " " : "", what ? what : "",
 			 strerror(errno));
+		return NULL;
+	}
+	FILE *f = fstat(fd, &st) || !S_ISREG(st.st_mode) ? NULL : fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		*ret = -EINVAL;
+		snprintf(err, errlen, "%s: not a regular file", path);
 		return NULL;
 	}
 	json_t *doc = json_loadf(f, flags, &je);
@@ -705,6 +729,26 @@ void cfg_print_keys(FILE *f, int markdown)
 				fprintf(f, "\n    %s\n", k->help);
 			}
 		}
+}
+
+json_t *cfg_keys_json(void)
+{
+	json_t *keys = json_array();
+	for (int t = 0; cfg_registry[t]; t++)
+		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++) {
+			json_t *def = json_loads(k->def, JSON_DECODE_ANY, NULL);
+			json_t *o = json_pack("{s:s, s:s, s:o, s:s}", "key", k->key, "type",
+					      type_name(k->type), "default", def ? def : json_null(),
+					      "help", k->help);
+			if (k->type == CFG_INT || k->type == CFG_DOUBLE || k->type == CFG_SIZE) {
+				json_object_set_new(o, "min", json_real(k->min));
+				json_object_set_new(o, "max", json_real(k->max));
+			}
+			if (k->type == CFG_ENUM)
+				json_object_set_new(o, "choices", json_string(k->choices));
+			json_array_append_new(keys, o);
+		}
+	return keys;
 }
 
 uint64_t cfg_hash(const struct cfg *c)

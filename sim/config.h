@@ -106,7 +106,8 @@ void cfg_path_join(char *out, size_t len, const char *dir, const char *rel);
 
 /* Read the JSON file path (jansson decoding flags).  NULL on failure, with
  * *ret -ENOENT and "PATH: cannot open WHAT: reason" (WHAT may be NULL), or
- * *ret -EINVAL and "PATH:LINE:COLUMN: bad JSON: reason" in err. */
+ * *ret -EINVAL and "PATH: not a regular file" (never blocks on a FIFO) or
+ * "PATH:LINE:COLUMN: bad JSON: reason" in err. */
 json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret,
 		      char *err, size_t errlen);
 
@@ -114,6 +115,9 @@ json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret
 void cfg_print(const struct cfg *c, FILE *f);
 /* Print every declared key with type, default, range and help (docs/config.md). */
 void cfg_print_keys(FILE *f, int markdown);
+/* The same as JSON: [{key, type, default, help, min, max (numbers), choices
+ * (choice keys: "a|b|c")}, ...], for tools (scripts/plot.py's labels). */
+json_t *cfg_keys_json(void);
 
 /* XXH3-64 of the effective config as compact, key-sorted JSON: a stable
  * hash (the report's config_hash, and sweep resumption). */
@@ -132,7 +136,12 @@ const struct cfg_memcg *cfg_memcg_find(const struct cfg *c, const char *name);
 /* The registry: NULL-terminated list of key tables. */
 extern const struct cfg_key *const cfg_registry[];
 
+/* The declaration of a key, or NULL when it is not declared. */
+const struct cfg_key *cfg_find_key(const char *key);
+
 /* Levenshtein-nearest declared key to s (for error messages). */
 const char *cfg_nearest_key(const char *s);
+/* The edit distance of a and b (SIZE_MAX when out of memory). */
+size_t cfg_levenshtein(const char *a, const char *b);
 
 #endif

@@ -119,14 +119,34 @@ double lat_mean(const struct lat_hist *h)
 	return h->count ? (double)h->sum / (double)h->count : 0.0;
 }
 
+/* The non-empty buckets as three parallel arrays, lowest first. */
+static json_t *histogram_json(const struct lat_hist *h)
+{
+	json_t *low = json_array(), *width = json_array(), *count = json_array();
+	for (unsigned b = 0; h->count && b < LAT_BUCKETS; b++) {
+		if (!h->bucket[b])
+			continue;
+		json_array_append_new(low, json_integer((json_int_t)lat_bucket_low(b)));
+		json_array_append_new(width, json_integer((json_int_t)lat_bucket_width(b)));
+		json_array_append_new(count, json_integer((json_int_t)h->bucket[b]));
+	}
+	return json_pack("{s:o, s:o, s:o}", "bucket_low_ns", low, "bucket_width_ns", width,
+			 "count", count);
+}
+
 json_t *lat_json(const struct lat_hist *h)
 {
-	return json_pack("{s:I, s:f, s:I, s:I, s:I, s:I, s:I}",
-			 "count", (json_int_t)h->count,
-			 "mean_ns", lat_mean(h),
-			 "p50_ns", (json_int_t)lat_percentile(h, 50),
-			 "p90_ns", (json_int_t)lat_percentile(h, 90),
-			 "p99_ns", (json_int_t)lat_percentile(h, 99),
-			 "p999_ns", (json_int_t)lat_percentile(h, 99.9),
-			 "max_ns", (json_int_t)h->max);
+	json_t *o = json_pack("{s:I, s:f, s:I, s:I, s:I, s:I, s:I}",
+			      "count", (json_int_t)h->count,
+			      "mean_ns", lat_mean(h),
+			      "p50_ns", (json_int_t)lat_percentile(h, 50),
+			      "p90_ns", (json_int_t)lat_percentile(h, 90),
+			      "p99_ns", (json_int_t)lat_percentile(h, 99),
+			      "p999_ns", (json_int_t)lat_percentile(h, 99.9),
+			      "max_ns", (json_int_t)h->max);
+	if (o) {
+		json_object_set_new(o, "min_ns", json_integer(h->count ? (json_int_t)h->min : 0));
+		json_object_set_new(o, "histogram", histogram_json(h));
+	}
+	return o;
 }

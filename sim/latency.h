@@ -46,7 +46,10 @@ unsigned lat_bucket_of(uint64_t v);
 uint64_t lat_bucket_low(unsigned b);
 uint64_t lat_bucket_width(unsigned b);
 
-/* {count, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns} (new reference). */
+/* {count, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, min_ns,
+ * histogram: {bucket_low_ns[], bucket_width_ns[], count[]}} (new reference):
+ * the histogram lists the non-empty buckets, lowest first; bucket i holds
+ * count[i] samples in [bucket_low_ns[i], bucket_low_ns[i] + bucket_width_ns[i]). */
 json_t *lat_json(const struct lat_hist *h);
 
 #endif

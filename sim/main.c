@@ -16,7 +16,7 @@ static const struct {
 	{ "sweep", cmd_sweep, "sweep SWEEP.json [-j N] [-o DIR] [--emit slurm|parallel] | sweep --collect DIR" },
 	{ "compare", cmd_compare, "compare BASE.json NEW.json [--tolerance FILE]" },
 	{ "policies", cmd_policies, "policies [--markdown]  list every policy with its parameters" },
-	{ "config", cmd_config, "config keys [--markdown] | config print CONFIG [--set k=v]..." },
+	{ "config", cmd_config, "config keys [--markdown|--json] | config print CONFIG [--set k=v]..." },
 };
 
 static void usage(FILE *f)

@@ -30,7 +30,7 @@ static int memcg_index(const struct trace_meta *meta, const char *name)
 }
 
 /* Every memcg.<name> of the config names a memcg of the trace. */
-static int check_memcg_names(const struct cfg *cfg, const struct trace_meta *meta,
+int sim_check_memcg_names(const struct cfg *cfg, const struct trace_meta *meta,
 			     char *err, size_t errlen)
 {
 	for (unsigned k = 0; k < cfg->nmemcg; k++) {
@@ -50,7 +50,7 @@ static int check_memcg_names(const struct cfg *cfg, const struct trace_meta *met
 
 /* The trace header as the model's topology: desc[] gets the memcg tree with
  * each memcg's knobs (memcg.<name>, else unlimited with writeback). */
-static void trace_topology(const struct cfg *cfg, const struct trace_meta *meta,
+void sim_trace_topology(const struct cfg *cfg, const struct trace_meta *meta,
 			   struct zswap_memcg_desc *desc, struct zswap_topology *topo)
 {
 	for (unsigned i = 0; i < meta->memcg_count; i++) {
@@ -168,7 +168,7 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 			    s->have_ps ? &s->ps : NULL, err, errlen);
 	if (r)
 		goto fail;
-	r = check_memcg_names(cfg, &s->trace.meta, err, errlen);
+	r = sim_check_memcg_names(cfg, &s->trace.meta, err, errlen);
 	if (r)
 		goto fail;
 	desc = calloc(s->trace.meta.memcg_count, sizeof(*desc));
@@ -177,7 +177,7 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	trace_topology(cfg, &s->trace.meta, desc, &topo);
+	sim_trace_topology(cfg, &s->trace.meta, desc, &topo);
 	s->zs = zswap_create(&cfg->zswap, &topo, &s->comp, err, errlen);
 	free(desc);
 	desc = NULL;

@@ -74,6 +74,14 @@ struct sim {
 int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
 void sim_teardown(struct sim *s);
 
+/* Every memcg.<name> of the config names a memcg of the trace: 0 or -EINVAL. */
+int sim_check_memcg_names(const struct cfg *cfg, const struct trace_meta *meta,
+			  char *err, size_t errlen);
+/* The trace header as the model's topology: desc[] (meta->memcg_count
+ * entries) gets the memcg tree with each memcg's knobs. */
+void sim_trace_topology(const struct cfg *cfg, const struct trace_meta *meta,
+			struct zswap_memcg_desc *desc, struct zswap_topology *topo);
+
 /* Records to replay (replay.max_events applied). */
 uint64_t sim_record_count(const struct sim *s);
 

@@ -29,8 +29,11 @@ static const char sweep_usage[] =
 	"       zswapsim sweep --collect DIR\n"
 	"\n"
 	"Run every point of a sweep (docs/sweeps.md), each as `zswapsim run BASE --set ...`\n"
-	"in its own process, and write DIR/summary.json and DIR/summary.csv.  Points whose\n"
-	"report already exists for the same effective config are not run again.\n"
+	"in its own process, and write DIR/summary.json and DIR/summary.csv (with\n"
+	"repetitions also DIR/summary-groups.csv: mean, min, max, 95 % CI).  Before any\n"
+	"point runs, the traces of \"trace_gen\" are generated into DIR/traces and every\n"
+	"point's setup is checked.  Points whose report already exists for the same\n"
+	"effective config, trace and page store are not run again.\n"
 	"  -j, --jobs N         points run at once (default: the number of online CPUs)\n"
 	"  -o, --output DIR     output directory (default: out/sweeps/<sweep name>)\n"
 	"  --emit slurm         write DIR/jobs.txt and DIR/sweep.slurm (a job array) instead of running\n"
@@ -260,19 +263,45 @@ static void on_sigchld(int sig)
 	(void)sig;
 }
 
-/* Run the points not done yet.  Returns 1 when interrupted. */
-static int run_points(struct sweep_run *s, const char *pending)
+/* SIGINT, SIGTERM and SIGCHLD are held (blocked, then taken with
+ * sigtimedwait) from before the first point starts until the summary is
+ * written: a signal at any moment of the run, even after the last point
+ * finished, stops the sweep only once the summary says what finished. */
+struct held_signals {
+	sigset_t set, old;
+};
+
+static void hold_signals(struct held_signals *h)
 {
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
+	sigemptyset(&h->set);
+	sigaddset(&h->set, SIGCHLD);
+	sigaddset(&h->set, SIGINT);
+	sigaddset(&h->set, SIGTERM);
 	struct sigaction sa = { .sa_handler = on_sigchld };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigprocmask(SIG_BLOCK, &h->set, &h->old);
+}
 
+/* Take any SIGINT or SIGTERM still pending, then unblock: the signal that
+ * was held, or 0. */
+static int release_signals(struct held_signals *h)
+{
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	struct timespec zero = { 0, 0 };
+	int sig = sigtimedwait(&stop, NULL, &zero);
+	sigprocmask(SIG_SETMASK, &h->old, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	return sig > 0 ? sig : 0;
+}
+
+/* Run the points not done yet, with the signals held.  Returns the signal
+ * that interrupted the run, or 0. */
+static int run_points(struct sweep_run *s, const char *pending, const struct held_signals *h)
+{
 	size_t next = 0;
 	int interrupted = 0;
 	s->start = now_s();
@@ -284,11 +313,11 @@ static int run_points(struct sweep_run *s, const char *pending)
 				next++;
 				continue;
 			}
-			pid_t pid = start_point(s, next, &old);
+			pid_t pid = start_point(s, next, &h->old);
 			if (pid < 0) {
 				cli_error("sweep: cannot start point %s: %s", s->plan->points[next].id,
 					  strerror(errno));
-				interrupted = 1;
+				interrupted = SIGTERM;
 				break;
 			}
 			s->running[s->nrunning++] = (struct job){ pid, next++ };
@@ -297,9 +326,9 @@ static int run_points(struct sweep_run *s, const char *pending)
 		if (interrupted || (!s->nrunning && next >= s->total))
 			break;
 		struct timespec tick = { 1, 0 };
-		int sig = sigtimedwait(&block, NULL, &tick);
+		int sig = sigtimedwait(&h->set, NULL, &tick);
 		if (sig == SIGINT || sig == SIGTERM)
-			interrupted = 1;
+			interrupted = sig;
 		if (sig < 0 || sig == SIGCHLD)
 			progress_bar(s);
 	}
@@ -307,8 +336,6 @@ static int run_points(struct sweep_run *s, const char *pending)
 		kill_running(s);
 	if (s->tty)
 		fputs("\r\033[K", stderr);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	signal(SIGCHLD, SIG_DFL);
 	return interrupted;
 }
 
@@ -568,6 +595,13 @@ int cmd_sweep(int argc, char **argv)
 		default_dir(file, defdir, sizeof(defdir));
 		dir = defdir;
 	}
+	/* nothing runs before every point's whole setup was checked */
+	r = sweep_plan_prepare(&p, dir, cli_self_path, err, sizeof(err));
+	if (r) {
+		cli_error("%s", err);
+		sweep_plan_free(&p);
+		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	}
 	int status = EXIT_RUNTIME;
 	if (list) {
 		list_points(&p, dir);
@@ -594,16 +628,22 @@ int cmd_sweep(int argc, char **argv)
 	}
 	fprintf(stderr, "sweep: %zu points, %zu already done, running %zu with -j %d into %s\n",
 		p.npoints, s.done_before, s.todo, jobs, dir);
-	int interrupted = run_points(&s, pending);
+	struct held_signals held;
+	hold_signals(&held);
+	int interrupted = run_points(&s, pending, &held);
 	warn_mixed_builds(&p, dir);
 	size_t nok, nbad;
 	status = write_summary(&p, dir, &nok, &nbad);
+	int late = release_signals(&held);   /* after the summary is written */
 	if (status)
 		goto out;
+	if (!interrupted && late)
+		fprintf(stderr, "sweep: %s after the last point finished: the summary is complete\n",
+			strsignal(late));
 	printf("sweep: %zu points: %zu run, %zu skipped (already done), %zu failed%s; summary in "
 	       "%s/summary.json\n", p.npoints, s.finished, s.done_before, s.failed,
 	       interrupted ? ", interrupted (rerun to resume)" : "", dir);
-	status = nbad || interrupted ? EXIT_RUNTIME : EXIT_OK;
+	status = nbad || interrupted || late ? EXIT_RUNTIME : EXIT_OK;
 out:
 	free(pending);
 	free(running);

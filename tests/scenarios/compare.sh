@@ -67,11 +67,13 @@ cat >"$T/tol.json" <<'EOF'
  "latency.load.*": {"rel": 0},
  "latency.*": {"rel": 0.10}}
 EOF
+# (a rule must match a key: the none report has no latency section)
+jq 'del(.["latency.*"], .["latency.load.*"])' "$T/tol.json" >"$T/tolnone.json"
 edit "$NONE" "$T/wb3.json" '.stats.global.written_back_pages = 1340'
-cmp_ "$NONE" "$T/wb3.json" --tolerance "$T/tol.json"
+cmp_ "$NONE" "$T/wb3.json" --tolerance "$T/tolnone.json"
 expect "abs 5 lets +3 pass" "0 abs 5" "$rc $(grep '^stats.global.written_back_pages' "$T/out" | awk '{print $(NF-2), $(NF-1)}')"
 edit "$NONE" "$T/wb9.json" '.stats.global.written_back_pages = 1346'
-cmp_ "$NONE" "$T/wb9.json" --tolerance "$T/tol.json"
+cmp_ "$NONE" "$T/wb9.json" --tolerance "$T/tolnone.json"
 expect "abs 5 fails +9" 1 "$rc"
 cmp_ "$SG" "$T/lat.json" --tolerance "$T/tol.json"
 expect "longest glob wins: latency.load.* exact fails, latency.* 10 % passes" \
@@ -80,6 +82,20 @@ expect "longest glob wins: latency.load.* exact fails, latency.* 10 % passes" \
 echo '{"stats.*": {"ignore": true}}' >"$T/ign.json"
 cmp_ "$NONE" "$T/wb.json" --tolerance "$T/ign.json"
 expect "ignore" "0 OK: 58 metrics compared, 0 moved within tolerance" "$rc $(cat "$T/out")"
+
+# --- one-sided rules: a gate against regressions passes an improvement ----------------------
+echo '{"stats.global.written_back_pages": {"max_increase": 0.05}}' >"$T/inc.json"
+edit "$NONE" "$T/better.json" '.stats.global.written_back_pages = 749'
+cmp_ "$NONE" "$T/better.json" --tolerance "$T/inc.json"
+expect "max_increase: -44 % passes" "0 +5%|-any ok" \
+	"$rc $(grep '^stats.global.written_back_pages' "$T/out" | awk '{print $(NF-1), $NF}')"
+edit "$NONE" "$T/worse.json" '.stats.global.written_back_pages = 1404'
+cmp_ "$NONE" "$T/worse.json" --tolerance "$T/inc.json"
+expect "max_increase: +5.01 % fails" 1 "$rc"
+echo '{"*": {"ignore": true}}' >"$T/all.json"
+cmp_ "$NONE" "$NONE" --tolerance "$T/all.json"
+expect "a comparison of nothing fails" "1 FAIL: no metric compared (every key of BASE is ignored or not a metric)" \
+	"$rc $(cat "$T/out")"
 
 # --- warnings --------------------------------------------------------------------------
 edit "$NONE" "$T/cfg.json" '.config.zswap.max_pool_percent = 25 | .trace.checksum = "00000000deadbeef" | .config_hash = "0000000000000001"'
@@ -131,6 +147,15 @@ bad "report vs summary" "cannot compare a report with a sweep summary" "$NONE" "
 echo '{"stats.*": {"rel": "2%"}}' >"$T/badtol.json"
 bad "bad tolerance rule" "\"stats.*\": bad entry \"rel\"" "$NONE" "$NONE" --tolerance "$T/badtol.json"
 bad "missing tolerance file" "cannot open tolerance file" "$NONE" "$NONE" --tolerance "$T/nope.json"
+echo '{"stats.global.writen_back_pages": {"rel": 0.05}}' >"$T/typo.json"
+bad "a rule that matches no metric" \
+	"rule \"stats.global.writen_back_pages\" matches no metric of either document (nearest: stats.global.written_back_pages," \
+	"$NONE" "$NONE" --tolerance "$T/typo.json"
+edit "$NONE" "$T/v2.json" '.schema = "zswapsim-report/2"'
+bad "schema versions differ" "schema differs: zswapsim-report/1 -> zswapsim-report/2" "$NONE" "$T/v2.json"
+cmp_ "$NONE" "$T/v2.json" --allow-schema-change
+expect "unless asked for: a warning" "0 warning: schema differs: zswapsim-report/1 -> zswapsim-report/2" \
+	"$rc $(head -1 "$T/out")"
 bad "one argument" "compare: expected BASE.json NEW.json" "$NONE"
 bad "unknown option" "compare: unknown option '--tol'" "$NONE" "$NONE" --tol x
 

@@ -1,11 +1,31 @@
 #!/usr/bin/env bash
-# docs/config.md is generated from the key tables: fail when it is out of date.
+# What the docs show of the tool is generated, and a test fails when it is
+# out of date: docs/config.md from the key tables (scripts/gen-config-doc.sh),
+# and every marked sample and generated block of README.md and docs/*.md (the
+# policy tables of docs/policies.md, command output in regression.md,
+# sweeps.md, workloads.md: scripts/gen-doc-samples.py).  `make docs` rewrites them.
 set -u
 BIN=${BIN:-build/zswapsim}
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+. tests/scenarios/lib/expect.sh
 scripts/gen-config-doc.sh "$BIN" "$T/config.md"
 if diff -u docs/config.md "$T/config.md" >"$T/diff"; then
-  echo "ok   docs/config.md is up to date"
+  pass "docs/config.md is up to date"
 else
-  echo "FAIL docs/config.md is out of date: run 'make docs'"; head -20 "$T/diff"; exit 1
+  fail "docs/config.md is out of date: run 'make docs'"; head -20 "$T/diff"
 fi
+# under ASan only the generated tables (the samples' output is the plain build's to check:
+# the CI gate's sample alone takes half a minute there)
+files=()
+case "${BUILD:-}" in *asan*) files=(docs/policies.md) ;; esac
+python3 scripts/gen-doc-samples.py --check --bin "$BIN" "${files[@]}" >"$T/out" 2>&1
+rc=$?
+expect "doc samples and generated blocks are up to date" 0 "$rc"
+[ "$rc" -eq 0 ] || head -40 "$T/out"
+expect "... and there are some: the policy tables and at least 6 samples" "2 6" \
+  "$(grep -c '^<!-- generated: zswapsim policies' docs/policies.md) $(cat README.md docs/*.md | grep -c '^<!-- sample: ')"
+# a stale sample fails the check
+cp docs/workloads.md "$T/workloads.md"
+sed -i 's/(ratio [0-9.]*)/(ratio 0.00)/' "$T/workloads.md"
+python3 scripts/gen-doc-samples.py --check --bin "$BIN" "$T/workloads.md" >"$T/out" 2>&1
+expect "a stale sample (ratio 0.00) fails the check" "1 1" "$? $(grep -c '^-.*(ratio 0.00)' "$T/out")"
+[ "$fails" -eq 0 ]

@@ -44,4 +44,10 @@ expect "stats.limit rejected_folios = sim_rejected_folios" \
 expect "unknown policy parameter: exit 2" 2 "$rc"
 expect "unknown policy parameter: named" 1 "$(grep -c "'bogus'" "$T/err")"
 
+# a bare name for an object-typed policy key: say which key takes the name
+"$BIN" run configs/default.json --set policy.lru=refault -o "$T/bad.json" >/dev/null 2>"$T/err"; rc=$?
+expect "policy.lru=NAME: exit 2, suggests policy.lru.name" \
+	"2 zswapsim: --set: policy.lru: expected an object {\"name\": ..., params}: to choose a policy by name, set policy.lru.name=refault" \
+	"$rc $(cat "$T/err")"
+
 [ "$fails" -eq 0 ]

@@ -36,10 +36,12 @@ static void set_int(json_t *doc, const char *a, const char *b, const char *c, js
 	json_object_set_new(parent, c ? c : b, json_integer(x));
 }
 
-/* Compare base with new under the tolerance file text tol (or defaults). */
-static void compare(json_t *base, json_t *new, const char *tol, struct cmp_result *res)
+/* Compare base with new under the tolerance file text tol (or defaults);
+ * the return value of cmp_documents(), its message in err. */
+static int try_compare(json_t *base, json_t *new, const char *tol, struct cmp_result *res,
+		       char *err, size_t errlen)
 {
-	char err[512], path[] = "/tmp/test_compare_tolXXXXXX";
+	char path[] = "/tmp/test_compare_tolXXXXXX";
 	struct cmp_tolerance t;
 	if (tol) {
 		int fd = mkstemp(path);
@@ -47,11 +49,18 @@ static void compare(json_t *base, json_t *new, const char *tol, struct cmp_resul
 		ck_assert_int_eq(write(fd, tol, strlen(tol)), (ssize_t)strlen(tol));
 		close(fd);
 	}
-	ck_assert_msg(cmp_tolerance_load(&t, tol ? path : NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(cmp_tolerance_load(&t, tol ? path : NULL, err, errlen) == 0, "%s", err);
 	if (tol)
 		unlink(path);
-	ck_assert_msg(cmp_documents(base, new, &t, res, err, sizeof(err)) == 0, "%s", err);
+	int r = cmp_documents(base, new, &t, 0, res, err, errlen);
 	cmp_tolerance_free(&t);
+	return r;
+}
+
+static void compare(json_t *base, json_t *new, const char *tol, struct cmp_result *res)
+{
+	char err[512];
+	ck_assert_msg(try_compare(base, new, tol, res, err, sizeof(err)) == 0, "%s", err);
 }
 
 static const struct cmp_row *row(const struct cmp_result *res, const char *key)
@@ -263,23 +272,29 @@ START_TEST(bad_inputs_are_rejected)
 						      "points");
 	struct cmp_result res;
 	ck_assert_int_eq(cmp_tolerance_load(&t, NULL, err, sizeof(err)), 0);
-	ck_assert_int_eq(cmp_documents(a, s, &t, &res, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(cmp_documents(a, s, &t, 0, &res, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "cannot compare a report with a sweep summary");
 	json_decref(a);
 	json_decref(s);
 }
 END_TEST
 
+/* A summary of two points, 000-aaaa and 001-bbbb, with zswpwb w0 and w1. */
+static json_t *sample_summary(int w0, int w1)
+{
+	return json_pack("{s:s, s:{s:{s:s}}, s:[{s:s, s:s, s:{s:i}, s:{s:i, s:i}},"
+			 " {s:s, s:s, s:{s:i}, s:{s:i, s:i}}]}",
+			 "schema", "zswapsim-sweep/1", "base_config", "timing", "backend", "none",
+			 "points",
+			 "id", "000-aaaa", "status", "ok", "axes", "zswap.max_pool_percent", 10,
+			 "metrics", "stats.global.zswpwb", w0, "latency.load.p99_ns", 1000,
+			 "id", "001-bbbb", "status", "ok", "axes", "zswap.max_pool_percent", 20,
+			 "metrics", "stats.global.zswpwb", w1, "latency.load.p99_ns", 900);
+}
+
 START_TEST(summaries_compare_point_by_point)
 {
-	json_t *a = json_pack("{s:s, s:{s:{s:s}}, s:[{s:s, s:s, s:{s:i}, s:{s:i, s:i}},"
-			      " {s:s, s:s, s:{s:i}, s:{s:i, s:i}}]}",
-			      "schema", "zswapsim-sweep/1", "base_config", "timing", "backend", "none",
-			      "points",
-			      "id", "000-aaaa", "status", "ok", "axes", "zswap.max_pool_percent", 10,
-			      "metrics", "stats.global.zswpwb", 5, "latency.load.p99_ns", 1000,
-			      "id", "001-bbbb", "status", "ok", "axes", "zswap.max_pool_percent", 20,
-			      "metrics", "stats.global.zswpwb", 3, "latency.load.p99_ns", 900);
+	json_t *a = sample_summary(5, 3);
 	json_t *b = json_deep_copy(a);
 	json_t *p1 = json_array_get(json_object_get(b, "points"), 1);
 	json_object_set_new(json_object_get(p1, "metrics"), "stats.global.zswpwb", json_integer(4));
@@ -302,6 +317,115 @@ START_TEST(summaries_compare_point_by_point)
 }
 END_TEST
 
+START_TEST(a_rule_matching_nothing_is_an_error)
+{
+	json_t *a = load(SAMPLE_NONE);
+	struct cmp_result res;
+	char err[1024];
+	/* the typo of the issue: it used to give "OK: 0 metrics compared" */
+	ck_assert_int_eq(try_compare(a, a, "{\"stats.global.writen_back_pages\": {\"rel\": 0.05}}",
+				     &res, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "rule \"stats.global.writen_back_pages\" matches no metric") &&
+		      strstr(err, "(nearest: stats.global.written_back_pages, "), "%s", err);
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(comparing_nothing_fails)
+{
+	json_t *a = load(SAMPLE_NONE);
+	struct cmp_result res;
+	compare(a, a, "{\"*\": {\"ignore\": true}}", &res);
+	ck_assert_uint_eq(res.compared, 0);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cmp_print(&res, f, 0);
+	fclose(f);
+	ck_assert_msg(strstr(text, "FAIL: no metric compared"), "%s", text);
+	free(text);
+	cmp_result_free(&res);
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(one_sided_rules_bound_one_direction)
+{
+	json_t *a = load(SAMPLE_NONE), *b = load(SAMPLE_NONE);
+	set_int(b, "stats", "global", "written_back_pages", 749);  /* 1337 - 44 % */
+	set_int(b, "stats", "global", "zswpwb", 1404);             /* 1337 + 5.01 % */
+	set_int(b, "stats", "global", "pswpout", 1240);            /* 1378 - 10.01 % */
+	set_int(b, "stats", "global", "pswpin", 521);              /* 512 + 1.76 %: unbounded */
+	const char *tol = "{\"stats.global.written_back_pages\": {\"max_increase\": 0.05},"
+			  " \"stats.global.zswpwb\": {\"max_increase\": 0.05},"
+			  " \"stats.global.pswpout\": {\"max_increase\": 0, \"max_decrease\": 0.10},"
+			  " \"stats.global.pswpin\": {\"max_decrease\": 0}}";
+	struct cmp_result res;
+	compare(a, b, tol, &res);
+	ck_assert(!row(&res, "stats.global.written_back_pages")->fail);   /* an improvement */
+	ck_assert_str_eq(row(&res, "stats.global.written_back_pages")->tol, "+5%|-any");
+	ck_assert(row(&res, "stats.global.zswpwb")->fail);
+	ck_assert(row(&res, "stats.global.pswpout")->fail);
+	ck_assert_str_eq(row(&res, "stats.global.pswpout")->tol, "+0%|-10%");
+	ck_assert(!row(&res, "stats.global.pswpin")->fail);
+	ck_assert_uint_eq(res.failed, 2);
+	cmp_result_free(&res);
+	json_decref(a);
+	json_decref(b);
+
+	char err[512];
+	struct cmp_tolerance t;
+	char path[] = "/tmp/test_compare_tolXXXXXX";
+	int fd = mkstemp(path);
+	const char *mixed = "{\"stats.*\": {\"rel\": 0.1, \"max_increase\": 0.05}}";
+	ck_assert_int_eq(write(fd, mixed, strlen(mixed)), (ssize_t)strlen(mixed));
+	close(fd);
+	ck_assert_int_eq(cmp_tolerance_load(&t, path, err, sizeof(err)), -EINVAL);
+	unlink(path);
+	ck_assert_msg(strstr(err, "symmetric (rel, abs) or one-sided"), "%s", err);
+}
+END_TEST
+
+START_TEST(summary_point_globs_win_when_longer)
+{
+	json_t *a = sample_summary(100, 100), *b = sample_summary(108, 108);
+	/* the bare path rule is shorter than the point's: 001 gets 10 %, 000 stays at 5 % */
+	struct cmp_result res;
+	compare(a, b, "{\"stats.global.zswpwb\": {\"rel\": 0.05},"
+		" \"001-bbbb:stats.global.zswpwb\": {\"rel\": 0.10}}", &res);
+	ck_assert(row(&res, "000-aaaa:stats.global.zswpwb")->fail);
+	ck_assert(!row(&res, "001-bbbb:stats.global.zswpwb")->fail);
+	ck_assert_uint_eq(res.failed, 1);
+	cmp_result_free(&res);
+	/* and "<id>:*" globs too */
+	compare(a, b, "{\"000-aaaa:*\": {\"ignore\": true}, \"stats.*\": {\"abs\": 10}}", &res);
+	ck_assert_ptr_null(row(&res, "000-aaaa:stats.global.zswpwb"));
+	ck_assert(!row(&res, "001-bbbb:stats.global.zswpwb")->fail);
+	cmp_result_free(&res);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
+START_TEST(schema_versions_must_match)
+{
+	json_t *a = load(SAMPLE_NONE), *b = load(SAMPLE_NONE);
+	json_object_set_new(b, "schema", json_string("zswapsim-report/2"));
+	struct cmp_result res;
+	char err[512];
+	ck_assert_int_eq(try_compare(a, b, NULL, &res, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "schema differs: zswapsim-report/1 -> zswapsim-report/2"), "%s", err);
+	struct cmp_tolerance t;
+	ck_assert_int_eq(cmp_tolerance_load(&t, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmp_documents(a, b, &t, 1, &res, err, sizeof(err)), 0);
+	ck_assert_uint_eq(res.nwarnings, 1);
+	ck_assert_str_eq(res.warnings[0], "schema differs: zswapsim-report/1 -> zswapsim-report/2");
+	cmp_result_free(&res);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare");
@@ -318,6 +442,11 @@ int main(void)
 	tcase_add_test(tc, removed_metric_and_changed_string_fail);
 	tcase_add_test(tc, bad_inputs_are_rejected);
 	tcase_add_test(tc, summaries_compare_point_by_point);
+	tcase_add_test(tc, a_rule_matching_nothing_is_an_error);
+	tcase_add_test(tc, comparing_nothing_fails);
+	tcase_add_test(tc, one_sided_rules_bound_one_direction);
+	tcase_add_test(tc, summary_point_globs_win_when_longer);
+	tcase_add_test(tc, schema_versions_must_match);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -112,12 +112,62 @@ START_TEST(test_weighted_merge_json)
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "p50_ns")), 1002);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "p999_ns")), 4000);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "max_ns")), 4000);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "min_ns")), 1000);
+	/* the histogram: [1000, 1004) x 3 and [4000, 4016) x 1 */
+	json_t *hist = json_object_get(j, "histogram");
+	json_t *low = json_object_get(hist, "bucket_low_ns"), *width = json_object_get(hist, "bucket_width_ns");
+	json_t *cnt = json_object_get(hist, "count");
+	ck_assert_uint_eq(json_array_size(low), 2);
+	ck_assert_uint_eq(json_array_size(width), 2);
+	ck_assert_uint_eq(json_array_size(cnt), 2);
+	ck_assert_int_eq(json_integer_value(json_array_get(low, 0)), 1000);
+	ck_assert_int_eq(json_integer_value(json_array_get(width, 0)), 4);
+	ck_assert_int_eq(json_integer_value(json_array_get(cnt, 0)), 3);
+	ck_assert_int_eq(json_integer_value(json_array_get(low, 1)), 4000);
+	ck_assert_int_eq(json_integer_value(json_array_get(width, 1)), 16);
+	ck_assert_int_eq(json_integer_value(json_array_get(cnt, 1)), 1);
 	json_decref(j);
 	lat_reset(&a);
 	ck_assert_uint_eq(lat_percentile(&a, 50), 0);
 	ck_assert_double_eq(lat_mean(&a), 0.0);
+	j = lat_json(&a);   /* empty: no buckets, min 0 */
+	ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(j, "histogram"), "count")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "min_ns")), 0);
+	json_decref(j);
 	lat_free(&a);
 	lat_free(&b);
+}
+END_TEST
+
+/* The histogram's buckets are the recorded values' buckets: their counts add
+ * up to count, and every sample lies in the bucket that counts it. */
+START_TEST(test_histogram_covers_every_sample)
+{
+	struct lat_hist h;
+	ck_assert_int_eq(lat_init(&h), 0);
+	uint64_t x = 7;
+	for (int i = 0; i < 5000; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		lat_add(&h, (x >> 33) % (1u << (i % 30)));
+	}
+	lat_add(&h, UINT64_MAX);   /* the last bucket */
+	json_t *j = lat_json(&h), *hist = json_object_get(j, "histogram");
+	json_t *low = json_object_get(hist, "bucket_low_ns"), *cnt = json_object_get(hist, "count");
+	json_t *width = json_object_get(hist, "bucket_width_ns");
+	uint64_t total = 0, prev_end = 0;
+	for (size_t i = 0; i < json_array_size(cnt); i++) {
+		uint64_t lo = (uint64_t)json_integer_value(json_array_get(low, i));
+		uint64_t w = (uint64_t)json_integer_value(json_array_get(width, i));
+		ck_assert_uint_ge(lo, prev_end);   /* ascending, disjoint */
+		ck_assert_uint_eq(lo, lat_bucket_low(lat_bucket_of(lo)));
+		ck_assert_uint_eq(w, lat_bucket_width(lat_bucket_of(lo)));
+		ck_assert_uint_eq(json_integer_value(json_array_get(cnt, i)), h.bucket[lat_bucket_of(lo)]);
+		total += (uint64_t)json_integer_value(json_array_get(cnt, i));
+		prev_end = lo + w;
+	}
+	ck_assert_uint_eq(total, h.count);
+	json_decref(j);
+	lat_free(&h);
 }
 END_TEST
 
@@ -130,6 +180,7 @@ int main(void)
 	tcase_add_test(tc, test_relative_error_bound);
 	tcase_add_test(tc, test_percentiles_vs_sorted);
 	tcase_add_test(tc, test_weighted_merge_json);
+	tcase_add_test(tc, test_histogram_covers_every_sample);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
