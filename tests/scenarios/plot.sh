@@ -63,7 +63,7 @@ expect "the title names the run" 1 \
 	"$(grep -c '^default.zswt · deflate-iaa · pool limit 20 % of 12 MiB RAM · simgrid backend$' "$T/ts.txt")"
 svg_text "$T/sg/latency.svg" >"$T/lat.txt"
 expect "latency: the operations, their counts and means, the share of 0 ns" \
-	"folio store (swap-out)|n=2445, mean 7.89 µs, 7.48 % at 0 ns|swap-in (load)|n=2006, mean 19.2 µs, 7.08 % at 0 ns|writeback|n=409, mean 27.1 µs" \
+	"folio store (swap-out)|n=2445, mean 7.9 µs, 7.48 % at 0 ns|swap-in (load)|n=2006, mean 19.2 µs, 7.08 % at 0 ns|writeback|n=409, mean 27.1 µs" \
 	"$(sed -n '/^folio store/,/^writeback/p; /^writeback$/{n;p}' "$T/lat.txt" | head -6 | paste -sd'|')"
 expect "latency: per page = per call is drawn once" 1 "$(grep -c '^compression (per call = per page)$' "$T/lat.txt")"
 expect "latency axes in µs, CDF and tail" "4 2 2" \
