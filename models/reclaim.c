@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/hugemem.h"
 #include "models/reclaim_internal.h"
 
 #define MAX_RECLAIM_RETRIES        16   /* mm/internal.h */
@@ -872,11 +873,11 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		}
 	}
 	rm->npages = npages;
-	rm->pg = malloc((npages ? npages : 1) * sizeof(*rm->pg));
+	rm->pg = hugemem_alloc((npages ? npages : 1) * sizeof(*rm->pg));
 	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
 	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
 	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
-	rm->slot_page = malloc((size_t)cfg->nslots * sizeof(uint32_t));
+	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
 	rm->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
@@ -921,10 +922,10 @@ void reclaim_destroy(struct reclaim *rm)
 	free(rm->subtree_n);
 	memcg_set_free(&rm->mc);
 	free(rm->task);
-	free(rm->pg);
+	hugemem_free(rm->pg, (rm->npages ? rm->npages : 1) * sizeof(*rm->pg));
 	free(rm->lru);
 	free(rm->slot_bits);
-	free(rm->slot_page);
+	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
 	free(rm->cpu);
 	if (rm->rng)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "models/hugemem.h"
 #include "models/zswap_internal.h"
 
 /* ---- memcgs ----------------------------------------------------------------- */
@@ -286,7 +287,7 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 	zs->ra_hits = 4;
 
 	zs->nslots = topo->nslots;
-	zs->slots = calloc(zs->nslots ? zs->nslots : 1, sizeof(*zs->slots));
+	zs->slots = hugemem_alloc((zs->nslots ? zs->nslots : 1) * sizeof(*zs->slots));
 	zs->pool = zs_pool_create(zs->cfg.zsmalloc_chain_size);
 	zs->lim.nstreams = topo->nwho;
 	zs->lim.stream_stored = calloc(topo->nwho + 1, sizeof(uint64_t));
@@ -330,7 +331,7 @@ void zswap_destroy(struct zswap *zs)
 	free(zs->preorder);
 	free(zs->inv_scratch);
 	free(zs->memcg);
-	free(zs->slots);
+	hugemem_free(zs->slots, (zs->nslots ? zs->nslots : 1) * sizeof(*zs->slots));
 	free(zs);
 }
 

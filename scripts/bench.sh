@@ -12,7 +12,8 @@
 #            made by `trace gen zipf --oracle-general`: build/bench_access.
 #
 #   workload runs (live reclaim): that trace as one task under memory.max
-#            1 GiB (cgroup v1, lzo: 1 GiB of the 3 GiB it touches), with both
+#            25 % of the 786,783 pages it touches (805,666,816 bytes = 196,696
+#            pages; cgroup v1, lzo), with both
 #            backends; and the hard case, 16 zipf tasks of 32 MiB sharing one
 #            memcg of 256 MiB on 8 simulated cores (simgrid: every task an
 #            actor, LRU lock contention).  Rows: accesses per wall second of
@@ -77,7 +78,7 @@ wl_cfg() {   # name, json -> config file
 }
 wl_cfg wl-zipf '{"workload": {"kind": "file", "path": "zipf-10M.oracleGeneral", "format": "oracleGeneral",
  "think_ns": 1000, "content": "../../traces/bundled/corpus.pages"},
- "system": {"cgroup": "v1"}, "memcg": {"root": {"memory_max": "1G"}}, "report": {"progress": false}}'
+ "system": {"cgroup": "v1"}, "memcg": {"root": {"memory_max": "805666816"}}, "report": {"progress": false}}'
 wl_cfg wl-tasks '{"workload": {"kind": "zipf", "streams": 16, "size": "32M", "accesses": 200000, "alpha": 0.9,
  "write": 0.3, "memcgs": 1, "max": "256M", "content": "../../traces/bundled/corpus.pages"},
  "hw": {"cpu": {"cores": 8}}, "timing": {"backend": "simgrid"}, "report": {"progress": false}}'
@@ -101,7 +102,7 @@ echo "bytes_per_slot=$bps"
 echo "none_trace_page_events=$pages"
 echo "simgrid_trace_page_events=$sgpages"
 echo "$access"
-echo "workload_none_accesses_per_s=$wl_none"
+echo "workload_accesses_per_s=$wl_none"
 echo "workload_simgrid_accesses_per_s=$wl_sg"
 echo "workload_16tasks_simgrid_accesses_per_s=$wl_tasks"
 echo "workload_bytes_per_page=$wl_bpp"

@@ -668,7 +668,7 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 			think += wl->think_ns[t];
 		json_object_set_new(cpu, "app", u64j(think));
 	}
-	json_object_set_new(o, "time_ns", cpu);
+	json_object_set_new(o, "cpu_ns", cpu);
 	json_object_set_new(o, "tasks", tasks);
 	json_object_set_new(root, "workload", o);
 

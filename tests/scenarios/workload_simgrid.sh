@@ -30,14 +30,14 @@ check "same config, same report" 0 "$BIN" run u.json -o b.json
 same "byte-identical apart from runtime and tool" "$(jq -S 'del(.runtime,.tool)' a.json | md5sum)" \
   "$(jq -S 'del(.runtime,.tool)' b.json | md5sum)"
 # every fault costs fault_ns on its task's core
-same "fault time = faults x hw.mm.fault_ns" "$(j a.json .workload.time_ns.fault)" \
+same "fault time = faults x hw.mm.fault_ns" "$(j a.json .workload.cpu_ns.fault)" \
   "$(j a.json '.workload.faults * 1000')"
 # one task per core, no shrink worker: every ns of a task is in a category
 same "time categories add up to the tasks' elapsed time" \
-  "$(j a.json '[.workload.time_ns[]] | add')" "$(j a.json '[.workload.tasks[].elapsed_ns] | add')"
-same "nothing waited for a core" "$(j a.json .workload.time_ns.runqueue)" 0
+  "$(j a.json '[.workload.cpu_ns[]] | add')" "$(j a.json '[.workload.tasks[].elapsed_ns] | add')"
+same "nothing waited for a core" "$(j a.json .workload.cpu_ns.runqueue)" 0
 same "reclaim's CPU is in the hardware section" "$(j a.json '.hardware.cpu.total_ns.fault')" \
-  "$(j a.json .workload.time_ns.fault)"
+  "$(j a.json .workload.cpu_ns.fault)"
 same "elapsed is the longest task" "$(j a.json .workload.elapsed_ns)" \
   "$(j a.json '[.workload.tasks[].elapsed_ns] | max')"
 
@@ -84,8 +84,8 @@ same "every page written to disk went through the device" \
 same "every write was asynchronous" "$(j w.o.json .simgrid.async_writes)" \
   "$(j w.o.json .hardware.swap_device.writes)"
 same "no folio wait ended by the poll (no lost wakeup)" "$(j w.o.json .simgrid.folio_wait_polls)" 0
-same "4 tasks on 2 cores waited for them" "$(j w.o.json '.workload.time_ns.runqueue > 0')" true
-same "disk reads are waited for" "$(j w.o.json '.workload.time_ns.disk_wait > 0')" true
+same "4 tasks on 2 cores waited for them" "$(j w.o.json '.workload.cpu_ns.runqueue > 0')" true
+same "disk reads are waited for" "$(j w.o.json '.workload.cpu_ns.disk_wait > 0')" true
 
 # reclaim batching: with IAA and 8-page calls, order-0 folios share calls
 # only when reclaim hands zswap several folios at once
@@ -106,7 +106,7 @@ same "32 folios per store: up to 8 pages per call" \
   "$(j i32.json '.latency.compress_page.count > 4 * .latency.compress_batch.count')" true
 same "reclaim batching cuts the tasks' compression time" \
   "$(jq -n --slurpfile a i1.json --slurpfile b i32.json \
-    '$b[0].workload.time_ns.compress < $a[0].workload.time_ns.compress / 2')" true
+    '$b[0].workload.cpu_ns.compress < $a[0].workload.cpu_ns.compress / 2')" true
 
 bad "negative quantum" "timing.cpu_quantum_ns" "$BIN" run u.json --set timing.cpu_quantum_ns=-1 -o e.json
 same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
