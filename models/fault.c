@@ -365,7 +365,7 @@ static void rc_map_new(struct reclaim *rm, int who, uint32_t h, unsigned order, 
 {
 	uint32_t nr = 1u << order;
 
-	rm->cfg.draw_content(rm->cfg.draw_ctx, nr, rm->draw_buf);
+	rm->cfg.draw_content(rm->cfg.draw_ctx, rm->pg[h].task, nr, rm->draw_buf);
 	for (uint32_t i = 0; i < nr; i++) {
 		struct rc_page *p = &rm->pg[h + i];
 

@@ -200,6 +200,7 @@ void rc_lru_del(struct reclaim *rm, uint32_t h)
 struct rc_stock {
 	int32_t cached[NR_MEMCG_STOCK];   /* memcg index, -1 = empty */
 	uint8_t nr[NR_MEMCG_STOCK];
+	uint64_t rng;                     /* the CPU's choice of a slot to give up */
 };
 
 static struct rc_stock *rc_stock_of(struct reclaim *rm, int who)
@@ -262,7 +263,7 @@ static void rc_refill_stock(struct reclaim *rm, int who, uint32_t memcg, uint32_
 		}
 	}
 	if (empty < 0) {
-		empty = (int)gsl_rng_uniform_int(rm->rng, NR_MEMCG_STOCK);
+		empty = (int)rng_below(&st->rng, NR_MEMCG_STOCK);
 		rc_drain_stock(rm, st, empty);
 	}
 	st->cached[empty] = (int32_t)memcg;
@@ -879,11 +880,11 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
-	rm->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
-	    !rm->rng || rc_build_subtrees(rm))
+	    rc_build_subtrees(rm))
 		goto nomem;
-	gsl_rng_set(rm->rng, (unsigned long)cfg->seed);
+	for (unsigned i = 0; i < t->ntasks; i++)
+		rm->task[i].rng = rng_stream(cfg->seed, i);
 	for (uint64_t g = 0; g < npages; g++) {
 		struct rc_page *p = &rm->pg[g];
 
@@ -898,9 +899,13 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		for (int l = 0; l < 2; l++)
 			rm->lru[m].head[l] = rm->lru[m].tail[l] = RECLAIM_NIL;
 	memset(rm->slot_page, 0xff, (size_t)cfg->nslots * sizeof(uint32_t));
-	for (unsigned c = 0; c <= rm->cfg.ncpus; c++)
+	for (unsigned c = 0; c <= rm->cfg.ncpus; c++) {
+		struct rc_stock *st = &((struct rc_stock *)rm->stock)[c];
+
 		for (int i = 0; i < NR_MEMCG_STOCK; i++)
-			((struct rc_stock *)rm->stock)[c].cached[i] = -1;
+			st->cached[i] = -1;
+		st->rng = rng_stream(cfg->seed ^ 0x73746f636bull, c);
+	}
 	rm->ram_pages = cfg->ram_pages;
 	return rm;
 nomem:
@@ -928,8 +933,6 @@ void reclaim_destroy(struct reclaim *rm)
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
 	free(rm->cpu);
-	if (rm->rng)
-		gsl_rng_free(rm->rng);
 	free(rm);
 }
 

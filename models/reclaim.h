@@ -170,8 +170,10 @@ struct reclaim_config {
 	unsigned reclaim_batch;   /* folios swapped out together (batch.reclaim_folios) */
 	unsigned ncpus;
 	unsigned worker_cpu;      /* CPU the shrink worker runs on (< ncpus) */
-	/* new content for a folio of nr pages: nr page-store indices */
-	void (*draw_content)(void *ctx, unsigned nr, uint32_t *out);
+	/* new content for a folio of nr pages of task: nr page-store indices
+	 * (drawn from the task's own stream, so that what a task gets does not
+	 * depend on how it was interleaved with others) */
+	void (*draw_content)(void *ctx, unsigned task, unsigned nr, uint32_t *out);
 	void *draw_ctx;
 	double dirty;             /* probability a write gives the page new content */
 	uint64_t seed;

@@ -13,9 +13,9 @@
 #ifndef ZSWAPSIM_RECLAIM_INTERNAL_H
 #define ZSWAPSIM_RECLAIM_INTERNAL_H
 
-#include <gsl/gsl_rng.h>
 
 #include "models/reclaim.h"
+#include "models/rng.h"
 
 /* Page states. */
 enum {
@@ -92,6 +92,7 @@ struct rc_task {
 	/* VMA readahead state (vma->swap_readahead_info, one VMA per task) */
 	uint32_t ra_prev, ra_win, ra_hits;
 	int in_reclaim;              /* PF_MEMALLOC */
+	uint64_t rng;                /* its dirty draws (models/rng.h) */
 	struct reclaim_task_stats st;
 };
 
@@ -132,7 +133,6 @@ struct reclaim {
 	uint64_t ram_pages;          /* RAM limit (0 = none) */
 	uint64_t resident;           /* resident pages, machine-wide */
 
-	gsl_rng *rng;
 	char errmsg[256];
 	int err;
 };

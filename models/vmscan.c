@@ -227,8 +227,8 @@ static void rc_folio_content(struct reclaim *rm, uint32_t h)
 		struct rc_page *p = &rm->pg[h + i];
 
 		if ((p->flags & PF_WRITTEN) && rm->cfg.dirty > 0 &&
-		    gsl_rng_uniform(rm->rng) < rm->cfg.dirty)
-			rm->cfg.draw_content(rm->cfg.draw_ctx, 1, &p->content);
+		    rng_uniform(&rm->task[p->task].rng) < rm->cfg.dirty)
+			rm->cfg.draw_content(rm->cfg.draw_ctx, p->task, 1, &p->content);
 		p->flags &= (uint8_t)~PF_WRITTEN;
 	}
 }

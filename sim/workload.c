@@ -47,11 +47,14 @@ static struct zswap_folio wl_folio(const struct reclaim_folio *f, int who, unsig
 static void wl_swap_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
 {
 	struct sim *s = ctx;
-	struct zswap_folio *zf = s->wl->out_folios;
-	enum zswap_out_result *r = s->wl->out_res;
+	/* on the stack: under simgrid another task's reclaim runs while this
+	 * one waits in a compression hook */
+	struct zswap_folio zf[ZSWAP_OUT_BATCH_MAX];
+	enum zswap_out_result r[ZSWAP_OUT_BATCH_MAX];
 
 	if (!n || n > ZSWAP_OUT_BATCH_MAX)
 		return;           /* reclaim batches are 1..64 folios */
+	memset(zf, 0, n * sizeof(*zf));
 	for (unsigned i = 0; i < n; i++)
 		zf[i] = wl_folio(&f[i], who, 0);
 	zswap_swap_out_batch(s->zs, zf, n, r);
@@ -159,9 +162,9 @@ static const struct zswap_env wl_env = {
 	.wb_written = wl_wb_written,
 };
 
-static void wl_draw(void *ctx, unsigned nr, uint32_t *out)
+static void wl_draw(void *ctx, unsigned task, unsigned nr, uint32_t *out)
 {
-	content_pool_draw(ctx, nr, out);
+	content_pool_draw(ctx, task, nr, out);
 }
 
 /* ---- setup -------------------------------------------------------------------------- */
@@ -303,12 +306,20 @@ static int wl_content(struct sim *s, const struct cfg_workload *w, char *err, si
 		fprintf(stderr, "zswapsim: workload: no page content given (%s): the pages are "
 			"random bytes, which do not compress\n",
 			has_mix ? "the workload has no page store" : "workload.content");
+	int r;
+
 	if (pages) {
 		p.spec = access_source_page_store(wl->src)[0] ? access_source_page_store(wl->src) :
 								  "(generated content)";
-		return content_pool_init_pages(&wl->pool, pages, npages, &p, w->seed, err, errlen);
+		r = content_pool_init_pages(&wl->pool, pages, npages, &p, w->seed, err, errlen);
+	} else {
+		r = content_pool_init(&wl->pool, &p, w->seed, err, errlen);
 	}
-	return content_pool_init(&wl->pool, &p, w->seed, err, errlen);
+	if (!r && content_pool_set_tasks(&wl->pool, access_source_meta(wl->src)->task_count, w->seed)) {
+		snprintf(err, errlen, "workload: out of memory");
+		r = -ENOMEM;
+	}
+	return r;
 }
 
 static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)

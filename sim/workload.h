@@ -81,9 +81,6 @@ struct wl_run {
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
 	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
-	/* scratch of one reclaim batch's swap-out (no allocation per batch) */
-	struct zswap_folio out_folios[ZSWAP_OUT_BATCH_MAX];
-	enum zswap_out_result out_res[ZSWAP_OUT_BATCH_MAX];
 	/* a generator's arguments and the option texts they point into */
 	const struct gen_kind *gen_kind;
 	void *gen_args;

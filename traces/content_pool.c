@@ -4,10 +4,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "models/page.h"
+#include "models/rng.h"
 #include "traces/content_pool.h"
 
 /* The pool over nsrc source regions (pages, npages each, weights): copy them,
@@ -109,17 +111,31 @@ int content_pool_init_pages(struct content_pool *cp, const uint8_t *pages, uint6
 	return pool_build(cp, p, seed, &pages, &npages, &w, npages ? 1 : 0, err, errlen);
 }
 
+int content_pool_set_tasks(struct content_pool *cp, unsigned ntasks, uint64_t seed)
+{
+	free(cp->task_rng);
+	cp->task_rng = calloc(ntasks ? ntasks : 1, sizeof(*cp->task_rng));
+	if (!cp->task_rng)
+		return -ENOMEM;
+	cp->ntasks = ntasks;
+	for (unsigned t = 0; t < ntasks; t++)
+		cp->task_rng[t] = rng_stream(seed ^ 0x706f6f6cull, t);
+	return 0;
+}
+
 void content_pool_free(struct content_pool *cp)
 {
+	free(cp->task_rng);
 	page_store_close(&cp->ps);
 	if (cp->rng)
 		gsl_rng_free(cp->rng);
 	memset(cp, 0, sizeof(*cp));
 }
 
-void content_pool_draw(struct content_pool *cp, unsigned nr, uint32_t *out)
+void content_pool_draw(struct content_pool *cp, unsigned task, unsigned nr, uint32_t *out)
 {
-	double u = gsl_rng_uniform(cp->rng);
+	uint64_t *r = &cp->task_rng[task < cp->ntasks ? task : 0];
+	double u = rng_uniform(r);
 	uint32_t base;
 
 	if (u < cp->p.zero) {
@@ -130,7 +146,7 @@ void content_pool_draw(struct content_pool *cp, unsigned nr, uint32_t *out)
 	}
 	u -= cp->p.zero;
 	if (u < cp->p.same) {
-		uint32_t k = cp->same + (uint32_t)gsl_rng_uniform_int(cp->rng, CONTENT_POOL_SAME);
+		uint32_t k = cp->same + rng_below(r, CONTENT_POOL_SAME);
 
 		cp->n_same++;
 		for (unsigned i = 0; i < nr; i++)
@@ -140,13 +156,13 @@ void content_pool_draw(struct content_pool *cp, unsigned nr, uint32_t *out)
 	u -= cp->p.same;
 	if (u < cp->p.random || !cp->nsrc) {
 		cp->n_random++;
-		base = (uint32_t)gsl_rng_uniform_int(cp->rng, CONTENT_POOL_RANDOM);
+		base = rng_below(r, CONTENT_POOL_RANDOM);
 		for (unsigned i = 0; i < nr; i++)
 			out[i] = cp->random + (base + i) % CONTENT_POOL_RANDOM;
 		return;
 	}
 	/* a source by weight, consecutive pages from a uniform start */
-	double w = gsl_rng_uniform(cp->rng) * cp->total_weight;
+	double w = rng_uniform(r) * cp->total_weight;
 	unsigned s = 0;
 
 	while (s + 1 < cp->nsrc && w >= cp->src_weight[s]) {
@@ -154,7 +170,7 @@ void content_pool_draw(struct content_pool *cp, unsigned nr, uint32_t *out)
 		s++;
 	}
 	cp->n_source++;
-	base = (uint32_t)gsl_rng_uniform_int(cp->rng, cp->src_pages[s]);
+	base = rng_below(r, cp->src_pages[s]);
 	for (unsigned i = 0; i < nr; i++)
 		out[i] = cp->src_base[s] + (base + i) % cp->src_pages[s];
 }

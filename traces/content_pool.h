@@ -30,7 +30,9 @@ struct content_pool {
 	double src_weight[CONTENT_MAX_SOURCES], total_weight;
 	unsigned nsrc;
 	uint32_t zero, same, random;   /* first index of each synthetic kind */
-	gsl_rng *rng;
+	gsl_rng *rng;                  /* building the synthetic pages */
+	uint64_t *task_rng;            /* per task: its draws' stream (models/rng.h) */
+	unsigned ntasks;
 	uint64_t n_zero, n_same, n_random, n_source;   /* folios drawn of each kind */
 };
 
@@ -46,7 +48,11 @@ int content_pool_init_pages(struct content_pool *cp, const uint8_t *pages, uint6
 			    const struct content_params *p, uint64_t seed, char *err, size_t errlen);
 void content_pool_free(struct content_pool *cp);
 
-/* Content for a new folio of nr pages (nr <= 512): nr page indices. */
-void content_pool_draw(struct content_pool *cp, unsigned nr, uint32_t *out);
+/* One stream of draws per task (0 .. ntasks - 1), seeded from seed: what a
+ * task draws depends on its own history only.  0 or -ENOMEM. */
+int content_pool_set_tasks(struct content_pool *cp, unsigned ntasks, uint64_t seed);
+
+/* Content for a new folio of nr pages (nr <= 512) of task: nr page indices. */
+void content_pool_draw(struct content_pool *cp, unsigned task, unsigned nr, uint32_t *out);
 
 #endif

@@ -7,6 +7,7 @@
  * arithmetic.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,10 @@ struct fake {
 static struct fake F;
 static uint32_t next_content;
 
-static void draw(void *ctx, unsigned nr, uint32_t *out)
+static void draw(void *ctx, unsigned task, unsigned nr, uint32_t *out)
 {
 	(void)ctx;
+	(void)task;
 	for (unsigned i = 0; i < nr; i++)
 		out[i] = next_content++;
 }
