@@ -148,7 +148,11 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 		s->show_progress = cfg_bool(cfg, "report.progress") && isatty(2);
 		return 0;
 	}
-	cfg_path(cfg, "trace.path", path, sizeof(path));
+	if (!cfg_path(cfg, "trace.path", path, sizeof(path))) {
+		snprintf(err, errlen, "%s: trace.path: longer than %zu bytes",
+			 cfg->path[0] ? cfg->path : "config", sizeof(path) - 1);
+		return -ENAMETOOLONG;
+	}
 	if (!path[0]) {
 		snprintf(err, errlen, "%s: trace.path: no trace given", cfg->path[0] ? cfg->path : "config");
 		return -EINVAL;
