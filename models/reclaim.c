@@ -359,8 +359,14 @@ done_restock:
 	 * now when much is owed already. */
 	if (who >= 0 && memcg_over_high(&rm->mc, memcg)) {
 		rm->task[who].nr_over_high += batch;
-		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who))
+		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who)) {
+			/* the caller places its folio only when this returns, and
+			 * other tasks run while this one reclaims: count the pages
+			 * so that memory.current adds up meanwhile */
+			rm->charging[memcg] += nr;
 			rc_handle_over_high(rm, who);
+			rm->charging[memcg] -= nr;
+		}
 	}
 	return 0;
 }
@@ -880,7 +886,9 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
+	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
 	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
+	    !rm->charging ||
 	    rc_build_subtrees(rm))
 		goto nomem;
 	for (unsigned i = 0; i < t->ntasks; i++)
@@ -932,6 +940,7 @@ void reclaim_destroy(struct reclaim *rm)
 	free(rm->slot_bits);
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
+	free(rm->charging);
 	free(rm->cpu);
 	free(rm);
 }
@@ -1058,6 +1067,15 @@ const char *reclaim_error(const struct reclaim *rm)
 	return rm->errmsg;
 }
 
+uint32_t reclaim_slot_state(const struct reclaim *rm, uint32_t slot)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+
+	if (g == RECLAIM_NIL)
+		return RECLAIM_SLOT_FREE;
+	return rm->pg[g].state == PS_SWAPPED ? RECLAIM_SLOT_SWAPPED : RECLAIM_SLOT_CACHED;
+}
+
 /* ---- invariants ------------------------------------------------------------------------------------ */
 
 #define RC_INV(...) do { snprintf(reason, len, __VA_ARGS__); return -EFAULT; } while (0)
@@ -1116,6 +1134,16 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		switch (p->state) {
 		case PS_MAPPED:
 		case PS_CACHED:
+			/* a resident folio is where reclaim can find it (an LRU
+			 * list), on its way there (a CPU batch), or held by whoever
+			 * locked it (isolated, being read or written back) */
+			if (rc_head(rm, (uint32_t)g) == g && !(p->flags & (PF_ONLRU | PF_PENDING)) &&
+			    !(p->fflags & FF_LOCKED)) {
+				snprintf(reason, len, "page %llu (task %u): resident folio of order %u on "
+					 "no list, in no batch, not locked (state %u fflags %#x)",
+					 (unsigned long long)g, p->task, p->order, p->state, p->fflags);
+				goto out;
+			}
 			resident++;
 			own[p->memcg]++;
 			onlru -= !!(p->flags & PF_ONLRU);
@@ -1158,13 +1186,14 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 				 (unsigned long long)rm->task[t].st.swapents);
 			goto out;
 		}
-	/* memory.current = resident pages below + stocked pages + zswap pages */
+	/* memory.current = resident pages below + stocked pages + zswap pages
+	 * + pages charged for folios not placed yet */
 	for (unsigned m = 0; m < rm->mc.n; m++) {
 		uint64_t want = 0;
 
 		for (unsigned c = 0; c < rm->mc.n; c++)
 			if (memcg_in_subtree(&rm->mc, c, m))
-				want += own[c] + rm->mc.m[c].zswap_pages;
+				want += own[c] + rm->mc.m[c].zswap_pages + rm->charging[c];
 		for (unsigned cpu = 0; cpu <= rm->cfg.ncpus; cpu++) {
 			const struct rc_stock *st = &((const struct rc_stock *)rm->stock)[cpu];
 
@@ -1173,7 +1202,8 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 					want += st->nr[i];
 		}
 		if (want != rm->mc.m[m].memory) {
-			snprintf(reason, len, "memcg %u: memory.current %llu, pages and stock %llu", m,
+			snprintf(reason, len, "memcg %u: memory.current %llu, pages, stock and "
+				 "charging %llu", m,
 				 (unsigned long long)rm->mc.m[m].memory, (unsigned long long)want);
 			goto out;
 		}

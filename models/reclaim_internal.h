@@ -130,6 +130,8 @@ struct reclaim {
 	uint32_t *slot_page;
 
 	void *stock;                 /* struct rc_stock per CPU (+ one for the worker) */
+	uint64_t *charging;          /* per memcg: pages charged whose folio is not placed
+					yet, while the charging task reclaims over memory.high */
 	uint64_t ram_pages;          /* RAM limit (0 = none) */
 	uint64_t resident;           /* resident pages, machine-wide */
 

@@ -248,6 +248,9 @@ void zswap_report_policies(const struct zswap *zs, void *json_stats);
 /* Check the model's invariants; returns 0 or -EFAULT with a reason.  Called
  * after every event when built with ZSWAPSIM_DEBUG_INVARIANTS. */
 int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len);
+/* The slot holds a page's data: the zeromap, a zswap entry or the swap
+ * device (checks of a swap layer's user against it). */
+int zswap_slot_has_data(const struct zswap *zs, uint32_t slot);
 
 /* Prefetch a slot's state ahead of an event on it (a hint, no effect). */
 void zswap_prefetch(const struct zswap *zs, uint32_t slot);

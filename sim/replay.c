@@ -331,10 +331,38 @@ static void show_progress(struct sim *s, int final)
 	fflush(stderr);
 }
 
+int sim_check_every_step(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *v = getenv("ZSWAPSIM_CHECK_EVERY_STEP");
+
+		on = v && v[0] && strcmp(v, "0");
+	}
+	return on;
+}
+
+/* ZSWAPSIM_CHECK_EVERY_STEP: the model's full check after this event. */
+static int sim_check_step(struct sim *s, const char *what, char *err, size_t errlen)
+{
+	char reason[256];
+	int bad = s->wl ? workload_check(s, reason, sizeof(reason)) :
+			  zswap_check_invariants(s->zs, reason, sizeof(reason));
+
+	if (!bad)
+		return 0;
+	snprintf(err, errlen, "%s: record %llu: invariant violated: %s", what,
+		 (unsigned long long)(s->events_done - 1), reason);
+	return -EFAULT;
+}
+
 int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen)
 {
 	s->events_done++;
 	s->pages_done += trace_nr_pages(r);
+	if (sim_check_every_step())
+		return sim_check_step(s, s->trace.path, err, errlen);
 #ifdef ZSWAPSIM_DEBUG_INVARIANTS
 	char reason[256];
 	if (zswap_check_invariants(s->zs, reason, sizeof(reason))) {
@@ -392,6 +420,8 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 
 int sim_workload_event_done(struct sim *s, char *err, size_t errlen)
 {
+	if (sim_check_every_step() && sim_check_step(s, "workload", err, errlen))
+		return -EFAULT;
 #ifdef ZSWAPSIM_DEBUG_INVARIANTS
 	char reason[256];
 

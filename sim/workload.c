@@ -703,6 +703,26 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	}
 }
 
+int workload_check(const struct sim *s, char *reason, size_t len)
+{
+	const struct reclaim *rm = s->wl->rm;
+
+	if (reclaim_check_invariants(rm, reason, len) || zswap_check_invariants(s->zs, reason, len))
+		return -EFAULT;
+	for (uint32_t slot = 0; slot < s->wl->slots; slot++) {
+		uint32_t st = reclaim_slot_state(rm, slot);
+		int data = zswap_slot_has_data(s->zs, slot);
+
+		if ((st == RECLAIM_SLOT_FREE && data) || (st == RECLAIM_SLOT_SWAPPED && !data)) {
+			snprintf(reason, len, "slot %u: %s, but zswap %s", slot,
+				 st == RECLAIM_SLOT_FREE ? "free" : "holds a page that is out",
+				 data ? "holds data there" : "has nothing there");
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
 unsigned workload_tasks(const struct sim *s)
 {
 	return access_source_meta(s->wl->src)->task_count;
