@@ -58,8 +58,7 @@ jq '.system.cgroup = "v1" | .memcg = { "top": { "memory_max": "4M" }, "u": { "me
     "memsw_max": "6M" }, "z": { "memory_max": "2M" } }' v2.json >v1.json
 
 for v in v2 v1; do
-  check "$v: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run $v.json -o $v.json.out
-  mv $v.json.out $v.r.json
+  check "$v: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run $v.json -o $v.r.json
   checks=$(sed -n 's/^zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: the models checked at \([0-9]*\) yields.*/\1/p' err)
   same "$v: the checks ran at thousands of yields" "$([ "${checks:-0}" -gt 10000 ] && echo yes)" yes
   check "$v: without the checks" 0 "$BIN" run $v.json -o $v.plain.json
