@@ -113,7 +113,7 @@ START_TEST(test_reclaim_hand_worked)
 	ck_assert_uint_eq(rm.ev[7].content, 4);
 	ck_assert_uint_eq(ct.npages, 5);
 	ck_assert_uint_eq(rm.memcg[cg].usage, 0);
-	ck_assert_uint_eq(rm.slots_used, 0);
+	ck_assert_uint_eq(rm.slots.used, 0);
 	rm_free(&rm);
 	content_free(&ct);
 }
