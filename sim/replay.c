@@ -107,7 +107,10 @@ static int timeseries_init(struct sim *s)
 		 * sampler widens the interval as the series fills */
 		iv = 100000;
 	} else if (!iv) {
-		uint64_t span = trace_span_ns(&s->trace, sim_record_count(s));
+		uint64_t n = sim_record_count(s);
+		/* trace_open() found the span of all records */
+		uint64_t span = n == s->trace.nrec ? s->trace.time_hi - s->trace.time_lo
+						   : trace_span_ns(&s->trace, n);
 		iv = span / 200 + 1;
 	}
 	ts->interval_ns = iv;
@@ -156,7 +159,7 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 	r = trace_open(&s->trace, path, err, errlen);
 	if (r)
 		return r;
-	s->content = trace_content_kind(s->trace.rec, s->trace.nrec);
+	s->content = (enum trace_content)s->trace.content;   /* found by trace_open() */
 	if (s->trace.page_store_path[0]) {
 		r = page_store_open(&s->ps, s->trace.page_store_path, err, errlen);
 		if (r)

@@ -83,6 +83,9 @@ struct trace {
 	uint64_t nrec;
 	char page_store_path[1280];      /* resolved path of the page store, "" if none */
 	uint64_t checksum;               /* XXH3-64 of the trace file's bytes */
+	/* found while the records were checked (one pass over them) */
+	int content;                     /* enum trace_content of all records */
+	uint64_t time_lo, time_hi;       /* least and greatest record time (0, 0: none) */
 	/* private */
 	void *map;
 	size_t map_len;
