@@ -415,6 +415,8 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 		int ret = sim_event_done(s, r, err, errlen);
 		if (ret)
 			return ret;
+		if (!(i & 0xffff))
+			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
 	}
 	sim_finish(s, now);
 	return 0;
