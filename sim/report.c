@@ -183,21 +183,20 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 
 int report_write(const json_t *rep, const char *path, char *err, size_t errlen)
 {
-	char dir[2048];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = 0;
-		if (dir[0] && sweep_mkdirs(dir, err, errlen))
-			return -EIO;
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path && !outfile_is_stdout(path)) {
+		char *dir = strndup(path, (size_t)(slash - path));
+		int r = dir ? sweep_mkdirs(dir, err, errlen) : -ENOMEM;
+		free(dir);
+		if (r)
+			return r;
 	}
 	char *text = json_dumps(rep, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot encode report", path);
-		return -EIO;
+		return -ENOMEM;
 	}
-	/* the temp file is "<path>.tmp.<pid>", which sweeps clean up after a killed run */
-	int r = sweep_write_file(path, text, err, errlen);
+	int r = outfile_write_text(path, text, err, errlen);
 	free(text);
-	return r ? -EIO : 0;
+	return r;
 }

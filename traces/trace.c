@@ -23,6 +23,7 @@
 #include <xxhash.h>
 
 #include "traces/trace.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -1017,66 +1018,6 @@ void trace_close(struct trace *t)
 	t->nrec = 0;
 }
 
-int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
-		   char *err, size_t errlen)
-{
-	struct stat st;
-	mode_t mask;
-	int fd, ret;
-
-	/* The rename replaces whatever path names: only ever a regular file
-	 * (not a link, a device, a FIFO or a directory). */
-	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
-		trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)", path);
-		return -EEXIST;
-	}
-	/* Same directory, so the rename is atomic; readers see old or new file. */
-	if ((size_t)snprintf(tmp, tmplen, "%s.XXXXXX", path) >= tmplen) {
-		trace_msg(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
-		return ret;
-	}
-	/* mkostemp() creates the file 0600: give it the mode fopen() would. */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	*f = fdopen(fd, "w");
-	if (!*f) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
-		return ret;
-	}
-	setvbuf(*f, NULL, _IOFBF, 1 << 20);
-	return 0;
-}
-
-int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
-		     char *err, size_t errlen)
-{
-	if (!ret && (fflush(f) || ferror(f)))
-		ret = errno ? -errno : -EIO;
-	/* The data reach the disk before the name does: after a crash the path
-	 * holds the old file or the whole new one. */
-	if (!ret && fsync(fileno(f)))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = errno ? -errno : -EIO;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: write failed: %s", path, strerror(-ret));
-	}
-	return ret;
-}
-
 int trace_pages_path(const char *out, char *buf, size_t len)
 {
 	const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
@@ -1137,9 +1078,9 @@ static int write_binary(FILE *f, const struct trace_meta *m, const struct trace_
 int trace_write(const char *path, const struct trace_meta *meta,
 		const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
 {
-	char reason[256], tmp[4096];
+	char reason[256];
+	struct outfile o;
 	int form, ret;
-	FILE *f;
 
 	form = trace_path_form(path);
 	if (form < 0) {
@@ -1154,12 +1095,12 @@ int trace_write(const char *path, const struct trace_meta *meta,
 	if (ret)
 		return ret;
 
-	ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	ret = outfile_open(&o, path, err, errlen);
 	if (ret)
 		return ret;
 	if (form == TRACE_FORM_BINARY)
-		ret = write_binary(f, meta, rec, nrec);
+		ret = write_binary(o.f, meta, rec, nrec);
 	else
-		ret = trace_text_write(f, meta, rec, nrec);
-	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
+		ret = trace_text_write(o.f, meta, rec, nrec);
+	return outfile_close(&o, ret, err, errlen);
 }
