@@ -984,6 +984,10 @@ START_TEST(test_hook_swapin_retries_locked)
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgmajfault, 1);
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgfault, pgfault + 2);
 	hk_assert_consistent();
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* ---- the LRU rings ----------------------------------------------------------------------- */
 
 /* Random adds at both ends, deletions from anywhere and tail takes against
