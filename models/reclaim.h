@@ -120,6 +120,10 @@ struct reclaim_swap_ops {
 	/* Pages the swap layer itself holds in RAM (the zswap pool), which
 	 * count against the RAM limit (NULL = none). */
 	uint64_t (*pool_pages)(void *ctx);
+	/* A swap-out or swap-in of slot is coming soon: fetch the swap
+	 * layer's state for it into the cache (NULL = none; no effect on
+	 * anything but speed). */
+	void (*prefetch)(void *ctx, uint32_t slot);
 };
 
 #define RECLAIM_WHO_WORKER (-1)

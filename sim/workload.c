@@ -121,6 +121,13 @@ static uint64_t wl_pool_pages(void *ctx)
 	return zswap_stats(s->zs)->pool_total_size / SIM_PAGE_SIZE;
 }
 
+static void wl_prefetch(void *ctx, uint32_t slot)
+{
+	struct sim *s = ctx;
+
+	zswap_prefetch(s->zs, slot);
+}
+
 static const struct reclaim_swap_ops wl_ops = {
 	.swap_out = wl_swap_out,
 	.swap_in = wl_swap_in,
@@ -128,6 +135,7 @@ static const struct reclaim_swap_ops wl_ops = {
 	.swap_clean = wl_swap_clean,
 	.shrink_slab = wl_shrink_slab,
 	.pool_pages = wl_pool_pages,
+	.prefetch = wl_prefetch,
 };
 
 /* ---- what zswap does to the reclaim model ---------------------------------------- */
@@ -535,7 +543,7 @@ int workload_apply(struct sim *s, const struct access_record *a, char *err, size
 /* The `none` loop pulls records WL_AHEAD ahead of the one it applies: a
  * coming record's page state is prefetched, and half-way its swap slot's,
  * so random accesses do not wait on memory one after another. */
-#define WL_AHEAD 16
+#define WL_AHEAD 64
 
 int workload_run_none(struct sim *s, char *err, size_t errlen)
 {

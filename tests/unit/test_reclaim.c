@@ -988,6 +988,91 @@ START_TEST(test_hook_swapin_retries_locked)
 }
 END_TEST
 
+/* ---- the LRU rings ----------------------------------------------------------------------- */
+
+/* Random adds at both ends, deletions from anywhere and tail takes against
+ * a plain array: the ring keeps the list order through holes, the
+ * squeezing of a full ring and its growth, and every folio's ring index
+ * names its entry. */
+START_TEST(test_lru_ring_order)
+{
+	enum { N = 3000, OPS = 40000 };
+	static uint32_t ref[N], where[N];    /* ref[0] = head ... ref[n-1] = tail */
+	struct setup s;
+	unsigned n = 0, squeezes = 0, grows = 0;
+	uint64_t x = 12345;
+
+	setup_init(&s, MEMCG_V1, 1, N);
+	struct reclaim *rm = setup_create(&s);
+	struct rc_list *l = &rm->lru[0].list[LRU_INACTIVE];
+	uint32_t base = rm->task[0].base;
+
+	for (uint32_t i = 0; i < N; i++)
+		where[i] = 0;                    /* 0: off the list */
+	for (unsigned op = 0; op < OPS; op++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned r = (unsigned)(x >> 33), kind = r % 8;
+		uint32_t cap = l->q ? l->mask + 1 : 0, used = l->hi - l->lo;
+
+		if (kind < 5 || n == 0) {        /* add a folio that is off the list */
+			uint32_t v = (r / 8) % N;
+
+			if (where[v])
+				continue;
+			rm->pg[base + v].state = PS_MAPPED;
+			int tail = kind == 4;
+
+			rc_lru_add(rm, base + v, LRU_INACTIVE, tail);
+			if (tail) {
+				ref[n++] = v;
+			} else {
+				memmove(ref + 1, ref, n * sizeof(*ref));
+				ref[0] = v;
+				n++;
+			}
+			where[v] = 1;
+		} else if (kind < 7) {           /* delete from anywhere */
+			unsigned k = (r / 8) % n;
+
+			rc_lru_del(rm, base + ref[k]);
+			where[ref[k]] = 0;
+			memmove(ref + k, ref + k + 1, (n - k - 1) * sizeof(*ref));
+			n--;
+		} else {                         /* take the tail, as reclaim does */
+			uint32_t h = rc_list_tail(l);
+
+			ck_assert_uint_eq(h, base + ref[n - 1]);
+			rc_lru_del(rm, h);
+			where[ref[--n]] = 0;
+		}
+		/* an add that leaves fewer entries squeezed holes out */
+		grows += (l->q ? l->mask + 1 : 0) != cap;
+		squeezes += (kind < 5 || !n) && cap && l->mask + 1 == cap && l->hi - l->lo <= used;
+		ck_assert_uint_eq(l->folios, n);
+		ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], n);
+		if (op % 97 && op != OPS - 1)
+			continue;
+		unsigned k = 0;
+
+		for (uint32_t pos = l->lo; pos != l->hi; pos++) {
+			uint32_t h = l->q[pos & l->mask];
+
+			if (h == RC_HOLE)
+				continue;
+			ck_assert_uint_lt(k, n);
+			ck_assert_uint_eq(h, base + ref[k]);
+			ck_assert_uint_eq(rm->pg[h].prev, pos & l->mask);
+			k++;
+		}
+		ck_assert_uint_eq(k, n);
+	}
+	/* the ring grew from empty to hold the list, and was squeezed in place */
+	ck_assert_uint_ge(grows, 2);
+	ck_assert_uint_gt(squeezes, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------------------------------------- */
 
 static Suite *reclaim_suite(void)
@@ -1017,6 +1102,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_hook_charge_over_high);
 	tcase_add_test(tc, test_hook_minor_fault_maps_first);
 	tcase_add_test(tc, test_hook_swapin_retries_locked);
+	tcase_add_test(tc, test_lru_ring_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
