@@ -135,6 +135,14 @@ int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t e
 				  path, (unsigned long long)i, e->type, e->order, e->outcome);
 			goto out;
 		}
+		/* a swap offset is below 2^32 (and slot + pages must not wrap:
+		 * the converter sizes its slot arrays by the largest) */
+		if (e->type == CAP_EV_OUT && e->slot > (1ull << 32) - (1u << e->order)) {
+			trace_msg(err, errlen, "%s: event %llu: swap slot %llu + %u pages beyond 2^32",
+				  path, (unsigned long long)i, (unsigned long long)e->slot,
+				  1u << e->order);
+			goto out;
+		}
 		if (e->type == CAP_EV_OUT && e->content != CAP_NO_CONTENT &&
 		    (e->content > ev->hdr.content_pages ||
 		     ev->hdr.content_pages - e->content < (1u << e->order))) {

@@ -435,6 +435,15 @@ START_TEST(bad_inputs)
 			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "ends after 0"));
 
+	/* a swap-out at slot 2^64 - 1: slot + 1 wrapped to 0 in the slot-count
+	 * computation and the converter wrote out of its arrays (found after
+	 * fuzz_capture's out-of-memory inputs) */
+	bad = mk(1, CAP_EV_OUT, UINT64_MAX, 0, 0, CAP_OUT_ZSWAP, 1);
+	ck_assert_int_eq(cap_events_write(p_events, &h, &bad, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "event 0: swap slot 18446744073709551615 + 1 pages beyond 2^32"));
+
 	/* a header announcing 2^34 events in front of one (found by
 	 * fuzz_capture): an error naming the shortfall, not an 800 GB
 	 * allocation (out of memory, or an abort under ASan) */
