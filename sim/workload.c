@@ -635,7 +635,6 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 		maj += ts->majfaults;
 		min += ts->minfaults;
 		first += ts->first_touch;
-		bytes += ts->bytes;
 		killed += ts->killed;
 		if (wl->seen[t]) {
 			if (wl->first_ns[t] < start)
@@ -744,14 +743,13 @@ void workload_summary(const struct sim *s, FILE *f)
 {
 	const struct wl_run *wl = s->wl;
 	const struct access_meta *m = access_source_meta(wl->src);
-	uint64_t acc = 0, maj = 0, bytes = 0, killed = 0;
+	uint64_t acc = 0, maj = 0, killed = 0;
 
 	for (unsigned t = 0; t < m->task_count; t++) {
 		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
 
 		acc += ts->accesses;
 		maj += ts->majfaults;
-		bytes += ts->bytes;
 		killed += ts->killed;
 	}
 	fprintf(f, "  workload   %s: %u tasks, %llu accesses, %llu major faults, %llu OOM kills\n",

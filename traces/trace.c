@@ -101,6 +101,16 @@ void trace_msg(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *trace_show(char *buf, size_t len, const char *v, size_t n)
+{
+	size_t k = 0;
+
+	for (; k < n && k + 4 < len; k++)
+		buf[k] = v[k] >= ' ' && v[k] <= '~' ? v[k] : '?';
+	strcpy(buf + k, k < n ? "..." : "");
+	return buf;
+}
+
 const char *trace_op_name(unsigned op)
 {
 	return op < TRACE_OP_COUNT ? op_names[op] : "?";
