@@ -120,6 +120,10 @@ struct reclaim_swap_ops {
 	/* Pages the swap layer itself holds in RAM (the zswap pool), which
 	 * count against the RAM limit (NULL = none). */
 	uint64_t (*pool_pages)(void *ctx);
+	/* A swap-out or swap-in of slot is coming soon: fetch the swap
+	 * layer's state for it into the cache (NULL = none; no effect on
+	 * anything but speed). */
+	void (*prefetch)(void *ctx, uint32_t slot);
 };
 
 #define RECLAIM_WHO_WORKER (-1)
@@ -240,6 +244,14 @@ size_t reclaim_bytes_per_page(void);
 void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage);
 uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage);
 
+/* Lists, page states, charges and per-task gauges agree (O(pages)); the
+ * state holds at every timing hook call, so a timing backend may run this
+ * whenever a task yields.  0, or -EFAULT with the first broken rule. */
 int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len);
+
+/* Who holds a swap slot, for checks against the swap layer: nobody, a page
+ * that is out (its data must be in the slot), or a swap-cache page. */
+enum { RECLAIM_SLOT_FREE = 0, RECLAIM_SLOT_SWAPPED, RECLAIM_SLOT_CACHED };
+uint32_t reclaim_slot_state(const struct reclaim *rm, uint32_t slot);
 
 #endif

@@ -14,6 +14,7 @@
 #include "sim/sim.h"
 #include "sim/workload.h"
 #include "models/reclaim.h"
+#include "traces/outfile.h"
 
 #define MAX_OVERRIDES 256
 
@@ -68,35 +69,36 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	human_size(st->pool_total_size, pool, sizeof(pool));
 	human_size(st->pool_total_size_peak, peak, sizeof(peak));
 	double ratio = report_compression_ratio(st);
+	FILE *o = outfile_is_stdout(out) ? stderr : stdout;   /* stdout carries the report */
 
-	printf("zswapsim: %s -> %s\n", config, out);
+	fprintf(o, "zswapsim: %s -> %s\n", config, out);
 	if (s->wl)
-		workload_summary(s, stdout);
+		workload_summary(s, o);
 	else
-		printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",
+		fprintf(o, "  events     %llu replayed (%llu pages) from %s, backend %s\n",
 		       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
 		       s->trace.path, cfg_str(s->cfg, "timing.backend"));
-	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
+	fprintf(o, "  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
 	       (unsigned long long)st->zswpout, (unsigned long long)st->sim_stored_folios,
 	       (unsigned long long)st->swpout_zero);
 	if (s->content == TRACE_CONTENT_HINTS)
-		printf("hints (ratio %.2f; sizes from the hints, not %s)\n", ratio,
+		fprintf(o, "hints (ratio %.2f; sizes from the hints, not %s)\n", ratio,
 		       codec_name(s->comp.codec));
 	else
-		printf("compressor %s (ratio %.2f)\n", codec_name(s->comp.codec), ratio);
-	printf("  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
+		fprintf(o, "compressor %s (ratio %.2f)\n", codec_name(s->comp.codec), ratio);
+	fprintf(o, "  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
 	       "reject_compress_fail %llu, reject_reclaim_fail %llu; pswpout %llu, reactivated %llu pages\n",
 	       (unsigned long long)st->sim_rejected_folios, (unsigned long long)st->pool_limit_hit,
 	       (unsigned long long)st->reject_compress_poor, (unsigned long long)st->reject_compress_fail,
 	       (unsigned long long)st->reject_reclaim_fail, (unsigned long long)st->pswpout,
 	       (unsigned long long)st->sim_reactivated_pages);
-	printf("  swap-ins   zswpin %llu, pswpin %llu, swpin_zero %llu; written_back_pages %llu\n",
+	fprintf(o, "  swap-ins   zswpin %llu, pswpin %llu, swpin_zero %llu; written_back_pages %llu\n",
 	       (unsigned long long)st->zswpin, (unsigned long long)st->pswpin,
 	       (unsigned long long)st->swpin_zero, (unsigned long long)st->written_back_pages);
-	printf("  pool       pool_total_size %s (peak %s), stored_pages %llu, incompressible %llu\n",
+	fprintf(o, "  pool       pool_total_size %s (peak %s), stored_pages %llu, incompressible %llu\n",
 	       pool, peak, (unsigned long long)st->stored_pages,
 	       (unsigned long long)st->stored_incompressible_pages);
-	printf("  wall time  %.3f s, replay %.3f s (%.2f M events/s, %.2f M page events/s)\n", wall,
+	fprintf(o, "  wall time  %.3f s, replay %.3f s (%.2f M events/s, %.2f M page events/s)\n", wall,
 	       replay, replay > 0 ? (double)s->events_done / replay / 1e6 : 0.0,
 	       replay > 0 ? (double)s->pages_done / replay / 1e6 : 0.0);
 }
@@ -244,6 +246,7 @@ int cmd_run(int argc, char **argv)
 			.pages = s->pages_done, .peak_rss_kb = ru.ru_maxrss,
 			.bytes_per_slot = zswap_bytes_per_slot(),
 			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
+			.codec_s = (double)s->comp.compress_ns * 1e-9,
 		};
 		report_add_runtime(rep, &rt);
 		r = report_write(rep, out, err, sizeof(err));

@@ -43,43 +43,23 @@ static int is_gen_key(const char *key)
 
 int sweep_mkdirs(const char *path, char *err, size_t errlen)
 {
-	char buf[2048];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1;; p++) {
+	char *buf = strdup(path);
+	int ret = buf ? 0 : -ENOMEM;
+	for (char *p = buf + 1; !ret; p++) {
 		if (*p != '/' && *p)
 			continue;
 		char c = *p;
 		*p = 0;
 		if (mkdir(buf, 0777) && errno != EEXIST) {
+			ret = -errno;
 			snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
-			return -errno;
 		}
 		*p = c;
 		if (!c)
-			return 0;
+			break;
 	}
-}
-
-int sweep_write_file(const char *path, const char *text, char *err, size_t errlen)
-{
-	char tmp[2200];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-		return -EIO;
-	}
-	int bad = fputs(text, f) < 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path)) {
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 int sweep_write_json(const char *path, const json_t *doc, char *err, size_t errlen)
@@ -97,7 +77,7 @@ int sweep_write_json(const char *path, const json_t *doc, char *err, size_t errl
 		return -ENOMEM;
 	}
 	memcpy(withnl + n, "\n", 2);
-	int r = sweep_write_file(path, withnl, err, errlen);
+	int r = outfile_write_text(path, withnl, err, errlen);
 	free(withnl);
 	return r;
 }

@@ -335,7 +335,7 @@ static int write_csv(const char *dir, const char *name, char *csv, char *err, si
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	int r = sweep_write_file(path, csv, err, errlen);
+	int r = outfile_write_text(path, csv, err, errlen);
 	free(csv);
 	return r;
 }

@@ -124,6 +124,13 @@ static uint64_t wl_pool_pages(void *ctx)
 	return zswap_stats(s->zs)->pool_total_size / SIM_PAGE_SIZE;
 }
 
+static void wl_prefetch(void *ctx, uint32_t slot)
+{
+	struct sim *s = ctx;
+
+	zswap_prefetch(s->zs, slot);
+}
+
 static const struct reclaim_swap_ops wl_ops = {
 	.swap_out = wl_swap_out,
 	.swap_in = wl_swap_in,
@@ -131,6 +138,7 @@ static const struct reclaim_swap_ops wl_ops = {
 	.swap_clean = wl_swap_clean,
 	.shrink_slab = wl_shrink_slab,
 	.pool_pages = wl_pool_pages,
+	.prefetch = wl_prefetch,
 };
 
 /* ---- what zswap does to the reclaim model ---------------------------------------- */
@@ -538,7 +546,7 @@ int workload_apply(struct sim *s, const struct access_record *a, char *err, size
 /* The `none` loop pulls records WL_AHEAD ahead of the one it applies: a
  * coming record's page state is prefetched, and half-way its swap slot's,
  * so random accesses do not wait on memory one after another. */
-#define WL_AHEAD 16
+#define WL_AHEAD 64
 
 int workload_run_none(struct sim *s, char *err, size_t errlen)
 {
@@ -729,6 +737,26 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 		else
 			json_object_set_new(x, "memsw_current", u64j(mc->m[i].memsw * SIM_PAGE_SIZE));
 	}
+}
+
+int workload_check(const struct sim *s, char *reason, size_t len)
+{
+	const struct reclaim *rm = s->wl->rm;
+
+	if (reclaim_check_invariants(rm, reason, len) || zswap_check_invariants(s->zs, reason, len))
+		return -EFAULT;
+	for (uint32_t slot = 0; slot < s->wl->slots; slot++) {
+		uint32_t st = reclaim_slot_state(rm, slot);
+		int data = zswap_slot_has_data(s->zs, slot);
+
+		if ((st == RECLAIM_SLOT_FREE && data) || (st == RECLAIM_SLOT_SWAPPED && !data)) {
+			snprintf(reason, len, "slot %u: %s, but zswap %s", slot,
+				 st == RECLAIM_SLOT_FREE ? "free" : "holds a page that is out",
+				 data ? "holds data there" : "has nothing there");
+			return -EFAULT;
+		}
+	}
+	return 0;
 }
 
 unsigned workload_tasks(const struct sim *s)

@@ -108,6 +108,12 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs);
 int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen);
 /* The number of tasks of a workload run. */
 unsigned workload_tasks(const struct sim *s);
+/* Full consistency check of a workload run: the reclaim model
+ * (reclaim_check_invariants()), zswap (zswap_check_invariants()) and the two
+ * against each other (a slot reclaim holds for a page that is out holds data;
+ * a free slot holds none).  O(pages + slots): ZSWAPSIM_CHECK_EVERY_STEP runs
+ * it after every record and at every yield of an actor. */
+int workload_check(const struct sim *s, char *reason, size_t len);
 /* One line for the run summary on stdout. */
 void workload_summary(const struct sim *s, FILE *f);
 

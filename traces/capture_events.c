@@ -34,6 +34,7 @@
 #include <zlib.h>
 
 #include "traces/capture_events.h"
+#include "traces/outfile.h"
 #include "traces/trace.h"
 #include "traces/trace_priv.h"
 
@@ -132,8 +133,7 @@ int cap_events_write(const char *path, const struct cap_events_header *hdr,
 		     const struct cap_event *ev, uint64_t n, char *err, size_t errlen)
 {
 	struct cap_events_header h = *hdr;
-	char tmp[4096];
-	FILE *f;
+	struct outfile o;
 	int ret;
 
 	memcpy(h.magic, CAP_EVENTS_MAGIC, 8);
@@ -141,13 +141,13 @@ int cap_events_write(const char *path, const struct cap_events_header *hdr,
 	h.event_size = sizeof(struct cap_event);
 	h.nevents = n;
 	h.memcg[sizeof(h.memcg) - 1] = 0;
-	ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	ret = outfile_open(&o, path, err, errlen);
 	if (ret)
 		return ret;
-	ret = trace_fwrite(f, &h, sizeof(h), 1);
+	ret = trace_fwrite(o.f, &h, sizeof(h), 1);
 	if (!ret)
-		ret = trace_fwrite(f, ev, sizeof(*ev), n);
-	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
+		ret = trace_fwrite(o.f, ev, sizeof(*ev), n);
+	return outfile_close(&o, ret, err, errlen);
 }
 
 /* --- content source: pread on a plain file, or a gzip file read whole ----- */
@@ -236,6 +236,7 @@ struct run_slot {
 
 struct store {
 	FILE *f;
+	struct outfile out;
 	uint64_t pages;
 	struct run_slot *tab;
 	uint64_t cap, used;
@@ -281,7 +282,7 @@ static int store_run(struct store *s, const uint8_t *buf, unsigned order, uint32
 	if (s->pages + (1u << order) > UINT32_MAX)
 		return -EFBIG;
 	if (fwrite(buf, len, 1, s->f) != 1)
-		return -EIO;
+		return errno ? -errno : -EIO;
 	s->tab[j].h = h;
 	s->tab[j].base = (uint32_t)s->pages;
 	s->tab[j].order = (uint8_t)order;
@@ -607,7 +608,7 @@ static const char *base_name(const char *p)
 }
 
 static int finish(struct conv *c, const char *trace_path, const char *pages_path,
-		  const char *tmp_pages, char *err, size_t errlen)
+		  char *err, size_t errlen)
 {
 	static struct trace_meta meta;
 	const char *name = c->ev->hdr.memcg[0] ? c->ev->hdr.memcg : "capture";
@@ -621,7 +622,7 @@ static int finish(struct conv *c, const char *trace_path, const char *pages_path
 	snprintf(meta.memcgs[0].name, TRACE_NAME_MAX, "%s",
 		 trace_name_ok(name, strnlen(name, TRACE_NAME_MAX - 1)) ? name : "capture");
 	meta.memcgs[0].parent = -1;
-	r = trace_tmp_commit(c->store.f, tmp_pages, pages_path, 0, err, errlen);
+	r = outfile_close(&c->store.out, 0, err, errlen);
 	c->store.f = NULL;
 	if (r)
 		return r;
@@ -640,7 +641,6 @@ int cap_convert(const char *events_path, const char *content_path,
 {
 	struct cap_events ev;
 	struct conv c;
-	char tmp[4096];
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -665,20 +665,19 @@ int cap_convert(const char *events_path, const char *content_path,
 	}
 	if ((r = content_open(&c.cin, content_path, ev.hdr.content_pages, err, errlen)))
 		goto out;
-	if ((r = trace_tmp_open(pages_path, &c.store.f, tmp, sizeof(tmp), err, errlen)))
+	if ((r = outfile_open(&c.store.out, pages_path, err, errlen)))
 		goto out;
+	c.store.f = c.store.out.f;
 	if ((r = prepare(&c, events_path, err, errlen)))
 		goto out;
 	if ((r = run_events(&c))) {
 		trace_msg(err, errlen, "%s: conversion failed: %s", events_path, strerror(-r));
 		goto out;
 	}
-	r = finish(&c, trace_path, pages_path, tmp, err, errlen);
+	r = finish(&c, trace_path, pages_path, err, errlen);
 out:
-	if (c.store.f) {
-		fclose(c.store.f);
-		unlink(tmp);
-	}
+	if (c.store.f)
+		outfile_close(&c.store.out, -ECANCELED, NULL, 0);
 	content_close(&c.cin);
 	free(c.order);
 	free(c.out);

@@ -83,11 +83,21 @@ struct trace {
 	uint64_t nrec;
 	char page_store_path[1280];      /* resolved path of the page store, "" if none */
 	uint64_t checksum;               /* XXH3-64 of the trace file's bytes */
+	/* found while the records were checked (one pass over them) */
+	int content;                     /* enum trace_content of all records */
+	uint64_t time_lo, time_hi;       /* least and greatest record time (0, 0: none) */
 	/* private */
 	void *map;
 	size_t map_len;
+	size_t dropped;                  /* bytes of map released (trace_release_before) */
 	struct trace_record *owned;      /* records parsed from text */
 };
+
+/* A hint: records before i will not be read again (a sequential replay), so
+ * their pages of a mapped trace file may leave the resident set; reading
+ * them anyway still works (the page cache has them).  Keeps peak RSS
+ * proportional to the model's state, not to the trace's length. */
+void trace_release_before(struct trace *t, uint64_t i);
 
 /* Open, validate every record (and the page store's checksum when it has one),
  * and make the records available.  Binary or text by the file's extension

@@ -27,6 +27,11 @@ for k in ("pool_limit_hit", "stored_pages", "pool_total_size", "zswpout", "zswpi
           "written_back_pages", "reject_compress_poor", "swpout_zero", "stored_incompressible_pages"):
     assert k in g, k
 assert g["zswpout"] > 0
+# the codec's time is part of the replay's, the model's the rest (issue 13)
+rt = r["runtime"]
+assert r["stats"]["compression"]["codec_calls"] > 0
+assert 0 < rt["codec_seconds"] <= rt["replay_seconds"], rt
+assert abs(rt["codec_seconds"] + rt["model_seconds"] - rt["replay_seconds"]) < 1e-6, rt
 assert r["stats"]["memcg"], "no memcg stats"
 for m in r["stats"]["memcg"].values():
     for k in ("zswap", "zswapped", "zswpin", "zswpout", "zswpwb", "zswap.current"):
