@@ -1,6 +1,6 @@
 # zswapsim — build, run, test.
 #
-#   make run        install missing Debian packages, build, replay configs/default.json
+#   make run        install missing Debian packages, build, run configs/default.json
 #   make test       build and run every test (unit + scenario + regression)
 #   make asan       the same tests under AddressSanitizer + UBSan (build/asan/)
 #   make bench      events/s of both timing backends, bytes per tracked slot, access-reader speed

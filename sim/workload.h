@@ -81,6 +81,10 @@ struct wl_run {
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
 	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
+	/* simgrid: the calling task's own time, ns, and where a swap-out's time
+	 * goes (zswap_store() of one reclaim batch of nr_folios); NULL with none */
+	double (*task_clock)(void);
+	void (*store_done)(double ns, unsigned nr_folios);
 	/* a generator's arguments and the option texts they point into */
 	const struct gen_kind *gen_kind;
 	void *gen_args;
