@@ -75,6 +75,15 @@ same "folio waits ended by the poll: v2 1, v1 0" \
   "$(jq -s -r 'map(.simgrid.folio_wait_polls) | @tsv' v2.r.json v1.r.json)" "$(printf '1\t0')"
 
 
+# v1 with one swap-device queue slot: writes end long after they start, so
+# tasks free folios under writeback that other reclaimers have isolated
+# when the write ends (reclaim_write_done() leaves them to the putback)
+check "v1, queue depth 1: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run v1.json \
+  --set hw.ssd.queue_depth=1 -o q1.json
+same "v1, queue depth 1: counters" "$(j q1.json '[.workload.accesses, .workload.faults,
+  .workload.major_faults, .stats.global.zswpout, .stats.global.written_back_pages,
+  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3505\t823\t1547\t1222\t8790')"
+
 # what the stress covered (each a condition for the checks to mean something)
 same "v2: tasks waited for locked folios, the LRU lock, isolated pages" \
   "$(j v2.r.json '.simgrid | .folio_waits > 0 and .lru_lock_waits > 0 and .isolated_waits > 0')" true
