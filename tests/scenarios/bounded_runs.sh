@@ -82,6 +82,30 @@ bounded "workload: one access at 10^15 ns, simgrid" 400000 "$BIN" run wl.json
 "$BIN" run wl.json -q -o wl-r.json 2>/dev/null
 same "workload series starts at the access" "$(j wl-r.json '.timeseries.t_ns[0]')" 1000000000000000
 
+# slot_count: the format allows 2^32 - 1, a run at most 2^28 (ZSWAP_MAX_SLOTS),
+# said up front with exit 2; at the limit, memory is a runtime failure (exit 1).
+# Before: 2^32 - 1 gave "out of memory" with exit 2.
+{ header 4294967295; echo "0 out 0 0 0 0 2048 hint"; } >big.txt
+echo '{ "trace": { "path": "big.txt" }, "system": { "ram": "12MiB" } }' >big.json
+bad "slot_count 2^32-1: the limit, named" "slot_count 4294967295 above the simulator's limit of 268435456 swap slots" \
+	"$BIN" run big.json -q -o r.json
+{ header 268435456; echo "0 out 0 0 0 0 2048 hint"; } >lim.txt
+echo '{ "trace": { "path": "lim.txt" }, "system": { "ram": "12MiB" } }' >lim.json
+(ulimit -v 1000000; "$BIN" run lim.json -q -o r.json >out 2>err; echo $? >rc)
+same "slot_count 2^28 under 1 GB: out of memory is exit 1" "$(cat rc)" 1
+has "slot_count 2^28 under 1 GB: one line" err "zswapsim: zswap: out of memory for 268435456 slots (chain size 8)"
+
+# proactive-age with period_ns=1000 on a trace spanning 2^63 ns looped for ever
+# under none (one timer call per period): idle passes are now counted in one
+# step, the count exact: floor((2^63 - 1) / 1000) passes, both entries written back
+{ header 64; printf '0 out 0 0 0 0 2048 hint\n0 out 1 0 0 0 2048 hint\n9223372036854775807 in 1 0 0 0 0 -\n'; } >span.txt
+echo '{ "trace": { "path": "span.txt" }, "system": { "ram": "12MiB" },
+  "policy": { "writeback": { "name": "proactive-age", "period_ns": 1000, "age_ns": 5000 } } }' >span.json
+bounded "proactive-age period 1000 over 2^63 ns" 100000 "$BIN" run span.json
+"$BIN" run span.json -q -o span-r.json 2>/dev/null
+same "every pass counted" "$(grep -o '"passes": [0-9]*' span-r.json)" '"passes": 9223372036854775'
+same "old entries written back" "$(j span-r.json .stats.policy.results.writeback.proactive_written_back_pages)" 2
+
 # Every timing key at both ends of its range: three records under simgrid on
 # the CPU codec and on IAA, and a small workload run.  hw.codec.lzo.compress_ns
 # = 1e9 hung the three-record run before.
