@@ -123,7 +123,8 @@ deps:
 
 check-deps:
 	@for p in $(PKGS) check; do pkg-config --exists $$p || { echo "missing pkg-config package '$$p': run 'make deps'" >&2; exit 2; }; done
-	@command -v clang >/dev/null || { echo "missing clang (the fuzz smoke test of 'make test'): run 'make deps'" >&2; exit 2; }
+	@command -v clang >/dev/null && ls "$$(clang --print-runtime-dir)"/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || \
+	  { echo "missing clang or libFuzzer (libclang-rt-14-dev; the fuzz smoke test of 'make test'): run 'make deps'" >&2; exit 2; }
 
 # --- run -------------------------------------------------------------------
 run: deps
