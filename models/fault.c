@@ -114,7 +114,7 @@ void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_ro
 
 int rc_swap_available(const struct reclaim *rm, uint32_t memcg)
 {
-	if (rm->slots_used >= rm->cfg.nslots)
+	if (rm->slots.used >= rm->cfg.nslots)
 		return 0;
 	if (rm->mc.version != MEMCG_V2)
 		return 1;

@@ -40,61 +40,20 @@ void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n)
 
 /* ---- swap slots ------------------------------------------------------------------ */
 
-static int slot_used(const struct reclaim *rm, uint32_t s)
-{
-	return (rm->slot_bits[s / 64] >> (s % 64)) & 1;
-}
-
-static void slot_mark(struct reclaim *rm, uint32_t s, unsigned nr, int used)
-{
-	for (unsigned i = 0; i < nr; i++) {
-		uint64_t bit = 1ull << ((s + i) % 64);
-
-		if (used)
-			rm->slot_bits[(s + i) / 64] |= bit;
-		else
-			rm->slot_bits[(s + i) / 64] &= ~bit;
-	}
-}
-
-/* The lowest naturally aligned free block of 2^order slots (the swap
- * allocator reuses freed slots; which ones does not change any counter), or
- * RECLAIM_NIL when swap is full. */
+/* A block of 2^order slots (models/swap_slots.h), or RECLAIM_NIL when swap
+ * is full. */
 uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order)
 {
-	unsigned nr = 1u << order;
-	uint64_t s = rm->slot_low & ~(uint64_t)(nr - 1);
+	uint32_t s = swap_slots_alloc(&rm->slots, order);
 
-	while (s + nr <= rm->cfg.nslots) {
-		if (nr <= 64 && rm->slot_bits[s / 64] == UINT64_MAX) {
-			s = (s | 63) + 1;      /* a full word */
-			continue;
-		}
-		unsigned i = 0;
-
-		while (i < nr && !slot_used(rm, (uint32_t)(s + i)))
-			i++;
-		if (i < nr) {
-			s += nr;
-			continue;
-		}
-		slot_mark(rm, (uint32_t)s, nr, 1);
-		rm->slots_used += nr;
-		while (rm->slot_low < rm->cfg.nslots && slot_used(rm, rm->slot_low))
-			rm->slot_low++;
-		return (uint32_t)s;
-	}
-	return RECLAIM_NIL;
+	return s == SWAP_SLOTS_NONE ? RECLAIM_NIL : s;
 }
 
 void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr)
 {
-	slot_mark(rm, slot, nr, 0);
-	rm->slots_used -= nr;
+	swap_slots_free(&rm->slots, slot, nr);
 	for (unsigned i = 0; i < nr; i++)
 		rm->slot_page[slot + i] = RECLAIM_NIL;
-	if (slot < rm->slot_low)
-		rm->slot_low = slot;
 }
 
 /* ---- LRU lists ---------------------------------------------------------------------- */
@@ -435,7 +394,7 @@ int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, i
 int rc_swap_full(const struct reclaim *rm, uint32_t memcg)
 {
 	/* vm_swap_full(): free swap below half */
-	if ((rm->cfg.nslots - rm->slots_used) * 2 < rm->cfg.nslots)
+	if ((rm->cfg.nslots - rm->slots.used) * 2 < rm->cfg.nslots)
 		return 1;
 	if (rm->mc.version != MEMCG_V2)
 		return 0;
@@ -921,11 +880,11 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->pg = hugemem_alloc((npages ? npages : 1) * sizeof(*rm->pg));
 	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
 	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
-	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
 	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
-	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
+	if (!rm->pg || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
+	    !rm->slot_page || !rm->stock ||
 	    !rm->charging ||
 	    rc_build_subtrees(rm))
 		goto nomem;
@@ -976,7 +935,7 @@ void reclaim_destroy(struct reclaim *rm)
 	free(rm->task);
 	hugemem_free(rm->pg, (rm->npages ? rm->npages : 1) * sizeof(*rm->pg));
 	free(rm->lru);
-	free(rm->slot_bits);
+	swap_slots_destroy(&rm->slots);
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
 	free(rm->charging);

@@ -647,7 +647,8 @@ def plot_hardware(rep, outdir, args):
             n = max(len(dev["queued_samples"]) for dev in devs)
             # at most ~150 bins: the queue's peak and the engines' mean per bin
             step = max(1, math.ceil(n / 150))
-            t, unit = time_axis([i * interval for i in range(0, n, step)])
+            start = iaa.get("sample_start_ns") or 0   # the series starts at the first event
+            t, unit = time_axis([start + i * interval for i in range(0, n, step)])
             right = ax.twinx()
 
             def binned(xs, how):

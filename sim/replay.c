@@ -114,7 +114,7 @@ static int timeseries_init(struct sim *s)
 		iv = span / 200 + 1;
 	}
 	ts->interval_ns = iv;
-	ts->next_ns = 0;
+	ts->started = 0;
 	ts->n = 0;
 	ts->cap = 256;
 	ts->t_ns = malloc(ts->cap * sizeof(*ts->t_ns));
@@ -151,7 +151,11 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 		s->show_progress = cfg_bool(cfg, "report.progress") && isatty(2);
 		return 0;
 	}
-	cfg_path(cfg, "trace.path", path, sizeof(path));
+	if (!cfg_path(cfg, "trace.path", path, sizeof(path))) {
+		snprintf(err, errlen, "%s: trace.path: longer than %zu bytes",
+			 cfg->path[0] ? cfg->path : "config", sizeof(path) - 1);
+		return -ENAMETOOLONG;
+	}
 	if (!path[0]) {
 		snprintf(err, errlen, "%s: trace.path: no trace given", cfg->path[0] ? cfg->path : "config");
 		return -EINVAL;
@@ -269,7 +273,13 @@ static void timeseries_sample(struct sim *s, uint64_t t)
 void sim_advance(struct sim *s, uint64_t now_ns)
 {
 	/* A sample at time t shows the state after every event at or before t:
-	 * it is taken when time first moves past t. */
+	 * it is taken when time first moves past t.  The first sample is at the
+	 * first event (every caller advances to an event's time before applying
+	 * it), so a trace that starts late has no series of its empty past. */
+	if (!s->ts.started) {
+		s->ts.started = 1;
+		s->ts.next_ns = now_ns;
+	}
 	while (s->ts.next_ns < now_ns) {
 		if (s->ts.n == SIM_TS_MAX_SAMPLES) {
 			timeseries_thin(&s->ts);

@@ -122,9 +122,14 @@ static char *override_text(const char *key, json_t *v, const char *dir)
 	json_t *resolved = NULL;
 	if (k && k->type == CFG_PATH && json_is_string(v) && json_string_value(v)[0] &&
 	    json_string_value(v)[0] != '/') {
-		char path[2200];
-		cfg_path_join(path, sizeof(path), dir, json_string_value(v));
+		size_t len = strlen(dir) + strlen(json_string_value(v)) + 2;
+		char *path = malloc(len);
+		if (!path || cfg_path_join(path, len, dir, json_string_value(v))) {
+			free(path);
+			return NULL;
+		}
 		v = resolved = json_string(path);
+		free(path);
 	}
 	char *val = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS), *s = NULL;
 	if (val && asprintf(&s, "%s=%s", key, val) < 0)
@@ -382,7 +387,7 @@ static json_t *resolve_content(const char *spec, const char *dir)
 	}
 	int first = 1;
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char *colon = strrchr(item, ':'), *end = NULL, path[2200];
+		char *colon = strrchr(item, ':'), *end = NULL;
 		if (colon && colon[1]) {
 			strtod(colon + 1, &end);
 			if (*end)
@@ -392,8 +397,17 @@ static json_t *resolve_content(const char *spec, const char *dir)
 		}
 		if (colon)
 			*colon = 0;
-		cfg_path_join(path, sizeof(path), dir, item);
+		size_t plen = strlen(dir) + strlen(item) + 2;
+		char *path = malloc(plen);
+		if (!path || cfg_path_join(path, plen, dir, item)) {
+			free(path);
+			fclose(f);
+			free(out);
+			free(copy);
+			return NULL;
+		}
 		fprintf(f, "%s%s%s%s", first ? "" : ",", path, colon ? ":" : "", colon ? colon + 1 : "");
+		free(path);
 		first = 0;
 	}
 	fclose(f);
@@ -545,13 +559,23 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 	/* The base is named as a user would name it ("a/./b" and "a/x/../b"
 	 * collapsed): its relative paths then resolve to the same strings as in
 	 * a plain `zswapsim run` of it, and so does the config hash. */
-	snprintf(p->dir, sizeof(p->dir), "%s", path);
+	if ((size_t)snprintf(p->dir, sizeof(p->dir), "%s", path) >= sizeof(p->dir)) {
+		snprintf(err, errlen, "%.64s...: sweep file path longer than %zu bytes", path,
+			 sizeof(p->dir) - 1);
+		r = -ENAMETOOLONG;
+		goto out;
+	}
 	char *slash = strrchr(p->dir, '/');
 	if (slash)
 		*slash = 0;
 	else
 		snprintf(p->dir, sizeof(p->dir), ".");
-	cfg_path_join(p->base, sizeof(p->base), p->dir, json_string_value(base));
+	if (cfg_path_join(p->base, sizeof(p->base), p->dir, json_string_value(base))) {
+		snprintf(err, errlen, "%s: \"base\": path longer than %zu bytes", path,
+			 sizeof(p->base) - 1);
+		r = -ENAMETOOLONG;
+		goto out;
+	}
 
 	if ((r = parse_trace_gen(p, json_object_get(doc, "trace_gen"), path, err, errlen)))
 		goto out;

@@ -322,8 +322,10 @@ static int prepare_point(struct sweep_plan *p, struct sweep_point *pt, struct tr
 	int r = sweep_point_config(p, pt, &cfg, err, errlen);
 	if (r)
 		return r;
-	cfg_path(&cfg, "trace.path", path, sizeof(path));
-	if (cfg.workload) {
+	if (!cfg_path(&cfg, "trace.path", path, sizeof(path))) {
+		snprintf(cerr, sizeof(cerr), "trace.path: longer than %zu bytes", sizeof(path) - 1);
+		r = -ENAMETOOLONG;
+	} else if (cfg.workload) {
 		r = check_workload_setup(&cfg, cerr, sizeof(cerr));
 	} else if (!path[0]) {
 		snprintf(cerr, sizeof(cerr), "trace.path: no trace given");

@@ -246,8 +246,12 @@ static int wl_open_generator(struct sim *s, const struct cfg_workload *w, char *
 				snprintf(err, errlen, "out of memory");
 				return -ENOMEM;
 			}
-			cfg_content_spec_join(s->cfg, text, joined, 4096);
 			wl->gen_text[n++] = joined;
+			if (cfg_content_spec_join(s->cfg, text, joined, 4096)) {
+				snprintf(err, errlen, "workload.content: longer than 4095 bytes once "
+					 "relative to the config's directory");
+				return -ENAMETOOLONG;
+			}
 			text = joined;
 		}
 		char oerr[512];

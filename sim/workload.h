@@ -94,7 +94,7 @@ struct wl_run {
 /* The generator option of kind k that workload member key names (NULL if
  * none); a content spec with its paths made relative to the config file. */
 const struct gen_opt *cfg_workload_gen_opt(const struct gen_kind *k, const char *key);
-void cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
+int cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
 
 /* Set up the workload of s->cfg (content, compressor, zswap, reclaim). */
 int workload_setup(struct sim *s, char *err, size_t errlen);

@@ -70,11 +70,15 @@ kern = {"zswap_parameters": {"compressor": "deflate", "max_pool_percent": "1",
                              "accept_threshold_percent": "90", "shrinker_enabled": "N"},
         "memory_limit": 256 << 20, "memsw": (256 << 20) + (2 << 30), "mem_total": 25275990016,
         "page_cluster": 3}
-cfg = kc.workload_config(kc.usemem_options("-m 1024 -p 1 -o seq -s 1".split()), kern, "/s/a.pages:2")
+o = kc.usemem_options("-m 1024 -p 1 -o seq -s 1".split())
+chk("store sample: 4 x the stores' pages", kc.store_sample_pages(o, [("/s/a.pages", 8192)]), 8)
+chk("store sample: at most the workload's pages",
+    kc.store_sample_pages(o, [("/s/a.pages", 4096 << 20)]), 1024 * 256)
+cfg = kc.workload_config(o, kern, "/s/a.pages:2", 8)
 chk("config", cfg, {
     "workload": {"kind": "usemem", "streams": 1, "memcgs": 1, "size": "1024M", "passes": 2,
                  "pattern": "seq", "write": 0, "max": 268435456, "no_exit": True,
-                 "content": "/s/a.pages:2", "seed": 1, "swap": 2147483648},
+                 "content": "/s/a.pages:2", "max_pages": 8, "seed": 1, "swap": 2147483648},
     "system": {"cgroup": "v1", "ram": 25275990016},
     "memcg": {"usemem0": {"memory_max": 268435456, "memsw_max": 2415919104}},
     "zswap": {"compressor": "deflate", "max_pool_percent": 1, "accept_threshold_percent": 90,
@@ -127,6 +131,7 @@ expect "config: memsw_max" 41943040 "$(jq .memcg.usemem0.memsw_max "$cfg")"
 expect "config: swap" 33554432 "$(jq .workload.swap "$cfg")"
 expect "config: v1, RAM" '"v1" 1073741824' "$(jq -r '.system.cgroup | tojson' "$cfg") $(jq .system.ram "$cfg")"
 expect "config: page-cluster" 0 "$(jq .vm.page_cluster "$cfg")"
+expect "config: content sample (4 x 224 pages)" 896 "$(jq .workload.max_pages "$cfg")"
 expect "config: content (corpus.pages: 224 pages)" \
 	"\"$PWD/traces/bundled/corpus.pages:224\"" "$(jq .workload.content "$cfg")"
 sim=$T/k/workload-sim.json
