@@ -176,13 +176,40 @@ void rc_lru_del(struct reclaim *rm, uint32_t h)
 	rc_lru_count(rm, f->memcg, lru, 1u << f->order, 0);
 }
 
+unsigned rc_lru_take_tail(struct reclaim *rm, uint32_t m, int lru, uint64_t nr_to_scan,
+			  uint32_t *out, unsigned max, uint64_t *nr_taken)
+{
+	struct rc_list *l = &rm->lru[m].list[lru];
+	uint64_t taken = 0;
+	unsigned n = 0;
+	uint32_t h;
+
+	while (taken < nr_to_scan && n < max && (h = rc_list_tail(l)) != RECLAIM_NIL) {
+		struct rc_page *f = &rm->pg[h];
+
+		rc_debug_check((f->flags & PF_ONLRU) && f->prev == ((l->hi - 1) & l->mask),
+			       "rc_lru_take_tail: folio not on its LRU list", h);
+		l->hi--;
+		l->folios--;
+		f->flags &= (uint8_t)~PF_ONLRU;
+		f->prev = RECLAIM_NIL;
+		taken += 1u << f->order;
+		out[n++] = h;
+	}
+	/* the counters are read by nothing in between: one update */
+	if (taken)
+		rc_lru_count(rm, m, lru, (uint32_t)taken, 0);
+	*nr_taken = taken;
+	return n;
+}
+
 void rc_list_prefetch_tail(const struct reclaim *rm, const struct rc_list *l, unsigned n)
 {
 	for (uint32_t pos = l->hi; n && pos != l->lo; n--) {
 		uint32_t h = l->q[--pos & l->mask];
 
 		if (h != RC_HOLE)
-			__builtin_prefetch(&rm->pg[h], 1, 3);
+			rc_prefetch_page(rm, h);
 	}
 }
 
@@ -1046,16 +1073,22 @@ uint64_t reclaim_resident(const struct reclaim *rm)
 	return rm->resident;
 }
 
-void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage)
+void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
 {
-	__builtin_prefetch(&rm->pg[rm->task[task].base + vpage], 1, 3);
+	for (unsigned i = 0; i < n; i++)
+		rc_prefetch_page(rm, rm->task[q[i].task].base + q[i].vpage);
 }
 
-uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage)
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
 {
-	const struct rc_page *p = &rm->pg[rm->task[task].base + vpage];
+	if (!rm->ops.prefetch)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		const struct rc_page *p = &rm->pg[rm->task[q[i].task].base + q[i].vpage];
 
-	return p->state == PS_SWAPPED ? p->slot : RECLAIM_NIL;
+		if (p->state == PS_SWAPPED)
+			rm->ops.prefetch(rm->ops_ctx, p->slot);
+	}
 }
 
 size_t reclaim_bytes_per_page(void)

@@ -17,6 +17,22 @@
 #include "traces/content_pool.h"
 #include "traces/gen.h"
 
+/* The `none` loop's buffer of records read ahead (workload_run_none()). */
+#define WL_BUF   512
+#define WL_AHEAD 64
+#define WL_CHUNK 16
+
+struct wl_buf {
+	struct reclaim_req q[WL_BUF];
+	uint64_t t[WL_BUF];         /* each record's time */
+	uint64_t now[WL_BUF];       /* the engine's clock at it: the running maximum */
+	struct access_record a[WL_BUF];
+	unsigned n, i;              /* records q[i..n) not applied yet */
+	unsigned pf_page, pf_slot;  /* prefetched up to (exclusive) */
+	uint64_t clock;             /* the running maximum up to q[n - 1] */
+	int r;                      /* the last pull: > 0, 0 = end, < 0 = error */
+};
+
 const char *const wl_time_names[WL_TIME_COUNT] = {
 #define WL_N(n) #n,
 	WL_TIME_LIST(WL_N)
@@ -471,7 +487,9 @@ int workload_setup(struct sim *s, char *err, size_t errlen)
 		s->wl->first_ns = calloc(nt, sizeof(uint64_t));
 		s->wl->think_ns = calloc(nt, sizeof(uint64_t));
 		s->wl->seen = calloc(nt, 1);
-		if (!s->wl->last_ns || !s->wl->first_ns || !s->wl->think_ns || !s->wl->seen) {
+		s->wl->buf = malloc(sizeof(*s->wl->buf));
+		if (!s->wl->last_ns || !s->wl->first_ns || !s->wl->think_ns || !s->wl->seen ||
+		    !s->wl->buf) {
 			snprintf(err, errlen, "out of memory");
 			r = -ENOMEM;
 		}
@@ -494,6 +512,7 @@ void workload_teardown(struct sim *s)
 	free(wl->first_ns);
 	free(wl->think_ns);
 	free(wl->seen);
+	free(wl->buf);
 	free(wl->end_ns);
 	if (wl->gen_text)
 		for (size_t i = 0; wl->gen_text[i]; i++)
@@ -517,76 +536,171 @@ static const uint8_t reclaim_op_of[ACCESS_OP_COUNT] = {
 	[ACCESS_SET_RAM] = RECLAIM_OP_SET_RAM,
 };
 
-int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen)
+static void wl_req_of(const struct access_record *a, struct reclaim_req *q)
 {
-	struct wl_run *wl = s->wl;
-	struct reclaim_req q = {
+	*q = (struct reclaim_req){
 		.task = a->task, .vpage = a->vpage, .memcg = a->memcg, .op = reclaim_op_of[a->op],
 		.order = a->order,
 		.count = a->op == ACCESS_WRITE || a->op == ACCESS_READ ? 0 : a->arg,
 		.content = a->op == ACCESS_WRITE ? a->arg : RECLAIM_CONTENT_DRAW,
 	};
+}
 
-	if (!wl->seen[a->task]) {
-		wl->seen[a->task] = 1;
-		wl->first_ns[a->task] = a->time_ns;
+/* A record of task at time_ns was applied: the task's times, the counts. */
+static void wl_note(struct sim *s, unsigned task, uint64_t time_ns)
+{
+	struct wl_run *wl = s->wl;
+
+	if (!wl->seen[task]) {
+		wl->seen[task] = 1;
+		wl->first_ns[task] = time_ns;
 	} else {
-		wl->think_ns[a->task] += a->time_ns - wl->last_ns[a->task];
+		wl->think_ns[task] += time_ns - wl->last_ns[task];
 	}
-	wl->last_ns[a->task] = a->time_ns;
-	int ret = reclaim_step(wl->rm, &q);
+	wl->last_ns[task] = time_ns;
+	s->events_done++;
+	s->pages_done++;
+}
+
+static int wl_apply(struct sim *s, const struct reclaim_req *q, uint64_t time_ns, char *err,
+		    size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	int ret = reclaim_step(wl->rm, q);
 
 	if (ret < 0) {
-		snprintf(err, errlen, "workload: task %u: %s", a->task, reclaim_error(wl->rm));
+		snprintf(err, errlen, "workload: task %u: %s", q->task, reclaim_error(wl->rm));
 		return ret;
 	}
 	if (ret == RECLAIM_KILLED)
 		wl->oom_killed++;
-	s->events_done++;
-	s->pages_done++;
+	wl_note(s, q->task, time_ns);
 	return 0;
 }
 
-/* The `none` loop pulls records WL_AHEAD ahead of the one it applies: a
- * coming record's page state is prefetched, and half-way its swap slot's,
- * so random accesses do not wait on memory one after another. */
-#define WL_AHEAD 64
+int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen)
+{
+	struct reclaim_req q;
+
+	wl_req_of(a, &q);
+	return wl_apply(s, &q, a->time_ns, err, errlen);
+}
+
+/*
+ * The `none` loop reads records into a buffer ahead of the one it applies,
+ * so that a coming record's page state is prefetched WL_AHEAD records ahead
+ * and, half-way, its swap slot's: random accesses do not wait on memory one
+ * after another.  Runs of hits go to the model WL_CHUNK at a time
+ * (reclaim_hits()) when none of the engine's per-record work can be due:
+ * no zswap timer at or before their times, no time-series sample before them,
+ * no shrink work pending (a hit changes nothing in zswap, so none becomes
+ * due).  Every other record takes the full path (WL_BUF etc.: see the top).
+ */
+
+static void wl_refill(struct wl_run *wl, struct wl_buf *b)
+{
+	if (b->i) {
+		memmove(b->q, b->q + b->i, (b->n - b->i) * sizeof(b->q[0]));
+		memmove(b->t, b->t + b->i, (b->n - b->i) * sizeof(b->t[0]));
+		memmove(b->now, b->now + b->i, (b->n - b->i) * sizeof(b->now[0]));
+		b->n -= b->i;
+		b->pf_page -= b->i;
+		b->pf_slot -= b->i;
+		b->i = 0;
+	}
+	while (b->r > 0 && b->n < WL_BUF) {
+		b->r = access_source_next_batch(wl->src, b->a, WL_BUF - b->n);
+		for (int k = 0; k < b->r; k++, b->n++) {
+			const struct access_record *a = &b->a[k];
+
+			wl_req_of(a, &b->q[b->n]);
+			b->t[b->n] = a->time_ns;
+			if (a->time_ns > b->clock)
+				b->clock = a->time_ns;
+			b->now[b->n] = b->clock;
+		}
+	}
+}
+
+static void wl_prefetch_ahead(struct sim *s, struct wl_buf *b, unsigned upto)
+{
+	struct reclaim *rm = s->wl->rm;
+	unsigned page_end = upto + WL_AHEAD, slot_end = upto + WL_AHEAD / 2;
+
+	if (page_end > b->n)
+		page_end = b->n;
+	if (slot_end > b->n)
+		slot_end = b->n;
+	if (b->pf_page < page_end) {
+		reclaim_prefetch_pages(rm, b->q + b->pf_page, page_end - b->pf_page);
+		b->pf_page = page_end;
+	}
+	if (b->pf_slot < slot_end) {
+		reclaim_prefetch_slots(rm, b->q + b->pf_slot, slot_end - b->pf_slot);
+		b->pf_slot = slot_end;
+	}
+}
+
+/* Apply the run of hits at the buffer's front (see above); 0 when the first
+ * record needs the full path, or a negative errno. */
+static int wl_hits(struct sim *s, struct wl_buf *b, uint64_t *now, char *err, size_t errlen)
+{
+	uint64_t timer = zswap_next_timer(s->zs), sample = s->ts.next_ns;
+	unsigned end = b->n - b->i < WL_CHUNK ? b->n : b->i + WL_CHUNK, run, k;
+
+	if (zswap_shrink_pending(s->zs))
+		return 0;
+	/* the clock never goes back: the chunk is clear when its end is */
+	if (b->now[end - 1] < timer && b->now[end - 1] <= sample)
+		run = end - b->i;
+	else
+		for (run = 0; b->i + run < end; run++)
+			if (b->now[b->i + run] >= timer || b->now[b->i + run] > sample)
+				break;
+	k = run ? reclaim_hits(s->wl->rm, &b->q[b->i], run) : 0;
+	for (unsigned j = 0; j < k; j++, b->i++) {
+		wl_note(s, b->q[b->i].task, b->t[b->i]);
+		int ret = sim_workload_event_done(s, err, errlen);
+
+		if (ret)
+			return ret;
+	}
+	if (k) {
+		*now = b->now[b->i - 1];
+		sim_advance(s, *now);          /* no sample is due: only the end time moves */
+		zswap_set_now(s->zs, *now);
+	}
+	return (int)k;
+}
 
 int workload_run_none(struct sim *s, char *err, size_t errlen)
 {
 	struct wl_run *wl = s->wl;
-	struct access_record ring[WL_AHEAD];
-	unsigned n = 0, head = 0;
+	struct wl_buf *b = wl->buf;
 	uint64_t now = 0;
-	int r = 1;
 
-	while (n < WL_AHEAD && (r = access_source_next(wl->src, &ring[n])) == 1) {
-		reclaim_prefetch(wl->rm, ring[n].task, ring[n].vpage);
-		n++;
-	}
-	while (n) {
-		struct access_record a = ring[head];
-		const struct access_record *mid = &ring[(head + WL_AHEAD / 2) % WL_AHEAD];
+	b->n = b->i = b->pf_page = b->pf_slot = 0;
+	b->clock = 0;
+	b->r = 1;
+	wl_refill(wl, b);
+	while (b->i < b->n) {
+		if (b->n - b->i < WL_AHEAD + WL_CHUNK && b->r > 0)
+			wl_refill(wl, b);
+		wl_prefetch_ahead(s, b, b->i + WL_CHUNK);
+		int ret = wl_hits(s, b, &now, err, errlen);
 
-		n--;
-		if (r == 1 && (r = access_source_next(wl->src, &ring[head])) == 1) {
-			reclaim_prefetch(wl->rm, ring[head].task, ring[head].vpage);
-			n++;
-		}
-		head = (head + 1) % WL_AHEAD;
-		if (n >= WL_AHEAD / 2) {
-			uint32_t slot = reclaim_page_slot(wl->rm, mid->task, mid->vpage);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
+		const struct reclaim_req *q = &b->q[b->i];
+		uint64_t t = b->t[b->i];
 
-			if (slot != RECLAIM_NIL)
-				zswap_prefetch(s->zs, slot);
-		}
-		if (a.time_ns > now)
-			now = a.time_ns;
+		now = b->now[b->i++];
 		sim_run_timers(s, now);
 		sim_advance(s, now);
 		zswap_set_now(s->zs, now);
-		int ret = workload_apply(s, &a, err, errlen);
-
+		ret = wl_apply(s, q, t, err, errlen);
 		if (ret)
 			return ret;
 		if (zswap_shrink_pending(s->zs))
@@ -595,9 +709,9 @@ int workload_run_none(struct sim *s, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	if (r < 0) {
+	if (b->r < 0) {
 		snprintf(err, errlen, "%s", access_source_error(wl->src));
-		return r;
+		return b->r;
 	}
 	sim_finish(s, now);
 	return 0;

@@ -67,6 +67,8 @@ struct reclaim;
 struct gen_kind;
 struct gen_opt;
 
+struct wl_buf;
+
 /* A workload run's state, in struct sim. */
 struct wl_run {
 	struct access_source *src;
@@ -80,6 +82,7 @@ struct wl_run {
 	uint64_t *first_ns, *last_ns, *think_ns;
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
+	struct wl_buf *buf;        /* the `none` loop's records read ahead (workload.c) */
 	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
 	/* simgrid: the calling task's own time, ns, and where a swap-out's time
 	 * goes (zswap_store() of one reclaim batch of nr_folios); NULL with none */
