@@ -60,10 +60,12 @@ void rc_lru_cache_add(struct reclaim *rm, int who, uint32_t h)
 	struct rc_cpu *c = rc_cpu_of(rm, who);
 	struct rc_page *f = &rm->pg[h];
 
-	/* folio_may_be_lru_cached(): large folios skip the batch */
+	/* folio_may_be_lru_cached(): large folios skip the batch.  On the
+	 * list first, the lock hold timed after: the hook may let other tasks
+	 * run, which must find the folio where reclaim looks for it. */
 	if (f->order) {
-		rc_lru_lock(rm, who, f->memcg, 1);
 		rc_lru_add(rm, h, (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE, 0);
+		rc_lru_lock(rm, who, f->memcg, 1);
 		return;
 	}
 	f->flags |= PF_PENDING;
@@ -112,7 +114,7 @@ void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_ro
 
 int rc_swap_available(const struct reclaim *rm, uint32_t memcg)
 {
-	if (rm->slots_used >= rm->cfg.nslots)
+	if (rm->slots.used >= rm->cfg.nslots)
 		return 0;
 	if (rm->mc.version != MEMCG_V2)
 		return 1;
@@ -314,8 +316,9 @@ static void rc_map_cached(struct reclaim *rm, int who, uint32_t g, int write)
 }
 
 /* do_swap_page() for a page that is out: VMA readahead brings the page and
- * its swapped neighbours into the swap cache, then the page is mapped. */
-static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, int write)
+ * its swapped neighbours into the swap cache, then the page is mapped.
+ * *major is set when the page was read but the fault must be retried. */
+static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, int write, int *major)
 {
 	struct rc_task *t = &rm->task[who];
 	uint32_t start, end;
@@ -344,6 +347,14 @@ static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, in
 	}
 	t->st.majfaults++;
 	rm->mc.m[t->memcg].ev.pgmajfault++;
+	if (rm->pg[rc_head(rm, g)].fflags & FF_LOCKED) {
+		/* folio_lock_or_retry(): another task's reclaimer isolated the
+		 * folio while this one waited in a hook (draining its LRU batch,
+		 * reading a neighbour): retry the fault, which waits for the
+		 * folio lock (VM_FAULT_RETRY; counted as one major fault) */
+		*major = 1;
+		return RECLAIM_DEAD;
+	}
 	rc_map_cached(rm, who, g, write);
 	switch (res) {
 	case RECLAIM_IN_ZERO:
@@ -438,13 +449,25 @@ static void rc_set_written(struct reclaim *rm, uint32_t g, uint32_t content)
 
 /* ---- one access ------------------------------------------------------------------------------- */
 
+/* A hit on a mapped page: the PTE young; a write dirties the folio. */
+static inline void rc_hit_mapped(struct reclaim *rm, uint32_t g, int write, uint32_t content)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	p->flags |= PF_YOUNG;
+	if (write) {
+		rm->pg[rc_head(rm, g)].fflags |= FF_DIRTY;
+		rc_set_written(rm, g, content);
+	}
+}
+
 int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 {
 	struct rc_task *t = &rm->task[r->task];
 	int who = (int)r->task, write = r->op == RECLAIM_OP_WRITE;
 	uint32_t g = t->base + r->vpage;
 	struct rc_page *p = &rm->pg[g];
-	int ret;
+	int ret, major = 0;
 
 	t->st.accesses++;
 	t->st.bytes += SIM_PAGE_SIZE;
@@ -454,17 +477,10 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 		if (tries > (rm->t && rm->t->folio_wait ? 1 << 20 : 64))
 			return -EAGAIN;
 		switch (p->state) {
-		case PS_MAPPED: {
-			uint32_t h = rc_head(rm, g);
-
-			p->flags |= PF_YOUNG;
-			if (write) {
-				rm->pg[h].fflags |= FF_DIRTY;
-				rc_set_written(rm, g, r->content);
-			}
+		case PS_MAPPED:
+			rc_hit_mapped(rm, g, write, r->content);
 			rc_work(rm, who, RECLAIM_W_ACCESS, 1);
 			return RECLAIM_HIT;
-		}
 		case PS_ZEROPAGE:
 			if (!write) {
 				rc_work(rm, who, RECLAIM_W_ACCESS, 1);
@@ -501,21 +517,26 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 					continue;
 				}
 			}
-			t->st.faults++;
-			t->st.minfaults++;
+			if (!major) {       /* a retried major fault counts once */
+				t->st.faults++;
+				t->st.minfaults++;
+			}
 			rm->mc.m[r->memcg].ev.pgfault++;
-			rc_work(rm, who, RECLAIM_W_FAULT, 1);
 			rc_ra_hit(rm, t, g, r->vpage);
 			rc_map_cached(rm, who, g, write);
 			if (write)
 				rc_set_written(rm, g, r->content);
+			/* timed once mapped: the hook may let other tasks run, and
+			 * a reclaimer must not isolate the folio between the
+			 * lock check above and the mapping */
+			rc_work(rm, who, RECLAIM_W_FAULT, 1);
 			return RECLAIM_MINOR;
 		}
 		case PS_SWAPPED:
 			t->st.faults++;
 			rm->mc.m[r->memcg].ev.pgfault++;
 			rc_work(rm, who, RECLAIM_W_FAULT, 1);
-			ret = rc_swap_fault(rm, who, g, r->vpage, write);
+			ret = rc_swap_fault(rm, who, g, r->vpage, write, &major);
 			if (ret == RECLAIM_DEAD)
 				continue;        /* retry the fault */
 			if (write && ret != RECLAIM_KILLED)
@@ -525,4 +546,35 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 			return -EINVAL;
 		}
 	}
+}
+
+/* reclaim_step() of a run of hits: what it does for one (the task's memcg,
+ * its counters, rc_access()'s hit cases) and nothing else, since a hit
+ * leaves nothing to do on the way back to user space. */
+unsigned reclaim_hits(struct reclaim *rm, const struct reclaim_req *q, unsigned n)
+{
+	unsigned i;
+
+	if (rm->err || rm->t)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct reclaim_req *r = &q[i];
+		struct rc_task *t = &rm->task[r->task];
+		int write = r->op == RECLAIM_OP_WRITE;
+
+		if ((r->op != RECLAIM_OP_READ && !write) || t->st.killed || t->st.exited ||
+		    t->nr_over_high)
+			break;
+		uint32_t g = t->base + r->vpage;
+		uint8_t state = rm->pg[g].state;
+
+		if (state == PS_MAPPED)
+			rc_hit_mapped(rm, g, write, r->content);
+		else if (state != PS_ZEROPAGE || write)
+			break;
+		t->memcg = r->memcg;
+		t->st.accesses++;
+		t->st.bytes += SIM_PAGE_SIZE;
+	}
+	return i;
 }

@@ -40,61 +40,20 @@ void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n)
 
 /* ---- swap slots ------------------------------------------------------------------ */
 
-static int slot_used(const struct reclaim *rm, uint32_t s)
-{
-	return (rm->slot_bits[s / 64] >> (s % 64)) & 1;
-}
-
-static void slot_mark(struct reclaim *rm, uint32_t s, unsigned nr, int used)
-{
-	for (unsigned i = 0; i < nr; i++) {
-		uint64_t bit = 1ull << ((s + i) % 64);
-
-		if (used)
-			rm->slot_bits[(s + i) / 64] |= bit;
-		else
-			rm->slot_bits[(s + i) / 64] &= ~bit;
-	}
-}
-
-/* The lowest naturally aligned free block of 2^order slots (the swap
- * allocator reuses freed slots; which ones does not change any counter), or
- * RECLAIM_NIL when swap is full. */
+/* A block of 2^order slots (models/swap_slots.h), or RECLAIM_NIL when swap
+ * is full. */
 uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order)
 {
-	unsigned nr = 1u << order;
-	uint64_t s = rm->slot_low & ~(uint64_t)(nr - 1);
+	uint32_t s = swap_slots_alloc(&rm->slots, order);
 
-	while (s + nr <= rm->cfg.nslots) {
-		if (nr <= 64 && rm->slot_bits[s / 64] == UINT64_MAX) {
-			s = (s | 63) + 1;      /* a full word */
-			continue;
-		}
-		unsigned i = 0;
-
-		while (i < nr && !slot_used(rm, (uint32_t)(s + i)))
-			i++;
-		if (i < nr) {
-			s += nr;
-			continue;
-		}
-		slot_mark(rm, (uint32_t)s, nr, 1);
-		rm->slots_used += nr;
-		while (rm->slot_low < rm->cfg.nslots && slot_used(rm, rm->slot_low))
-			rm->slot_low++;
-		return (uint32_t)s;
-	}
-	return RECLAIM_NIL;
+	return s == SWAP_SLOTS_NONE ? RECLAIM_NIL : s;
 }
 
 void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr)
 {
-	slot_mark(rm, slot, nr, 0);
-	rm->slots_used -= nr;
+	swap_slots_free(&rm->slots, slot, nr);
 	for (unsigned i = 0; i < nr; i++)
 		rm->slot_page[slot + i] = RECLAIM_NIL;
-	if (slot < rm->slot_low)
-		rm->slot_low = slot;
 }
 
 /* ---- LRU lists ---------------------------------------------------------------------- */
@@ -119,8 +78,6 @@ static void rc_lru_count(struct reclaim *rm, uint32_t memcg, int lru, uint32_t n
 	}
 }
 
-/* lruvec_add_folio() (head: most recently used end) or
- * lruvec_add_folio_tail() (the end reclaim takes first). */
 /* A broken list is a model bug that would corrupt every later step: the
  * debug (ASan) build stops at the first one. */
 static void rc_debug_check(int ok, const char *what, uint32_t h)
@@ -137,30 +94,61 @@ static void rc_debug_check(int ok, const char *what, uint32_t h)
 #endif
 }
 
+/* Squeeze the holes out of a full ring, in place and in order (the write
+ * position never passes the read position), or move it into one twice the
+ * size; either way every folio's ring index is updated.  -ENOMEM. */
+static int rc_list_make_room(struct reclaim *rm, struct rc_list *l)
+{
+	uint32_t cap = l->q ? l->mask + 1 : 0, n = l->hi - l->lo, w = l->lo;
+	uint32_t *q = l->q, ncap = cap, nmask = l->mask;
+
+	if (!cap || l->folios > cap / 2) {
+		if (cap > (1u << 30))
+			return -ENOMEM;
+		ncap = cap ? 2 * cap : 1024;
+		q = malloc((size_t)ncap * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		nmask = ncap - 1;
+		w = 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t h = l->q[(l->lo + i) & l->mask];
+
+		if (h == RC_HOLE)
+			continue;
+		q[w & nmask] = h;
+		rm->pg[h].prev = w & nmask;
+		w++;
+	}
+	if (q != l->q) {
+		free(l->q);
+		l->q = q;
+		l->mask = nmask;
+		l->lo = 0;
+	}
+	l->hi = w;
+	return 0;
+}
+
+/* lruvec_add_folio() (head: most recently used end) or
+ * lruvec_add_folio_tail() (the end reclaim takes first). */
 void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail)
 {
 	struct rc_page *f = &rm->pg[h];
-	struct rc_lruvec *l = &rm->lru[f->memcg];
+	struct rc_list *l = &rm->lru[f->memcg].list[lru];
+	uint32_t pos;
 
 	rc_debug_check(!(f->flags & PF_ONLRU), "rc_lru_add: folio already on an LRU list", h);
-	f->flags |= PF_ONLRU;
-	if (at_tail) {
-		f->next = RECLAIM_NIL;
-		f->prev = l->tail[lru];
-		if (l->tail[lru] != RECLAIM_NIL)
-			rm->pg[l->tail[lru]].next = h;
-		else
-			l->head[lru] = h;
-		l->tail[lru] = h;
-	} else {
-		f->prev = RECLAIM_NIL;
-		f->next = l->head[lru];
-		if (l->head[lru] != RECLAIM_NIL)
-			rm->pg[l->head[lru]].prev = h;
-		else
-			l->tail[lru] = h;
-		l->head[lru] = h;
+	if ((!l->q || l->hi - l->lo == l->mask + 1) && rc_list_make_room(rm, l)) {
+		rc_fail(rm, -ENOMEM, "out of memory for an LRU list");
+		return;
 	}
+	f->flags |= PF_ONLRU;
+	pos = at_tail ? l->hi++ : --l->lo;
+	l->q[pos & l->mask] = h;
+	f->prev = pos & l->mask;
+	l->folios++;
 	rc_lru_count(rm, f->memcg, lru, 1u << f->order, 1);
 	if (lru == LRU_ACTIVE)
 		f->fflags |= FF_ACTIVE;
@@ -171,22 +159,58 @@ void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail)
 void rc_lru_del(struct reclaim *rm, uint32_t h)
 {
 	struct rc_page *f = &rm->pg[h];
-	struct rc_lruvec *l = &rm->lru[f->memcg];
 	int lru = (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE;
+	struct rc_list *l = &rm->lru[f->memcg].list[lru];
 
-	rc_debug_check(f->flags & PF_ONLRU, "rc_lru_del: folio not on an LRU list", h);
+	rc_debug_check((f->flags & PF_ONLRU) && l->q && l->q[f->prev & l->mask] == h,
+		       "rc_lru_del: folio not on its LRU list", h);
 	f->flags &= (uint8_t)~PF_ONLRU;
-
-	if (f->prev != RECLAIM_NIL)
-		rm->pg[f->prev].next = f->next;
-	else
-		l->head[lru] = f->next;
-	if (f->next != RECLAIM_NIL)
-		rm->pg[f->next].prev = f->prev;
-	else
-		l->tail[lru] = f->prev;
-	f->prev = f->next = RECLAIM_NIL;
+	l->q[f->prev] = RC_HOLE;
+	l->folios--;
+	/* trim holes at the ends: a folio taken from the tail leaves none */
+	while (l->hi != l->lo && l->q[(l->hi - 1) & l->mask] == RC_HOLE)
+		l->hi--;
+	while (l->hi != l->lo && l->q[l->lo & l->mask] == RC_HOLE)
+		l->lo++;
+	f->prev = RECLAIM_NIL;
 	rc_lru_count(rm, f->memcg, lru, 1u << f->order, 0);
+}
+
+unsigned rc_lru_take_tail(struct reclaim *rm, uint32_t m, int lru, uint64_t nr_to_scan,
+			  uint32_t *out, unsigned max, uint64_t *nr_taken)
+{
+	struct rc_list *l = &rm->lru[m].list[lru];
+	uint64_t taken = 0;
+	unsigned n = 0;
+	uint32_t h;
+
+	while (taken < nr_to_scan && n < max && (h = rc_list_tail(l)) != RECLAIM_NIL) {
+		struct rc_page *f = &rm->pg[h];
+
+		rc_debug_check((f->flags & PF_ONLRU) && f->prev == ((l->hi - 1) & l->mask),
+			       "rc_lru_take_tail: folio not on its LRU list", h);
+		l->hi--;
+		l->folios--;
+		f->flags &= (uint8_t)~PF_ONLRU;
+		f->prev = RECLAIM_NIL;
+		taken += 1u << f->order;
+		out[n++] = h;
+	}
+	/* the counters are read by nothing in between: one update */
+	if (taken)
+		rc_lru_count(rm, m, lru, (uint32_t)taken, 0);
+	*nr_taken = taken;
+	return n;
+}
+
+void rc_list_prefetch_tail(const struct reclaim *rm, const struct rc_list *l, unsigned n)
+{
+	for (uint32_t pos = l->hi; n && pos != l->lo; n--) {
+		uint32_t h = l->q[--pos & l->mask];
+
+		if (h != RC_HOLE)
+			rc_prefetch_page(rm, h);
+	}
 }
 
 /* ---- charging ------------------------------------------------------------------------ */
@@ -359,8 +383,14 @@ done_restock:
 	 * now when much is owed already. */
 	if (who >= 0 && memcg_over_high(&rm->mc, memcg)) {
 		rm->task[who].nr_over_high += batch;
-		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who))
+		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who)) {
+			/* the caller places its folio only when this returns, and
+			 * other tasks run while this one reclaims: count the pages
+			 * so that memory.current adds up meanwhile */
+			rm->charging[memcg] += nr;
 			rc_handle_over_high(rm, who);
+			rm->charging[memcg] -= nr;
+		}
 	}
 	return 0;
 }
@@ -391,7 +421,7 @@ int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, i
 int rc_swap_full(const struct reclaim *rm, uint32_t memcg)
 {
 	/* vm_swap_full(): free swap below half */
-	if ((rm->cfg.nslots - rm->slots_used) * 2 < rm->cfg.nslots)
+	if ((rm->cfg.nslots - rm->slots.used) * 2 < rm->cfg.nslots)
 		return 1;
 	if (rm->mc.version != MEMCG_V2)
 		return 0;
@@ -715,7 +745,10 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 			rm->mc.m[f->memcg].ev.pgrotated += rc_nr(rm, h);
 		}
 	}
-	rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
+	/* pages its task freed during the write go now, unless a reclaimer
+	 * has the folio isolated: then its putback frees them */
+	if (!(f->fflags & FF_LOCKED))
+		rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
 }
 
 void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who)
@@ -877,10 +910,12 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->pg = hugemem_alloc((npages ? npages : 1) * sizeof(*rm->pg));
 	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
 	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
-	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
-	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
+	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
+	if (!rm->pg || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
+	    !rm->slot_page || !rm->stock ||
+	    !rm->charging ||
 	    rc_build_subtrees(rm))
 		goto nomem;
 	for (unsigned i = 0; i < t->ntasks; i++)
@@ -895,9 +930,6 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	for (unsigned i = 0; i < t->ntasks; i++)
 		for (uint32_t v = 0; v < rm->task[i].npages; v++)
 			rm->pg[rm->task[i].base + v].task = (uint16_t)i;
-	for (unsigned m = 0; m <= t->nmemcg; m++)
-		for (int l = 0; l < 2; l++)
-			rm->lru[m].head[l] = rm->lru[m].tail[l] = RECLAIM_NIL;
 	memset(rm->slot_page, 0xff, (size_t)cfg->nslots * sizeof(uint32_t));
 	for (unsigned c = 0; c <= rm->cfg.ncpus; c++) {
 		struct rc_stock *st = &((struct rc_stock *)rm->stock)[c];
@@ -925,13 +957,18 @@ void reclaim_destroy(struct reclaim *rm)
 			free(rm->subtree[m]);
 	free(rm->subtree);
 	free(rm->subtree_n);
+	if (rm->lru)
+		for (unsigned m = 0; m <= rm->mc.n; m++)
+			for (int l = 0; l < 2; l++)
+				free(rm->lru[m].list[l].q);
 	memcg_set_free(&rm->mc);
 	free(rm->task);
 	hugemem_free(rm->pg, (rm->npages ? rm->npages : 1) * sizeof(*rm->pg));
 	free(rm->lru);
-	free(rm->slot_bits);
+	swap_slots_destroy(&rm->slots);
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
+	free(rm->charging);
 	free(rm->cpu);
 	free(rm);
 }
@@ -1036,16 +1073,22 @@ uint64_t reclaim_resident(const struct reclaim *rm)
 	return rm->resident;
 }
 
-void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage)
+void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
 {
-	__builtin_prefetch(&rm->pg[rm->task[task].base + vpage], 1, 1);
+	for (unsigned i = 0; i < n; i++)
+		rc_prefetch_page(rm, rm->task[q[i].task].base + q[i].vpage);
 }
 
-uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage)
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
 {
-	const struct rc_page *p = &rm->pg[rm->task[task].base + vpage];
+	if (!rm->ops.prefetch)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		const struct rc_page *p = &rm->pg[rm->task[q[i].task].base + q[i].vpage];
 
-	return p->state == PS_SWAPPED ? p->slot : RECLAIM_NIL;
+		if (p->state == PS_SWAPPED)
+			rm->ops.prefetch(rm->ops_ctx, p->slot);
+	}
 }
 
 size_t reclaim_bytes_per_page(void)
@@ -1056,6 +1099,15 @@ size_t reclaim_bytes_per_page(void)
 const char *reclaim_error(const struct reclaim *rm)
 {
 	return rm->errmsg;
+}
+
+uint32_t reclaim_slot_state(const struct reclaim *rm, uint32_t slot)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+
+	if (g == RECLAIM_NIL)
+		return RECLAIM_SLOT_FREE;
+	return rm->pg[g].state == PS_SWAPPED ? RECLAIM_SLOT_SWAPPED : RECLAIM_SLOT_CACHED;
 }
 
 /* ---- invariants ------------------------------------------------------------------------------------ */
@@ -1078,18 +1130,26 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 
 	for (unsigned m = 0; m < rm->mc.n; m++)
 		for (int lru = 0; lru < 2; lru++) {
-			uint64_t pages = 0;
-			uint32_t prev = RECLAIM_NIL;
+			const struct rc_list *l = &rm->lru[m].list[lru];
+			uint64_t pages = 0, folios = 0;
 
-			for (uint32_t h = rm->lru[m].head[lru]; h != RECLAIM_NIL; h = rm->pg[h].next) {
-				const struct rc_page *f = &rm->pg[h];
+			if (l->hi - l->lo > (l->q ? l->mask + 1 : 0)) {
+				snprintf(reason, len, "memcg %u list %d: ring overfull", m, lru);
+				goto out;
+			}
+			for (uint32_t pos = l->lo; pos != l->hi; pos++) {
+				uint32_t h = l->q[pos & l->mask];
 
-				if (h >= rm->npages || pages > rm->npages) {
-					snprintf(reason, len, "memcg %u list %d: bad link", m, lru);
+				if (h == RC_HOLE)
+					continue;
+				if (h >= rm->npages) {
+					snprintf(reason, len, "memcg %u list %d: bad entry", m, lru);
 					goto out;
 				}
+				const struct rc_page *f = &rm->pg[h];
+
 				if ((f->state != PS_MAPPED && f->state != PS_CACHED) || f->memcg != m ||
-				    !!(f->fflags & FF_ACTIVE) != lru || f->prev != prev ||
+				    !!(f->fflags & FF_ACTIVE) != lru || f->prev != (pos & l->mask) ||
 				    (f->fflags & FF_LOCKED) || (f->flags & PF_PENDING) ||
 				    !(f->flags & PF_ONLRU)) {
 					snprintf(reason, len, "memcg %u list %d: page %u state %u memcg %u "
@@ -1097,11 +1157,11 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 						 f->fflags, f->flags);
 					goto out;
 				}
-				prev = h;
 				pages += 1u << f->order;
+				folios++;
 				onlru++;
 			}
-			if (pages != rm->lru[m].pages[lru] || prev != rm->lru[m].tail[lru]) {
+			if (pages != rm->lru[m].pages[lru] || folios != l->folios) {
 				snprintf(reason, len, "memcg %u list %d holds %llu pages, counted %llu", m,
 					 lru, (unsigned long long)pages,
 					 (unsigned long long)rm->lru[m].pages[lru]);
@@ -1116,6 +1176,16 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		switch (p->state) {
 		case PS_MAPPED:
 		case PS_CACHED:
+			/* a resident folio is where reclaim can find it (an LRU
+			 * list), on its way there (a CPU batch), or held by whoever
+			 * locked it (isolated, being read or written back) */
+			if (rc_head(rm, (uint32_t)g) == g && !(p->flags & (PF_ONLRU | PF_PENDING)) &&
+			    !(p->fflags & FF_LOCKED)) {
+				snprintf(reason, len, "page %llu (task %u): resident folio of order %u on "
+					 "no list, in no batch, not locked (state %u fflags %#x)",
+					 (unsigned long long)g, p->task, p->order, p->state, p->fflags);
+				goto out;
+			}
 			resident++;
 			own[p->memcg]++;
 			onlru -= !!(p->flags & PF_ONLRU);
@@ -1158,13 +1228,14 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 				 (unsigned long long)rm->task[t].st.swapents);
 			goto out;
 		}
-	/* memory.current = resident pages below + stocked pages + zswap pages */
+	/* memory.current = resident pages below + stocked pages + zswap pages
+	 * + pages charged for folios not placed yet */
 	for (unsigned m = 0; m < rm->mc.n; m++) {
 		uint64_t want = 0;
 
 		for (unsigned c = 0; c < rm->mc.n; c++)
 			if (memcg_in_subtree(&rm->mc, c, m))
-				want += own[c] + rm->mc.m[c].zswap_pages;
+				want += own[c] + rm->mc.m[c].zswap_pages + rm->charging[c];
 		for (unsigned cpu = 0; cpu <= rm->cfg.ncpus; cpu++) {
 			const struct rc_stock *st = &((const struct rc_stock *)rm->stock)[cpu];
 
@@ -1173,7 +1244,8 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 					want += st->nr[i];
 		}
 		if (want != rm->mc.m[m].memory) {
-			snprintf(reason, len, "memcg %u: memory.current %llu, pages and stock %llu", m,
+			snprintf(reason, len, "memcg %u: memory.current %llu, pages, stock and "
+				 "charging %llu", m,
 				 (unsigned long long)rm->mc.m[m].memory, (unsigned long long)want);
 			goto out;
 		}

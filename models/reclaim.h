@@ -120,6 +120,10 @@ struct reclaim_swap_ops {
 	/* Pages the swap layer itself holds in RAM (the zswap pool), which
 	 * count against the RAM limit (NULL = none). */
 	uint64_t (*pool_pages)(void *ctx);
+	/* A swap-out or swap-in of slot is coming soon: fetch the swap
+	 * layer's state for it into the cache (NULL = none; no effect on
+	 * anything but speed). */
+	void (*prefetch)(void *ctx, uint32_t slot);
 };
 
 #define RECLAIM_WHO_WORKER (-1)
@@ -234,12 +238,28 @@ uint64_t reclaim_resident(const struct reclaim *rm);
 /* Bytes of model state per tracked page (for make bench). */
 size_t reclaim_bytes_per_page(void);
 
-/* Prefetch the state of a task's page (a coming access), and return its
- * swap slot when it is out (RECLAIM_NIL otherwise), so the caller can
- * prefetch the swap layer's state for it in turn. */
-void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage);
-uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage);
+/* The leading requests of q[0..n) that are hits (a READ or WRITE of a page
+ * its live task has mapped, or a READ of the zero page), applied exactly as
+ * reclaim_step() applies them; returns how many, stopping at the first that
+ * is not one.  Only without timing hooks (0 otherwise): a hit then touches
+ * nothing but the page and the task's counters, so an engine may apply a run
+ * of them with none of its own per-step work in between. */
+unsigned reclaim_hits(struct reclaim *rm, const struct reclaim_req *q, unsigned n);
 
+/* Coming requests (accesses some way ahead): fetch their pages' state into
+ * the cache; then, a little later, the swap layer's state of those that are
+ * swapped out (through reclaim_swap_ops.prefetch).  Speed only. */
+void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *q, unsigned n);
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n);
+
+/* Lists, page states, charges and per-task gauges agree (O(pages)); the
+ * state holds at every timing hook call, so a timing backend may run this
+ * whenever a task yields.  0, or -EFAULT with the first broken rule. */
 int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len);
+
+/* Who holds a swap slot, for checks against the swap layer: nobody, a page
+ * that is out (its data must be in the slot), or a swap-cache page. */
+enum { RECLAIM_SLOT_FREE = 0, RECLAIM_SLOT_SWAPPED, RECLAIM_SLOT_CACHED };
+uint32_t reclaim_slot_state(const struct reclaim *rm, uint32_t slot);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "models/reclaim.h"
 #include "models/rng.h"
+#include "models/swap_slots.h"
 
 /* Page states. */
 enum {
@@ -47,7 +48,8 @@ enum {
 #define FF_READAHEAD  0x80u  /* PG_readahead: read by readahead, not faulted yet */
 
 struct rc_page {
-	uint32_t prev, next;   /* resident folio head: LRU links (RECLAIM_NIL at the ends);
+	uint32_t prev, next;   /* resident folio head on an LRU list: prev = its index in
+				  the list's ring (struct rc_list), next unused;
 				  SWAPPED with PF_SHADOW: prev = eviction age, next = the
 				  memcg whose clock it is (the reclaim target) */
 	uint32_t slot;         /* swap slot (SWAPPED; swap cache of MAPPED/CACHED) or NIL */
@@ -62,9 +64,29 @@ struct rc_page {
 
 enum { LRU_INACTIVE = 0, LRU_ACTIVE = 1 };
 
+/*
+ * One LRU list: a ring of folio heads in list order, so that reclaim reads
+ * the folios it takes from the tail out of one array and can fetch their
+ * page state all at once (a linked list through the pages would make every
+ * step wait for the previous page's miss).  Entries at positions lo .. hi-1
+ * (index = position & mask, positions wrap at 2^32): lo is the head (most
+ * recently added), hi-1 the tail (reclaim takes it first).  A folio deleted
+ * from inside leaves a hole (RC_HOLE), trimmed when it reaches an end and
+ * squeezed out when the ring is full; the ring doubles when it is more than
+ * half live, so it grows a few times per run, never on the access path.
+ */
+#define RC_HOLE UINT32_MAX
+
+struct rc_list {
+	uint32_t *q;
+	uint32_t mask;               /* capacity - 1 (capacity a power of two, or 0) */
+	uint32_t lo, hi;
+	uint32_t folios;             /* folios on the list (entries that are not holes) */
+};
+
 /* One memcg's anon lruvec (one node); index nmemcg is the root's. */
 struct rc_lruvec {
-	uint32_t head[2], tail[2];   /* head = most recently added, reclaim takes the tail */
+	struct rc_list list[2];      /* per lru: LRU_INACTIVE, LRU_ACTIVE */
 	uint64_t pages[2];           /* own pages per list */
 	uint64_t hier[2];            /* pages per list of the memcg and its descendants */
 	uint64_t isolated;           /* own pages isolated by reclaim */
@@ -123,13 +145,13 @@ struct reclaim {
 	unsigned ntasks;
 	struct rc_ctx worker;
 
-	/* swap slots: allocation bitmap, lowest possibly-free slot, owner page */
-	uint64_t *slot_bits;
-	uint32_t slot_low;
-	uint64_t slots_used;
+	/* swap slots: the allocator and each slot's owner page */
+	struct swap_slots slots;
 	uint32_t *slot_page;
 
 	void *stock;                 /* struct rc_stock per CPU (+ one for the worker) */
+	uint64_t *charging;          /* per memcg: pages charged whose folio is not placed
+					yet, while the charging task reclaims over memory.high */
 	uint64_t ram_pages;          /* RAM limit (0 = none) */
 	uint64_t resident;           /* resident pages, machine-wide */
 
@@ -156,6 +178,29 @@ uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order);
 void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr);
 void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail);
 void rc_lru_del(struct reclaim *rm, uint32_t h);
+/* isolate_lru_folios()'s list work: folios off the tail of memcg m's list
+ * lru into out[] (at most max) until nr_to_scan pages; returns how many,
+ * *nr_taken their pages. */
+unsigned rc_lru_take_tail(struct reclaim *rm, uint32_t m, int lru, uint64_t nr_to_scan,
+			  uint32_t *out, unsigned max, uint64_t *nr_taken);
+/* The folio at the tail of a list (RECLAIM_NIL when empty): holes trimmed. */
+static inline uint32_t rc_list_tail(struct rc_list *l)
+{
+	while (l->hi != l->lo && l->q[(l->hi - 1) & l->mask] == RC_HOLE)
+		l->hi--;
+	return l->hi != l->lo ? l->q[(l->hi - 1) & l->mask] : RECLAIM_NIL;
+}
+/* Prefetch a page's state: both ends, since a 24-byte entry straddles two
+ * cache lines for a quarter of the pages. */
+static inline void rc_prefetch_page(const struct reclaim *rm, uint32_t g)
+{
+	const char *p = (const char *)&rm->pg[g];
+
+	__builtin_prefetch(p, 1, 3);
+	__builtin_prefetch(p + sizeof(struct rc_page) - 1, 1, 3);
+}
+/* Prefetch the page state of the (up to) n folios at a list's tail. */
+void rc_list_prefetch_tail(const struct reclaim *rm, const struct rc_list *l, unsigned n);
 void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n);
 void rc_work(struct reclaim *rm, int who, enum reclaim_work w, uint64_t n);
 /* The folio at h was unlocked, freed or its write ended: wake its waiters. */

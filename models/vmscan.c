@@ -68,25 +68,23 @@ static uint64_t rc_isolate(struct reclaim *rm, const struct rc_scan *sc, uint32_
 			   uint64_t nr_to_scan, struct rc_folio_list *out, uint64_t *nr_taken)
 {
 	struct rc_lruvec *l = &rm->lru[m];
-	uint64_t scan = 0;
+	struct rc_list *list = &l->list[lru];
 
-	*nr_taken = 0;
-	out->n = 0;
 	rc_lru_lock(rm, sc->who, m, 1);
-	while (scan < nr_to_scan && l->tail[lru] != RECLAIM_NIL &&
-	       out->n < sizeof(out->h) / sizeof(out->h[0])) {
-		uint32_t h = l->tail[lru];
-		uint32_t nr = rc_nr(rm, h);
-
-		rc_lru_del(rm, h);
-		rm->pg[h].fflags |= FF_LOCKED;
-		out->h[out->n++] = h;
-		scan += nr;
-		*nr_taken += nr;
-	}
+	/* every folio takes at least one page of nr_to_scan */
+	rc_list_prefetch_tail(rm, list, nr_to_scan < SWAP_CLUSTER_MAX ? (unsigned)nr_to_scan :
+								       SWAP_CLUSTER_MAX);
+	out->n = rc_lru_take_tail(rm, m, lru, nr_to_scan, out->h,
+				  sizeof(out->h) / sizeof(out->h[0]), nr_taken);
+	for (unsigned i = 0; i < out->n; i++)
+		rm->pg[out->h[i]].fflags |= FF_LOCKED;
 	l->isolated += *nr_taken;
 	rm->isolated += *nr_taken;
-	return scan;
+	/* the next scan of this list starts where this one stopped: its
+	 * folios arrive while this batch is being processed */
+	rc_list_prefetch_tail(rm, list, SWAP_CLUSTER_MAX);
+	/* no folio is skipped: scanned = taken */
+	return *nr_taken;
 }
 
 /* move_folios_to_lru(): the folios that stay back onto their lists' heads
@@ -486,6 +484,12 @@ static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, 
 	sc->nr_scanned += nr_scanned;
 	if (!nr_taken)
 		return 0;
+	/* the swap layer's state of the folios that have slots (swapped in
+	 * before), all at once, ahead of their swap-outs */
+	if (rm->ops.prefetch)
+		for (unsigned i = 0; i < list.n; i++)
+			if (rm->pg[list.h[i]].slot != RECLAIM_NIL)
+				rm->ops.prefetch(rm->ops_ctx, rm->pg[list.h[i]].slot);
 	uint64_t reclaimed = rc_shrink_folio_list(rm, sc, &list, &nr_pageout);
 
 	rc_putback(rm, sc, m, list.h, list.n, nr_taken);

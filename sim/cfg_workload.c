@@ -235,7 +235,7 @@ int cfg_workload_load(struct cfg *c, char *err, size_t errlen)
 		gk = gen_find_kind(json_string_value(kind));
 		if (!gk) {
 			snprintf(err, errlen, "workload.kind: '%s' is not usemem, zipf, selftest or file",
-				 json_string_value(kind));
+				 TRACE_SHOW(json_string_value(kind)));
 			return -EINVAL;
 		}
 	}

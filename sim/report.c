@@ -168,10 +168,13 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 	json_t *rt = json_object();
 	json_object_set_new(rt, "wall_seconds", json_real(r->wall_s));
 	json_object_set_new(rt, "replay_seconds", json_real(r->replay_s));
+	json_object_set_new(rt, "replay_cpu_seconds", json_real(r->replay_cpu_s));
 	json_object_set_new(rt, "events_per_second",
 			    json_real(r->replay_s > 0 ? (double)r->events / r->replay_s : 0));
 	json_object_set_new(rt, "page_events_per_second",
 			    json_real(r->replay_s > 0 ? (double)r->pages / r->replay_s : 0));
+	json_object_set_new(rt, "codec_seconds", json_real(r->codec_s));
+	json_object_set_new(rt, "model_seconds", json_real(r->replay_s > r->codec_s ? r->replay_s - r->codec_s : 0));
 	json_object_set_new(rt, "peak_rss_kb", json_integer(r->peak_rss_kb));
 	json_object_set_new(rt, "state_bytes_per_slot", json_integer((json_int_t)r->bytes_per_slot));
 	if (r->bytes_per_page)

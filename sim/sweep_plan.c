@@ -21,6 +21,11 @@ static const char *const default_metrics[] = {
 	"stats.global.pool_limit_hit", NULL,
 };
 
+/* ... and in front of them for a workload run: what the tasks got done. */
+static const char *const default_workload_metrics[] = {
+	"workload.throughput_bytes_per_s", "workload.elapsed_ns", "workload.major_faults", NULL,
+};
+
 static const char *const sweep_file_keys[] = {
 	"description", "comment", "base", "set", "axes", "repetitions", "seed_start", "repeat_keys",
 	"trace_gen", "metrics", "plots", NULL,
@@ -358,6 +363,17 @@ bad:
 	return -EINVAL;
 }
 
+/* The default metrics of a workload run: its throughput first. */
+static void prepend_workload_metrics(struct sweep_plan *p)
+{
+	json_t *m = json_array();
+	for (int i = 0; default_workload_metrics[i]; i++)
+		json_array_append_new(m, json_string(default_workload_metrics[i]));
+	json_array_extend(m, p->metrics);
+	json_decref(p->metrics);
+	p->metrics = m;
+}
+
 /* "content": "PATH[:WEIGHT],..." with each relative PATH resolved against
  * dir (the generator runs in the working directory).  NULL when out of memory. */
 static json_t *resolve_content(const char *spec, const char *dir)
@@ -446,7 +462,8 @@ static int resolve_gen_paths(const struct sweep_plan *p, json_t *opts)
 
 /* "repetitions": N adds a last, zipped axis of N consecutive seeds for every
  * key of "repeat_keys" (default: the config's seed and, with trace_gen, the
- * generator's): repetition r sets each to seed_start + r, so every
+ * generator's, with a workload section its workload.seed, which need not
+ * follow the config's): repetition r sets each to seed_start + r, so every
  * repetition replays another workload. */
 static int add_repetitions(struct sweep_plan *p, json_t *doc, struct axis *ax, size_t *nax,
 			   int64_t base_seed, json_t *seen, const char *path, char *err, size_t errlen)
@@ -474,6 +491,8 @@ static int add_repetitions(struct sweep_plan *p, json_t *doc, struct axis *ax, s
 		json_array_append_new(p->repeat_keys, json_string("seed"));
 		if (p->trace_gen)
 			json_array_append_new(p->repeat_keys, json_string(GEN_PREFIX "seed"));
+		if (p->workload)
+			json_array_append_new(p->repeat_keys, json_string("workload.seed"));
 	}
 	size_t i;
 	json_t *k;
@@ -582,6 +601,9 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 	}
 	p->base_config = json_incref(cfg.root);
 	int64_t seed = cfg_int(&cfg, "seed");
+	p->workload = cfg.workload != NULL;
+	if (!json_object_get(doc, "metrics") && p->workload)
+		prepend_workload_metrics(p);
 	cfg_free(&cfg);
 	if ((r = add_repetitions(p, doc, ax, &nax, seed, seen, path, err, errlen)))
 		goto out;

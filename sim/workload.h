@@ -67,6 +67,8 @@ struct reclaim;
 struct gen_kind;
 struct gen_opt;
 
+struct wl_buf;
+
 /* A workload run's state, in struct sim. */
 struct wl_run {
 	struct access_source *src;
@@ -80,7 +82,12 @@ struct wl_run {
 	uint64_t *first_ns, *last_ns, *think_ns;
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
+	struct wl_buf *buf;        /* the `none` loop's records read ahead (workload.c) */
 	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
+	/* simgrid: the calling task's own time, ns, and where a swap-out's time
+	 * goes (zswap_store() of one reclaim batch of nr_folios); NULL with none */
+	double (*task_clock)(void);
+	void (*store_done)(double ns, unsigned nr_folios);
 	/* a generator's arguments and the option texts they point into */
 	const struct gen_kind *gen_kind;
 	void *gen_args;
@@ -104,6 +111,12 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs);
 int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen);
 /* The number of tasks of a workload run. */
 unsigned workload_tasks(const struct sim *s);
+/* Full consistency check of a workload run: the reclaim model
+ * (reclaim_check_invariants()), zswap (zswap_check_invariants()) and the two
+ * against each other (a slot reclaim holds for a page that is out holds data;
+ * a free slot holds none).  O(pages + slots): ZSWAPSIM_CHECK_EVERY_STEP runs
+ * it after every record and at every yield of an actor. */
+int workload_check(const struct sim *s, char *reason, size_t len);
 /* One line for the run summary on stdout. */
 void workload_summary(const struct sim *s, FILE *f);
 

@@ -101,6 +101,16 @@ void trace_msg(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *trace_show(char *buf, size_t len, const char *v, size_t n)
+{
+	size_t k = 0;
+
+	for (; k < n && k + 4 < len; k++)
+		buf[k] = v[k] >= ' ' && v[k] <= '~' ? v[k] : '?';
+	strcpy(buf + k, k < n ? "..." : "");
+	return buf;
+}
+
 const char *trace_op_name(unsigned op)
 {
 	return op < TRACE_OP_COUNT ? op_names[op] : "?";
@@ -371,27 +381,119 @@ int trace_check_record(const struct trace_meta *m, const struct trace_record *r,
 	return 0;
 }
 
-/* Check every record; on error the message names file and record number. */
+/*
+ * The common case of trace_check_record() without a branch per rule (a trace
+ * of 10^7 records is checked at every open): a well-formed record of any op.
+ * A record it refuses goes through trace_check_record() for the verdict and
+ * its message, so the two can never disagree on what is accepted.
+ */
+static inline int record_plainly_ok(const struct trace_meta *m, const struct trace_record *r,
+				    const uint64_t *prev)
+{
+	uint32_t nr = 1u << (r->order & 15);
+	unsigned f = r->flags;
+	int out = r->op == TRACE_OP_OUT;
+	int ok = (r->op < TRACE_OP_COUNT) & (r->order <= TRACE_MAX_ORDER) &
+		 !(f & ~TRACE_F_KNOWN) & ((uint64_t)r->slot + nr <= m->slot_count) &
+		 (r->stream < m->stream_count) & (r->memcg < m->memcg_count) &
+		 (r->time_ns <= INT64_MAX);
+
+	if (!ok || r->time_ns < prev[r->stream])
+		return 0;
+	if (!out)   /* in/inval: no content, no hint/zero/clean flags; ra only on in */
+		return !r->content && !(f & (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_CLEAN)) &&
+		       (!(f & TRACE_F_READAHEAD) || r->op == TRACE_OP_IN);
+	if (f & TRACE_F_HINT)
+		return !(f & TRACE_F_READAHEAD) && r->content <= SIM_PAGE_SIZE;
+	return !(f & (TRACE_F_READAHEAD | TRACE_F_ZERO)) &&
+	       (uint64_t)r->content + nr <= m->page_store_pages;
+}
+
+/* A check of records in order, possibly over several calls (chunks). */
+struct rec_scan {
+	uint64_t *prev;       /* last time per stream */
+	uint64_t lo, hi;      /* time span so far */
+	unsigned seen;        /* 1: page-store content, 2: hints */
+};
+
+static int rec_scan_init(struct rec_scan *sc, const struct trace_meta *m, const char *path,
+			 char *err, size_t errlen)
+{
+	sc->prev = calloc(m->stream_count ? m->stream_count : 1, sizeof(*sc->prev));
+	sc->lo = UINT64_MAX;
+	sc->hi = 0;
+	sc->seen = 0;
+	if (sc->prev)
+		return 0;
+	trace_msg(err, errlen, "%s: out of memory", path);
+	return -ENOMEM;
+}
+
+static inline void rec_scan_note(struct rec_scan *sc, const struct trace_record *r)
+{
+	sc->lo = r->time_ns < sc->lo ? r->time_ns : sc->lo;
+	sc->hi = r->time_ns > sc->hi ? r->time_ns : sc->hi;
+	if (r->op == TRACE_OP_OUT)
+		sc->seen |= r->flags & TRACE_F_HINT ? 2u : 1u;
+}
+
+/* Check records from..to-1; on error the message names file and record. */
+static int rec_scan_run(struct rec_scan *sc, const char *path, const struct trace_meta *m,
+			const struct trace_record *rec, uint64_t from, uint64_t to,
+			char *err, size_t errlen)
+{
+	char reason[256];
+
+	for (uint64_t i = from; i < to; i++) {
+		const struct trace_record *r = &rec[i];
+
+		if (__builtin_expect(record_plainly_ok(m, r, sc->prev), 1)) {
+			sc->prev[r->stream] = r->time_ns;
+		} else if (trace_check_record(m, r, sc->prev, reason, sizeof(reason))) {
+			trace_msg(err, errlen, "%s: record %llu: %s", path,
+				  (unsigned long long)i, reason);
+			return -EINVAL;
+		}
+		rec_scan_note(sc, r);
+	}
+	return 0;
+}
+
+/* The content kind and time span the scan found, into t; frees the scan. */
+static void rec_scan_finish(struct rec_scan *sc, struct trace *t, uint64_t nrec)
+{
+	unsigned seen = sc->seen;
+
+	free(sc->prev);
+	sc->prev = NULL;
+	if (!t)
+		return;
+	t->content = seen == 3 ? TRACE_CONTENT_MIXED : seen == 2 ? TRACE_CONTENT_HINTS
+		   : seen == 1 ? TRACE_CONTENT_PAGES : TRACE_CONTENT_NONE;
+	t->time_lo = nrec ? sc->lo : 0;
+	t->time_hi = sc->hi;
+}
+
+/* Check every record; on error the message names file and record number.
+ * The same pass finds what trace_content_kind() would and the time span
+ * (into summary, which may be NULL). */
+static int check_records_summary(const char *path, const struct trace_meta *m,
+				 const struct trace_record *rec, uint64_t nrec,
+				 struct trace *summary, char *err, size_t errlen)
+{
+	struct rec_scan sc;
+	int ret = rec_scan_init(&sc, m, path, err, errlen);
+
+	if (!ret)
+		ret = rec_scan_run(&sc, path, m, rec, 0, nrec, err, errlen);
+	rec_scan_finish(&sc, ret ? NULL : summary, nrec);
+	return ret;
+}
+
 static int check_records(const char *path, const struct trace_meta *m,
 			 const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
 {
-	char reason[256];
-	uint64_t *prev = calloc(m->stream_count, sizeof(*prev));
-
-	if (!prev) {
-		trace_msg(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	for (uint64_t i = 0; i < nrec; i++) {
-		if (trace_check_record(m, &rec[i], prev, reason, sizeof(reason))) {
-			trace_msg(err, errlen, "%s: record %llu: %s", path,
-				  (unsigned long long)i, reason);
-			free(prev);
-			return -EINVAL;
-		}
-	}
-	free(prev);
-	return 0;
+	return check_records_summary(path, m, rec, nrec, NULL, err, errlen);
 }
 
 static int hash_fd(int fd, const struct stat *st, uint64_t *out)
@@ -629,8 +731,34 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
 	return ret;
 }
 
+/* Bytes of a binary trace hashed and checked at a time: the records are read
+ * from memory once for both, and dropped behind (trace_drop_to). */
+#define TRACE_CHUNK (8u << 20)
+
+/* Unmap the pages of the trace file wholly before byte off from the process
+ * (MADV_DONTNEED on a private read-only file mapping: the page cache keeps
+ * them, a later access maps them again), so a long trace does not count in
+ * the resident set once read. */
+static void trace_drop_to(struct trace *t, size_t off)
+{
+	off &= ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	if (!t->map || off <= t->dropped)
+		return;
+	madvise((char *)t->map + t->dropped, off - t->dropped, MADV_DONTNEED);
+	t->dropped = off;
+}
+
+void trace_release_before(struct trace *t, uint64_t i)
+{
+	if (t->map && i <= t->nrec)
+		trace_drop_to(t, (size_t)((const char *)&t->rec[i] - (const char *)t->map));
+}
+
 static int open_binary(struct trace *t, char *err, size_t errlen)
 {
+	struct rec_scan sc;
+	XXH3_state_t *h;
+	uint64_t done = 0;
 	size_t hs;
 	int ret;
 
@@ -641,11 +769,28 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	t->rec = (const struct trace_record *)((const char *)t->map + hs);
-	ret = check_records(t->path, &t->meta, t->rec, t->nrec, err, errlen);
-	if (ret)
-		return ret;
-	t->checksum = XXH3_64bits(t->map, t->map_len);
-	return 0;
+	h = XXH3_createState();
+	if (!h || XXH3_64bits_reset(h) != XXH_OK) {
+		XXH3_freeState(h);
+		trace_msg(err, errlen, "%s: out of memory", t->path);
+		return -ENOMEM;
+	}
+	ret = rec_scan_init(&sc, &t->meta, t->path, err, errlen);
+	for (size_t off = 0; !ret && off < t->map_len; off += TRACE_CHUNK) {
+		size_t end = t->map_len - off > TRACE_CHUNK ? off + TRACE_CHUNK : t->map_len;
+		uint64_t upto = end <= hs ? 0 : (end - hs) / sizeof(struct trace_record);
+
+		if (upto > t->nrec)
+			upto = t->nrec;
+		XXH3_64bits_update(h, (const char *)t->map + off, end - off);
+		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec, done, upto, err, errlen);
+		done = upto;
+		trace_release_before(t, done);
+	}
+	rec_scan_finish(&sc, ret ? NULL : t, t->nrec);
+	t->checksum = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	return ret;
 }
 
 int trace_parse_file(const char *path, int (*parse)(void *ctx, const char *buf, size_t len),
@@ -709,8 +854,10 @@ static int parse_text(void *ctx, const char *buf, size_t len)
 static int open_text(struct trace *t, char *err, size_t errlen)
 {
 	struct text_ctx c = { t, err, errlen };
+	int ret = trace_parse_file(t->path, parse_text, &c, &t->checksum, err, errlen);
 
-	return trace_parse_file(t->path, parse_text, &c, &t->checksum, err, errlen);
+	/* checked line by line; one more pass for the summary */
+	return ret ? ret : check_records_summary(t->path, &t->meta, t->rec, t->nrec, t, err, errlen);
 }
 
 int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,

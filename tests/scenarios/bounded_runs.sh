@@ -44,9 +44,9 @@ bounded "one record at 10^15 ns" 100000 "$BIN" run late.json
 same "late trace: one sample, at the record" "$(j late-r.json '.timeseries.t_ns | tostring')" \
 	"[1000000000000000]"
 
-# replay.max_events=1 on the bundled experiment: was a 39 MB report
-bounded "replay.max_events=1" 100000 "$BIN" run "$ROOT/configs/default.json" --set replay.max_events=1
-"$BIN" run "$ROOT/configs/default.json" --set replay.max_events=1 -q -o one-r.json
+# replay.max_events=1 on the bundled replay experiment: was a 39 MB report
+bounded "replay.max_events=1" 100000 "$BIN" run "$ROOT/configs/experiments/replay-default.json" --set replay.max_events=1
+"$BIN" run "$ROOT/configs/experiments/replay-default.json" --set replay.max_events=1 -q -o one-r.json
 same "max_events=1: one sample" "$(j one-r.json '.timeseries.t_ns | length')" 1
 
 # one order-9 folio at t = 0 under simgrid with 4 IAA devices: was 295 MB
