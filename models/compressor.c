@@ -220,7 +220,13 @@ int page_store_open(struct page_store *ps, const char *path, char *err, size_t e
 		close(fd);
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % SIM_PAGE_SIZE) {
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path,
+			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if (st.st_size <= 0 || st.st_size % SIM_PAGE_SIZE) {
 		snprintf(err, errlen, "%s: size %lld is not a positive multiple of %u bytes",
 			 path, (long long)st.st_size, SIM_PAGE_SIZE);
 		close(fd);

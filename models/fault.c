@@ -114,7 +114,7 @@ void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_ro
 
 int rc_swap_available(const struct reclaim *rm, uint32_t memcg)
 {
-	if (rm->slots_used >= rm->cfg.nslots)
+	if (rm->slots.used >= rm->cfg.nslots)
 		return 0;
 	if (rm->mc.version != MEMCG_V2)
 		return 1;
@@ -449,6 +449,18 @@ static void rc_set_written(struct reclaim *rm, uint32_t g, uint32_t content)
 
 /* ---- one access ------------------------------------------------------------------------------- */
 
+/* A hit on a mapped page: the PTE young; a write dirties the folio. */
+static inline void rc_hit_mapped(struct reclaim *rm, uint32_t g, int write, uint32_t content)
+{
+	struct rc_page *p = &rm->pg[g];
+
+	p->flags |= PF_YOUNG;
+	if (write) {
+		rm->pg[rc_head(rm, g)].fflags |= FF_DIRTY;
+		rc_set_written(rm, g, content);
+	}
+}
+
 int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 {
 	struct rc_task *t = &rm->task[r->task];
@@ -465,17 +477,10 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 		if (tries > (rm->t && rm->t->folio_wait ? 1 << 20 : 64))
 			return -EAGAIN;
 		switch (p->state) {
-		case PS_MAPPED: {
-			uint32_t h = rc_head(rm, g);
-
-			p->flags |= PF_YOUNG;
-			if (write) {
-				rm->pg[h].fflags |= FF_DIRTY;
-				rc_set_written(rm, g, r->content);
-			}
+		case PS_MAPPED:
+			rc_hit_mapped(rm, g, write, r->content);
 			rc_work(rm, who, RECLAIM_W_ACCESS, 1);
 			return RECLAIM_HIT;
-		}
 		case PS_ZEROPAGE:
 			if (!write) {
 				rc_work(rm, who, RECLAIM_W_ACCESS, 1);
@@ -541,4 +546,35 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 			return -EINVAL;
 		}
 	}
+}
+
+/* reclaim_step() of a run of hits: what it does for one (the task's memcg,
+ * its counters, rc_access()'s hit cases) and nothing else, since a hit
+ * leaves nothing to do on the way back to user space. */
+unsigned reclaim_hits(struct reclaim *rm, const struct reclaim_req *q, unsigned n)
+{
+	unsigned i;
+
+	if (rm->err || rm->t)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct reclaim_req *r = &q[i];
+		struct rc_task *t = &rm->task[r->task];
+		int write = r->op == RECLAIM_OP_WRITE;
+
+		if ((r->op != RECLAIM_OP_READ && !write) || t->st.killed || t->st.exited ||
+		    t->nr_over_high)
+			break;
+		uint32_t g = t->base + r->vpage;
+		uint8_t state = rm->pg[g].state;
+
+		if (state == PS_MAPPED)
+			rc_hit_mapped(rm, g, write, r->content);
+		else if (state != PS_ZEROPAGE || write)
+			break;
+		t->memcg = r->memcg;
+		t->st.accesses++;
+		t->st.bytes += SIM_PAGE_SIZE;
+	}
+	return i;
 }

@@ -40,61 +40,20 @@ void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n)
 
 /* ---- swap slots ------------------------------------------------------------------ */
 
-static int slot_used(const struct reclaim *rm, uint32_t s)
-{
-	return (rm->slot_bits[s / 64] >> (s % 64)) & 1;
-}
-
-static void slot_mark(struct reclaim *rm, uint32_t s, unsigned nr, int used)
-{
-	for (unsigned i = 0; i < nr; i++) {
-		uint64_t bit = 1ull << ((s + i) % 64);
-
-		if (used)
-			rm->slot_bits[(s + i) / 64] |= bit;
-		else
-			rm->slot_bits[(s + i) / 64] &= ~bit;
-	}
-}
-
-/* The lowest naturally aligned free block of 2^order slots (the swap
- * allocator reuses freed slots; which ones does not change any counter), or
- * RECLAIM_NIL when swap is full. */
+/* A block of 2^order slots (models/swap_slots.h), or RECLAIM_NIL when swap
+ * is full. */
 uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order)
 {
-	unsigned nr = 1u << order;
-	uint64_t s = rm->slot_low & ~(uint64_t)(nr - 1);
+	uint32_t s = swap_slots_alloc(&rm->slots, order);
 
-	while (s + nr <= rm->cfg.nslots) {
-		if (nr <= 64 && rm->slot_bits[s / 64] == UINT64_MAX) {
-			s = (s | 63) + 1;      /* a full word */
-			continue;
-		}
-		unsigned i = 0;
-
-		while (i < nr && !slot_used(rm, (uint32_t)(s + i)))
-			i++;
-		if (i < nr) {
-			s += nr;
-			continue;
-		}
-		slot_mark(rm, (uint32_t)s, nr, 1);
-		rm->slots_used += nr;
-		while (rm->slot_low < rm->cfg.nslots && slot_used(rm, rm->slot_low))
-			rm->slot_low++;
-		return (uint32_t)s;
-	}
-	return RECLAIM_NIL;
+	return s == SWAP_SLOTS_NONE ? RECLAIM_NIL : s;
 }
 
 void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr)
 {
-	slot_mark(rm, slot, nr, 0);
-	rm->slots_used -= nr;
+	swap_slots_free(&rm->slots, slot, nr);
 	for (unsigned i = 0; i < nr; i++)
 		rm->slot_page[slot + i] = RECLAIM_NIL;
-	if (slot < rm->slot_low)
-		rm->slot_low = slot;
 }
 
 /* ---- LRU lists ---------------------------------------------------------------------- */
@@ -217,13 +176,40 @@ void rc_lru_del(struct reclaim *rm, uint32_t h)
 	rc_lru_count(rm, f->memcg, lru, 1u << f->order, 0);
 }
 
+unsigned rc_lru_take_tail(struct reclaim *rm, uint32_t m, int lru, uint64_t nr_to_scan,
+			  uint32_t *out, unsigned max, uint64_t *nr_taken)
+{
+	struct rc_list *l = &rm->lru[m].list[lru];
+	uint64_t taken = 0;
+	unsigned n = 0;
+	uint32_t h;
+
+	while (taken < nr_to_scan && n < max && (h = rc_list_tail(l)) != RECLAIM_NIL) {
+		struct rc_page *f = &rm->pg[h];
+
+		rc_debug_check((f->flags & PF_ONLRU) && f->prev == ((l->hi - 1) & l->mask),
+			       "rc_lru_take_tail: folio not on its LRU list", h);
+		l->hi--;
+		l->folios--;
+		f->flags &= (uint8_t)~PF_ONLRU;
+		f->prev = RECLAIM_NIL;
+		taken += 1u << f->order;
+		out[n++] = h;
+	}
+	/* the counters are read by nothing in between: one update */
+	if (taken)
+		rc_lru_count(rm, m, lru, (uint32_t)taken, 0);
+	*nr_taken = taken;
+	return n;
+}
+
 void rc_list_prefetch_tail(const struct reclaim *rm, const struct rc_list *l, unsigned n)
 {
 	for (uint32_t pos = l->hi; n && pos != l->lo; n--) {
 		uint32_t h = l->q[--pos & l->mask];
 
 		if (h != RC_HOLE)
-			__builtin_prefetch(&rm->pg[h], 1, 3);
+			rc_prefetch_page(rm, h);
 	}
 }
 
@@ -435,7 +421,7 @@ int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, i
 int rc_swap_full(const struct reclaim *rm, uint32_t memcg)
 {
 	/* vm_swap_full(): free swap below half */
-	if ((rm->cfg.nslots - rm->slots_used) * 2 < rm->cfg.nslots)
+	if ((rm->cfg.nslots - rm->slots.used) * 2 < rm->cfg.nslots)
 		return 1;
 	if (rm->mc.version != MEMCG_V2)
 		return 0;
@@ -759,7 +745,10 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 			rm->mc.m[f->memcg].ev.pgrotated += rc_nr(rm, h);
 		}
 	}
-	rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
+	/* pages its task freed during the write go now, unless a reclaimer
+	 * has the folio isolated: then its putback frees them */
+	if (!(f->fflags & FF_LOCKED))
+		rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
 }
 
 void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who)
@@ -921,11 +910,11 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->pg = hugemem_alloc((npages ? npages : 1) * sizeof(*rm->pg));
 	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
 	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
-	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
 	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
-	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
+	if (!rm->pg || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
+	    !rm->slot_page || !rm->stock ||
 	    !rm->charging ||
 	    rc_build_subtrees(rm))
 		goto nomem;
@@ -976,7 +965,7 @@ void reclaim_destroy(struct reclaim *rm)
 	free(rm->task);
 	hugemem_free(rm->pg, (rm->npages ? rm->npages : 1) * sizeof(*rm->pg));
 	free(rm->lru);
-	free(rm->slot_bits);
+	swap_slots_destroy(&rm->slots);
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
 	free(rm->charging);
@@ -1084,16 +1073,22 @@ uint64_t reclaim_resident(const struct reclaim *rm)
 	return rm->resident;
 }
 
-void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage)
+void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
 {
-	__builtin_prefetch(&rm->pg[rm->task[task].base + vpage], 1, 3);
+	for (unsigned i = 0; i < n; i++)
+		rc_prefetch_page(rm, rm->task[q[i].task].base + q[i].vpage);
 }
 
-uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage)
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
 {
-	const struct rc_page *p = &rm->pg[rm->task[task].base + vpage];
+	if (!rm->ops.prefetch)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		const struct rc_page *p = &rm->pg[rm->task[q[i].task].base + q[i].vpage];
 
-	return p->state == PS_SWAPPED ? p->slot : RECLAIM_NIL;
+		if (p->state == PS_SWAPPED)
+			rm->ops.prefetch(rm->ops_ctx, p->slot);
+	}
 }
 
 size_t reclaim_bytes_per_page(void)

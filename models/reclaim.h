@@ -238,11 +238,19 @@ uint64_t reclaim_resident(const struct reclaim *rm);
 /* Bytes of model state per tracked page (for make bench). */
 size_t reclaim_bytes_per_page(void);
 
-/* Prefetch the state of a task's page (a coming access), and return its
- * swap slot when it is out (RECLAIM_NIL otherwise), so the caller can
- * prefetch the swap layer's state for it in turn. */
-void reclaim_prefetch(const struct reclaim *rm, unsigned task, uint32_t vpage);
-uint32_t reclaim_page_slot(const struct reclaim *rm, unsigned task, uint32_t vpage);
+/* The leading requests of q[0..n) that are hits (a READ or WRITE of a page
+ * its live task has mapped, or a READ of the zero page), applied exactly as
+ * reclaim_step() applies them; returns how many, stopping at the first that
+ * is not one.  Only without timing hooks (0 otherwise): a hit then touches
+ * nothing but the page and the task's counters, so an engine may apply a run
+ * of them with none of its own per-step work in between. */
+unsigned reclaim_hits(struct reclaim *rm, const struct reclaim_req *q, unsigned n);
+
+/* Coming requests (accesses some way ahead): fetch their pages' state into
+ * the cache; then, a little later, the swap layer's state of those that are
+ * swapped out (through reclaim_swap_ops.prefetch).  Speed only. */
+void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *q, unsigned n);
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n);
 
 /* Lists, page states, charges and per-task gauges agree (O(pages)); the
  * state holds at every timing hook call, so a timing backend may run this

@@ -16,6 +16,7 @@
 
 #include "models/reclaim.h"
 #include "models/rng.h"
+#include "models/swap_slots.h"
 
 /* Page states. */
 enum {
@@ -144,10 +145,8 @@ struct reclaim {
 	unsigned ntasks;
 	struct rc_ctx worker;
 
-	/* swap slots: allocation bitmap, lowest possibly-free slot, owner page */
-	uint64_t *slot_bits;
-	uint32_t slot_low;
-	uint64_t slots_used;
+	/* swap slots: the allocator and each slot's owner page */
+	struct swap_slots slots;
 	uint32_t *slot_page;
 
 	void *stock;                 /* struct rc_stock per CPU (+ one for the worker) */
@@ -179,12 +178,26 @@ uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order);
 void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr);
 void rc_lru_add(struct reclaim *rm, uint32_t h, int lru, int at_tail);
 void rc_lru_del(struct reclaim *rm, uint32_t h);
+/* isolate_lru_folios()'s list work: folios off the tail of memcg m's list
+ * lru into out[] (at most max) until nr_to_scan pages; returns how many,
+ * *nr_taken their pages. */
+unsigned rc_lru_take_tail(struct reclaim *rm, uint32_t m, int lru, uint64_t nr_to_scan,
+			  uint32_t *out, unsigned max, uint64_t *nr_taken);
 /* The folio at the tail of a list (RECLAIM_NIL when empty): holes trimmed. */
 static inline uint32_t rc_list_tail(struct rc_list *l)
 {
 	while (l->hi != l->lo && l->q[(l->hi - 1) & l->mask] == RC_HOLE)
 		l->hi--;
 	return l->hi != l->lo ? l->q[(l->hi - 1) & l->mask] : RECLAIM_NIL;
+}
+/* Prefetch a page's state: both ends, since a 24-byte entry straddles two
+ * cache lines for a quarter of the pages. */
+static inline void rc_prefetch_page(const struct reclaim *rm, uint32_t g)
+{
+	const char *p = (const char *)&rm->pg[g];
+
+	__builtin_prefetch(p, 1, 3);
+	__builtin_prefetch(p + sizeof(struct rc_page) - 1, 1, 3);
 }
 /* Prefetch the page state of the (up to) n folios at a list's tail. */
 void rc_list_prefetch_tail(const struct reclaim *rm, const struct rc_list *l, unsigned n);

@@ -69,31 +69,22 @@ static uint64_t rc_isolate(struct reclaim *rm, const struct rc_scan *sc, uint32_
 {
 	struct rc_lruvec *l = &rm->lru[m];
 	struct rc_list *list = &l->list[lru];
-	uint64_t scan = 0;
-	uint32_t h;
 
-	*nr_taken = 0;
-	out->n = 0;
 	rc_lru_lock(rm, sc->who, m, 1);
 	/* every folio takes at least one page of nr_to_scan */
 	rc_list_prefetch_tail(rm, list, nr_to_scan < SWAP_CLUSTER_MAX ? (unsigned)nr_to_scan :
 								       SWAP_CLUSTER_MAX);
-	while (scan < nr_to_scan && (h = rc_list_tail(list)) != RECLAIM_NIL &&
-	       out->n < sizeof(out->h) / sizeof(out->h[0])) {
-		uint32_t nr = rc_nr(rm, h);
-
-		rc_lru_del(rm, h);
-		rm->pg[h].fflags |= FF_LOCKED;
-		out->h[out->n++] = h;
-		scan += nr;
-		*nr_taken += nr;
-	}
+	out->n = rc_lru_take_tail(rm, m, lru, nr_to_scan, out->h,
+				  sizeof(out->h) / sizeof(out->h[0]), nr_taken);
+	for (unsigned i = 0; i < out->n; i++)
+		rm->pg[out->h[i]].fflags |= FF_LOCKED;
 	l->isolated += *nr_taken;
 	rm->isolated += *nr_taken;
 	/* the next scan of this list starts where this one stopped: its
 	 * folios arrive while this batch is being processed */
 	rc_list_prefetch_tail(rm, list, SWAP_CLUSTER_MAX);
-	return scan;
+	/* no folio is skipped: scanned = taken */
+	return *nr_taken;
 }
 
 /* move_folios_to_lru(): the folios that stay back onto their lists' heads

@@ -168,6 +168,7 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 	json_t *rt = json_object();
 	json_object_set_new(rt, "wall_seconds", json_real(r->wall_s));
 	json_object_set_new(rt, "replay_seconds", json_real(r->replay_s));
+	json_object_set_new(rt, "replay_cpu_seconds", json_real(r->replay_cpu_s));
 	json_object_set_new(rt, "events_per_second",
 			    json_real(r->replay_s > 0 ? (double)r->events / r->replay_s : 0));
 	json_object_set_new(rt, "page_events_per_second",

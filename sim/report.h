@@ -12,6 +12,7 @@
 struct report_runtime {
 	double wall_s;         /* setup + replay */
 	double replay_s;       /* the backend's run only */
+	double replay_cpu_s;   /* ... its CPU time (user + system) */
 	uint64_t events;       /* records replayed */
 	uint64_t pages;        /* page events replayed */
 	long peak_rss_kb;

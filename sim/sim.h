@@ -33,7 +33,8 @@
 
 struct sim_timeseries {
 	uint64_t interval_ns;
-	uint64_t next_ns;
+	uint64_t next_ns;    /* valid once started */
+	int started;         /* at the first event: no samples of the empty time before it */
 	uint64_t n, cap;
 	uint64_t *t_ns;      /* n sample times */
 	uint64_t *values;    /* n * nfields, row-major */

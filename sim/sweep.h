@@ -52,6 +52,7 @@ struct sweep_plan {
 	json_t *repeat_keys;    /* [key, ...] the repetitions vary ([] without repetitions) */
 	json_t *metrics;        /* [dotted report path, ...] */
 	json_t *base_config;    /* effective config of the base with the fixed overrides */
+	int workload;           /* the base is a workload run (a workload section) */
 	json_t *trace_gen;      /* {"kind": K, "options": {...}} with paths resolved, or NULL */
 	struct sweep_point *points;
 	size_t npoints;

@@ -39,7 +39,10 @@
 
 #define SG_LAT_OPS(X) \
 	X(store_folio) X(compress_page) X(compress_batch) X(load) X(decompress_page) \
-	X(decompress_batch) X(writeback) X(disk_read) X(disk_write)
+	X(decompress_batch) X(writeback) X(disk_read) X(disk_write) \
+	X(first_touch) X(minor_fault) X(major_fault)
+/* the last three: accesses of workload runs only (sg_backend_report) */
+#define SG_LAT_FIRST_WORKLOAD LAT_first_touch
 
 enum sg_lat {
 #define SG_X(name) LAT_##name,

@@ -359,6 +359,43 @@ static void task_fail(int ret, const char *msg)
 	sgb->stop = 1;
 }
 
+/* The task's own time: SimGrid's clock plus its CPU work not executed yet. */
+static double task_now(const struct sg_act *a)
+{
+	return sg_now() + a->pend;
+}
+
+/* The latency of one access that faulted, by kind (from the task's fault
+ * counters before and after it): a swap-in (major), a page found in the swap
+ * cache (minor), or a page never touched (do_anonymous_page(), a read that
+ * maps the zero page included).  Hits are not recorded. */
+static void record_fault(const struct reclaim_task_stats *before,
+			 const struct reclaim_task_stats *after, double ns)
+{
+	int op;
+
+	if (after->faults == before->faults)
+		return;
+	if (after->majfaults != before->majfaults)
+		op = LAT_major_fault;
+	else if (after->minfaults != before->minfaults)
+		op = LAT_minor_fault;
+	else
+		op = LAT_first_touch;
+	lat_add(&sgb->lat[op], sg_ns(ns));
+}
+
+/* wl_run.task_clock: the calling actor's own time, for the swap-out latency. */
+static double task_clock(void)
+{
+	return task_now(sg_actor_self_get_data());
+}
+
+static void store_done(double ns, unsigned nr_folios)
+{
+	lat_add_n(&sgb->lat[LAT_store_folio], sg_ns(ns / nr_folios), nr_folios);
+}
+
 static void sg_task_main(int argc, char **argv)
 {
 	(void)argc;
@@ -386,7 +423,10 @@ static void sg_task_main(int argc, char **argv)
 			sgb->max_advance = now;
 		sim_advance(sgb->s, sg_ns(sgb->max_advance));
 		zswap_set_now(sgb->zs, sg_ns(now));
+		const struct reclaim_task_stats st0 = *reclaim_task(wl->rm, (unsigned)a->who);
 		int ret = workload_apply(sgb->s, &r, sgb->err, sgb->errlen);
+
+		record_fault(&st0, reclaim_task(wl->rm, (unsigned)a->who), task_now(a) - now);
 
 		if (!ret)
 			ret = sim_workload_event_done(sgb->s, sgb->err, sgb->errlen);
@@ -428,6 +468,8 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	wl->async_disk = 1;
+	wl->task_clock = task_clock;
+	wl->store_done = store_done;
 	memset(wl->time_ns, 0, sizeof(wl->time_ns));
 	return 0;
 }

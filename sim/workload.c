@@ -17,6 +17,22 @@
 #include "traces/content_pool.h"
 #include "traces/gen.h"
 
+/* The `none` loop's buffer of records read ahead (workload_run_none()). */
+#define WL_BUF   512
+#define WL_AHEAD 64
+#define WL_CHUNK 16
+
+struct wl_buf {
+	struct reclaim_req q[WL_BUF];
+	uint64_t t[WL_BUF];         /* each record's time */
+	uint64_t now[WL_BUF];       /* the engine's clock at it: the running maximum */
+	struct access_record a[WL_BUF];
+	unsigned n, i;              /* records q[i..n) not applied yet */
+	unsigned pf_page, pf_slot;  /* prefetched up to (exclusive) */
+	uint64_t clock;             /* the running maximum up to q[n - 1] */
+	int r;                      /* the last pull: > 0, 0 = end, < 0 = error */
+};
+
 const char *const wl_time_names[WL_TIME_COUNT] = {
 #define WL_N(n) #n,
 	WL_TIME_LIST(WL_N)
@@ -57,7 +73,10 @@ static void wl_swap_out(void *ctx, const struct reclaim_folio *f, unsigned n, in
 	memset(zf, 0, n * sizeof(*zf));
 	for (unsigned i = 0; i < n; i++)
 		zf[i] = wl_folio(&f[i], who, 0);
+	double t0 = s->wl->task_clock ? s->wl->task_clock() : 0;
 	zswap_swap_out_batch(s->zs, zf, n, r);
+	if (s->wl->store_done)
+		s->wl->store_done(s->wl->task_clock() - t0, n);
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = out_result[r[i]];
 		if (r[i] == ZSWAP_OUT_DISK && s->wl->async_disk)
@@ -243,8 +262,12 @@ static int wl_open_generator(struct sim *s, const struct cfg_workload *w, char *
 				snprintf(err, errlen, "out of memory");
 				return -ENOMEM;
 			}
-			cfg_content_spec_join(s->cfg, text, joined, 4096);
 			wl->gen_text[n++] = joined;
+			if (cfg_content_spec_join(s->cfg, text, joined, 4096)) {
+				snprintf(err, errlen, "workload.content: longer than 4095 bytes once "
+					 "relative to the config's directory");
+				return -ENAMETOOLONG;
+			}
 			text = joined;
 		}
 		char oerr[512];
@@ -405,7 +428,7 @@ static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, siz
 	zc.shrinker_every = 0;
 	s->zs = zswap_create(&zc, &topo, &s->comp, err, errlen);
 	if (!s->zs) {
-		r = -EINVAL;
+		r = errno == ENOMEM ? -ENOMEM : -EINVAL;   /* a bad config, or no memory */
 		goto out;
 	}
 	struct reclaim_config rc = {
@@ -464,7 +487,9 @@ int workload_setup(struct sim *s, char *err, size_t errlen)
 		s->wl->first_ns = calloc(nt, sizeof(uint64_t));
 		s->wl->think_ns = calloc(nt, sizeof(uint64_t));
 		s->wl->seen = calloc(nt, 1);
-		if (!s->wl->last_ns || !s->wl->first_ns || !s->wl->think_ns || !s->wl->seen) {
+		s->wl->buf = malloc(sizeof(*s->wl->buf));
+		if (!s->wl->last_ns || !s->wl->first_ns || !s->wl->think_ns || !s->wl->seen ||
+		    !s->wl->buf) {
 			snprintf(err, errlen, "out of memory");
 			r = -ENOMEM;
 		}
@@ -487,6 +512,7 @@ void workload_teardown(struct sim *s)
 	free(wl->first_ns);
 	free(wl->think_ns);
 	free(wl->seen);
+	free(wl->buf);
 	free(wl->end_ns);
 	if (wl->gen_text)
 		for (size_t i = 0; wl->gen_text[i]; i++)
@@ -510,76 +536,171 @@ static const uint8_t reclaim_op_of[ACCESS_OP_COUNT] = {
 	[ACCESS_SET_RAM] = RECLAIM_OP_SET_RAM,
 };
 
-int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen)
+static void wl_req_of(const struct access_record *a, struct reclaim_req *q)
 {
-	struct wl_run *wl = s->wl;
-	struct reclaim_req q = {
+	*q = (struct reclaim_req){
 		.task = a->task, .vpage = a->vpage, .memcg = a->memcg, .op = reclaim_op_of[a->op],
 		.order = a->order,
 		.count = a->op == ACCESS_WRITE || a->op == ACCESS_READ ? 0 : a->arg,
 		.content = a->op == ACCESS_WRITE ? a->arg : RECLAIM_CONTENT_DRAW,
 	};
+}
 
-	if (!wl->seen[a->task]) {
-		wl->seen[a->task] = 1;
-		wl->first_ns[a->task] = a->time_ns;
+/* A record of task at time_ns was applied: the task's times, the counts. */
+static void wl_note(struct sim *s, unsigned task, uint64_t time_ns)
+{
+	struct wl_run *wl = s->wl;
+
+	if (!wl->seen[task]) {
+		wl->seen[task] = 1;
+		wl->first_ns[task] = time_ns;
 	} else {
-		wl->think_ns[a->task] += a->time_ns - wl->last_ns[a->task];
+		wl->think_ns[task] += time_ns - wl->last_ns[task];
 	}
-	wl->last_ns[a->task] = a->time_ns;
-	int ret = reclaim_step(wl->rm, &q);
+	wl->last_ns[task] = time_ns;
+	s->events_done++;
+	s->pages_done++;
+}
+
+static int wl_apply(struct sim *s, const struct reclaim_req *q, uint64_t time_ns, char *err,
+		    size_t errlen)
+{
+	struct wl_run *wl = s->wl;
+	int ret = reclaim_step(wl->rm, q);
 
 	if (ret < 0) {
-		snprintf(err, errlen, "workload: task %u: %s", a->task, reclaim_error(wl->rm));
+		snprintf(err, errlen, "workload: task %u: %s", q->task, reclaim_error(wl->rm));
 		return ret;
 	}
 	if (ret == RECLAIM_KILLED)
 		wl->oom_killed++;
-	s->events_done++;
-	s->pages_done++;
+	wl_note(s, q->task, time_ns);
 	return 0;
 }
 
-/* The `none` loop pulls records WL_AHEAD ahead of the one it applies: a
- * coming record's page state is prefetched, and half-way its swap slot's,
- * so random accesses do not wait on memory one after another. */
-#define WL_AHEAD 64
+int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen)
+{
+	struct reclaim_req q;
+
+	wl_req_of(a, &q);
+	return wl_apply(s, &q, a->time_ns, err, errlen);
+}
+
+/*
+ * The `none` loop reads records into a buffer ahead of the one it applies,
+ * so that a coming record's page state is prefetched WL_AHEAD records ahead
+ * and, half-way, its swap slot's: random accesses do not wait on memory one
+ * after another.  Runs of hits go to the model WL_CHUNK at a time
+ * (reclaim_hits()) when none of the engine's per-record work can be due:
+ * no zswap timer at or before their times, no time-series sample before them,
+ * no shrink work pending (a hit changes nothing in zswap, so none becomes
+ * due).  Every other record takes the full path (WL_BUF etc.: see the top).
+ */
+
+static void wl_refill(struct wl_run *wl, struct wl_buf *b)
+{
+	if (b->i) {
+		memmove(b->q, b->q + b->i, (b->n - b->i) * sizeof(b->q[0]));
+		memmove(b->t, b->t + b->i, (b->n - b->i) * sizeof(b->t[0]));
+		memmove(b->now, b->now + b->i, (b->n - b->i) * sizeof(b->now[0]));
+		b->n -= b->i;
+		b->pf_page -= b->i;
+		b->pf_slot -= b->i;
+		b->i = 0;
+	}
+	while (b->r > 0 && b->n < WL_BUF) {
+		b->r = access_source_next_batch(wl->src, b->a, WL_BUF - b->n);
+		for (int k = 0; k < b->r; k++, b->n++) {
+			const struct access_record *a = &b->a[k];
+
+			wl_req_of(a, &b->q[b->n]);
+			b->t[b->n] = a->time_ns;
+			if (a->time_ns > b->clock)
+				b->clock = a->time_ns;
+			b->now[b->n] = b->clock;
+		}
+	}
+}
+
+static void wl_prefetch_ahead(struct sim *s, struct wl_buf *b, unsigned upto)
+{
+	struct reclaim *rm = s->wl->rm;
+	unsigned page_end = upto + WL_AHEAD, slot_end = upto + WL_AHEAD / 2;
+
+	if (page_end > b->n)
+		page_end = b->n;
+	if (slot_end > b->n)
+		slot_end = b->n;
+	if (b->pf_page < page_end) {
+		reclaim_prefetch_pages(rm, b->q + b->pf_page, page_end - b->pf_page);
+		b->pf_page = page_end;
+	}
+	if (b->pf_slot < slot_end) {
+		reclaim_prefetch_slots(rm, b->q + b->pf_slot, slot_end - b->pf_slot);
+		b->pf_slot = slot_end;
+	}
+}
+
+/* Apply the run of hits at the buffer's front (see above); 0 when the first
+ * record needs the full path, or a negative errno. */
+static int wl_hits(struct sim *s, struct wl_buf *b, uint64_t *now, char *err, size_t errlen)
+{
+	uint64_t timer = zswap_next_timer(s->zs), sample = s->ts.next_ns;
+	unsigned end = b->n - b->i < WL_CHUNK ? b->n : b->i + WL_CHUNK, run, k;
+
+	if (zswap_shrink_pending(s->zs))
+		return 0;
+	/* the clock never goes back: the chunk is clear when its end is */
+	if (b->now[end - 1] < timer && b->now[end - 1] <= sample)
+		run = end - b->i;
+	else
+		for (run = 0; b->i + run < end; run++)
+			if (b->now[b->i + run] >= timer || b->now[b->i + run] > sample)
+				break;
+	k = run ? reclaim_hits(s->wl->rm, &b->q[b->i], run) : 0;
+	for (unsigned j = 0; j < k; j++, b->i++) {
+		wl_note(s, b->q[b->i].task, b->t[b->i]);
+		int ret = sim_workload_event_done(s, err, errlen);
+
+		if (ret)
+			return ret;
+	}
+	if (k) {
+		*now = b->now[b->i - 1];
+		sim_advance(s, *now);          /* no sample is due: only the end time moves */
+		zswap_set_now(s->zs, *now);
+	}
+	return (int)k;
+}
 
 int workload_run_none(struct sim *s, char *err, size_t errlen)
 {
 	struct wl_run *wl = s->wl;
-	struct access_record ring[WL_AHEAD];
-	unsigned n = 0, head = 0;
+	struct wl_buf *b = wl->buf;
 	uint64_t now = 0;
-	int r = 1;
 
-	while (n < WL_AHEAD && (r = access_source_next(wl->src, &ring[n])) == 1) {
-		reclaim_prefetch(wl->rm, ring[n].task, ring[n].vpage);
-		n++;
-	}
-	while (n) {
-		struct access_record a = ring[head];
-		const struct access_record *mid = &ring[(head + WL_AHEAD / 2) % WL_AHEAD];
+	b->n = b->i = b->pf_page = b->pf_slot = 0;
+	b->clock = 0;
+	b->r = 1;
+	wl_refill(wl, b);
+	while (b->i < b->n) {
+		if (b->n - b->i < WL_AHEAD + WL_CHUNK && b->r > 0)
+			wl_refill(wl, b);
+		wl_prefetch_ahead(s, b, b->i + WL_CHUNK);
+		int ret = wl_hits(s, b, &now, err, errlen);
 
-		n--;
-		if (r == 1 && (r = access_source_next(wl->src, &ring[head])) == 1) {
-			reclaim_prefetch(wl->rm, ring[head].task, ring[head].vpage);
-			n++;
-		}
-		head = (head + 1) % WL_AHEAD;
-		if (n >= WL_AHEAD / 2) {
-			uint32_t slot = reclaim_page_slot(wl->rm, mid->task, mid->vpage);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
+		const struct reclaim_req *q = &b->q[b->i];
+		uint64_t t = b->t[b->i];
 
-			if (slot != RECLAIM_NIL)
-				zswap_prefetch(s->zs, slot);
-		}
-		if (a.time_ns > now)
-			now = a.time_ns;
+		now = b->now[b->i++];
 		sim_run_timers(s, now);
 		sim_advance(s, now);
 		zswap_set_now(s->zs, now);
-		int ret = workload_apply(s, &a, err, errlen);
-
+		ret = wl_apply(s, q, t, err, errlen);
 		if (ret)
 			return ret;
 		if (zswap_shrink_pending(s->zs))
@@ -588,9 +709,9 @@ int workload_run_none(struct sim *s, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	if (r < 0) {
+	if (b->r < 0) {
 		snprintf(err, errlen, "%s", access_source_error(wl->src));
-		return r;
+		return b->r;
 	}
 	sim_finish(s, now);
 	return 0;
@@ -611,34 +732,69 @@ static uint64_t wl_task_elapsed(const struct wl_run *wl, unsigned t)
 	return wl->seen[t] && end > wl->first_ns[t] ? end - wl->first_ns[t] : 0;
 }
 
-void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
+/* The tasks' totals, shared by the report and the summary. */
+struct wl_totals {
+	uint64_t acc, faults, maj, min, first, bytes, killed;
+	uint64_t elapsed;      /* first task's start to the last task's end */
+	uint64_t task_time;    /* sum of the tasks' elapsed times */
+};
+
+static void wl_totals(const struct wl_run *wl, struct wl_totals *tt)
 {
-	const struct wl_run *wl = s->wl;
 	const struct access_meta *m = access_source_meta(wl->src);
-	const struct memcg_set *mc = reclaim_memcgs(wl->rm);
-	json_t *o = json_object(), *tasks = json_object(), *cpu = json_object();
-	uint64_t acc = 0, faults = 0, maj = 0, min = 0, first = 0, bytes = 0, killed = 0;
 	uint64_t start = UINT64_MAX, end = 0;
 
+	memset(tt, 0, sizeof(*tt));
 	for (unsigned t = 0; t < m->task_count; t++) {
 		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
 		uint64_t el = wl_task_elapsed(wl, t);
-		json_t *x = json_object();
-		char key[16];
 
-		acc += ts->accesses;
-		faults += ts->faults;
-		maj += ts->majfaults;
-		min += ts->minfaults;
-		first += ts->first_touch;
-		bytes += ts->bytes;
-		killed += ts->killed;
+		tt->acc += ts->accesses;
+		tt->faults += ts->faults;
+		tt->maj += ts->majfaults;
+		tt->min += ts->minfaults;
+		tt->first += ts->first_touch;
+		tt->bytes += ts->bytes;
+		tt->killed += ts->killed;
+		tt->task_time += el;
 		if (wl->seen[t]) {
 			if (wl->first_ns[t] < start)
 				start = wl->first_ns[t];
 			if (wl->first_ns[t] + el > end)
 				end = wl->first_ns[t] + el;
 		}
+	}
+	tt->elapsed = end > start ? end - start : 0;
+}
+
+/* workload.cpu_ns.<c>: runqueue is the rest of the tasks' time (simgrid). */
+static uint64_t wl_time_of(const struct wl_run *wl, const struct wl_totals *tt, unsigned c)
+{
+	uint64_t accounted = 0;
+
+	if (c != WL_TIME_runqueue)
+		return (uint64_t)llround(wl->time_ns[c]);
+	for (unsigned k = 0; k < WL_TIME_COUNT; k++)
+		if (k != WL_TIME_runqueue)
+			accounted += (uint64_t)llround(wl->time_ns[k]);
+	return wl->end_ns && tt->task_time > accounted ? tt->task_time - accounted : 0;
+}
+
+void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
+{
+	const struct wl_run *wl = s->wl;
+	const struct access_meta *m = access_source_meta(wl->src);
+	const struct memcg_set *mc = reclaim_memcgs(wl->rm);
+	json_t *o = json_object(), *tasks = json_object(), *cpu = json_object();
+	struct wl_totals tt;
+
+	wl_totals(wl, &tt);
+	for (unsigned t = 0; t < m->task_count; t++) {
+		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
+		uint64_t el = wl_task_elapsed(wl, t);
+		json_t *x = json_object();
+		char key[16];
+
 		json_object_set_new(x, "accesses", u64j(ts->accesses));
 		json_object_set_new(x, "faults", u64j(ts->faults));
 		json_object_set_new(x, "major_faults", u64j(ts->majfaults));
@@ -651,34 +807,24 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 		snprintf(key, sizeof(key), "%u", t);
 		json_object_set_new(tasks, key, x);
 	}
-	uint64_t elapsed = end > start ? end - start : 0;
+	uint64_t elapsed = tt.elapsed;
 
 	json_object_set_new(o, "kind", json_string(s->cfg->workload->kind));
 	json_object_set_new(o, "tasks_count", u64j(m->task_count));
-	json_object_set_new(o, "accesses", u64j(acc));
-	json_object_set_new(o, "faults", u64j(faults));
-	json_object_set_new(o, "major_faults", u64j(maj));
-	json_object_set_new(o, "minor_faults", u64j(min));
-	json_object_set_new(o, "first_touches", u64j(first));
-	json_object_set_new(o, "bytes", u64j(bytes));
+	json_object_set_new(o, "accesses", u64j(tt.acc));
+	json_object_set_new(o, "faults", u64j(tt.faults));
+	json_object_set_new(o, "major_faults", u64j(tt.maj));
+	json_object_set_new(o, "minor_faults", u64j(tt.min));
+	json_object_set_new(o, "first_touches", u64j(tt.first));
+	json_object_set_new(o, "bytes", u64j(tt.bytes));
 	json_object_set_new(o, "elapsed_ns", u64j(elapsed));
 	json_object_set_new(o, "throughput_bytes_per_s",
-			    json_real(elapsed ? (double)bytes * 1e9 / (double)elapsed : 0));
-	json_object_set_new(o, "oom_kills", u64j(killed));
+			    json_real(elapsed ? (double)tt.bytes * 1e9 / (double)elapsed : 0));
+	json_object_set_new(o, "oom_kills", u64j(tt.killed));
 	json_object_set_new(o, "swap_slots", u64j(wl->slots));
 	json_object_set_new(o, "content_pages", u64j(wl->pool.ps.npages));
-	uint64_t accounted = 0, task_time = 0;
-
-	for (unsigned t = 0; t < m->task_count; t++)
-		task_time += wl_task_elapsed(wl, t);
-	for (unsigned c = 0; c < WL_TIME_COUNT; c++) {
-		uint64_t v = (uint64_t)llround(wl->time_ns[c]);
-
-		if (c == WL_TIME_runqueue)
-			v = wl->end_ns && task_time > accounted ? task_time - accounted : 0;
-		accounted += v;
-		json_object_set_new(cpu, wl_time_names[c], u64j(v));
-	}
+	for (unsigned c = 0; c < WL_TIME_COUNT; c++)
+		json_object_set_new(cpu, wl_time_names[c], u64j(wl_time_of(wl, &tt, c)));
 	if (!wl->end_ns) {
 		/* none: only the workload's own think time passes */
 		uint64_t think = 0;
@@ -736,23 +882,76 @@ unsigned workload_tasks(const struct sim *s)
 	return access_source_meta(s->wl->src)->task_count;
 }
 
+/* "1.23 GB/s" (decimal, as usemem prints its throughput) */
+static void wl_rate(double bytes_per_s, char *buf, size_t len)
+{
+	if (bytes_per_s >= 1e9)
+		snprintf(buf, len, "%.2f GB/s", bytes_per_s / 1e9);
+	else
+		snprintf(buf, len, "%.1f MB/s", bytes_per_s / 1e6);
+}
+
+/* The memcgs' reclaim events, one line each (the first few). */
+static void wl_summary_memcgs(const struct sim *s, FILE *f)
+{
+	const struct memcg_set *mc = reclaim_memcgs(s->wl->rm);
+	const unsigned show = 4;
+
+	for (unsigned i = 0; i < mc->n && i < show; i++) {
+		struct memcg_events e;
+
+		memcg_events_hier(mc, i, &e);
+		fprintf(f, "  memcg      %s: events high %llu, max %llu, oom_kill %llu; pgscan %llu, "
+			"pgsteal %llu, workingset_refault_anon %llu\n",
+			sim_memcg_name(s, i), (unsigned long long)e.high, (unsigned long long)e.max,
+			(unsigned long long)e.oom_kill, (unsigned long long)e.pgscan,
+			(unsigned long long)e.pgsteal, (unsigned long long)e.workingset_refault_anon);
+	}
+	if (mc->n > show)
+		fprintf(f, "  memcg      ... %u more in the report (stats.memcg)\n", mc->n - show);
+}
+
+/* Where the tasks' time went: the categories of workload.cpu_ns over 1 %. */
+static void wl_summary_time(const struct wl_run *wl, const struct wl_totals *tt, FILE *f)
+{
+	fprintf(f, "  task time ");
+	int any = 0;
+
+	for (unsigned c = 0; c < WL_TIME_COUNT; c++) {
+		double pct = tt->task_time ? 100.0 * (double)wl_time_of(wl, tt, c) / (double)tt->task_time : 0;
+
+		if (pct >= 1) {
+			fprintf(f, "%s %s %.0f %%", any ? "," : "", wl_time_names[c], pct);
+			any = 1;
+		}
+	}
+	fprintf(f, "%s (workload.cpu_ns)\n", any ? "" : " none");
+}
+
 void workload_summary(const struct sim *s, FILE *f)
 {
 	const struct wl_run *wl = s->wl;
 	const struct access_meta *m = access_source_meta(wl->src);
-	uint64_t acc = 0, maj = 0, bytes = 0, killed = 0;
+	struct wl_totals tt;
+	char rate[32];
 
-	for (unsigned t = 0; t < m->task_count; t++) {
-		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
-
-		acc += ts->accesses;
-		maj += ts->majfaults;
-		bytes += ts->bytes;
-		killed += ts->killed;
+	wl_totals(wl, &tt);
+	fprintf(f, "  workload   %s: %u tasks, %llu accesses of %.1f MiB", s->cfg->workload->kind,
+		m->task_count, (unsigned long long)tt.acc, (double)tt.bytes / (1 << 20));
+	if (wl->end_ns && tt.elapsed) {
+		wl_rate((double)tt.bytes * 1e9 / (double)tt.elapsed, rate, sizeof(rate));
+		fprintf(f, " in %.3f ms: throughput %s\n", (double)tt.elapsed / 1e6, rate);
+	} else {
+		fprintf(f, " (backend none: no time passes, so no throughput;"
+			" --set timing.backend=simgrid)\n");
 	}
-	fprintf(f, "  workload   %s: %u tasks, %llu accesses, %llu major faults, %llu OOM kills\n",
-		s->cfg->workload->kind, m->task_count, (unsigned long long)acc,
-		(unsigned long long)maj, (unsigned long long)killed);
+	fprintf(f, "  faults     %llu: %llu major (swap-ins), %llu minor (swap cache), "
+		"%llu first touches; %llu OOM kills\n", (unsigned long long)tt.faults,
+		(unsigned long long)tt.maj, (unsigned long long)tt.min,
+		(unsigned long long)(tt.faults - tt.maj - tt.min), (unsigned long long)tt.killed);
+	wl_summary_memcgs(s, f);
+	if (wl->end_ns)
+		wl_summary_time(wl, &tt, f);
 }
 
 const char *sim_memcg_name(const struct sim *s, unsigned i)

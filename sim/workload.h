@@ -67,6 +67,8 @@ struct reclaim;
 struct gen_kind;
 struct gen_opt;
 
+struct wl_buf;
+
 /* A workload run's state, in struct sim. */
 struct wl_run {
 	struct access_source *src;
@@ -80,7 +82,12 @@ struct wl_run {
 	uint64_t *first_ns, *last_ns, *think_ns;
 	uint64_t *end_ns;          /* simgrid: when each task finished (NULL for none) */
 	uint8_t *seen;
+	struct wl_buf *buf;        /* the `none` loop's records read ahead (workload.c) */
 	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
+	/* simgrid: the calling task's own time, ns, and where a swap-out's time
+	 * goes (zswap_store() of one reclaim batch of nr_folios); NULL with none */
+	double (*task_clock)(void);
+	void (*store_done)(double ns, unsigned nr_folios);
 	/* a generator's arguments and the option texts they point into */
 	const struct gen_kind *gen_kind;
 	void *gen_args;
@@ -90,7 +97,7 @@ struct wl_run {
 /* The generator option of kind k that workload member key names (NULL if
  * none); a content spec with its paths made relative to the config file. */
 const struct gen_opt *cfg_workload_gen_opt(const struct gen_kind *k, const char *key);
-void cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
+int cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
 
 /* Set up the workload of s->cfg (content, compressor, zswap, reclaim). */
 int workload_setup(struct sim *s, char *err, size_t errlen);

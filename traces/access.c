@@ -162,7 +162,7 @@ int access_check_fraction(const char *name, double v, char *reason, size_t len)
 	return 0;
 }
 
-static int check_content_mix(const struct access_content *c, char *reason, size_t len)
+int access_check_content(const struct access_content *c, char *reason, size_t len)
 {
 	if (access_check_fraction("zero", c->zero, reason, len) ||
 	    access_check_fraction("same", c->same, reason, len) ||
@@ -204,7 +204,7 @@ int access_check_meta(const struct access_meta *m, char *reason, size_t len)
 			  (unsigned long long)m->page_store_pages);
 		return -EINVAL;
 	}
-	return check_content_mix(&m->content, reason, len);
+	return access_check_content(&m->content, reason, len);
 }
 
 int access_check_init(struct access_check *c, const struct access_meta *meta)

@@ -350,6 +350,31 @@ static int og_next(struct access_source *src, struct access_record *r)
 	return 1;
 }
 
+/* og_next() n times in one loop. */
+static int og_next_batch(struct access_source *src, struct access_record *r, unsigned n)
+{
+	struct og_src *s = src->priv;
+	uint64_t i = s->pos, end = s->n - i < n ? s->n : i + n;
+	uint32_t fresh = s->fresh;
+
+	for (; i < end; i++, r++) {
+		uint32_t page = s->page[i];
+		int first = page == fresh;
+
+		fresh += first;
+		*r = (struct access_record){
+			.time_ns = (i + 1) * s->think,
+			.vpage = page,
+			.arg = first ? ACCESS_CONTENT_DRAW : 0,
+			.op = first ? ACCESS_WRITE : ACCESS_READ,
+		};
+	}
+	n = (unsigned)(i - s->pos);
+	s->pos = i;
+	s->fresh = fresh;
+	return (int)n;
+}
+
 /* One task: its order is the global one. */
 static int og_next_task(struct access_source *src, unsigned task, struct access_record *r)
 {
@@ -368,6 +393,7 @@ static void og_free(struct access_source *src)
 static const struct access_source_ops og_ops = {
 	.next = og_next,
 	.next_task = og_next_task,
+	.next_batch = og_next_batch,
 	.free = og_free,
 };
 

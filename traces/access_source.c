@@ -132,6 +132,33 @@ int access_source_next(struct access_source *src, struct access_record *r)
 	return debug_check(src, src->next(src, r), r, 1);
 }
 
+int access_source_next_batch(struct access_source *src, struct access_record *r, unsigned n)
+{
+	int got = 0;
+
+	if (src->ops->next_batch && src->next == src->ops->next) {
+		got = src->ops->next_batch(src, r, n);
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+		for (int i = 0; i < got; i++) {
+			int ret = debug_check(src, 1, &r[i], 1);
+
+			if (ret != 1)
+				return ret;
+		}
+#endif
+		return got;
+	}
+	for (; (unsigned)got < n; got++) {
+		int ret = access_source_next(src, &r[got]);
+
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			break;
+	}
+	return got;
+}
+
 int access_source_next_task(struct access_source *src, unsigned task, struct access_record *r)
 {
 	int ret;

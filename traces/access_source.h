@@ -88,6 +88,11 @@ int access_source_next_task(struct access_source *src, unsigned task, struct acc
 /* Next record in global order ((time, task, sequence)); same return values. */
 int access_source_next(struct access_source *src, struct access_record *r);
 
+/* Up to n next records in global order into r[], as n access_source_next()
+ * calls would give them: how many (0 at the end), or a negative errno.  A
+ * source may decode a batch faster than one record at a time. */
+int access_source_next_batch(struct access_source *src, struct access_record *r, unsigned n);
+
 /* The message of the last failed pull. */
 const char *access_source_error(const struct access_source *src);
 

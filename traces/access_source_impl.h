@@ -24,6 +24,9 @@ struct access_source_ops {
 	int (*next)(struct access_source *src, struct access_record *r);
 	/* task < task_count is checked by the caller. */
 	int (*next_task)(struct access_source *src, unsigned task, struct access_record *r);
+	/* Optional: up to n records in global order (as next() gives them, n
+	 * calls in one): how many (0 = end), or < 0 = error. */
+	int (*next_batch)(struct access_source *src, struct access_record *r, unsigned n);
 	void (*free)(struct access_source *src);
 };
 

@@ -41,6 +41,39 @@
 _Static_assert(sizeof(struct cap_event) == 48, "cap_event layout");
 _Static_assert(sizeof(struct cap_events_header) == 256, "cap_events_header layout");
 
+/* Read want bytes of events into ev->ev, growing the buffer as they arrive:
+ * the header's count is not trusted for the allocation (a corrupt count of
+ * 2^34 events would ask for 800 GB), and a gzip file's size says nothing of
+ * its content.  0, -ENOMEM, or -EIO when the file ends early; *got: the
+ * bytes read. */
+static int read_events(gzFile gz, struct cap_events *ev, size_t want, size_t *got)
+{
+	size_t cap = want < (1u << 20) ? want : (1u << 20), off = 0;
+
+	ev->ev = malloc(cap ? cap : 1);
+	if (!ev->ev)
+		return -ENOMEM;
+	while (off < want) {
+		if (off == cap) {
+			size_t ncap = cap * 2 < want ? cap * 2 : want;
+			void *n = realloc(ev->ev, ncap);
+
+			if (!n)
+				return -ENOMEM;
+			ev->ev = n;
+			cap = ncap;
+		}
+		size_t chunk = cap - off > (1u << 30) ? (1u << 30) : cap - off;
+		int n = gzread(gz, (char *)ev->ev + off, (unsigned)chunk);
+
+		if (n <= 0)
+			return -EIO;
+		off += (size_t)n;
+		*got = off;
+	}
+	return 0;
+}
+
 /* events.bin is read through zlib, so a gzip-compressed file (the bundled test
  * data) works as well as a plain one. */
 int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t errlen)
@@ -74,22 +107,18 @@ int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t e
 		goto out;
 	}
 	want = ev->hdr.nevents * sizeof(struct cap_event);
-	ev->ev = malloc(want ? want : 1);
-	if (!ev->ev) {
+	size_t got = 0;
+	int r = read_events(gz, ev, want, &got);
+
+	if (r == -ENOMEM) {
 		ret = -ENOMEM;
 		trace_msg(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	for (size_t off = 0; off < want;) {
-		size_t chunk = want - off > (1u << 30) ? (1u << 30) : want - off;
-		int n = gzread(gz, (char *)ev->ev + off, (unsigned)chunk);
-
-		if (n <= 0) {
-			trace_msg(err, errlen, "%s: header says %llu events, the file ends after %zu",
-				  path, (unsigned long long)ev->hdr.nevents, off / sizeof(struct cap_event));
-			goto out;
-		}
-		off += (size_t)n;
+	if (r) {
+		trace_msg(err, errlen, "%s: header says %llu events, the file ends after %zu",
+			  path, (unsigned long long)ev->hdr.nevents, got / sizeof(struct cap_event));
+		goto out;
 	}
 	if (gzread(gz, &extra, 1) != 0) {
 		trace_msg(err, errlen, "%s: data after the %llu events of the header", path,
@@ -104,6 +133,14 @@ int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t e
 		    e->outcome > CAP_OUT_DISK) {
 			trace_msg(err, errlen, "%s: event %llu: bad type %u / order %u / outcome %u",
 				  path, (unsigned long long)i, e->type, e->order, e->outcome);
+			goto out;
+		}
+		/* a swap offset is below 2^32 (and slot + pages must not wrap:
+		 * the converter sizes its slot arrays by the largest) */
+		if (e->type == CAP_EV_OUT && e->slot > (1ull << 32) - (1u << e->order)) {
+			trace_msg(err, errlen, "%s: event %llu: swap slot %llu + %u pages beyond 2^32",
+				  path, (unsigned long long)i, (unsigned long long)e->slot,
+				  1u << e->order);
 			goto out;
 		}
 		if (e->type == CAP_EV_OUT && e->content != CAP_NO_CONTENT &&

@@ -101,6 +101,16 @@ void trace_msg(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *trace_show(char *buf, size_t len, const char *v, size_t n)
+{
+	size_t k = 0;
+
+	for (; k < n && k + 4 < len; k++)
+		buf[k] = v[k] >= ' ' && v[k] <= '~' ? v[k] : '?';
+	strcpy(buf + k, k < n ? "..." : "");
+	return buf;
+}
+
 const char *trace_op_name(unsigned op)
 {
 	return op < TRACE_OP_COUNT ? op_names[op] : "?";
@@ -221,6 +231,12 @@ int trace_check_store_ref(const char *name, uint64_t pages, uint64_t checksum,
 	if (n == TRACE_PATH_MAX || (n && !trace_name_ok(name, n))) {
 		trace_msg(reason, len, "bad page-store name (want 0..%u printable characters,"
 			  " no spaces or '#')", TRACE_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	/* the rule of page_store_open(), which run applies: a store has pages */
+	if (n && !pages) {
+		trace_msg(reason, len, "page store '%s' has page_store_pages 0 (a page store has at"
+			  " least one page; no page store is an empty name)", name);
 		return -EINVAL;
 	}
 	if (!n && (pages || checksum)) {
@@ -866,7 +882,12 @@ int trace_page_store_check(const char *trace_path, const char *name, uint64_t pa
 			  resolved, strerror(-ret));
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != pages * SIM_PAGE_SIZE) {
+	if (!S_ISREG(st.st_mode)) {
+		trace_msg(err, errlen, "%s: page store '%s' %s", trace_path, resolved,
+			  S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if ((uint64_t)st.st_size != pages * SIM_PAGE_SIZE) {
 		trace_msg(err, errlen, "%s: page store '%s' size mismatch: %lld bytes, header says"
 			  " %llu pages (%llu bytes)", trace_path, resolved,
 			  (long long)st.st_size, (unsigned long long)pages,

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "models/page.h"
 
@@ -119,6 +120,12 @@ int trace_check_record(const struct trace_meta *meta, const struct trace_record 
 int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errlen);
 
 const char *trace_op_name(unsigned op);
+/* Text from the input as an error message shows it: at most len - 4
+ * characters, anything but printable ASCII as '?' (a message is one line).
+ * TRACE_SHOW(v) for a NUL-terminated v, in a buffer of the statement. */
+const char *trace_show(char *buf, size_t len, const char *v, size_t n);
+#define TRACE_SHOW_MAX 64
+#define TRACE_SHOW(v) trace_show((char[TRACE_SHOW_MAX]){ 0 }, TRACE_SHOW_MAX, (v), strlen(v))
 int trace_op_parse(const char *s);   /* -1 if unknown */
 
 /* Validate the header fields of meta (page size, counts, memcg table, page-store

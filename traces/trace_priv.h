@@ -104,7 +104,7 @@ struct trace_tok {
 };
 
 /* Split the part of a line before any '#' into tokens; at most max are stored
- * and counted, so a count of max means "max or more".  Returns the count, or
+ * in tv, all are counted (index tv only below min(count, max)).  Returns the count, or
  * -1 (with the offending byte in *bad) on a control or non-ASCII character
  * outside a comment.  Spaces, tabs and '\r' separate tokens. */
 int trace_tokenize(const char *s, size_t n, struct trace_tok *tv, int max, unsigned char *bad);

@@ -7,7 +7,7 @@
 #ifndef ZSWAPSIM_FUZZ_INPUT_H
 #define ZSWAPSIM_FUZZ_INPUT_H
 
-#include <dirent.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,29 +19,37 @@ static char fuzz_scratch[64];
 
 /* Empty and remove the scratch directory at exit (libFuzzer exit()s at the
  * end of -max_total_time/-runs; after a crash the directory stays, with the
- * last input in it, next to libFuzzer's own crash-* file). */
-static inline void fuzz_dir_remove(void)
+ * last input in it, next to libFuzzer's own crash-* file).  Depth first:
+ * the sweep targets write subdirectories. */
+static inline int fuzz_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	char path[384];
-	struct dirent *e;
-	DIR *d = opendir(fuzz_scratch);
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", fuzz_scratch, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(fuzz_scratch);
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* The scratch directory, made once per process. */
+/* rm -r path */
+static inline void fuzz_rmtree(const char *path)
+{
+	nftw(path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static inline void fuzz_dir_remove(void)
+{
+	fuzz_rmtree(fuzz_scratch);
+}
+
+/* The scratch directory, made once per process, in $TMPDIR (default /tmp;
+ * scripts/fuzz-smoke.sh uses /dev/shm: the writers fsync their output, which
+ * on a disk shared with other builds made a target wait more than it ran). */
 static inline const char *fuzz_dir(void)
 {
 	if (!fuzz_scratch[0]) {
-		snprintf(fuzz_scratch, sizeof(fuzz_scratch), "/tmp/zswapsim-fuzz-XXXXXX");
+		const char *tmp = getenv("TMPDIR");
+
+		if (!tmp || !*tmp || strlen(tmp) > 32)
+			tmp = "/tmp";
+		snprintf(fuzz_scratch, sizeof(fuzz_scratch), "%s/zswapsim-fuzz-XXXXXX", tmp);
 		if (!mkdtemp(fuzz_scratch)) {
 			perror("mkdtemp");
 			abort();

@@ -981,6 +981,37 @@ static void expect_og(const char *path, uint64_t think, const uint32_t *pages, s
 	access_source_close(src);
 }
 
+/* access_source_next_batch() gives what access_source_next() gives, in
+ * batches of every size up to a few hundred (the oracle source's own batch
+ * decoder), then 0 at the end. */
+static void expect_og_batches(const char *path, uint64_t think)
+{
+	struct access_file_opts o = { .think_ns = think };
+	struct access_source *one, *many;
+	struct access_record r, b[300];
+	char err[512];
+	unsigned size = 1;
+	int got;
+
+	ck_assert(access_source_open(&one, path, ACCESS_FMT_ORACLE, &o, err, sizeof(err)) == 0);
+	ck_assert(access_source_open(&many, path, ACCESS_FMT_ORACLE, &o, err, sizeof(err)) == 0);
+	while ((got = access_source_next_batch(many, b, size)) > 0) {
+		ck_assert_int_le(got, size);
+		for (int i = 0; i < got; i++) {
+			ck_assert_int_eq(access_source_next(one, &r), 1);
+			ck_assert(!memcmp(&r, &b[i], sizeof(r)));
+		}
+		size = size % 300 + 1 + size / 7;
+		if (size > 300)
+			size = 1;
+	}
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(access_source_next(one, &r), 0);
+	ck_assert_int_eq(access_source_next_batch(many, b, 5), 0);
+	access_source_close(one);
+	access_source_close(many);
+}
+
 static void expect_og_error(const char *path, const char *want)
 {
 	struct access_file_opts o = { .think_ns = 1000 };
@@ -1000,6 +1031,7 @@ START_TEST(test_oracle_mapping)
 	path_in_dir(p, sizeof(p), "t.oracleGeneral");
 	sf_write(p, og_sample, sizeof(og_sample));
 	expect_og(p, 1000, og_pages, 7, 5);
+	expect_og_batches(p, 1000);
 	path_in_dir(z, sizeof(z), "t.oracleGeneral.zst");
 	write_zst(z, og_sample, sizeof(og_sample), 1);
 	expect_og(z, 1000, og_pages, 7, 5);
@@ -1030,6 +1062,7 @@ START_TEST(test_oracle_many)
 	path_in_dir(p, sizeof(p), "many.oracleGeneral");
 	sf_write(p, rec, N * sizeof(*rec));
 	expect_og(p, 1, pages, N, OBJ);
+	expect_og_batches(p, 3);
 	path_in_dir(z, sizeof(z), "many.oracleGeneral.zst");
 	write_zst(z, rec, N * sizeof(*rec), 1);
 	expect_og(z, 1, pages, N, OBJ);

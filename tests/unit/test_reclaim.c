@@ -1073,6 +1073,118 @@ START_TEST(test_lru_ring_order)
 }
 END_TEST
 
+/* folio_end_writeback() of a folio its task unmapped during the write,
+ * while another reclaimer has it isolated (locked): the write's end leaves
+ * it to the reclaimer, whose putback frees it (a free under the reclaimer's
+ * feet took it off an LRU list it was not on). */
+START_TEST(test_write_done_of_isolated_freed_folio)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V1, 2, 16);
+	F.out_res = RECLAIM_OUT_DISK_ASYNC;
+	struct reclaim *rm = hk_create(&s);
+	uint32_t g = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	ck_assert(rm->pg[g].fflags & FF_WRITEBACK);
+	uint32_t slot = rm->pg[g].slot;
+
+	step(rm, 0, RECLAIM_OP_FREE, 0, 1);
+	ck_assert(rm->pg[g].flags & PF_FREEPEND);
+	hk.page = g;
+	hk_isolate();
+	reclaim_write_done(rm, slot);
+	ck_assert_int_eq(rm->pg[g].state, PS_CACHED);
+	ck_assert(rm->pg[g].fflags & FF_LOCKED);
+	hk_check();
+	hk_assert_consistent();
+	/* the reclaimer puts it back (move_folios_to_lru()), then frees it */
+	rm->pg[g].fflags &= (uint8_t)~FF_LOCKED;
+	rc_lru_add(rm, g, LRU_INACTIVE, 0);
+	rm->lru[0].isolated -= 1;
+	rm->isolated -= 1;
+	rc_free_pending(rm, 1, g);
+	ck_assert_int_eq(rm->pg[g].state, PS_NONE);
+	ck_assert_uint_eq(reclaim_resident(rm), 0);
+	hk_check();
+	hk_assert_consistent();
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* ---- runs of hits ------------------------------------------------------------------------ */
+
+/* reclaim_hits() and then reclaim_step() for the request it stopped at give
+ * the same model, page for page, as reclaim_step() for every request: random
+ * reads and writes over a task twice the size of its memcg (faults, reclaim,
+ * zero-page reads), a second task, a FREE now and then. */
+static void draw_own(void *ctx, unsigned task, unsigned nr, uint32_t *out)
+{
+	uint32_t *next = ctx;
+
+	(void)task;
+	for (unsigned i = 0; i < nr; i++)
+		out[i] = (*next)++;
+}
+
+START_TEST(test_hits_match_steps)
+{
+	enum { PAGES = 512, N = 20000 };
+	struct setup s;
+	struct reclaim *a, *b;
+	struct reclaim_req q[64];
+	uint64_t x = 99;
+	unsigned hits = 0;
+
+	uint32_t draws_a = 0, draws_b = 0;
+
+	setup_init(&s, MEMCG_V1, 2, PAGES);
+	s.lim[0].max = PAGES;
+	s.cfg.draw_content = draw_own;
+	s.cfg.draw_ctx = &draws_a;
+	a = setup_create(&s);
+	s.cfg.draw_ctx = &draws_b;
+	b = setup_create(&s);
+	for (unsigned done = 0; done < N;) {
+		unsigned n = 0;
+
+		for (; n < 64; n++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned r = (unsigned)(x >> 33);
+
+			q[n] = (struct reclaim_req){
+				.task = r % 8 == 0, .vpage = (r >> 4) % PAGES,
+				.op = r % 97 == 0 ? RECLAIM_OP_FREE :
+				      r % 5 == 0 ? RECLAIM_OP_WRITE : RECLAIM_OP_READ,
+				.count = 3, .content = r % 3 ? RECLAIM_CONTENT_DRAW : r % 1000,
+			};
+			if (q[n].op == RECLAIM_OP_FREE && q[n].vpage > PAGES - 3)
+				q[n].vpage = 0;
+		}
+		for (unsigned i = 0; i < n; i++)
+			ck_assert_int_ge(reclaim_step(a, &q[i]), 0);
+		for (unsigned i = 0; i < n;) {
+			unsigned k = reclaim_hits(b, q + i, n - i);
+
+			hits += k;
+			i += k;
+			if (i < n)
+				ck_assert_int_ge(reclaim_step(b, &q[i++]), 0);
+		}
+		done += n;
+		ck_assert(!memcmp(a->pg, b->pg, a->npages * sizeof(*a->pg)));
+		for (unsigned t = 0; t < 2; t++)
+			ck_assert(!memcmp(&a->task[t], &b->task[t], sizeof(a->task[t])));
+	}
+	ck_assert_uint_gt(hits, N / 4);
+	ck_assert_uint_lt(hits, N);
+	reclaim_destroy(a);
+	reclaim_destroy(b);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------------------------------------- */
 
 static Suite *reclaim_suite(void)
@@ -1102,7 +1214,9 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_hook_charge_over_high);
 	tcase_add_test(tc, test_hook_minor_fault_maps_first);
 	tcase_add_test(tc, test_hook_swapin_retries_locked);
+	tcase_add_test(tc, test_write_done_of_isolated_freed_folio);
 	tcase_add_test(tc, test_lru_ring_order);
+	tcase_add_test(tc, test_hits_match_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }
