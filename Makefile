@@ -1,12 +1,13 @@
 # zswapsim — build, run, test.
 #
-#   make run        install missing Debian packages, build, replay configs/default.json
+#   make run        install missing Debian packages, build, run configs/default.json
 #   make test       build and run every test (unit + scenario + regression)
 #   make asan       the same tests under AddressSanitizer + UBSan (build/asan/)
 #   make bench      events/s of both timing backends, bytes per tracked slot, access-reader speed
 #   make deps       apt-get install what is missing
 #   make capture    the BPF capture tool (installs clang, bpftool, libbpf-dev, libelf-dev)
 #   make fuzz       libFuzzer targets of the input parsers, FUZZ_SECONDS each (needs clang)
+#   make fuzz-smoke every fuzz target a few seconds from its seeds (part of `make test`)
 #
 # Sources are picked up by wildcard: a new module is a new .c file in traces/,
 # models/, models/policy/ or sim/ (sim/main.c is the binary's entry point); a new
@@ -20,7 +21,7 @@ CXX     ?= g++
 PKGS    := simgrid gsl jansson liblz4 libzstd lzo2 zlib libdeflate libisal libxxhash
 DEB_PKGS := libsimgrid-dev libgsl-dev libjansson-dev check pkg-config liblz4-dev libzstd-dev \
             liblzo2-dev zlib1g-dev libdeflate-dev libisal-dev libxxhash-dev python3 \
-            python3-matplotlib parallel jq
+            python3-matplotlib parallel jq clang libclang-rt-14-dev
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -113,6 +114,7 @@ deps:
 
 check-deps:
 	@for p in $(PKGS) check; do pkg-config --exists $$p || { echo "missing pkg-config package '$$p': run 'make deps'" >&2; exit 2; }; done
+	@command -v clang >/dev/null || { echo "missing clang (the fuzz smoke test of 'make test'): run 'make deps'" >&2; exit 2; }
 
 # --- run -------------------------------------------------------------------
 run: deps
@@ -121,7 +123,8 @@ run: deps
 
 # --- tests -----------------------------------------------------------------
 # Unit tests (Check, fork mode), then CLI scenario tests, then baselines.
-test: check-deps $(BIN) $(UNIT_BINS)
+# The normal build also runs the fuzz smoke test (clang: `make deps`).
+test: check-deps $(BIN) $(UNIT_BINS) $(if $(filter build,$(BUILD)),fuzz-smoke-build)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
@@ -192,10 +195,16 @@ $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB)
 
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 
-FUZZ_DEB_PKGS := clang libclang-rt-14-dev
+# `make fuzz-smoke` (run by `make test` as fuzz/smoke): build the targets, run
+# each FUZZ_SMOKE_SECONDS (3) from the committed seeds (scripts/fuzz-smoke.sh).
+fuzz-smoke-build:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz FUZZ=1 CC=clang CXX=clang++ OPT=-O1 fuzz-build
+
+fuzz-smoke: fuzz-smoke-build
+	@scripts/fuzz-smoke.sh
 
 fuzz:
-	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_DEB_PKGS)"
+	@$(MAKE) --no-print-directory deps
 	$(MAKE) BUILD=build/fuzz FUZZ=1 CC=clang CXX=clang++ OPT=-O1 fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus/$$t; \
@@ -209,4 +218,4 @@ fuzz:
 	  grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/fuzz_$$t.log; \
 	done
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-smoke-build

@@ -72,6 +72,7 @@ struct compressor {
 	 * low 13 bits and the comp_result in bits 13..14 */
 	uint16_t *cache;
 	uint64_t compressions;    /* real codec calls made (distinct pages compressed) */
+	uint64_t compress_ns;     /* wall time spent in them (runtime report only) */
 	void *work;               /* codec state and buffers, allocated once */
 };
 

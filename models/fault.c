@@ -60,10 +60,12 @@ void rc_lru_cache_add(struct reclaim *rm, int who, uint32_t h)
 	struct rc_cpu *c = rc_cpu_of(rm, who);
 	struct rc_page *f = &rm->pg[h];
 
-	/* folio_may_be_lru_cached(): large folios skip the batch */
+	/* folio_may_be_lru_cached(): large folios skip the batch.  On the
+	 * list first, the lock hold timed after: the hook may let other tasks
+	 * run, which must find the folio where reclaim looks for it. */
 	if (f->order) {
-		rc_lru_lock(rm, who, f->memcg, 1);
 		rc_lru_add(rm, h, (f->fflags & FF_ACTIVE) ? LRU_ACTIVE : LRU_INACTIVE, 0);
+		rc_lru_lock(rm, who, f->memcg, 1);
 		return;
 	}
 	f->flags |= PF_PENDING;
@@ -112,7 +114,7 @@ void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_ro
 
 int rc_swap_available(const struct reclaim *rm, uint32_t memcg)
 {
-	if (rm->slots_used >= rm->cfg.nslots)
+	if (rm->slots.used >= rm->cfg.nslots)
 		return 0;
 	if (rm->mc.version != MEMCG_V2)
 		return 1;
@@ -314,8 +316,9 @@ static void rc_map_cached(struct reclaim *rm, int who, uint32_t g, int write)
 }
 
 /* do_swap_page() for a page that is out: VMA readahead brings the page and
- * its swapped neighbours into the swap cache, then the page is mapped. */
-static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, int write)
+ * its swapped neighbours into the swap cache, then the page is mapped.
+ * *major is set when the page was read but the fault must be retried. */
+static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, int write, int *major)
 {
 	struct rc_task *t = &rm->task[who];
 	uint32_t start, end;
@@ -344,6 +347,14 @@ static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, in
 	}
 	t->st.majfaults++;
 	rm->mc.m[t->memcg].ev.pgmajfault++;
+	if (rm->pg[rc_head(rm, g)].fflags & FF_LOCKED) {
+		/* folio_lock_or_retry(): another task's reclaimer isolated the
+		 * folio while this one waited in a hook (draining its LRU batch,
+		 * reading a neighbour): retry the fault, which waits for the
+		 * folio lock (VM_FAULT_RETRY; counted as one major fault) */
+		*major = 1;
+		return RECLAIM_DEAD;
+	}
 	rc_map_cached(rm, who, g, write);
 	switch (res) {
 	case RECLAIM_IN_ZERO:
@@ -456,7 +467,7 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 	int who = (int)r->task, write = r->op == RECLAIM_OP_WRITE;
 	uint32_t g = t->base + r->vpage;
 	struct rc_page *p = &rm->pg[g];
-	int ret;
+	int ret, major = 0;
 
 	t->st.accesses++;
 	t->st.bytes += SIM_PAGE_SIZE;
@@ -506,21 +517,26 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 					continue;
 				}
 			}
-			t->st.faults++;
-			t->st.minfaults++;
+			if (!major) {       /* a retried major fault counts once */
+				t->st.faults++;
+				t->st.minfaults++;
+			}
 			rm->mc.m[r->memcg].ev.pgfault++;
-			rc_work(rm, who, RECLAIM_W_FAULT, 1);
 			rc_ra_hit(rm, t, g, r->vpage);
 			rc_map_cached(rm, who, g, write);
 			if (write)
 				rc_set_written(rm, g, r->content);
+			/* timed once mapped: the hook may let other tasks run, and
+			 * a reclaimer must not isolate the folio between the
+			 * lock check above and the mapping */
+			rc_work(rm, who, RECLAIM_W_FAULT, 1);
 			return RECLAIM_MINOR;
 		}
 		case PS_SWAPPED:
 			t->st.faults++;
 			rm->mc.m[r->memcg].ev.pgfault++;
 			rc_work(rm, who, RECLAIM_W_FAULT, 1);
-			ret = rc_swap_fault(rm, who, g, r->vpage, write);
+			ret = rc_swap_fault(rm, who, g, r->vpage, write, &major);
 			if (ret == RECLAIM_DEAD)
 				continue;        /* retry the fault */
 			if (write && ret != RECLAIM_KILLED)

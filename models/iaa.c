@@ -224,11 +224,43 @@ static int grow_series(struct iaa *iaa, uint64_t need)
 	return 0;
 }
 
-/* Sample k is the queue depth at k * interval: the depth that held just
- * before the first change at or after that time. */
+/* Keep every other depth sample and add up neighbouring busy times: the
+ * series covers twice the time at the same size. */
+static void thin_series(struct iaa *iaa)
+{
+	uint64_t n = iaa->nsamples, k;
+
+	for (k = 0; 2 * k < n; k++)
+		for (unsigned d = 0; d < iaa->ndev; d++) {
+			double b = iaa->busy[2 * k * iaa->ndev + d];
+
+			if (2 * k + 1 < n)
+				b += iaa->busy[(2 * k + 1) * iaa->ndev + d];
+			iaa->depth[k * iaa->ndev + d] = iaa->depth[2 * k * iaa->ndev + d];
+			iaa->busy[k * iaa->ndev + d] = b;
+		}
+	memset(iaa->busy + k * iaa->ndev, 0, (n - k) * iaa->ndev * sizeof(*iaa->busy));
+	iaa->nsamples = k;
+	iaa->interval_ns *= 2;
+}
+
+/* Sample k is the queue depth at start + k * interval: the depth that held
+ * just before the first change at or after that time.  The series starts at
+ * the first event, so a run that starts late has no samples of its past. */
 void iaa_advance(struct iaa *iaa, uint64_t now_ns)
 {
-	while (iaa->nsamples * iaa->interval_ns <= now_ns) {
+	if (!iaa->started) {
+		iaa->started = 1;
+		iaa->start_ns = now_ns;
+	}
+	if (now_ns < iaa->start_ns)
+		return;
+	/* a division, not nsamples * interval: that product can overflow */
+	while ((now_ns - iaa->start_ns) / iaa->interval_ns >= iaa->nsamples) {
+		if (iaa->nsamples == IAA_MAX_SAMPLES) {
+			thin_series(iaa);
+			continue;
+		}
 		if (grow_series(iaa, iaa->nsamples + 1))
 			return;   /* out of memory: the series stops, the run goes on */
 		for (unsigned d = 0; d < iaa->ndev; d++)
@@ -299,12 +331,16 @@ void iaa_engine_done(struct iaa *iaa, unsigned dev, unsigned eng, const struct i
 	e->jobs++;
 	e->busy_ns += (double)(end_ns - start_ns);
 	iaa_advance(iaa, end_ns);
-	if (grow_series(iaa, end_ns / iaa->interval_ns + 1))
+	/* a job cannot start before the first event; the advance above made
+	 * samples up to end_ns, unless memory ran out */
+	if (start_ns < iaa->start_ns)
+		start_ns = iaa->start_ns;
+	if (end_ns < iaa->start_ns || (end_ns - iaa->start_ns) / iaa->interval_ns >= iaa->nsamples)
 		return;
 	/* spread the busy time over the intervals it covers */
 	for (uint64_t t = start_ns; t < end_ns;) {
-		uint64_t k = t / iaa->interval_ns;
-		uint64_t stop = (k + 1) * iaa->interval_ns;
+		uint64_t k = (t - iaa->start_ns) / iaa->interval_ns;
+		uint64_t stop = iaa->start_ns + (k + 1) * iaa->interval_ns;
 		if (stop > end_ns)
 			stop = end_ns;
 		iaa->busy[k * iaa->ndev + dev] += (double)(stop - t);
@@ -342,7 +378,8 @@ json_t *iaa_report(struct iaa *iaa, uint64_t elapsed_ns)
 	json_t *devs = json_array();
 	for (unsigned d = 0; d < iaa->ndev; d++)
 		json_array_append_new(devs, device_json(iaa, d, elapsed_ns));
-	return json_pack("{s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:I, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+		"sample_start_ns", (json_int_t)iaa->start_ns,
 		"sample_interval_ns", (json_int_t)iaa->interval_ns,
 		"samples", (json_int_t)iaa->nsamples,
 		"devices", devs,

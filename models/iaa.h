@@ -74,11 +74,16 @@ struct iaa {
 	uint16_t *cpu_dev_rr;     /* per CPU and dir: next device (distribute) */
 	uint8_t *cpu_wq_rr;       /* per CPU, device and dir: next WQ */
 	struct iaa_stats st;
-	/* time series */
-	uint64_t interval_ns, nsamples, cap;
-	uint32_t *depth;          /* cap * ndev: queued descriptors at k * interval */
-	double *busy;             /* cap * ndev: engine busy ns in [k, k+1) * interval */
+	/* time series: sample k at start_ns + k * interval_ns, start_ns the
+	 * first event's time; at IAA_MAX_SAMPLES neighbours merge and the
+	 * interval doubles, so a run of any length keeps a bounded series */
+	uint64_t start_ns, interval_ns, nsamples, cap;
+	int started;
+	uint32_t *depth;          /* cap * ndev: queued descriptors at sample k */
+	double *busy;             /* cap * ndev: engine busy ns in [k, k+1) */
 };
+
+#define IAA_MAX_SAMPLES 10000
 
 /* hw->iaa.devices_per_socket must be > 0.  max_waiters: submitters that can
  * wait at once (actors).  sample_ns > 0.  0 or -ENOMEM/-EINVAL. */

@@ -250,6 +250,25 @@ void zs_pool_destroy(struct zs_pool *p)
 	free(p);
 }
 
+/* A hint ahead of a zs_free() of an object in zspage id: its zspage; with
+ * links, also the fullness-list neighbours fix_fullness_group() relinks
+ * (read from the zspage, so only once that is likely cached). */
+void zs_prefetch(const struct zs_pool *p, uint32_t id, int links)
+{
+	if (id >= p->nzs)
+		return;
+	const struct zspage *z = &p->zs[id];
+
+	if (!links) {
+		__builtin_prefetch(z, 1, 1);
+		return;
+	}
+	if (z->prev < p->nzs)
+		__builtin_prefetch(&p->zs[z->prev], 1, 1);
+	if (z->next < p->nzs)
+		__builtin_prefetch(&p->zs[z->next], 1, 1);
+}
+
 /* mm/zsmalloc.c get_fullness_group() */
 static uint8_t fullness_group(unsigned inuse, unsigned objs)
 {

@@ -39,6 +39,9 @@ void zs_pool_destroy(struct zs_pool *p);
 int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h);
 void zs_free(struct zs_pool *p, struct zs_handle h);
 
+/* Prefetch hints (no effect on the model): zspage id, or with links its
+ * fullness-list neighbours. */
+void zs_prefetch(const struct zs_pool *p, uint32_t zspage, int links);
 uint64_t zs_get_total_pages(const struct zs_pool *p);
 uint64_t zs_objects(const struct zs_pool *p);
 

@@ -40,61 +40,20 @@ void rc_lru_lock(struct reclaim *rm, int who, uint32_t memcg, uint64_t n)
 
 /* ---- swap slots ------------------------------------------------------------------ */
 
-static int slot_used(const struct reclaim *rm, uint32_t s)
-{
-	return (rm->slot_bits[s / 64] >> (s % 64)) & 1;
-}
-
-static void slot_mark(struct reclaim *rm, uint32_t s, unsigned nr, int used)
-{
-	for (unsigned i = 0; i < nr; i++) {
-		uint64_t bit = 1ull << ((s + i) % 64);
-
-		if (used)
-			rm->slot_bits[(s + i) / 64] |= bit;
-		else
-			rm->slot_bits[(s + i) / 64] &= ~bit;
-	}
-}
-
-/* The lowest naturally aligned free block of 2^order slots (the swap
- * allocator reuses freed slots; which ones does not change any counter), or
- * RECLAIM_NIL when swap is full. */
+/* A block of 2^order slots (models/swap_slots.h), or RECLAIM_NIL when swap
+ * is full. */
 uint32_t rc_slot_alloc(struct reclaim *rm, unsigned order)
 {
-	unsigned nr = 1u << order;
-	uint64_t s = rm->slot_low & ~(uint64_t)(nr - 1);
+	uint32_t s = swap_slots_alloc(&rm->slots, order);
 
-	while (s + nr <= rm->cfg.nslots) {
-		if (nr <= 64 && rm->slot_bits[s / 64] == UINT64_MAX) {
-			s = (s | 63) + 1;      /* a full word */
-			continue;
-		}
-		unsigned i = 0;
-
-		while (i < nr && !slot_used(rm, (uint32_t)(s + i)))
-			i++;
-		if (i < nr) {
-			s += nr;
-			continue;
-		}
-		slot_mark(rm, (uint32_t)s, nr, 1);
-		rm->slots_used += nr;
-		while (rm->slot_low < rm->cfg.nslots && slot_used(rm, rm->slot_low))
-			rm->slot_low++;
-		return (uint32_t)s;
-	}
-	return RECLAIM_NIL;
+	return s == SWAP_SLOTS_NONE ? RECLAIM_NIL : s;
 }
 
 void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr)
 {
-	slot_mark(rm, slot, nr, 0);
-	rm->slots_used -= nr;
+	swap_slots_free(&rm->slots, slot, nr);
 	for (unsigned i = 0; i < nr; i++)
 		rm->slot_page[slot + i] = RECLAIM_NIL;
-	if (slot < rm->slot_low)
-		rm->slot_low = slot;
 }
 
 /* ---- LRU lists ---------------------------------------------------------------------- */
@@ -424,8 +383,14 @@ done_restock:
 	 * now when much is owed already. */
 	if (who >= 0 && memcg_over_high(&rm->mc, memcg)) {
 		rm->task[who].nr_over_high += batch;
-		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who))
+		if (rm->task[who].nr_over_high > MEMCG_CHARGE_BATCH && !*rc_in_reclaim(rm, who)) {
+			/* the caller places its folio only when this returns, and
+			 * other tasks run while this one reclaims: count the pages
+			 * so that memory.current adds up meanwhile */
+			rm->charging[memcg] += nr;
 			rc_handle_over_high(rm, who);
+			rm->charging[memcg] -= nr;
+		}
 	}
 	return 0;
 }
@@ -456,7 +421,7 @@ int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, i
 int rc_swap_full(const struct reclaim *rm, uint32_t memcg)
 {
 	/* vm_swap_full(): free swap below half */
-	if ((rm->cfg.nslots - rm->slots_used) * 2 < rm->cfg.nslots)
+	if ((rm->cfg.nslots - rm->slots.used) * 2 < rm->cfg.nslots)
 		return 1;
 	if (rm->mc.version != MEMCG_V2)
 		return 0;
@@ -942,10 +907,12 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->pg = hugemem_alloc((npages ? npages : 1) * sizeof(*rm->pg));
 	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
 	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
-	rm->slot_bits = calloc((cfg->nslots + 63) / 64, sizeof(uint64_t));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
-	if (!rm->pg || !rm->lru || !rm->cpu || !rm->slot_bits || !rm->slot_page || !rm->stock ||
+	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
+	if (!rm->pg || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
+	    !rm->slot_page || !rm->stock ||
+	    !rm->charging ||
 	    rc_build_subtrees(rm))
 		goto nomem;
 	for (unsigned i = 0; i < t->ntasks; i++)
@@ -995,9 +962,10 @@ void reclaim_destroy(struct reclaim *rm)
 	free(rm->task);
 	hugemem_free(rm->pg, (rm->npages ? rm->npages : 1) * sizeof(*rm->pg));
 	free(rm->lru);
-	free(rm->slot_bits);
+	swap_slots_destroy(&rm->slots);
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
+	free(rm->charging);
 	free(rm->cpu);
 	free(rm);
 }
@@ -1108,7 +1076,8 @@ void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *
 		rc_prefetch_page(rm, rm->task[q[i].task].base + q[i].vpage);
 }
 
-void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n,
+			    int stage)
 {
 	if (!rm->ops.prefetch)
 		return;
@@ -1116,7 +1085,7 @@ void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *
 		const struct rc_page *p = &rm->pg[rm->task[q[i].task].base + q[i].vpage];
 
 		if (p->state == PS_SWAPPED)
-			rm->ops.prefetch(rm->ops_ctx, p->slot);
+			rm->ops.prefetch(rm->ops_ctx, p->slot, stage);
 	}
 }
 
@@ -1128,6 +1097,15 @@ size_t reclaim_bytes_per_page(void)
 const char *reclaim_error(const struct reclaim *rm)
 {
 	return rm->errmsg;
+}
+
+uint32_t reclaim_slot_state(const struct reclaim *rm, uint32_t slot)
+{
+	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+
+	if (g == RECLAIM_NIL)
+		return RECLAIM_SLOT_FREE;
+	return rm->pg[g].state == PS_SWAPPED ? RECLAIM_SLOT_SWAPPED : RECLAIM_SLOT_CACHED;
 }
 
 /* ---- invariants ------------------------------------------------------------------------------------ */
@@ -1196,6 +1174,16 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		switch (p->state) {
 		case PS_MAPPED:
 		case PS_CACHED:
+			/* a resident folio is where reclaim can find it (an LRU
+			 * list), on its way there (a CPU batch), or held by whoever
+			 * locked it (isolated, being read or written back) */
+			if (rc_head(rm, (uint32_t)g) == g && !(p->flags & (PF_ONLRU | PF_PENDING)) &&
+			    !(p->fflags & FF_LOCKED)) {
+				snprintf(reason, len, "page %llu (task %u): resident folio of order %u on "
+					 "no list, in no batch, not locked (state %u fflags %#x)",
+					 (unsigned long long)g, p->task, p->order, p->state, p->fflags);
+				goto out;
+			}
 			resident++;
 			own[p->memcg]++;
 			onlru -= !!(p->flags & PF_ONLRU);
@@ -1238,13 +1226,14 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 				 (unsigned long long)rm->task[t].st.swapents);
 			goto out;
 		}
-	/* memory.current = resident pages below + stocked pages + zswap pages */
+	/* memory.current = resident pages below + stocked pages + zswap pages
+	 * + pages charged for folios not placed yet */
 	for (unsigned m = 0; m < rm->mc.n; m++) {
 		uint64_t want = 0;
 
 		for (unsigned c = 0; c < rm->mc.n; c++)
 			if (memcg_in_subtree(&rm->mc, c, m))
-				want += own[c] + rm->mc.m[c].zswap_pages;
+				want += own[c] + rm->mc.m[c].zswap_pages + rm->charging[c];
 		for (unsigned cpu = 0; cpu <= rm->cfg.ncpus; cpu++) {
 			const struct rc_stock *st = &((const struct rc_stock *)rm->stock)[cpu];
 
@@ -1253,7 +1242,8 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 					want += st->nr[i];
 		}
 		if (want != rm->mc.m[m].memory) {
-			snprintf(reason, len, "memcg %u: memory.current %llu, pages and stock %llu", m,
+			snprintf(reason, len, "memcg %u: memory.current %llu, pages, stock and "
+				 "charging %llu", m,
 				 (unsigned long long)rm->mc.m[m].memory, (unsigned long long)want);
 			goto out;
 		}

@@ -16,6 +16,7 @@
 
 #include "models/reclaim.h"
 #include "models/rng.h"
+#include "models/swap_slots.h"
 
 /* Page states. */
 enum {
@@ -144,13 +145,13 @@ struct reclaim {
 	unsigned ntasks;
 	struct rc_ctx worker;
 
-	/* swap slots: allocation bitmap, lowest possibly-free slot, owner page */
-	uint64_t *slot_bits;
-	uint32_t slot_low;
-	uint64_t slots_used;
+	/* swap slots: the allocator and each slot's owner page */
+	struct swap_slots slots;
 	uint32_t *slot_page;
 
 	void *stock;                 /* struct rc_stock per CPU (+ one for the worker) */
+	uint64_t *charging;          /* per memcg: pages charged whose folio is not placed
+					yet, while the charging task reclaims over memory.high */
 	uint64_t ram_pages;          /* RAM limit (0 = none) */
 	uint64_t resident;           /* resident pages, machine-wide */
 

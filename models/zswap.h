@@ -248,9 +248,21 @@ void zswap_report_policies(const struct zswap *zs, void *json_stats);
 /* Check the model's invariants; returns 0 or -EFAULT with a reason.  Called
  * after every event when built with ZSWAPSIM_DEBUG_INVARIANTS. */
 int zswap_check_invariants(const struct zswap *zs, char *reason, size_t len);
+/* The slot holds a page's data: the zeromap, a zswap entry or the swap
+ * device (checks of a swap layer's user against it). */
+int zswap_slot_has_data(const struct zswap *zs, uint32_t slot);
 
 /* Prefetch a slot's state ahead of an event on it (a hint, no effect). */
 void zswap_prefetch(const struct zswap *zs, uint32_t slot);
+/* The same in stages, for an engine that knows its next events: stage 1
+ * the nr slot entries from slot; later (once they are likely cached) stage 2
+ * the LRU neighbours and zspage their entries point to, stage 3 the zspage's
+ * list neighbours.  Hints only: the model's state is never changed. */
+void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr);
+void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage);
+/* Once per event: run ahead of the next writeback walk along the LRU list
+ * of the memcg the shrink worker visits next (hint state only). */
+void zswap_prefetch_lru(struct zswap *zs);
 
 /* Bytes of simulator state per tracked swap slot (for make bench). */
 size_t zswap_bytes_per_slot(void);

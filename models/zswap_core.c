@@ -164,6 +164,7 @@ static int zswap_setup_memcgs(struct zswap *zs, const struct zswap_topology *top
 		m->max_pages = maxb == ZSWAP_MAX_UNLIMITED ? UINT64_MAX : maxb / SIM_PAGE_SIZE;
 		m->wb_own = d->writeback != 0;
 		m->lru_head = m->lru_tail = ZSWAP_NIL;
+		m->pf_slot = ZSWAP_NIL;
 	}
 	/* No cycles: every ancestor chain ends within n steps. */
 	for (uint32_t i = 0; i < n; i++) {
@@ -399,6 +400,45 @@ void zswap_prefetch(const struct zswap *zs, uint32_t slot)
 {
 	if (slot < zs->nslots)
 		__builtin_prefetch(&zs->slots[slot], 1, 1);
+}
+
+/* Stage 1: the slot entries of a folio (one line per two slots). */
+void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr)
+{
+	if (slot >= zs->nslots || nr > zs->nslots - slot)
+		return;
+	const char *a = (const char *)&zs->slots[slot];
+	const char *end = (const char *)&zs->slots[slot + nr];
+
+	for (; a < end; a += 64)
+		__builtin_prefetch(a, 1, 1);
+	__builtin_prefetch(end - 1, 1, 1);
+}
+
+/* Stage 2 and 3 read the slot entry, so they run once stage 1 has likely
+ * brought it in: what freeing its entry touches (zswap_entry_free(): the LRU
+ * neighbours, the zspage; then the zspage's fullness-list neighbours). */
+void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage)
+{
+	if (slot >= zs->nslots || nr > zs->nslots - slot)
+		return;
+	if (nr > 4)
+		nr = 4;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct zswap_slot *s = &zs->slots[slot + i];
+
+		if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
+			continue;
+		if (stage == 3) {
+			zs_prefetch(zs->pool, s->zspage, 1);
+			continue;
+		}
+		if (s->prev != ZSWAP_NIL)
+			__builtin_prefetch(&zs->slots[s->prev], 1, 1);
+		if (s->next != ZSWAP_NIL)
+			__builtin_prefetch(&zs->slots[s->next], 1, 1);
+		zs_prefetch(zs->pool, s->zspage, 0);
+	}
 }
 
 size_t zswap_bytes_per_slot(void)

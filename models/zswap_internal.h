@@ -68,6 +68,9 @@ struct zswap_memcg {
 	/* own LRU list (list_lru_one of this memcg) */
 	uint32_t lru_head, lru_tail;
 	uint64_t lru_len;
+	/* prefetch run-ahead of writeback walks (a hint, never model state):
+	 * a list entry pf_ahead steps from the head whose line is in flight */
+	uint32_t pf_slot, pf_ahead;
 	/* pressure shrinker */
 	uint64_t nr_disk_swapins;      /* zswap_lruvec_state.nr_disk_swapins */
 	uint64_t nr_deferred;          /* shrinker->nr_deferred of this memcg */

@@ -181,6 +181,8 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
+		if (mc->pf_ahead)
+			mc->pf_ahead--;       /* the walk consumes the head */
 		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
 		if (v == ZSWAP_LRU_ROTATE)
 			zswap_lru_move_tail(zs, mc, slot);
@@ -248,6 +250,48 @@ void zswap_wb_kernel_store_failed(struct zswap *zs, void *st)
 	(void)st;
 	if (zs->reached_full)
 		zswap_kick_shrink_worker(zs);
+}
+
+/*
+ * Writeback walks chase the LRU list from its head, one cache miss per entry
+ * on a random-slot trace, in bursts (the shrink worker writes back down to
+ * the accept threshold).  Between bursts, an engine calls this once per
+ * event: a cursor runs ahead of the walks one list entry at a time,
+ * prefetching the next entry and the zspage the walk will free, so a burst
+ * finds its entries cached.  It restarts from the head when its entry left
+ * the list (written back, rotated to the tail, freed) or the walks caught up.
+ */
+#define ZSWAP_PF_LRU_AHEAD 64u
+
+static void zswap_prefetch_lru_memcg(struct zswap *zs, struct zswap_memcg *mc)
+{
+	uint32_t c = mc->pf_slot;
+
+	if (mc->lru_head == ZSWAP_NIL)
+		return;
+	if (c == ZSWAP_NIL || !mc->pf_ahead ||
+	    (zs->slots[c].state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP || zs->slots[c].next == ZSWAP_NIL) {
+		c = mc->lru_head;
+		mc->pf_ahead = 1;
+		__builtin_prefetch(&zs->slots[c], 1, 1);
+	} else if (mc->pf_ahead < ZSWAP_PF_LRU_AHEAD) {
+		zs_prefetch(zs->pool, zs->slots[c].zspage, 0);
+		c = zs->slots[c].next;
+		mc->pf_ahead++;
+		__builtin_prefetch(&zs->slots[c], 1, 1);
+	}
+	mc->pf_slot = c;
+}
+
+void zswap_prefetch_lru(struct zswap *zs)
+{
+	int pos = zs->shrink_cursor + 1;
+
+	if (!zs->nmemcg)
+		return;
+	if (pos >= (int)zs->nmemcg)
+		pos = 0;
+	zswap_prefetch_lru_memcg(zs, &zs->memcg[zs->preorder[pos]]);
 }
 
 /* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,

@@ -86,3 +86,8 @@ int zswap_wb_attach_batch(struct zswap *zs, void *st, char *err, size_t errlen)
 	zswap_set_wb_batch(zs, (unsigned)*(const int64_t *)st);
 	return 0;
 }
+
+int zswap_slot_has_data(const struct zswap *zs, uint32_t slot)
+{
+	return slot < zs->nslots && (zs->slots[slot].state & ZSWAP_S_MASK) != ZSWAP_S_NONE;
+}

@@ -11,6 +11,19 @@
 #            Zipf(1.0) trace of 10M requests over 1M objects (4 GiB of pages),
 #            made by `trace gen zipf --oracle-general`: build/bench_access.
 #
+#   none_random: a Zipf(1.0) swap trace of order-0 pages over 3 GiB with
+#            memory.max 768M (issue 13: random slots, the cache-unfriendly case):
+#            page events per second of replay, and of the whole process
+#            (trace and page-store loading included: none_random_process_...).
+#   simgrid_multistream: 4 overlapping zipf streams of 256 MiB, orders 0 and 4,
+#            configs/hw/local.json: every operation contends in SimGrid.
+#
+#   distinct: every page of the trace distinct (usemem 256 MiB of order-0
+#            pages, two passes, random content, no --max-pages): the replay's
+#            real compression (runtime.codec_seconds) apart from the model's
+#            own time (runtime.model_seconds), of the run with the least replay
+#            time of 3; distinct_model_share = model / codec.
+#
 #   workload runs (live reclaim): that trace as one task under memory.max
 #            25 % of the 786,783 pages it touches (805,666,816 bytes = 196,696
 #            pages; cgroup v1, lzo), with both
@@ -40,6 +53,20 @@ gen() {   # name, args...
 gen none --streams 2 --size 10G --orders 4:1 --passes 1 --max 64M --think 100
 gen simgrid --streams 1 --size 1G --orders 4:1 --passes 1 --max 64M --think 1000
 
+genzipf() {   # name, args...
+  local name=$1; shift
+  if [ ! -e "$D/$name.zswt" ] || [ "$BIN" -nt "$D/$name.zswt" ]; then
+    "$BIN" trace gen zipf "$@" --content traces/bundled/default.pages --max-pages 4096 \
+      --seed 1 --quiet -o "$D/$name.zswt"
+  fi
+}
+if [ ! -e "$D/distinct.zswt" ] || [ "$BIN" -nt "$D/distinct.zswt" ]; then
+  "$BIN" trace gen usemem --streams 1 --size 256M --orders 0:1 --passes 2 --max 64M --random 1 \
+    --seed 1 --quiet -o "$D/distinct.zswt"
+fi
+genzipf random --size 3G --accesses 10000000 --alpha 1.0 --orders 0:1 --max 768M
+genzipf multistream --streams 4 --size 256M --orders 0:0.5,4:0.5
+
 cat >"$D/none.json" <<'J'
 {"trace": {"path": "none.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
 J
@@ -48,11 +75,24 @@ cat >"$D/simgrid.json" <<'J'
  "timing": {"backend": "simgrid"}, "report": {"progress": false}}
 J
 
-best() {   # config -> best page_events_per_second of 3 runs, and the last report
+cat >"$D/random.json" <<'J'
+{"trace": {"path": "random.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
+J
+cat >"$D/distinct.json" <<'J'
+{"trace": {"path": "distinct.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
+J
+cat >"$D/multistream.json" <<'J'
+{"base": "../../configs/hw/local.json", "trace": {"path": "multistream.zswt"}, "system": {"ram": "1GiB"},
+ "timing": {"backend": "simgrid"}, "report": {"progress": false}}
+J
+
+best() {   # config, report[, python expression of r] -> best of 3 runs (default:
+           # page events per second of replay), and the last report
   local cfg=$1 out=$2 b=0 v
+  local expr=${3:-'r["runtime"]["page_events_per_second"]'}
   for _ in 1 2 3; do
     "$BIN" run "$cfg" -q -o "$out"
-    v=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["runtime"]["page_events_per_second"]))' "$out")
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(int('"$expr"'))' "$out")
     [ "$v" -gt "$b" ] && b=$v
   done
   echo "$b"
@@ -66,6 +106,38 @@ if [ -e configs/hw/local.json ]; then
   sgpages=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["trace"]["pages"])' "$D/simgrid-report.json")
 else
   sg=0 sgpages=0
+fi
+
+rnd=$(best "$D/random.json" "$D/random-report.json")
+procbest() {   # config, report -> best page events per second of the whole
+               # process (exec to exit: loading, replay, report), of 3 runs
+  local cfg=$1 out=$2 b=0 v t0 t1
+  for _ in 1 2 3; do
+    t0=$(date +%s.%N)
+    "$BIN" run "$cfg" -q -o "$out"
+    t1=$(date +%s.%N)
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(int(r["trace"]["pages"] / (float(sys.argv[3]) - float(sys.argv[2]))))' "$out" "$t0" "$t1")
+    [ "$v" -gt "$b" ] && b=$v
+  done
+  echo "$b"
+}
+rndproc=$(procbest "$D/random.json" "$D/random-report.json")
+codec_split() {   # config -> "codec_s model_s" of the run with the least replay time of 3
+  local cfg=$1 best="" bt=1e9 v
+  for _ in 1 2 3; do
+    "$BIN" run "$cfg" -q -o "$D/distinct-report.json"
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"], r["model_seconds"])' "$D/distinct-report.json")
+    if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "${v%% *}" "$bt"; then
+      bt=${v%% *} best=${v#* }
+    fi
+  done
+  echo "$best"
+}
+read -r dcodec dmodel <<<"$(codec_split "$D/distinct.json")"
+if [ -e configs/hw/local.json ]; then
+  msg=$(best "$D/multistream.json" "$D/multistream-report.json")
+else
+  msg=0
 fi
 
 og=$D/zipf-10M.oracleGeneral
@@ -104,6 +176,12 @@ wl_bpp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runtim
 echo "none_events_per_s=$none"
 echo "simgrid_events_per_s=$sg"
 echo "bytes_per_slot=$bps"
+echo "none_random_events_per_s=$rnd"
+echo "none_random_process_events_per_s=$rndproc"
+echo "simgrid_multistream_events_per_s=$msg"
+echo "distinct_codec_seconds=$dcodec"
+echo "distinct_model_seconds=$dmodel"
+echo "distinct_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$dcodec" "$dmodel")"
 echo "none_trace_page_events=$pages"
 echo "simgrid_trace_page_events=$sgpages"
 echo "$access"

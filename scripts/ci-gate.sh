@@ -2,10 +2,11 @@
 # Gate a policy change on the pages written back in the bundled experiments.
 #
 #   scripts/ci-gate.sh [--bin BIN] [--base-bin BIN] [--tolerance FILE] [--set key=value]...
-#                      [--keep DIR]
+#                      [--keep DIR] [--config FILE]...
 #
 # BIN defaults to $BIN or build/zswapsim.
-# Runs configs/default.json and every configs/experiments/*.json twice: the
+# Runs configs/default.json and every configs/experiments/*.json (or only the
+# --config files) twice: the
 # baseline with BASE-BIN as configured, the candidate with BIN and the --set
 # overrides (a config-level policy change, e.g. --set policy.lru.name=fifo;
 # for a code change, give the baseline build as --base-bin).  Each pair of
@@ -20,7 +21,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-build/zswapsim} BASE_BIN= TOL=configs/ci/written-back-gate.json
 sets=()
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+configs=()
 KEEP=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--tolerance) TOL=${2:?--tolerance needs a file}; shift 2 ;;
 	--set) sets+=(--set "${2:?--set needs key=value}"); shift 2 ;;
 	--keep) KEEP=${2:?--keep needs a directory}; shift 2 ;;
+	--config) configs+=("${2:?--config needs a config file}"); shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "ci-gate: unexpected argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -45,7 +48,8 @@ else
 	trap 'rm -rf "$T"' EXIT
 fi
 status=0
-for cfg in configs/default.json configs/experiments/*.json; do
+[ ${#configs[@]} -gt 0 ] || configs=(configs/default.json configs/experiments/*.json)
+for cfg in "${configs[@]}"; do
 	name=$(basename "$cfg" .json)
 	if ! "$BASE_BIN" run "$cfg" -q -o "$T/$name-base.json" 2>"$T/err" ||
 	   ! "$BIN" run "$cfg" "${sets[@]}" -q -o "$T/$name-new.json" 2>>"$T/err"; then

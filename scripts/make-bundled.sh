@@ -25,7 +25,7 @@ done
 # folios, at most 380 distinct pages so the page store stays small.
 "$BIN" trace gen usemem \
   --streams 4 --memcgs 3 --size 2M --orders 0:0.5,4:0.5 \
-  --passes 3 --pattern random --write 0.5 --think 2000 \
+  --passes 3 --pattern random --write 0.5 --think 2000 --no-jitter \
   --content "$CORPUS/python.pages:2,$CORPUS/redis.pages:1,$CORPUS/gcc.pages:1,$CORPUS/postgres.pages:1" \
   --zero 0.03 --random 0.05 --max-pages 380 --seed 42 \
   -o traces/bundled/default.zswt

@@ -3,10 +3,10 @@
 # docs/gallery.md from their reports.  The gallery is generated, never edited
 # by hand: rerun this after a change of behaviour or of the plots.
 #
-#   configs/default.json                  none backend (its own backend)
-#   configs/default.json, simgrid backend latency CDFs and hardware utilisation
-#   configs/default.json, simgrid + IAA   the same with zswap.compressor=deflate-iaa
-#   configs/experiments/*.json            each as configured
+#   configs/default.json                  the workload run of `make run` (simgrid)
+#   configs/experiments/replay-default.json, simgrid backend latency CDFs and hardware utilisation
+#   configs/experiments/replay-default.json, simgrid + IAA   the same with zswap.compressor=deflate-iaa
+#   configs/experiments/*.json            each as configured (replay-default: none backend)
 #   configs/sweeps/*.json                 the sweep and the "plots" it names
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -19,8 +19,8 @@ rm -f "$DOCS"/*.png
 entries=()   # NAME|KIND|FILE|OVERRIDES (space-separated key=value)
 
 entries+=("default|run|configs/default.json|")
-entries+=("default-simgrid|run|configs/default.json|timing.backend=simgrid")
-entries+=("default-iaa|run|configs/default.json|timing.backend=simgrid zswap.compressor=deflate-iaa")
+entries+=("replay-default-simgrid|run|configs/experiments/replay-default.json|timing.backend=simgrid")
+entries+=("replay-default-iaa|run|configs/experiments/replay-default.json|timing.backend=simgrid zswap.compressor=deflate-iaa")
 for f in configs/experiments/*.json; do
 	[ -e "$f" ] && entries+=("$(basename "$f" .json)|run|$f|")
 done

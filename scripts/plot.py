@@ -227,13 +227,17 @@ OPS = {
     "compress_page": "compression, per page", "compress_batch": "compress call",
     "decompress_page": "decompression, per page", "decompress_batch": "decompress call",
     "disk_read": "swap-device read", "disk_write": "swap-device write",
+    "first_touch": "first-touch fault", "minor_fault": "minor fault (swap cache)",
+    "major_fault": "major fault (swap-in)",
 }
 STATS = {"mean_ns": "mean", "p50_ns": "median", "p90_ns": "p90", "p99_ns": "p99",
          "p999_ns": "p99.9", "max_ns": "max", "min_ns": "min"}
 CPU = {"compress": "software compression", "decompress": "software decompression",
        "iaa_submit": "IAA submission", "iaa_poll": "IAA completion polling",
        "iaa_irq": "IAA interrupts", "iaa_spin": "IAA descriptor spinning",
-       "sw_fallback": "software fallback", "app": "application (closed loop)"}
+       "sw_fallback": "software fallback", "app": "application (closed loop)",
+       "fault": "page-fault path", "reclaim": "reclaim (scan, unmap)",
+       "lru_lock": "LRU lock (held and spinning)"}
 # (label, unit) of report metrics, after docs/report-schema.md
 METRICS = {
     "stats.global.written_back_pages": ("Pages written back", "pages"),
@@ -338,11 +342,22 @@ def human_bytes(n):
     return f"{n} B"
 
 
+def workload_name(cfg):
+    """A workload run's source: "usemem, 4 tasks" or the file's name."""
+    wl = cfg.get("workload") or {}
+    if wl.get("kind") == "file":
+        return os.path.basename(str(wl.get("path", "?")))
+    tasks = wl.get("streams")
+    return f"{wl.get('kind', '?')}" + (f", {tasks} tasks" if tasks else "")
+
+
 def run_title(rep):
-    """What a report's run was: trace, compressor, pool limit, RAM, backend, policies."""
+    """What a report's run was: trace or workload, compressor, pool limit, RAM, backend,
+    policies."""
     cfg = rep.get("config", {})
     zs = cfg.get("zswap", {})
-    trace = os.path.basename(str(cfg.get("trace", {}).get("path", ""))) or "?"
+    trace = (workload_name(cfg) if cfg.get("workload") else
+             os.path.basename(str(cfg.get("trace", {}).get("path", "")))) or "?"
     ram = cfg.get("system", {}).get("ram")
     ram_b = parse_size(ram)
     parts = [trace, f"{zs.get('compressor', '?')}",
@@ -432,7 +447,8 @@ def cdf_points(h, lo_ns, hi_ns):
 
 # The user-facing operations, then their parts; a part whose histogram equals
 # its sibling's (per page = per call without batching) is drawn once.
-LATENCY_ROWS = (("operations", ("store_folio", "load", "writeback")),
+LATENCY_ROWS = (("page faults", ("major_fault", "minor_fault", "first_touch")),
+                ("operations", ("store_folio", "load", "writeback")),
                 ("their parts", ("compress_page", "compress_batch", "decompress_page",
                                  "decompress_batch", "disk_write", "disk_read")))
 SAME = {"compress_batch": ("compress_page", "compression (per call = per page)"),
@@ -607,7 +623,8 @@ def plot_hardware(rep, outdir, args):
             n = max(len(dev["queued_samples"]) for dev in devs)
             # at most ~150 bins: the queue's peak and the engines' mean per bin
             step = max(1, math.ceil(n / 150))
-            t, unit = time_axis([i * interval for i in range(0, n, step)])
+            start = iaa.get("sample_start_ns") or 0   # the series starts at the first event
+            t, unit = time_axis([start + i * interval for i in range(0, n, step)])
             right = ax.twinx()
 
             def binned(xs, how):

@@ -108,15 +108,15 @@ printf '{"trace": {"path": "%s"}, "hw": {"iaa": {"wqs": -1}}}' \
 cli err-bad-hw-none run "$T/bad-hw.json" -o r.json
 cli err-bad-hw-simgrid run "$T/bad-hw.json" --set timing.backend=simgrid -o r.json
 # a cross-key hw constraint (comp_engines <= engines)
-cli err-hw-cross-none run "$root/configs/default.json" --set hw.iaa.engines=2 \
+cli err-hw-cross-none run "$root/configs/experiments/replay-default.json" --set hw.iaa.engines=2 \
 	--set hw.iaa.comp_engines=4 -o r.json
-cli err-hw-cross-print run "$root/configs/default.json" --set hw.iaa.engines=2 \
+cli err-hw-cross-print run "$root/configs/experiments/replay-default.json" --set hw.iaa.engines=2 \
 	--set hw.iaa.comp_engines=4 --print-config
-cli err-hw-cross-simgrid run "$root/configs/default.json" --set hw.iaa.engines=2 \
+cli err-hw-cross-simgrid run "$root/configs/experiments/replay-default.json" --set hw.iaa.engines=2 \
 	--set hw.iaa.comp_engines=4 --set timing.backend=simgrid -o r.json
-cli err-bad-key run "$root/configs/default.json" --set zswap.nope=1 -o r.json
-cli err-bad-policy run "$root/configs/default.json" --set 'policy.lru={"name":"nope"}' -o r.json
-cli err-bad-memcg run "$root/configs/default.json" --set 'memcg.usemem0.zswap_max=-5' -o r.json
+cli err-bad-key run "$root/configs/experiments/replay-default.json" --set zswap.nope=1 -o r.json
+cli err-bad-policy run "$root/configs/experiments/replay-default.json" --set 'policy.lru={"name":"nope"}' -o r.json
+cli err-bad-memcg run "$root/configs/experiments/replay-default.json" --set 'memcg.usemem0.zswap_max=-5' -o r.json
 cli err-trace-missing trace info nope.zswt
 
 if [ "$SWEEPS" = 1 ]; then

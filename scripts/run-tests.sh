@@ -46,6 +46,10 @@ if [ "$mode" != unit ]; then
   if [ "$mode" = all ] && [ -x scripts/check-baselines.sh ] && [ "$BUILD" = build ]; then
     run_one "regression/baselines" scripts/check-baselines.sh "$BIN"
   fi
+  # every fuzz target a few seconds (built by the Makefile's test target)
+  if [ "$mode" = all ] && [ "$BUILD" = build ]; then
+    run_one "fuzz/smoke" scripts/fuzz-smoke.sh
+  fi
 fi
 
 echo

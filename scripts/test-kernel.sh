@@ -71,6 +71,18 @@ rc=$?
 check "timed-out workload: exit 1 (got $rc)" test $rc -eq 1
 check "timed-out workload: FAILED line" grep -q 'FAILED: .*timed out after 2 s' "$out/timeout.err"
 
+# 5. --workload-run: the same usemem as a zswapsim workload run from its
+#    description (no capture replay); the stores and loads must be within the
+#    aim (the kernel's min-max over 3 runs or 10 % of its mean)
+kc --workload-run --mem 96 --limit 32M --content corpus --order seq --repeat 3 \
+	--out "$out/wl" --json "$out/wl.json" >"$out/wl.out" 2>"$out/wl.err"
+rc=$?
+check "kernel-compare --workload-run ran (exit $rc)" test $rc -eq 0
+for c in zswpout zswpin pswpout pswpin; do
+	check "workload run: $c within the aim" \
+		test "$(jq -r ".rows[] | select(.counter == \"$c\") | .verdict" "$out/wl.json")" != OUT
+done
+
 after=$(grep -r . /sys/module/zswap/parameters/ | sort)
 check "zswap parameters restored" test "$before" = "$after"
 check "vm.page-cluster restored" test "$pc_before" = "$(cat /proc/sys/vm/page-cluster)"

@@ -14,7 +14,7 @@ const struct cfg_key cfg_keys_core[] = {
 	{ "replay.max_events", CFG_INT, "0", 0, 9.2e18, NULL,
 	  "stop after this many trace records (0 = all)" },
 	{ "report.timeseries_interval_ns", CFG_INT, "0", 0, 9.2e18, NULL,
-	  "simulated ns between time-series samples of the main gauges (0 = auto: 200 samples over the trace)" },
+	  "simulated ns between time-series samples of the main gauges, from the first event (0 = auto: 200 samples over the records that run); at most 10000 samples, the interval doubles when full" },
 	{ "report.progress", CFG_BOOL, "true", 0, 0, NULL,
 	  "show progress on stderr when it is a terminal" },
 	{ "system.ram", CFG_SIZE, "\"8GiB\"", 4096, 1.8e19, NULL,

@@ -74,21 +74,26 @@ const struct gen_opt *cfg_workload_gen_opt(const struct gen_kind *k, const char 
 
 /* A content spec PATH[:WEIGHT],... with each relative path made relative to
  * the config file's directory. */
-void cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len)
+int cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len)
 {
 	size_t n = 0;
+	int r = 0;
 
 	out[0] = 0;
-	for (const char *p = spec; *p && n < len;) {
+	for (const char *p = spec; *p && !r;) {
 		const char *end = strchr(p, ',');
 		size_t m = end ? (size_t)(end - p) : strlen(p);
-		char part[2048], joined[2048];
+		char *part = strndup(p, m);
 
-		snprintf(part, sizeof(part), "%.*s", (int)m, p);
-		cfg_path_join(joined, sizeof(joined), c->dir, part);
-		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "," : "", joined);
+		if (n && n + 1 < len)
+			out[n++] = ',';
+		r = !part ? -ENOMEM : n + 1 >= len ? -ENAMETOOLONG
+			: cfg_path_join(out + n, len - n, c->dir, part);
+		n += strlen(out + n);
+		free(part);
 		p = end ? end + 1 : p + m;
 	}
+	return r;
 }
 
 static int wl_string(json_t *v, const char *key, char *buf, size_t len, char *err, size_t errlen)
@@ -159,8 +164,11 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 		char rel[2048];
 
 		r = wl_string(v, key, rel, sizeof(rel), err, errlen);
-		if (!r)
-			cfg_path_join(w->path, sizeof(w->path), c->dir, rel);
+		if (!r && cfg_path_join(w->path, sizeof(w->path), c->dir, rel)) {
+			snprintf(err, errlen, "workload.path: longer than %zu bytes once relative "
+				 "to the config's directory", sizeof(w->path) - 1);
+			r = -ENAMETOOLONG;
+		}
 		return r;
 	}
 	if (!strcmp(key, "format")) {
@@ -182,8 +190,11 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 		char rel[2048];
 
 		r = wl_string(v, key, rel, sizeof(rel), err, errlen);
-		if (!r)
-			cfg_content_spec_join(c, rel, w->content, sizeof(w->content));
+		if (!r && cfg_content_spec_join(c, rel, w->content, sizeof(w->content))) {
+			snprintf(err, errlen, "workload.content: longer than %zu bytes once relative "
+				 "to the config's directory", sizeof(w->content) - 1);
+			r = -ENAMETOOLONG;
+		}
 		return r;
 	}
 	if (!strcmp(key, "zero"))
@@ -224,7 +235,7 @@ int cfg_workload_load(struct cfg *c, char *err, size_t errlen)
 		gk = gen_find_kind(json_string_value(kind));
 		if (!gk) {
 			snprintf(err, errlen, "workload.kind: '%s' is not usemem, zipf, selftest or file",
-				 json_string_value(kind));
+				 TRACE_SHOW(json_string_value(kind)));
 			return -EINVAL;
 		}
 	}

@@ -26,6 +26,12 @@ int cmd_config(int argc, char **argv);    /* sim/cmd_run.c: keys|print */
 
 /* zswapsim trace gen KIND ... (sim/cmd_gen.c) */
 int trace_gen_main(int argc, char **argv);
+/* argv[1..argc) of `trace gen KIND` into args (the kind's argument struct,
+ * defaults filled) and *word: 0, 1 after --help (usage printed), or -EINVAL
+ * with err (fuzzed by tests/fuzz/fuzz_gen_opts.c). */
+struct gen_kind;
+int trace_gen_parse_args(const struct gen_kind *k, int argc, char **argv, void *args,
+			 const char **word, char *err, size_t errlen);
 
 /* The exit status of a library's result (0 or a negative errno): EXIT_OK,
  * EXIT_RUNTIME (out of memory or disk space, an I/O error, an internal check)

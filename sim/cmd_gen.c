@@ -45,9 +45,7 @@ static const struct gen_opt *find_opt(const struct gen_kind *k, const char *a, s
 	return NULL;
 }
 
-/* argv[1..argc) into args and *word: 0, 1 after --help (usage printed), or
- * -EINVAL with err. */
-static int parse_args(const struct gen_kind *k, int argc, char **argv, void *args,
+int trace_gen_parse_args(const struct gen_kind *k, int argc, char **argv, void *args,
 		      const char **word, char *err, size_t errlen)
 {
 	for (int i = 1; i < argc; i++) {
@@ -55,7 +53,7 @@ static int parse_args(const struct gen_kind *k, int argc, char **argv, void *arg
 
 		if (a[0] != '-' || !a[1]) {
 			if (!*k->word || *word) {
-				snprintf(err, errlen, "unexpected argument '%s'", a);
+				snprintf(err, errlen, "unexpected argument '%s'", TRACE_SHOW(a));
 				return -EINVAL;
 			}
 			*word = a;
@@ -70,7 +68,8 @@ static int parse_args(const struct gen_kind *k, int argc, char **argv, void *arg
 		const struct gen_opt *o = find_opt(k, a, n);
 
 		if (!o) {
-			snprintf(err, errlen, "unknown option '%.*s'", (int)n, a);
+			snprintf(err, errlen, "unknown option '%s'",
+				 trace_show((char[TRACE_SHOW_MAX]){ 0 }, TRACE_SHOW_MAX, a, n));
 			return -EINVAL;
 		}
 		if (o->type == GO_FLAG && eq) {
@@ -167,9 +166,13 @@ int trace_gen_main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	k->defaults(args);
-	r = parse_args(k, argc, argv, args, &word, err, sizeof(err));
+	r = trace_gen_parse_args(k, argc, argv, args, &word, err, sizeof(err));
 	if (!r)
 		r = gen_run(k, args, word, &sum, err, sizeof(err));
+	if (!r && sum.random_content)
+		fprintf(stderr, "zswapsim: trace gen %s: no --content: the pages are random bytes, which"
+			" do not compress (--content traces/bundled/default.pages gives real content)\n",
+			k->name);
 	if (r < 0)
 		cli_error("trace gen %s: %s", k->name, err);
 	else if (!r && !((const struct gen_common *)args)->quiet)

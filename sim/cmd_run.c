@@ -14,8 +14,8 @@
 #include "sim/sim.h"
 #include "sim/workload.h"
 #include "models/reclaim.h"
+#include "traces/outfile.h"
 
-#define MAX_OVERRIDES 256
 
 static const char run_usage[] =
 	"usage: zswapsim run CONFIG [-o REPORT] [--set key=value]... [--print-config] [--quiet]\n"
@@ -45,16 +45,16 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void default_report_path(const char *config, char *buf, size_t len)
+/* "out/<config name>/report.json", allocated (NULL when out of memory). */
+static char *default_report_path(const char *config)
 {
 	const char *base = strrchr(config, '/');
 	base = base ? base + 1 : config;
-	char name[512];
-	snprintf(name, sizeof(name), "%s", base);
-	char *dot = strrchr(name, '.');
-	if (dot && !strcmp(dot, ".json"))
-		*dot = 0;
-	snprintf(buf, len, "out/%s/report.json", name);
+	size_t n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".json"))
+		n -= 5;
+	char *buf = NULL;
+	return asprintf(&buf, "out/%.*s/report.json", (int)n, base) < 0 ? NULL : buf;
 }
 
 static void human_size(uint64_t bytes, char *buf, size_t len)
@@ -77,35 +77,36 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 	human_size(st->pool_total_size, pool, sizeof(pool));
 	human_size(st->pool_total_size_peak, peak, sizeof(peak));
 	double ratio = report_compression_ratio(st);
+	FILE *o = outfile_is_stdout(out) ? stderr : stdout;   /* stdout carries the report */
 
-	printf("zswapsim: %s -> %s\n", config, out);
+	fprintf(o, "zswapsim: %s -> %s\n", config, out);
 	if (s->wl)
-		workload_summary(s, stdout);
+		workload_summary(s, o);
 	else
-		printf("  events     %llu replayed (%llu pages) from %s, backend %s\n",
+		fprintf(o, "  events     %llu replayed (%llu pages) from %s, backend %s\n",
 		       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
 		       s->trace.path, cfg_str(s->cfg, "timing.backend"));
-	printf("  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
+	fprintf(o, "  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
 	       (unsigned long long)st->zswpout, (unsigned long long)st->sim_stored_folios,
 	       (unsigned long long)st->swpout_zero);
 	if (s->content == TRACE_CONTENT_HINTS)
-		printf("hints (ratio %.2f; sizes from the hints, not %s)\n", ratio,
+		fprintf(o, "hints (ratio %.2f; sizes from the hints, not %s)\n", ratio,
 		       codec_name(s->comp.codec));
 	else
-		printf("compressor %s (ratio %.2f)\n", codec_name(s->comp.codec), ratio);
-	printf("  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
+		fprintf(o, "compressor %s (ratio %.2f)\n", codec_name(s->comp.codec), ratio);
+	fprintf(o, "  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
 	       "reject_compress_fail %llu, reject_reclaim_fail %llu; pswpout %llu, reactivated %llu pages\n",
 	       (unsigned long long)st->sim_rejected_folios, (unsigned long long)st->pool_limit_hit,
 	       (unsigned long long)st->reject_compress_poor, (unsigned long long)st->reject_compress_fail,
 	       (unsigned long long)st->reject_reclaim_fail, (unsigned long long)st->pswpout,
 	       (unsigned long long)st->sim_reactivated_pages);
-	printf("  swap-ins   zswpin %llu, pswpin %llu, swpin_zero %llu; written_back_pages %llu\n",
+	fprintf(o, "  swap-ins   zswpin %llu, pswpin %llu, swpin_zero %llu; written_back_pages %llu\n",
 	       (unsigned long long)st->zswpin, (unsigned long long)st->pswpin,
 	       (unsigned long long)st->swpin_zero, (unsigned long long)st->written_back_pages);
-	printf("  pool       pool_total_size %s (peak %s), stored_pages %llu, incompressible %llu\n",
+	fprintf(o, "  pool       pool_total_size %s (peak %s), stored_pages %llu, incompressible %llu\n",
 	       pool, peak, (unsigned long long)st->stored_pages,
 	       (unsigned long long)st->stored_incompressible_pages);
-	printf("  wall time  %.3f s, replay %.3f s (%.2f M events/s, %.2f M page events/s)\n", wall,
+	fprintf(o, "  wall time  %.3f s, replay %.3f s (%.2f M events/s, %.2f M page events/s)\n", wall,
 	       replay, replay > 0 ? (double)s->events_done / replay / 1e6 : 0.0,
 	       replay > 0 ? (double)s->pages_done / replay / 1e6 : 0.0);
 }
@@ -135,17 +136,24 @@ static void run_notes(const struct sim *s)
 struct run_args {
 	const char *config;
 	const char *out;
-	const char *overrides[MAX_OVERRIDES];
+	const char **overrides;   /* argc entries: any number of --set */
 	int noverrides;
 	int print_config;
 	int quiet;
-	char *sg_argv[MAX_OVERRIDES];
+	char **sg_argv;           /* argc + 1 entries */
 	int sg_argc;
 };
 
+/* a->overrides and a->sg_argv allocated (free them), or -ENOMEM. */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	memset(a, 0, sizeof(*a));
+	a->overrides = calloc((size_t)argc + 1, sizeof(*a->overrides));
+	a->sg_argv = calloc((size_t)argc + 2, sizeof(*a->sg_argv));
+	if (!a->overrides || !a->sg_argv) {
+		cli_error("run: out of memory");
+		return -1;
+	}
 	a->sg_argv[a->sg_argc++] = (char *)"zswapsim";
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -164,18 +172,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				cli_error("run: --set needs key=value");
 				return -1;
 			}
-			if (a->noverrides == MAX_OVERRIDES) {
-				cli_error("run: more than %d --set options", MAX_OVERRIDES);
-				return -1;
-			}
 			a->overrides[a->noverrides++] = kv;
 		} else if (!strcmp(arg, "--print-config")) {
 			a->print_config = 1;
 		} else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
 			a->quiet = 1;
 		} else if (!strncmp(arg, "--cfg=", 6) || !strncmp(arg, "--log=", 6)) {
-			if (a->sg_argc < MAX_OVERRIDES - 1)
-				a->sg_argv[a->sg_argc++] = argv[i];
+			a->sg_argv[a->sg_argc++] = argv[i];
 		} else if (arg[0] == '-' && arg[1]) {
 			cli_error("run: unknown option '%s' (see 'zswapsim run --help')", arg);
 			return -1;
@@ -194,13 +197,25 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+static int run_config(struct run_args a);
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a;
-	char err[1536] = "";
 	int r = parse_run_args(argc, argv, &a);
-	if (r)
-		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if (!r)
+		r = run_config(a);
+	else
+		r = r > 0 ? EXIT_OK : EXIT_USAGE;
+	free(a.overrides);
+	free(a.sg_argv);
+	return r;
+}
+
+static int run_config(struct run_args a)
+{
+	char err[1536] = "";
+	int r;
 
 	struct cfg cfg;
 	r = cfg_load(&cfg, a.config, a.overrides, a.noverrides, err, sizeof(err));
@@ -213,15 +228,12 @@ int cmd_run(int argc, char **argv)
 		cfg_free(&cfg);
 		return EXIT_OK;
 	}
-	char out[2048];
-	if (a.out)
-		snprintf(out, sizeof(out), "%s", a.out);
-	else
-		default_report_path(a.config, out, sizeof(out));
-
-	struct sim *s = calloc(1, sizeof(*s));
+	char *dflt = a.out ? NULL : default_report_path(a.config);
+	const char *out = a.out ? a.out : dflt;
+	struct sim *s = out ? calloc(1, sizeof(*s)) : NULL;
 	if (!s) {
 		cli_error("out of memory");
+		free(dflt);
 		cfg_free(&cfg);
 		return EXIT_RUNTIME;
 	}
@@ -254,6 +266,7 @@ int cmd_run(int argc, char **argv)
 			.pages = s->pages_done, .peak_rss_kb = ru.ru_maxrss,
 			.bytes_per_slot = zswap_bytes_per_slot(),
 			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
+			.codec_s = (double)s->comp.compress_ns * 1e-9,
 		};
 		report_add_runtime(rep, &rt);
 		r = report_write(rep, out, err, sizeof(err));
@@ -267,6 +280,7 @@ int cmd_run(int argc, char **argv)
 	}
 	sim_teardown(s);
 	free(s);
+	free(dflt);
 	cfg_free(&cfg);
 	return status;
 }
@@ -313,27 +327,34 @@ int cmd_config(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *config = NULL;
-	const char *ov[MAX_OVERRIDES];
+	const char **ov = calloc((size_t)argc, sizeof(*ov));   /* any number of --set */
 	int nov = 0;
+	if (!ov) {
+		cli_error("config: out of memory");
+		return EXIT_RUNTIME;
+	}
 	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--set") && i + 1 < argc && nov < MAX_OVERRIDES)
+		if (!strcmp(argv[i], "--set") && i + 1 < argc)
 			ov[nov++] = argv[++i];
-		else if (!strncmp(argv[i], "--set=", 6) && nov < MAX_OVERRIDES)
+		else if (!strncmp(argv[i], "--set=", 6))
 			ov[nov++] = argv[i] + 6;
 		else if (argv[i][0] != '-' && !config)
 			config = argv[i];
 		else {
 			cli_error("config: unexpected argument '%s'", argv[i]);
+			free(ov);
 			return EXIT_USAGE;
 		}
 	}
 	if (!config) {
 		cli_error("config %s: no CONFIG given", argv[1]);
+		free(ov);
 		return EXIT_USAGE;
 	}
 	struct cfg cfg;
 	char err[1536];
 	int r = cfg_load(&cfg, config, ov, nov, err, sizeof(err));
+	free(ov);
 	if (r) {
 		cli_error("%s", err);
 		return cli_exit_status(r);

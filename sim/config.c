@@ -115,9 +115,13 @@ const char *cfg_nearest_key(const char *s)
 int cfg_parse_size(const char *s, uint64_t *out)
 {
 	char *end;
+	/* decimal only: strtod() also takes "0x1000", " 5" and "+5" */
+	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
+		return -EINVAL;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (end == s || errno || v < 0 || !isfinite(v))
+	if (end == s || errno || v < 0 || !isfinite(v) || memchr(s, 'x', (size_t)(end - s)) ||
+	    memchr(s, 'X', (size_t)(end - s)))
 		return -EINVAL;
 	while (isspace((unsigned char)*end))
 		end++;
@@ -149,51 +153,60 @@ int cfg_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* Lexical, so that the effective config shows "traces/x.zswt", not
- * "configs/../traces/x.zswt". */
-void cfg_path_join(char *out, size_t len, const char *dir, const char *rel)
+/* Append the components of path to res (n bytes, root bytes of which are the
+ * leading "/"), resolving "." and ".." lexically. */
+static size_t join_components(char *res, size_t n, size_t root, const char *path)
 {
-	char buf[4096];
-	const char *parts[512];
-	size_t lens[512];
-	int n = 0;
-	if (rel[0] == '/')
-		snprintf(buf, sizeof(buf), "%s", rel);
-	else
-		snprintf(buf, sizeof(buf), "%s/%s", dir, rel);
-	int absolute = buf[0] == '/';
-	for (char *p = buf; *p && n < 512;) {
+	for (const char *p = path; *p;) {
 		while (*p == '/')
 			p++;
 		if (!*p)
 			break;
-		char *q = p;
-		while (*q && *q != '/')
-			q++;
-		size_t l = (size_t)(q - p);
+		size_t l = strcspn(p, "/");
+		size_t last = n;   /* start of the last component in res */
+		while (last > root && res[last - 1] != '/')
+			last--;
+		int last_is_up = n - last == 2 && res[last] == '.' && res[last + 1] == '.';
 		if (l == 1 && p[0] == '.') {
 			/* skip */
-		} else if (l == 2 && p[0] == '.' && p[1] == '.' && n > 0 &&
-			   !(lens[n - 1] == 2 && parts[n - 1][0] == '.' && parts[n - 1][1] == '.')) {
-			n--;
+		} else if (l == 2 && p[0] == '.' && p[1] == '.' && n > root && !last_is_up) {
+			n = last > root ? last - 1 : root;
 		} else {
-			parts[n] = p;
-			lens[n++] = l;
+			if (n > root)
+				res[n++] = '/';
+			memcpy(res + n, p, l);
+			n += l;
 		}
-		p = q;
+		p += l;
 	}
-	size_t o = 0;
-	if (absolute && o + 1 < len)
-		out[o++] = '/';
-	for (int i = 0; i < n; i++) {
-		if (i && o + 1 < len)
-			out[o++] = '/';
-		for (size_t k = 0; k < lens[i] && o + 1 < len; k++)
-			out[o++] = parts[i][k];
-	}
-	if (!n && !absolute && o + 1 < len)
-		out[o++] = '.';
-	out[o] = 0;
+	return n;
+}
+
+/* Lexical, so that the effective config shows "traces/x.zswt", not
+ * "configs/../traces/x.zswt". */
+int cfg_path_join(char *out, size_t len, const char *dir, const char *rel)
+{
+	int absolute = rel[0] == '/' || dir[0] == '/';
+	char *res = malloc(strlen(dir) + strlen(rel) + 3);
+	size_t n = 0;
+
+	if (!res)
+		return -ENOMEM;
+	if (absolute)
+		res[n++] = '/';
+	if (rel[0] != '/')
+		n = join_components(res, n, n, dir);
+	n = join_components(res, n, (size_t)absolute, rel);
+	if (!n)
+		res[n++] = '.';
+	res[n] = 0;
+	int r = n < len ? 0 : -ENAMETOOLONG;
+	if (!r)
+		memcpy(out, res, n + 1);
+	else if (len)
+		out[0] = 0;
+	free(res);
+	return r;
 }
 
 /* Walk / create the object that holds the last component of a dotted key. */
@@ -353,9 +366,16 @@ static int overlay(json_t *dst, json_t *src, const char *prefix, const char *fil
 			} else if (k->type == CFG_PATH && dir && strcmp(dir, ".") &&
 				   json_string_value(v)[0] && json_string_value(v)[0] != '/') {
 				/* relative paths are relative to the file that names them */
-				char np[2200];
-				cfg_path_join(np, sizeof(np), dir, json_string_value(v));
-				json_object_set_new(parent, last, json_string(np));
+				size_t len = strlen(dir) + strlen(json_string_value(v)) + 2;
+				char *np = malloc(len);
+				int r = np ? cfg_path_join(np, len, dir, json_string_value(v)) : -ENOMEM;
+				if (!r)
+					json_object_set_new(parent, last, json_string(np));
+				free(np);
+				if (r) {
+					snprintf(err, errlen, "%s: %s: out of memory", file, key);
+					return r;
+				}
 			} else {
 				json_object_set(parent, last, v);
 			}
@@ -421,13 +441,16 @@ static int load_file(json_t *dst, const char *path, int depth, char *dir_out, si
 		json_decref(doc);
 		return -EINVAL;
 	}
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = 0;
-	else
-		snprintf(dir, sizeof(dir), ".");
+	/* allocated: a truncated directory would resolve relative paths
+	 * against another directory, and find another trace there */
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	char *bpath = NULL;
+	if (!dir) {
+		json_decref(doc);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
 
 	json_t *base = json_object_get(doc, "base");
 	if (base) {
@@ -436,21 +459,25 @@ static int load_file(json_t *dst, const char *path, int depth, char *dir_out, si
 			r = -EINVAL;
 			goto out;
 		}
-		char bpath[2100];
 		const char *b = json_string_value(base);
-		if (b[0] == '/')
-			snprintf(bpath, sizeof(bpath), "%s", b);
-		else
-			snprintf(bpath, sizeof(bpath), "%s/%s", dir, b);
-		char bdir[1024];
-		r = load_file(dst, bpath, depth + 1, bdir, sizeof(bdir), err, errlen);
+		if (b[0] == '/' ? !(bpath = strdup(b)) : asprintf(&bpath, "%s/%s", dir, b) < 0) {
+			bpath = NULL;
+			snprintf(err, errlen, "%s: out of memory", path);
+			r = -ENOMEM;
+			goto out;
+		}
+		r = load_file(dst, bpath, depth + 1, NULL, 0, err, errlen);
 		if (r)
 			goto out;
 	}
 	r = overlay(dst, doc, "", path, dir, err, errlen);
-	if (dir_out)
-		snprintf(dir_out, dirlen, "%s", dir);
+	if (!r && dir_out && (size_t)snprintf(dir_out, dirlen, "%s", dir) >= dirlen) {
+		snprintf(err, errlen, "%.64s...: config path longer than %zu bytes", path, dirlen - 1);
+		r = -ENAMETOOLONG;
+	}
 out:
+	free(bpath);
+	free(dir);
 	json_decref(doc);
 	return r;
 }
@@ -573,6 +600,12 @@ int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int 
 	if (r)
 		goto fail;
 	if (path) {
+		if (strlen(path) >= sizeof(c->path)) {
+			snprintf(err, errlen, "%.64s...: config path longer than %zu bytes", path,
+				 sizeof(c->path) - 1);
+			r = -ENAMETOOLONG;
+			goto fail;
+		}
 		snprintf(c->path, sizeof(c->path), "%s", path);
 		r = load_file(c->root, path, 0, c->dir, sizeof(c->dir), err, errlen);
 		if (r)
@@ -658,7 +691,10 @@ const char *cfg_str(const struct cfg *c, const char *key)
 const char *cfg_path(const struct cfg *c, const char *key, char *buf, size_t len)
 {
 	/* relative paths were made relative to the cwd when their file was read */
-	snprintf(buf, len, "%s", json_string_value(must_get(c, key, CFG_PATH, CFG_PATH)));
+	if ((size_t)snprintf(buf, len, "%s", json_string_value(must_get(c, key, CFG_PATH, CFG_PATH))) >= len) {
+		buf[0] = 0;
+		return NULL;
+	}
 	return buf;
 }
 

@@ -93,7 +93,8 @@ double cfg_double(const struct cfg *c, const char *key);
 int cfg_bool(const struct cfg *c, const char *key);
 uint64_t cfg_size(const struct cfg *c, const char *key);
 const char *cfg_str(const struct cfg *c, const char *key);
-/* CFG_PATH resolved against the config file's directory into buf. */
+/* CFG_PATH resolved against the config file's directory into buf; NULL (and
+ * buf "") when it does not fit: never a truncated path. */
 const char *cfg_path(const struct cfg *c, const char *key, char *buf, size_t len);
 json_t *cfg_json(const struct cfg *c, const char *key);   /* borrowed */
 
@@ -101,8 +102,10 @@ json_t *cfg_json(const struct cfg *c, const char *key);   /* borrowed */
 int cfg_parse_size(const char *s, uint64_t *out);
 
 /* rel resolved against dir (rel itself when absolute), "." and ".." collapsed
- * lexically ("configs/../traces/x.zswt" -> "traces/x.zswt"); "." if empty. */
-void cfg_path_join(char *out, size_t len, const char *dir, const char *rel);
+ * lexically ("configs/../traces/x.zswt" -> "traces/x.zswt"); "." if empty.
+ * 0, or -ENAMETOOLONG when it does not fit in len bytes (out is then ""),
+ * or -ENOMEM: never a truncated path, which would name another file. */
+int cfg_path_join(char *out, size_t len, const char *dir, const char *rel);
 
 /* Read the JSON file path (jansson decoding flags).  NULL on failure, with
  * *ret -ENOENT and "PATH: cannot open WHAT: reason" (WHAT may be NULL), or

@@ -107,11 +107,14 @@ static int timeseries_init(struct sim *s)
 		 * sampler widens the interval as the series fills */
 		iv = 100000;
 	} else if (!iv) {
-		uint64_t span = trace_span_ns(&s->trace, sim_record_count(s));
+		uint64_t n = sim_record_count(s);
+		/* trace_open() found the span of all records */
+		uint64_t span = n == s->trace.nrec ? s->trace.time_hi - s->trace.time_lo
+						   : trace_span_ns(&s->trace, n);
 		iv = span / 200 + 1;
 	}
 	ts->interval_ns = iv;
-	ts->next_ns = 0;
+	ts->started = 0;
 	ts->n = 0;
 	ts->cap = 256;
 	ts->t_ns = malloc(ts->cap * sizeof(*ts->t_ns));
@@ -148,7 +151,11 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 		s->show_progress = cfg_bool(cfg, "report.progress") && isatty(2);
 		return 0;
 	}
-	cfg_path(cfg, "trace.path", path, sizeof(path));
+	if (!cfg_path(cfg, "trace.path", path, sizeof(path))) {
+		snprintf(err, errlen, "%s: trace.path: longer than %zu bytes",
+			 cfg->path[0] ? cfg->path : "config", sizeof(path) - 1);
+		return -ENAMETOOLONG;
+	}
 	if (!path[0]) {
 		snprintf(err, errlen, "%s: trace.path: no trace given", cfg->path[0] ? cfg->path : "config");
 		return -EINVAL;
@@ -156,7 +163,7 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 	r = trace_open(&s->trace, path, err, errlen);
 	if (r)
 		return r;
-	s->content = trace_content_kind(s->trace.rec, s->trace.nrec);
+	s->content = (enum trace_content)s->trace.content;   /* found by trace_open() */
 	if (s->trace.page_store_path[0]) {
 		r = page_store_open(&s->ps, s->trace.page_store_path, err, errlen);
 		if (r)
@@ -266,7 +273,13 @@ static void timeseries_sample(struct sim *s, uint64_t t)
 void sim_advance(struct sim *s, uint64_t now_ns)
 {
 	/* A sample at time t shows the state after every event at or before t:
-	 * it is taken when time first moves past t. */
+	 * it is taken when time first moves past t.  The first sample is at the
+	 * first event (every caller advances to an event's time before applying
+	 * it), so a trace that starts late has no series of its empty past. */
+	if (!s->ts.started) {
+		s->ts.started = 1;
+		s->ts.next_ns = now_ns;
+	}
 	while (s->ts.next_ns < now_ns) {
 		if (s->ts.n == SIM_TS_MAX_SAMPLES) {
 			timeseries_thin(&s->ts);
@@ -331,10 +344,38 @@ static void show_progress(struct sim *s, int final)
 	fflush(stderr);
 }
 
+int sim_check_every_step(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *v = getenv("ZSWAPSIM_CHECK_EVERY_STEP");
+
+		on = v && v[0] && strcmp(v, "0");
+	}
+	return on;
+}
+
+/* ZSWAPSIM_CHECK_EVERY_STEP: the model's full check after this event. */
+static int sim_check_step(struct sim *s, const char *what, char *err, size_t errlen)
+{
+	char reason[256];
+	int bad = s->wl ? workload_check(s, reason, sizeof(reason)) :
+			  zswap_check_invariants(s->zs, reason, sizeof(reason));
+
+	if (!bad)
+		return 0;
+	snprintf(err, errlen, "%s: record %llu: invariant violated: %s", what,
+		 (unsigned long long)(s->events_done - 1), reason);
+	return -EFAULT;
+}
+
 int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen)
 {
 	s->events_done++;
 	s->pages_done += trace_nr_pages(r);
+	if (sim_check_every_step())
+		return sim_check_step(s, s->trace.path, err, errlen);
 #ifdef ZSWAPSIM_DEBUG_INVARIANTS
 	char reason[256];
 	if (zswap_check_invariants(s->zs, reason, sizeof(reason))) {
@@ -365,6 +406,31 @@ void sim_run_timers(struct sim *s, uint64_t now)
 /* ------------------------------------------------------------------------ */
 /* the `none` backend                                                        */
 
+/* Read-ahead distances in records: the trace is known in advance, so the
+ * slot entries of an event are fetched SIM_PF_SLOTS events before it, what
+ * they point to (LRU links, zspage) SIM_PF_LINKS before, and the zspage's
+ * list links SIM_PF_ZSPAGE before: each stage reads what the previous one
+ * brought in.  A random-slot trace misses cache on every one of them. */
+#define SIM_PF_SLOTS  24
+#define SIM_PF_LINKS  12
+#define SIM_PF_ZSPAGE 4
+
+static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
+{
+	const struct trace_record *rec = s->trace.rec;
+
+	if (i + SIM_PF_SLOTS < n)
+		zswap_prefetch_slots(s->zs, rec[i + SIM_PF_SLOTS].slot,
+				     trace_nr_pages(&rec[i + SIM_PF_SLOTS]));
+	if (i + SIM_PF_LINKS < n)
+		zswap_prefetch_state(s->zs, rec[i + SIM_PF_LINKS].slot,
+				     trace_nr_pages(&rec[i + SIM_PF_LINKS]), 2);
+	if (i + SIM_PF_ZSPAGE < n)
+		zswap_prefetch_state(s->zs, rec[i + SIM_PF_ZSPAGE].slot,
+				     trace_nr_pages(&rec[i + SIM_PF_ZSPAGE]), 3);
+	zswap_prefetch_lru(s->zs);
+}
+
 int sim_run_none(struct sim *s, char *err, size_t errlen)
 {
 	uint64_t n = sim_record_count(s);
@@ -372,6 +438,8 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 
 	for (uint64_t i = 0; i < n; i++) {
 		const struct trace_record *r = &s->trace.rec[i];
+
+		sim_prefetch(s, i, n);
 		/* Records are in trace order; streams may interleave with their own
 		 * clocks, so the engine's clock is the running maximum. */
 		if (r->time_ns > now)
@@ -385,6 +453,8 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 		int ret = sim_event_done(s, r, err, errlen);
 		if (ret)
 			return ret;
+		if (!(i & 0xffff))
+			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
 	}
 	sim_finish(s, now);
 	return 0;
@@ -392,6 +462,8 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 
 int sim_workload_event_done(struct sim *s, char *err, size_t errlen)
 {
+	if (sim_check_every_step() && sim_check_step(s, "workload", err, errlen))
+		return -EFAULT;
 #ifdef ZSWAPSIM_DEBUG_INVARIANTS
 	char reason[256];
 

@@ -173,6 +173,8 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 			    json_real(r->replay_s > 0 ? (double)r->events / r->replay_s : 0));
 	json_object_set_new(rt, "page_events_per_second",
 			    json_real(r->replay_s > 0 ? (double)r->pages / r->replay_s : 0));
+	json_object_set_new(rt, "codec_seconds", json_real(r->codec_s));
+	json_object_set_new(rt, "model_seconds", json_real(r->replay_s > r->codec_s ? r->replay_s - r->codec_s : 0));
 	json_object_set_new(rt, "peak_rss_kb", json_integer(r->peak_rss_kb));
 	json_object_set_new(rt, "state_bytes_per_slot", json_integer((json_int_t)r->bytes_per_slot));
 	if (r->bytes_per_page)
@@ -182,21 +184,20 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 
 int report_write(const json_t *rep, const char *path, char *err, size_t errlen)
 {
-	char dir[2048];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = 0;
-		if (dir[0] && sweep_mkdirs(dir, err, errlen))
-			return -EIO;
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path && !outfile_is_stdout(path)) {
+		char *dir = strndup(path, (size_t)(slash - path));
+		int r = dir ? sweep_mkdirs(dir, err, errlen) : -ENOMEM;
+		free(dir);
+		if (r)
+			return r;
 	}
 	char *text = json_dumps(rep, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
 	if (!text) {
 		snprintf(err, errlen, "%s: cannot encode report", path);
-		return -EIO;
+		return -ENOMEM;
 	}
-	/* the temp file is "<path>.tmp.<pid>", which sweeps clean up after a killed run */
-	int r = sweep_write_file(path, text, err, errlen);
+	int r = outfile_write_text(path, text, err, errlen);
 	free(text);
-	return r ? -EIO : 0;
+	return r;
 }

@@ -18,6 +18,7 @@ struct report_runtime {
 	long peak_rss_kb;
 	size_t bytes_per_slot; /* zswap model state per tracked swap slot */
 	size_t bytes_per_page; /* workload runs: reclaim model state per task page (0: none) */
+	double codec_s;        /* real compression during the replay */
 };
 /* Original bytes of every page stored over the compressed bytes, 0 if none
  * (stats.compression.ratio, and the summary `zswapsim run` prints). */

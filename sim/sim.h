@@ -33,7 +33,8 @@
 
 struct sim_timeseries {
 	uint64_t interval_ns;
-	uint64_t next_ns;
+	uint64_t next_ns;    /* valid once started */
+	int started;         /* at the first event: no samples of the empty time before it */
 	uint64_t n, cap;
 	uint64_t *t_ns;      /* n sample times */
 	uint64_t *values;    /* n * nfields, row-major */
@@ -97,6 +98,10 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
 void sim_advance(struct sim *s, uint64_t now_ns);
 /* The run ended at end_ns: take the final time-series sample. */
 void sim_finish(struct sim *s, uint64_t end_ns);
+/* ZSWAPSIM_CHECK_EVERY_STEP is set (and not "0"): the model's full
+ * consistency check runs after every event and, under simgrid, at every
+ * yield of an actor (docs/testing.md).  Read once. */
+int sim_check_every_step(void);
 /* One trace record finished (progress, invariants in debug builds). */
 int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen);
 

@@ -403,11 +403,11 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 			job_line(f, p, &p->points[i], cwd, bin, absdir);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/jobs.txt", absdir);
-	int r = sweep_write_file(path, text, err, sizeof(err));
+	int r = outfile_write_text(path, text, err, sizeof(err));
 	free(text);
 	if (r) {
 		cli_error("%s", err);
-		return EXIT_RUNTIME;
+		return cli_exit_status(r);
 	}
 	printf("%s: %zu job%s (%zu of %zu points already done)\n", path, todo, todo == 1 ? "" : "s",
 	       p->npoints - todo, p->npoints);
@@ -440,11 +440,11 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 		   "exec bash -c \"$line\"\n",
 		p->sweep, absdir, bin, absdir, todo, absdir, absdir);
 	fclose(f);
-	r = sweep_write_file(path, text, err, sizeof(err));
+	r = outfile_write_text(path, text, err, sizeof(err));
 	free(text);
 	if (r || chmod(path, 0755)) {
 		cli_error("%s", r ? err : strerror(errno));
-		return EXIT_RUNTIME;
+		return r ? cli_exit_status(r) : EXIT_RUNTIME;
 	}
 	printf("%s: array of %zu task%s; submit with: sbatch %s\n", path, todo, todo == 1 ? "" : "s",
 	       path);
@@ -461,7 +461,7 @@ static int write_summary(const struct sweep_plan *p, const char *dir, size_t *no
 	json_decref(sum);
 	if (r) {
 		cli_error("%s", sum ? err : "out of memory");
-		return EXIT_RUNTIME;
+		return cli_exit_status(r);
 	}
 	return EXIT_OK;
 }

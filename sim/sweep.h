@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "traces/outfile.h"
+
 struct cfg;
 
 #define SWEEP_SUMMARY_SCHEMA "zswapsim-sweep/1"
@@ -50,6 +52,7 @@ struct sweep_plan {
 	json_t *repeat_keys;    /* [key, ...] the repetitions vary ([] without repetitions) */
 	json_t *metrics;        /* [dotted report path, ...] */
 	json_t *base_config;    /* effective config of the base with the fixed overrides */
+	int workload;           /* the base is a workload run (a workload section) */
 	json_t *trace_gen;      /* {"kind": K, "options": {...}} with paths resolved, or NULL */
 	struct sweep_point *points;
 	size_t npoints;
@@ -126,12 +129,10 @@ void sweep_format_double(double v, char *buf, size_t len);
  * JSON: the reason in err). */
 json_t *sweep_read_json(const char *path, int *ret, char *err, size_t errlen);
 
-/* Write the JSON document doc (and a newline) to path atomically. */
+/* Write the JSON document doc (and a newline) to path atomically
+ * (outfile_write_text()). */
 int sweep_write_json(const char *path, const json_t *doc, char *err, size_t errlen);
 
-/* Write text to path atomically: "<path>.tmp.<pid>", then rename (a killed
- * point's leftover report.json.tmp.* is removed by the sweep). */
-int sweep_write_file(const char *path, const char *text, char *err, size_t errlen);
 /* mkdir -p */
 int sweep_mkdirs(const char *path, char *err, size_t errlen);
 

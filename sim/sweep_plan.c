@@ -21,6 +21,11 @@ static const char *const default_metrics[] = {
 	"stats.global.pool_limit_hit", NULL,
 };
 
+/* ... and in front of them for a workload run: what the tasks got done. */
+static const char *const default_workload_metrics[] = {
+	"workload.throughput_bytes_per_s", "workload.elapsed_ns", "workload.major_faults", NULL,
+};
+
 static const char *const sweep_file_keys[] = {
 	"description", "comment", "base", "set", "axes", "repetitions", "seed_start", "repeat_keys",
 	"trace_gen", "metrics", "plots", NULL,
@@ -38,43 +43,23 @@ static int is_gen_key(const char *key)
 
 int sweep_mkdirs(const char *path, char *err, size_t errlen)
 {
-	char buf[2048];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1;; p++) {
+	char *buf = strdup(path);
+	int ret = buf ? 0 : -ENOMEM;
+	for (char *p = buf + 1; !ret; p++) {
 		if (*p != '/' && *p)
 			continue;
 		char c = *p;
 		*p = 0;
 		if (mkdir(buf, 0777) && errno != EEXIST) {
+			ret = -errno;
 			snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
-			return -errno;
 		}
 		*p = c;
 		if (!c)
-			return 0;
+			break;
 	}
-}
-
-int sweep_write_file(const char *path, const char *text, char *err, size_t errlen)
-{
-	char tmp[2200];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-		return -EIO;
-	}
-	int bad = fputs(text, f) < 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path)) {
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 int sweep_write_json(const char *path, const json_t *doc, char *err, size_t errlen)
@@ -92,7 +77,7 @@ int sweep_write_json(const char *path, const json_t *doc, char *err, size_t errl
 		return -ENOMEM;
 	}
 	memcpy(withnl + n, "\n", 2);
-	int r = sweep_write_file(path, withnl, err, errlen);
+	int r = outfile_write_text(path, withnl, err, errlen);
 	free(withnl);
 	return r;
 }
@@ -137,9 +122,14 @@ static char *override_text(const char *key, json_t *v, const char *dir)
 	json_t *resolved = NULL;
 	if (k && k->type == CFG_PATH && json_is_string(v) && json_string_value(v)[0] &&
 	    json_string_value(v)[0] != '/') {
-		char path[2200];
-		cfg_path_join(path, sizeof(path), dir, json_string_value(v));
+		size_t len = strlen(dir) + strlen(json_string_value(v)) + 2;
+		char *path = malloc(len);
+		if (!path || cfg_path_join(path, len, dir, json_string_value(v))) {
+			free(path);
+			return NULL;
+		}
 		v = resolved = json_string(path);
+		free(path);
 	}
 	char *val = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS), *s = NULL;
 	if (val && asprintf(&s, "%s=%s", key, val) < 0)
@@ -373,6 +363,17 @@ bad:
 	return -EINVAL;
 }
 
+/* The default metrics of a workload run: its throughput first. */
+static void prepend_workload_metrics(struct sweep_plan *p)
+{
+	json_t *m = json_array();
+	for (int i = 0; default_workload_metrics[i]; i++)
+		json_array_append_new(m, json_string(default_workload_metrics[i]));
+	json_array_extend(m, p->metrics);
+	json_decref(p->metrics);
+	p->metrics = m;
+}
+
 /* "content": "PATH[:WEIGHT],..." with each relative PATH resolved against
  * dir (the generator runs in the working directory).  NULL when out of memory. */
 static json_t *resolve_content(const char *spec, const char *dir)
@@ -386,7 +387,7 @@ static json_t *resolve_content(const char *spec, const char *dir)
 	}
 	int first = 1;
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char *colon = strrchr(item, ':'), *end = NULL, path[2200];
+		char *colon = strrchr(item, ':'), *end = NULL;
 		if (colon && colon[1]) {
 			strtod(colon + 1, &end);
 			if (*end)
@@ -396,8 +397,17 @@ static json_t *resolve_content(const char *spec, const char *dir)
 		}
 		if (colon)
 			*colon = 0;
-		cfg_path_join(path, sizeof(path), dir, item);
+		size_t plen = strlen(dir) + strlen(item) + 2;
+		char *path = malloc(plen);
+		if (!path || cfg_path_join(path, plen, dir, item)) {
+			free(path);
+			fclose(f);
+			free(out);
+			free(copy);
+			return NULL;
+		}
 		fprintf(f, "%s%s%s%s", first ? "" : ",", path, colon ? ":" : "", colon ? colon + 1 : "");
+		free(path);
 		first = 0;
 	}
 	fclose(f);
@@ -452,7 +462,8 @@ static int resolve_gen_paths(const struct sweep_plan *p, json_t *opts)
 
 /* "repetitions": N adds a last, zipped axis of N consecutive seeds for every
  * key of "repeat_keys" (default: the config's seed and, with trace_gen, the
- * generator's): repetition r sets each to seed_start + r, so every
+ * generator's, with a workload section its workload.seed, which need not
+ * follow the config's): repetition r sets each to seed_start + r, so every
  * repetition replays another workload. */
 static int add_repetitions(struct sweep_plan *p, json_t *doc, struct axis *ax, size_t *nax,
 			   int64_t base_seed, json_t *seen, const char *path, char *err, size_t errlen)
@@ -480,6 +491,8 @@ static int add_repetitions(struct sweep_plan *p, json_t *doc, struct axis *ax, s
 		json_array_append_new(p->repeat_keys, json_string("seed"));
 		if (p->trace_gen)
 			json_array_append_new(p->repeat_keys, json_string(GEN_PREFIX "seed"));
+		if (p->workload)
+			json_array_append_new(p->repeat_keys, json_string("workload.seed"));
 	}
 	size_t i;
 	json_t *k;
@@ -546,13 +559,23 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 	/* The base is named as a user would name it ("a/./b" and "a/x/../b"
 	 * collapsed): its relative paths then resolve to the same strings as in
 	 * a plain `zswapsim run` of it, and so does the config hash. */
-	snprintf(p->dir, sizeof(p->dir), "%s", path);
+	if ((size_t)snprintf(p->dir, sizeof(p->dir), "%s", path) >= sizeof(p->dir)) {
+		snprintf(err, errlen, "%.64s...: sweep file path longer than %zu bytes", path,
+			 sizeof(p->dir) - 1);
+		r = -ENAMETOOLONG;
+		goto out;
+	}
 	char *slash = strrchr(p->dir, '/');
 	if (slash)
 		*slash = 0;
 	else
 		snprintf(p->dir, sizeof(p->dir), ".");
-	cfg_path_join(p->base, sizeof(p->base), p->dir, json_string_value(base));
+	if (cfg_path_join(p->base, sizeof(p->base), p->dir, json_string_value(base))) {
+		snprintf(err, errlen, "%s: \"base\": path longer than %zu bytes", path,
+			 sizeof(p->base) - 1);
+		r = -ENAMETOOLONG;
+		goto out;
+	}
 
 	if ((r = parse_trace_gen(p, json_object_get(doc, "trace_gen"), path, err, errlen)))
 		goto out;
@@ -578,6 +601,9 @@ int sweep_plan_load(struct sweep_plan *p, const char *path, char *err, size_t er
 	}
 	p->base_config = json_incref(cfg.root);
 	int64_t seed = cfg_int(&cfg, "seed");
+	p->workload = cfg.workload != NULL;
+	if (!json_object_get(doc, "metrics") && p->workload)
+		prepend_workload_metrics(p);
 	cfg_free(&cfg);
 	if ((r = add_repetitions(p, doc, ax, &nax, seed, seen, path, err, errlen)))
 		goto out;

@@ -31,6 +31,7 @@
 #include "models/hw.h"
 #include "sim/config.h"
 #include "sim/sim.h"
+#include "sim/workload.h"
 
 /* ---- generated traces ------------------------------------------------------------- */
 
@@ -295,6 +296,24 @@ static int check_setup(const struct cfg *cfg, const struct trace *t, char *err, 
 	return r;
 }
 
+/* A workload run's setup as `zswapsim run` builds it (its access source
+ * opened, its memcgs, zswap and reclaim models made), without running;
+ * with simgrid, a core for every task. */
+static int check_workload_setup(struct cfg *cfg, char *err, size_t errlen)
+{
+	struct sim s;
+	int r = sim_setup(&s, cfg, err, errlen);
+	if (r)
+		return r;
+	if (!strcmp(cfg_str(cfg, "timing.backend"), "simgrid"))
+		for (unsigned k = 0; !r && k < workload_tasks(&s); k++) {
+			unsigned core;
+			r = hw_stream_core(&cfg->hw, k, &core, err, errlen);
+		}
+	sim_teardown(&s);
+	return r;
+}
+
 static int prepare_point(struct sweep_plan *p, struct sweep_point *pt, struct trace_cache *c,
 			 char *err, size_t errlen)
 {
@@ -303,8 +322,12 @@ static int prepare_point(struct sweep_plan *p, struct sweep_point *pt, struct tr
 	int r = sweep_point_config(p, pt, &cfg, err, errlen);
 	if (r)
 		return r;
-	cfg_path(&cfg, "trace.path", path, sizeof(path));
-	if (!path[0]) {
+	if (!cfg_path(&cfg, "trace.path", path, sizeof(path))) {
+		snprintf(cerr, sizeof(cerr), "trace.path: longer than %zu bytes", sizeof(path) - 1);
+		r = -ENAMETOOLONG;
+	} else if (cfg.workload) {
+		r = check_workload_setup(&cfg, cerr, sizeof(cerr));
+	} else if (!path[0]) {
 		snprintf(cerr, sizeof(cerr), "trace.path: no trace given");
 		r = -EINVAL;
 	} else {

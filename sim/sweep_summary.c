@@ -14,15 +14,33 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 
-/* The value at a dotted path ("stats.global.zswpout") of a report, or NULL. */
+/* The value at a dotted path ("stats.global.zswpout") of a report, or NULL.
+ * A report key may itself hold a dot (stats.memcg.<name>.zswap.current, the
+ * kernel's file name), so at each level the longest key that matches a
+ * prefix of the rest of the path wins. */
 static json_t *report_value(json_t *rep, const char *dotted)
 {
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", dotted);
-	json_t *v = rep;
-	for (char *save = NULL, *c = strtok_r(buf, ".", &save); c && v; c = strtok_r(NULL, ".", &save))
-		v = json_object_get(v, c);
-	return v;
+	if (!*dotted || !json_is_object(rep))
+		return NULL;
+	json_t *v = json_object_get(rep, dotted);
+	if (v)
+		return v;
+	for (const char *dot = strrchr(dotted, '.'); dot; ) {
+		char key[512];
+		size_t n = (size_t)(dot - dotted);
+		if (n < sizeof(key)) {
+			memcpy(key, dotted, n);
+			key[n] = 0;
+			json_t *sub = report_value(json_object_get(rep, key), dot + 1);
+			if (sub)
+				return sub;
+		}
+		while (--dot > dotted && *dot != '.')
+			;
+		if (dot <= dotted)
+			break;
+	}
+	return NULL;
 }
 
 static const char *const state_name[] = {
@@ -317,7 +335,7 @@ static int write_csv(const char *dir, const char *name, char *csv, char *err, si
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	int r = sweep_write_file(path, csv, err, errlen);
+	int r = outfile_write_text(path, csv, err, errlen);
 	free(csv);
 	return r;
 }

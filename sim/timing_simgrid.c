@@ -57,6 +57,9 @@ int sg_can_coalesce(const struct sg_act *a)
  * execute the CPU work a workload task has done but not executed yet. */
 void sg_act_flush(struct sg_act *a)
 {
+	sg_debug_check(a, "flush");
+	if (sgb->wl)
+		sg_wake_deferred();
 	double now = sg_now();
 	if (a->clock > now + 0.5)
 		sg_actor_sleep_until(a->clock * 1e-9);
@@ -67,6 +70,28 @@ void sg_act_flush(struct sg_act *a)
 		sg_actor_execute(p);
 	}
 	sg_act_sync_clock(a);
+}
+
+void sg_debug_check_now(const struct sg_act *a, const char *where)
+{
+	char reason[256];
+	int bad;
+
+	if (sgb->ret)
+		return;           /* the run is failing already */
+	sgb->checks++;
+	bad = sgb->wl ? workload_check(sgb->s, reason, sizeof(reason)) :
+			zswap_check_invariants(sgb->zs, reason, sizeof(reason));
+	if (!bad)
+		return;
+	if (a->who >= 0)
+		snprintf(sgb->err, sgb->errlen, "invariant violated when %s %d yielded (%s) at %.0f ns: %s",
+			 sgb->wl ? "task" : "stream", a->who, where, sg_now(), reason);
+	else
+		snprintf(sgb->err, sgb->errlen, "invariant violated when the %s yielded (%s) at %.0f ns: %s",
+			 a == &sgb->worker ? "shrink worker" : "swap writer", where, sg_now(), reason);
+	sgb->ret = -EFAULT;
+	sgb->stop = 1;
 }
 
 /* Execute a workload task's pending CPU work (before it blocks or waits). */
@@ -289,6 +314,7 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	if (!b->ssd.slot_wait || !b->ssd.xfer)
 		goto nomem;
 	b->worker_wake = INFINITY;
+	b->check_steps = sim_check_every_step();
 	return 0;
 nomem:
 	snprintf(err, errlen, "simgrid backend: out of memory");
@@ -391,6 +417,9 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 
 	simgrid_run();
 	zswap_set_timing(s->zs, NULL, NULL);
+	if (b.check_steps)
+		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: the models checked at %llu yields "
+			"and after every record\n", (unsigned long long)b.checks);
 
 	uint64_t end = sg_ns(sg_now());
 	for (unsigned k = 0; k < b.nstreams; k++)

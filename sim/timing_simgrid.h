@@ -39,7 +39,10 @@
 
 #define SG_LAT_OPS(X) \
 	X(store_folio) X(compress_page) X(compress_batch) X(load) X(decompress_page) \
-	X(decompress_batch) X(writeback) X(disk_read) X(disk_write)
+	X(decompress_batch) X(writeback) X(disk_read) X(disk_write) \
+	X(first_touch) X(minor_fault) X(major_fault)
+/* the last three: accesses of workload runs only (sg_backend_report) */
+#define SG_LAT_FIRST_WORKLOAD LAT_first_touch
 
 enum sg_lat {
 #define SG_X(name) LAT_##name,
@@ -89,8 +92,8 @@ struct sg_act {
 /* Tasks waiting for an event (a folio unlocked; isolated pages put back). */
 struct sg_waitq {
 	struct sg_act **w;             /* the waiting tasks (and the worker) */
-	struct sg_act **waking;        /* wake_all()'s copy of them */
-	unsigned n;
+	struct sg_act **waking;        /* taken off w, not released yet (a stack) */
+	unsigned n, nwaking;
 };
 
 /* An asynchronous swap-device request (workload runs): slots slot..
@@ -170,6 +173,9 @@ struct sg_backend {
 	sg_sem_t wq_sem;
 	uint64_t async_writes, async_reads;
 	unsigned io_inflight;          /* submitted, not ended */
+	int wake_folio;                /* a folio wakeup the model sent, not delivered yet */
+	int check_steps;               /* ZSWAPSIM_CHECK_EVERY_STEP */
+	uint64_t checks;               /* checks run at yields */
 };
 
 /* One engine per process (design decision 8): the backend is a singleton. */
@@ -192,6 +198,17 @@ static inline void sg_act_sync_clock(struct sg_act *a)
 {
 	a->clock = sg_now();
 	zswap_set_now(sgb->zs, sg_ns(a->clock));
+}
+
+/* ZSWAPSIM_CHECK_EVERY_STEP (sim_check_every_step()): the models' full
+ * consistency check whenever actor a is about to let other actors run (a
+ * SimGrid activity, a sleep, a semaphore, a wakeup), which they must see
+ * consistent.  A broken rule stops the run with the reason (exit 1). */
+void sg_debug_check_now(const struct sg_act *a, const char *where);
+static inline void sg_debug_check(const struct sg_act *a, const char *where)
+{
+	if (sgb->check_steps)
+		sg_debug_check_now(a, where);
 }
 
 /* timing_simgrid.c: coalescing and CPU time on the actor's core */
@@ -238,6 +255,11 @@ void sg_task_free(struct sg_backend *b);
 void sg_task_cpu(struct sg_act *a, int cat, int wl, double ns);
 void sg_task_time(const struct sg_act *a, int wl, double ns);
 void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pages);
+/* Deliver the folio wakeups the reclaim model sent during the current
+ * actor's step (a folio unlocked, freed or written): when it yields (in
+ * sg_act_flush()) or ends its step (a task's record, a writer's request, a
+ * shrink worker run), never half-way through a change of the model. */
+void sg_wake_deferred(void);
 json_t *sg_task_report(const struct sg_backend *b);
 
 /* timing_simgrid_options.c */

@@ -60,7 +60,7 @@ static json_t *ssd_report(const struct sg_backend *b, uint64_t elapsed)
 json_t *sg_backend_report(struct sg_backend *b, uint64_t elapsed)
 {
 	json_t *lat = json_object(), *streams = json_array();
-	for (int i = 0; i < LAT_NR; i++)
+	for (int i = 0; i < (b->wl ? LAT_NR : SG_LAT_FIRST_WORKLOAD); i++)
 		json_object_set_new(lat, sg_lat_name[i], lat_json(&b->lat[i]));
 	for (unsigned k = 0; k < b->nstreams; k++)
 		json_array_append_new(streams, json_pack("{s:i, s:i, s:I, s:I}",

@@ -184,20 +184,26 @@ static int waitq_wait(struct sg_waitq *q, struct sg_act *a, double ns)
 	return 0;
 }
 
-/* Wake every task on q.  A release may run the woken task before it returns
- * (and that task may wait again), so the queue is emptied first. */
+/* Wake every task on q.  A release may run the woken task before it returns,
+ * and that task may wait again or wake others on q in turn (a nested call):
+ * the queue is emptied first, onto a stack of tasks still to release that
+ * every call pops from, so each waiter is released exactly once.  A task is
+ * on the stack or on the queue, never both: the stack needs no more room
+ * than the queue. */
 static unsigned waitq_wake_all(struct sg_waitq *q)
 {
 	unsigned n = q->n;
 
 	if (!n)
 		return 0;
-	memcpy(q->waking, q->w, n * sizeof(*q->waking));
+	sg_debug_check(sg_actor_self_get_data(), "wakeup");
+	for (unsigned i = n; i-- > 0;) {      /* popped in the order they came */
+		q->w[i]->queued = 0;
+		q->waking[q->nwaking++] = q->w[i];
+	}
 	q->n = 0;
-	for (unsigned i = 0; i < n; i++)
-		q->waking[i]->queued = 0;
-	for (unsigned i = 0; i < n; i++)
-		sg_sem_release(q->waking[i]->sem);
+	while (q->nwaking)
+		sg_sem_release(q->waking[--q->nwaking]->sem);
 	return n;
 }
 
@@ -225,12 +231,24 @@ static void hook_folio_wait(void *ctx, int who, uint32_t head)
 	sg_task_time(a, WL_TIME_folio_wait, sg_now() - t0);
 }
 
+/* A wakeup runs the woken task at once (a SimGrid release), and the model
+ * sends it half-way through a change (a folio unlocked, not yet back on its
+ * list): it is sent when the waker next yields or ends its step, when the
+ * model is consistent again (sg_wake_deferred()). */
 static void hook_folio_wake(void *ctx, uint32_t head)
 {
 	(void)ctx;
 	(void)head;
-	/* few wait at once, and each checks its own folio */
-	waitq_wake_all(&sgb->folio_q);
+	sgb->wake_folio = 1;
+}
+
+void sg_wake_deferred(void)
+{
+	if (sgb->wake_folio) {
+		sgb->wake_folio = 0;
+		/* few wait at once, and each checks its own folio */
+		waitq_wake_all(&sgb->folio_q);
+	}
 }
 
 /* reclaim_throttle(VMSCAN_THROTTLE_ISOLATED): counted as throttling. */
@@ -250,6 +268,8 @@ static void hook_isolated_wait(void *ctx, int who, uint64_t ns)
 	sg_task_time(a, WL_TIME_throttle, sg_now() - t0);
 }
 
+/* Sent at once: the model sends it from a consistent state (a reclaimer
+ * about to isolate, nothing half-done), unlike a folio wakeup. */
 static void hook_isolated_wake(void *ctx)
 {
 	(void)ctx;
@@ -298,6 +318,7 @@ void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pa
 	else
 		sgb->async_reads++;
 	sgb->io_inflight++;
+	sg_debug_check(a, "submit");    /* the release may run a writer */
 	sg_sem_release(sgb->wq_sem);
 }
 
@@ -308,6 +329,7 @@ static void sg_writer_main(int argc, char **argv)
 	struct sg_act *a = sg_actor_self_get_data();
 
 	for (;;) {
+		sg_debug_check(a, "writer wait");
 		sg_sem_acquire(sgb->wq_sem);
 		struct sg_wio w = sgb->wq[sgb->wq_head];
 
@@ -322,6 +344,7 @@ static void sg_writer_main(int argc, char **argv)
 				reclaim_read_done(sgb->wl->rm, w.slot + i, w.who);
 		}
 		sgb->io_inflight--;
+		sg_wake_deferred();
 	}
 }
 
@@ -334,6 +357,43 @@ static void task_fail(int ret, const char *msg)
 		sgb->ret = ret;
 	}
 	sgb->stop = 1;
+}
+
+/* The task's own time: SimGrid's clock plus its CPU work not executed yet. */
+static double task_now(const struct sg_act *a)
+{
+	return sg_now() + a->pend;
+}
+
+/* The latency of one access that faulted, by kind (from the task's fault
+ * counters before and after it): a swap-in (major), a page found in the swap
+ * cache (minor), or a page never touched (do_anonymous_page(), a read that
+ * maps the zero page included).  Hits are not recorded. */
+static void record_fault(const struct reclaim_task_stats *before,
+			 const struct reclaim_task_stats *after, double ns)
+{
+	int op;
+
+	if (after->faults == before->faults)
+		return;
+	if (after->majfaults != before->majfaults)
+		op = LAT_major_fault;
+	else if (after->minfaults != before->minfaults)
+		op = LAT_minor_fault;
+	else
+		op = LAT_first_touch;
+	lat_add(&sgb->lat[op], sg_ns(ns));
+}
+
+/* wl_run.task_clock: the calling actor's own time, for the swap-out latency. */
+static double task_clock(void)
+{
+	return task_now(sg_actor_self_get_data());
+}
+
+static void store_done(double ns, unsigned nr_folios)
+{
+	lat_add_n(&sgb->lat[LAT_store_folio], sg_ns(ns / nr_folios), nr_folios);
 }
 
 static void sg_task_main(int argc, char **argv)
@@ -363,7 +423,10 @@ static void sg_task_main(int argc, char **argv)
 			sgb->max_advance = now;
 		sim_advance(sgb->s, sg_ns(sgb->max_advance));
 		zswap_set_now(sgb->zs, sg_ns(now));
+		const struct reclaim_task_stats st0 = *reclaim_task(wl->rm, (unsigned)a->who);
 		int ret = workload_apply(sgb->s, &r, sgb->err, sgb->errlen);
+
+		record_fault(&st0, reclaim_task(wl->rm, (unsigned)a->who), task_now(a) - now);
 
 		if (!ret)
 			ret = sim_workload_event_done(sgb->s, sgb->err, sgb->errlen);
@@ -373,6 +436,7 @@ static void sg_task_main(int argc, char **argv)
 			sgb->stop = 1;
 			break;
 		}
+		sg_wake_deferred();
 		sg_worker_poke(a);
 		if (reclaim_task(wl->rm, (unsigned)a->who)->killed)
 			break;      /* OOM-killed: it does nothing more */
@@ -404,6 +468,8 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	wl->async_disk = 1;
+	wl->task_clock = task_clock;
+	wl->store_done = store_done;
 	memset(wl->time_ns, 0, sizeof(wl->time_ns));
 	return 0;
 }

@@ -51,6 +51,8 @@ void sg_worker_main(int argc, char **argv)
 			a->wb_start = -1;
 			sgb->worker_runs++;
 			zswap_shrink_worker(sgb->zs);
+			if (sgb->wl)
+				sg_wake_deferred();
 			sgb->worker_busy = 0;
 			continue;
 		}
@@ -64,9 +66,12 @@ void sg_worker_main(int argc, char **argv)
 			 * IAA and the disk, so a lone stream must not coalesce past them */
 			sgb->worker_busy = 1;
 			zswap_timer(sgb->zs);
+			if (sgb->wl)
+				sg_wake_deferred();
 			sgb->worker_busy = 0;
 			continue;
 		}
+		sg_debug_check(a, "worker wait");
 		sgb->worker_waiting = 1;
 		if (t == UINT64_MAX) {
 			sgb->worker_wake = INFINITY;

@@ -21,6 +21,11 @@
 #define WL_BUF   512
 #define WL_AHEAD 64
 #define WL_CHUNK 16
+/* prefetch stages: page state, then the swap layer's stages 1..3 (see
+ * reclaim_swap_ops.prefetch), each this many records ahead of a chunk */
+#define WL_PF_STAGES 4
+static const unsigned wl_pf_ahead[WL_PF_STAGES] = { WL_AHEAD, WL_AHEAD / 2, WL_AHEAD / 4,
+						    WL_AHEAD / 8 };
 
 struct wl_buf {
 	struct reclaim_req q[WL_BUF];
@@ -28,7 +33,7 @@ struct wl_buf {
 	uint64_t now[WL_BUF];       /* the engine's clock at it: the running maximum */
 	struct access_record a[WL_BUF];
 	unsigned n, i;              /* records q[i..n) not applied yet */
-	unsigned pf_page, pf_slot;  /* prefetched up to (exclusive) */
+	unsigned pf[WL_PF_STAGES];  /* prefetched up to (exclusive), per stage */
 	uint64_t clock;             /* the running maximum up to q[n - 1] */
 	int r;                      /* the last pull: > 0, 0 = end, < 0 = error */
 };
@@ -73,7 +78,10 @@ static void wl_swap_out(void *ctx, const struct reclaim_folio *f, unsigned n, in
 	memset(zf, 0, n * sizeof(*zf));
 	for (unsigned i = 0; i < n; i++)
 		zf[i] = wl_folio(&f[i], who, 0);
+	double t0 = s->wl->task_clock ? s->wl->task_clock() : 0;
 	zswap_swap_out_batch(s->zs, zf, n, r);
+	if (s->wl->store_done)
+		s->wl->store_done(s->wl->task_clock() - t0, n);
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = out_result[r[i]];
 		if (r[i] == ZSWAP_OUT_DISK && s->wl->async_disk)
@@ -137,11 +145,14 @@ static uint64_t wl_pool_pages(void *ctx)
 	return zswap_stats(s->zs)->pool_total_size / SIM_PAGE_SIZE;
 }
 
-static void wl_prefetch(void *ctx, uint32_t slot)
+static void wl_prefetch(void *ctx, uint32_t slot, int stage)
 {
 	struct sim *s = ctx;
 
-	zswap_prefetch(s->zs, slot);
+	if (stage == 1)
+		zswap_prefetch_slots(s->zs, slot, 1);
+	else
+		zswap_prefetch_state(s->zs, slot, 1, stage);
 }
 
 static const struct reclaim_swap_ops wl_ops = {
@@ -259,8 +270,12 @@ static int wl_open_generator(struct sim *s, const struct cfg_workload *w, char *
 				snprintf(err, errlen, "out of memory");
 				return -ENOMEM;
 			}
-			cfg_content_spec_join(s->cfg, text, joined, 4096);
 			wl->gen_text[n++] = joined;
+			if (cfg_content_spec_join(s->cfg, text, joined, 4096)) {
+				snprintf(err, errlen, "workload.content: longer than 4095 bytes once "
+					 "relative to the config's directory");
+				return -ENAMETOOLONG;
+			}
 			text = joined;
 		}
 		char oerr[512];
@@ -582,8 +597,10 @@ int workload_apply(struct sim *s, const struct access_record *a, char *err, size
 /*
  * The `none` loop reads records into a buffer ahead of the one it applies,
  * so that a coming record's page state is prefetched WL_AHEAD records ahead
- * and, half-way, its swap slot's: random accesses do not wait on memory one
- * after another.  Runs of hits go to the model WL_CHUNK at a time
+ * and, closer, what a swap-in of it touches in zswap (slot, LRU neighbours,
+ * zspage and its list neighbours, each stage reading what the one before
+ * fetched): random accesses do not wait on memory one after another.  Runs
+ * of hits go to the model WL_CHUNK at a time
  * (reclaim_hits()) when none of the engine's per-record work can be due:
  * no zswap timer at or before their times, no time-series sample before them,
  * no shrink work pending (a hit changes nothing in zswap, so none becomes
@@ -597,8 +614,8 @@ static void wl_refill(struct wl_run *wl, struct wl_buf *b)
 		memmove(b->t, b->t + b->i, (b->n - b->i) * sizeof(b->t[0]));
 		memmove(b->now, b->now + b->i, (b->n - b->i) * sizeof(b->now[0]));
 		b->n -= b->i;
-		b->pf_page -= b->i;
-		b->pf_slot -= b->i;
+		for (int k = 0; k < WL_PF_STAGES; k++)
+			b->pf[k] -= b->i;
 		b->i = 0;
 	}
 	while (b->r > 0 && b->n < WL_BUF) {
@@ -618,19 +635,19 @@ static void wl_refill(struct wl_run *wl, struct wl_buf *b)
 static void wl_prefetch_ahead(struct sim *s, struct wl_buf *b, unsigned upto)
 {
 	struct reclaim *rm = s->wl->rm;
-	unsigned page_end = upto + WL_AHEAD, slot_end = upto + WL_AHEAD / 2;
 
-	if (page_end > b->n)
-		page_end = b->n;
-	if (slot_end > b->n)
-		slot_end = b->n;
-	if (b->pf_page < page_end) {
-		reclaim_prefetch_pages(rm, b->q + b->pf_page, page_end - b->pf_page);
-		b->pf_page = page_end;
-	}
-	if (b->pf_slot < slot_end) {
-		reclaim_prefetch_slots(rm, b->q + b->pf_slot, slot_end - b->pf_slot);
-		b->pf_slot = slot_end;
+	for (int k = 0; k < WL_PF_STAGES; k++) {
+		unsigned end = upto + wl_pf_ahead[k];
+
+		if (end > b->n)
+			end = b->n;
+		if (b->pf[k] >= end)
+			continue;
+		if (!k)
+			reclaim_prefetch_pages(rm, b->q + b->pf[k], end - b->pf[k]);
+		else
+			reclaim_prefetch_slots(rm, b->q + b->pf[k], end - b->pf[k], k);
+		b->pf[k] = end;
 	}
 }
 
@@ -672,7 +689,8 @@ int workload_run_none(struct sim *s, char *err, size_t errlen)
 	struct wl_buf *b = wl->buf;
 	uint64_t now = 0;
 
-	b->n = b->i = b->pf_page = b->pf_slot = 0;
+	b->n = b->i = 0;
+	memset(b->pf, 0, sizeof(b->pf));
 	b->clock = 0;
 	b->r = 1;
 	wl_refill(wl, b);
@@ -725,34 +743,69 @@ static uint64_t wl_task_elapsed(const struct wl_run *wl, unsigned t)
 	return wl->seen[t] && end > wl->first_ns[t] ? end - wl->first_ns[t] : 0;
 }
 
-void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
+/* The tasks' totals, shared by the report and the summary. */
+struct wl_totals {
+	uint64_t acc, faults, maj, min, first, bytes, killed;
+	uint64_t elapsed;      /* first task's start to the last task's end */
+	uint64_t task_time;    /* sum of the tasks' elapsed times */
+};
+
+static void wl_totals(const struct wl_run *wl, struct wl_totals *tt)
 {
-	const struct wl_run *wl = s->wl;
 	const struct access_meta *m = access_source_meta(wl->src);
-	const struct memcg_set *mc = reclaim_memcgs(wl->rm);
-	json_t *o = json_object(), *tasks = json_object(), *cpu = json_object();
-	uint64_t acc = 0, faults = 0, maj = 0, min = 0, first = 0, bytes = 0, killed = 0;
 	uint64_t start = UINT64_MAX, end = 0;
 
+	memset(tt, 0, sizeof(*tt));
 	for (unsigned t = 0; t < m->task_count; t++) {
 		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
 		uint64_t el = wl_task_elapsed(wl, t);
-		json_t *x = json_object();
-		char key[16];
 
-		acc += ts->accesses;
-		faults += ts->faults;
-		maj += ts->majfaults;
-		min += ts->minfaults;
-		first += ts->first_touch;
-		bytes += ts->bytes;
-		killed += ts->killed;
+		tt->acc += ts->accesses;
+		tt->faults += ts->faults;
+		tt->maj += ts->majfaults;
+		tt->min += ts->minfaults;
+		tt->first += ts->first_touch;
+		tt->bytes += ts->bytes;
+		tt->killed += ts->killed;
+		tt->task_time += el;
 		if (wl->seen[t]) {
 			if (wl->first_ns[t] < start)
 				start = wl->first_ns[t];
 			if (wl->first_ns[t] + el > end)
 				end = wl->first_ns[t] + el;
 		}
+	}
+	tt->elapsed = end > start ? end - start : 0;
+}
+
+/* workload.cpu_ns.<c>: runqueue is the rest of the tasks' time (simgrid). */
+static uint64_t wl_time_of(const struct wl_run *wl, const struct wl_totals *tt, unsigned c)
+{
+	uint64_t accounted = 0;
+
+	if (c != WL_TIME_runqueue)
+		return (uint64_t)llround(wl->time_ns[c]);
+	for (unsigned k = 0; k < WL_TIME_COUNT; k++)
+		if (k != WL_TIME_runqueue)
+			accounted += (uint64_t)llround(wl->time_ns[k]);
+	return wl->end_ns && tt->task_time > accounted ? tt->task_time - accounted : 0;
+}
+
+void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
+{
+	const struct wl_run *wl = s->wl;
+	const struct access_meta *m = access_source_meta(wl->src);
+	const struct memcg_set *mc = reclaim_memcgs(wl->rm);
+	json_t *o = json_object(), *tasks = json_object(), *cpu = json_object();
+	struct wl_totals tt;
+
+	wl_totals(wl, &tt);
+	for (unsigned t = 0; t < m->task_count; t++) {
+		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
+		uint64_t el = wl_task_elapsed(wl, t);
+		json_t *x = json_object();
+		char key[16];
+
 		json_object_set_new(x, "accesses", u64j(ts->accesses));
 		json_object_set_new(x, "faults", u64j(ts->faults));
 		json_object_set_new(x, "major_faults", u64j(ts->majfaults));
@@ -765,34 +818,24 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 		snprintf(key, sizeof(key), "%u", t);
 		json_object_set_new(tasks, key, x);
 	}
-	uint64_t elapsed = end > start ? end - start : 0;
+	uint64_t elapsed = tt.elapsed;
 
 	json_object_set_new(o, "kind", json_string(s->cfg->workload->kind));
 	json_object_set_new(o, "tasks_count", u64j(m->task_count));
-	json_object_set_new(o, "accesses", u64j(acc));
-	json_object_set_new(o, "faults", u64j(faults));
-	json_object_set_new(o, "major_faults", u64j(maj));
-	json_object_set_new(o, "minor_faults", u64j(min));
-	json_object_set_new(o, "first_touches", u64j(first));
-	json_object_set_new(o, "bytes", u64j(bytes));
+	json_object_set_new(o, "accesses", u64j(tt.acc));
+	json_object_set_new(o, "faults", u64j(tt.faults));
+	json_object_set_new(o, "major_faults", u64j(tt.maj));
+	json_object_set_new(o, "minor_faults", u64j(tt.min));
+	json_object_set_new(o, "first_touches", u64j(tt.first));
+	json_object_set_new(o, "bytes", u64j(tt.bytes));
 	json_object_set_new(o, "elapsed_ns", u64j(elapsed));
 	json_object_set_new(o, "throughput_bytes_per_s",
-			    json_real(elapsed ? (double)bytes * 1e9 / (double)elapsed : 0));
-	json_object_set_new(o, "oom_kills", u64j(killed));
+			    json_real(elapsed ? (double)tt.bytes * 1e9 / (double)elapsed : 0));
+	json_object_set_new(o, "oom_kills", u64j(tt.killed));
 	json_object_set_new(o, "swap_slots", u64j(wl->slots));
 	json_object_set_new(o, "content_pages", u64j(wl->pool.ps.npages));
-	uint64_t accounted = 0, task_time = 0;
-
-	for (unsigned t = 0; t < m->task_count; t++)
-		task_time += wl_task_elapsed(wl, t);
-	for (unsigned c = 0; c < WL_TIME_COUNT; c++) {
-		uint64_t v = (uint64_t)llround(wl->time_ns[c]);
-
-		if (c == WL_TIME_runqueue)
-			v = wl->end_ns && task_time > accounted ? task_time - accounted : 0;
-		accounted += v;
-		json_object_set_new(cpu, wl_time_names[c], u64j(v));
-	}
+	for (unsigned c = 0; c < WL_TIME_COUNT; c++)
+		json_object_set_new(cpu, wl_time_names[c], u64j(wl_time_of(wl, &tt, c)));
 	if (!wl->end_ns) {
 		/* none: only the workload's own think time passes */
 		uint64_t think = 0;
@@ -825,28 +868,101 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	}
 }
 
+int workload_check(const struct sim *s, char *reason, size_t len)
+{
+	const struct reclaim *rm = s->wl->rm;
+
+	if (reclaim_check_invariants(rm, reason, len) || zswap_check_invariants(s->zs, reason, len))
+		return -EFAULT;
+	for (uint32_t slot = 0; slot < s->wl->slots; slot++) {
+		uint32_t st = reclaim_slot_state(rm, slot);
+		int data = zswap_slot_has_data(s->zs, slot);
+
+		if ((st == RECLAIM_SLOT_FREE && data) || (st == RECLAIM_SLOT_SWAPPED && !data)) {
+			snprintf(reason, len, "slot %u: %s, but zswap %s", slot,
+				 st == RECLAIM_SLOT_FREE ? "free" : "holds a page that is out",
+				 data ? "holds data there" : "has nothing there");
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
 unsigned workload_tasks(const struct sim *s)
 {
 	return access_source_meta(s->wl->src)->task_count;
+}
+
+/* "1.23 GB/s" (decimal, as usemem prints its throughput) */
+static void wl_rate(double bytes_per_s, char *buf, size_t len)
+{
+	if (bytes_per_s >= 1e9)
+		snprintf(buf, len, "%.2f GB/s", bytes_per_s / 1e9);
+	else
+		snprintf(buf, len, "%.1f MB/s", bytes_per_s / 1e6);
+}
+
+/* The memcgs' reclaim events, one line each (the first few). */
+static void wl_summary_memcgs(const struct sim *s, FILE *f)
+{
+	const struct memcg_set *mc = reclaim_memcgs(s->wl->rm);
+	const unsigned show = 4;
+
+	for (unsigned i = 0; i < mc->n && i < show; i++) {
+		struct memcg_events e;
+
+		memcg_events_hier(mc, i, &e);
+		fprintf(f, "  memcg      %s: events high %llu, max %llu, oom_kill %llu; pgscan %llu, "
+			"pgsteal %llu, workingset_refault_anon %llu\n",
+			sim_memcg_name(s, i), (unsigned long long)e.high, (unsigned long long)e.max,
+			(unsigned long long)e.oom_kill, (unsigned long long)e.pgscan,
+			(unsigned long long)e.pgsteal, (unsigned long long)e.workingset_refault_anon);
+	}
+	if (mc->n > show)
+		fprintf(f, "  memcg      ... %u more in the report (stats.memcg)\n", mc->n - show);
+}
+
+/* Where the tasks' time went: the categories of workload.cpu_ns over 1 %. */
+static void wl_summary_time(const struct wl_run *wl, const struct wl_totals *tt, FILE *f)
+{
+	fprintf(f, "  task time ");
+	int any = 0;
+
+	for (unsigned c = 0; c < WL_TIME_COUNT; c++) {
+		double pct = tt->task_time ? 100.0 * (double)wl_time_of(wl, tt, c) / (double)tt->task_time : 0;
+
+		if (pct >= 1) {
+			fprintf(f, "%s %s %.0f %%", any ? "," : "", wl_time_names[c], pct);
+			any = 1;
+		}
+	}
+	fprintf(f, "%s (workload.cpu_ns)\n", any ? "" : " none");
 }
 
 void workload_summary(const struct sim *s, FILE *f)
 {
 	const struct wl_run *wl = s->wl;
 	const struct access_meta *m = access_source_meta(wl->src);
-	uint64_t acc = 0, maj = 0, bytes = 0, killed = 0;
+	struct wl_totals tt;
+	char rate[32];
 
-	for (unsigned t = 0; t < m->task_count; t++) {
-		const struct reclaim_task_stats *ts = reclaim_task(wl->rm, t);
-
-		acc += ts->accesses;
-		maj += ts->majfaults;
-		bytes += ts->bytes;
-		killed += ts->killed;
+	wl_totals(wl, &tt);
+	fprintf(f, "  workload   %s: %u tasks, %llu accesses of %.1f MiB", s->cfg->workload->kind,
+		m->task_count, (unsigned long long)tt.acc, (double)tt.bytes / (1 << 20));
+	if (wl->end_ns && tt.elapsed) {
+		wl_rate((double)tt.bytes * 1e9 / (double)tt.elapsed, rate, sizeof(rate));
+		fprintf(f, " in %.3f ms: throughput %s\n", (double)tt.elapsed / 1e6, rate);
+	} else {
+		fprintf(f, " (backend none: no time passes, so no throughput;"
+			" --set timing.backend=simgrid)\n");
 	}
-	fprintf(f, "  workload   %s: %u tasks, %llu accesses, %llu major faults, %llu OOM kills\n",
-		s->cfg->workload->kind, m->task_count, (unsigned long long)acc,
-		(unsigned long long)maj, (unsigned long long)killed);
+	fprintf(f, "  faults     %llu: %llu major (swap-ins), %llu minor (swap cache), "
+		"%llu first touches; %llu OOM kills\n", (unsigned long long)tt.faults,
+		(unsigned long long)tt.maj, (unsigned long long)tt.min,
+		(unsigned long long)(tt.faults - tt.maj - tt.min), (unsigned long long)tt.killed);
+	wl_summary_memcgs(s, f);
+	if (wl->end_ns)
+		wl_summary_time(wl, &tt, f);
 }
 
 const char *sim_memcg_name(const struct sim *s, unsigned i)

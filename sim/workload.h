@@ -84,6 +84,10 @@ struct wl_run {
 	uint8_t *seen;
 	struct wl_buf *buf;        /* the `none` loop's records read ahead (workload.c) */
 	double time_ns[WL_TIME_COUNT];   /* all tasks, by category */
+	/* simgrid: the calling task's own time, ns, and where a swap-out's time
+	 * goes (zswap_store() of one reclaim batch of nr_folios); NULL with none */
+	double (*task_clock)(void);
+	void (*store_done)(double ns, unsigned nr_folios);
 	/* a generator's arguments and the option texts they point into */
 	const struct gen_kind *gen_kind;
 	void *gen_args;
@@ -93,7 +97,7 @@ struct wl_run {
 /* The generator option of kind k that workload member key names (NULL if
  * none); a content spec with its paths made relative to the config file. */
 const struct gen_opt *cfg_workload_gen_opt(const struct gen_kind *k, const char *key);
-void cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
+int cfg_content_spec_join(const struct cfg *c, const char *spec, char *out, size_t len);
 
 /* Set up the workload of s->cfg (content, compressor, zswap, reclaim). */
 int workload_setup(struct sim *s, char *err, size_t errlen);
@@ -107,6 +111,12 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs);
 int workload_apply(struct sim *s, const struct access_record *a, char *err, size_t errlen);
 /* The number of tasks of a workload run. */
 unsigned workload_tasks(const struct sim *s);
+/* Full consistency check of a workload run: the reclaim model
+ * (reclaim_check_invariants()), zswap (zswap_check_invariants()) and the two
+ * against each other (a slot reclaim holds for a page that is out holds data;
+ * a free slot holds none).  O(pages + slots): ZSWAPSIM_CHECK_EVERY_STEP runs
+ * it after every record and at every yield of an actor. */
+int workload_check(const struct sim *s, char *reason, size_t len);
 /* One line for the run summary on stdout. */
 void workload_summary(const struct sim *s, FILE *f);
 

@@ -20,6 +20,7 @@
 
 #include "traces/access.h"
 #include "traces/access_priv.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -161,7 +162,7 @@ int access_check_fraction(const char *name, double v, char *reason, size_t len)
 	return 0;
 }
 
-static int check_content_mix(const struct access_content *c, char *reason, size_t len)
+int access_check_content(const struct access_content *c, char *reason, size_t len)
 {
 	if (access_check_fraction("zero", c->zero, reason, len) ||
 	    access_check_fraction("same", c->same, reason, len) ||
@@ -203,7 +204,7 @@ int access_check_meta(const struct access_meta *m, char *reason, size_t len)
 			  (unsigned long long)m->page_store_pages);
 		return -EINVAL;
 	}
-	return check_content_mix(&m->content, reason, len);
+	return access_check_content(&m->content, reason, len);
 }
 
 int access_check_init(struct access_check *c, const struct access_meta *meta)
@@ -574,12 +575,12 @@ int access_recbuf_push(struct access_recbuf *b, const struct access_record *r)
 
 struct access_writer {
 	FILE *f;
+	struct outfile out;
 	int form;
 	uint64_t nrec;
 	struct access_check check;
 	struct access_meta meta;   /* a copy: the caller's may go away */
-	char path[1024];
-	char tmp[1100];
+	char *path;
 };
 
 /* The header exactly as the reader demands it: zero padding everywhere. */
@@ -642,32 +643,33 @@ int access_writer_open(struct access_writer **out, const char *path,
 			  path);
 		return -EINVAL;
 	}
-	if (strlen(path) >= sizeof(w->path)) {
-		trace_msg(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
 	if (access_check_meta(meta, reason, sizeof(reason))) {
 		trace_msg(err, errlen, "%s: header: %s", path, reason);
 		return -EINVAL;
 	}
 	w = calloc(1, sizeof(*w));
-	if (w)
+	if (w) {
 		w->meta = *meta;
-	if (!w || access_check_init(&w->check, &w->meta)) {
+		w->path = strdup(path);
+	}
+	if (!w || !w->path || access_check_init(&w->check, &w->meta)) {
+		if (w)
+			free(w->path);
 		free(w);
 		trace_msg(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	w->form = access_path_form(path);
-	strcpy(w->path, path);
-	ret = trace_tmp_open(path, &w->f, w->tmp, sizeof(w->tmp), err, errlen);
+	ret = outfile_open(&w->out, path, err, errlen);
+	w->f = w->out.f;
 	if (!ret)
 		ret = w->form == TRACE_FORM_BINARY ? write_binary_header(w->f, &w->meta, 0)
 						   : access_text_write_header(w->f, &w->meta);
 	if (ret) {
 		if (w->f)
-			trace_tmp_commit(w->f, w->tmp, path, ret, err, errlen);
+			outfile_close(&w->out, ret, err, errlen);
 		access_check_free(&w->check);
+		free(w->path);
 		free(w);
 		return ret;
 	}
@@ -695,8 +697,9 @@ void access_writer_abort(struct access_writer *w)
 {
 	if (!w)
 		return;
-	trace_tmp_commit(w->f, w->tmp, w->path, -ECANCELED, NULL, 0);
+	outfile_close(&w->out, -ECANCELED, NULL, 0);
 	access_check_free(&w->check);
+	free(w->path);
 	free(w);
 }
 
@@ -711,8 +714,9 @@ int access_writer_commit(struct access_writer *w, char *err, size_t errlen)
 		else
 			ret = trace_fwrite(w->f, &w->nrec, sizeof(w->nrec), 1);
 	}
-	ret = trace_tmp_commit(w->f, w->tmp, w->path, ret, err, errlen);
+	ret = outfile_close(&w->out, ret, err, errlen);
 	access_check_free(&w->check);
+	free(w->path);
 	free(w);
 	return ret;
 }

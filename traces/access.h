@@ -124,6 +124,8 @@ int access_path_is_access(const char *path);
 /* Validate the header fields (page size, counts, memcg table, page-store
  * reference, content mix).  0 or -EINVAL with the reason. */
 int access_check_meta(const struct access_meta *meta, char *reason, size_t len);
+/* The content mix alone: each fraction in [0, 1], zero + same + random <= 1. */
+int access_check_content(const struct access_content *c, char *reason, size_t len);
 
 /* Per-task state of the record checks: the last time of each task and
  * whether it has exited (times are <= INT64_MAX, so bit 63 is free). */

@@ -25,6 +25,7 @@
 
 #include "traces/access_source.h"
 #include "traces/access_source_impl.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 #define OG_RECORD 24
@@ -571,7 +572,7 @@ int access_oracle_write(const char *path, struct access_source *src, uint64_t *n
 	struct og_reqs q = { 0 };
 	struct og_writer w = { 0 };
 	uint32_t *next = NULL;
-	char tmp[4096];
+	struct outfile o;
 	int ret;
 
 	if (obj_map_init(&q.map, 1 << 16)) {
@@ -597,10 +598,11 @@ int access_oracle_write(const char *path, struct access_source *src, uint64_t *n
 		}
 	}
 	if (!ret)
-		ret = trace_tmp_open(path, &w.f, tmp, sizeof(tmp), err, errlen);
+		ret = outfile_open(&o, path, err, errlen);
 	if (!ret) {
+		w.f = o.f;
 		ret = og_write_records(&w, &q, next);
-		ret = trace_tmp_commit(w.f, tmp, path, ret, err, errlen);
+		ret = outfile_close(&o, ret, err, errlen);
 	}
 	if (!ret && nreq)
 		*nreq = q.obj.n;

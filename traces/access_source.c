@@ -14,6 +14,7 @@
 
 #include "traces/access_source.h"
 #include "traces/access_source_impl.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 /* --- the source object ------------------------------------------------------ */
@@ -565,9 +566,9 @@ int access_source_open_trace(struct access_source **src, const char *path,
 static int write_mem_pages(const char *path, struct access_source *src, struct access_meta *m,
 			   char *err, size_t errlen)
 {
-	char pages[4096], tmp[4200];
+	char pages[4096];
+	struct outfile o;
 	const char *base;
-	FILE *f;
 	int ret;
 
 	if (trace_pages_path(path, pages, sizeof(pages))) {
@@ -579,11 +580,11 @@ static int write_mem_pages(const char *path, struct access_source *src, struct a
 		trace_msg(err, errlen, "%s: page-store name too long", pages);
 		return -ENAMETOOLONG;
 	}
-	ret = trace_tmp_open(pages, &f, tmp, sizeof(tmp), err, errlen);
+	ret = outfile_open(&o, pages, err, errlen);
 	if (ret)
 		return ret;
-	ret = trace_fwrite(f, src->pages, SIM_PAGE_SIZE, src->npages);
-	ret = trace_tmp_commit(f, tmp, pages, ret, err, errlen);
+	ret = trace_fwrite(o.f, src->pages, SIM_PAGE_SIZE, src->npages);
+	ret = outfile_close(&o, ret, err, errlen);
 	if (ret)
 		return ret;
 	strcpy(m->page_store, base);

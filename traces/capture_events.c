@@ -34,11 +34,45 @@
 #include <zlib.h>
 
 #include "traces/capture_events.h"
+#include "traces/outfile.h"
 #include "traces/trace.h"
 #include "traces/trace_priv.h"
 
 _Static_assert(sizeof(struct cap_event) == 48, "cap_event layout");
 _Static_assert(sizeof(struct cap_events_header) == 256, "cap_events_header layout");
+
+/* Read want bytes of events into ev->ev, growing the buffer as they arrive:
+ * the header's count is not trusted for the allocation (a corrupt count of
+ * 2^34 events would ask for 800 GB), and a gzip file's size says nothing of
+ * its content.  0, -ENOMEM, or -EIO when the file ends early; *got: the
+ * bytes read. */
+static int read_events(gzFile gz, struct cap_events *ev, size_t want, size_t *got)
+{
+	size_t cap = want < (1u << 20) ? want : (1u << 20), off = 0;
+
+	ev->ev = malloc(cap ? cap : 1);
+	if (!ev->ev)
+		return -ENOMEM;
+	while (off < want) {
+		if (off == cap) {
+			size_t ncap = cap * 2 < want ? cap * 2 : want;
+			void *n = realloc(ev->ev, ncap);
+
+			if (!n)
+				return -ENOMEM;
+			ev->ev = n;
+			cap = ncap;
+		}
+		size_t chunk = cap - off > (1u << 30) ? (1u << 30) : cap - off;
+		int n = gzread(gz, (char *)ev->ev + off, (unsigned)chunk);
+
+		if (n <= 0)
+			return -EIO;
+		off += (size_t)n;
+		*got = off;
+	}
+	return 0;
+}
 
 /* events.bin is read through zlib, so a gzip-compressed file (the bundled test
  * data) works as well as a plain one. */
@@ -73,22 +107,18 @@ int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t e
 		goto out;
 	}
 	want = ev->hdr.nevents * sizeof(struct cap_event);
-	ev->ev = malloc(want ? want : 1);
-	if (!ev->ev) {
+	size_t got = 0;
+	int r = read_events(gz, ev, want, &got);
+
+	if (r == -ENOMEM) {
 		ret = -ENOMEM;
 		trace_msg(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	for (size_t off = 0; off < want;) {
-		size_t chunk = want - off > (1u << 30) ? (1u << 30) : want - off;
-		int n = gzread(gz, (char *)ev->ev + off, (unsigned)chunk);
-
-		if (n <= 0) {
-			trace_msg(err, errlen, "%s: header says %llu events, the file ends after %zu",
-				  path, (unsigned long long)ev->hdr.nevents, off / sizeof(struct cap_event));
-			goto out;
-		}
-		off += (size_t)n;
+	if (r) {
+		trace_msg(err, errlen, "%s: header says %llu events, the file ends after %zu",
+			  path, (unsigned long long)ev->hdr.nevents, got / sizeof(struct cap_event));
+		goto out;
 	}
 	if (gzread(gz, &extra, 1) != 0) {
 		trace_msg(err, errlen, "%s: data after the %llu events of the header", path,
@@ -103,6 +133,14 @@ int cap_events_read(const char *path, struct cap_events *ev, char *err, size_t e
 		    e->outcome > CAP_OUT_DISK) {
 			trace_msg(err, errlen, "%s: event %llu: bad type %u / order %u / outcome %u",
 				  path, (unsigned long long)i, e->type, e->order, e->outcome);
+			goto out;
+		}
+		/* a swap offset is below 2^32 (and slot + pages must not wrap:
+		 * the converter sizes its slot arrays by the largest) */
+		if (e->type == CAP_EV_OUT && e->slot > (1ull << 32) - (1u << e->order)) {
+			trace_msg(err, errlen, "%s: event %llu: swap slot %llu + %u pages beyond 2^32",
+				  path, (unsigned long long)i, (unsigned long long)e->slot,
+				  1u << e->order);
 			goto out;
 		}
 		if (e->type == CAP_EV_OUT && e->content != CAP_NO_CONTENT &&
@@ -132,8 +170,7 @@ int cap_events_write(const char *path, const struct cap_events_header *hdr,
 		     const struct cap_event *ev, uint64_t n, char *err, size_t errlen)
 {
 	struct cap_events_header h = *hdr;
-	char tmp[4096];
-	FILE *f;
+	struct outfile o;
 	int ret;
 
 	memcpy(h.magic, CAP_EVENTS_MAGIC, 8);
@@ -141,13 +178,13 @@ int cap_events_write(const char *path, const struct cap_events_header *hdr,
 	h.event_size = sizeof(struct cap_event);
 	h.nevents = n;
 	h.memcg[sizeof(h.memcg) - 1] = 0;
-	ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	ret = outfile_open(&o, path, err, errlen);
 	if (ret)
 		return ret;
-	ret = trace_fwrite(f, &h, sizeof(h), 1);
+	ret = trace_fwrite(o.f, &h, sizeof(h), 1);
 	if (!ret)
-		ret = trace_fwrite(f, ev, sizeof(*ev), n);
-	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
+		ret = trace_fwrite(o.f, ev, sizeof(*ev), n);
+	return outfile_close(&o, ret, err, errlen);
 }
 
 /* --- content source: pread on a plain file, or a gzip file read whole ----- */
@@ -236,6 +273,7 @@ struct run_slot {
 
 struct store {
 	FILE *f;
+	struct outfile out;
 	uint64_t pages;
 	struct run_slot *tab;
 	uint64_t cap, used;
@@ -281,7 +319,7 @@ static int store_run(struct store *s, const uint8_t *buf, unsigned order, uint32
 	if (s->pages + (1u << order) > UINT32_MAX)
 		return -EFBIG;
 	if (fwrite(buf, len, 1, s->f) != 1)
-		return -EIO;
+		return errno ? -errno : -EIO;
 	s->tab[j].h = h;
 	s->tab[j].base = (uint32_t)s->pages;
 	s->tab[j].order = (uint8_t)order;
@@ -607,7 +645,7 @@ static const char *base_name(const char *p)
 }
 
 static int finish(struct conv *c, const char *trace_path, const char *pages_path,
-		  const char *tmp_pages, char *err, size_t errlen)
+		  char *err, size_t errlen)
 {
 	static struct trace_meta meta;
 	const char *name = c->ev->hdr.memcg[0] ? c->ev->hdr.memcg : "capture";
@@ -621,7 +659,7 @@ static int finish(struct conv *c, const char *trace_path, const char *pages_path
 	snprintf(meta.memcgs[0].name, TRACE_NAME_MAX, "%s",
 		 trace_name_ok(name, strnlen(name, TRACE_NAME_MAX - 1)) ? name : "capture");
 	meta.memcgs[0].parent = -1;
-	r = trace_tmp_commit(c->store.f, tmp_pages, pages_path, 0, err, errlen);
+	r = outfile_close(&c->store.out, 0, err, errlen);
 	c->store.f = NULL;
 	if (r)
 		return r;
@@ -640,7 +678,6 @@ int cap_convert(const char *events_path, const char *content_path,
 {
 	struct cap_events ev;
 	struct conv c;
-	char tmp[4096];
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -665,20 +702,19 @@ int cap_convert(const char *events_path, const char *content_path,
 	}
 	if ((r = content_open(&c.cin, content_path, ev.hdr.content_pages, err, errlen)))
 		goto out;
-	if ((r = trace_tmp_open(pages_path, &c.store.f, tmp, sizeof(tmp), err, errlen)))
+	if ((r = outfile_open(&c.store.out, pages_path, err, errlen)))
 		goto out;
+	c.store.f = c.store.out.f;
 	if ((r = prepare(&c, events_path, err, errlen)))
 		goto out;
 	if ((r = run_events(&c))) {
 		trace_msg(err, errlen, "%s: conversion failed: %s", events_path, strerror(-r));
 		goto out;
 	}
-	r = finish(&c, trace_path, pages_path, tmp, err, errlen);
+	r = finish(&c, trace_path, pages_path, err, errlen);
 out:
-	if (c.store.f) {
-		fclose(c.store.f);
-		unlink(tmp);
-	}
+	if (c.store.f)
+		outfile_close(&c.store.out, -ECANCELED, NULL, 0);
 	content_close(&c.cin);
 	free(c.order);
 	free(c.out);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "traces/content.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 
@@ -24,6 +25,12 @@ static int content_map_source(struct content_source *s, char *err, size_t errlen
 		int e = errno;
 		trace_msg(err, errlen, "%s: %s", s->path, strerror(e));
 		return -e;
+	}
+	if (!fstat(fd, &st) && !S_ISREG(st.st_mode)) {
+		close(fd);
+		trace_msg(err, errlen, "%s: %s", s->path,
+			  S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
 	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % SIM_PAGE_SIZE) {
 		close(fd);
@@ -260,12 +267,11 @@ uint32_t content_fixed(struct content *c, unsigned key, const uint8_t *tmpl, uns
 
 int content_write(const struct content *c, const char *path, char *err, size_t errlen)
 {
-	char tmp[4096];
-	FILE *f;
-	int ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	struct outfile o;
+	int ret = outfile_open(&o, path, err, errlen);
 
 	if (ret)
 		return ret;
-	ret = trace_fwrite(f, c->pages, SIM_PAGE_SIZE, c->npages);
-	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
+	ret = trace_fwrite(o.f, c->pages, SIM_PAGE_SIZE, c->npages);
+	return outfile_close(&o, ret, err, errlen);
 }

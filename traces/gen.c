@@ -39,6 +39,72 @@ void gen_common_defaults(struct gen_common *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->seed = 1;
+	g->jitter = 0.5;
+	g->start_offset = GEN_START_THINK;
+}
+
+/* The content mix of the options, as an access trace's header must have it
+ * (a workload run takes it from there: --zero 5 would otherwise pass). */
+int gen_check_content(const struct gen_common *g, char *err, size_t errlen)
+{
+	struct access_content c = { g->zero, g->same, g->random, g->dirty };
+	char why[160];
+
+	if (!access_check_content(&c, why, sizeof(why)))
+		return 0;
+	snprintf(err, errlen, "--zero/--same/--random/--dirty: %s", why);
+	return -EINVAL;
+}
+
+/* --- jitter ------------------------------------------------------------------------ */
+
+int gen_jitter_check(const struct gen_common *g, char *err, size_t errlen)
+{
+	if (!(g->jitter >= 0 && g->jitter <= 1)) {
+		snprintf(err, errlen, "--jitter %g: want 0 <= F <= 1", g->jitter);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* A draw in [0, n) (n > 0); the modulo bias is below 2^-40 for any n a
+ * think time or an offset takes. */
+static uint64_t gen_jitter_below(struct gen_jitter *j, uint64_t n)
+{
+	return splitmix64(&j->state) % n;
+}
+
+uint64_t gen_jitter_init(struct gen_jitter *j, const struct gen_common *g, unsigned task,
+			 uint64_t think)
+{
+	double f = g->no_jitter ? 0 : g->jitter;
+	uint64_t spread = g->no_jitter ? 0 : g->start_offset == GEN_START_THINK ? think :
+			  g->start_offset;
+	uint64_t half = (uint64_t)(f * (double)think);
+
+	/* symmetric around think, so the mean rate is the one asked for */
+	if (half > think || half > UINT64_MAX - think || half > UINT64_MAX / 4)
+		half = think < UINT64_MAX - think ? think : UINT64_MAX - think;
+	if (half > UINT64_MAX / 4)
+		half = UINT64_MAX / 4;
+	j->state = g->seed * 0x2545f4914f6cdd1dull ^ (0x6a69747465720000ull + task);
+	j->lo = think - half;
+	j->span = 2 * half + 1;
+	return spread ? gen_jitter_below(j, spread) : 0;
+}
+
+uint64_t gen_jitter_think(struct gen_jitter *j)
+{
+	return j->span > 1 ? j->lo + gen_jitter_below(j, j->span) : j->lo;
 }
 
 int gen_parse_size(const char *s, uint64_t *out)
@@ -114,7 +180,8 @@ int gen_opt_set(const struct gen_opt *o, void *args, const char *v, char *err, s
 		errno = 0;
 		unsigned long long x = strtoull(v, &end, 0);
 		if (errno || end == v || *end || v[0] == '-') {
-			snprintf(err, errlen, "%s: '%s' is not a non-negative integer", o->name, v);
+			snprintf(err, errlen, "%s: '%s' is not a non-negative integer", o->name,
+				 TRACE_SHOW(v));
 			return -EINVAL;
 		}
 		*(uint64_t *)ptr = x;
@@ -122,7 +189,8 @@ int gen_opt_set(const struct gen_opt *o, void *args, const char *v, char *err, s
 	}
 	case GO_SIZE:
 		if (gen_parse_size(v, ptr)) {
-			snprintf(err, errlen, "%s: '%s' is not a size (bytes, or with K/M/G/T)", o->name, v);
+			snprintf(err, errlen, "%s: '%s' is not a size (bytes, or with K/M/G/T)", o->name,
+				 TRACE_SHOW(v));
 			return -EINVAL;
 		}
 		return 0;
@@ -130,7 +198,7 @@ int gen_opt_set(const struct gen_opt *o, void *args, const char *v, char *err, s
 		errno = 0;
 		double x = strtod(v, &end);
 		if (errno || end == v || *end || x != x) {
-			snprintf(err, errlen, "%s: '%s' is not a number", o->name, v);
+			snprintf(err, errlen, "%s: '%s' is not a number", o->name, TRACE_SHOW(v));
 			return -EINVAL;
 		}
 		*(double *)ptr = x;
@@ -152,7 +220,7 @@ int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size
 
 	if (n < 0) {
 		snprintf(err, errlen, "--orders '%s': want ORDER:WEIGHT,... with orders 0..%d",
-			 spec, TRACE_MAX_ORDER);
+			 TRACE_SHOW(spec), TRACE_MAX_ORDER);
 		return -EINVAL;
 	}
 	return n;
@@ -229,6 +297,8 @@ static int gen_content_store(const struct gen_common *g, struct access_meta *m, 
 	m->content = (struct access_content){ g->zero, g->same, g->random, g->dirty };
 	*pages = NULL;
 	*npages = 0;
+	if (gen_check_content(g, err, errlen))
+		return -EINVAL;
 	if (!g->content || !*g->content)
 		return 0;
 	if (want >= ACCESS_CONTENT_DRAW) {
@@ -393,25 +463,23 @@ static int gen_tasks_next_task(struct access_source *src, unsigned t, struct acc
 		x->exited = 1;
 		if (k->no_exit)
 			return 0;
-		x->t += k->think;
 		*r = (struct access_record){ .time_ns = x->t, .task = (uint16_t)t, .memcg = memcg,
 					     .op = ACCESS_EXIT };
 		return 1;
 	}
 	k->touch(k->kind, t, x, &page, &write);
-	x->t += k->think;
 	x->done++;
 	*r = (struct access_record){
 		.time_ns = x->t, .vpage = page, .arg = write ? ACCESS_CONTENT_DRAW : 0,
 		.task = (uint16_t)t, .memcg = memcg, .op = write ? ACCESS_WRITE : ACCESS_READ,
 		.order = (uint8_t)gen_layout_order(&s->layout, t, page),
 	};
+	x->t += gen_jitter_think(&x->jit);
 	return 1;
 }
 
-/* One generator for all tasks: the task whose last record is the earliest
- * (the lowest index on a tie; every task has the same think time) makes the
- * next record, until every task has ended. */
+/* One generator for all tasks: the task whose next record is the earliest
+ * (the lowest index on a tie) makes it, until every task has ended. */
 static int gen_tasks_next(struct access_source *src, struct access_record *r)
 {
 	struct gen_tasks_src *s = src->priv;
@@ -462,6 +530,8 @@ int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *sp
 	struct access_source *src = NULL;
 	int n = gen_orders(spec->orders, orders, prob, err, errlen), ret;
 
+	if (n >= 0 && gen_jitter_check(g, err, errlen))
+		n = -EINVAL;
 	if (n < 0 || !s) {
 		spec->free(spec->kind, spec->tasks);
 		free(s);
@@ -484,6 +554,9 @@ int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *sp
 	gen_memcgs(&s->meta, spec->prefix, spec->memcgs, spec->tasks, spec->pages, spec->max);
 	src->meta = &s->meta;
 	ret = gen_tasks_init(&s->task, spec->tasks, spec->seed, g->shared_rng);
+	for (unsigned t = 0; !ret && t < spec->tasks; t++)
+		s->task[t].t = gen_jitter_init(&s->task[t].jit, g, t, spec->think) +
+			       gen_jitter_think(&s->task[t].jit);
 	if (!ret && spec->init)
 		ret = spec->init(spec->kind, s->task, spec->tasks);
 	if (!ret)
@@ -722,6 +795,8 @@ int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_s
 		return ret;
 	sum->out = g->out;
 	sum->form = form;
+	sum->random_content = form != GEN_ORACLE && (!g->content || !*g->content) && !src->npages &&
+			      g->zero + g->same + g->random < 1.0;
 	sum->streams = access_source_meta(src)->task_count;
 	sum->memcgs = access_source_meta(src)->memcg_count;
 	switch (form) {

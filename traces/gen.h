@@ -49,6 +49,10 @@ struct gen_common {
 	int access;               /* --access: -o is an access trace */
 	int oracle;               /* --oracle-general: -o is an oracleGeneral trace */
 	int quiet;                /* for the front end: no summary */
+	double jitter;            /* --jitter F: each think time uniform in think x [1-F, 1+F] */
+	uint64_t start_offset;    /* --start-offset NS: each task starts at a uniform offset in
+				     [0, NS); GEN_START_THINK: one think time */
+	int no_jitter;            /* --no-jitter: both off (lockstep, the bundled traces) */
 	int shared_rng;           /* not an option: gen_run() sets it for swap-event
 				     traces (struct gen_task) */
 };
@@ -56,7 +60,7 @@ struct gen_common {
 #define GEN_COMMON_OPTS(type) \
 	{ "-o", GO_STR, offsetof(type, g.out), "output trace FILE.zswt or FILE.txt; FILE.pages is written next to it" }, \
 	{ "--seed", GO_U64, offsetof(type, g.seed), "seed of every random choice (default 1)" }, \
-	{ "--content", GO_STR, offsetof(type, g.content), "source page stores PATH[:WEIGHT],... (default: random pages)" }, \
+	{ "--content", GO_STR, offsetof(type, g.content), "source page stores PATH[:WEIGHT],... (default: random, incompressible pages, with a warning; real content: traces/bundled/default.pages)" }, \
 	{ "--zero", GO_DOUBLE, offsetof(type, g.zero), "fraction of folios entirely zero-filled (default 0)" }, \
 	{ "--same", GO_DOUBLE, offsetof(type, g.same), "fraction of folios same-filled with a non-zero word (default 0)" }, \
 	{ "--random", GO_DOUBLE, offsetof(type, g.random), "fraction of folios of random bytes (default 0)" }, \
@@ -66,7 +70,10 @@ struct gen_common {
 	{ "--swap", GO_SIZE, offsetof(type, g.swap), "swap device size (default: twice the mapped memory)" }, \
 	{ "--access", GO_FLAG, offsetof(type, g.access), "write the accesses, not swap events: -o FILE.zswa or FILE.txt" }, \
 	{ "--oracle-general", GO_FLAG, offsetof(type, g.oracle), "write the accesses as libCacheSim oracleGeneral: -o FILE (zstd if FILE.zst)" }, \
-	{ "--quiet", GO_FLAG, offsetof(type, g.quiet), "no summary on stdout" }
+	{ "--quiet", GO_FLAG, offsetof(type, g.quiet), "no summary on stdout" }, \
+	{ "--jitter", GO_DOUBLE, offsetof(type, g.jitter), "each think time uniform in think x [1-F, 1+F], seeded (default 0.5; 0 = fixed)" }, \
+	{ "--start-offset", GO_U64, offsetof(type, g.start_offset), "each stream starts at a seeded offset in [0, NS) (default one think time; 0 = all at t = 0)" }, \
+	{ "--no-jitter", GO_FLAG, offsetof(type, g.no_jitter), "--jitter 0 --start-offset 0: streams in lockstep (the bundled traces)" }
 
 /* What a generator wrote. */
 enum gen_form { GEN_SWAP, GEN_ACCESS, GEN_ORACLE };
@@ -79,6 +86,8 @@ struct gen_summary {
 	uint64_t access_ops[ACCESS_OP_COUNT]; /* GEN_ACCESS: records by op */
 	uint32_t streams, memcgs;         /* streams: tasks */
 	uint64_t pages;                   /* in the page store (0: none written) */
+	int random_content;               /* no --content and no content of the kind's own:
+					     the pages are random bytes (the front end warns) */
 	char page_store[TRACE_PATH_MAX];  /* its name */
 };
 
@@ -138,9 +147,34 @@ int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size
  * orders are drawn when the source opens, from a generator seeded with the
  * common --seed, block by block and task by task, as the reclaim model's
  * rm_map() drew them. */
+/* Think-time jitter and start offsets (docs/workloads.md, "Jitter"): without
+ * them N streams of one think time act at the same nanosecond, a lockstep no
+ * set of real tasks shows.  Drawn from a generator of their own (splitmix64,
+ * seeded from --seed and the task), so the pages a task touches are the same
+ * with and without jitter, and --no-jitter draws nothing at all: the traces
+ * of before jitter existed, byte for byte. */
+#define GEN_START_THINK UINT64_MAX
+
+struct gen_jitter {
+	uint64_t state;
+	uint64_t lo, span;      /* think time: lo + a draw in [0, span) */
+};
+
+/* -EINVAL with err unless --zero, --same, --random and --dirty are fractions
+ * and zero + same + random <= 1. */
+int gen_check_content(const struct gen_common *g, char *err, size_t errlen);
+/* -EINVAL with err unless 0 <= --jitter <= 1. */
+int gen_jitter_check(const struct gen_common *g, char *err, size_t errlen);
+/* Task task's jitter for think time think; returns its start offset. */
+uint64_t gen_jitter_init(struct gen_jitter *j, const struct gen_common *g, unsigned task,
+			 uint64_t think);
+/* The next think time. */
+uint64_t gen_jitter_think(struct gen_jitter *j);
+
 struct gen_task {
 	gsl_rng *rng;
-	uint64_t t;         /* time of its last record */
+	struct gen_jitter jit;
+	uint64_t t;         /* time of its next record */
 	uint64_t done;      /* accesses made */
 	int exited;
 };

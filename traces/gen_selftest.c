@@ -7,7 +7,8 @@
  * memory.reclaim, MADV_PAGEOUT, change the RAM limit, sleep, repeat until
  * enough is swapped out) built when the source opens; the steps become access
  * records as they are pulled, on one clock (the tests' steps are sequential),
- * each page touch and each call one think time (1 us) apart.  The zswap knobs the tests set
+ * each page touch and each call one think time (1 us, jittered as the other
+ * generators' unless --no-jitter) apart.  The zswap knobs the tests set
  * (memory.zswap.max, memory.zswap.writeback) are in the scenario configs
  * (configs/scenarios/NAME.json), not in the trace.
  *
@@ -71,6 +72,7 @@ struct st_src {
 	unsigned nsteps, pc;         /* the program and the step being run */
 	uint32_t i;                  /* page of the step being run */
 	uint64_t t;                  /* one clock for every task */
+	struct gen_jitter jit;       /* of the think time (the steps stay in order) */
 	/* the page store: the patterns the test uses, in the order it first uses them */
 	uint8_t *pages;
 	uint32_t npages, cap;
@@ -375,7 +377,7 @@ static int st_next(struct access_source *src, struct access_record *r)
 				s->pc++;
 				continue;
 			}
-			s->t += ST_THINK_NS;
+			s->t += gen_jitter_think(&s->jit);
 			st_touch(s, x, r);
 			s->i++;
 			return 1;
@@ -391,7 +393,7 @@ static int st_next(struct access_source *src, struct access_record *r)
 				s->pc++;
 			continue;
 		default:
-			s->t += ST_THINK_NS;
+			s->t += gen_jitter_think(&s->jit);
 			*r = (struct access_record){ .time_ns = s->t, .task = x->task, .memcg = x->memcg,
 						     .op = op_of[x->op], .arg = (uint32_t)x->arg };
 			if (x->op == ST_FREE || x->op == ST_PAGEOUT) {
@@ -427,7 +429,7 @@ static int st_find(const char *name, char *err, size_t errlen)
 		if (!strcmp(name, st_names[i]))
 			return (int)i;
 	snprintf(err, errlen, "%s '%s' (try --help for the names)",
-		 name ? "unknown test" : "missing test NAME", name ? name : "");
+		 name ? "unknown test" : "missing test NAME", name ? TRACE_SHOW(name) : "");
 	return -EINVAL;
 }
 
@@ -445,6 +447,8 @@ static int st_source(void *args, const char *name, struct access_source **out,
 		snprintf(err, errlen, "--ram must be between 256K and 4G");
 		return -EINVAL;
 	}
+	if (gen_jitter_check(&a->g, err, errlen) || gen_check_content(&a->g, err, errlen))
+		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	src = s ? access_source_alloc(&st_ops, s) : NULL;
 	if (s)
@@ -463,6 +467,7 @@ static int st_source(void *args, const char *name, struct access_source **out,
 	memset(s->pat_b, 0xff, sizeof(s->pat_b));
 	memset(s->rnd, 0xff, sizeof(s->rnd));
 	s->ramp = ST_NONE;
+	s->t = gen_jitter_init(&s->jit, &a->g, 0, ST_THINK_NS);
 	access_meta_init(&s->meta, 0);
 	s->meta.task_count = st_tests[t].tasks;
 	s->meta.memcg_count = 0;

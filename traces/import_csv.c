@@ -38,18 +38,6 @@ static const char *const field_names[NFIELDS] = {
 	[F_ORDER] = "order", [F_CGROUP] = "cgroup", [F_STREAM] = "stream",
 };
 
-/* Text from the input as an error message shows it: at most len - 4
- * characters, anything but printable ASCII as '?' (a message is one line). */
-static const char *show(char *buf, size_t len, const char *v, size_t n)
-{
-	size_t k = 0;
-
-	for (; k < n && k + 4 < len; k++)
-		buf[k] = v[k] >= ' ' && v[k] <= '~' ? v[k] : '?';
-	strcpy(buf + k, k < n ? "..." : "");
-	return buf;
-}
-
 static bool printable(const char *v, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
@@ -59,7 +47,7 @@ static bool printable(const char *v, size_t n)
 }
 
 #define SHOW_MAX 48
-#define SHOW(v, n) show((char[SHOW_MAX]){ 0 }, SHOW_MAX, (v), (n))
+#define SHOW(v, n) trace_show((char[SHOW_MAX]){ 0 }, SHOW_MAX, (v), (n))
 
 #define CSV_VALUE_MAX 128    /* longest value of a field we read (a cgroup name is < 64) */
 #define CSV_MAX_STREAMS TRACE_MAX_STREAMS

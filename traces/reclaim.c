@@ -35,10 +35,9 @@ int rm_init(struct reclaim *rm, const struct rm_params *p, struct content *ct,
 		return -EINVAL;
 	}
 	rm->memcg = calloc(TRACE_MAX_MEMCGS, sizeof(*rm->memcg));
-	rm->slot_bits = calloc((p->nslots + 63) / 64, sizeof(uint64_t));
 	rm->last_time = calloc(p->nstreams, sizeof(uint64_t));
 	rm->rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!rm->memcg || !rm->slot_bits || !rm->last_time || !rm->rng) {
+	if (!rm->memcg || swap_slots_init(&rm->slots, p->nslots) || !rm->last_time || !rm->rng) {
 		rm_free(rm);
 		snprintf(err, errlen, "reclaim model: out of memory");
 		return -ENOMEM;
@@ -51,7 +50,7 @@ void rm_free(struct reclaim *rm)
 {
 	free(rm->pg);
 	free(rm->memcg);
-	free(rm->slot_bits);
+	swap_slots_destroy(&rm->slots);
 	free(rm->ev);
 	free(rm->last_time);
 	if (rm->rng)
@@ -117,59 +116,21 @@ static void rm_emit(struct reclaim *rm, unsigned stream, uint64_t now, unsigned 
 
 /* --- swap slots ------------------------------------------------------------ */
 
-static int slot_used(const struct reclaim *rm, uint32_t s)
-{
-	return (rm->slot_bits[s / 64] >> (s % 64)) & 1;
-}
-
-static void slot_set(struct reclaim *rm, uint32_t s, unsigned nr, int used)
-{
-	for (unsigned i = 0; i < nr; i++) {
-		uint64_t bit = 1ull << ((s + i) % 64);
-		if (used)
-			rm->slot_bits[(s + i) / 64] |= bit;
-		else
-			rm->slot_bits[(s + i) / 64] &= ~bit;
-	}
-}
-
-static int slot_block_free(const struct reclaim *rm, uint32_t s, unsigned nr)
-{
-	for (unsigned i = 0; i < nr; i++)
-		if (slot_used(rm, s + i))
-			return 0;
-	return 1;
-}
-
-/* Lowest naturally aligned free block of 2^order slots, or RM_NONE. */
+/* Lowest naturally aligned free block of 2^order slots (models/swap_slots.h,
+ * the allocator of the workload runs' reclaim model too), or RM_NONE. */
 static uint32_t slot_alloc(struct reclaim *rm, unsigned order)
 {
-	unsigned nr = 1u << order;
-	uint32_t s = rm->slot_low & ~(nr - 1);
+	uint32_t s = swap_slots_alloc(&rm->slots, order);
 
-	for (; (uint64_t)s + nr <= rm->p.nslots; s += nr) {
-		if (nr == 1 && rm->slot_bits[s / 64] == UINT64_MAX) {
-			s |= 63;        /* skip a full word */
-			continue;
-		}
-		if (!slot_block_free(rm, s, nr))
-			continue;
-		slot_set(rm, s, nr, 1);
-		rm->slots_used += nr;
-		while (rm->slot_low < rm->p.nslots && slot_used(rm, rm->slot_low))
-			rm->slot_low++;
+	if (s != SWAP_SLOTS_NONE)
 		return s;
-	}
 	rm_fail(rm, -ENOSPC, "swap slots exhausted (raise --swap)");
 	return RM_NONE;
 }
 
 static void slot_free(struct reclaim *rm, uint32_t s, unsigned nr)
 {
-	slot_set(rm, s, nr, 0);
-	rm->slots_used -= nr;
-	if (s < rm->slot_low)
-		rm->slot_low = s;
+	swap_slots_free(&rm->slots, s, nr);
 }
 
 /* --- LRU lists --------------------------------------------------------------- */

@@ -59,6 +59,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/swap_slots.h"
 #include "traces/trace.h"
 #include "traces/content.h"
 
@@ -113,10 +114,7 @@ struct reclaim {
 	unsigned nmemcg;
 	struct rm_params p;
 	uint64_t ram_usage;
-	/* slot allocator: bitmap of used slots, lowest possibly-free slot */
-	uint64_t *slot_bits;
-	uint32_t slot_low;
-	uint64_t slots_used;
+	struct swap_slots slots;   /* slot allocator (models/swap_slots.h) */
 	/* events, in generation order */
 	struct trace_record *ev;
 	uint64_t nev, ev_cap;

@@ -23,6 +23,7 @@
 #include <xxhash.h>
 
 #include "traces/trace.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -98,6 +99,16 @@ void trace_msg(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
+}
+
+const char *trace_show(char *buf, size_t len, const char *v, size_t n)
+{
+	size_t k = 0;
+
+	for (; k < n && k + 4 < len; k++)
+		buf[k] = v[k] >= ' ' && v[k] <= '~' ? v[k] : '?';
+	strcpy(buf + k, k < n ? "..." : "");
+	return buf;
 }
 
 const char *trace_op_name(unsigned op)
@@ -220,6 +231,12 @@ int trace_check_store_ref(const char *name, uint64_t pages, uint64_t checksum,
 	if (n == TRACE_PATH_MAX || (n && !trace_name_ok(name, n))) {
 		trace_msg(reason, len, "bad page-store name (want 0..%u printable characters,"
 			  " no spaces or '#')", TRACE_PATH_MAX - 1);
+		return -EINVAL;
+	}
+	/* the rule of page_store_open(), which run applies: a store has pages */
+	if (n && !pages) {
+		trace_msg(reason, len, "page store '%s' has page_store_pages 0 (a page store has at"
+			  " least one page; no page store is an empty name)", name);
 		return -EINVAL;
 	}
 	if (!n && (pages || checksum)) {
@@ -364,27 +381,119 @@ int trace_check_record(const struct trace_meta *m, const struct trace_record *r,
 	return 0;
 }
 
-/* Check every record; on error the message names file and record number. */
+/*
+ * The common case of trace_check_record() without a branch per rule (a trace
+ * of 10^7 records is checked at every open): a well-formed record of any op.
+ * A record it refuses goes through trace_check_record() for the verdict and
+ * its message, so the two can never disagree on what is accepted.
+ */
+static inline int record_plainly_ok(const struct trace_meta *m, const struct trace_record *r,
+				    const uint64_t *prev)
+{
+	uint32_t nr = 1u << (r->order & 15);
+	unsigned f = r->flags;
+	int out = r->op == TRACE_OP_OUT;
+	int ok = (r->op < TRACE_OP_COUNT) & (r->order <= TRACE_MAX_ORDER) &
+		 !(f & ~TRACE_F_KNOWN) & ((uint64_t)r->slot + nr <= m->slot_count) &
+		 (r->stream < m->stream_count) & (r->memcg < m->memcg_count) &
+		 (r->time_ns <= INT64_MAX);
+
+	if (!ok || r->time_ns < prev[r->stream])
+		return 0;
+	if (!out)   /* in/inval: no content, no hint/zero/clean flags; ra only on in */
+		return !r->content && !(f & (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_CLEAN)) &&
+		       (!(f & TRACE_F_READAHEAD) || r->op == TRACE_OP_IN);
+	if (f & TRACE_F_HINT)
+		return !(f & TRACE_F_READAHEAD) && r->content <= SIM_PAGE_SIZE;
+	return !(f & (TRACE_F_READAHEAD | TRACE_F_ZERO)) &&
+	       (uint64_t)r->content + nr <= m->page_store_pages;
+}
+
+/* A check of records in order, possibly over several calls (chunks). */
+struct rec_scan {
+	uint64_t *prev;       /* last time per stream */
+	uint64_t lo, hi;      /* time span so far */
+	unsigned seen;        /* 1: page-store content, 2: hints */
+};
+
+static int rec_scan_init(struct rec_scan *sc, const struct trace_meta *m, const char *path,
+			 char *err, size_t errlen)
+{
+	sc->prev = calloc(m->stream_count ? m->stream_count : 1, sizeof(*sc->prev));
+	sc->lo = UINT64_MAX;
+	sc->hi = 0;
+	sc->seen = 0;
+	if (sc->prev)
+		return 0;
+	trace_msg(err, errlen, "%s: out of memory", path);
+	return -ENOMEM;
+}
+
+static inline void rec_scan_note(struct rec_scan *sc, const struct trace_record *r)
+{
+	sc->lo = r->time_ns < sc->lo ? r->time_ns : sc->lo;
+	sc->hi = r->time_ns > sc->hi ? r->time_ns : sc->hi;
+	if (r->op == TRACE_OP_OUT)
+		sc->seen |= r->flags & TRACE_F_HINT ? 2u : 1u;
+}
+
+/* Check records from..to-1; on error the message names file and record. */
+static int rec_scan_run(struct rec_scan *sc, const char *path, const struct trace_meta *m,
+			const struct trace_record *rec, uint64_t from, uint64_t to,
+			char *err, size_t errlen)
+{
+	char reason[256];
+
+	for (uint64_t i = from; i < to; i++) {
+		const struct trace_record *r = &rec[i];
+
+		if (__builtin_expect(record_plainly_ok(m, r, sc->prev), 1)) {
+			sc->prev[r->stream] = r->time_ns;
+		} else if (trace_check_record(m, r, sc->prev, reason, sizeof(reason))) {
+			trace_msg(err, errlen, "%s: record %llu: %s", path,
+				  (unsigned long long)i, reason);
+			return -EINVAL;
+		}
+		rec_scan_note(sc, r);
+	}
+	return 0;
+}
+
+/* The content kind and time span the scan found, into t; frees the scan. */
+static void rec_scan_finish(struct rec_scan *sc, struct trace *t, uint64_t nrec)
+{
+	unsigned seen = sc->seen;
+
+	free(sc->prev);
+	sc->prev = NULL;
+	if (!t)
+		return;
+	t->content = seen == 3 ? TRACE_CONTENT_MIXED : seen == 2 ? TRACE_CONTENT_HINTS
+		   : seen == 1 ? TRACE_CONTENT_PAGES : TRACE_CONTENT_NONE;
+	t->time_lo = nrec ? sc->lo : 0;
+	t->time_hi = sc->hi;
+}
+
+/* Check every record; on error the message names file and record number.
+ * The same pass finds what trace_content_kind() would and the time span
+ * (into summary, which may be NULL). */
+static int check_records_summary(const char *path, const struct trace_meta *m,
+				 const struct trace_record *rec, uint64_t nrec,
+				 struct trace *summary, char *err, size_t errlen)
+{
+	struct rec_scan sc;
+	int ret = rec_scan_init(&sc, m, path, err, errlen);
+
+	if (!ret)
+		ret = rec_scan_run(&sc, path, m, rec, 0, nrec, err, errlen);
+	rec_scan_finish(&sc, ret ? NULL : summary, nrec);
+	return ret;
+}
+
 static int check_records(const char *path, const struct trace_meta *m,
 			 const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
 {
-	char reason[256];
-	uint64_t *prev = calloc(m->stream_count, sizeof(*prev));
-
-	if (!prev) {
-		trace_msg(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	for (uint64_t i = 0; i < nrec; i++) {
-		if (trace_check_record(m, &rec[i], prev, reason, sizeof(reason))) {
-			trace_msg(err, errlen, "%s: record %llu: %s", path,
-				  (unsigned long long)i, reason);
-			free(prev);
-			return -EINVAL;
-		}
-	}
-	free(prev);
-	return 0;
+	return check_records_summary(path, m, rec, nrec, NULL, err, errlen);
 }
 
 static int hash_fd(int fd, const struct stat *st, uint64_t *out)
@@ -622,8 +731,34 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
 	return ret;
 }
 
+/* Bytes of a binary trace hashed and checked at a time: the records are read
+ * from memory once for both, and dropped behind (trace_drop_to). */
+#define TRACE_CHUNK (8u << 20)
+
+/* Unmap the pages of the trace file wholly before byte off from the process
+ * (MADV_DONTNEED on a private read-only file mapping: the page cache keeps
+ * them, a later access maps them again), so a long trace does not count in
+ * the resident set once read. */
+static void trace_drop_to(struct trace *t, size_t off)
+{
+	off &= ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	if (!t->map || off <= t->dropped)
+		return;
+	madvise((char *)t->map + t->dropped, off - t->dropped, MADV_DONTNEED);
+	t->dropped = off;
+}
+
+void trace_release_before(struct trace *t, uint64_t i)
+{
+	if (t->map && i <= t->nrec)
+		trace_drop_to(t, (size_t)((const char *)&t->rec[i] - (const char *)t->map));
+}
+
 static int open_binary(struct trace *t, char *err, size_t errlen)
 {
+	struct rec_scan sc;
+	XXH3_state_t *h;
+	uint64_t done = 0;
 	size_t hs;
 	int ret;
 
@@ -634,11 +769,28 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	t->rec = (const struct trace_record *)((const char *)t->map + hs);
-	ret = check_records(t->path, &t->meta, t->rec, t->nrec, err, errlen);
-	if (ret)
-		return ret;
-	t->checksum = XXH3_64bits(t->map, t->map_len);
-	return 0;
+	h = XXH3_createState();
+	if (!h || XXH3_64bits_reset(h) != XXH_OK) {
+		XXH3_freeState(h);
+		trace_msg(err, errlen, "%s: out of memory", t->path);
+		return -ENOMEM;
+	}
+	ret = rec_scan_init(&sc, &t->meta, t->path, err, errlen);
+	for (size_t off = 0; !ret && off < t->map_len; off += TRACE_CHUNK) {
+		size_t end = t->map_len - off > TRACE_CHUNK ? off + TRACE_CHUNK : t->map_len;
+		uint64_t upto = end <= hs ? 0 : (end - hs) / sizeof(struct trace_record);
+
+		if (upto > t->nrec)
+			upto = t->nrec;
+		XXH3_64bits_update(h, (const char *)t->map + off, end - off);
+		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec, done, upto, err, errlen);
+		done = upto;
+		trace_release_before(t, done);
+	}
+	rec_scan_finish(&sc, ret ? NULL : t, t->nrec);
+	t->checksum = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	return ret;
 }
 
 int trace_parse_file(const char *path, int (*parse)(void *ctx, const char *buf, size_t len),
@@ -702,8 +854,10 @@ static int parse_text(void *ctx, const char *buf, size_t len)
 static int open_text(struct trace *t, char *err, size_t errlen)
 {
 	struct text_ctx c = { t, err, errlen };
+	int ret = trace_parse_file(t->path, parse_text, &c, &t->checksum, err, errlen);
 
-	return trace_parse_file(t->path, parse_text, &c, &t->checksum, err, errlen);
+	/* checked line by line; one more pass for the summary */
+	return ret ? ret : check_records_summary(t->path, &t->meta, t->rec, t->nrec, t, err, errlen);
 }
 
 int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,
@@ -728,7 +882,12 @@ int trace_page_store_check(const char *trace_path, const char *name, uint64_t pa
 			  resolved, strerror(-ret));
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != pages * SIM_PAGE_SIZE) {
+	if (!S_ISREG(st.st_mode)) {
+		trace_msg(err, errlen, "%s: page store '%s' %s", trace_path, resolved,
+			  S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if ((uint64_t)st.st_size != pages * SIM_PAGE_SIZE) {
 		trace_msg(err, errlen, "%s: page store '%s' size mismatch: %lld bytes, header says"
 			  " %llu pages (%llu bytes)", trace_path, resolved,
 			  (long long)st.st_size, (unsigned long long)pages,
@@ -880,66 +1039,6 @@ void trace_close(struct trace *t)
 	t->nrec = 0;
 }
 
-int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
-		   char *err, size_t errlen)
-{
-	struct stat st;
-	mode_t mask;
-	int fd, ret;
-
-	/* The rename replaces whatever path names: only ever a regular file
-	 * (not a link, a device, a FIFO or a directory). */
-	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
-		trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)", path);
-		return -EEXIST;
-	}
-	/* Same directory, so the rename is atomic; readers see old or new file. */
-	if ((size_t)snprintf(tmp, tmplen, "%s.XXXXXX", path) >= tmplen) {
-		trace_msg(err, errlen, "%.64s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
-		return ret;
-	}
-	/* mkostemp() creates the file 0600: give it the mode fopen() would. */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	*f = fdopen(fd, "w");
-	if (!*f) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: cannot create temporary file: %s", path, strerror(-ret));
-		return ret;
-	}
-	setvbuf(*f, NULL, _IOFBF, 1 << 20);
-	return 0;
-}
-
-int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
-		     char *err, size_t errlen)
-{
-	if (!ret && (fflush(f) || ferror(f)))
-		ret = errno ? -errno : -EIO;
-	/* The data reach the disk before the name does: after a crash the path
-	 * holds the old file or the whole new one. */
-	if (!ret && fsync(fileno(f)))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = errno ? -errno : -EIO;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		trace_msg(err, errlen, "%s: write failed: %s", path, strerror(-ret));
-	}
-	return ret;
-}
-
 int trace_pages_path(const char *out, char *buf, size_t len)
 {
 	const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
@@ -1000,9 +1099,9 @@ static int write_binary(FILE *f, const struct trace_meta *m, const struct trace_
 int trace_write(const char *path, const struct trace_meta *meta,
 		const struct trace_record *rec, uint64_t nrec, char *err, size_t errlen)
 {
-	char reason[256], tmp[4096];
+	char reason[256];
+	struct outfile o;
 	int form, ret;
-	FILE *f;
 
 	form = trace_path_form(path);
 	if (form < 0) {
@@ -1017,12 +1116,12 @@ int trace_write(const char *path, const struct trace_meta *meta,
 	if (ret)
 		return ret;
 
-	ret = trace_tmp_open(path, &f, tmp, sizeof(tmp), err, errlen);
+	ret = outfile_open(&o, path, err, errlen);
 	if (ret)
 		return ret;
 	if (form == TRACE_FORM_BINARY)
-		ret = write_binary(f, meta, rec, nrec);
+		ret = write_binary(o.f, meta, rec, nrec);
 	else
-		ret = trace_text_write(f, meta, rec, nrec);
-	return trace_tmp_commit(f, tmp, path, ret, err, errlen);
+		ret = trace_text_write(o.f, meta, rec, nrec);
+	return outfile_close(&o, ret, err, errlen);
 }

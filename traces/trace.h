@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "models/page.h"
 
@@ -83,11 +84,21 @@ struct trace {
 	uint64_t nrec;
 	char page_store_path[1280];      /* resolved path of the page store, "" if none */
 	uint64_t checksum;               /* XXH3-64 of the trace file's bytes */
+	/* found while the records were checked (one pass over them) */
+	int content;                     /* enum trace_content of all records */
+	uint64_t time_lo, time_hi;       /* least and greatest record time (0, 0: none) */
 	/* private */
 	void *map;
 	size_t map_len;
+	size_t dropped;                  /* bytes of map released (trace_release_before) */
 	struct trace_record *owned;      /* records parsed from text */
 };
+
+/* A hint: records before i will not be read again (a sequential replay), so
+ * their pages of a mapped trace file may leave the resident set; reading
+ * them anyway still works (the page cache has them).  Keeps peak RSS
+ * proportional to the model's state, not to the trace's length. */
+void trace_release_before(struct trace *t, uint64_t i);
 
 /* Open, validate every record (and the page store's checksum when it has one),
  * and make the records available.  Binary or text by the file's extension
@@ -109,6 +120,12 @@ int trace_check_record(const struct trace_meta *meta, const struct trace_record 
 int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errlen);
 
 const char *trace_op_name(unsigned op);
+/* Text from the input as an error message shows it: at most len - 4
+ * characters, anything but printable ASCII as '?' (a message is one line).
+ * TRACE_SHOW(v) for a NUL-terminated v, in a buffer of the statement. */
+const char *trace_show(char *buf, size_t len, const char *v, size_t n);
+#define TRACE_SHOW_MAX 64
+#define TRACE_SHOW(v) trace_show((char[TRACE_SHOW_MAX]){ 0 }, TRACE_SHOW_MAX, (v), strlen(v))
 int trace_op_parse(const char *s);   /* -1 if unknown */
 
 /* Validate the header fields of meta (page size, counts, memcg table, page-store

@@ -29,18 +29,6 @@ int trace_text_write(FILE *f, const struct trace_meta *meta,
  * form can carry it as one token.  n bytes, not NUL-terminated. */
 bool trace_name_ok(const char *s, size_t n);
 
-/* Atomic output, shared by every writer in traces/: trace_tmp_open() refuses a
- * path that exists and is not a regular file (-EEXIST), creates
- * "<path>.XXXXXX" next to path (mkostemp: exclusive, unpredictable; the rename
- * is atomic) with the mode fopen() would give and opens it for writing;
- * trace_tmp_commit() flushes, fsyncs and closes it and renames it over path,
- * or removes it when ret (the caller's own write status) is negative or any
- * of those fails.  Both return 0 or a negative errno
- * with one line naming path in err. */
-int trace_tmp_open(const char *path, FILE **f, char *tmp, size_t tmplen,
-		   char *err, size_t errlen);
-int trace_tmp_commit(FILE *f, const char *tmp, const char *path, int ret,
-		     char *err, size_t errlen);
 /* The page store written next to an output FILE.EXT: FILE.pages.  0 or
  * -ENAMETOOLONG. */
 int trace_pages_path(const char *out, char *buf, size_t len);
@@ -116,7 +104,7 @@ struct trace_tok {
 };
 
 /* Split the part of a line before any '#' into tokens; at most max are stored
- * and counted, so a count of max means "max or more".  Returns the count, or
+ * in tv, all are counted (index tv only below min(count, max)).  Returns the count, or
  * -1 (with the offending byte in *bad) on a control or non-ASCII character
  * outside a comment.  Spaces, tabs and '\r' separate tokens. */
 int trace_tokenize(const char *s, size_t n, struct trace_tok *tv, int max, unsigned char *bad);

@@ -7,7 +7,7 @@
 #ifndef ZSWAPSIM_FUZZ_INPUT_H
 #define ZSWAPSIM_FUZZ_INPUT_H
 
-#include <dirent.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,22 +19,24 @@ static char fuzz_scratch[64];
 
 /* Empty and remove the scratch directory at exit (libFuzzer exit()s at the
  * end of -max_total_time/-runs; after a crash the directory stays, with the
- * last input in it, next to libFuzzer's own crash-* file). */
+ * last input in it, next to libFuzzer's own crash-* file).  Depth first:
+ * the sweep targets write subdirectories. */
+static inline int fuzz_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* rm -r path */
+static inline void fuzz_rmtree(const char *path)
+{
+	nftw(path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static inline void fuzz_dir_remove(void)
 {
-	char path[384];
-	struct dirent *e;
-	DIR *d = opendir(fuzz_scratch);
-
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", fuzz_scratch, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(fuzz_scratch);
+	fuzz_rmtree(fuzz_scratch);
 }
 
 /* The scratch directory, made once per process. */

@@ -9,6 +9,11 @@
  * and root/a, no page store) is put in front of the input's bytes after the
  * first, cut to whole 24-byte records, so the fuzzer spends its time in the
  * record checks instead of on the exact file size the header demands.
+ * When the first byte has bit 7 set, the header varies too: the next 40
+ * bytes replace the fixed fields from the version to the reserved word
+ * (offsets 8..47), and with bit 6 the next 144 bytes replace the memcg table;
+ * record_count is then set to the records that follow unless bit 5 is set,
+ * so most varied headers still describe the file's size.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -40,10 +45,24 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, sizeof(v));   /* little-endian hosts only, as the reader */
 }
 
+#define VARY_FIELDS 40
+#define VARY_MEMCGS (2 * 72)
+
 /* The header of a records-only input, byte by byte from the format doc. */
 static size_t records_file(const uint8_t *data, size_t size, uint8_t *buf)
 {
-	uint64_t nrec = size ? (size - 1) / 24 : 0;
+	size_t skip = 1, fields = 0, memcgs = 0;
+	uint64_t nrec;
+
+	if (size && (data[0] & 0x80)) {
+		fields = size > skip + VARY_FIELDS ? VARY_FIELDS : 0;
+		skip += fields;
+		if ((data[0] & 0x40) && size > skip + VARY_MEMCGS) {
+			memcgs = skip;
+			skip += VARY_MEMCGS;
+		}
+	}
+	nrec = size > skip ? (size - skip) / 24 : 0;
 
 	memset(buf, 0, HDR_SIZE);
 	memcpy(buf, "ZSWTRACE", 8);
@@ -59,7 +78,14 @@ static size_t records_file(const uint8_t *data, size_t size, uint8_t *buf)
 	put32(buf + 320 + 64, (uint32_t)-1);
 	memcpy(buf + 392, "a", 1);
 	put32(buf + 392 + 64, 0);
-	memcpy(buf + HDR_SIZE, data + 1, nrec * 24);
+	if (fields) {
+		memcpy(buf + 8, data + 1, VARY_FIELDS);
+		if (!(data[0] & 0x20))
+			memcpy(buf + 24, &nrec, 8);
+	}
+	if (memcgs)
+		memcpy(buf + 320, data + memcgs, VARY_MEMCGS);
+	memcpy(buf + HDR_SIZE, data + skip, nrec * 24);
 	return HDR_SIZE + nrec * 24;
 }
 

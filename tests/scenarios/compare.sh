@@ -4,7 +4,7 @@
 # new and change; timings pass within 2 % and fail beyond; a tolerance file
 # widens or narrows that; config and trace changes are warnings; bad input
 # exits 2 with one line on stderr.  Uses the hand-written sample reports in
-# tests/data/ and two runs of configs/default.json.
+# tests/data/ and two runs of configs/experiments/replay-default.json.
 set -u
 BIN=${BIN:-build/zswapsim}
 NONE=tests/data/report-none.json
@@ -118,9 +118,9 @@ expect "summaries: a point's metric" "1 001-5e6f7a8b:stats.global.written_back_p
 	"$rc $(grep '^001' "$T/out" | awk '{print $1, $2, $3}')"
 
 # --- real runs: two runs of the default experiment are identical --------------------------
-"$BIN" run configs/default.json -q --set timing.backend='"none"' -o "$T/r1.json" >/dev/null 2>&1 &&
-	"$BIN" run configs/default.json -q --set timing.backend='"none"' -o "$T/r2.json" >/dev/null 2>&1
-expect "two runs of configs/default.json" 0 $?
+"$BIN" run configs/experiments/replay-default.json -q --set timing.backend='"none"' -o "$T/r1.json" >/dev/null 2>&1 &&
+	"$BIN" run configs/experiments/replay-default.json -q --set timing.backend='"none"' -o "$T/r2.json" >/dev/null 2>&1
+expect "two runs of configs/experiments/replay-default.json" 0 $?
 cmp_ "$T/r1.json" "$T/r2.json"
 expect "are equal but for runtime" "0 OK" "$rc $(cut -d: -f1 "$T/out")"
 jq '.stats.global.zswpout += 1' "$T/r1.json" >"$T/r3.json"

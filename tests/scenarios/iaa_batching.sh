@@ -31,7 +31,7 @@ bad() { echo "FAIL $*"; fail=1; }
 
 # --- the bundled trace is reproducible ------------------------------------------
 if "$BIN" trace gen usemem --streams 8 --size 2M --orders 4:1 --passes 2 --pattern seq \
-	--write 0.5 --think 1000 --content traces/bundled/default.pages --max-pages 64 --seed 7 \
+	--write 0.5 --think 1000 --content traces/bundled/default.pages --max-pages 64 --seed 7 --no-jitter \
 	--quiet -o "$T/iaa-batching.zswt" 2>"$T/gen.err" &&
    cmp -s "$T/iaa-batching.zswt" traces/bundled/iaa-batching.zswt &&
    cmp -s "$T/iaa-batching.pages" traces/bundled/iaa-batching.pages; then

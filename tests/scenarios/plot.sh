@@ -42,7 +42,7 @@ EOF
 }
 
 # --- a simgrid report with IAA: three figures in three formats ----------------------------
-"$BIN" run configs/default.json --set timing.backend=simgrid --set zswap.compressor=deflate-iaa \
+"$BIN" run configs/experiments/replay-default.json --set timing.backend=simgrid --set zswap.compressor=deflate-iaa \
 	-q -o "$T/sg.json" >/dev/null 2>&1
 expect "a simgrid run with IAA" 0 $?
 python3 scripts/plot.py report "$T/sg.json" -o "$T/sg" >"$T/out" 2>"$T/err"

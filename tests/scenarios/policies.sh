@@ -31,7 +31,7 @@ expect "markdown: three family headings" 3 "$(grep -c '^### ' "$T/md")"
 expect "bad argument: exit 2" 2 "$rc"
 expect "bad argument: one line naming it" 1 "$(grep -c "'--bogus'" "$T/err")"
 
-"$BIN" run configs/default.json -o "$T/rep.json" >/dev/null 2>"$T/err"; rc=$?
+"$BIN" run configs/experiments/replay-default.json -o "$T/rep.json" >/dev/null 2>"$T/err"; rc=$?
 expect "default run: exit 0" 0 "$rc"
 expect "stats.policy names the defaults" "folio-once kernel pool-limit" \
 	"$(jq -r '.stats.policy | "\(.limit) \(.lru) \(.writeback)"' "$T/rep.json")"
@@ -39,13 +39,13 @@ expect "stats.limit rejected_folios = sim_rejected_folios" \
 	"$(jq '.stats.global.sim_rejected_folios' "$T/rep.json")" \
 	"$(jq '.stats.limit.rejected_folios' "$T/rep.json")"
 
-"$BIN" run configs/default.json --set 'policy.writeback={"name":"pool-limit","bogus":1}' \
+"$BIN" run configs/experiments/replay-default.json --set 'policy.writeback={"name":"pool-limit","bogus":1}' \
 	-o "$T/bad.json" >/dev/null 2>"$T/err"; rc=$?
 expect "unknown policy parameter: exit 2" 2 "$rc"
 expect "unknown policy parameter: named" 1 "$(grep -c "'bogus'" "$T/err")"
 
 # a bare name for an object-typed policy key: say which key takes the name
-"$BIN" run configs/default.json --set policy.lru=refault -o "$T/bad.json" >/dev/null 2>"$T/err"; rc=$?
+"$BIN" run configs/experiments/replay-default.json --set policy.lru=refault -o "$T/bad.json" >/dev/null 2>"$T/err"; rc=$?
 expect "policy.lru=NAME: exit 2, suggests policy.lru.name" \
 	"2 zswapsim: --set: policy.lru: expected an object {\"name\": ..., params}: to choose a policy by name, set policy.lru.name=refault" \
 	"$rc $(cat "$T/err")"

@@ -10,7 +10,7 @@ ok()  { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fail=1; }
 
 # --- a good run -------------------------------------------------------------
-if "$BIN" run configs/default.json -o "$T/a/report.json" >"$T/sum.txt" 2>"$T/err.txt"; then
+if "$BIN" run configs/experiments/replay-default.json -o "$T/a/report.json" >"$T/sum.txt" 2>"$T/err.txt"; then
   ok "default run"
 else
   bad "default run failed: $(cat "$T/err.txt")"
@@ -27,6 +27,11 @@ for k in ("pool_limit_hit", "stored_pages", "pool_total_size", "zswpout", "zswpi
           "written_back_pages", "reject_compress_poor", "swpout_zero", "stored_incompressible_pages"):
     assert k in g, k
 assert g["zswpout"] > 0
+# the codec's time is part of the replay's, the model's the rest (issue 13)
+rt = r["runtime"]
+assert r["stats"]["compression"]["codec_calls"] > 0
+assert 0 < rt["codec_seconds"] <= rt["replay_seconds"], rt
+assert abs(rt["codec_seconds"] + rt["model_seconds"] - rt["replay_seconds"]) < 1e-6, rt
 assert r["stats"]["memcg"], "no memcg stats"
 for m in r["stats"]["memcg"].values():
     for k in ("zswap", "zswapped", "zswpin", "zswpout", "zswpwb", "zswap.current"):
@@ -35,7 +40,7 @@ assert r["trace"]["events"] > 0
 PY
 
 # --- determinism ------------------------------------------------------------
-"$BIN" run configs/default.json -q -o "$T/b/report.json" 2>/dev/null
+"$BIN" run configs/experiments/replay-default.json -q -o "$T/b/report.json" 2>/dev/null
 strip() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r.pop("runtime"); print(json.dumps(r, indent=1))' "$1"; }
 if cmp -s <(strip "$T/a/report.json") <(strip "$T/b/report.json"); then ok "reports identical apart from runtime"; else bad "reports differ"; fi
 # the bytes before the runtime section are identical too
@@ -61,16 +66,16 @@ expect_bad "unknown key" "did you mean 'zswap.max_pool_percent'" run "$T/unknown
 expect_bad "missing config" "no-such.json" run "$T/no-such.json"
 expect_bad "missing trace" "nope.zswt" run "$T/missing-trace.json"
 expect_bad "bad JSON" "bad JSON" run "$T/badjson.json"
-expect_bad "out of range" "[0, 100]" run configs/default.json --set zswap.max_pool_percent=150
-expect_bad "bad enum" "lzo|lz4" run configs/default.json --set zswap.compressor=brotli
-expect_bad "bad memcg" "no memcg of that name" run configs/default.json --set 'memcg={"nosuch": {"zswap_max": 0}}'
-expect_bad "bad policy" "policy.limit" run configs/default.json --set 'policy.limit={"name": "no-such-policy"}'
-expect_bad "unknown option" "unknown option" run configs/default.json --frobnicate
+expect_bad "out of range" "[0, 100]" run configs/experiments/replay-default.json --set zswap.max_pool_percent=150
+expect_bad "bad enum" "lzo|lz4" run configs/experiments/replay-default.json --set zswap.compressor=brotli
+expect_bad "bad memcg" "no memcg of that name" run configs/experiments/replay-default.json --set 'memcg={"nosuch": {"zswap_max": 0}}'
+expect_bad "bad policy" "policy.limit" run configs/experiments/replay-default.json --set 'policy.limit={"name": "no-such-policy"}'
+expect_bad "unknown option" "unknown option" run configs/experiments/replay-default.json --frobnicate
 # SimGrid's own options pass through; a bad one is bad input, not an abort
-expect_bad "bad --cfg key" "Bad config key: bogus/key" run configs/default.json --set timing.backend=simgrid --cfg=bogus/key:1
-expect_bad "bad --cfg value" "Invalid value 'Nope' for option cpu/optim" run configs/default.json --set timing.backend=simgrid --cfg=cpu/optim:Nope
-expect_bad "bad --log" "Unknown priority name: bogus" run configs/default.json --set timing.backend=simgrid --log=root.thresh:bogus
-"$BIN" run configs/default.json --set timing.backend=simgrid --cfg=cpu/optim:Full --log=root.thresh:critical -q -o "$T/sgcfg.json" \
+expect_bad "bad --cfg key" "Bad config key: bogus/key" run configs/experiments/replay-default.json --set timing.backend=simgrid --cfg=bogus/key:1
+expect_bad "bad --cfg value" "Invalid value 'Nope' for option cpu/optim" run configs/experiments/replay-default.json --set timing.backend=simgrid --cfg=cpu/optim:Nope
+expect_bad "bad --log" "Unknown priority name: bogus" run configs/experiments/replay-default.json --set timing.backend=simgrid --log=root.thresh:bogus
+"$BIN" run configs/experiments/replay-default.json --set timing.backend=simgrid --cfg=cpu/optim:Full --log=root.thresh:critical -q -o "$T/sgcfg.json" \
   && [ -s "$T/sgcfg.json" ] && ok "good --cfg/--log pass through to SimGrid" || bad "good --cfg/--log"
 
 # truncated trace: copy the bundled trace and cut it
@@ -131,7 +136,7 @@ PY
 "$BIN" run "$T/sparse.json" -q -o "$T/sparse-out.json" && ok "simgrid: 65535 declared streams, 2 with records" || bad "simgrid sparse streams"
 expect_bad "simgrid: too many active streams" "supports at most 16384" run "$T/crowd.json"
 
-"$BIN" run configs/default.json --print-config >"$T/pc.json" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/pc.json" \
+"$BIN" run configs/experiments/replay-default.json --print-config >"$T/pc.json" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/pc.json" \
   && ok "--print-config prints JSON" || bad "--print-config"
 "$BIN" --help >/dev/null && "$BIN" run --help >/dev/null && ok "--help" || bad "--help"
 exit $fail

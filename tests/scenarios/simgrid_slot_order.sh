@@ -8,7 +8,7 @@
 set -u
 BIN=${BIN:-build/zswapsim}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$BIN" run configs/default.json --set timing.backend=simgrid -q -o "$T/sg.json" || { echo "FAIL run"; exit 1; }
+"$BIN" run configs/experiments/replay-default.json --set timing.backend=simgrid -q -o "$T/sg.json" || { echo "FAIL run"; exit 1; }
 python3 - "$T/sg.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

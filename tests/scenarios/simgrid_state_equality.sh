@@ -44,7 +44,7 @@ expect "two simgrid runs give the same report" "" "$(cat "$T/det")"
 # stream's CPU, disk and IAA work worked out in C equals the actors' run
 strip='del(.runtime, .simgrid, .config, .config_hash) | .hardware.swap_device.utilization |= (. * 1e9 | round)'
 for run in "configs/calibration/iaa-batch-8.json" "configs/calibration/iaa-irq.json" \
-	   "configs/default.json --set timing.backend=simgrid"; do
+	   "configs/experiments/replay-default.json --set timing.backend=simgrid"; do
 	# shellcheck disable=SC2086
 	"$BIN" run $run --set timing.coalesce=true -o "$T/on.json" >/dev/null 2>&1
 	# shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # zswapsim sweep: the bundled 12-point sweep (4 pool limits x 3 codecs over
-# configs/default.json, none backend) runs with -j 2; deleted points and an
+# configs/experiments/replay-default.json, none backend) runs with -j 2; deleted points and an
 # interrupted sweep resume without rerunning finished points (their reports
 # are back-dated to 2000-01-01 first: a point that ran again would have a new
 # file with a current mtime); a
@@ -167,7 +167,7 @@ fi
 # --- bad input ------------------------------------------------------------------------
 "$BIN" sweep "$T/none.json" >/dev/null 2>"$T/err"
 expect "missing sweep file: exit 2" 2 $?
-printf '{"base": "%s/configs/default.json", "axes": [{"key": "zswap.max_pool_pct", "values": [1]}]}\n' "$PWD" >"$T/bad.json"
+printf '{"base": "%s/configs/experiments/replay-default.json", "axes": [{"key": "zswap.max_pool_pct", "values": [1]}]}\n' "$PWD" >"$T/bad.json"
 "$BIN" sweep "$T/bad.json" -o "$T/f" >/dev/null 2>"$T/err"
 expect "unknown axis key: exit 2" 2 $?
 expect "the error names the point and the nearest key" 1 "$(grep -c "point 000-[0-9a-f]* (zswap.max_pool_pct=1): --set: unknown config key 'zswap.max_pool_pct' (did you mean 'zswap.max_pool_percent'?)" "$T/err")"

@@ -65,7 +65,7 @@ gen() {   # SEED: a small usemem trace at $T/t/w.zswt
 		--write 0.5 --max-pages 32 --seed "$1" --quiet -o "$T/t/w.zswt"
 }
 gen 1
-jq --arg t "$T/t/w.zswt" '.trace.path = $t' configs/default.json >"$T/t/base.json"
+jq --arg t "$T/t/w.zswt" '.trace.path = $t' configs/experiments/replay-default.json >"$T/t/base.json"
 cat >"$T/t/sweep.json" <<'EOF'
 {"base": "base.json", "axes": [{"key": "zswap.max_pool_percent", "values": [10, 20]}]}
 EOF
@@ -79,7 +79,7 @@ expect "and their reports are of the new trace" "$("$BIN" trace info "$T/t/w.zsw
 
 # --- the pre-pass: nothing runs before every point's setup is checked ---------------------
 prepass() {   # NAME AXIS-JSON WANT-SUBSTRING
-	printf '{"base": "%s/configs/default.json", "axes": [%s]}\n' "$REPO" "$2" >"$T/bad.json"
+	printf '{"base": "%s/configs/experiments/replay-default.json", "axes": [%s]}\n' "$REPO" "$2" >"$T/bad.json"
 	rm -rf "$T/b"
 	"$BIN" sweep "$T/bad.json" -o "$T/b" >/dev/null 2>"$T/err"
 	local rc=$?
@@ -102,7 +102,7 @@ prepass "a bad policy parameter" \
 prepass "an unknown memcg" '{"key": "memcg", "values": [{"usemem9": {"writeback": false}}]}' \
 	"memcg.usemem9: the trace has no memcg of that name"
 mkdir -p "$T/sub"
-printf '{"base": "%s/configs/default.json", "axes": [{"key": "trace.path", "values": ["../traces/none.zswt"]}]}\n' \
+printf '{"base": "%s/configs/experiments/replay-default.json", "axes": [{"key": "trace.path", "values": ["../traces/none.zswt"]}]}\n' \
 	"$REPO" >"$T/sub/trace.json"
 "$BIN" sweep "$T/sub/trace.json" -o "$T/b" >/dev/null 2>"$T/err"
 expect "a trace path in an axis resolves against the sweep file; missing: exit 2 with that path" \

@@ -11,6 +11,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +434,32 @@ START_TEST(bad_inputs)
 	ck_assert_int_eq(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)),
 			 -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "ends after 0"));
+
+	/* a swap-out at slot 2^64 - 1: slot + 1 wrapped to 0 in the slot-count
+	 * computation and the converter wrote out of its arrays (found after
+	 * fuzz_capture's out-of-memory inputs) */
+	bad = mk(1, CAP_EV_OUT, UINT64_MAX, 0, 0, CAP_OUT_ZSWAP, 1);
+	ck_assert_int_eq(cap_events_write(p_events, &h, &bad, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "event 0: swap slot 18446744073709551615 + 1 pages beyond 2^32"));
+
+	/* a header announcing 2^34 events in front of one (found by
+	 * fuzz_capture): an error naming the shortfall, not an 800 GB
+	 * allocation (out of memory, or an abort under ASan) */
+	{
+		uint64_t many = 1ull << 34;
+		int fd;
+
+		ck_assert_int_eq(cap_events_write(p_events, &h, ev, 1, err, sizeof(err)), 0);
+		fd = open(p_events, O_WRONLY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(pwrite(fd, &many, 8, offsetof(struct cap_events_header, nevents)), 8);
+		close(fd);
+		ck_assert_int_eq(cap_convert(p_events, p_content, p_trace, p_pages, &st, err,
+					     sizeof(err)), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "header says 17179869184 events, the file ends after 1"));
+	}
 
 	/* missing file; page store in another directory */
 	ck_assert_int_eq(cap_convert("/nonexistent/events.bin", p_content, p_trace, p_pages, &st,

@@ -242,6 +242,11 @@ START_TEST(sizes)
 	ck_assert_int_eq(cfg_parse_size("1.5M", &v), 0);
 	ck_assert_uint_eq(v, 1572864);
 	ck_assert_int_eq(cfg_parse_size("12X", &v), -EINVAL);
+	/* decimal only: strtod() read these as 4096 and 5 */
+	ck_assert_int_eq(cfg_parse_size("0x1000", &v), -EINVAL);
+	ck_assert_int_eq(cfg_parse_size("0X1p12", &v), -EINVAL);
+	ck_assert_int_eq(cfg_parse_size(" 5", &v), -EINVAL);
+	ck_assert_int_eq(cfg_parse_size("+5", &v), -EINVAL);
 	ck_assert_int_eq(cfg_parse_size("-1", &v), -EINVAL);
 	ck_assert_int_eq(cfg_parse_size("", &v), -EINVAL);
 }

@@ -113,7 +113,7 @@ START_TEST(test_reclaim_hand_worked)
 	ck_assert_uint_eq(rm.ev[7].content, 4);
 	ck_assert_uint_eq(ct.npages, 5);
 	ck_assert_uint_eq(rm.memcg[cg].usage, 0);
-	ck_assert_uint_eq(rm.slots_used, 0);
+	ck_assert_uint_eq(rm.slots.used, 0);
 	rm_free(&rm);
 	content_free(&ct);
 }
@@ -725,6 +725,161 @@ START_TEST(test_gen_output_errors)
 }
 END_TEST
 
+/* An argument with a newline is shown as '?' in the one-line error (found by
+ * fuzz_gen_opts: "unknown test 'sw\nx'" was two lines). */
+START_TEST(test_gen_errors_one_line)
+{
+	static const char *const bad[][2] = {
+		{ "selftest", "sw\nx" },
+		{ "zipf", "--size=1\nx" },
+		{ "zipf", "--si\nze=1" },
+		{ "usemem", "--orders=0:1\n" },
+		{ "usemem", "a\nb" },
+	};
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const struct gen_kind *k = gen_find_kind(bad[i][0]);
+		char *argv[] = { (char *)bad[i][0], (char *)bad[i][1], NULL }, err[512] = "";
+		const char *word = NULL;
+		void *args = calloc(1, k->args_size);
+		struct access_source *src = NULL;
+		int r;
+
+		k->defaults(args);
+		r = trace_gen_parse_args(k, 2, argv, args, &word, err, sizeof(err));
+		if (!r)
+			r = k->source(args, word, &src, err, sizeof(err));
+		ck_assert_int_eq(r, -EINVAL);
+		ck_assert_msg(!strchr(err, '\n') && strchr(err, '?'), "%u: '%s'", i, err);
+		free(args);
+	}
+}
+END_TEST
+
+/* The records of a source, all in global order. */
+static uint64_t jitter_records(const char *cmd, struct access_record **all)
+{
+	struct access_source *src = kind_source(cmd);
+	uint64_t n;
+
+	*all = pull_global(src, &n);
+	access_source_close(src);
+	return n;
+}
+
+/* Jitter (docs/workloads.md): by default the streams start at distinct
+ * offsets below one think time and their think times vary around the one
+ * asked for (mean kept); --no-jitter is the lockstep of before, where every
+ * task's k-th record is at k x think; the pages touched are the same. */
+START_TEST(test_gen_jitter)
+{
+	const char *base = "usemem --streams 4 --size 256K --pattern random --write 0.5 --think 1000";
+	char cmd[256];
+	struct access_record *on, *off, *on2;
+	uint64_t non, noff, n2, first[4], seen = 0, k[4] = { 0 };
+	double sum = 0;
+	uint64_t gaps = 0, last[4] = { 0 }, distinct_gap = 0;
+
+	non = jitter_records(base, &on);
+	snprintf(cmd, sizeof(cmd), "%s --no-jitter", base);
+	noff = jitter_records(cmd, &off);
+	n2 = jitter_records(base, &on2);
+	ck_assert_uint_eq(non, noff);
+	ck_assert_uint_eq(non, n2);
+	ck_assert(!memcmp(on, on2, non * sizeof(*on)));        /* seeded: the same again */
+	for (uint64_t i = 0; i < noff; i++) {
+		unsigned t = off[i].task;
+
+		k[t]++;
+		ck_assert_uint_eq(off[i].time_ns, k[t] * 1000);   /* lockstep */
+	}
+	for (uint64_t i = 0; i < non; i++) {
+		unsigned t = on[i].task;
+
+		if (!(seen & (1u << t))) {
+			seen |= 1u << t;
+			first[t] = on[i].time_ns;
+		} else {
+			uint64_t gap = on[i].time_ns - last[t];
+
+			ck_assert(gap >= 500 && gap <= 1500);          /* think x [0.5, 1.5] */
+			distinct_gap += gap != 1000;
+			sum += (double)gap;
+			gaps++;
+		}
+		last[t] = on[i].time_ns;
+	}
+	/* start offset in [0, 1000) plus one think time in [500, 1500] */
+	for (unsigned t = 0; t < 4; t++)
+		ck_assert(first[t] >= 500 && first[t] < 2500);
+	ck_assert(first[0] != first[1] || first[1] != first[2] || first[2] != first[3]);
+	ck_assert_uint_gt(distinct_gap, gaps / 2);
+	ck_assert_double_eq_tol(sum / (double)gaps, 1000, 10);
+	/* the same pages in each task's order, only the times move */
+	for (unsigned t = 0; t < 4; t++) {
+		uint64_t i = 0, j = 0;
+
+		for (;;) {
+			while (i < non && on[i].task != t)
+				i++;
+			while (j < noff && off[j].task != t)
+				j++;
+			if (i == non || j == noff)
+				break;
+			ck_assert_uint_eq(on[i].vpage, off[j].vpage);
+			ck_assert_uint_eq(on[i].op, off[j].op);
+			i++;
+			j++;
+		}
+		ck_assert(i == non && j == noff);
+	}
+	free(on);
+	free(off);
+	free(on2);
+	/* --jitter 0 --start-offset 0 is --no-jitter; out of range is an error */
+	snprintf(cmd, sizeof(cmd), "%s --jitter 0 --start-offset 0", base);
+	noff = jitter_records(cmd, &off);
+	for (uint64_t i = 0, kk[4] = { 0 }; i < noff; i++)
+		ck_assert_uint_eq(off[i].time_ns, ++kk[off[i].task] * 1000);
+	free(off);
+	ck_assert_int_eq(run_gen("usemem --jitter 1.5 --access -o /tmp/x.zswa"), EXIT_USAGE);
+}
+END_TEST
+
+/* The content mix is checked when the source opens (found by fuzz_gen_opts:
+ * --zero 5.1 gave a source whose header an access trace may not have, and a
+ * workload run used it with exit 0). */
+START_TEST(test_gen_content_mix_checked)
+{
+	static const char *const bad[] = {
+		"usemem --zero 5.1", "zipf --dirty 7", "usemem --zero 0.6 --same 0.6",
+		"selftest zswapin --random 2",
+	};
+	char err[512];
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char buf[128], *argv[8], *tok, *save = NULL;
+		int argc = 0, r;
+		const char *word = NULL;
+		struct access_source *src = NULL;
+
+		snprintf(buf, sizeof(buf), "%s", bad[i]);
+		for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		const struct gen_kind *k = gen_find_kind(argv[0]);
+		void *args = calloc(1, k->args_size);
+
+		k->defaults(args);
+		ck_assert_int_eq(trace_gen_parse_args(k, argc, argv, args, &word, err, sizeof(err)), 0);
+		r = k->source(args, word, &src, err, sizeof(err));
+		ck_assert_msg(r == -EINVAL, "%s: accepted", bad[i]);
+		ck_assert_msg(strstr(err, "--zero/--same/--random/--dirty: content "), "%s", err);
+		free(args);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gen");
@@ -749,6 +904,9 @@ int main(void)
 	tcase_add_test(tc, test_oracle_output);
 	tcase_add_test(tc, test_selftest_probe);
 	tcase_add_test(tc, test_gen_output_errors);
+	tcase_add_test(tc, test_gen_errors_one_line);
+	tcase_add_test(tc, test_gen_jitter);
+	tcase_add_test(tc, test_gen_content_mix_checked);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -206,19 +206,53 @@ START_TEST(test_iaa_engines_and_series)
 	ck_assert_ptr_eq(iaa_engine_take(iaa, 0, 0, 40), &c);
 	ck_assert_ptr_eq(iaa_engine_take(iaa, 0, 5, 50), &d);
 	ck_assert_ptr_null(iaa_engine_take(iaa, 0, 1, 60));
-	/* samples every 100 ns: depth at 0 was 0; at 100, 200 it is 0 again */
+	/* samples every 100 ns from the first event (10): depth at 10 was 0;
+	 * at 110, 210 it is 0 again */
 	iaa_engine_done(iaa, 0, 0, &c, 50, 250);
 	ck_assert_uint_eq(iaa->st.descs[HW_COMPRESS], 1);
+	ck_assert_uint_eq(iaa->start_ns, 10);
 	ck_assert_uint_eq(iaa->nsamples, 3);
-	ck_assert_double_eq(iaa->busy[0], 50);
+	ck_assert_double_eq(iaa->busy[0], 60);
 	ck_assert_double_eq(iaa->busy[1], 100);
-	ck_assert_double_eq(iaa->busy[2], 50);
+	ck_assert_double_eq(iaa->busy[2], 40);
 	ck_assert_uint_eq(iaa->dev[0].max_queued, 2);
 	json_t *j = iaa_report(iaa, 300);
 	json_t *dev = json_array_get(json_object_get(j, "devices"), 0);
 	ck_assert_double_eq_tol(json_real_value(json_object_get(dev, "utilization")), 200.0 / (300 * 8), 1e-12);
-	ck_assert_uint_eq(json_array_size(json_object_get(dev, "queued_samples")), 4);
+	ck_assert_uint_eq(json_array_size(json_object_get(dev, "queued_samples")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "sample_start_ns")), 10);
 	json_decref(j);
+	iaa_destroy(iaa);
+}
+END_TEST
+
+/* The series starts at the first event and stays under IAA_MAX_SAMPLES: one
+ * job at t = 10^15 and one 10^12 ns later gave 10^10 samples of 100 ns. */
+START_TEST(test_iaa_series_bounded)
+{
+	struct hw hw;
+	struct iaa *iaa = make_iaa(&hw, NULL, 0);
+	struct iaa_desc c = { .dir = HW_COMPRESS };
+	const uint64_t t0 = 1000000000000000ull, t1 = t0 + 1000000000000ull;
+	double busy = 0;
+
+	ck_assert_int_eq(iaa_submit(iaa, &c, t0), 0);
+	ck_assert_ptr_eq(iaa_engine_take(iaa, 0, 0, t0), &c);
+	iaa_engine_done(iaa, 0, 0, &c, t0, t0 + 1000);
+	ck_assert_uint_eq(iaa->start_ns, t0);
+	ck_assert_uint_eq(iaa->nsamples, 11);   /* t0, t0 + 100, ..., t0 + 1000 */
+	int e = iaa_submit(iaa, &c, t1);   /* the next idle compress engine */
+	ck_assert_int_ge(e, 0);
+	ck_assert_ptr_eq(iaa_engine_take(iaa, 0, (unsigned)e, t1), &c);
+	iaa_engine_done(iaa, 0, (unsigned)e, &c, t1, t1 + 500);
+	ck_assert_uint_le(iaa->nsamples, IAA_MAX_SAMPLES);
+	ck_assert_uint_gt(iaa->nsamples, IAA_MAX_SAMPLES / 2);
+	/* the interval doubled until the span fits; busy time is kept whole */
+	ck_assert_uint_ge(iaa->interval_ns * IAA_MAX_SAMPLES, t1 - t0);
+	for (uint64_t k = 0; k < iaa->nsamples; k++)
+		busy += iaa->busy[k * iaa->ndev];
+	ck_assert_double_eq(busy, 1500);
+	ck_assert_uint_eq(iaa->depth[0], 0);
 	iaa_destroy(iaa);
 }
 END_TEST
@@ -241,6 +275,7 @@ int main(void)
 	Suite *s = suite_create("hw");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_defaults_batch_curve);
+	tcase_add_test(tc, test_iaa_series_bounded);
 	tcase_add_test(tc, test_irq_and_unequal_lengths);
 	tcase_add_test(tc, test_frequency_scaling_and_codecs);
 	tcase_add_test(tc, test_cross_key_errors);

@@ -744,6 +744,250 @@ START_TEST(test_too_many_isolated)
 }
 END_TEST
 
+/* ---- the model is consistent at every timing hook (reclaim.h) ------------------------------ */
+
+/* Timing hooks that check the whole model at each call, as the simgrid
+ * backend does at every yield with ZSWAPSIM_CHECK_EVERY_STEP: a hook may run
+ * other tasks, which must find the model consistent.  hk.action, when set,
+ * is what another task does inside the next hook of the given kind. */
+enum { HK_WORK_FAULT = 1, HK_LOCK };
+
+static struct {
+	struct reclaim *rm;
+	unsigned calls, bad, waits;
+	char reason[256];
+	int armed;                    /* the action runs once, in a hook of this kind */
+	int when;                     /* HK_WORK_FAULT or HK_LOCK */
+	void (*action)(void);
+	int mapped_at_wait;           /* the faulting page was mapped when it waited */
+	uint32_t page;                /* the page the test is about */
+} hk;
+
+static void hk_check(void)
+{
+	hk.calls++;
+	if (!hk.bad && reclaim_check_invariants(hk.rm, hk.reason, sizeof(hk.reason)))
+		hk.bad = hk.calls;
+}
+
+static void hk_fire(int kind)
+{
+	if (hk.armed && hk.when == kind) {
+		hk.armed = 0;
+		hk.action();
+	}
+}
+
+static void hk_work(void *ctx, int who, enum reclaim_work w, uint64_t n)
+{
+	(void)ctx;
+	(void)n;
+	hk_check();
+	if (who == 0 && w == RECLAIM_W_FAULT)
+		hk_fire(HK_WORK_FAULT);
+}
+
+static void hk_lock(void *ctx, int who, uint32_t memcg, uint64_t n)
+{
+	(void)ctx;
+	(void)memcg;
+	(void)n;
+	hk_check();
+	if (who == 0)
+		hk_fire(HK_LOCK);
+}
+
+static void hk_throttle(void *ctx, int who, uint64_t ns)
+{
+	(void)ctx;
+	(void)who;
+	(void)ns;
+	hk_check();
+}
+
+/* The other task's reclaimer, that isolated the folio (hk_isolate()), puts
+ * it back: the waiter goes on. */
+static void hk_folio_wait(void *ctx, int who, uint32_t head)
+{
+	struct reclaim *rm = hk.rm;
+	struct rc_page *f = &rm->pg[head];
+
+	(void)ctx;
+	(void)who;
+	hk_check();
+	hk.waits++;
+	hk.mapped_at_wait = rm->pg[hk.page].state == PS_MAPPED;
+	ck_assert(f->fflags & FF_LOCKED);
+	f->fflags &= (uint8_t)~FF_LOCKED;
+	rc_lru_add(rm, head, LRU_INACTIVE, 0);
+	rm->lru[f->memcg].isolated -= rc_nr(rm, head);
+	rm->isolated -= rc_nr(rm, head);
+}
+
+static const struct reclaim_timing hk_timing = {
+	.work = hk_work, .lru_lock = hk_lock, .throttle = hk_throttle, .folio_wait = hk_folio_wait,
+};
+
+static struct reclaim *hk_create(struct setup *s)
+{
+	memset(&hk, 0, sizeof(hk));
+	hk.rm = setup_create(s);
+	reclaim_set_timing(hk.rm, &hk_timing, NULL);
+	return hk.rm;
+}
+
+static void hk_assert_consistent(void)
+{
+	ck_assert_msg(hk.calls > 0, "no hook ran");
+	ck_assert_msg(!hk.bad, "hook call %u of %u found: %s", hk.bad, hk.calls, hk.reason);
+}
+
+/* folio_add_lru() of a large folio: on its list before the LRU-lock hook
+ * runs other tasks. */
+START_TEST(test_hook_large_folio_lru_add)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	struct reclaim *rm = hk_create(&s);
+	struct reclaim_req r = {
+		.task = 0, .vpage = 0, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		.order = 4,
+	};
+
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base].order, 4);
+	hk_assert_consistent();
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* A THP charge over memory.high reclaims and throttles before the fault
+ * maps the folio (try_charge_memcg() -> mem_cgroup_handle_over_high() when
+ * more than MEMCG_CHARGE_BATCH is owed): its 512 charged pages are counted
+ * while the hooks run. */
+START_TEST(test_hook_charge_over_high)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 1024);
+	s.lim[0].high = 64;
+	struct reclaim *rm = hk_create(&s);
+	struct reclaim_req r = {
+		.task = 0, .vpage = 512, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		.order = 9,
+	};
+
+	write_pages(rm, 0, 0, 32);
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 512].order, 9);
+	ck_assert_uint_gt(rm->mc.m[0].ev.high, 0);
+	ck_assert_uint_gt(reclaim_task(rm, 0)->throttle_ns, 0);
+	hk_assert_consistent();
+	ck_assert_uint_eq(rm->charging[0], 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* Page 1 of task 0 is in the swap cache, clean (read by readahead from the
+ * swap device) and on the LRU. */
+static struct reclaim *hk_cached_page(struct setup *s)
+{
+	setup_init(s, MEMCG_V1, 2, 16);
+	s->cfg.page_cluster = 1;
+	struct reclaim *rm = hk_create(s);
+
+	F.in_res = RECLAIM_IN_DISK;
+	write_pages(rm, 0, 0, 2);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 2);
+	step(rm, 0, RECLAIM_OP_READ, 0, 0);          /* reads page 1 ahead */
+	hk.page = rm->task[0].base + 1;
+	ck_assert_int_eq(rm->pg[hk.page].state, PS_CACHED);
+	ck_assert(rm->pg[hk.page].flags & PF_ONLRU);
+	return rm;
+}
+
+/* Another task's memory.reclaim, run inside a hook of task 0's fault. */
+static void hk_reclaim_by_task1(void)
+{
+	rc_try_to_free(hk.rm, 1, 0, SWAP_CLUSTER_MAX, 1, 0);
+}
+
+/* do_swap_page() on a swap-cache hit: the page is mapped before the fault's
+ * time is taken, so a reclaimer that runs meanwhile finds it mapped and young
+ * (folio_referenced()) and unmaps it properly, instead of dropping a clean
+ * unmapped folio that the fault then maps. */
+START_TEST(test_hook_minor_fault_maps_first)
+{
+	struct setup s;
+	struct reclaim *rm = hk_cached_page(&s);
+
+	hk.when = HK_WORK_FAULT;
+	hk.action = hk_reclaim_by_task1;
+	hk.armed = 1;
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 1, 0), RECLAIM_MINOR);
+	ck_assert(!hk.armed);
+	/* the reclaimer met a mapped page: it kept it once (young), then
+	 * unmapped and freed it at a lower priority, the task's gauges
+	 * following (step() checked the whole model) */
+	ck_assert_uint_eq(rm->task[0].st.rss + rm->task[0].st.swapents, 2);
+	hk_assert_consistent();
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* Another task's reclaimer isolates (locks) the folio of hk.page, as
+ * isolate_lru_folios() does, and is still busy with it when task 0 runs on. */
+static void hk_isolate(void)
+{
+	struct reclaim *rm = hk.rm;
+	uint32_t h = rc_head(rm, hk.page);
+
+	if (!(rm->pg[h].flags & PF_ONLRU))
+		return;
+	rc_lru_del(rm, h);
+	rm->pg[h].fflags |= FF_LOCKED;
+	rm->lru[rm->pg[h].memcg].isolated += rc_nr(rm, h);
+	rm->isolated += rc_nr(rm, h);
+}
+
+/* do_swap_page() after the swap-in: a reclaimer isolated the folio while
+ * the faulting task waited on the LRU lock (draining its batch), so the
+ * fault takes the folio lock first (folio_lock_or_retry()): it waits for the
+ * reclaimer and maps the page after, never a folio another task has locked.
+ * The fault counts once for the task (a major fault: the page was read),
+ * PGFAULT once per attempt. */
+START_TEST(test_hook_swapin_retries_locked)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V1, 2, 16);
+	struct reclaim *rm = hk_create(&s);
+
+	write_pages(rm, 0, 0, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	hk.page = rm->task[0].base;
+	ck_assert_int_eq(rm->pg[hk.page].state, PS_SWAPPED);
+	uint64_t faults = reclaim_task(rm, 0)->faults, pgfault = rm->mc.m[0].ev.pgfault;
+
+	hk.when = HK_LOCK;
+	hk.action = hk_isolate;
+	hk.armed = 1;
+	step(rm, 0, RECLAIM_OP_READ, 0, 0);
+	ck_assert(!hk.armed);
+	ck_assert_uint_eq(hk.waits, 1);
+	ck_assert_msg(!hk.mapped_at_wait, "the page was mapped while another task held its folio");
+	ck_assert_int_eq(rm->pg[hk.page].state, PS_MAPPED);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->faults, faults + 1);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->majfaults, 1);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->minfaults, 0);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgmajfault, 1);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgfault, pgfault + 2);
+	hk_assert_consistent();
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* ---- the LRU rings ----------------------------------------------------------------------- */
 
 /* Random adds at both ends, deletions from anywhere and tail takes against
@@ -925,6 +1169,10 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_split_on_swap_full);
 	tcase_add_test(tc, test_refault_during_pageout);
 	tcase_add_test(tc, test_too_many_isolated);
+	tcase_add_test(tc, test_hook_large_folio_lru_add);
+	tcase_add_test(tc, test_hook_charge_over_high);
+	tcase_add_test(tc, test_hook_minor_fault_maps_first);
+	tcase_add_test(tc, test_hook_swapin_retries_locked);
 	tcase_add_test(tc, test_lru_ring_order);
 	tcase_add_test(tc, test_hits_match_steps);
 	suite_add_tcase(s, tc);

@@ -28,7 +28,7 @@ static void teardown(void)
 }
 
 /* Write a sweep file into tmpdir; its base is the absolute path of the
- * repository's configs/default.json. */
+ * repository's configs/experiments/replay-default.json. */
 static const char *sweep_file(const char *text)
 {
 	static char path[256];
@@ -46,7 +46,7 @@ static const char *base_default(void)
 {
 	char cwd[1024];
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-	snprintf(cwd_default, sizeof(cwd_default), "%s/configs/default.json", cwd);
+	snprintf(cwd_default, sizeof(cwd_default), "%s/configs/experiments/replay-default.json", cwd);
 	return cwd_default;
 }
 
@@ -156,10 +156,11 @@ START_TEST(base_paths_are_normalized)
 {
 	struct sweep_plan p;
 	char err[1024];
-	/* configs/sweeps/x.json naming "../default.json" gives configs/default.json */
+	/* configs/sweeps/x.json naming "../experiments/replay-default.json" gives
+	 * configs/experiments/replay-default.json */
 	ck_assert_msg(!sweep_plan_load(&p, "configs/sweeps/default-pool-codec.json", err, sizeof(err)),
 		      "%s", err);
-	ck_assert_str_eq(p.base, "configs/default.json");
+	ck_assert_str_eq(p.base, "configs/experiments/replay-default.json");
 	ck_assert_uint_eq(p.npoints, 12);
 	sweep_plan_free(&p);
 }
@@ -212,6 +213,30 @@ START_TEST(plan_round_trip_and_summary_of_missing_points)
 	ck_assert(!sweep_point_done(tmpdir, &q.points[0]));
 	sweep_plan_free(&p);
 	sweep_plan_free(&q);
+}
+END_TEST
+
+/* A workload run's base (configs/default.json): each repetition sets its
+ * workload.seed too, whatever the base config says it is, and the default
+ * metrics start with what the tasks got done. */
+START_TEST(repetitions_of_a_workload_run_vary_its_seed)
+{
+	struct sweep_plan p;
+	char err[1024], base[1200], cwd[1024], text[2048];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	snprintf(base, sizeof(base), "%s/configs/default.json", cwd);
+	snprintf(text, sizeof(text), "{\"base\": \"%s\", \"repetitions\": 2, \"seed_start\": 7,"
+		 " \"set\": {\"workload.seed\": 99},"
+		 " \"axes\": [{\"key\": \"zswap.compressor\", \"values\": [\"lzo\"]}]}", base);
+	ck_assert_msg(!sweep_plan_load(&p, sweep_file(text), err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(p.npoints, 2);
+	ck_assert_uint_eq(json_array_size(p.repeat_keys), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(p.repeat_keys, 1)), "workload.seed");
+	ck_assert_int_eq(json_integer_value(json_object_get(p.points[1].axes, "workload.seed")), 8);
+	ck_assert_str_eq(json_string_value(json_array_get(p.metrics, 0)),
+			 "workload.throughput_bytes_per_s");
+	ck_assert_str_eq(json_string_value(json_array_get(p.metrics, 3)), "stats.global.stored_pages");
+	sweep_plan_free(&p);
 }
 END_TEST
 
@@ -461,6 +486,7 @@ int main(void)
 	tcase_add_test(tc, base_paths_are_normalized);
 	tcase_add_test(tc, plan_round_trip_and_summary_of_missing_points);
 	tcase_add_test(tc, repetitions_vary_the_generated_workload);
+	tcase_add_test(tc, repetitions_of_a_workload_run_vary_its_seed);
 	tcase_add_test(tc, paths_in_axis_values_resolve_against_the_sweep_file);
 	tcase_add_test(tc, prepass_checks_policies_memcgs_and_hw);
 	tcase_add_test(tc, shortest_round_trip_numbers);

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Bounded work on valid input (issue 12): the time-series samplers start at the
+# first event and keep at most 10,000 samples, so a trace that starts late, a
+# run cut to one event, one huge folio or 20,000 stores at one instant under
+# simgrid finish in a second or so and a few MB; every timing key at both ends
+# of its range finishes too.  Each run is under `ulimit -v` and `timeout`.
+set -u
+BIN=${BIN:-build/zswapsim}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ROOT=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+. "$ROOT/tests/scenarios/cli-helpers.bash"
+CORPUS=$ROOT/traces/bundled/corpus.pages
+SPR=$ROOT/configs/hw/spr.json
+LIMIT_KB=2000000    # virtual memory per run (SimGrid maps actor stacks)
+SECS=60             # before: > 120 s and 4.7 GB for the 20,000 stores
+
+# bounded NAME MAXBYTES COMMAND...: exit 0 within SECS under LIMIT_KB, report under MAXBYTES
+bounded() {
+	local name=$1 max=$2 rc size; shift 2
+	(ulimit -v $LIMIT_KB; timeout $SECS "$@" -q -o r.json >out 2>err); rc=$?
+	size=$(stat -c %s r.json 2>/dev/null || echo 0)
+	if [ $rc -eq 0 ] && [ "$size" -le "$max" ]; then pass "$name ($size bytes)"; else
+		fail "$name: exit $rc, report $size bytes (max $max)"; sed 's/^/    /' err | head -5; fi
+	rm -f r.json
+}
+j() { jq -r "$2" "$1"; }
+
+header() {   # slot_count
+	printf 'zswapsim-trace 1\npage_size 4096\nslot_count %s\nstream_count 1\nmemcg 0 / -1\n' "$1"
+}
+
+# one record at t = 10^15 ns: was gigabytes (samples from t = 0)
+{ header 64; echo "1000000000000000 out 0 0 0 0 2048 hint"; } >late.txt
+echo '{ "trace": { "path": "late.txt" }, "system": { "ram": "12MiB" } }' >late.json
+bounded "one record at 10^15 ns" 100000 "$BIN" run late.json
+"$BIN" run late.json -q -o late-r.json 2>/dev/null
+same "late trace: one sample, at the record" "$(j late-r.json '.timeseries.t_ns | tostring')" \
+	"[1000000000000000]"
+
+# replay.max_events=1 on the bundled experiment: was a 39 MB report
+bounded "replay.max_events=1" 100000 "$BIN" run "$ROOT/configs/default.json" --set replay.max_events=1
+"$BIN" run "$ROOT/configs/default.json" --set replay.max_events=1 -q -o one-r.json
+same "max_events=1: one sample" "$(j one-r.json '.timeseries.t_ns | length')" 1
+
+# one order-9 folio at t = 0 under simgrid with 4 IAA devices: was 295 MB
+{ header 1024; echo "0 out 0 9 0 0 2048 hint"; } >o9.txt
+cat >o9.json <<EOF
+{ "base": "$SPR", "trace": { "path": "o9.txt" }, "system": { "ram": "12MiB" },
+  "timing": { "backend": "simgrid" }, "zswap": { "compressor": "deflate-iaa" } }
+EOF
+bounded "order-9 folio at t=0, simgrid + IAA" 4000000 "$BIN" run o9.json
+"$BIN" run o9.json -q -o o9-r.json 2>/dev/null
+same "IAA series capped at 10000 per device" \
+	"$(j o9-r.json '[.hardware.iaa.devices[].queued_samples | length <= 10000] | all')" true
+
+# 20,000 swap-outs at t = 0 under simgrid: killed at 120 s and 4.7 GB before
+{ header 32768; for i in $(seq 0 19999); do echo "0 out $i 0 0 0 2048 hint"; done; } >many.txt
+sed 's/o9.txt/many.txt/' o9.json >many.json
+bounded "20000 swap-outs at t=0, simgrid + IAA" 8000000 "$BIN" run many.json
+
+# a workload run with one access at t = 10^15 ns under simgrid
+cat >wl.txt <<'EOF'
+# zswapsim-access 1
+# page_size 4096
+# task 0 1
+# memcg 0 usemem0 -1 1024 0
+# ram_pages 0
+# seed 1
+# zero 0
+# same 0
+# random 0
+# dirty 0
+# columns time_ns op vpage order task memcg arg flags
+1000000000000000 write 0 0 0 0 draw -
+1000000000000001 exit 0 0 0 0 0 -
+EOF
+echo '{ "workload": { "kind": "file", "path": "wl.txt" }, "timing": { "backend": "simgrid" }, "report": { "progress": false } }' >wl.json
+bounded "workload: one access at 10^15 ns, simgrid" 400000 "$BIN" run wl.json
+"$BIN" run wl.json -q -o wl-r.json 2>/dev/null
+same "workload series starts at the access" "$(j wl-r.json '.timeseries.t_ns[0]')" 1000000000000000
+
+# Every timing key at both ends of its range: three records under simgrid on
+# the CPU codec and on IAA, and a small workload run.  hw.codec.lzo.compress_ns
+# = 1e9 hung the three-record run before.
+{ header 64; echo "page_store $CORPUS 224 0x7633801b850eab73"
+  printf '0 out 0 0 0 0 1 -\n1000 out 1 0 0 0 2 -\n2000 in 0 0 0 0 0 -\n'; } >three.txt
+echo '{ "trace": { "path": "three.txt" }, "system": { "ram": "12MiB" }, "timing": { "backend": "simgrid" } }' >cpu.json
+cat >iaa.json <<EOF
+{ "base": "$SPR", "trace": { "path": "three.txt" }, "system": { "ram": "12MiB" },
+  "timing": { "backend": "simgrid" }, "zswap": { "compressor": "deflate-iaa" } }
+EOF
+cat >work.json <<EOF
+{ "workload": { "kind": "usemem", "streams": 2, "size": "256K", "passes": 2, "pattern": "random",
+                "write": 0.5, "memcgs": 1, "max": "128K", "content": "$CORPUS" },
+  "timing": { "backend": "simgrid" }, "report": { "progress": false } }
+EOF
+"$BIN" config keys --json | jq -r '.[] | select(.type == "number" or .type == "integer")
+	| select(.key | test("^hw\\.(codec|iaa|ssd|mm)\\..*(_ns|_ns_per_byte|_mbps)$|^hw\\.cpu\\.(ghz|ref_ghz)$|^timing\\.(cpu_quantum_ns|hw_sample_ns)$|^report\\.timeseries_interval_ns$|^system\\.hz$"))
+	| "\(.key) \(.type) \(.min) \(.max)"' >keys
+nkeys=$(wc -l <keys)
+if [ "$nkeys" -ge 40 ]; then pass "timing keys found ($nkeys)"; else fail "timing keys found: $nkeys"; fi
+slow=0
+while read -r key type lo hi; do
+	case $key in
+	hw.iaa.*) configs=iaa.json ;;
+	hw.mm.*|hw.cpu.*|timing.cpu_quantum_ns|system.hz) configs="cpu.json work.json" ;;
+	*) configs=cpu.json ;;
+	esac
+	for v in "$lo" "$hi"; do
+		[ "$type" = integer ] && v=$(printf '%.0f' "$v")
+		for c in $configs; do
+			(ulimit -v $LIMIT_KB; timeout 20 "$BIN" run $c --set "$key=$v" -q -o x.json >/dev/null 2>xerr)
+			rc=$?
+			if [ $rc -ne 0 ]; then
+				slow=$((slow + 1)); echo "    $key=$v $c: exit $rc $(head -c 200 xerr)"
+			fi
+		done
+	done
+done <keys
+same "every timing key at both ends finishes (within 20 s each)" "$slow" 0
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* Output files: exclusive temp file, fsync, atomic rename (see outfile.h). */
+#include "traces/outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "traces/trace_priv.h"
+
+struct outfile_sink {
+	int fd;
+	int err;        /* first failed write, negative errno */
+	char *tmp;      /* NULL for standard output */
+	const char *path;
+	int slot;
+};
+
+/* Temp files not renamed yet, for the signal handler.  A writer has at most
+ * two open at once (a trace and its page store); sweeps one. */
+#define OUTFILE_PENDING_MAX 16
+static char *volatile pending[OUTFILE_PENDING_MAX];
+
+static void on_fatal_signal(int sig)
+{
+	sigset_t s;
+
+	for (int i = 0; i < OUTFILE_PENDING_MAX; i++)
+		if (pending[i])
+			unlink(pending[i]);
+	/* then die of the signal as if no handler had been there */
+	signal(sig, SIG_DFL);
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(sig);
+}
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Only where the default action is in force: a caller's own handling (the
+ * sweep holds SIGINT and SIGTERM) is left alone. */
+static void install_handlers(void)
+{
+	struct sigaction old, sa = { .sa_handler = on_fatal_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		if (!sigaction(fatal_signals[i], NULL, &old) && old.sa_handler == SIG_DFL)
+			sigaction(fatal_signals[i], &sa, NULL);
+	/* RLIMIT_FSIZE: a failed write (EFBIG) that removes the temp file,
+	 * rather than a kill that leaves it. */
+	if (!sigaction(SIGXFSZ, NULL, &old) && old.sa_handler == SIG_DFL)
+		signal(SIGXFSZ, SIG_IGN);
+}
+
+static void block_fatal(sigset_t *old)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaddset(&s, fatal_signals[i]);
+	sigprocmask(SIG_BLOCK, &s, old);
+}
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+	struct outfile_sink *s = cookie;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(s->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!s->err)
+				s->err = w < 0 ? -errno : -EIO;
+			errno = -s->err;
+			return 0;   /* stdio's "error" */
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+/* The binary access-trace writer rewrites its header's record count. */
+static int sink_seek(void *cookie, off64_t *pos, int whence)
+{
+	struct outfile_sink *s = cookie;
+	off_t at = lseek(s->fd, (off_t)*pos, whence);
+
+	if (at < 0)
+		return -1;
+	*pos = at;
+	return 0;
+}
+
+int outfile_is_stdout(const char *path)
+{
+	return !strcmp(path, "-");
+}
+
+static int fail(struct outfile_sink *s, int ret, const char *what, char *err, size_t errlen)
+{
+	if (err)
+		trace_msg(err, errlen, "%s: %s: %s", s->path, what, strerror(-ret));
+	return ret;
+}
+
+/* mkostemp in path's directory, registered for the signal handler before any
+ * signal can see it unregistered. */
+static int create_tmp(struct outfile_sink *s)
+{
+	sigset_t old;
+	int ret = 0;
+
+	s->tmp = malloc(strlen(s->path) + sizeof(".tmp.XXXXXX"));
+	if (!s->tmp)
+		return -ENOMEM;
+	strcpy(s->tmp, s->path);
+	strcat(s->tmp, ".tmp.XXXXXX");
+	block_fatal(&old);
+	for (s->slot = 0; s->slot < OUTFILE_PENDING_MAX && pending[s->slot]; s->slot++)
+		;
+	if (s->slot == OUTFILE_PENDING_MAX)
+		ret = -EMFILE;
+	else if ((s->fd = mkostemp(s->tmp, O_CLOEXEC)) < 0)
+		ret = -errno;
+	else
+		pending[s->slot] = s->tmp;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static void forget_tmp(struct outfile_sink *s, bool remove)
+{
+	sigset_t old;
+
+	block_fatal(&old);
+	if (remove)
+		unlink(s->tmp);
+	pending[s->slot] = NULL;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static int open_sink(struct outfile_sink *s, char *err, size_t errlen)
+{
+	struct stat st;
+	mode_t mask;
+	int ret;
+
+	if (outfile_is_stdout(s->path)) {
+		fflush(stdout);   /* what was printed before comes first */
+		s->fd = STDOUT_FILENO;
+		return 0;
+	}
+	/* The rename replaces whatever path names: only ever a regular file. */
+	if (!lstat(s->path, &st) && !S_ISREG(st.st_mode)) {
+		if (err)
+			trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)",
+				  s->path);
+		return -EEXIST;
+	}
+	install_handlers();
+	ret = create_tmp(s);
+	if (ret) {
+		free(s->tmp);
+		s->tmp = NULL;
+		return fail(s, ret, "cannot create temporary file", err, errlen);
+	}
+	/* mkostemp() creates the file 0600: give it the mode fopen() would. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(s->fd, 0666 & ~mask);
+	return 0;
+}
+
+static void free_sink(struct outfile_sink *s)
+{
+	free(s->tmp);
+	free(s);
+}
+
+int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
+{
+	static const cookie_io_functions_t io = { .write = sink_write, .seek = sink_seek };
+	struct outfile_sink *s = calloc(1, sizeof(*s));
+	int ret;
+
+	o->f = NULL;
+	o->sink = s;
+	if (!s)
+		return -ENOMEM;
+	s->path = path;
+	s->fd = -1;
+	ret = open_sink(s, err, errlen);
+	if (!ret) {
+		o->f = fopencookie(s, "w", io);
+		if (!o->f) {
+			ret = fail(s, -errno, "cannot open", err, errlen);
+			if (s->tmp) {
+				close(s->fd);
+				forget_tmp(s, true);
+			}
+		}
+	}
+	if (ret) {
+		free_sink(s);
+		o->sink = NULL;
+		return ret;
+	}
+	setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+	return 0;
+}
+
+/* The new name reaches the disk too. */
+static int sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	int fd, ret = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -errno;
+	/* Some file systems cannot sync a directory: the rename stands. */
+	if (fsync(fd) && errno != EINVAL && errno != EROFS)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int finish_tmp(struct outfile_sink *s, int ret)
+{
+	if (!ret && fsync(s->fd))
+		ret = -errno;
+	if (close(s->fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(s->tmp, s->path))
+		ret = -errno;
+	forget_tmp(s, ret != 0);
+	return !ret ? sync_dir(s->path) : ret;
+}
+
+int outfile_close(struct outfile *o, int ret, char *err, size_t errlen)
+{
+	struct outfile_sink *s = o->sink;
+
+	if (!s)
+		return ret ? ret : -EINVAL;
+	if (fflush(o->f) && !ret)
+		ret = -EIO;
+	/* the kernel's reason beats the writer's "stdio failed" */
+	if (s->err && (!ret || ret == -EIO))
+		ret = s->err;
+	fclose(o->f);   /* no close function: frees the stream only */
+	if (s->tmp)
+		ret = finish_tmp(s, ret);
+	if (ret && ret != -ECANCELED)
+		fail(s, ret, "write failed", err, errlen);
+	free_sink(s);
+	o->f = NULL;
+	o->sink = NULL;
+	return ret;
+}
+
+int outfile_write_text(const char *path, const char *text, char *err, size_t errlen)
+{
+	struct outfile o;
+	int ret = outfile_open(&o, path, err, errlen);
+
+	if (ret)
+		return ret;
+	return outfile_close(&o, fputs(text, o.f) < 0 ? -EIO : 0, err, errlen);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Output files: the one way zswapsim writes a file it was asked for.
+ *
+ * outfile_open() refuses a path that exists and is not a regular file (a
+ * device, a FIFO, a socket, a directory or a symbolic link: -EEXIST, "exists
+ * and is not a regular file (not replaced)"), creates "<path>.tmp.XXXXXX" in
+ * the same directory with mkostemp() (exclusive, unpredictable name, so a link
+ * planted there is never followed) with the mode fopen() would give, and
+ * returns a FILE to write.  "-" is standard output, written in place.
+ *
+ * outfile_close() flushes, fsyncs the file, renames it over path and fsyncs
+ * the directory (after a power loss path holds the old file or the whole new
+ * one), or removes the temp file when ret (the caller's own write status) is
+ * negative or any step fails.  The error is the first one the kernel gave a
+ * write (ENOSPC stays ENOSPC, a file-size limit is EFBIG), not stdio's EIO.
+ *
+ * Until closed, the temp file is also removed when SIGINT, SIGTERM or SIGHUP
+ * kills the process (their default action is kept: the handler unlinks and
+ * re-raises); SIGXFSZ is ignored so a file-size limit fails the write instead
+ * of killing the process.  Both return 0 or a negative errno with one line
+ * naming path in err (err may be NULL). */
+#ifndef TRACES_OUTFILE_H
+#define TRACES_OUTFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct outfile_sink;
+
+struct outfile {
+	FILE *f;
+	struct outfile_sink *sink;
+};
+
+int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
+int outfile_close(struct outfile *o, int ret, char *err, size_t errlen);
+
+/* open, write text, close. */
+int outfile_write_text(const char *path, const char *text, char *err, size_t errlen);
+
+/* Whether path names standard output. */
+int outfile_is_stdout(const char *path);
+
+#endif
