@@ -745,7 +745,10 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 			rm->mc.m[f->memcg].ev.pgrotated += rc_nr(rm, h);
 		}
 	}
-	rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
+	/* pages its task freed during the write go now, unless a reclaimer
+	 * has the folio isolated: then its putback frees them */
+	if (!(f->fflags & FF_LOCKED))
+		rc_free_pending(rm, RECLAIM_WHO_WORKER, h);
 }
 
 void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who)

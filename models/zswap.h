@@ -83,6 +83,11 @@ static inline uint32_t zswap_folio_nr_pages(const struct zswap_folio *f)
 
 #define ZSWAP_MAX_UNLIMITED UINT64_MAX
 #define ZSWAP_MAX_MEMCGS    65535u      /* memcg indices fit in 16 bits */
+/* Swap slots a run may have: 2^28 (1 TiB of swap in 4 KiB pages), decided up
+ * front rather than found by allocation: per-slot state is 32 bytes here
+ * (runtime.state_bytes_per_slot), 8 GiB at the limit, more with reclaim and
+ * simgrid state.  A trace may declare up to 2^32 - 1 (docs/trace-format.md). */
+#define ZSWAP_MAX_SLOTS     (1u << 28)
 
 /* One memcg: its place in the tree and its zswap knobs. */
 struct zswap_memcg_desc {
@@ -237,6 +242,9 @@ uint64_t zswap_shrink_slab(struct zswap *zs, unsigned memcg, int priority, int w
  * calls it when simulated time passes zswap_next_timer(). UINT64_MAX = none. */
 uint64_t zswap_next_timer(const struct zswap *zs);
 void zswap_timer(struct zswap *zs);
+/* The caller guarantees no event before until: skip the timer firings up to
+ * until that would do nothing (the policy counts them as done). */
+void zswap_skip_idle_timers(struct zswap *zs, uint64_t until);
 
 const struct zswap_stats *zswap_stats(const struct zswap *zs);
 const struct zswap_memcg_stats *zswap_memcg_stats(const struct zswap *zs, unsigned memcg);

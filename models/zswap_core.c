@@ -248,6 +248,8 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 	struct zswap *zs;
 	int r = -EINVAL;
 
+	errno = 0;   /* ENOMEM on return tells memory from a bad config */
+
 	if (cfg->max_pool_percent > 100 || cfg->accept_threshold_percent > 100) {
 		snprintf(err, errlen, "zswap: max_pool_percent and accept_threshold_percent must be 0..100");
 		return NULL;
@@ -262,6 +264,11 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 	}
 	if (topo->nmemcg < 1 || topo->nmemcg > ZSWAP_MAX_MEMCGS) {
 		snprintf(err, errlen, "zswap: %u memcgs (1..%u)", topo->nmemcg, ZSWAP_MAX_MEMCGS);
+		return NULL;
+	}
+	if (topo->nslots > ZSWAP_MAX_SLOTS) {
+		snprintf(err, errlen, "zswap: slot_count %u above the simulator's limit of %u swap"
+			 " slots (2^28: 1 TiB of swap)", topo->nslots, ZSWAP_MAX_SLOTS);
 		return NULL;
 	}
 	zs = calloc(1, sizeof(*zs));
@@ -309,6 +316,7 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 		return zs;
 fail:
 	zswap_destroy(zs);
+	errno = r == -ENOMEM ? ENOMEM : 0;
 	return NULL;
 }
 
@@ -368,6 +376,12 @@ uint64_t zswap_shrink_slab(struct zswap *zs, unsigned memcg, int priority, int w
 	if (!zs->cfg.enabled || !zs->cfg.shrinker_enabled || memcg >= zs->nmemcg)
 		return 0;
 	return zswap_shrinker_pass(zs, &zs->memcg[memcg], (unsigned)priority, who);
+}
+
+void zswap_skip_idle_timers(struct zswap *zs, uint64_t until)
+{
+	if (zs->wb->skip_idle)
+		zs->wb->skip_idle(zs, zs->wb_st, until);
 }
 
 uint64_t zswap_next_timer(const struct zswap *zs)

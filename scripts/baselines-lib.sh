@@ -52,9 +52,10 @@ produce() {
 # baseline_filter IN OUT: what regression needs of a report -- counters
 # (stats.*), latency percentiles, per-device and per-stream totals, the
 # config and trace it ran -- without what varies between builds or only
-# repeats those in time: the runtime section, tool.git_rev, the time series
-# (timeseries, the IAA's sampled queue depth and utilisation) and per-engine
-# and per-core dumps.  Sweep summaries pass unchanged.
+# repeats those in time or in finer grain: the runtime section, tool.git_rev,
+# the time series (timeseries, the IAA's sampled queue depth and utilisation),
+# latency histograms (their percentiles stay) and per-engine and per-core
+# dumps.  Sweep summaries pass unchanged.
 baseline_filter() {
 	python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
@@ -62,6 +63,9 @@ d.pop("runtime", None)
 d.pop("timeseries", None)
 if isinstance(d.get("tool"), dict):
     d["tool"].pop("git_rev", None)
+for lat in (d.get("latency") or {}).values() if isinstance(d.get("latency"), dict) else []:
+    if isinstance(lat, dict):
+        lat.pop("histogram", None)
 hw = d.get("hardware") if isinstance(d.get("hardware"), dict) else {}
 if isinstance(hw.get("cpu"), dict):
     hw["cpu"].pop("by_core", None)

@@ -191,11 +191,21 @@ def unit_of(name, key_type=None, help_text=""):
     return ""
 
 
+# keys whose description's first clause is too long for an axis or a legend
+KEY_LABELS = {
+    "batch.reclaim_folios": ("Folios per reclaim store", "folios"),
+    "batch.compress": ("Pages per compress call", "pages"),
+    "batch.decompress": ("Pages per decompress call", "pages"),
+}
+
+
 def key_label(key):
     """Axis label (text, unit) of a config key, from its description in the key
     table: the description's first clause, or the key's name for choices."""
     if key.startswith("trace_gen."):
         return f"Workload {key.split('.', 1)[1].replace('-', ' ')}", ""
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
     k = config_keys().get(key)
     last = key.split(".")[-1]
     if not k:
@@ -266,6 +276,11 @@ METRICS = {
     "stats.limit.wasted_compressions": ("Wasted compressions", "pages"),
     "stats.limit.jain_fairness": ("Jain fairness index", ""),
     "elapsed_ns": ("Simulated run time", "ns"),
+    "workload.throughput_bytes_per_s": ("Workload throughput (all tasks)", "bytes/s"),
+    "workload.elapsed_ns": ("Workload run time", "ns"),
+    "workload.major_faults": ("Major faults (swap-ins)", "faults"),
+    "workload.faults": ("Page faults", "faults"),
+    "workload.accesses": ("Accesses", "accesses"),
 }
 
 
@@ -279,6 +294,11 @@ def metric_label(metric):
         if parts[2] == "count":
             return f"{op[:1].upper() + op[1:]}: operations", "operations"
         return f"{op[:1].upper() + op[1:]} latency, {STATS.get(parts[2], parts[2])}", "ns"
+    if metric.startswith("workload.cpu_ns."):
+        return f"Tasks' time: {parts[-1].replace('_', ' ')}", "ns"
+    if len(parts) == 4 and parts[:2] == ["stats", "memcg"]:
+        return f"{parts[3].replace('_', ' ')} ({parts[2]})", "events" if parts[3] in (
+            "high", "max", "oom", "oom_kill", "low") else "pages"
     if metric.startswith("hardware.cpu.total_ns."):
         return f"CPU time: {CPU.get(parts[-1], parts[-1].replace('_', ' '))}", "ns"
     return humanise(parts[-1]), unit_of(metric) or ("pages" if parts[0] == "stats" else "")
@@ -289,6 +309,10 @@ def scaled(unit, values):
     big = max((abs(v) for v in values if v is not None), default=0)
     if unit == "bytes":
         for div, name in ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+            if big >= 2 * div:
+                return name, 1.0 / div
+    if unit == "bytes/s":
+        for div, name in ((1e9, "GB/s"), (1e6, "MB/s"), (1e3, "kB/s")):
             if big >= 2 * div:
                 return name, 1.0 / div
     if unit == "ns":

@@ -5,7 +5,9 @@
  * IAA terms fitted to the Emerald Rapids calibration curve (iaa-model.md 2.2),
  * software codecs from the corpus medians measured on the project VM
  * (compressors.md 1), SSD from Lenovo's product guide of the Intel P4500 2 TB
- * NVMe drive (random 4 KiB access latency, sequential bandwidth).  At load,
+ * NVMe drive (random 4 KiB access latency, sequential bandwidth), hw.mm.* from
+ * scripts/calibrate-mm on the project VM (configs/calibration/mm.txt; scan_ns
+ * and lru_lock_ns are provisional, docs/workload-runs.md "Time model").  At load,
  * cfg_hw_load() turns the keys into a struct hw (models/hw.h) and checks it.
  */
 #include <errno.h>
@@ -110,16 +112,16 @@ const struct cfg_key cfg_keys_hw[] = {
 	{ "hw.ssd.queue_depth", CFG_INT, "32", 1, 4096, NULL,
 	  "requests the swap device serves concurrently (more wait in FIFO order)" },
 	/* memory management (workload runs, simgrid) */
-	{ "hw.mm.access_ns", CFG_DOUBLE, "64", 0, 1e6, NULL,
-	  "CPU ns of one access to a mapped page (a hit), at hw.cpu.ref_ghz" },
-	{ "hw.mm.fault_ns", CFG_DOUBLE, "4000", 0, 1e8, NULL,
-	  "CPU ns of a page fault's own path (exception, allocation, zeroing or mapping; no I/O, no decompression)" },
+	{ "hw.mm.access_ns", CFG_DOUBLE, "25.3", 0, 1e6, NULL,
+	  "CPU ns of one access to a mapped page (a hit), at hw.cpu.ref_ghz (measured: random page of 256 MiB, scripts/calibrate-mm)" },
+	{ "hw.mm.fault_ns", CFG_DOUBLE, "1468.3", 0, 1e8, NULL,
+	  "CPU ns of a page fault's own path (exception, allocation, zeroing or mapping; no I/O, no decompression; measured: first-touch write fault)" },
 	{ "hw.mm.scan_ns", CFG_DOUBLE, "300", 0, 1e8, NULL,
-	  "CPU ns of reclaim looking at one folio (isolation, reference check)" },
-	{ "hw.mm.unmap_ns", CFG_DOUBLE, "1500", 0, 1e8, NULL,
-	  "CPU ns of reclaim unmapping and freeing one folio (rmap walk, TLB flush, swap-cache delete)" },
+	  "CPU ns of reclaim looking at one folio (isolation, reference check; provisional, not measured)" },
+	{ "hw.mm.unmap_ns", CFG_DOUBLE, "1600.7", 0, 1e8, NULL,
+	  "CPU ns of reclaim unmapping and freeing one folio (rmap walk, TLB flush, swap-cache delete; measured: MADV_PAGEOUT of zero pages less the zero check, less scan_ns)" },
 	{ "hw.mm.lru_lock_ns", CFG_DOUBLE, "50", 0, 1e8, NULL,
-	  "ns the per-memcg LRU lock is held per folio moved on or off a list" },
+	  "ns the per-memcg LRU lock is held per folio moved on or off a list (provisional, not measured)" },
 	/* simgrid backend */
 	{ "timing.cpu_quantum_ns", CFG_INT, "10000", 0, 1000000000, NULL,
 	  "workload runs: a task's CPU work is executed in SimGrid once this much has accumulated, "

@@ -2,6 +2,7 @@
 /* Metric-by-metric comparison of two reports or two sweep summaries. */
 #include "sim/compare.h"
 #include "sim/config.h"
+#include "traces/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -196,6 +197,7 @@ struct flat {
 	struct flat_entry *e;
 	size_t n, cap;
 	json_t *index;       /* key -> position in e */
+	char *dup;           /* a key met twice (-EEXIST) */
 };
 
 static int flat_add(struct flat *fl, const char *key, size_t path_off, json_t *leaf, int exact)
@@ -207,6 +209,12 @@ static int flat_add(struct flat *fl, const char *key, size_t path_off, json_t *l
 			return -ENOMEM;
 		fl->e = e;
 		fl->cap = cap;
+	}
+	/* Two leaves with one key (two points with one id; "a.b" beside
+	 * "a": {"b"}) would be compared with each other's values. */
+	if (json_object_get(fl->index, key)) {
+		fl->dup = strdup(key);
+		return fl->dup ? -EEXIST : -ENOMEM;
 	}
 	char *k = strdup(key);
 	if (!k)
@@ -222,6 +230,7 @@ static void flat_free(struct flat *fl)
 	for (size_t i = 0; i < fl->n; i++)
 		free(fl->e[i].key);
 	free(fl->e);
+	free(fl->dup);
 	json_decref(fl->index);
 }
 
@@ -642,6 +651,15 @@ int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
 	int r = summary ? flatten_summary(&fb, base) : flatten_report(&fb, base);
 	if (!r)
 		r = summary ? flatten_summary(&fn, new) : flatten_report(&fn, new);
+	if (r == -EEXIST) {
+		const char *d = fb.dup ? fb.dup : fn.dup;
+
+		snprintf(err, errlen, "%s has the key '%s' twice (two points with one id, or a dotted"
+			 " name beside a nested one): not comparable", fb.dup ? "BASE" : "NEW",
+			 TRACE_SHOW(d));
+		r = -EINVAL;
+		goto out;
+	}
 	if (r) {
 		snprintf(err, errlen, "cannot flatten the documents: %s", strerror(-r));
 		goto out;

@@ -436,7 +436,7 @@ static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, siz
 	zc.shrinker_every = 0;
 	s->zs = zswap_create(&zc, &topo, &s->comp, err, errlen);
 	if (!s->zs) {
-		r = -EINVAL;
+		r = errno == ENOMEM ? -ENOMEM : -EINVAL;   /* a bad config, or no memory */
 		goto out;
 	}
 	struct reclaim_config rc = {

@@ -136,6 +136,11 @@ struct zswap_wb_policy {
 	/* Time-driven work (NULL = none). */
 	uint64_t (*next_timer)(const struct zswap *zs, const void *st);
 	void (*timer)(struct zswap *zs, void *st);
+	/* Nothing changes the state before until (the engine knows its next
+	 * event): account, without running them, the timer firings at or before
+	 * until that would change nothing, so an idle stretch costs O(1), not one
+	 * call per period.  NULL = none skipped. */
+	void (*skip_idle)(struct zswap *zs, void *st, uint64_t until);
 };
 
 /* Registries (registry.c), NULL-terminated. */

@@ -87,6 +87,45 @@ static void proactive_age_timer(struct zswap *zs, void *st)
 		p->next_ns = zswap_now(zs) + (uint64_t)p->period_ns;
 }
 
+/* The earliest time a pass could write anything back: the oldest head of a
+ * writeback-enabled memcg's list turns age_ns old (UINT64_MAX: all empty). */
+static uint64_t proactive_age_first_due(const struct zswap *zs, const struct proactive_age *p)
+{
+	uint64_t due = UINT64_MAX;
+
+	for (unsigned i = 0; i < zswap_memcg_count(zs); i++) {
+		struct zswap_memcg *mc = zswap_memcg((struct zswap *)zs, i);
+		uint32_t head = zswap_lru_first(mc);
+
+		if (!zswap_memcg_writeback_enabled(mc) || head == ZSWAP_NIL)
+			continue;
+		uint64_t t = zswap_entry_stored_ns(zs, head);
+		uint64_t d = t > UINT64_MAX - (uint64_t)p->age_ns ? UINT64_MAX : t + (uint64_t)p->age_ns;
+		if (d < due)
+			due = d;
+	}
+	return due;
+}
+
+/* A pass before the first due time finds no old head and changes nothing but
+ * the count: skip those at or before until, in one step. */
+static void proactive_age_skip_idle(struct zswap *zs, void *st, uint64_t until)
+{
+	struct proactive_age *p = st;
+	uint64_t period = (uint64_t)p->period_ns, due, stop, k;
+
+	if (p->next_ns > until)
+		return;
+	due = proactive_age_first_due(zs, p);
+	if (due <= p->next_ns)
+		return;
+	stop = due <= until ? due - 1 : until;    /* idle passes: next_ns .. stop */
+	k = (stop - p->next_ns) / period + 1;
+	p->passes += k;
+	p->next_ns += (k - 1) * period;           /* <= stop: no overflow */
+	p->next_ns = p->next_ns > UINT64_MAX - period ? UINT64_MAX : p->next_ns + period;
+}
+
 static void proactive_age_report(const struct zswap *zs, const void *st, void *json_obj)
 {
 	const struct proactive_age *p = st;
@@ -111,4 +150,5 @@ const struct zswap_wb_policy wb_proactive_age = {
 	.swapped_out = zswap_wb_kernel_swapped_out,
 	.next_timer = proactive_age_next_timer,
 	.timer = proactive_age_timer,
+	.skip_idle = proactive_age_skip_idle,
 };

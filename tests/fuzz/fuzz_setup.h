@@ -12,8 +12,9 @@
  *    same config: same config_hash (so a sweep's plan.json and a report
  *    describe the run that was made).
  * A replay needs a trace: the scratch directory holds t.txt (memcgs root,
- * app, a and b), and setup runs only when trace.path names it, so an input
- * never makes the target open a file of its choosing.
+ * app, a and b), and setup runs only when trace.path names it (a workload
+ * only without workload.path and workload.content), so an input never makes
+ * the target open a file of its choosing.
  */
 #ifndef ZSWAPSIM_FUZZ_SETUP_H
 #define ZSWAPSIM_FUZZ_SETUP_H
@@ -91,13 +92,15 @@ static void fuzz_check_reload(const struct cfg *c)
 	cfg_free(&again);
 }
 
-/* Does the config replay the scratch trace (or run a workload)? */
+/* Does the config replay the scratch trace (or run a workload that reads no
+ * file: no workload.path, no workload.content)? */
 static int fuzz_setup_allowed(const struct cfg *c)
 {
 	char want[256], got[2200];
+	json_t *w = cfg_json(c, "workload");
 
 	if (c->workload)
-		return 1;
+		return !json_object_get(w, "path") && !json_object_get(w, "content");
 	snprintf(want, sizeof(want), "%s/t.txt", fuzz_dir());
 	cfg_path(c, "trace.path", got, sizeof(got));
 	return !strcmp(want, got);

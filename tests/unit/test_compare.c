@@ -317,6 +317,28 @@ START_TEST(summaries_compare_point_by_point)
 }
 END_TEST
 
+/* Two leaves with one key were compared with each other's values: a summary
+ * with a repeated point id failed against itself (found by fuzz_compare); a
+ * report with "global.zswpout" beside "global": {"zswpout"} the same. */
+START_TEST(a_key_twice_is_an_error)
+{
+	json_t *a = sample_summary(5, 3), *r;
+	struct cmp_result res;
+	char err[1024];
+
+	json_object_set_new(json_array_get(json_object_get(a, "points"), 1), "id",
+			    json_string("000-aaaa"));
+	ck_assert_int_eq(try_compare(a, a, NULL, &res, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "BASE has the key '000-aaaa:status' twice"), "%s", err);
+	json_decref(a);
+	r = json_pack("{s:s, s:{s:{s:i}, s:i}}", "schema", "zswapsim-report/1", "stats", "global",
+		      "zswpout", 1, "global.zswpout", 2);
+	ck_assert_int_eq(try_compare(r, r, NULL, &res, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "the key 'stats.global.zswpout' twice"), "%s", err);
+	json_decref(r);
+}
+END_TEST
+
 START_TEST(a_rule_matching_nothing_is_an_error)
 {
 	json_t *a = load(SAMPLE_NONE);
@@ -447,6 +469,7 @@ int main(void)
 	tcase_add_test(tc, one_sided_rules_bound_one_direction);
 	tcase_add_test(tc, summary_point_globs_win_when_longer);
 	tcase_add_test(tc, schema_versions_must_match);
+	tcase_add_test(tc, a_key_twice_is_an_error);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

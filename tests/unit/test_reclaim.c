@@ -1073,6 +1073,47 @@ START_TEST(test_lru_ring_order)
 }
 END_TEST
 
+/* folio_end_writeback() of a folio its task unmapped during the write,
+ * while another reclaimer has it isolated (locked): the write's end leaves
+ * it to the reclaimer, whose putback frees it (a free under the reclaimer's
+ * feet took it off an LRU list it was not on). */
+START_TEST(test_write_done_of_isolated_freed_folio)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V1, 2, 16);
+	F.out_res = RECLAIM_OUT_DISK_ASYNC;
+	struct reclaim *rm = hk_create(&s);
+	uint32_t g = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	ck_assert(rm->pg[g].fflags & FF_WRITEBACK);
+	uint32_t slot = rm->pg[g].slot;
+
+	step(rm, 0, RECLAIM_OP_FREE, 0, 1);
+	ck_assert(rm->pg[g].flags & PF_FREEPEND);
+	hk.page = g;
+	hk_isolate();
+	reclaim_write_done(rm, slot);
+	ck_assert_int_eq(rm->pg[g].state, PS_CACHED);
+	ck_assert(rm->pg[g].fflags & FF_LOCKED);
+	hk_check();
+	hk_assert_consistent();
+	/* the reclaimer puts it back (move_folios_to_lru()), then frees it */
+	rm->pg[g].fflags &= (uint8_t)~FF_LOCKED;
+	rc_lru_add(rm, g, LRU_INACTIVE, 0);
+	rm->lru[0].isolated -= 1;
+	rm->isolated -= 1;
+	rc_free_pending(rm, 1, g);
+	ck_assert_int_eq(rm->pg[g].state, PS_NONE);
+	ck_assert_uint_eq(reclaim_resident(rm), 0);
+	hk_check();
+	hk_assert_consistent();
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* ---- runs of hits ------------------------------------------------------------------------ */
 
 /* reclaim_hits() and then reclaim_step() for the request it stopped at give
@@ -1173,6 +1214,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_hook_charge_over_high);
 	tcase_add_test(tc, test_hook_minor_fault_maps_first);
 	tcase_add_test(tc, test_hook_swapin_retries_locked);
+	tcase_add_test(tc, test_write_done_of_isolated_freed_folio);
 	tcase_add_test(tc, test_lru_ring_order);
 	tcase_add_test(tc, test_hits_match_steps);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The workload experiments of docs/experiments.md in a reduced form (smaller
+# mappings and limits, the same shape), with exact counters, the properties
+# the latency histograms must have, a sweep over a workload run, and the
+# summary of the bundled default experiment (`make run`).  The full
+# experiments are regression baselines (tests/baselines/manifest.txt).
+#   workload-iaa-batching.json   8 tasks x 2 MiB, memory.high 8 MiB, max 12 MiB; B = 1, 8
+#   workload-writeback.json      8 tasks x 4 MiB, memory.max 12 MiB; reclaim_folios 1, 32
+#   workload-limit-checks.json   8 tasks x 2 MiB, memory.max 4 MiB, RAM 16 MiB; 2 policies x 2 backends
+set -u
+BIN=${BIN:-build/zswapsim}
+. tests/scenarios/lib/expect.sh
+E=configs/experiments
+
+run() {   # NAME CONFIG --set ...: report in $T/NAME.json
+	local name=$1 cfg=$2; shift 2
+	"$BIN" run "$cfg" -q "$@" -o "$T/$name.json" >/dev/null 2>"$T/$name.err" ||
+		fail "$name: run failed: $(tail -n 1 "$T/$name.err")"
+}
+j() { jq -r "$2" "$T/$1.json"; }
+counters='[.workload.accesses, .workload.major_faults, .stats.global.zswpout, .stats.global.zswpin,
+	.stats.global.written_back_pages, .stats.memcg.usemem0.high, .stats.memcg.usemem0.max] | join(" ")'
+
+# --- compress batching under memory.high -------------------------------------------------
+S=(--set workload.size=2M --set workload.streams=8 --set memcg.usemem0.memory_high=8MiB
+   --set memcg.usemem0.memory_max=12MiB)
+run iaa1 $E/workload-iaa-batching.json "${S[@]}" --set batch.compress=1 --set batch.decompress=1
+run iaa8 $E/workload-iaa-batching.json "${S[@]}"
+expect "iaa B=1: accesses, major faults, zswpout, zswpin, written back, high and max events" \
+	"12288 6779 9340 6573 0 162 8" "$(j iaa1 "$counters")"
+expect "iaa B=8: the same counters" "12288 6406 8428 6250 0 152 8" "$(j iaa8 "$counters")"
+expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "513730569 2915874700" \
+	"$(j iaa1 '.workload.throughput_bytes_per_s | round') $(j iaa8 '.workload.throughput_bytes_per_s | round')"
+expect "iaa B=1: one page per compress call; B=8: fewer calls than pages" "true true" \
+	"$(j iaa1 '.latency.compress_batch.count == .latency.compress_page.count') $(j iaa8 '.latency.compress_batch.count < .latency.compress_page.count')"
+for r in iaa1 iaa8; do
+	expect "$r: a fault histogram per kind, counts as the workload's" "true true true" \
+		"$(j $r '(.latency.major_fault.count == .workload.major_faults), (.latency.minor_fault.count == .workload.minor_faults), (.latency.first_touch.count == .workload.faults - .workload.major_faults - .workload.minor_faults)' | paste -sd' ')"
+	expect "$r: a store per folio handed to zswap, a major fault costs at least the fault path" "true true" \
+		"$(j $r '(.latency.store_folio.count >= .stats.global.sim_stored_folios), (.latency.major_fault.min_ns >= .config.hw.mm.fault_ns)' | paste -sd' ')"
+done
+expect "histogram counts add up to count (major_fault, store_folio)" "true true" \
+	"$(j iaa8 '(.latency.major_fault.histogram.count | add) == .latency.major_fault.count, (.latency.store_folio.histogram.count | add) == .latency.store_folio.count' | paste -sd' ')"
+
+# --- writeback with the shrinker on --------------------------------------------------------
+W=(--set workload.size=4M --set workload.max=12M)
+run wb1 $E/workload-writeback.json "${W[@]}"
+run wb32 $E/workload-writeback.json "${W[@]}" --set batch.reclaim_folios=32
+expect "writeback rf=1: counters" "24576 10486 12283 931 10952 0 7446" "$(j wb1 "$counters")"
+expect "writeback rf=32: counters" "24576 10523 12514 781 11479 0 8122" "$(j wb32 "$counters")"
+expect "writeback: every page written back is a zswpwb of the memcg" "true true" \
+	"$(for r in wb1 wb32; do j $r '.stats.global.written_back_pages == .stats.memcg.usemem0.zswpwb'; done | paste -sd' ')"
+
+# --- limit checks near the pool limit ----------------------------------------------------------
+L=(--set workload.size=2M --set workload.max=4M --set system.ram=16MiB)
+for p in folio-once per-page; do
+	for be in none simgrid; do
+		run "lc-$p-$be" $E/workload-limit-checks.json "${L[@]}" --set policy.limit.name=$p \
+			--set timing.backend=$be
+	done
+done
+lc='[.stats.global.pool_limit_hit, .stats.limit.wasted_compressions, .stats.limit.aborted_folios,
+	.stats.global.written_back_pages, .stats.global.zswpout, .workload.major_faults] | join(" ")'
+expect "limit checks: pool_limit_hit, wasted, aborted, written back, zswpout, major faults" \
+	"548 0 0 1178 2445 4547|1092 0 0 1001 1855 4300|241 23 2 1069 2292 4472|119 45 5 681 1815 4190" \
+	"$(for r in lc-folio-once-none lc-folio-once-simgrid lc-per-page-none lc-per-page-simgrid; do j $r "$lc"; done | paste -sd'|')"
+
+# --- a sweep over a workload run: repetitions vary the workload, metric paths ----------------------
+cat >"$T/sweep.json" <<EOF
+{"base": "$PWD/$E/workload-limit-checks.json",
+ "set": {"workload.size": "1M", "workload.max": "2M", "system.ram": "8MiB"},
+ "axes": [{"key": "policy.limit.name", "values": ["folio-once"]}],
+ "repetitions": 2,
+ "metrics": ["workload.throughput_bytes_per_s", "workload.cpu_ns.reclaim", "workload.major_faults",
+             "stats.memcg.usemem1.zswap.current", "stats.memcg.usemem1.high", "latency.major_fault.p99_ns"]}
+EOF
+"$BIN" sweep "$T/sweep.json" -j 2 -o "$T/sw" >/dev/null 2>"$T/sw.err"
+expect "workload sweep: exit 0" 0 $?
+expect "repetitions set seed and workload.seed" '["seed","workload.seed"]' "$(jq -c .repeat_keys "$T/sw/summary.json")"
+expect "every metric found (a memcg key with a dot in its name too)" "0" \
+	"$(jq '[.points[].metrics[] | select(. == null)] | length' "$T/sw/summary.json")"
+expect "the two workloads differ" "true" \
+	"$(jq '.points[0].metrics["workload.major_faults"] != .points[1].metrics["workload.major_faults"]' "$T/sw/summary.json")"
+
+# --- the bundled default experiment: a workload run, its summary --------------------------------------
+"$BIN" run configs/default.json -o "$T/default.json" >"$T/sum.txt" 2>"$T/default.err"
+expect "make run's experiment: exit 0" 0 $?
+expect "summary: throughput, faults, memcg events, task time, then the zswap counters" \
+	"workload|faults|memcg|memcg|task time|stores|rejects|swap-ins|pool|wall time" \
+	"$(sed -n '2,$p' "$T/sum.txt" | sed 's/^  //; s/  .*//; s/ *$//' | paste -sd'|')"
+expect "summary: throughput as the report has it" \
+	"$(j default '.workload.throughput_bytes_per_s / 1e6 * 10 | round / 10') MB/s" \
+	"$(sed -n 's/.*throughput \([0-9.]*\) MB\/s.*/\1 MB\/s/p' "$T/sum.txt")"
+expect "default: counters (it swaps, writes back, faults back)" "24576 9846 6714 4005 824 0 168" \
+	"$(j default "$counters")"
+
+[ "$fails" -eq 0 ]
