@@ -89,7 +89,7 @@ expect "summary: throughput, faults, memcg events, task time, then the zswap cou
 	"workload|faults|memcg|memcg|task time|stores|rejects|swap-ins|pool|wall time" \
 	"$(sed -n '2,$p' "$T/sum.txt" | sed 's/^  //; s/  .*//; s/ *$//' | paste -sd'|')"
 expect "summary: throughput as the report has it" \
-	"$(j default '.workload.throughput_bytes_per_s / 1e6' | awk '{ printf "%.1f", $1 }') MB/s" \
+	"$(printf '%.1f' "$(j default '.workload.throughput_bytes_per_s / 1e6')") MB/s" \
 	"$(sed -n 's/.*throughput \([0-9.]*\) MB\/s.*/\1 MB\/s/p' "$T/sum.txt")"
 expect "default: counters (it swaps, writes back, faults back)" "24576 9825 7134 3964 679 0 174" \
 	"$(j default "$counters")"
