@@ -86,7 +86,7 @@ static int parse_rule(struct cmp_rule *r, const char *glob, json_t *v, const cha
 	return 0;
 }
 
-int cmp_tolerance_load(struct cmp_tolerance *t, const char *path, char *err, size_t errlen)
+static int cmp_tolerance_load_quoted(struct cmp_tolerance *t, const char *path, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
 	t->default_rel = CMP_DEFAULT_REL;
@@ -166,7 +166,7 @@ static int is_summary(json_t *doc)
 	return s && !strncmp(s, CMP_SWEEP_SCHEMA, strlen(CMP_SWEEP_SCHEMA));
 }
 
-int cmp_load_document(const char *path, json_t **out, char *err, size_t errlen)
+static int cmp_load_document_quoted(const char *path, json_t **out, char *err, size_t errlen)
 {
 	int r = 0;
 	json_t *doc = cfg_read_json(path, NULL, 0, &r, err, errlen);
@@ -631,8 +631,8 @@ static int check_rules_match(const struct cmp_tolerance *t, const struct flat *f
 	return 0;
 }
 
-int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
-		  int allow_schema_change, struct cmp_result *res, char *err, size_t errlen)
+static int cmp_documents_quoted(json_t *base, json_t *new, const struct cmp_tolerance *t,
+				int allow_schema_change, struct cmp_result *res, char *err, size_t errlen)
 {
 	memset(res, 0, sizeof(*res));
 	int summary = is_summary(base);
@@ -786,4 +786,30 @@ void cmp_print(const struct cmp_result *res, FILE *f, size_t max_rows)
 	else
 		fprintf(f, "OK: %zu metrics compared, %zu moved within tolerance\n", res->compared,
 			res->nrows);
+}
+
+int cmp_tolerance_load(struct cmp_tolerance *t, const char *path, char *err, size_t errlen)
+{
+	int r = cmp_tolerance_load_quoted(t, path, err, errlen);
+	if (r)
+		cfg_err_one_line(err, errlen);
+	return r;
+}
+
+int cmp_load_document(const char *path, json_t **out, char *err, size_t errlen)
+{
+	int r = cmp_load_document_quoted(path, out, err, errlen);
+	if (r)
+		cfg_err_one_line(err, errlen);
+	return r;
+}
+
+/* The documents' and the tolerance file's keys appear in the messages as written. */
+int cmp_documents(json_t *base, json_t *new, const struct cmp_tolerance *t,
+		  int allow_schema_change, struct cmp_result *res, char *err, size_t errlen)
+{
+	int r = cmp_documents_quoted(base, new, t, allow_schema_change, res, err, errlen);
+	if (r)
+		cfg_err_one_line(err, errlen);
+	return r;
 }

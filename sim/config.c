@@ -583,7 +583,7 @@ static int build_defaults(json_t *root, char *err, size_t errlen)
 /* Errors quote keys and values as written, and a JSON key or a --set argument
  * may hold a newline or any other control character: keep the message one
  * line by showing those as '?'. */
-static void err_one_line(char *err, size_t errlen)
+void cfg_err_one_line(char *err, size_t errlen)
 {
 	for (size_t i = 0; err && i < errlen && err[i]; i++)
 		if ((unsigned char)err[i] < ' ' || err[i] == 0x7f)
@@ -625,7 +625,7 @@ int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int 
 		return 0;
 fail:
 	cfg_free(c);
-	err_one_line(err, errlen);
+	cfg_err_one_line(err, errlen);
 	return r;
 }
 

@@ -96,6 +96,10 @@ const char *cfg_str(const struct cfg *c, const char *key);
 /* CFG_PATH resolved against the config file's directory into buf; NULL (and
  * buf "") when it does not fit: never a truncated path. */
 const char *cfg_path(const struct cfg *c, const char *key, char *buf, size_t len);
+
+/* Show control characters of an error message as '?': messages quote keys
+ * and values as the user wrote them, and must stay one line. */
+void cfg_err_one_line(char *err, size_t errlen);
 json_t *cfg_json(const struct cfg *c, const char *key);   /* borrowed */
 
 /* Parse a size ("4096", "8GiB", "512M", "1.5G"); 0 or -EINVAL. */

@@ -279,6 +279,25 @@ START_TEST(bad_inputs_are_rejected)
 }
 END_TEST
 
+/* Keys are quoted as written; a newline in one must not make a second line
+ * of error (found by fuzz_compare: a rule entry "max_i\ncrease"). */
+START_TEST(errors_quoting_control_characters_stay_one_line)
+{
+	char err[512], path[] = "/tmp/zswapsim-test-compare-XXXXXX";
+	int fd = mkstemp(path);
+	static const char text[] = "{\"late\\nncy.*\": {\"max_i\\ncrease\": 0.1}}";
+	struct cmp_tolerance t;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	ck_assert_int_eq(cmp_tolerance_load(&t, path, err, sizeof(err)), -EINVAL);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(err, "bad entry \"max_i?crease\""));
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
 /* A summary of two points, 000-aaaa and 001-bbbb, with zswpwb w0 and w1. */
 static json_t *sample_summary(int w0, int w1)
 {
@@ -470,6 +489,7 @@ int main(void)
 	tcase_add_test(tc, summary_point_globs_win_when_longer);
 	tcase_add_test(tc, schema_versions_must_match);
 	tcase_add_test(tc, a_key_twice_is_an_error);
+	tcase_add_test(tc, errors_quoting_control_characters_stay_one_line);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
