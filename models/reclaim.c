@@ -1079,7 +1079,8 @@ void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *
 		rc_prefetch_page(rm, rm->task[q[i].task].base + q[i].vpage);
 }
 
-void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n)
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n,
+			    int stage)
 {
 	if (!rm->ops.prefetch)
 		return;
@@ -1087,7 +1088,7 @@ void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *
 		const struct rc_page *p = &rm->pg[rm->task[q[i].task].base + q[i].vpage];
 
 		if (p->state == PS_SWAPPED)
-			rm->ops.prefetch(rm->ops_ctx, p->slot);
+			rm->ops.prefetch(rm->ops_ctx, p->slot, stage);
 	}
 }
 

@@ -121,9 +121,11 @@ struct reclaim_swap_ops {
 	 * count against the RAM limit (NULL = none). */
 	uint64_t (*pool_pages)(void *ctx);
 	/* A swap-out or swap-in of slot is coming soon: fetch the swap
-	 * layer's state for it into the cache (NULL = none; no effect on
-	 * anything but speed). */
-	void (*prefetch)(void *ctx, uint32_t slot);
+	 * layer's state for it into the cache, in stages each reading what
+	 * the one before brought in: 1 the slot's own state, 2 and 3 what a
+	 * swap-in of it touches beyond (NULL = none; no effect on anything
+	 * but speed). */
+	void (*prefetch)(void *ctx, uint32_t slot, int stage);
 };
 
 #define RECLAIM_WHO_WORKER (-1)
@@ -247,10 +249,11 @@ size_t reclaim_bytes_per_page(void);
 unsigned reclaim_hits(struct reclaim *rm, const struct reclaim_req *q, unsigned n);
 
 /* Coming requests (accesses some way ahead): fetch their pages' state into
- * the cache; then, a little later, the swap layer's state of those that are
- * swapped out (through reclaim_swap_ops.prefetch).  Speed only. */
+ * the cache; then, closer, the swap layer's state of those that are swapped
+ * out, stage by stage (reclaim_swap_ops.prefetch).  Speed only. */
 void reclaim_prefetch_pages(const struct reclaim *rm, const struct reclaim_req *q, unsigned n);
-void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n);
+void reclaim_prefetch_slots(const struct reclaim *rm, const struct reclaim_req *q, unsigned n,
+			    int stage);
 
 /* Lists, page states, charges and per-task gauges agree (O(pages)); the
  * state holds at every timing hook call, so a timing backend may run this

@@ -489,7 +489,7 @@ static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, 
 	if (rm->ops.prefetch)
 		for (unsigned i = 0; i < list.n; i++)
 			if (rm->pg[list.h[i]].slot != RECLAIM_NIL)
-				rm->ops.prefetch(rm->ops_ctx, rm->pg[list.h[i]].slot);
+				rm->ops.prefetch(rm->ops_ctx, rm->pg[list.h[i]].slot, 1);
 	uint64_t reclaimed = rc_shrink_folio_list(rm, sc, &list, &nr_pageout);
 
 	rc_putback(rm, sc, m, list.h, list.n, nr_taken);

@@ -14,7 +14,8 @@
 #   none_random: a Zipf(1.0) swap trace of order-0 pages over 3 GiB with
 #            memory.max 768M (issue 13: random slots, the cache-unfriendly case):
 #            page events per second of replay, and of the whole process
-#            (trace and page-store loading included: none_random_process_...).
+#            (trace and page-store loading included: none_random_process_...,
+#            per wall second and per CPU second).
 #   simgrid_multistream: 4 overlapping zipf streams of 256 MiB, orders 0 and 4,
 #            configs/hw/local.json: every operation contends in SimGrid.
 #
@@ -110,18 +111,27 @@ fi
 
 rnd=$(best "$D/random.json" "$D/random-report.json")
 procbest() {   # config, report -> best page events per second of the whole
-               # process (exec to exit: loading, replay, report), of 3 runs
-  local cfg=$1 out=$2 b=0 v t0 t1
+               # process (exec to exit: loading, replay, report) per wall
+               # second and per CPU second (user + system; steadier on a
+               # shared machine), of 3 runs
+  local cfg=$1 out=$2 b=0 c=0 v w
   for _ in 1 2 3; do
-    t0=$(date +%s.%N)
-    "$BIN" run "$cfg" -q -o "$out"
-    t1=$(date +%s.%N)
-    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(int(r["trace"]["pages"] / (float(sys.argv[3]) - float(sys.argv[2]))))' "$out" "$t0" "$t1")
+    read -r v w <<<"$(python3 - "$BIN" "$cfg" "$out" <<'PY'
+import json, resource, subprocess, sys, time
+t0 = time.monotonic()
+subprocess.run([sys.argv[1], "run", sys.argv[2], "-q", "-o", sys.argv[3]], check=True)
+wall = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+pages = json.load(open(sys.argv[3]))["trace"]["pages"]
+print(int(pages / wall), int(pages / (ru.ru_utime + ru.ru_stime)))
+PY
+)"
     [ "$v" -gt "$b" ] && b=$v
+    [ "$w" -gt "$c" ] && c=$w
   done
-  echo "$b"
+  echo "$b $c"
 }
-rndproc=$(procbest "$D/random.json" "$D/random-report.json")
+read -r rndproc rndcpu <<<"$(procbest "$D/random.json" "$D/random-report.json")"
 codec_split() {   # config -> "codec_s model_s" of the run with the least replay time of 3
   local cfg=$1 best="" bt=1e9 v
   for _ in 1 2 3; do
@@ -178,6 +188,7 @@ echo "simgrid_events_per_s=$sg"
 echo "bytes_per_slot=$bps"
 echo "none_random_events_per_s=$rnd"
 echo "none_random_process_events_per_s=$rndproc"
+echo "none_random_process_cpu_events_per_s=$rndcpu"
 echo "simgrid_multistream_events_per_s=$msg"
 echo "distinct_codec_seconds=$dcodec"
 echo "distinct_model_seconds=$dmodel"

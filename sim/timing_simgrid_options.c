@@ -14,9 +14,13 @@
 /* simgrid_init() argv: our program name, quiet logs unless asked, the
  * --cfg/--log options the CLI collected.  Under AddressSanitizer the raw
  * contexts confuse ASan's stack tracking: use thread contexts there. */
+#define SG_ARGV_MAX 256                       /* with the NULL */
+#define SG_OWN_ARGS 3                         /* name, quiet, thread contexts */
+#define SG_USER_OPTIONS_MAX (SG_ARGV_MAX - 1 - SG_OWN_ARGS)
+
 void sg_start(struct sim *s)
 {
-	static char *argv[256];
+	static char *argv[SG_ARGV_MAX];
 	static char name[] = "zswapsim", quiet[] = "--log=root.thresh:warning";
 	int argc = 0;
 
@@ -26,7 +30,7 @@ void sg_start(struct sim *s)
 	static char thread[] = "--cfg=contexts/factory:thread";
 	argv[argc++] = thread;
 #endif
-	for (int i = 0; i < s->sg_argc && argc < 255; i++)
+	for (int i = 0; i < s->sg_argc && argc < SG_ARGV_MAX - 1; i++)
 		if (!strncmp(s->sg_argv[i], "--", 2))   /* the CLI's argv[0] stays out */
 			argv[argc++] = s->sg_argv[i];
 	argv[argc] = NULL;
@@ -76,10 +80,15 @@ int sg_check_options(struct sim *s, char *err, size_t errlen)
 			int r = check_known_option(s->sg_argv[i], err, errlen);
 			if (r)
 				return r;
-			any = 1;
+			any++;
 		}
 	if (!any)
 		return 0;
+	if (any > SG_USER_OPTIONS_MAX) {   /* sg_start() would drop the rest */
+		snprintf(err, errlen, "%d SimGrid options (--cfg/--log): at most %d", any,
+			 SG_USER_OPTIONS_MAX);
+		return -E2BIG;
+	}
 	if (pipe(fds))
 		return 0;   /* cannot check: SimGrid reports it itself */
 	fflush(NULL);

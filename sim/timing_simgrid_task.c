@@ -404,7 +404,7 @@ static void sg_task_main(int argc, char **argv)
 	struct wl_run *wl = sgb->wl;
 	struct access_record r;
 	uint64_t prev = 0;
-	int k;
+	int k = 0;         /* the run may stop before this task reads a record */
 
 	a->clock = sg_now();
 	while (!sgb->stop && (k = access_source_next_task(wl->src, (unsigned)a->who, &r)) == 1) {

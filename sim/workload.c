@@ -21,6 +21,11 @@
 #define WL_BUF   512
 #define WL_AHEAD 64
 #define WL_CHUNK 16
+/* prefetch stages: page state, then the swap layer's stages 1..3 (see
+ * reclaim_swap_ops.prefetch), each this many records ahead of a chunk */
+#define WL_PF_STAGES 4
+static const unsigned wl_pf_ahead[WL_PF_STAGES] = { WL_AHEAD, WL_AHEAD / 2, WL_AHEAD / 4,
+						    WL_AHEAD / 8 };
 
 struct wl_buf {
 	struct reclaim_req q[WL_BUF];
@@ -28,7 +33,7 @@ struct wl_buf {
 	uint64_t now[WL_BUF];       /* the engine's clock at it: the running maximum */
 	struct access_record a[WL_BUF];
 	unsigned n, i;              /* records q[i..n) not applied yet */
-	unsigned pf_page, pf_slot;  /* prefetched up to (exclusive) */
+	unsigned pf[WL_PF_STAGES];  /* prefetched up to (exclusive), per stage */
 	uint64_t clock;             /* the running maximum up to q[n - 1] */
 	int r;                      /* the last pull: > 0, 0 = end, < 0 = error */
 };
@@ -140,11 +145,14 @@ static uint64_t wl_pool_pages(void *ctx)
 	return zswap_stats(s->zs)->pool_total_size / SIM_PAGE_SIZE;
 }
 
-static void wl_prefetch(void *ctx, uint32_t slot)
+static void wl_prefetch(void *ctx, uint32_t slot, int stage)
 {
 	struct sim *s = ctx;
 
-	zswap_prefetch(s->zs, slot);
+	if (stage == 1)
+		zswap_prefetch_slots(s->zs, slot, 1);
+	else
+		zswap_prefetch_state(s->zs, slot, 1, stage);
 }
 
 static const struct reclaim_swap_ops wl_ops = {
@@ -589,8 +597,10 @@ int workload_apply(struct sim *s, const struct access_record *a, char *err, size
 /*
  * The `none` loop reads records into a buffer ahead of the one it applies,
  * so that a coming record's page state is prefetched WL_AHEAD records ahead
- * and, half-way, its swap slot's: random accesses do not wait on memory one
- * after another.  Runs of hits go to the model WL_CHUNK at a time
+ * and, closer, what a swap-in of it touches in zswap (slot, LRU neighbours,
+ * zspage and its list neighbours, each stage reading what the one before
+ * fetched): random accesses do not wait on memory one after another.  Runs
+ * of hits go to the model WL_CHUNK at a time
  * (reclaim_hits()) when none of the engine's per-record work can be due:
  * no zswap timer at or before their times, no time-series sample before them,
  * no shrink work pending (a hit changes nothing in zswap, so none becomes
@@ -604,8 +614,8 @@ static void wl_refill(struct wl_run *wl, struct wl_buf *b)
 		memmove(b->t, b->t + b->i, (b->n - b->i) * sizeof(b->t[0]));
 		memmove(b->now, b->now + b->i, (b->n - b->i) * sizeof(b->now[0]));
 		b->n -= b->i;
-		b->pf_page -= b->i;
-		b->pf_slot -= b->i;
+		for (int k = 0; k < WL_PF_STAGES; k++)
+			b->pf[k] -= b->i;
 		b->i = 0;
 	}
 	while (b->r > 0 && b->n < WL_BUF) {
@@ -625,19 +635,19 @@ static void wl_refill(struct wl_run *wl, struct wl_buf *b)
 static void wl_prefetch_ahead(struct sim *s, struct wl_buf *b, unsigned upto)
 {
 	struct reclaim *rm = s->wl->rm;
-	unsigned page_end = upto + WL_AHEAD, slot_end = upto + WL_AHEAD / 2;
 
-	if (page_end > b->n)
-		page_end = b->n;
-	if (slot_end > b->n)
-		slot_end = b->n;
-	if (b->pf_page < page_end) {
-		reclaim_prefetch_pages(rm, b->q + b->pf_page, page_end - b->pf_page);
-		b->pf_page = page_end;
-	}
-	if (b->pf_slot < slot_end) {
-		reclaim_prefetch_slots(rm, b->q + b->pf_slot, slot_end - b->pf_slot);
-		b->pf_slot = slot_end;
+	for (int k = 0; k < WL_PF_STAGES; k++) {
+		unsigned end = upto + wl_pf_ahead[k];
+
+		if (end > b->n)
+			end = b->n;
+		if (b->pf[k] >= end)
+			continue;
+		if (!k)
+			reclaim_prefetch_pages(rm, b->q + b->pf[k], end - b->pf[k]);
+		else
+			reclaim_prefetch_slots(rm, b->q + b->pf[k], end - b->pf[k], k);
+		b->pf[k] = end;
 	}
 }
 
@@ -679,7 +689,8 @@ int workload_run_none(struct sim *s, char *err, size_t errlen)
 	struct wl_buf *b = wl->buf;
 	uint64_t now = 0;
 
-	b->n = b->i = b->pf_page = b->pf_slot = 0;
+	b->n = b->i = 0;
+	memset(b->pf, 0, sizeof(b->pf));
 	b->clock = 0;
 	b->r = 1;
 	wl_refill(wl, b);

@@ -81,5 +81,13 @@ done
 check "stack-size:256 runs" 0 "$BIN" run "$DEFAULT" --set timing.backend=simgrid \
 	--set zswap.compressor=lz4 --cfg=contexts/stack-size:256 -q -o r5.json
 
+# more than 252 SimGrid options: the ones past the 252nd were dropped without a word
+many() { for _ in $(seq "$1"); do printf -- '--log=root.thresh:warning\n'; done; }
+mapfile -t opts < <(many 253)
+bad "253 SimGrid options refused" "253 SimGrid options (--cfg/--log): at most 252" \
+	"$BIN" run "$ROOT/configs/experiments/replay-default.json" --set timing.backend=simgrid "${opts[@]}" -q -o r6.json
+check "252 SimGrid options run" 0 "$BIN" run "$ROOT/configs/experiments/replay-default.json" \
+	--set timing.backend=simgrid "${opts[@]:1}" -q -o r6.json
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]

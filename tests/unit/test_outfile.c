@@ -72,7 +72,7 @@ static void refused(const char *path, mode_t type)
 START_TEST(only_a_regular_file_is_replaced)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	char sock[512], err[512];
+	char sock[512], err[512], *got;
 	size_t n;
 	int fd;
 
@@ -95,7 +95,9 @@ START_TEST(only_a_regular_file_is_replaced)
 	refused(in_dir("link"), S_IFLNK);
 	/* a regular file and a missing path are written */
 	ck_assert_int_eq(outfile_write_text(in_dir("target"), "new\n", err, sizeof(err)), 0);
-	ck_assert_str_eq(sf_read(in_dir("target"), &n), "new\n");
+	got = sf_read(in_dir("target"), &n);
+	ck_assert_str_eq(got, "new\n");
+	free(got);
 	ck_assert_int_eq(outfile_write_text(in_dir("fresh"), "a\n", err, sizeof(err)), 0);
 	ck_assert_uint_eq(count_like("fresh"), 1);
 	ck_assert_uint_eq(count_like("target"), 1);
