@@ -92,15 +92,48 @@ static void fuzz_check_reload(const struct cfg *c)
 	cfg_free(&again);
 }
 
-/* Does the config replay the scratch trace (or run a workload that reads no
- * file: no workload.path, no workload.content)? */
+/* A workload member's size in bytes (a number or a size string), or dflt
+ * (the generators' default --size is 16M). */
+static uint64_t fuzz_wl_size(json_t *w, const char *key, uint64_t dflt)
+{
+	json_t *v = json_object_get(w, key);
+	uint64_t n = dflt;
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		n = (uint64_t)json_integer_value(v);
+	else if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 1.8e19)
+		n = (uint64_t)json_real_value(v);
+	else if (json_is_string(v) && cfg_parse_size(json_string_value(v), &n))
+		n = dflt;
+	return n;
+}
+
+/* A workload run keeps state per page of its tasks' address spaces and per
+ * swap slot: what a valid "size": "21T" asks for, not a bug, and beyond the
+ * fuzzer's 2 GB RSS limit.  Set up only workloads of at most 64 MiB mapped
+ * (size x streams) with at most 256 MiB of swap, as fuzz_gen_opts does. */
+#define FUZZ_WL_MAPPED_MAX (64ull << 20)
+#define FUZZ_WL_SWAP_MAX (256ull << 20)
+
+static int fuzz_workload_small(json_t *w)
+{
+	uint64_t size = fuzz_wl_size(w, "size", 16ull << 20), streams = fuzz_wl_size(w, "streams", 1);
+	uint64_t swap = fuzz_wl_size(w, "swap", 0);
+
+	return size <= FUZZ_WL_MAPPED_MAX && streams <= FUZZ_WL_MAPPED_MAX &&
+	       size * streams <= FUZZ_WL_MAPPED_MAX && swap <= FUZZ_WL_SWAP_MAX;
+}
+
+/* Does the config replay the scratch trace (or run a small workload that
+ * reads no file: no workload.path, no workload.content)? */
 static int fuzz_setup_allowed(const struct cfg *c)
 {
 	char want[256], got[2200];
 	json_t *w = cfg_json(c, "workload");
 
 	if (c->workload)
-		return !json_object_get(w, "path") && !json_object_get(w, "content");
+		return !json_object_get(w, "path") && !json_object_get(w, "content") &&
+		       fuzz_workload_small(w);
 	snprintf(want, sizeof(want), "%s/t.txt", fuzz_dir());
 	cfg_path(c, "trace.path", got, sizeof(got));
 	return !strcmp(want, got);
