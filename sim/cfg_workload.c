@@ -128,7 +128,8 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 		return 0;
 	if (!strcmp(key, "seed")) {
 		r = wl_number(v, key, 0, 4294967295.0, &d, err, errlen);
-		w->seed = (uint64_t)d;
+		if (!r)
+			w->seed = (uint64_t)d;
 		return r;
 	}
 	if (!strcmp(key, "swap")) {
@@ -181,7 +182,8 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 	}
 	if (!strcmp(key, "think_ns")) {
 		r = wl_number(v, key, 0, 1e12, &d, err, errlen);
-		w->think_ns = (uint64_t)d;
+		if (!r)
+			w->think_ns = (uint64_t)d;
 		return r;
 	}
 	if (!strcmp(key, "columns"))
