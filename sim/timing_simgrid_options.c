@@ -38,7 +38,7 @@ void sg_start(struct sim *s)
 }
 
 /* Actor stacks, KiB.  Below the minimum an actor overflows its stack in the
- * codecs (measured on configs/default.json under simgrid: lz4 crashes with
+ * codecs (measured on configs/experiments/replay-default.json under simgrid: lz4 crashes with
  * 16 KiB and runs with 32; a workload run crashes with 8); SimGrid itself
  * accepts any value, down to 1 and -1, and the run dies of SIGSEGV. */
 #define SG_STACK_MIN_KIB 256
