@@ -8,18 +8,22 @@
 #include <stdio.h>
 
 #include "sim/cli.h"
+#include "sim/config.h"
 
 const char *cli_self_path = "zswapsim";
 
+/* One line, whatever the message quotes: a key, a memcg name or a path as the
+ * user wrote it may hold a newline, shown as '?' (cfg_err_one_line()). */
 void cli_error(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 
-	fputs("zswapsim: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	cfg_err_one_line(msg, sizeof(msg));
+	fprintf(stderr, "zswapsim: %s\n", msg);
 }
 
 /*

@@ -130,7 +130,7 @@ uint64_t sim_record_count(const struct sim *s)
 	return max && max < s->trace.nrec ? max : s->trace.nrec;
 }
 
-int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
+static int sim_setup_quoted(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 {
 	char path[2048];
 	struct zswap_memcg_desc *desc = NULL;
@@ -496,4 +496,14 @@ int sim_run(struct sim *s, char *err, size_t errlen)
 	if (!strcmp(backend, "simgrid"))
 		return sim_run_simgrid(s, err, errlen);
 	return s->wl ? workload_run_none(s, err, errlen) : sim_run_none(s, err, errlen);
+}
+
+/* Setup's messages quote memcg names, keys and paths as written: one line. */
+int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
+{
+	int r = sim_setup_quoted(s, cfg, err, errlen);
+
+	if (r)
+		cfg_err_one_line(err, errlen);
+	return r;
 }

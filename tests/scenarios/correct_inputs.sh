@@ -81,6 +81,11 @@ done
 check "stack-size:256 runs" 0 "$BIN" run "$DEFAULT" --set timing.backend=simgrid \
 	--set zswap.compressor=lz4 --cfg=contexts/stack-size:256 -q -o r5.json
 
+# a memcg name holding a newline made setup's error two lines (fuzz_memcg)
+printf '{"base": "%s/configs/experiments/replay-default.json", "memcg": {"x\\ny": {}}}' "$ROOT" >nl.json
+bad "memcg name with a newline: one line" "memcg.x?y: the trace has no memcg of that name" \
+	"$BIN" run nl.json -q -o r7.json
+
 # more than 252 SimGrid options: the ones past the 252nd were dropped without a word
 many() { for _ in $(seq "$1"); do printf -- '--log=root.thresh:warning\n'; done; }
 mapfile -t opts < <(many 253)
