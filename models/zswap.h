@@ -264,7 +264,7 @@ int zswap_slot_has_data(const struct zswap *zs, uint32_t slot);
 void zswap_prefetch(const struct zswap *zs, uint32_t slot);
 /* The same in stages, for an engine that knows its next events: stage 1
  * the nr slot entries from slot; later (once they are likely cached) stage 2
- * the LRU neighbours and zspage their entries point to, stage 3 the zspage's
+ * the LRU ring positions and zspages their entries point to, stage 3 the zspage's
  * list neighbours.  Hints only: the model's state is never changed. */
 void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr);
 void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage);
@@ -272,7 +272,13 @@ void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, in
  * of the memcg the shrink worker visits next (hint state only). */
 void zswap_prefetch_lru(struct zswap *zs);
 
-/* Bytes of simulator state per tracked swap slot (for make bench). */
+/* Bytes of simulator state per tracked swap slot (for make bench).  The LRU
+ * rings add 4 bytes per ring position (zswap_lru_ring_bytes()). */
 size_t zswap_bytes_per_slot(void);
+/* Bytes the LRU rings take now, over every memcg. */
+uint64_t zswap_lru_ring_bytes(const struct zswap *zs);
+/* An LRU ring could not grow (out of memory): the model's lists are
+ * incomplete and the run must fail. */
+int zswap_failed(const struct zswap *zs);
 
 #endif

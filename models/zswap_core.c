@@ -163,8 +163,6 @@ static int zswap_setup_memcgs(struct zswap *zs, const struct zswap_topology *top
 		/* page_counter_memparse(): bytes to pages, rounded down */
 		m->max_pages = maxb == ZSWAP_MAX_UNLIMITED ? UINT64_MAX : maxb / SIM_PAGE_SIZE;
 		m->wb_own = d->writeback != 0;
-		m->lru_head = m->lru_tail = ZSWAP_NIL;
-		m->pf_slot = ZSWAP_NIL;
 	}
 	/* No cycles: every ancestor chain ends within n steps. */
 	for (uint32_t i = 0; i < n; i++) {
@@ -307,7 +305,7 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 		goto fail;
 	}
 	for (uint32_t i = 0; i < zs->nslots; i++)
-		zs->slots[i].prev = zs->slots[i].next = ZSWAP_NIL;
+		zs->slots[i].lru_pos = ZSWAP_NIL;
 
 	r = zswap_setup_memcgs(zs, topo, err, errlen);
 	if (!r)
@@ -339,6 +337,8 @@ void zswap_destroy(struct zswap *zs)
 	free(zs->lim.stream_rejected);
 	free(zs->preorder);
 	free(zs->inv_scratch);
+	for (uint32_t i = 0; zs->memcg && i < zs->nmemcg; i++)
+		zswap_lru_free(&zs->memcg[i]);
 	free(zs->memcg);
 	hugemem_free(zs->slots, (zs->nslots ? zs->nslots : 1) * sizeof(*zs->slots));
 	free(zs);
@@ -430,8 +430,9 @@ void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr)
 }
 
 /* Stage 2 and 3 read the slot entry, so they run once stage 1 has likely
- * brought it in: what freeing its entry touches (zswap_entry_free(): the LRU
- * neighbours, the zspage; then the zspage's fullness-list neighbours). */
+ * brought it in: what freeing its entry touches (zswap_entry_free(): its
+ * place in the LRU ring, the zspage; then the zspage's fullness-list
+ * neighbours). */
 void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage)
 {
 	if (slot >= zs->nslots || nr > zs->nslots - slot)
@@ -447,10 +448,8 @@ void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, in
 			zs_prefetch(zs->pool, s->zspage, 1);
 			continue;
 		}
-		if (s->prev != ZSWAP_NIL)
-			__builtin_prefetch(&zs->slots[s->prev], 1, 1);
-		if (s->next != ZSWAP_NIL)
-			__builtin_prefetch(&zs->slots[s->next], 1, 1);
+		if (s->lru_pos != ZSWAP_NIL)
+			__builtin_prefetch(&zs->memcg[s->memcg].lru.q[s->lru_pos], 1, 1);
 		zs_prefetch(zs->pool, s->zspage, 0);
 	}
 }
@@ -587,32 +586,43 @@ void zswap_report_policies(const struct zswap *zs, void *json_stats)
 
 #define INV_FAIL(...) do { snprintf(reason, len, __VA_ARGS__); return -EFAULT; } while (0)
 
-/* Walk every LRU list: each element is a zswap entry of that memcg; own
- * charges per memcg then add up hierarchically to the reported figures. */
+/* Walk every LRU ring: each element is a zswap entry of that memcg that
+ * knows its place, both ends are entries; own charges per memcg then add up
+ * hierarchically to the reported figures. */
 static int zswap_check_lists(const struct zswap *zs, char *reason, size_t len)
 {
 	uint64_t total = 0, bytes = 0;
 
 	for (uint32_t i = 0; i < zs->nmemcg; i++) {
 		const struct zswap_memcg *mc = &zs->memcg[i];
+		const struct zswap_lru_ring *r = &mc->lru;
 		uint64_t n = 0;
-		uint32_t prev = ZSWAP_NIL;
 
-		for (uint32_t s = mc->lru_head; s != ZSWAP_NIL; s = zs->slots[s].next) {
-			if (s >= zs->nslots || ++n > mc->lru_len)
-				INV_FAIL("memcg %u: LRU list longer than lru_len %llu", i,
-					 (unsigned long long)mc->lru_len);
+		if (r->hi - r->lo > (r->q ? r->mask + 1 : 0))
+			INV_FAIL("memcg %u: LRU ring holds %u positions, capacity %u", i,
+				 r->hi - r->lo, r->q ? r->mask + 1 : 0);
+		for (uint32_t p = r->lo; p != r->hi; p++) {
+			uint32_t s = r->q[p & r->mask];
+
+			if (s == ZSWAP_LRU_HOLE) {
+				if (p == r->lo || p + 1 == r->hi)
+					INV_FAIL("memcg %u: a hole at an end of the LRU ring", i);
+				continue;
+			}
+			if (s >= zs->nslots)
+				INV_FAIL("memcg %u: LRU ring holds slot %u of %u", i, s, zs->nslots);
 
 			const struct zswap_slot *e = &zs->slots[s];
 
 			if ((e->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP || e->memcg != i)
 				INV_FAIL("slot %u on memcg %u's LRU is not its zswap entry", s, i);
-			if (e->prev != prev)
-				INV_FAIL("slot %u: LRU prev link broken", s);
-			prev = s;
+			if (e->lru_pos != (p & r->mask))
+				INV_FAIL("slot %u: LRU ring index %u, found at %u", s, e->lru_pos,
+					 p & r->mask);
+			n++;
 			bytes += e->length;
 		}
-		if (n != mc->lru_len || prev != mc->lru_tail)
+		if (n != mc->lru_len)
 			INV_FAIL("memcg %u: LRU has %llu entries, lru_len %llu", i,
 				 (unsigned long long)n, (unsigned long long)mc->lru_len);
 		total += n;

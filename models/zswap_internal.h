@@ -7,9 +7,10 @@
  *
  * Per-slot state is one 32-byte struct zswap_slot per swap slot, indexed by
  * slot number (the kernel's xarray + struct zswap_entry + zeromap bit + swap
- * map state in one place).  LRU lists are intrusive doubly linked lists of
- * slot indices, one per memcg (the kernel's memcg-aware list_lru on a single
- * NUMA node).
+ * map state in one place).  LRU lists are rings of slot indices in list
+ * order, one per memcg (the kernel's memcg-aware list_lru on a single NUMA
+ * node); a slot on a list knows its index in the ring (struct zswap_slot
+ * lru_pos, struct zswap_lru_ring).
  */
 #ifndef ZSWAPSIM_ZSWAP_INTERNAL_H
 #define ZSWAPSIM_ZSWAP_INTERNAL_H
@@ -37,7 +38,7 @@ enum {
 
 struct zswap_slot {
 	uint64_t store_ns;   /* when the current entry was stored */
-	uint32_t prev, next; /* LRU links (slot indices), ZSWAP_NIL at the ends */
+	uint32_t lru_pos;    /* index in its memcg's LRU ring, ZSWAP_NIL when on no list */
 	uint32_t zspage;     /* zsmalloc handle: zspage id */
 	uint32_t pol;        /* private word of the LRU policy */
 	uint16_t length;     /* compressed length (4096 = stored raw) */
@@ -58,6 +59,25 @@ struct zswap_slot {
  * a swap-in of a slot without it reads data from before the trace began. */
 #define ZSWAP_IO_SWAPPED       0x4u
 
+/*
+ * One LRU list: the slots in list order in a ring, so a writeback walk reads
+ * the entries it will visit out of one array and can fetch their state ahead
+ * of time (a list linked through the slots makes every step of a walk wait
+ * for the previous slot's cache miss).  Positions lo .. hi-1 (ring index =
+ * position & mask; positions wrap at 2^32): lo is the head (oldest, walks
+ * start there), hi-1 the tail (new entries).  An entry unlinked from inside
+ * leaves a hole (ZSWAP_LRU_HOLE), trimmed when it reaches an end and
+ * squeezed out when the ring is full; the ring doubles when it is more than
+ * half live.  Both ends are never holes.
+ */
+#define ZSWAP_LRU_HOLE UINT32_MAX
+
+struct zswap_lru_ring {
+	uint32_t *q;
+	uint32_t mask;                 /* capacity - 1 (a power of two), 0 before the first add */
+	uint32_t lo, hi;
+};
+
 struct zswap_memcg {
 	struct zswap_memcg_stats st;   /* hierarchical, as memory.stat reports them */
 	int idx;
@@ -66,11 +86,11 @@ struct zswap_memcg {
 	int wb_own;                    /* own memory.zswap.writeback knob */
 	int wb_enabled;                /* mem_cgroup_zswap_writeback_enabled() */
 	/* own LRU list (list_lru_one of this memcg) */
-	uint32_t lru_head, lru_tail;
+	struct zswap_lru_ring lru;
 	uint64_t lru_len;
-	/* prefetch run-ahead of writeback walks (a hint, never model state):
-	 * a list entry pf_ahead steps from the head whose line is in flight */
-	uint32_t pf_slot, pf_ahead;
+	/* prefetch run-ahead of writeback walks (hints, never model state):
+	 * the next ring position two cursors look at (slots; zspages) */
+	uint32_t pf_pos, pz_pos;
 	/* pressure shrinker */
 	uint64_t nr_disk_swapins;      /* zswap_lruvec_state.nr_disk_swapins */
 	uint64_t nr_deferred;          /* shrinker->nr_deferred of this memcg */
@@ -147,6 +167,7 @@ struct zswap {
 	int limit_attached, lru_attached, wb_attached;
 
 	struct zswap_limit_stats lim;
+	int lru_nomem;                  /* an LRU ring could not grow: the run fails */
 	uint64_t inv_cursor;            /* invariant check: next window of slots */
 	uint64_t *inv_scratch;          /* invariant check: 2 * nmemcg sums */
 };
@@ -180,6 +201,21 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 /* zswap_writeback_entry() for slot; 0 or a negative errno. */
 int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who);
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
+/* The entry after slot on its list, ZSWAP_NIL at the tail. */
+uint32_t zswap_lru_next_entry(const struct zswap *zs, uint32_t slot);
+/* Free mc's ring (zswap_destroy()). */
+void zswap_lru_free(struct zswap_memcg *mc);
+/* A writeback walk's look ahead along mc's ring (hints). */
+void zswap_prefetch_walk(const struct zswap *zs, struct zswap_memcg *mc);
+/* The entry at the head / tail of mc's list, ZSWAP_NIL when empty. */
+static inline uint32_t zswap_lru_head(const struct zswap_memcg *mc)
+{
+	return mc->lru_len ? mc->lru.q[mc->lru.lo & mc->lru.mask] : ZSWAP_NIL;
+}
+static inline uint32_t zswap_lru_tail(const struct zswap_memcg *mc)
+{
+	return mc->lru_len ? mc->lru.q[(mc->lru.hi - 1) & mc->lru.mask] : ZSWAP_NIL;
+}
 
 /* The pressure shrinker (zswap_shrinker.c): zswap_shrinker_count() /
  * zswap_shrinker_scan() of mm/zswap.c and the do_shrink_slab() arithmetic of

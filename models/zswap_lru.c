@@ -4,27 +4,104 @@
  * shrink_memcg(), shrink_worker(), zswap_writeback_entry(); mm/list_lru.c
  * list_lru_walk_one()).
  *
- * One list per memcg (a single NUMA node), entries linked by slot index.  New
- * entries go to the tail; walks start at the head.  Which entry a walk spares
+ * One list per memcg (a single NUMA node), a ring of slot indices in list
+ * order (struct zswap_lru_ring).  New entries go to the tail; walks start at
+ * the head.  Which entry a walk spares
  * is the LRU policy's call (kernel: the referenced bit, second chance).
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "models/zswap_internal.h"
 
 /* ---- list primitives ---------------------------------------------------------- */
 
+/* The unwrapped position of ring index idx (on the list: lo <= pos < hi). */
+static inline uint32_t lru_ring_pos(const struct zswap_lru_ring *r, uint32_t idx)
+{
+	return r->lo + ((idx - r->lo) & r->mask);
+}
+
+/* Put slot at position pos of the ring. */
+static inline void lru_ring_set(struct zswap *zs, struct zswap_lru_ring *r, uint32_t pos,
+				uint32_t slot)
+{
+	r->q[pos & r->mask] = slot;
+	if (slot != ZSWAP_LRU_HOLE)
+		zs->slots[slot].lru_pos = pos & r->mask;
+}
+
+/* Squeeze the holes out of a full ring, in place and in order (the write
+ * position never passes the read position), or move it into one twice the
+ * size when more than half of it is live; either way every entry's ring index
+ * is rewritten (the slots are fetched ahead: the ring is read in order).
+ * -ENOMEM. */
+#define ZSWAP_LRU_MIN_RING 1024u
+#define ZSWAP_LRU_PF_MAKE_ROOM 16u
+
+static int lru_ring_make_room(struct zswap *zs, struct zswap_memcg *mc)
+{
+	struct zswap_lru_ring *r = &mc->lru;
+	uint32_t cap = r->q ? r->mask + 1 : 0, n = r->hi - r->lo, w = r->lo;
+	uint32_t *q = r->q, nmask = r->mask;
+
+	if (!cap || mc->lru_len > cap / 2) {
+		uint32_t ncap = cap ? 2 * cap : ZSWAP_LRU_MIN_RING;
+
+		if (cap > (1u << 30))
+			return -ENOMEM;
+		q = malloc((size_t)ncap * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		nmask = ncap - 1;
+		w = 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t slot = r->q[(r->lo + i) & r->mask];
+
+		if (i + ZSWAP_LRU_PF_MAKE_ROOM < n) {
+			uint32_t ahead = r->q[(r->lo + i + ZSWAP_LRU_PF_MAKE_ROOM) & r->mask];
+
+			if (ahead != ZSWAP_LRU_HOLE)
+				__builtin_prefetch(&zs->slots[ahead], 1, 1);
+		}
+		if (slot == ZSWAP_LRU_HOLE)
+			continue;
+		q[w & nmask] = slot;
+		zs->slots[slot].lru_pos = w & nmask;
+		w++;
+	}
+	if (q != r->q) {
+		free(r->q);
+		r->q = q;
+		r->mask = nmask;
+		r->lo = 0;
+	}
+	r->hi = w;
+	mc->pf_pos = mc->pz_pos = r->lo;   /* positions changed: the cursors restart */
+	return 0;
+}
+
+/* A free position in front of lo and behind hi-1: false when the ring could
+ * not grow (the run then fails, zswap_failed()). */
+static int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
+{
+	struct zswap_lru_ring *r = &mc->lru;
+
+	if (r->q && r->hi - r->lo <= r->mask)
+		return 1;
+	if (!lru_ring_make_room(zs, mc))
+		return 1;
+	zs->lru_nomem = 1;
+	return 0;
+}
+
 void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	struct zswap_slot *s = &zs->slots[slot];
-
-	s->next = ZSWAP_NIL;
-	s->prev = mc->lru_tail;
-	if (mc->lru_tail != ZSWAP_NIL)
-		zs->slots[mc->lru_tail].next = slot;
-	else
-		mc->lru_head = slot;
-	mc->lru_tail = slot;
+	if (!lru_ring_room(zs, mc))
+		return;
+	lru_ring_set(zs, &mc->lru, mc->lru.hi++, slot);
 	mc->lru_len++;
 }
 
@@ -35,7 +112,11 @@ void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int 
 	zswap_lru_link_tail(zs, mc, slot);
 }
 
-/* Link slot in front of `before` (ZSWAP_NIL = at the tail). */
+/*
+ * Link slot in front of `before` (ZSWAP_NIL = at the tail): the entries on
+ * the shorter side of `before` move one position outwards, into the free
+ * position at that end (an LRU policy inserts near the head: few move).
+ */
 void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
 			   uint32_t before)
 {
@@ -43,40 +124,89 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 		zswap_lru_link_tail(zs, mc, slot);
 		return;
 	}
-	struct zswap_slot *s = &zs->slots[slot], *b = &zs->slots[before];
+	if (!lru_ring_room(zs, mc))
+		return;
 
-	s->next = before;
-	s->prev = b->prev;
-	if (b->prev != ZSWAP_NIL)
-		zs->slots[b->prev].next = slot;
-	else
-		mc->lru_head = slot;
-	b->prev = slot;
+	struct zswap_lru_ring *r = &mc->lru;
+	uint32_t pb = lru_ring_pos(r, zs->slots[before].lru_pos);
+
+	if (pb - r->lo <= r->hi - pb) {
+		/* lo .. pb-1 move to lo-1 .. pb-2; slot goes to pb-1 */
+		for (uint32_t p = r->lo; p != pb; p++)
+			lru_ring_set(zs, r, p - 1, r->q[p & r->mask]);
+		r->lo--;
+		lru_ring_set(zs, r, pb - 1, slot);
+	} else {
+		/* pb .. hi-1 move to pb+1 .. hi; slot goes to pb */
+		for (uint32_t p = r->hi; p != pb; p--)
+			lru_ring_set(zs, r, p, r->q[(p - 1) & r->mask]);
+		r->hi++;
+		lru_ring_set(zs, r, pb, slot);
+	}
 	mc->lru_len++;
 }
 
 void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
 	struct zswap_slot *s = &zs->slots[slot];
+	struct zswap_lru_ring *r = &mc->lru;
 
-	if (s->prev != ZSWAP_NIL)
-		zs->slots[s->prev].next = s->next;
-	else
-		mc->lru_head = s->next;
-	if (s->next != ZSWAP_NIL)
-		zs->slots[s->next].prev = s->prev;
-	else
-		mc->lru_tail = s->prev;
-	s->prev = s->next = ZSWAP_NIL;
+	if (s->lru_pos == ZSWAP_NIL)
+		return;               /* never linked: its ring could not grow */
+	r->q[s->lru_pos] = ZSWAP_LRU_HOLE;
+	s->lru_pos = ZSWAP_NIL;
 	mc->lru_len--;
+	/* trim holes at the ends: a walk taking the head leaves none */
+	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
+		r->hi--;
+	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
+		r->lo++;
 }
 
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	if (mc->lru_tail == slot)
+	if (zswap_lru_tail(mc) == slot)
 		return;
 	zswap_lru_unlink(zs, mc, slot);
 	zswap_lru_link_tail(zs, mc, slot);
+}
+
+/* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
+uint32_t zswap_lru_next_entry(const struct zswap *zs, uint32_t slot)
+{
+	const struct zswap_slot *s = &zs->slots[slot];
+
+	if (s->lru_pos == ZSWAP_NIL)
+		return ZSWAP_NIL;
+
+	const struct zswap_lru_ring *r = &zs->memcg[s->memcg].lru;
+
+	for (uint32_t p = lru_ring_pos(r, s->lru_pos) + 1; p != r->hi; p++)
+		if (r->q[p & r->mask] != ZSWAP_LRU_HOLE)
+			return r->q[p & r->mask];
+	return ZSWAP_NIL;
+}
+
+uint64_t zswap_lru_ring_bytes(const struct zswap *zs)
+{
+	uint64_t b = 0;
+
+	for (uint32_t i = 0; i < zs->nmemcg; i++)
+		if (zs->memcg[i].lru.q)
+			b += (uint64_t)(zs->memcg[i].lru.mask + 1) * sizeof(uint32_t);
+	return b;
+}
+
+int zswap_failed(const struct zswap *zs)
+{
+	return zs->lru_nomem;
+}
+
+void zswap_lru_free(struct zswap_memcg *mc)
+{
+	free(mc->lru.q);
+	memset(&mc->lru, 0, sizeof(mc->lru));
+	mc->lru_len = 0;
 }
 
 /* ---- writeback ------------------------------------------------------------------ */
@@ -175,14 +305,13 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 {
 	unsigned long freed = 0;
 
-	while (nr_to_walk && mc->lru_head != ZSWAP_NIL) {
-		uint32_t slot = zs->lru->pick ? zs->lru->pick(zs, zs->lru_st, mc) : mc->lru_head;
-		int last = zs->slots[slot].next == ZSWAP_NIL;
+	while (nr_to_walk && mc->lru_len) {
+		zswap_prefetch_walk(zs, mc);
+		uint32_t slot = zs->lru->pick ? zs->lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
+		int last = zswap_lru_tail(mc) == slot;
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
-		if (mc->pf_ahead)
-			mc->pf_ahead--;       /* the walk consumes the head */
 		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
 		if (v == ZSWAP_LRU_ROTATE)
 			zswap_lru_move_tail(zs, mc, slot);
@@ -226,7 +355,7 @@ int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 
 	if (!mc->wb_enabled)
 		return -ENOENT;
-	if (mc->lru_head == ZSWAP_NIL)
+	if (!mc->lru_len)
 		return -ENOENT;       /* nothing scanned */
 	shrunk = zswap_lru_walk(zs, mc, 1, who, NULL);
 	/* The shrink worker flushes when it ends, so its one-entry walks over
@@ -253,34 +382,56 @@ void zswap_wb_kernel_store_failed(struct zswap *zs, void *st)
 }
 
 /*
- * Writeback walks chase the LRU list from its head, one cache miss per entry
- * on a random-slot trace, in bursts (the shrink worker writes back down to
- * the accept threshold).  Between bursts, an engine calls this once per
- * event: a cursor runs ahead of the walks one list entry at a time,
- * prefetching the next entry and the zspage the walk will free, so a burst
- * finds its entries cached.  It restarts from the head when its entry left
- * the list (written back, rotated to the tail, freed) or the walks caught up.
+ * Writeback walks take entries from the head of a list, one cache miss per
+ * entry (slot, then zspage) on a random-slot trace.  The ring says which
+ * entries come next, so two cursors run ahead of the walks over the ring's
+ * positions: one fetches the slots of the entries up to ZSWAP_PF_SLOTS
+ * positions from the head, the other, behind it, the zspages of those up to
+ * ZSWAP_PF_ZSPAGES (their slots were fetched a while before).  Each position
+ * is looked at once by each cursor, whatever distance the head jumps over
+ * holes.  A walk moves them on at every step, and an engine calls
+ * zswap_prefetch_lru() once per event, so a burst finds its first entries
+ * cached.  Hints only: nothing here changes the model.
  */
-#define ZSWAP_PF_LRU_AHEAD 64u
+#define ZSWAP_PF_SLOTS   64u
+#define ZSWAP_PF_ZSPAGES 24u
 
-static void zswap_prefetch_lru_memcg(struct zswap *zs, struct zswap_memcg *mc)
+/* Move one cursor on, through at most `budget` positions, to `ahead`
+ * positions from the head, fetching each entry's slot or zspage. */
+static inline __attribute__((always_inline)) uint32_t
+lru_pf_cursor(const struct zswap *zs, const struct zswap_lru_ring *r, uint32_t p, uint32_t ahead,
+	      unsigned budget, int zspage)
 {
-	uint32_t c = mc->pf_slot;
+	uint32_t n = r->hi - r->lo;
+	uint32_t end = r->lo + (n < ahead ? n : ahead);
 
-	if (mc->lru_head == ZSWAP_NIL)
-		return;
-	if (c == ZSWAP_NIL || !mc->pf_ahead ||
-	    (zs->slots[c].state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP || zs->slots[c].next == ZSWAP_NIL) {
-		c = mc->lru_head;
-		mc->pf_ahead = 1;
-		__builtin_prefetch(&zs->slots[c], 1, 1);
-	} else if (mc->pf_ahead < ZSWAP_PF_LRU_AHEAD) {
-		zs_prefetch(zs->pool, zs->slots[c].zspage, 0);
-		c = zs->slots[c].next;
-		mc->pf_ahead++;
-		__builtin_prefetch(&zs->slots[c], 1, 1);
+	if (p - r->lo > n)
+		p = r->lo;            /* behind the head (or the ring was rebuilt) */
+	for (; p != end && budget; p++, budget--) {
+		uint32_t e = r->q[p & r->mask];
+
+		if (e == ZSWAP_LRU_HOLE)
+			continue;
+		if (zspage)
+			zs_prefetch(zs->pool, zs->slots[e].zspage, 0);
+		else
+			__builtin_prefetch(&zs->slots[e], 1, 1);
 	}
-	mc->pf_slot = c;
+	return p;
+}
+
+static inline void zswap_prefetch_lru_memcg(const struct zswap *zs, struct zswap_memcg *mc,
+					    unsigned budget)
+{
+	if (!mc->lru_len)
+		return;
+	mc->pz_pos = lru_pf_cursor(zs, &mc->lru, mc->pz_pos, ZSWAP_PF_ZSPAGES, budget, 1);
+	mc->pf_pos = lru_pf_cursor(zs, &mc->lru, mc->pf_pos, ZSWAP_PF_SLOTS, budget, 0);
+}
+
+void zswap_prefetch_walk(const struct zswap *zs, struct zswap_memcg *mc)
+{
+	zswap_prefetch_lru_memcg(zs, mc, 8);
 }
 
 void zswap_prefetch_lru(struct zswap *zs)
@@ -291,7 +442,7 @@ void zswap_prefetch_lru(struct zswap *zs)
 		return;
 	if (pos >= (int)zs->nmemcg)
 		pos = 0;
-	zswap_prefetch_lru_memcg(zs, &zs->memcg[zs->preorder[pos]]);
+	zswap_prefetch_lru_memcg(zs, &zs->memcg[zs->preorder[pos]], 2);
 }
 
 /* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,

@@ -24,12 +24,12 @@ int zswap_memcg_writeback_enabled(const struct zswap_memcg *mc)
 
 uint32_t zswap_lru_first(const struct zswap_memcg *mc)
 {
-	return mc->lru_head;
+	return zswap_lru_head(mc);
 }
 
 uint32_t zswap_lru_next(const struct zswap *zs, uint32_t slot)
 {
-	return zs->slots[slot].next;
+	return zswap_lru_next_entry(zs, slot);
 }
 
 uint64_t zswap_lru_length(const struct zswap_memcg *mc)

@@ -493,9 +493,17 @@ int sim_workload_event_done(struct sim *s, char *err, size_t errlen)
 int sim_run(struct sim *s, char *err, size_t errlen)
 {
 	const char *backend = cfg_str(s->cfg, "timing.backend");
+	int r;
+
 	if (!strcmp(backend, "simgrid"))
-		return sim_run_simgrid(s, err, errlen);
-	return s->wl ? workload_run_none(s, err, errlen) : sim_run_none(s, err, errlen);
+		r = sim_run_simgrid(s, err, errlen);
+	else
+		r = s->wl ? workload_run_none(s, err, errlen) : sim_run_none(s, err, errlen);
+	if (!r && s->zs && zswap_failed(s->zs)) {
+		snprintf(err, errlen, "out of memory for a zswap LRU list");
+		r = -ENOMEM;
+	}
+	return r;
 }
 
 /* Setup's messages quote memcg names, keys and paths as written: one line. */

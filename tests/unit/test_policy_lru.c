@@ -62,8 +62,8 @@ static const char *order(struct zswap *zs)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (uint32_t s = zs->memcg[0].lru_head; s != ZSWAP_NIL && n < sizeof(buf) - 8;
-	     s = zs->slots[s].next)
+	for (uint32_t s = zswap_lru_head(&zs->memcg[0]); s != ZSWAP_NIL && n < sizeof(buf) - 8;
+	     s = zswap_lru_next_entry(zs, s))
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u", n ? " " : "", s);
 	return buf;
 }
@@ -152,7 +152,7 @@ START_TEST(test_lru_reposition)
 		zswap_lru_move_tail(zs, &zs->memcg[0], 1);
 		ck_assert_str_eq(order(zs), "0 2 1");
 		ck_assert_uint_eq(walk(zs, 5), 2);
-		ck_assert_uint_eq(zs->memcg[0].lru_head, stays[p]);
+		ck_assert_uint_eq(zswap_lru_head(&zs->memcg[0]), stays[p]);
 		ck_assert_uint_eq(zs->memcg[0].lru_len, 1);
 		zt_check_inv(zs);
 		zswap_destroy(zs);

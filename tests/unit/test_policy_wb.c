@@ -150,7 +150,7 @@ START_TEST(test_proactive_age)
 	ck_assert_uint_eq(st->written_back_pages, 2);
 	ck_assert_uint_eq(log.writes, 1);
 	ck_assert_uint_eq(log.pages, 2);
-	ck_assert_uint_eq(zs->memcg[0].lru_head, 2);
+	ck_assert_uint_eq(zswap_lru_head(&zs->memcg[0]), 2);
 	ck_assert_uint_eq(zswap_next_timer(zs), 2000);
 	zswap_set_now(zs, 2000);
 	zswap_timer(zs);

@@ -364,7 +364,7 @@ START_TEST(test_shrink_worker_second_chance)
 	ck_assert_int_eq(zswap_shrink_pending(zs), 0);
 	ck_assert_uint_eq(st->written_back_pages, 0);
 	ck_assert_uint_eq(st->stored_pages, 20);
-	ck_assert_uint_eq(zs->memcg[0].lru_head, 16);
+	ck_assert_uint_eq(zswap_lru_head(&zs->memcg[0]), 16);
 	for (uint32_t s = 0; s < 16; s++)
 		ck_assert_int_eq(zs->slots[s].state & ZSWAP_S_REF, 0);
 
@@ -614,7 +614,7 @@ START_TEST(test_shrinker_replay_driven)
 	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 0);
 	zt_out(zs, 3, 0, 2040, 0);
 	ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, 1);
-	ck_assert_uint_eq(zs->memcg[0].lru_head, 2);   /* 0 and 1 rotated */
+	ck_assert_uint_eq(zswap_lru_head(&zs->memcg[0]), 2);   /* 0 and 1 rotated */
 	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 0);
 	zswap_destroy(zs);
 }

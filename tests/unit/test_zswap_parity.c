@@ -83,7 +83,7 @@ START_TEST(test_walk_two_referenced_entries)
 	ck_assert_uint_eq(zswap_shrinker_scan(zs, mc, 3, 0), 1);
 	ck_assert_uint_eq(zs->slots[0].state & ZSWAP_S_MASK, ZSWAP_S_DISK);
 	ck_assert_uint_eq(zs->slots[1].state, ZSWAP_S_ZSWAP);   /* referenced cleared */
-	ck_assert_uint_eq(mc->lru_head, 1);
+	ck_assert_uint_eq(zswap_lru_head(mc), 1);
 	zt_check_inv(zs);
 	zswap_destroy(zs);
 }
