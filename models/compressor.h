@@ -72,7 +72,9 @@ struct compressor {
 	 * low 13 bits and the comp_result in bits 13..14 */
 	uint16_t *cache;
 	uint64_t compressions;    /* real codec calls made (distinct pages compressed) */
-	uint64_t compress_ns;     /* wall time spent in them (runtime report only) */
+	uint64_t compress_ticks;  /* time spent in them, codec-clock ticks (runtime report only) */
+	uint64_t clock0_ticks;    /* codec clock and CLOCK_MONOTONIC at init: the tick rate */
+	uint64_t clock0_ns;
 	void *work;               /* codec state and buffers, allocated once */
 };
 
@@ -91,6 +93,13 @@ void compressor_free(struct compressor *c);
  * len >= 4096 with COMP_POOR or COMP_FAIL as the kernel's codec would.
  * Hot path: one load after the first call for a given content. */
 uint32_t compressor_page_len(struct compressor *c, uint64_t idx, enum comp_result *res);
+
+/* Wall time spent in the real codec calls of compressor_page_len() so far,
+ * in seconds (runtime.codec_seconds).  Each call is timed with the CPU's
+ * time-stamp counter where there is one (x86: a few ns), converted with the
+ * rate it had against CLOCK_MONOTONIC since compressor_init(); elsewhere
+ * with CLOCK_MONOTONIC. */
+double compressor_codec_seconds(const struct compressor *c);
 
 /* Compress / decompress raw buffers (tests, calibration, capture tools).
  * dst must hold at least dst_cap bytes; returns the length, or a negative

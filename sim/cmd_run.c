@@ -266,7 +266,7 @@ static int run_config(struct run_args a)
 			.pages = s->pages_done, .peak_rss_kb = ru.ru_maxrss,
 			.bytes_per_slot = zswap_bytes_per_slot(),
 			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
-			.codec_s = (double)s->comp.compress_ns * 1e-9,
+			.codec_s = compressor_codec_seconds(&s->comp),
 		};
 		report_add_runtime(rep, &rt);
 		r = report_write(rep, out, err, sizeof(err));

@@ -160,7 +160,8 @@ static int sim_setup_quoted(struct sim *s, struct cfg *cfg, char *err, size_t er
 		snprintf(err, errlen, "%s: trace.path: no trace given", cfg->path[0] ? cfg->path : "config");
 		return -EINVAL;
 	}
-	r = trace_open(&s->trace, path, err, errlen);
+	/* the page store is hashed once, by page_store_open(), and checked here */
+	r = trace_open_store_unsummed(&s->trace, path, err, errlen);
 	if (r)
 		return r;
 	s->content = (enum trace_content)s->trace.content;   /* found by trace_open() */
@@ -169,6 +170,9 @@ static int sim_setup_quoted(struct sim *s, struct cfg *cfg, char *err, size_t er
 		if (r)
 			goto fail;
 		s->have_ps = 1;
+		r = trace_page_store_sum_check(&s->trace, s->ps.checksum, err, errlen);
+		if (r)
+			goto fail;
 	}
 	int codec = codec_by_name(cfg_str(cfg, "zswap.compressor"));
 	r = compressor_init(&s->comp, codec, (int)cfg_int(cfg, "zswap.zstd_level"),

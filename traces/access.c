@@ -534,7 +534,7 @@ int access_open(struct access_trace *t, const char *path, char *err, size_t errl
 	ret = form == TRACE_FORM_BINARY ? open_binary(t, err, errlen) : open_text(t, err, errlen);
 	if (!ret)
 		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
-					     t->meta.page_store_checksum, t->page_store_path,
+					     t->meta.page_store_checksum, 1, t->page_store_path,
 					     sizeof(t->page_store_path), err, errlen);
 	if (ret)
 		access_close(t);

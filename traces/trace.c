@@ -392,21 +392,24 @@ static inline int record_plainly_ok(const struct trace_meta *m, const struct tra
 {
 	uint32_t nr = 1u << (r->order & 15);
 	unsigned f = r->flags;
-	int out = r->op == TRACE_OP_OUT;
+	int out = r->op == TRACE_OP_OUT, hint = (f & TRACE_F_HINT) != 0;
 	int ok = (r->op < TRACE_OP_COUNT) & (r->order <= TRACE_MAX_ORDER) &
 		 !(f & ~TRACE_F_KNOWN) & ((uint64_t)r->slot + nr <= m->slot_count) &
 		 (r->stream < m->stream_count) & (r->memcg < m->memcg_count) &
 		 (r->time_ns <= INT64_MAX);
+	/* in/inval: no content, no hint/zero/clean flags; ra only on in */
+	int ok_in = !r->content & !(f & (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_CLEAN)) &
+		    (!(f & TRACE_F_READAHEAD) | (r->op == TRACE_OP_IN));
+	/* out: a hint of at most a page, or pages of the store; no ra */
+	int ok_hint = !(f & TRACE_F_READAHEAD) & (r->content <= SIM_PAGE_SIZE);
+	int ok_pages = !(f & (TRACE_F_READAHEAD | TRACE_F_ZERO)) &
+		       ((uint64_t)r->content + nr <= m->page_store_pages);
+	int ok_out = hint ? ok_hint : ok_pages;
 
-	if (!ok || r->time_ns < prev[r->stream])
+	/* one branch, not one per op: a trace mixes its ops at random */
+	if (!ok)
 		return 0;
-	if (!out)   /* in/inval: no content, no hint/zero/clean flags; ra only on in */
-		return !r->content && !(f & (TRACE_F_HINT | TRACE_F_ZERO | TRACE_F_CLEAN)) &&
-		       (!(f & TRACE_F_READAHEAD) || r->op == TRACE_OP_IN);
-	if (f & TRACE_F_HINT)
-		return !(f & TRACE_F_READAHEAD) && r->content <= SIM_PAGE_SIZE;
-	return !(f & (TRACE_F_READAHEAD | TRACE_F_ZERO)) &&
-	       (uint64_t)r->content + nr <= m->page_store_pages;
+	return (out ? ok_out : ok_in) & (r->time_ns >= prev[r->stream]);
 }
 
 /* A check of records in order, possibly over several calls (chunks). */
@@ -431,10 +434,11 @@ static int rec_scan_init(struct rec_scan *sc, const struct trace_meta *m, const 
 
 static inline void rec_scan_note(struct rec_scan *sc, const struct trace_record *r)
 {
+	unsigned out = r->op == TRACE_OP_OUT, hint = (r->flags & TRACE_F_HINT) != 0;
+
 	sc->lo = r->time_ns < sc->lo ? r->time_ns : sc->lo;
 	sc->hi = r->time_ns > sc->hi ? r->time_ns : sc->hi;
-	if (r->op == TRACE_OP_OUT)
-		sc->seen |= r->flags & TRACE_F_HINT ? 2u : 1u;
+	sc->seen |= out << hint;   /* out: 1 page-store content, 2 hints */
 }
 
 /* Check records from..to-1; on error the message names file and record. */
@@ -732,8 +736,10 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
 }
 
 /* Bytes of a binary trace hashed and checked at a time: the records are read
- * from memory once for both, and dropped behind (trace_drop_to). */
-#define TRACE_CHUNK (8u << 20)
+ * from memory once for both (a chunk stays in the L2 cache between the hash
+ * and the check: 8 MiB chunks made the check wait on memory for a third of
+ * its time), and dropped behind (trace_drop_to). */
+#define TRACE_CHUNK (256u << 10)
 
 /* Unmap the pages of the trace file wholly before byte off from the process
  * (MADV_DONTNEED on a private read-only file mapping: the page cache keeps
@@ -860,8 +866,28 @@ static int open_text(struct trace *t, char *err, size_t errlen)
 	return ret ? ret : check_records_summary(t->path, &t->meta, t->rec, t->nrec, t, err, errlen);
 }
 
+static int store_sum_mismatch(const char *trace_path, const char *resolved, uint64_t sum,
+			      uint64_t checksum, char *err, size_t errlen)
+{
+	if (sum == checksum)
+		return 0;
+	trace_msg(err, errlen, "%s: page store '%s' checksum mismatch: file 0x%016llx,"
+		  " header 0x%016llx", trace_path, resolved,
+		  (unsigned long long)sum, (unsigned long long)checksum);
+	return -EINVAL;
+}
+
+int trace_page_store_sum_check(const struct trace *t, uint64_t sum, char *err, size_t errlen)
+{
+	if (!t->page_store_path[0])
+		return 0;
+	return store_sum_mismatch(t->path, t->page_store_path, sum, t->meta.page_store_checksum,
+				  err, errlen);
+}
+
 int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,
-			   uint64_t checksum, char *resolved, size_t rlen, char *err, size_t errlen)
+			   uint64_t checksum, int hash, char *resolved, size_t rlen,
+			   char *err, size_t errlen)
 {
 	const char *slash = strrchr(trace_path, '/');
 	int dirlen = slash && name[0] != '/' ? (int)(slash - trace_path + 1) : 0;
@@ -894,16 +920,12 @@ int trace_page_store_check(const char *trace_path, const char *name, uint64_t pa
 			  (unsigned long long)(pages * SIM_PAGE_SIZE));
 		return -EINVAL;
 	}
+	if (!hash)
+		return 0;
 	ret = trace_file_checksum(resolved, &sum, err, errlen);
 	if (ret)
 		return ret;
-	if (sum != checksum) {
-		trace_msg(err, errlen, "%s: page store '%s' checksum mismatch: file 0x%016llx,"
-			  " header 0x%016llx", trace_path, resolved,
-			  (unsigned long long)sum, (unsigned long long)checksum);
-		return -EINVAL;
-	}
-	return 0;
+	return store_sum_mismatch(trace_path, resolved, sum, checksum, err, errlen);
 }
 
 /* The path of the file abs_to relative to the directory abs_dir (both
@@ -1002,7 +1024,8 @@ const char *trace_content_name(enum trace_content k)
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
-int trace_open(struct trace *t, const char *path, char *err, size_t errlen)
+static int trace_open_hash(struct trace *t, const char *path, int hash_store, char *err,
+			   size_t errlen)
 {
 	int form, ret;
 
@@ -1020,11 +1043,21 @@ int trace_open(struct trace *t, const char *path, char *err, size_t errlen)
 	ret = form == TRACE_FORM_BINARY ? open_binary(t, err, errlen) : open_text(t, err, errlen);
 	if (!ret)
 		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
-					     t->meta.page_store_checksum, t->page_store_path,
+					     t->meta.page_store_checksum, hash_store, t->page_store_path,
 					     sizeof(t->page_store_path), err, errlen);
 	if (ret)
 		trace_close(t);
 	return ret;
+}
+
+int trace_open(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	return trace_open_hash(t, path, 1, err, errlen);
+}
+
+int trace_open_store_unsummed(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	return trace_open_hash(t, path, 0, err, errlen);
 }
 
 void trace_close(struct trace *t)

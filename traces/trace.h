@@ -104,6 +104,14 @@ void trace_release_before(struct trace *t, uint64_t i);
  * and make the records available.  Binary or text by the file's extension
  * (.zswt / .txt).  Returns 0 or a negative errno; on error err holds one line. */
 int trace_open(struct trace *t, const char *path, char *err, size_t errlen);
+/* trace_open() that leaves the page store's checksum to the caller, who
+ * reads the whole store anyway (page_store_open() hashes it): the file is
+ * then read once, not twice.  The caller must check the sum it finds with
+ * trace_page_store_sum_check() before using the store. */
+int trace_open_store_unsummed(struct trace *t, const char *path, char *err, size_t errlen);
+/* The page store's checksum against the trace header's: 0, or -EINVAL with
+ * the message trace_open() gives for a mismatch. */
+int trace_page_store_sum_check(const struct trace *t, uint64_t sum, char *err, size_t errlen);
 void trace_close(struct trace *t);
 
 /* Write a trace atomically (temp file + rename), binary or text by extension.

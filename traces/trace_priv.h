@@ -93,9 +93,11 @@ int trace_bin_check_file_size(const char *path, size_t size, size_t hs, uint64_t
 
 /* The page store a trace file names lives next to it: resolve name against
  * trace_path's directory into resolved ("" when name is "") and check its
- * size (pages) and XXH3-64 checksum.  0 or a negative errno with one line. */
+ * size (pages) and, with hash, its XXH3-64 checksum.  0 or a negative errno
+ * with one line. */
 int trace_page_store_check(const char *trace_path, const char *name, uint64_t pages,
-			   uint64_t checksum, char *resolved, size_t rlen, char *err, size_t errlen);
+			   uint64_t checksum, int hash, char *resolved, size_t rlen,
+			   char *err, size_t errlen);
 
 /* Text forms: a token is a run of printable ASCII without '#'. */
 struct trace_tok {
