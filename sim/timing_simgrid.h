@@ -224,6 +224,8 @@ void sg_cpu_run(struct sg_act *a, int cat, double ns);
 /* timing_simgrid_platform.c */
 int sg_write_platform(const struct sg_backend *b, char *path, size_t len);
 sg_actor_t sg_start_actor(const char *name, const char *host, xbt_main_func_t fn, void *data);
+sg_actor_t sg_start_actor_stack(const char *name, const char *host, xbt_main_func_t fn, void *data,
+				unsigned stack_kib);
 
 /* timing_simgrid_stream.c */
 int sg_split_streams(struct sg_backend *b, uint64_t n);
