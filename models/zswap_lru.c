@@ -102,7 +102,9 @@ void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 	if (!lru_ring_room(zs, mc))
 		return;
 	lru_ring_set(zs, &mc->lru, mc->lru.hi++, slot);
-	mc->lru_len++;
+	if (mc->lru_len++)
+		return;
+	zswap_timer_moved(zs);   /* a first entry: a proactive pass may find it */
 }
 
 void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced)
@@ -129,6 +131,7 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 
 	struct zswap_lru_ring *r = &mc->lru;
 	uint32_t pb = lru_ring_pos(r, zs->slots[before].lru_pos);
+	int new_head = pb == r->lo;
 
 	if (pb - r->lo <= r->hi - pb) {
 		/* lo .. pb-1 move to lo-1 .. pb-2; slot goes to pb-1 */
@@ -144,6 +147,8 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 		lru_ring_set(zs, r, pb, slot);
 	}
 	mc->lru_len++;
+	if (new_head)
+		zswap_timer_moved(zs);
 }
 
 void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
@@ -153,6 +158,9 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 
 	if (s->lru_pos == ZSWAP_NIL)
 		return;               /* never linked: its ring could not grow */
+
+	int was_head = s->lru_pos == (r->lo & r->mask);
+
 	r->q[s->lru_pos] = ZSWAP_LRU_HOLE;
 	s->lru_pos = ZSWAP_NIL;
 	mc->lru_len--;
@@ -161,6 +169,8 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 		r->hi--;
 	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
 		r->lo++;
+	if (was_head)   /* the next head may be older (rotated entries keep their age) */
+		zswap_timer_moved(zs);
 }
 
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)

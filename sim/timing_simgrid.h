@@ -190,7 +190,10 @@ static inline double sg_now(void)
 
 static inline uint64_t sg_ns(double ns)
 {
-	return ns <= 0 ? 0 : (uint64_t)llround(ns);
+	if (ns <= 0)
+		return 0;
+	/* a trace time is at most 2^63 - 1 ns; llround() of more overflows */
+	return ns >= 0x1p63 ? (uint64_t)INT64_MAX : (uint64_t)llround(ns);
 }
 
 /* The actor's local clock (and zswap's) to SimGrid's. */
@@ -221,6 +224,8 @@ void sg_cpu_run(struct sg_act *a, int cat, double ns);
 /* timing_simgrid_platform.c */
 int sg_write_platform(const struct sg_backend *b, char *path, size_t len);
 sg_actor_t sg_start_actor(const char *name, const char *host, xbt_main_func_t fn, void *data);
+sg_actor_t sg_start_actor_stack(const char *name, const char *host, xbt_main_func_t fn, void *data,
+				unsigned stack_kib);
 
 /* timing_simgrid_stream.c */
 int sg_split_streams(struct sg_backend *b, uint64_t n);
@@ -244,6 +249,7 @@ void sg_ssd_main(int argc, char **argv);
 /* timing_simgrid_worker.c */
 void sg_worker_wake(void);
 void sg_worker_poke(struct sg_act *a);
+void sg_worker_rearm(void);
 void sg_worker_main(int argc, char **argv);
 
 /* timing_simgrid_task.c: workload runs */

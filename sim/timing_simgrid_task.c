@@ -288,6 +288,20 @@ static const struct reclaim_timing sg_reclaim_timing = {
 
 /* ---- asynchronous swap writes ------------------------------------------------------- */
 
+/* A writer's stack, KiB.  There is one writer per hw.ssd.queue_depth (up to
+ * 4096), and with SimGrid's default 8 MiB stacks 4096 writers mapped 32 GiB:
+ * under `ulimit -v` 2 GB SimGrid aborted ("Failed to allocate stack").  A
+ * writer runs no codec, only the swap device's wait and
+ * folio_end_writeback()/folio_end_read(): workload_stress.sh, workload_simgrid.sh
+ * and the workload experiments ran with 16 KiB writer stacks.  With 256 KiB
+ * the default experiment at queue depth 4096 peaks at 1.29 GB of address
+ * space (tests/scenarios/bounded_runs.sh). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SG_WRITER_STACK_KIB 0      /* ASan's frames are larger: SimGrid's default */
+#else
+#define SG_WRITER_STACK_KIB 256
+#endif
+
 void sg_disk_io_async(struct sg_act *a, int write, uint32_t slot, unsigned nr_pages)
 {
 	if (sgb->wq_n == sgb->wq_cap) {
@@ -487,7 +501,7 @@ void sg_task_start(struct sg_backend *b)
 		a->wb_start = -1;
 		a->op = -1;
 		snprintf(name, sizeof(name), "swap_writer%u", i);
-		sg_actor_daemonize(sg_start_actor(name, "swap", sg_writer_main, a));
+		sg_actor_daemonize(sg_start_actor_stack(name, "swap", sg_writer_main, a, SG_WRITER_STACK_KIB));
 	}
 	reclaim_set_timing(b->wl->rm, &sg_reclaim_timing, b);
 	b->streams_left = b->nstreams;
