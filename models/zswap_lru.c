@@ -413,11 +413,13 @@ lru_pf_cursor(const struct zswap *zs, const struct zswap_lru_ring *r, uint32_t p
 	      unsigned budget, int zspage)
 {
 	uint32_t n = r->hi - r->lo;
-	uint32_t end = r->lo + (n < ahead ? n : ahead);
+	uint32_t lim = n < ahead ? n : ahead;
 
 	if (p - r->lo > n)
 		p = r->lo;            /* behind the head (or the ring was rebuilt) */
-	for (; p != end && budget; p++, budget--) {
+	/* a distance, not an end position: the head may have moved back (an
+	 * entry linked in front of it) and left p beyond lo + ahead */
+	for (; p - r->lo < lim && budget; p++, budget--) {
 		uint32_t e = r->q[p & r->mask];
 
 		if (e == ZSWAP_LRU_HOLE)
