@@ -12,6 +12,7 @@ void sg_worker_wake(void)
 {
 	if (sgb->worker_waiting) {
 		sgb->worker_waiting = 0;
+		sg_act_released(&sgb->worker);
 		sg_sem_release(sgb->worker.sem);
 	}
 }
@@ -32,6 +33,7 @@ void sg_worker_poke(struct sg_act *a)
 	/* no timer is UINT64_MAX, which is below the sleeping worker's INFINITY */
 	if (t != UINT64_MAX && (double)t < sgb->worker_wake) {
 		sgb->worker_wake = (double)t;
+		sg_dep_wake_flush(a);
 		sg_worker_wake();
 	}
 }
@@ -75,12 +77,15 @@ void sg_worker_main(int argc, char **argv)
 		sgb->worker_waiting = 1;
 		if (t == UINT64_MAX) {
 			sgb->worker_wake = INFINITY;
+			sg_act_blocks(a, INFINITY);
 			sg_sem_acquire(a->sem);
 		} else {
 			sgb->worker_wake = (double)t;
+			sg_act_blocks(a, (double)t);
 			if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !sgb->worker_waiting)
 				sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
 		}
+		sg_act_resumed(a);
 		sgb->worker_waiting = 0;
 		sgb->worker_wake = INFINITY;
 	}
