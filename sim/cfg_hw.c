@@ -127,7 +127,7 @@ const struct cfg_key cfg_keys_hw[] = {
 	  "workload runs: a task's CPU work is executed in SimGrid once this much has accumulated, "
 	  "or before it waits on anything (0: every access)" },
 	{ "timing.coalesce", CFG_BOOL, "true", 0, 0, NULL,
-	  "merge a lone stream's CPU work into one SimGrid activity per event (same results, faster)" },
+	  "merge a lone stream's CPU work into one SimGrid activity per event, and leave out wakeups of waiting streams that nobody can tell apart (same results, faster)" },
 	{ "timing.hw_sample_ns", CFG_INT, "0", 0, 9.2e18, NULL,
 	  "interval of the IAA time series from the first IAA event, ns (0 = the report's time-series interval); at most 10000 samples per device, the interval doubles when full" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL },

@@ -11,7 +11,12 @@
 void sg_worker_wake(void)
 {
 	if (sgb->worker_waiting) {
+		struct sg_act *self = sg_actor_self_get_data();
+
+		if (sgb->watch && self)
+			sg_dep_wake_flush(self);   /* a stream's pending wakeup goes first */
 		sgb->worker_waiting = 0;
+		sg_act_released(&sgb->worker);
 		sg_sem_release(sgb->worker.sem);
 	}
 }
@@ -57,12 +62,15 @@ static void worker_wait(struct sg_act *a)
 	sgb->worker_waiting = 1;
 	if (t == UINT64_MAX) {
 		sgb->worker_wake = INFINITY;
+		sg_act_blocks(a, INFINITY);
 		sg_sem_acquire(a->sem);
 	} else {
 		sgb->worker_wake = (double)t;
+		sg_act_blocks(a, (double)t);
 		if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !sgb->worker_waiting)
 			sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
 	}
+	sg_act_resumed(a);
 	sgb->worker_waiting = 0;
 	sgb->worker_wake = INFINITY;
 	sg_act_sync_clock(a);
