@@ -146,6 +146,8 @@ struct sg_backend {
 	uint64_t dep_waits;
 	struct sg_act worker;
 	int kick_pending, worker_busy, worker_waiting, stop;
+	int worker_running;            /* a workload run's shrink work is running */
+	double kick_at;                /* ns its item was queued on an idle worker */
 	double worker_wake;            /* ns the sleeping worker wakes at */
 	struct sg_engine *engines;
 	unsigned nengines;

@@ -62,7 +62,7 @@ done
 lc='[.stats.global.pool_limit_hit, .stats.limit.wasted_compressions, .stats.limit.aborted_folios,
 	.stats.global.written_back_pages, .stats.global.zswpout, .workload.major_faults] | join(" ")'
 expect "limit checks: pool_limit_hit, wasted, aborted, written back, zswpout, major faults" \
-	"292 0 0 1013 2315 4471|1429 0 0 552 1746 4286|84 24 3 1160 2444 4427|88 49 6 638 1623 4192" \
+	"292 0 0 1013 2315 4471|1128 0 0 725 1663 4149|84 24 3 1160 2444 4427|211 49 6 682 1636 4310" \
 	"$(for r in lc-folio-once-none lc-folio-once-simgrid lc-per-page-none lc-per-page-simgrid; do j $r "$lc"; done | paste -sd'|')"
 
 # --- a sweep over a workload run: repetitions vary the workload, metric paths ----------------------
@@ -91,7 +91,7 @@ expect "summary: throughput, faults, memcg events, task time, then the zswap cou
 expect "summary: throughput as the report has it" \
 	"$(printf '%.1f' "$(j default '.workload.throughput_bytes_per_s / 1e6')") MB/s" \
 	"$(sed -n 's/.*throughput \([0-9.]*\) MB\/s.*/\1 MB\/s/p' "$T/sum.txt")"
-expect "default: counters (it swaps, writes back, faults back)" "24576 9825 7134 3964 679 0 174" \
+expect "default: counters (it swaps, writes back, faults back)" "24576 9817 7062 3943 1089 0 179" \
 	"$(j default "$counters")"
 
 [ "$fails" -eq 0 ]
