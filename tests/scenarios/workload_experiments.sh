@@ -94,4 +94,15 @@ expect "summary: throughput as the report has it" \
 expect "default: counters (it swaps, writes back, faults back)" "24576 9817 7062 3943 1089 0 179" \
 	"$(j default "$counters")"
 
+# the shrink work runs concurrently with the tasks, starting hw.mm.work_start_ns
+# after a failed store queued it (docs/workload-runs.md): the sooner it starts,
+# the more often it runs; `none` runs it once after the access that queued it
+for ws in 0 1000000; do
+	run "default-ws$ws" configs/default.json --set hw.mm.work_start_ns=$ws
+done
+run default-none configs/default.json --set timing.backend=none
+expect "default: shrink worker runs with a start delay of 0, 24 us (default), 1 ms; none" \
+	"291 196 53 130" \
+	"$(for r in default-ws0 default default-ws1000000 default-none; do j $r .stats.global.sim_shrink_worker_runs; done | paste -sd' ')"
+
 [ "$fails" -eq 0 ]
