@@ -169,6 +169,10 @@ struct zswap_timing {
 	/* readahead: a neighbour read by readahead, not the faulting page */
 	void (*disk_read)(void *ctx, int who, uint32_t slot, unsigned nr_pages, int readahead);
 	void (*kick_shrink_worker)(void *ctx);   /* NULL: the engine runs it inline */
+	/* zswap_next_due_timer() may have moved earlier (a list's head changed,
+	 * under a time-driven writeback policy).  NULL: the engine does not sleep
+	 * past idle firings. */
+	void (*timer_moved)(void *ctx);
 };
 
 /*
@@ -254,6 +258,12 @@ void zswap_timer(struct zswap *zs);
 /* The caller guarantees no event before until: skip the timer firings up to
  * until that would do nothing (the policy counts them as done). */
 void zswap_skip_idle_timers(struct zswap *zs, uint64_t until);
+/* For an engine whose events interleave with the timer (simgrid): the earliest
+ * firing that can do work as the state is now (>= zswap_next_timer()), and,
+ * having slept until then with every timing hook timer_moved() heeded, count
+ * the firings at or before until as done without running them. */
+uint64_t zswap_next_due_timer(const struct zswap *zs);
+void zswap_skip_known_idle_timers(struct zswap *zs, uint64_t until);
 
 const struct zswap_stats *zswap_stats(const struct zswap *zs);
 const struct zswap_memcg_stats *zswap_memcg_stats(const struct zswap *zs, unsigned memcg);

@@ -381,7 +381,18 @@ uint64_t zswap_shrink_slab(struct zswap *zs, unsigned memcg, int priority, int w
 void zswap_skip_idle_timers(struct zswap *zs, uint64_t until)
 {
 	if (zs->wb->skip_idle)
-		zs->wb->skip_idle(zs, zs->wb_st, until);
+		zs->wb->skip_idle(zs, zs->wb_st, until, 0);
+}
+
+void zswap_skip_known_idle_timers(struct zswap *zs, uint64_t until)
+{
+	if (zs->wb->skip_idle)
+		zs->wb->skip_idle(zs, zs->wb_st, until, 1);
+}
+
+uint64_t zswap_next_due_timer(const struct zswap *zs)
+{
+	return zs->wb->next_due ? zs->wb->next_due(zs, zs->wb_st) : zswap_next_timer(zs);
 }
 
 uint64_t zswap_next_timer(const struct zswap *zs)

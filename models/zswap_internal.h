@@ -209,4 +209,12 @@ void zswap_memcg_add(struct zswap *zs, struct zswap_memcg *mc, size_t field_off,
 #define ZSWAP_MEMCG_ADD(zs, mc, field, v) \
 	zswap_memcg_add((zs), (mc), offsetof(struct zswap_memcg_stats, field), (v))
 
+/* A list's head changed: the earliest useful firing of a time-driven policy
+ * may be earlier now; tell an engine that sleeps until it. */
+static inline void zswap_timer_moved(struct zswap *zs)
+{
+	if (zs->wb->next_due && zs->t && zs->t->timer_moved)
+		zs->t->timer_moved(zs->tctx);
+}
+
 #endif

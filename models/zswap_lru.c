@@ -20,12 +20,14 @@ void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 
 	s->next = ZSWAP_NIL;
 	s->prev = mc->lru_tail;
-	if (mc->lru_tail != ZSWAP_NIL)
-		zs->slots[mc->lru_tail].next = slot;
-	else
-		mc->lru_head = slot;
-	mc->lru_tail = slot;
 	mc->lru_len++;
+	if (mc->lru_tail != ZSWAP_NIL) {
+		zs->slots[mc->lru_tail].next = slot;
+		mc->lru_tail = slot;
+		return;
+	}
+	mc->lru_head = mc->lru_tail = slot;
+	zswap_timer_moved(zs);   /* a first entry: a proactive pass may find it */
 }
 
 void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced)
@@ -47,19 +49,22 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 
 	s->next = before;
 	s->prev = b->prev;
-	if (b->prev != ZSWAP_NIL)
-		zs->slots[b->prev].next = slot;
-	else
-		mc->lru_head = slot;
 	b->prev = slot;
 	mc->lru_len++;
+	if (s->prev != ZSWAP_NIL) {
+		zs->slots[s->prev].next = slot;
+		return;
+	}
+	mc->lru_head = slot;
+	zswap_timer_moved(zs);
 }
 
 void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
 	struct zswap_slot *s = &zs->slots[slot];
+	int was_head = s->prev == ZSWAP_NIL;
 
-	if (s->prev != ZSWAP_NIL)
+	if (!was_head)
 		zs->slots[s->prev].next = s->next;
 	else
 		mc->lru_head = s->next;
@@ -69,6 +74,8 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 		mc->lru_tail = s->prev;
 	s->prev = s->next = ZSWAP_NIL;
 	mc->lru_len--;
+	if (was_head)   /* the next head may be older (rotated entries keep their age) */
+		zswap_timer_moved(zs);
 }
 
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)

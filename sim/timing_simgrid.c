@@ -237,12 +237,21 @@ static void hook_kick(void *ctx)
 	}
 }
 
+/* A list's head changed (proactive writeback): the worker may have to wake
+ * before the pass it sleeps until. */
+static void hook_timer_moved(void *ctx)
+{
+	(void)ctx;
+	sg_worker_rearm();
+}
+
 static const struct zswap_timing sg_timing = {
 	.compress = hook_compress,
 	.decompress = hook_decompress,
 	.disk_write = hook_disk_write,
 	.disk_read = hook_disk_read,
 	.kick_shrink_worker = hook_kick,
+	.timer_moved = hook_timer_moved,
 };
 
 /* ---- setup ------------------------------------------------------------------ */

@@ -192,7 +192,10 @@ static inline double sg_now(void)
 
 static inline uint64_t sg_ns(double ns)
 {
-	return ns <= 0 ? 0 : (uint64_t)llround(ns);
+	if (ns <= 0)
+		return 0;
+	/* a trace time is at most 2^63 - 1 ns; llround() of more overflows */
+	return ns >= 0x1p63 ? (uint64_t)INT64_MAX : (uint64_t)llround(ns);
 }
 
 /* The actor's local clock (and zswap's) to SimGrid's. */
@@ -246,6 +249,7 @@ void sg_ssd_main(int argc, char **argv);
 /* timing_simgrid_worker.c */
 void sg_worker_wake(void);
 void sg_worker_poke(struct sg_act *a);
+void sg_worker_rearm(void);
 void sg_worker_main(int argc, char **argv);
 
 /* timing_simgrid_task.c: workload runs */

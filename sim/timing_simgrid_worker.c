@@ -19,10 +19,22 @@ void sg_worker_wake(void)
 	}
 }
 
+/* Re-arm the worker's timer wait when an earlier useful pass appeared.
+ * Lowering sgb->worker_wake also stops a lone stream from coalescing past
+ * that pass before the worker runs. */
+void sg_worker_rearm(void)
+{
+	uint64_t t = zswap_next_due_timer(sgb->zs);
+
+	/* no timer is UINT64_MAX, which is below the sleeping worker's INFINITY */
+	if (t != UINT64_MAX && (double)t < sgb->worker_wake) {
+		sgb->worker_wake = (double)t;
+		sg_worker_wake();
+	}
+}
+
 /* After a record of stream a: start pending shrink work (from the end of the
- * record: SimGrid's clock is brought there first), or re-arm the worker's
- * timer wait when an earlier timer appeared.  Setting sg_worker_wake here stops
- * the stream from coalescing past the new timer before the worker runs. */
+ * record: SimGrid's clock is brought there first), or re-arm the timer wait. */
 void sg_worker_poke(struct sg_act *a)
 {
 	if (sgb->kick_pending) {
@@ -31,12 +43,35 @@ void sg_worker_poke(struct sg_act *a)
 		sg_worker_wake();
 		return;
 	}
-	uint64_t t = zswap_next_timer(sgb->zs);
-	/* no timer is UINT64_MAX, which is below the sleeping worker's INFINITY */
-	if (t != UINT64_MAX && (double)t < sgb->worker_wake) {
+	sg_worker_rearm();
+}
+
+/* The worker sleeps until the first pass of a time-driven policy that can do
+ * work as the state is (zswap_next_due_timer()), not until every pass: a
+ * change that makes an earlier pass useful (a list's head) re-arms the wait
+ * (sg_worker_rearm() from the timing hook timer_moved), so the passes the
+ * worker slept through were idle; they are counted on waking, in one step.
+ * A pass due at the very ns a change happens sees the change. */
+static void worker_wait(struct sg_act *a)
+{
+	uint64_t t = zswap_next_due_timer(sgb->zs);
+
+	sg_debug_check(a, "worker wait");
+	sgb->worker_waiting = 1;
+	if (t == UINT64_MAX) {
+		sgb->worker_wake = INFINITY;
+		sg_sem_acquire(a->sem);
+	} else {
 		sgb->worker_wake = (double)t;
-		sg_worker_wake();
+		if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !sgb->worker_waiting)
+			sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
 	}
+	sgb->worker_waiting = 0;
+	sgb->worker_wake = INFINITY;
+	sg_act_sync_clock(a);
+	uint64_t now = sg_ns(a->clock);
+	if (now)
+		zswap_skip_known_idle_timers(sgb->zs, now - 1);
 }
 
 /*
@@ -111,18 +146,7 @@ void sg_worker_main(int argc, char **argv)
 			sgb->worker_busy = 0;
 			continue;
 		}
-		sg_debug_check(a, "worker wait");
-		sgb->worker_waiting = 1;
-		if (t == UINT64_MAX) {
-			sgb->worker_wake = INFINITY;
-			sg_sem_acquire(a->sem);
-		} else {
-			sgb->worker_wake = (double)t;
-			if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !sgb->worker_waiting)
-				sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
-		}
-		sgb->worker_waiting = 0;
-		sgb->worker_wake = INFINITY;
+		worker_wait(a);
 	}
 	a->finish_ns = sg_ns(sg_now());
 }

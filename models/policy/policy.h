@@ -136,11 +136,17 @@ struct zswap_wb_policy {
 	/* Time-driven work (NULL = none). */
 	uint64_t (*next_timer)(const struct zswap *zs, const void *st);
 	void (*timer)(struct zswap *zs, void *st);
-	/* Nothing changes the state before until (the engine knows its next
-	 * event): account, without running them, the timer firings at or before
-	 * until that would change nothing, so an idle stretch costs O(1), not one
-	 * call per period.  NULL = none skipped. */
-	void (*skip_idle)(struct zswap *zs, void *st, uint64_t until);
+	/* Account, without running them, timer firings at or before until, so
+	 * an idle stretch costs O(1), not one call per period.  known_idle = 0:
+	 * nothing changes the state before until (the none engine knows its next
+	 * event), skip the firings that the current state says would change
+	 * nothing; known_idle = 1: the engine saw every change of the state that
+	 * could make a firing do work (timing hook timer_moved) and none did, so
+	 * skip them all.  NULL = none skipped. */
+	void (*skip_idle)(struct zswap *zs, void *st, uint64_t until, int known_idle);
+	/* The earliest firing, at or after next_timer(), that can change the
+	 * state as the state is now (UINT64_MAX: none); NULL = next_timer(). */
+	uint64_t (*next_due)(const struct zswap *zs, const void *st);
 };
 
 /* Registries (registry.c), NULL-terminated. */

@@ -108,15 +108,16 @@ static uint64_t proactive_age_first_due(const struct zswap *zs, const struct pro
 }
 
 /* A pass before the first due time finds no old head and changes nothing but
- * the count: skip those at or before until, in one step. */
-static void proactive_age_skip_idle(struct zswap *zs, void *st, uint64_t until)
+ * the count: skip those at or before until, in one step (known_idle: the
+ * engine knows they all were idle, whatever the lists look like now). */
+static void proactive_age_skip_idle(struct zswap *zs, void *st, uint64_t until, int known_idle)
 {
 	struct proactive_age *p = st;
 	uint64_t period = (uint64_t)p->period_ns, due, stop, k;
 
 	if (p->next_ns > until)
 		return;
-	due = proactive_age_first_due(zs, p);
+	due = known_idle ? UINT64_MAX : proactive_age_first_due(zs, p);
 	if (due <= p->next_ns)
 		return;
 	stop = due <= until ? due - 1 : until;    /* idle passes: next_ns .. stop */
@@ -124,6 +125,23 @@ static void proactive_age_skip_idle(struct zswap *zs, void *st, uint64_t until)
 	p->passes += k;
 	p->next_ns += (k - 1) * period;           /* <= stop: no overflow */
 	p->next_ns = p->next_ns > UINT64_MAX - period ? UINT64_MAX : p->next_ns + period;
+}
+
+/* The first pass, at or after the next one, that finds an old head as the
+ * lists are now: the first period boundary at or after the first due time. */
+static uint64_t proactive_age_next_due(const struct zswap *zs, const void *st)
+{
+	const struct proactive_age *p = st;
+	uint64_t period = (uint64_t)p->period_ns, due = proactive_age_first_due(zs, p), k;
+
+	if (due <= p->next_ns)
+		return p->next_ns;
+	if (due == UINT64_MAX)
+		return UINT64_MAX;
+	k = (due - p->next_ns - 1) / period + 1;   /* periods to reach due */
+	if (k > (UINT64_MAX - p->next_ns) / period)
+		return UINT64_MAX;
+	return p->next_ns + k * period;
 }
 
 static void proactive_age_report(const struct zswap *zs, const void *st, void *json_obj)
@@ -151,4 +169,5 @@ const struct zswap_wb_policy wb_proactive_age = {
 	.next_timer = proactive_age_next_timer,
 	.timer = proactive_age_timer,
 	.skip_idle = proactive_age_skip_idle,
+	.next_due = proactive_age_next_due,
 };

@@ -112,6 +112,28 @@ bounded "proactive-age period 1000 over 2^63 ns" 100000 "$BIN" run span.json
 same "every pass counted" "$(grep -o '"passes": [0-9]*' span-r.json)" '"passes": 9223372036854775'
 same "old entries written back" "$(j span-r.json .stats.policy.results.writeback.proactive_written_back_pages)" 2
 
+# The same under simgrid woke the shrink worker's actor at every pass (1.4 us
+# each: 2^50 ns would take 18 days).  It now sleeps until the first pass that
+# can find an old entry, re-armed whenever a list's head changes, and counts
+# the passes it slept through.  The count is the none count plus the passes
+# during the final swap-in's disk read (31 us).
+{ header 64; printf '0 out 0 0 0 0 2048 hint\n0 out 1 0 0 0 2048 hint\n1125899906842624 in 1 0 0 0 0 -\n'; } >span50.txt
+for be in none simgrid; do
+	echo '{ "trace": { "path": "span50.txt" }, "system": { "ram": "12MiB" }, "timing": { "backend": "'$be'" },
+  "policy": { "writeback": { "name": "proactive-age", "period_ns": 1000, "age_ns": 5000 } } }' >span50-$be.json
+	bounded "proactive-age period 1000 over 2^50 ns, $be" 100000 "$BIN" run span50-$be.json
+	"$BIN" run span50-$be.json -q -o span50-$be-r.json 2>/dev/null
+	same "$be: old entries written back" "$(j span50-$be-r.json .stats.policy.results.writeback.proactive_written_back_pages)" 2
+done
+same "none: every pass counted" "$(grep -o '"passes": [0-9]*' span50-none-r.json)" '"passes": 1125899906842'
+same "simgrid: every pass counted" "$(grep -o '"passes": [0-9]*' span50-simgrid-r.json)" '"passes": 1125899906873'
+# at 2^63 ns SimGrid's clock (double seconds) has a 2 us grain; the end time
+# overflowed to a negative elapsed_ns before
+sed 's/span50.txt/span.txt/; s/"none"/"simgrid"/' span50-none.json >span-sg.json
+bounded "proactive-age period 1000 over 2^63 ns, simgrid" 100000 "$BIN" run span-sg.json
+"$BIN" run span-sg.json -q -o span-sg-r.json 2>/dev/null
+same "simgrid at 2^63 ns: elapsed_ns is the largest time" "$(grep -o '^ "elapsed_ns": [0-9-]*' span-sg-r.json)" ' "elapsed_ns": 9223372036854775807'
+
 # Every timing key at both ends of its range: three records under simgrid on
 # the CPU codec and on IAA, and a small workload run.  hw.codec.lzo.compress_ns
 # = 1e9 hung the three-record run before.

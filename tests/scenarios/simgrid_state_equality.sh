@@ -66,4 +66,17 @@ expect "coalescing on = off: proactive-age writeback on IAA" "" "$(head -5 "$T/c
 expect "proactive-age: timer passes ran and wrote back" true \
 	"$(jq '.simgrid.timer_runs > 0 and .stats.global.written_back_pages > 0' "$T/on.json")"
 
+# proactive-age passes that never find an old entry change nothing: a workload
+# run (4 tasks contending, the default experiment) gives the pool-limit
+# report.  The worker woke at every pass before and those wakeups alone
+# moved activity ends in SimGrid (33,887 report lines differed).
+never='policy.writeback={"name":"proactive-age","age_ns":9000000000000000000,"period_ns":10000}'
+"$BIN" run configs/default.json -q -o "$T/wl-pl.json" >/dev/null 2>&1
+"$BIN" run configs/default.json --set "$never" -q -o "$T/wl-pa.json" >/dev/null 2>&1
+rest='del(.runtime, .tool, .config, .config_hash, .stats.policy, .simgrid.coalesced_records, .simgrid.timer_runs)'
+diff <(jq -S "$rest" "$T/wl-pl.json") <(jq -S "$rest" "$T/wl-pa.json") >"$T/pa" 2>&1
+expect "idle proactive-age passes: the pool-limit report" "" "$(head -5 "$T/pa")"
+expect "idle proactive-age passes were counted" true \
+	"$(jq '.stats.policy.results.writeback.passes > 1000 and .simgrid.timer_runs < 10' "$T/wl-pa.json")"
+
 [ "$fails" = 0 ]

@@ -169,6 +169,70 @@ START_TEST(test_proactive_age)
 }
 END_TEST
 
+static void h_moved(void *ctx)
+{
+	(*(unsigned *)ctx)++;
+}
+
+static const struct zswap_timing moved_hooks = { .timer_moved = h_moved };
+
+static void inval(struct zswap *zs, uint32_t slot)
+{
+	struct zswap_folio f = zt_hint_folio(slot, 0, 0, 0, 0);
+
+	zswap_invalidate(zs, &f);
+}
+
+/*
+ * What lets the simgrid worker sleep past idle passes: proactive-age, age
+ * 30 us, period 1 us.  The first useful pass is the first period boundary at
+ * or after the oldest head's store + 30 us; the timing hook timer_moved fires
+ * whenever a list's head changes (a first entry, the head removed), and only
+ * then; passes the engine knows were idle are counted without running.  An
+ * entry rotated to the tail keeps its age, so removing the head in front of
+ * it makes the first useful pass earlier.
+ */
+START_TEST(test_proactive_age_next_due)
+{
+	setup();
+	struct zswap *zs = mk("proactive-age", "{\"age_ns\": 30000, \"period_ns\": 1000}", NULL);
+	unsigned moved = 0;
+
+	zswap_set_timing(zs, &moved_hooks, &moved);
+	ck_assert_uint_eq(zswap_next_timer(zs), 1000);
+	ck_assert_uint_eq(zswap_next_due_timer(zs), UINT64_MAX);    /* empty lists */
+	out_at(zs, 0, 2040, 100);
+	ck_assert_uint_eq(moved, 1);                                  /* a first entry */
+	ck_assert_uint_eq(zswap_next_due_timer(zs), 31000);          /* 30100 rounded up */
+	out_at(zs, 1, 2040, 5000);
+	ck_assert_uint_eq(moved, 1);                                  /* at the tail */
+	zswap_lru_move_tail(zs, &zs->memcg[0], 0);                   /* a rotation */
+	ck_assert_uint_eq(moved, 2);
+	ck_assert_uint_eq(zs->memcg[0].lru_head, 1);
+	ck_assert_uint_eq(zswap_next_due_timer(zs), 35000);
+	zswap_skip_known_idle_timers(zs, 29999);                     /* 1000 .. 29000 */
+	ck_assert_uint_eq(zswap_next_timer(zs), 30000);
+	inval(zs, 1);                                                 /* exposes slot 0 */
+	ck_assert_uint_eq(moved, 3);
+	ck_assert_uint_eq(zswap_next_due_timer(zs), 31000);
+	/* the none engine's skip checks the state: the pass at 31000 is not idle */
+	zswap_skip_idle_timers(zs, 50000);
+	ck_assert_uint_eq(zswap_next_timer(zs), 31000);
+	zswap_set_now(zs, 31000);
+	zswap_timer(zs);
+	ck_assert_uint_eq(zswap_stats(zs)->written_back_pages, 1);
+	ck_assert_uint_eq(moved, 4);                                  /* the list emptied */
+	ck_assert_uint_eq(zswap_next_due_timer(zs), UINT64_MAX);
+
+	json_t *stats = json_object();
+	json_t *res = results(zs, stats);
+	ck_assert_int_eq(json_integer_value(json_object_get(res, "passes")), 31);   /* 29 + 1 + 1 */
+	json_decref(stats);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 /* A late timer (the engine jumped past several periods) runs one pass and
  * schedules the next one period after now. */
 START_TEST(test_proactive_age_late)
@@ -231,6 +295,7 @@ int main(void)
 	tcase_add_test(tc, test_shrinker);
 	tcase_add_test(tc, test_proactive_age);
 	tcase_add_test(tc, test_proactive_age_late);
+	tcase_add_test(tc, test_proactive_age_next_due);
 	tcase_add_test(tc, test_batch_worker);
 	tcase_add_test(tc, test_wb_registry);
 	suite_add_tcase(s, tc);
