@@ -123,6 +123,12 @@ void sg_worker_main(int argc, char **argv)
 			a->wb_start = -1;
 			if (sgb->wl) {
 				worker_run_concurrent(a);
+				/* time-driven passes that fell due during the run
+				 * and would find nothing as the state is now: run
+				 * now, they would do nothing, so count them done */
+				uint64_t now = sg_ns(sg_now());
+				if (now)
+					zswap_skip_idle_timers(sgb->zs, now - 1);
 			} else {
 				sgb->kick_pending = 0;
 				sgb->worker_runs++;
