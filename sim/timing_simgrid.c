@@ -319,12 +319,21 @@ static void hook_disk_read(void *ctx, int who, uint32_t slot, unsigned nr_pages,
 	sg_task_time(a, WL_TIME_disk_wait, sg_now() - t0);
 }
 
-/* queue_work(): the worker starts when the kicking record is done, so an
- * open replay without overlap sees the state the `none` backend sees. */
+/* queue_work() of an idle work item (zswap_kick_shrink_worker() calls this
+ * only when it was not pending).  In a replay the worker starts when the
+ * kicking record is done, so an open replay without overlap sees the state
+ * the `none` backend sees.  In a workload run it starts work_start_ns after
+ * the failed store's time (the caller's clock with its CPU work not yet
+ * executed), or as soon as its current run ends if it is running. */
 static void hook_kick(void *ctx)
 {
 	(void)ctx;
 	sgb->kick_pending = 1;
+	if (sgb->wl && !sgb->worker_running) {
+		const struct sg_act *a = sg_actor_self_get_data();
+
+		sgb->kick_at = sg_now() + (a ? a->pend : 0);
+	}
 }
 
 /* A list's head changed (proactive writeback): the worker may have to wake

@@ -166,6 +166,8 @@ struct sg_backend {
 	int watch;                     /* sg_alone() may say yes (see there) */
 	struct sg_act worker;
 	int kick_pending, worker_busy, worker_waiting, stop;
+	int worker_running;            /* a workload run's shrink work is running */
+	double kick_at;                /* ns its item was queued on an idle worker */
 	double worker_wake;            /* ns the sleeping worker wakes at */
 	struct sg_engine *engines;
 	unsigned nengines;
