@@ -74,6 +74,7 @@ struct hw_mm {
 	double scan_ns;           /* reclaim looking at one folio (isolate, references) */
 	double unmap_ns;          /* reclaim unmapping and freeing one folio */
 	double lru_lock_ns;       /* LRU lock hold per folio moved on or off a list */
+	double work_start_ns;     /* queue_work() on an idle workqueue to the work running */
 };
 
 struct hw {

@@ -233,9 +233,18 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f
 void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f);
 
 /* The global shrink worker: pending after a store failed while the pool was
- * full; the engine (or the simgrid writeback actor) runs it. */
+ * full (queue_work() in zswap_store(); a pending item is not queued twice);
+ * the engine (or the simgrid worker actor) runs it.  zswap_shrink_worker()
+ * is one whole run.  An engine that runs the worker concurrently with the
+ * stores calls zswap_shrink_worker_begin() (the item is dequeued: a failed
+ * store from now on queues it again) and then zswap_shrink_worker_step(),
+ * one iteration of shrink_worker()'s loop (one shrink_memcg(), or the end of
+ * a memcg tree walk), until it returns 0; *examined is the number of LRU
+ * entries the step looked at (0 or 1). */
 int zswap_shrink_pending(const struct zswap *zs);
 void zswap_shrink_worker(struct zswap *zs);
+void zswap_shrink_worker_begin(struct zswap *zs);
+int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined);
 
 /* shrink_slab() of one memcg at a reclaim priority, from a workload run's
  * reclaim: the pressure shrinker's count and scan when zswap.shrinker_enabled

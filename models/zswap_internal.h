@@ -145,7 +145,10 @@ struct zswap {
 	uint64_t accept_pages;          /* zswap_accept_thr_pages() */
 	int reached_full;               /* zswap_pool_reached_full */
 	uint64_t pool_pages;            /* zs_get_total_pages(), refreshed on every change */
-	int shrink_pending;             /* shrink work queued */
+	int shrink_pending;             /* shrink work queued (WORK_STRUCT_PENDING) */
+	/* shrink_worker()'s locals while a run goes step by step */
+	int wk_running, wk_failures, wk_attempts;
+	uint64_t wk_thr;
 
 	/* swapin_nr_pages() state (mm/swap_state.c, cluster readahead) */
 	uint64_t ra_hits;               /* swapin_readahead_hits, starts at 4 */

@@ -477,30 +477,53 @@ static int zswap_next_shrink(struct zswap *zs)
  * MAX_RECLAIM_RETRIES failures: a tree walk that found no candidate, or a
  * candidate memcg whose shrink failed.
  */
-void zswap_shrink_worker(struct zswap *zs)
+void zswap_shrink_worker_begin(struct zswap *zs)
 {
-	int failures = 0, attempts = 0;
-	uint64_t thr = zs->accept_pages;
-
 	zs->shrink_pending = 0;      /* the work item is dequeued when it starts */
 	zs->st.sim_shrink_worker_runs++;
-	do {
-		int idx = zswap_next_shrink(zs);
+	zs->wk_running = 1;
+	zs->wk_failures = zs->wk_attempts = 0;
+	zs->wk_thr = zs->accept_pages;
+}
 
-		if (idx < 0) {
-			/* No failure if the last tree walk found candidates. */
-			if (!attempts && ++failures == ZSWAP_MAX_RECLAIM_RETRIES)
-				break;
-			attempts = 0;
-			continue;
-		}
+/* One turn of the do { } while (zswap_total_pages() > thr) loop. */
+int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
+{
+	int idx;
+
+	*examined = 0;
+	if (!zs->wk_running)
+		return 0;
+	idx = zswap_next_shrink(zs);
+	if (idx < 0) {
+		/* No failure if the last tree walk found candidates. */
+		if (!zs->wk_attempts && ++zs->wk_failures == ZSWAP_MAX_RECLAIM_RETRIES)
+			goto done;
+		zs->wk_attempts = 0;
+	} else {
 		int ret = zswap_shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
 
-		if (ret == -ENOENT)
-			continue;     /* not a candidate: neither attempt nor failure */
-		++attempts;
-		if (ret && ++failures == ZSWAP_MAX_RECLAIM_RETRIES)
-			break;
-	} while (zs->pool_pages > thr);
+		/* -ENOENT: not a candidate, neither attempt nor failure */
+		if (ret != -ENOENT) {
+			*examined = 1;
+			++zs->wk_attempts;
+			if (ret && ++zs->wk_failures == ZSWAP_MAX_RECLAIM_RETRIES)
+				goto done;
+		}
+	}
+	if (zs->pool_pages > zs->wk_thr)
+		return 1;
+done:
+	zs->wk_running = 0;
 	zswap_wb_flush(zs);
+	return 0;
+}
+
+void zswap_shrink_worker(struct zswap *zs)
+{
+	unsigned examined;
+
+	zswap_shrink_worker_begin(zs);
+	while (zswap_shrink_worker_step(zs, &examined))
+		;
 }

@@ -122,12 +122,14 @@ const struct cfg_key cfg_keys_hw[] = {
 	  "CPU ns of reclaim unmapping and freeing one folio (rmap walk, TLB flush, swap-cache delete; measured: MADV_PAGEOUT of zero pages less the zero check, less scan_ns)" },
 	{ "hw.mm.lru_lock_ns", CFG_DOUBLE, "50", 0, 1e8, NULL,
 	  "ns the per-memcg LRU lock is held per folio moved on or off a list (provisional, not measured)" },
+	{ "hw.mm.work_start_ns", CFG_DOUBLE, "24000", 0, 1e9, NULL,
+	  "workload runs: ns from a failed store's queue_work() of the idle zswap shrink work to its start on the worker's core (a kworker wakeup; measured: median queue-to-start of the workqueue tracepoints, scripts/trace-shrink-worker)" },
 	/* simgrid backend */
 	{ "timing.cpu_quantum_ns", CFG_INT, "10000", 0, 1000000000, NULL,
 	  "workload runs: a task's CPU work is executed in SimGrid once this much has accumulated, "
 	  "or before it waits on anything (0: every access)" },
 	{ "timing.coalesce", CFG_BOOL, "true", 0, 0, NULL,
-	  "merge a lone stream's CPU work into one SimGrid activity per event (same results, faster)" },
+	  "merge a lone stream's CPU work into one SimGrid activity per event, and leave out wakeups of waiting streams that nobody can tell apart (same results, faster)" },
 	{ "timing.hw_sample_ns", CFG_INT, "0", 0, 9.2e18, NULL,
 	  "interval of the IAA time series from the first IAA event, ns (0 = the report's time-series interval); at most 10000 samples per device, the interval doubles when full" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL },
@@ -214,5 +216,6 @@ int cfg_hw_load(struct cfg *c, char *err, size_t errlen)
 	hw->mm.scan_ns = cfg_double(c, "hw.mm.scan_ns");
 	hw->mm.unmap_ns = cfg_double(c, "hw.mm.unmap_ns");
 	hw->mm.lru_lock_ns = cfg_double(c, "hw.mm.lru_lock_ns");
+	hw->mm.work_start_ns = cfg_double(c, "hw.mm.work_start_ns");
 	return hw_check(hw, err, errlen);
 }

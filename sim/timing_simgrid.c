@@ -53,21 +53,120 @@ int sg_can_coalesce(const struct sg_act *a)
 	       !sgb->kick_pending;
 }
 
+/* ---- who can act at the current instant ---------------------------------------- */
+
+/*
+ * Some SimGrid calls only matter for the order in which actors run within
+ * one instant (a wakeup of the slot-order waiters that none of them waits
+ * for, timing_simgrid_order.c).  Such a call may be left out when the
+ * calling actor is alone at the current instant: no other actor has run at
+ * it, none was released at it, and no other actor's sleep, timeout or CPU
+ * execution ends within SG_INSTANT_NS of it.  CPU executions end when
+ * SimGrid's CPU model says: a core's k running executions each get 1/k of
+ * it; struct sg_core follows them (exact to a fraction of a nanosecond;
+ * SimGrid rounds ends that close together to one instant, hence the margin).
+ *
+ * Only trace replays with coalescing on, without IAA devices (whose engine
+ * actors are not followed) and with at most SG_WATCH_STREAMS streams (each
+ * check looks at every actor) use it; elsewhere sg_alone() says no.
+ */
+#define SG_WATCH_STREAMS 64
+
+static void core_advance(struct sg_core *c, double now)
+{
+	if (c->k) {
+		double done = (now - c->last) / c->k;
+
+		for (unsigned i = 0; i < c->k; i++)
+			c->run[i]->exec_rem -= done;
+	}
+	c->last = now;
+}
+
+/* ZSWAPSIM_CHECK_EVERY_STEP: the execution ended when struct sg_core said. */
+static void check_exec_end(const struct sg_act *a, const struct sg_core *c)
+{
+	sgb->exec_checks++;
+	if (fabs(a->exec_rem) * c->k <= SG_INSTANT_NS || sgb->ret)
+		return;
+	snprintf(sgb->err, sgb->errlen, "CPU sharing: an execution on core %u ended at %.3f ns, "
+		 "%.3f ns from its predicted end", a->core, sg_now(), a->exec_rem * c->k);
+	sgb->ret = -EFAULT;
+	sgb->stop = 1;
+}
+
+/* CPU work on the actor's core, through SimGrid. */
+void sg_exec_cpu(struct sg_act *a, double ns)
+{
+	struct sg_core *c = &sgb->cores[a->core];
+
+	core_advance(c, sg_now());
+	a->exec_rem = ns;
+	a->in_exec = 1;
+	c->run[c->k++] = a;
+	sg_actor_execute(ns);
+	core_advance(c, sg_now());
+	if (sgb->check_steps && sgb->watch)
+		check_exec_end(a, c);
+	for (unsigned i = 0; i < c->k; i++)
+		if (c->run[i] == a) {
+			c->run[i] = c->run[--c->k];
+			break;
+		}
+	a->in_exec = 0;
+	sg_act_resumed(a);
+}
+
+/* May a act at the current instant, or be about to? */
+static int act_active(const struct sg_act *x, double now)
+{
+	double wake = x->wake_at;
+
+	if (x->in_exec) {
+		const struct sg_core *c = &sgb->cores[x->core];
+
+		wake = c->last + x->exec_rem * c->k;
+	}
+	return wake <= now + SG_INSTANT_NS || x->resumed_at >= now - SG_INSTANT_NS;
+}
+
+int sg_alone(const struct sg_act *a)
+{
+	const struct sg_ssd *d = &sgb->ssd;
+	double now = sg_now();
+
+	if (!sgb->watch)
+		return 0;
+	for (unsigned k = 0; k < sgb->nstreams; k++)
+		if (&sgb->streams[k] != a && sgb->streams[k].nrec && act_active(&sgb->streams[k], now))
+			return 0;
+	if (&sgb->worker != a && act_active(&sgb->worker, now))
+		return 0;
+	return d->wake_at > now + SG_INSTANT_NS && d->resumed_at < now - SG_INSTANT_NS;
+}
+
 /* Bring SimGrid's clock to the actor's local clock (leave coalescing), then
- * execute the CPU work a workload task has done but not executed yet. */
+ * execute the CPU work a workload task has done but not executed yet.  A
+ * wakeup of the slot-order waiters left pending by a stream is sent first,
+ * or dropped if the actor now leaves the instant alone (sg_dep_wake_drop()). */
 void sg_act_flush(struct sg_act *a)
 {
 	sg_debug_check(a, "flush");
 	if (sgb->wl)
 		sg_wake_deferred();
 	double now = sg_now();
-	if (a->clock > now + 0.5)
+	if (a->dep_pending)
+		sg_dep_wake_drop(a, a->clock > now + 0.5 ? a->clock : now + a->pend);
+	if (a->clock > now + 0.5) {
+		sg_act_blocks(a, a->clock);
 		sg_actor_sleep_until(a->clock * 1e-9);
+		sg_act_resumed(a);
+	}
 	if (a->pend > 0) {
 		double p = a->pend;
 
 		a->pend = 0;
-		sg_actor_execute(p);
+		sg_exec_cpu(a, p);
 	}
 	sg_act_sync_clock(a);
 }
@@ -220,12 +319,21 @@ static void hook_disk_read(void *ctx, int who, uint32_t slot, unsigned nr_pages,
 	sg_task_time(a, WL_TIME_disk_wait, sg_now() - t0);
 }
 
-/* queue_work(): the worker starts when the kicking record is done, so an
- * open replay without overlap sees the state the `none` backend sees. */
+/* queue_work() of an idle work item (zswap_kick_shrink_worker() calls this
+ * only when it was not pending).  In a replay the worker starts when the
+ * kicking record is done, so an open replay without overlap sees the state
+ * the `none` backend sees.  In a workload run it starts work_start_ns after
+ * the failed store's time (the caller's clock with its CPU work not yet
+ * executed), or as soon as its current run ends if it is running. */
 static void hook_kick(void *ctx)
 {
 	(void)ctx;
 	sgb->kick_pending = 1;
+	if (sgb->wl && !sgb->worker_running) {
+		const struct sg_act *a = sg_actor_self_get_data();
+
+		sgb->kick_at = sg_now() + (a ? a->pend : 0);
+	}
 }
 
 /* A list's head changed (proactive writeback): the worker may have to wake
@@ -254,6 +362,8 @@ static void init_act(struct sg_act *a, int who, unsigned core)
 	a->sem = sg_sem_init(0);
 	a->wb_start = -1;
 	a->op = -1;
+	a->wake_at = 0;      /* every actor starts at time 0 */
+	a->resumed_at = 0;
 }
 
 static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t errlen)
@@ -322,6 +432,15 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	b->ssd.xfer = calloc(b->ssd.cap, sizeof(*b->ssd.xfer));
 	if (!b->ssd.slot_wait || !b->ssd.xfer)
 		goto nomem;
+	b->cores = calloc(b->hw.cores, sizeof(*b->cores));
+	if (!b->cores)
+		goto nomem;
+	for (unsigned c = 0; c < b->hw.cores; c++) {
+		b->cores[c].run = calloc(b->nstreams + 1 + b->nio, sizeof(*b->cores[c].run));
+		if (!b->cores[c].run)
+			goto nomem;
+	}
+	b->watch = b->coalesce && !b->wl && !b->iaa && b->nstreams <= SG_WATCH_STREAMS;
 	b->worker_wake = INFINITY;
 	b->check_steps = sim_check_every_step();
 	return 0;
@@ -355,6 +474,10 @@ static void backend_free(struct sg_backend *b)
 		sg_cond_destroy(b->dep_cond);
 	if (b->dep_mutex)
 		sg_mutex_destroy(b->dep_mutex);
+	for (unsigned c = 0; b->cores && c < b->hw.cores; c++)
+		free(b->cores[c].run);
+	free(b->cores);
+	free(b->dep_wq);
 	free(b->cpu);
 	free(b->ssd.slot_wait);
 	free(b->ssd.xfer);
@@ -434,6 +557,10 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 	if (b.check_steps)
 		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: the models checked at %llu yields "
 			"and after every record\n", (unsigned long long)b.checks);
+	if (b.check_steps && b.watch)
+		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: CPU sharing followed to %llu "
+			"execution ends; %llu slot-order wakeups left out\n",
+			(unsigned long long)b.exec_checks, (unsigned long long)b.dep_wakeups_skipped);
 
 	uint64_t end = sg_ns(sg_now());
 	for (unsigned k = 0; k < b.nstreams; k++)

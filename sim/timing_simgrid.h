@@ -84,6 +84,13 @@ struct sg_act {
 	const uint64_t *idx;      /* record indices of this stream (NULL: all records) */
 	uint64_t nrec;
 	uint64_t finish_ns;
+	/* what other actors may see of it at the current instant (sg_alone()) */
+	double wake_at;           /* blocked until then, ns (INFINITY: until released) */
+	double resumed_at;        /* last resumed at, ns */
+	double exec_rem;          /* in a CPU exec: work left at its core's last change, ns */
+	int in_exec;
+	uint64_t dep_on;          /* the record it waits for (sg_wait_for_dep()) */
+	int dep_pending;          /* a wakeup of the slot-order waiters not sent yet */
 	/* workload runs */
 	double pend;              /* CPU work done in the model, not yet executed, ns */
 	int queued;               /* in a wait queue (struct sg_waitq), not woken yet */
@@ -119,10 +126,19 @@ struct sg_ssd {
 	unsigned cap;
 	int idle;
 	sg_sem_t sem;
+	double wake_at, resumed_at;    /* its actor, as in struct sg_act */
 	double busy_since, busy_ns;    /* time with at least one request in flight */
 	double xfer_ns;                /* time transferring */
 	uint64_t reqs[2], pages[2];    /* by write */
 	unsigned max_waiting;
+};
+
+/* A core's CPU executions, shared equally as SimGrid's CPU model does:
+ * each of the k running gets 1/k of the core (sg_alone()). */
+struct sg_core {
+	double last;                   /* ns of the last change */
+	unsigned k;
+	struct sg_act **run;
 };
 
 struct sg_backend {
@@ -142,10 +158,16 @@ struct sg_backend {
 	uint8_t *done;
 	sg_mutex_t dep_mutex;
 	sg_cond_t dep_cond;
+	struct sg_act **dep_wq;        /* the streams waiting for a record (a set) */
 	unsigned dep_waiters;
+	uint64_t dep_wakeups_skipped;
 	uint64_t dep_waits;
+	struct sg_core *cores;         /* hw.cores of them */
+	int watch;                     /* sg_alone() may say yes (see there) */
 	struct sg_act worker;
 	int kick_pending, worker_busy, worker_waiting, stop;
+	int worker_running;            /* a workload run's shrink work is running */
+	double kick_at;                /* ns its item was queued on an idle worker */
 	double worker_wake;            /* ns the sleeping worker wakes at */
 	struct sg_engine *engines;
 	unsigned nengines;
@@ -176,6 +198,7 @@ struct sg_backend {
 	int wake_folio;                /* a folio wakeup the model sent, not delivered yet */
 	int check_steps;               /* ZSWAPSIM_CHECK_EVERY_STEP */
 	uint64_t checks;               /* checks run at yields */
+	uint64_t exec_checks;          /* CPU execution ends checked against struct sg_core */
 };
 
 /* One engine per process (design decision 8): the backend is a singleton. */
@@ -214,8 +237,27 @@ static inline void sg_debug_check(const struct sg_act *a, const char *where)
 		sg_debug_check_now(a, where);
 }
 
+/* Events this close together may be one instant to SimGrid, ns (sg_alone()). */
+#define SG_INSTANT_NS 10.0
+
 /* timing_simgrid.c: coalescing and CPU time on the actor's core */
 int sg_can_coalesce(const struct sg_act *a);
+int sg_alone(const struct sg_act *a);
+void sg_exec_cpu(struct sg_act *a, double ns);
+/* An actor blocks until wake_at (ns; INFINITY: until released), resumes,
+ * or is released by another at the current instant. */
+static inline void sg_act_blocks(struct sg_act *a, double wake_at)
+{
+	a->wake_at = wake_at;
+}
+static inline void sg_act_resumed(struct sg_act *a)
+{
+	a->resumed_at = sg_now();
+}
+static inline void sg_act_released(struct sg_act *a)
+{
+	a->wake_at = sg_now();
+}
 void sg_act_settle(struct sg_act *a);
 void sg_act_flush(struct sg_act *a);
 void sg_cpu_charge(const struct sg_act *a, int cat, double ns);
@@ -235,7 +277,9 @@ void sg_stream_main(int argc, char **argv);
 /* timing_simgrid_order.c */
 int sg_slot_deps(struct sg_backend *b, uint64_t n);
 void sg_wait_for_dep(struct sg_act *a, uint64_t rec);
-void sg_mark_done(uint64_t rec);
+void sg_mark_done(struct sg_act *a, uint64_t rec);
+void sg_dep_wake_flush(struct sg_act *a);
+void sg_dep_wake_drop(struct sg_act *a, double until);
 
 /* timing_simgrid_iaa.c: one IAA call of n <= HW_MAX_BATCH descriptors;
  * returns its latency, ns */

@@ -264,7 +264,7 @@ double sg_iaa_call(struct sg_act *a, int dir, const uint32_t *lens_in, unsigned 
 	sg_act_sync_clock(a);
 	if (fallback > 0) {
 		sg_cpu_charge(a, CPU_sw_fallback, fallback);
-		sg_actor_execute(fallback);
+		sg_exec_cpu(a, fallback);
 		sg_act_sync_clock(a);
 	}
 	if (dir == HW_COMPRESS && p->verify_compress && !verify)

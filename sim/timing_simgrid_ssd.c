@@ -39,22 +39,30 @@ void sg_disk_io(struct sg_act *a, int write, unsigned nr_pages)
 		d->slot_wait[(d->sw_head + d->sw_n++) % d->cap] = a;
 		if (d->sw_n > d->max_waiting)
 			d->max_waiting = d->sw_n;
+		sg_act_blocks(a, INFINITY);
 		sg_sem_acquire(a->sem);           /* the slot is handed over */
+		sg_act_resumed(a);
 	} else {
 		ssd_busy(1);
 	}
+	sg_act_blocks(a, sg_now() + lat);
 	sg_actor_sleep_for(lat * 1e-9);
+	sg_act_resumed(a);
 	a->xfer_ns = xfer;
 	d->xfer[(d->x_head + d->x_n++) % d->cap] = a;
 	if (d->idle) {
 		d->idle = 0;
+		d->wake_at = sg_now();
 		sg_sem_release(d->sem);
 	}
+	sg_act_blocks(a, INFINITY);
 	sg_sem_acquire(a->sem);
+	sg_act_resumed(a);
 	if (d->sw_n) {
 		struct sg_act *w = d->slot_wait[d->sw_head];
 		d->sw_head = (d->sw_head + 1) % d->cap;
 		d->sw_n--;
+		sg_act_released(w);
 		sg_sem_release(w->sem);
 	} else {
 		ssd_busy(0);
@@ -72,14 +80,20 @@ void sg_ssd_main(int argc, char **argv)
 	for (;;) {
 		if (!d->x_n) {
 			d->idle = 1;
+			d->wake_at = INFINITY;
 			sg_sem_acquire(d->sem);
+			d->resumed_at = sg_now();
 			continue;
 		}
 		struct sg_act *a = d->xfer[d->x_head];
 		d->x_head = (d->x_head + 1) % d->cap;
 		d->x_n--;
+		/* the swap host runs nothing else: the transfer takes xfer_ns */
+		d->wake_at = sg_now() + a->xfer_ns;
 		sg_actor_execute(a->xfer_ns);
+		d->resumed_at = sg_now();
 		d->xfer_ns += a->xfer_ns;
+		sg_act_released(a);
 		sg_sem_release(a->sem);
 	}
 }

@@ -50,8 +50,13 @@ void sg_stream_main(int argc, char **argv)
 			a->clock = target;
 			zswap_set_now(sgb->zs, sg_ns(target));
 		} else {
-			if (target > sg_now() + 0.5)
+			if (target > sg_now() + 0.5) {
+				if (a->dep_pending)
+					sg_dep_wake_drop(a, target);
+				sg_act_blocks(a, target);
 				sg_actor_sleep_until(target * 1e-9);
+				sg_act_resumed(a);
+			}
 			sg_act_sync_clock(a);
 		}
 
@@ -68,7 +73,7 @@ void sg_stream_main(int argc, char **argv)
 			lat_add(&sgb->lat[LAT_store_folio], sg_ns(a->clock - start));
 		else if (r->op == TRACE_OP_IN)
 			lat_add(&sgb->lat[LAT_load], sg_ns(a->clock - start));
-		sg_mark_done(ri);
+		sg_mark_done(a, ri);
 		int ret = sim_event_done(sgb->s, r, sgb->err, sgb->errlen);
 		if (ret && !sgb->ret) {
 			sgb->ret = ret;
@@ -77,7 +82,9 @@ void sg_stream_main(int argc, char **argv)
 		sg_worker_poke(a);
 	}
 	sg_act_flush(a);
+	sg_dep_wake_flush(a);
 	a->finish_ns = sg_ns(a->clock);
+	sg_act_blocks(a, INFINITY);   /* done: it never acts again */
 	if (!--sgb->streams_left)
 		sg_worker_wake();
 }

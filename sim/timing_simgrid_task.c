@@ -249,6 +249,12 @@ void sg_wake_deferred(void)
 		/* few wait at once, and each checks its own folio */
 		waitq_wake_all(&sgb->folio_q);
 	}
+	/* shrink work queued by a store of the step: the worker can start in
+	 * the middle of the queuing task's record, as a kworker on another CPU */
+	if (sgb->kick_pending && sgb->worker_waiting) {
+		sgb->worker_busy = 1;
+		sg_worker_wake();
+	}
 }
 
 /* reclaim_throttle(VMSCAN_THROTTLE_ISOLATED): counted as throttling. */

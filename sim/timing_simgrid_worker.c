@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The global shrink worker's actor in the simgrid backend: runs the shrink
- * work a failed store queued (from the end of the record that queued it) and
- * the time-driven work of writeback policies (proactive writeback).
+ * work a failed store queued and the time-driven work of writeback policies
+ * (proactive writeback).  In a trace replay a run starts from the end of the
+ * record that queued it and is done at once; in a workload run it starts
+ * after the workqueue's start latency and runs concurrently with the tasks,
+ * step by step (worker_run_concurrent()).
  */
 #include <math.h>
 
@@ -11,7 +14,12 @@
 void sg_worker_wake(void)
 {
 	if (sgb->worker_waiting) {
+		struct sg_act *self = sg_actor_self_get_data();
+
+		if (sgb->watch && self)
+			sg_dep_wake_flush(self);   /* a stream's pending wakeup goes first */
 		sgb->worker_waiting = 0;
+		sg_act_released(&sgb->worker);
 		sg_sem_release(sgb->worker.sem);
 	}
 }
@@ -57,18 +65,56 @@ static void worker_wait(struct sg_act *a)
 	sgb->worker_waiting = 1;
 	if (t == UINT64_MAX) {
 		sgb->worker_wake = INFINITY;
+		sg_act_blocks(a, INFINITY);
 		sg_sem_acquire(a->sem);
 	} else {
 		sgb->worker_wake = (double)t;
+		sg_act_blocks(a, (double)t);
 		if (sg_sem_acquire_timeout(a->sem, ((double)t - a->clock) * 1e-9) && !sgb->worker_waiting)
 			sg_sem_acquire(a->sem);   /* woken at the deadline: consume it */
 	}
+	sg_act_resumed(a);
 	sgb->worker_waiting = 0;
 	sgb->worker_wake = INFINITY;
 	sg_act_sync_clock(a);
 	uint64_t now = sg_ns(a->clock);
 	if (now)
 		zswap_skip_known_idle_timers(sgb->zs, now - 1);
+}
+
+/*
+ * A workload run's shrink work, as the kernel's workqueue runs it: the item
+ * queued by a failed store (hook_kick()) starts hw.mm.work_start_ns after it
+ * was queued on an idle worker (a kworker's wakeup on another CPU), or at
+ * once when it was queued again while running.  It then goes through
+ * shrink_worker()'s loop one step at a time on the worker's core, taking
+ * scan_ns + lru_lock_ns per LRU entry it looks at (plus, for a writeback, the
+ * folio, the decompression and the write submission, through the hooks), so
+ * the tasks go on storing, failing and queuing it again while it runs.
+ */
+static void worker_run_concurrent(struct sg_act *a)
+{
+	const struct hw_mm *mm = &sgb->hw.mm;
+	double per_entry = (mm->scan_ns + mm->lru_lock_ns) * hw_cpu_scale(&sgb->hw);
+	double start = sgb->kick_at + mm->work_start_ns;
+	unsigned examined;
+	int more;
+
+	if (start > sg_now() + 0.5)
+		sg_actor_sleep_until(start * 1e-9);
+	sg_act_sync_clock(a);
+	sgb->kick_pending = 0;
+	sgb->worker_runs++;
+	sgb->worker_running = 1;
+	zswap_shrink_worker_begin(sgb->zs);
+	do {
+		more = zswap_shrink_worker_step(sgb->zs, &examined);
+		if (examined)
+			sg_task_cpu(a, CPU_reclaim, -1, per_entry);
+		sg_act_settle(a);          /* the tasks run meanwhile */
+		sg_wake_deferred();
+	} while (more && !sgb->stop);
+	sgb->worker_running = 0;
 }
 
 void sg_worker_main(int argc, char **argv)
@@ -81,13 +127,21 @@ void sg_worker_main(int argc, char **argv)
 		sg_act_settle(a);       /* a workload run's reclaim work, executed */
 		sg_act_sync_clock(a);
 		if (sgb->kick_pending) {
-			sgb->kick_pending = 0;
 			sgb->worker_busy = 1;
 			a->wb_start = -1;
-			sgb->worker_runs++;
-			zswap_shrink_worker(sgb->zs);
-			if (sgb->wl)
-				sg_wake_deferred();
+			if (sgb->wl) {
+				worker_run_concurrent(a);
+				/* time-driven passes that fell due during the run
+				 * and would find nothing as the state is now: run
+				 * now, they would do nothing, so count them done */
+				uint64_t now = sg_ns(sg_now());
+				if (now)
+					zswap_skip_idle_timers(sgb->zs, now - 1);
+			} else {
+				sgb->kick_pending = 0;
+				sgb->worker_runs++;
+				zswap_shrink_worker(sgb->zs);
+			}
 			sgb->worker_busy = 0;
 			continue;
 		}

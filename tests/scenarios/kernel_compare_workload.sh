@@ -187,4 +187,22 @@ expect "content that is not page stores: exit 2" 2 $?
 "$KC" --kernel-runs "$T/k" >/dev/null 2>"$T/err"
 expect "--kernel-runs alone: exit 2" 2 $?
 
+# --- scripts/trace-shrink-worker --summary on hand-made events ---------------------------
+# task a: 3 queuings (one by kdamond) and 3 runs of 10, 20, 30 us, queued 4, 6, 8 us
+# before they start, the third 2 s after the second; then task b: 1 queuing, 1 run
+q() { printf '  %s [001] d..1. %s: workqueue_queue_work: work struct=1 function=shrink_worker workqueue=zswap-shrink req_cpu=256 cpu=-1\n' "$1" "$2"; }
+x() { printf '  kworker/u8:1-32 [000] ..... %s: workqueue_execute_%s: work struct 1: function shrink_worker\n' "$1" "$2"; }
+{ q zsw-usemem-7 100.000000; x 100.000004 start; x 100.000014 end
+  q kdamond.0-78 100.000100; x 100.000106 start; x 100.000126 end
+  q zsw-usemem-7 102.000000; x 102.000008 start; x 102.000038 end
+  q zsw-usemem-9 200.000000; x 200.000010 start; x 200.000020 end
+  echo "garbage line"; } >"$T/wq.txt"
+expect "trace-shrink-worker --summary: per task, kernel threads in the current one" \
+	"zsw-usemem-7: queued 3 (1 by kernel threads), runs 3 (in bursts 1 s apart: 2 + 1), run time 0.000 s (mean 20.0 us, median 20.0 us), queue-to-start mean 6.0 us, median 6.0 us|zsw-usemem-9: queued 1 (0 by kernel threads), runs 1 (in bursts 1 s apart: 1), run time 0.000 s (mean 10.0 us, median 10.0 us), queue-to-start mean 10.0 us, median 10.0 us" \
+	"$(scripts/trace-shrink-worker --summary "$T/wq.txt" | paste -sd'|')"
+scripts/trace-shrink-worker --summary "$T/none.txt" 2>"$T/err"
+expect "trace-shrink-worker --summary of a missing file: exit 2, one line" "2 1" "$? $(wc -l <"$T/err")"
+scripts/trace-shrink-worker "$T/out.txt" sleep 1 >/dev/null 2>&1
+expect "trace-shrink-worker without -- : exit 2" 2 $?
+
 [ "$fails" -eq 0 ]

@@ -5,7 +5,8 @@
 # configs/simgrid/equality.json: two streams, pool-limit hits, shrink-worker
 # writeback, disk swap-ins, a memcg without writeback.  Also checks that the
 # simgrid report carries its sections, that the run is deterministic, and that
-# coalescing does not change any result.
+# coalescing (and leaving out wakeups nobody can tell apart) does not change
+# any result.
 set -u
 BIN=${BIN:-build/zswapsim}
 CFG=configs/simgrid/equality.json
@@ -78,5 +79,28 @@ diff <(jq -S "$rest" "$T/wl-pl.json") <(jq -S "$rest" "$T/wl-pa.json") >"$T/pa" 
 expect "idle proactive-age passes: the pool-limit report" "" "$(head -5 "$T/pa")"
 expect "idle proactive-age passes were counted" true \
 	"$(jq '.stats.policy.results.writeback.passes > 1000 and .simgrid.timer_runs < 10' "$T/wl-pa.json")"
+
+# several streams sharing the cores, waiting for each other's records: the
+# slot-order wakeups that only reorder actors within an instant are left out
+# when nobody else can act at it (timing_simgrid_order.c), which must change
+# nothing.  The bench's multistream trace, smaller; the second run fills the
+# pool (shrink worker, disk writes).  ZSWAPSIM_CHECK_EVERY_STEP also checks
+# that every CPU execution ended when the CPU-sharing model behind it said.
+"$BIN" trace gen zipf --streams 4 --size 32M --orders 0:0.5,4:0.5 \
+	--content traces/bundled/default.pages --max-pages 4096 --seed 1 --quiet -o "$T/ms.zswt"
+printf '{"base": "%s/configs/hw/local.json", "trace": {"path": "ms.zswt"}, "system": {"ram": "1GiB"},
+ "timing": {"backend": "simgrid"}, "report": {"progress": false}}\n' "$(pwd)" >"$T/ms.json"
+for ram in 1GiB 24MiB; do
+	ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run "$T/ms.json" --set system.ram=$ram -q -o "$T/on.json" 2>"$T/err"
+	expect "4 streams, RAM $ram: checked run ok" 0 $?
+	"$BIN" run "$T/ms.json" --set system.ram=$ram --set timing.coalesce=false -q -o "$T/off.json" 2>&1
+	diff <(jq -S "$strip" "$T/on.json") <(jq -S "$strip" "$T/off.json") >"$T/co" 2>&1
+	expect "coalescing on = off: 4 streams, RAM $ram" "" "$(head -5 "$T/co")"
+	left=$(sed -n 's/.*; \([0-9]*\) slot-order wakeups left out$/\1/p' "$T/err")
+	expect "4 streams, RAM $ram: slot-order waits, wakeups left out" true \
+		"$(jq --argjson left "${left:-0}" '.simgrid.slot_order_waits > 0 and $left > 0' "$T/on.json")"
+done
+expect "4 streams, RAM 24MiB: the shrink worker wrote back" true \
+	"$(jq '.simgrid.shrink_worker_runs > 0 and .hardware.swap_device.writes > 0' "$T/on.json")"
 
 [ "$fails" = 0 ]

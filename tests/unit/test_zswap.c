@@ -790,6 +790,82 @@ START_TEST(test_timing_hooks)
 }
 END_TEST
 
+/*
+ * zswap_store() (mm/zswap.c, 6.18) ends with
+ *	if (!ret && zswap_pool_reached_full) queue_work(shrink_wq, &zswap_shrink_work);
+ * so every store that fails while the pool is full queues the shrink work,
+ * at or above the limit and in the hysteresis band alike, unless the item is
+ * pending (queue_work() on a pending work item is a no-op: never queued
+ * twice).  The workqueue dequeues the item when its run starts, so a store
+ * failing during the run queues it again and it runs once more afterwards.
+ * Pool: 100 pages of RAM at 20 % = 20 pages, accept threshold 18.
+ */
+START_TEST(test_shrink_work_queued_at_failed_store)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct hook_log log = { 0 };
+	unsigned examined, steps = 0, rotated;
+
+	zswap_set_timing(zs, &hooks, &log);
+	for (uint32_t s = 0; s < 20; s++)           /* 20 raw pages: the pool is full */
+		ck_assert_int_eq(zt_out(zs, s, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(log.kicks, 0);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 0);
+	/* at the limit: the store fails and queues the work */
+	ck_assert_int_eq(zt_out(zs, 30, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 1);
+	ck_assert_uint_eq(log.kicks, 1);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
+	/* pending: the next failed stores do not queue it twice */
+	ck_assert_int_eq(zt_out(zs, 31, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_int_eq(zt_out(zs, 32, 1, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 3);
+	ck_assert_uint_eq(log.kicks, 1);
+	/* the run starts: the item is dequeued */
+	zswap_shrink_worker_begin(zs);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 0);
+	ck_assert_uint_eq(st->sim_shrink_worker_runs, 1);
+	/* first step: the head entry is referenced, rotated; pool 20 > 18 */
+	ck_assert_int_eq(zswap_shrink_worker_step(zs, &examined), 1);
+	ck_assert_uint_eq(examined, 1);
+	/* a load frees an entry: pool 19, in the hysteresis band with
+	 * reached_full set.  A store failing there counts no pool_limit_hit and
+	 * queues the work again (it was dequeued), once */
+	ck_assert_int_eq(zt_in(zs, 19), ZSWAP_IN_ZSWAP);
+	ck_assert_int_eq(zt_out(zs, 34, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 3);
+	ck_assert_uint_eq(log.kicks, 2);
+	ck_assert_int_eq(zt_out(zs, 35, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(log.kicks, 2);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
+	/* the run goes on to MAX_RECLAIM_RETRIES failures: 15 more rotations,
+	 * each after the end of a tree walk that found a candidate */
+	rotated = 1;
+	while (zswap_shrink_worker_step(zs, &examined)) {
+		steps++;
+		rotated += examined;
+	}
+	rotated += examined;
+	ck_assert_uint_eq(rotated, 16);
+	ck_assert_uint_eq(steps, 29);
+	ck_assert_uint_eq(st->written_back_pages, 0);
+	ck_assert_int_eq(zswap_shrink_worker_step(zs, &examined), 0);   /* ended */
+	ck_assert_uint_eq(examined, 0);
+	/* still queued: the second run rotates the 3 referenced entries left
+	 * and writes back the unreferenced head, down to the threshold */
+	ck_assert_int_eq(zswap_shrink_pending(zs), 1);
+	zswap_shrink_worker(zs);
+	ck_assert_int_eq(zswap_shrink_pending(zs), 0);
+	ck_assert_uint_eq(st->sim_shrink_worker_runs, 2);
+	ck_assert_uint_eq(st->written_back_pages, 1);
+	ck_assert_uint_eq(log.kicks, 2);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 /* ---- policies -------------------------------------------------------------------------- */
 
 START_TEST(test_policy_errors)
@@ -1167,6 +1243,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_hysteresis);
 	tcase_add_test(tc, test_shrink_worker_second_chance);
 	tcase_add_test(tc, test_shrink_worker_round_robin);
+	tcase_add_test(tc, test_shrink_work_queued_at_failed_store);
 	tcase_add_test(tc, test_memcg_limit_hierarchy);
 	tcase_add_test(tc, test_memcg_limit_zero);
 	tcase_add_test(tc, test_writeback_disabled);
