@@ -421,6 +421,8 @@ json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret
 	if (!doc) {
 		*ret = -EINVAL;
 		snprintf(err, errlen, "%s:%d:%d: bad JSON: %s", path, je.line, je.column, je.text);
+		/* jansson quotes the input near the error, newlines included */
+		cfg_err_one_line(err, errlen);
 	}
 	return doc;
 }
