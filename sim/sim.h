@@ -93,10 +93,6 @@ int sim_run(struct sim *s, char *err, size_t errlen);
 int sim_run_none(struct sim *s, char *err, size_t errlen);
 /* The `simgrid` backend (sim/timing_simgrid.c and its timing_simgrid_*.c). */
 int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
-/* The layout the backend was built against: a binary loading the backend as
- * a plugin (sim/simgrid_load.c) refuses one built from other headers. */
-#define SIM_ABI_TAG (((uint64_t)sizeof(struct sim) << 32) | (uint64_t)sizeof(struct zswap_stats))
-uint64_t sim_simgrid_abi(void);
 
 /* Simulated time moved to now_ns: sample the time series up to it. */
 void sim_advance(struct sim *s, uint64_t now_ns);

@@ -485,11 +485,6 @@ static void backend_free(struct sg_backend *b)
 
 /* ---- entry point ------------------------------------------------------------ */
 
-uint64_t sim_simgrid_abi(void)
-{
-	return SIM_ABI_TAG;
-}
-
 int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 {
 	static int started;
