@@ -56,24 +56,11 @@ ifeq ($(DEBUG),1)
   CFLAGS += -DZSWAPSIM_DEBUG_INVARIANTS=1
 endif
 
-LIB_C_SRCS   := $(filter-out sim/main.c sim/simgrid_load.c,$(wildcard traces/*.c models/*.c models/policy/*.c sim/*.c))
+LIB_C_SRCS   := $(filter-out sim/main.c,$(wildcard traces/*.c models/*.c models/policy/*.c sim/*.c))
 LIB_CXX_SRCS := $(wildcard sim/*.cpp)
 LIB_OBJS     := $(LIB_C_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_CXX_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB          := $(BUILD)/libzswapsim.a
 BIN          := $(BUILD)/zswapsim
-
-# The simgrid backend (sim/timing_simgrid*.c) is a plugin the binary loads
-# only for a simgrid run (sim/simgrid_load.c): loading libsimgrid and the
-# ns-3 libraries it needs costs ~25 ms of CPU at every start, a tenth of a
-# `none` run of make bench.  The plugin takes what it uses of the model from
-# the binary (a dynamic list of its undefined symbols); the library and the
-# unit tests keep the backend linked in.
-SG_SRCS      := $(wildcard sim/timing_simgrid*.c)
-SG_PIC_OBJS  := $(SG_SRCS:%.c=$(BUILD)/obj-pic/%.o)
-SG_PLUGIN    := $(BUILD)/zswapsim-simgrid.so
-SG_DYNLIST   := $(BUILD)/gen/simgrid-plugin.dynlist
-CORE_OBJS    := $(filter-out $(SG_SRCS:%.c=$(BUILD)/obj/%.o),$(LIB_OBJS))
-NOSG_LIBS    := $(shell pkg-config --libs $(filter-out simgrid,$(PKGS)) 2>/dev/null) -lstdc++ -lm -lpthread -ldl
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -85,7 +72,7 @@ TEST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/suppo
 # keep object files of unit tests (make would delete them as intermediates)
 .SECONDARY:
 
-all: $(BIN) $(SG_PLUGIN)
+all: $(BIN)
 
 # --- build -----------------------------------------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -100,26 +87,6 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/obj-pic/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(filter-out $(LTO),$(CFLAGS)) -fPIC -c $< -o $@
-
-$(SG_PLUGIN): $(SG_PIC_OBJS)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# What the plugin takes from the binary: the symbols its objects leave
-# undefined that the model's objects define.  The list exports them; the
-# `-u` options (in $(SG_DYNLIST).ld) keep link-time optimisation from
-# dropping those nothing in the binary calls.
-$(SG_DYNLIST): $(SG_PIC_OBJS) $(CORE_OBJS)
-	@mkdir -p $(dir $@)
-	@nm -u $(SG_PIC_OBJS) | awk 'NF == 2 { print $$2 }' | sort -u >$@.undef
-	@nm -g --defined-only $(CORE_OBJS) | awk 'NF == 3 { print $$3 }' | sort -u >$@.def
-	@comm -12 $@.undef $@.def >$@.syms
-	@awk 'BEGIN { print "{" } { print "  " $$1 ";" } END { print "};" }' $@.syms >$@.tmp
-	@awk '{ print "-Wl,-u," $$1 }' $@.syms >$@.ld
-	@rm -f $@.undef $@.def $@.syms && mv $@.tmp $@
-
 # The revision goes into one generated header, rewritten only when it changes,
 # so a commit rebuilds the two files that print it, not the whole tree.
 GIT_REV_H := $(BUILD)/gen/git_rev.h
@@ -131,11 +98,8 @@ $(GIT_REV_H): FORCE
 FORCE:
 $(BUILD)/obj/sim/report.o $(BUILD)/obj/sim/main.o: $(GIT_REV_H)
 
-# Every object, not the archive: the plugin needs parts of the model (IAA)
-# that nothing in the binary calls, which an archive would leave out.
-$(BIN): $(BUILD)/obj/sim/main.o $(BUILD)/obj/sim/simgrid_load.o $(CORE_OBJS) $(SG_DYNLIST) | $(SG_PLUGIN)
-	$(CC) $(LDFLAGS) $(if $(LTO),-flto=auto $(OPT)) -Wl,--dynamic-list=$(SG_DYNLIST) @$(SG_DYNLIST).ld -o $@ \
-	  $(filter %.o %.a,$^) $(NOSG_LIBS)
+$(BIN): $(BUILD)/obj/sim/main.o $(LIB)
+	$(CC) $(LDFLAGS) $(if $(LTO),-flto=auto $(OPT)) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
