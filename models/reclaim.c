@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "models/hugemem.h"
+#include "models/idx_ring.h"
 #include "models/reclaim_internal.h"
 
 #define MAX_RECLAIM_RETRIES        16   /* mm/internal.h */
@@ -94,41 +95,17 @@ static void rc_debug_check(int ok, const char *what, uint32_t h)
 #endif
 }
 
-/* Squeeze the holes out of a full ring, in place and in order (the write
- * position never passes the read position), or move it into one twice the
- * size; either way every folio's ring index is updated.  -ENOMEM. */
+/* Make room in a full ring (idx_ring_make_room()); every folio's ring index
+ * is updated.  -ENOMEM. */
+static void rc_list_moved(void *ctx, uint32_t h, uint32_t ridx)
+{
+	((struct reclaim *)ctx)->pg[h].prev = ridx;
+}
+
 static int rc_list_make_room(struct reclaim *rm, struct rc_list *l)
 {
-	uint32_t cap = l->q ? l->mask + 1 : 0, n = l->hi - l->lo, w = l->lo;
-	uint32_t *q = l->q, ncap = cap, nmask = l->mask;
-
-	if (!cap || l->folios > cap / 2) {
-		if (cap > (1u << 30))
-			return -ENOMEM;
-		ncap = cap ? 2 * cap : 1024;
-		q = malloc((size_t)ncap * sizeof(*q));
-		if (!q)
-			return -ENOMEM;
-		nmask = ncap - 1;
-		w = 0;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t h = l->q[(l->lo + i) & l->mask];
-
-		if (h == RC_HOLE)
-			continue;
-		q[w & nmask] = h;
-		rm->pg[h].prev = w & nmask;
-		w++;
-	}
-	if (q != l->q) {
-		free(l->q);
-		l->q = q;
-		l->mask = nmask;
-		l->lo = 0;
-	}
-	l->hi = w;
-	return 0;
+	return idx_ring_make_room(&l->q, &l->mask, &l->lo, &l->hi, l->folios, RC_HOLE,
+				  rc_list_moved, NULL, rm);
 }
 
 /* lruvec_add_folio() (head: most recently used end) or

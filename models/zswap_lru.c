@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/idx_ring.h"
 #include "models/zswap_internal.h"
 
 /* ---- list primitives ---------------------------------------------------------- */
@@ -32,55 +33,27 @@ static inline void lru_ring_set(struct zswap *zs, struct zswap_lru_ring *r, uint
 		zs->slots[slot].lru_pos = pos & r->mask;
 }
 
-/* Squeeze the holes out of a full ring, in place and in order (the write
- * position never passes the read position), or move it into one twice the
- * size when more than half of it is live; either way every entry's ring index
- * is rewritten (the slots are fetched ahead: the ring is read in order).
- * -ENOMEM. */
-#define ZSWAP_LRU_MIN_RING 1024u
-#define ZSWAP_LRU_PF_MAKE_ROOM 16u
+/* Make room in a full ring (idx_ring_make_room()): every entry's ring index
+ * is rewritten, the slots fetched ahead since the ring is read in order. */
+static void lru_ring_moved(void *ctx, uint32_t slot, uint32_t ridx)
+{
+	((struct zswap *)ctx)->slots[slot].lru_pos = ridx;
+}
+
+static void lru_ring_ahead(void *ctx, uint32_t slot)
+{
+	__builtin_prefetch(&((struct zswap *)ctx)->slots[slot], 1, 1);
+}
 
 static int lru_ring_make_room(struct zswap *zs, struct zswap_memcg *mc)
 {
 	struct zswap_lru_ring *r = &mc->lru;
-	uint32_t cap = r->q ? r->mask + 1 : 0, n = r->hi - r->lo, w = r->lo;
-	uint32_t *q = r->q, nmask = r->mask;
+	int err = idx_ring_make_room(&r->q, &r->mask, &r->lo, &r->hi, mc->lru_len,
+				     ZSWAP_LRU_HOLE, lru_ring_moved, lru_ring_ahead, zs);
 
-	if (!cap || mc->lru_len > cap / 2) {
-		uint32_t ncap = cap ? 2 * cap : ZSWAP_LRU_MIN_RING;
-
-		if (cap > (1u << 30))
-			return -ENOMEM;
-		q = malloc((size_t)ncap * sizeof(*q));
-		if (!q)
-			return -ENOMEM;
-		nmask = ncap - 1;
-		w = 0;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t slot = r->q[(r->lo + i) & r->mask];
-
-		if (i + ZSWAP_LRU_PF_MAKE_ROOM < n) {
-			uint32_t ahead = r->q[(r->lo + i + ZSWAP_LRU_PF_MAKE_ROOM) & r->mask];
-
-			if (ahead != ZSWAP_LRU_HOLE)
-				__builtin_prefetch(&zs->slots[ahead], 1, 1);
-		}
-		if (slot == ZSWAP_LRU_HOLE)
-			continue;
-		q[w & nmask] = slot;
-		zs->slots[slot].lru_pos = w & nmask;
-		w++;
-	}
-	if (q != r->q) {
-		free(r->q);
-		r->q = q;
-		r->mask = nmask;
-		r->lo = 0;
-	}
-	r->hi = w;
-	mc->pf_pos = mc->pz_pos = r->lo;   /* positions changed: the cursors restart */
-	return 0;
+	if (!err)
+		mc->pf_pos = mc->pz_pos = r->lo;   /* positions changed: the cursors restart */
+	return err;
 }
 
 /* A free position in front of lo and behind hi-1: false when the ring could

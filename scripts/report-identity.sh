@@ -28,6 +28,7 @@ done
 [ $# -eq 2 ] || { echo "usage: $0 [-j N] [--no-sweeps] BIN OUTDIR" >&2; exit 2; }
 BIN=$(realpath "$1") OUT=$2
 cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
 command -v jq >/dev/null || { echo "$0: needs jq" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "$0: $BIN: not an executable" >&2; exit 2; }
 if [ -e "$OUT" ] && [ -n "$(ls -A "$OUT")" ]; then
@@ -124,7 +125,10 @@ if [ "$SWEEPS" = 1 ]; then
 		name=$(basename "$sw" .json)
 		d="$OUT/sweep/$name"
 		mkdir -p "$d/points"
-		"$BIN" sweep "$sw" -j "$JOBS" -o "$T/sweep-$name" >"$T/sweep.log" 2>&1
+		# run from $T with a relative output directory: a sweep that generates
+		# its traces names them by that path in its reports and config hashes,
+		# which must not depend on the temp directory's random name
+		(cd "$T" && "$BIN" sweep "$ROOT/$sw" -j "$JOBS" -o "sweep-$name" >"$T/sweep.log" 2>&1)
 		echo "exit $?" >"$d/exit"
 		echo "sweep $name: $(cat "$d/exit")"
 		[ -e "$T/sweep-$name/summary.json" ] &&
