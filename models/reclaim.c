@@ -95,13 +95,13 @@ static void rc_debug_check(int ok, const char *what, uint32_t h)
 #endif
 }
 
-/* Make room in a full ring (idx_ring_make_room()); every folio's ring index
- * is updated.  -ENOMEM. */
 static void rc_list_moved(void *ctx, uint32_t h, uint32_t ridx)
 {
 	((struct reclaim *)ctx)->pg[h].prev = ridx;
 }
 
+/* Make room in a full ring (idx_ring_make_room()); every folio's ring index
+ * is updated.  -ENOMEM. */
 static int rc_list_make_room(struct reclaim *rm, struct rc_list *l)
 {
 	return idx_ring_make_room(&l->q, &l->mask, &l->lo, &l->hi, l->folios, RC_HOLE,
