@@ -75,6 +75,7 @@ struct compressor {
 	uint64_t compress_ticks;  /* time spent in them, codec-clock ticks (runtime report only) */
 	uint64_t clock0_ticks;    /* codec clock and CLOCK_MONOTONIC at init: the tick rate */
 	uint64_t clock0_ns;
+	uint64_t clock_cost_ticks; /* what one read of the codec clock costs */
 	void *work;               /* codec state and buffers, allocated once */
 };
 
@@ -96,10 +97,15 @@ uint32_t compressor_page_len(struct compressor *c, uint64_t idx, enum comp_resul
 
 /* Wall time spent in the real codec calls of compressor_page_len() so far,
  * in seconds (runtime.codec_seconds).  Each call is timed with the CPU's
- * time-stamp counter where there is one (x86: a few ns), converted with the
- * rate it had against CLOCK_MONOTONIC since compressor_init(); elsewhere
- * with CLOCK_MONOTONIC. */
+ * time-stamp counter where there is one (x86: fenced, a few ns), converted
+ * with the rate it had against CLOCK_MONOTONIC since compressor_init();
+ * elsewhere with CLOCK_MONOTONIC.  The timer's own cost inside the timed
+ * interval (one read per call, calibrated at init) is left out. */
 double compressor_codec_seconds(const struct compressor *c);
+
+/* What timing the codec calls cost: two clock reads per call, in seconds
+ * (runtime.timer_seconds; neither codec nor model time). */
+double compressor_timer_seconds(const struct compressor *c);
 
 /* Compress / decompress raw buffers (tests, calibration, capture tools).
  * dst must hold at least dst_cap bytes; returns the length, or a negative

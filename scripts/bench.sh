@@ -23,7 +23,15 @@
 #            pages, two passes, random content, no --max-pages): the replay's
 #            real compression (runtime.codec_seconds) apart from the model's
 #            own time (runtime.model_seconds), of the run with the least replay
-#            time of 3; distinct_model_share = model / codec.
+#            time of 3; distinct_model_share = model / codec;
+#            distinct_timer_seconds: what timing the codec calls cost
+#            (runtime.timer_seconds, neither side).
+#   distinct_real: the same on real pages: usemem 45 MiB of order-0 pages,
+#            two passes, content drawn from five programs' pages of the
+#            corpus ($ZSWAPSIM_CORPUS, default ../shared/corpus; the rows are
+#            left out without it), no --max-pages: every page of the trace a
+#            different corpus page (the corpus's own duplicates, zero- and
+#            same-filled pages aside).
 #
 #   workload runs (live reclaim): that trace as one task under memory.max
 #            25 % of the 786,783 pages it touches (805,666,816 bytes = 196,696
@@ -132,18 +140,31 @@ PY
   echo "$b $c"
 }
 read -r rndproc rndcpu <<<"$(procbest "$D/random.json" "$D/random-report.json")"
-codec_split() {   # config -> "codec_s model_s" of the run with the least replay time of 3
+codec_split() {   # config -> "codec_s model_s timer_s" of the run with the least replay time of 3
   local cfg=$1 best="" bt=1e9 v
   for _ in 1 2 3; do
     "$BIN" run "$cfg" -q -o "$D/distinct-report.json"
-    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"], r["model_seconds"])' "$D/distinct-report.json")
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"], r["model_seconds"], r["timer_seconds"])' "$D/distinct-report.json")
     if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "${v%% *}" "$bt"; then
       bt=${v%% *} best=${v#* }
     fi
   done
   echo "$best"
 }
-read -r dcodec dmodel <<<"$(codec_split "$D/distinct.json")"
+read -r dcodec dmodel dtimer <<<"$(codec_split "$D/distinct.json")"
+corpus=${ZSWAPSIM_CORPUS:-../shared/corpus}
+if [ -e "$corpus/gcc.pages" ]; then
+  if [ ! -e "$D/distinct-real.zswt" ] || [ "$BIN" -nt "$D/distinct-real.zswt" ]; then
+    c=$corpus
+    "$BIN" trace gen usemem --streams 1 --size 45M --orders 0:1 --passes 2 --max 12M \
+      --content "$c/gcc.pages,$c/node.pages,$c/postgres.pages,$c/python.pages,$c/redis.pages" \
+      --seed 1 --quiet -o "$D/distinct-real.zswt"
+  fi
+  cat >"$D/distinct-real.json" <<'J'
+{"trace": {"path": "distinct-real.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
+J
+  read -r rcodec rmodel rtimer <<<"$(codec_split "$D/distinct-real.json")"
+fi
 if [ -e configs/hw/local.json ]; then
   msg=$(best "$D/multistream.json" "$D/multistream-report.json")
 else
@@ -193,6 +214,12 @@ echo "simgrid_multistream_events_per_s=$msg"
 echo "distinct_codec_seconds=$dcodec"
 echo "distinct_model_seconds=$dmodel"
 echo "distinct_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$dcodec" "$dmodel")"
+echo "distinct_timer_seconds=$dtimer"
+if [ -n "${rcodec:-}" ]; then
+  echo "distinct_real_codec_seconds=$rcodec"
+  echo "distinct_real_model_seconds=$rmodel"
+  echo "distinct_real_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$rcodec" "$rmodel")"
+fi
 echo "none_trace_page_events=$pages"
 echo "simgrid_trace_page_events=$sgpages"
 echo "$access"

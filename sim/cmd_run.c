@@ -267,6 +267,7 @@ static int run_config(struct run_args a)
 			.bytes_per_slot = zswap_bytes_per_slot(),
 			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
 			.codec_s = compressor_codec_seconds(&s->comp),
+			.timer_s = compressor_timer_seconds(&s->comp),
 		};
 		report_add_runtime(rep, &rt);
 		r = report_write(rep, out, err, sizeof(err));

@@ -174,7 +174,9 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 	json_object_set_new(rt, "page_events_per_second",
 			    json_real(r->replay_s > 0 ? (double)r->pages / r->replay_s : 0));
 	json_object_set_new(rt, "codec_seconds", json_real(r->codec_s));
-	json_object_set_new(rt, "model_seconds", json_real(r->replay_s > r->codec_s ? r->replay_s - r->codec_s : 0));
+	json_object_set_new(rt, "timer_seconds", json_real(r->timer_s));
+	double model = r->replay_s - r->codec_s - r->timer_s;
+	json_object_set_new(rt, "model_seconds", json_real(model > 0 ? model : 0));
 	json_object_set_new(rt, "peak_rss_kb", json_integer(r->peak_rss_kb));
 	json_object_set_new(rt, "state_bytes_per_slot", json_integer((json_int_t)r->bytes_per_slot));
 	if (r->bytes_per_page)

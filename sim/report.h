@@ -19,6 +19,7 @@ struct report_runtime {
 	size_t bytes_per_slot; /* zswap model state per tracked swap slot */
 	size_t bytes_per_page; /* workload runs: reclaim model state per task page (0: none) */
 	double codec_s;        /* real compression during the replay */
+	double timer_s;        /* timing those compressions (compressor_timer_seconds) */
 };
 /* Original bytes of every page stored over the compressed bytes, 0 if none
  * (stats.compression.ratio, and the summary `zswapsim run` prints). */

@@ -31,7 +31,8 @@ assert g["zswpout"] > 0
 rt = r["runtime"]
 assert r["stats"]["compression"]["codec_calls"] > 0
 assert 0 < rt["codec_seconds"] <= rt["replay_seconds"], rt
-assert abs(rt["codec_seconds"] + rt["model_seconds"] - rt["replay_seconds"]) < 1e-6, rt
+assert 0 < rt["timer_seconds"] < rt["codec_seconds"], rt
+assert abs(rt["codec_seconds"] + rt["timer_seconds"] + rt["model_seconds"] - rt["replay_seconds"]) < 1e-6, rt
 assert r["stats"]["memcg"], "no memcg stats"
 for m in r["stats"]["memcg"].values():
     for k in ("zswap", "zswapped", "zswpin", "zswpout", "zswpwb", "zswap.current"):
