@@ -325,12 +325,22 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 
 	if (!po->n)
 		return 0;
+	/*
+	 * PG_writeback before the writes start: the batch's swap-out takes
+	 * time, and an asynchronous write of its first folio may end while a
+	 * later one is compressed; reclaim_write_done() must find the flag to
+	 * clear.  The folios are isolated and locked: no one else looks at it.
+	 */
+	for (unsigned i = 0; i < po->n; i++)
+		rm->pg[po->h[i]].fflags |= FF_WRITEBACK;
 	rm->ops.swap_out(rm->ops_ctx, po->f, po->n, sc->who, po->res);
 	for (unsigned i = 0; i < po->n; i++) {
 		uint32_t h = po->h[i];
 		struct rc_page *f = &rm->pg[h];
 		uint32_t nr = rc_nr(rm, h);
 
+		if (po->res[i] != RECLAIM_OUT_DISK_ASYNC)
+			f->fflags &= (uint8_t)~FF_WRITEBACK;
 		if (po->res[i] == RECLAIM_OUT_ACTIVATE) {
 			/* AOP_WRITEPAGE_ACTIVATE: redirtied and activated */
 			f->fflags |= FF_DIRTY;
@@ -338,10 +348,11 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 			continue;
 		}
 		*nr_pageout += nr;
-		if (po->res[i] == RECLAIM_OUT_DISK_ASYNC) {
-			f->fflags |= FF_WRITEBACK;   /* in flight: keep (inactive head) */
+		/* still in flight: keep (inactive head).  A write that ended
+		 * during the batch is shrink_folio_list()'s synchronous case
+		 * ("probably a ramdisk"): the folio is freed now. */
+		if (po->res[i] == RECLAIM_OUT_DISK_ASYNC && (f->fflags & FF_WRITEBACK))
 			continue;
-		}
 		f->fflags &= (uint8_t)~FF_RECLAIM;
 		rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 		rc_remove_mapping(rm, sc, h);

@@ -1114,6 +1114,58 @@ START_TEST(test_write_done_of_isolated_freed_folio)
 }
 END_TEST
 
+/* An asynchronous write can end before swap_out() returns: a batch's later
+ * folios take time to compress, or the device is quick.  The write's end
+ * must find PG_writeback set and clear it, and the reclaimer then frees the
+ * folio at once, as shrink_folio_list() does after a pageout() whose write
+ * is already done.  (Setting PG_writeback only after swap_out() lost the
+ * end: the folio stayed under writeback for good.) */
+static struct reclaim *wd_rm;
+
+static void wd_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who, int *res)
+{
+	f_out(ctx, f, n, who, res);
+	for (unsigned i = 0; i < n; i++)
+		res[i] = RECLAIM_OUT_DISK_ASYNC;
+	reclaim_write_done(wd_rm, f[0].slot);
+}
+
+static const struct reclaim_swap_ops wd_ops = {
+	.swap_out = wd_out, .swap_in = f_in, .swap_free = f_free, .swap_clean = f_clean,
+};
+
+START_TEST(test_write_ended_during_swap_out)
+{
+	struct setup s;
+	char err[256];
+
+	setup_init(&s, MEMCG_V2, 1, 16);
+	s.cfg.reclaim_batch = 4;
+	struct reclaim_task_desc td[1] = { { 16, 0 } };
+	const char *names[1] = { "a" };
+	struct reclaim_topology t = { 1, td, 1, s.parents, names, s.lim };
+
+	wd_rm = reclaim_create(&s.cfg, &t, &wd_ops, NULL, err, sizeof(err));
+	ck_assert_msg(wd_rm, "reclaim_create: %s", err);
+	write_pages(wd_rm, 0, 0, 4);
+	step(wd_rm, 0, RECLAIM_OP_PAGEOUT, 0, 4);
+	ck_assert_uint_eq(F.out_calls, 1);
+	ck_assert_uint_eq(F.outs, 4);
+	uint32_t g = wd_rm->task[0].base;
+
+	/* the first folio's write ended inside the call: freed, written */
+	ck_assert(!(wd_rm->pg[g].fflags & FF_WRITEBACK));
+	ck_assert_int_eq(wd_rm->pg[g].state, PS_SWAPPED);
+	/* the others' writes are in flight: kept, under writeback */
+	for (uint32_t v = 1; v < 4; v++) {
+		ck_assert(wd_rm->pg[g + v].fflags & FF_WRITEBACK);
+		ck_assert_int_eq(wd_rm->pg[g + v].state, PS_CACHED);
+	}
+	ck_assert_uint_eq(reclaim_resident(wd_rm), 3);
+	reclaim_destroy(wd_rm);
+}
+END_TEST
+
 /* ---- runs of hits ------------------------------------------------------------------------ */
 
 /* reclaim_hits() and then reclaim_step() for the request it stopped at give
@@ -1215,6 +1267,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_hook_minor_fault_maps_first);
 	tcase_add_test(tc, test_hook_swapin_retries_locked);
 	tcase_add_test(tc, test_write_done_of_isolated_freed_folio);
+	tcase_add_test(tc, test_write_ended_during_swap_out);
 	tcase_add_test(tc, test_lru_ring_order);
 	tcase_add_test(tc, test_hits_match_steps);
 	suite_add_tcase(s, tc);
