@@ -478,6 +478,18 @@ static void init_act(struct sg_act *a, int who, unsigned core)
 	a->resumed_at = 0;
 }
 
+/* Running ahead follows the arithmetic of SimGrid's default CPU model and
+ * precision (sg_run_ahead()): not with --cfg options other than the
+ * contexts' (a --cfg=surf/precision:X rounds sleeps shorter than X up,
+ * cpu/optim:Full updates executions at every step). */
+static int sg_default_models(const struct sim *s)
+{
+	for (int i = 0; i < s->sg_argc; i++)
+		if (!strncmp(s->sg_argv[i], "--cfg=", 6) && strncmp(s->sg_argv[i], "--cfg=contexts/", 15))
+			return 0;
+	return 1;
+}
+
 static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t errlen)
 {
 	int r;
@@ -554,7 +566,7 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 	}
 	b->watch = b->coalesce && !b->wl && !b->iaa && b->nstreams <= SG_WATCH_STREAMS;
 	const char *ahead = getenv("ZSWAPSIM_SIMGRID_RUN_AHEAD");
-	b->ahead = b->watch && !(ahead && !strcmp(ahead, "0"));
+	b->ahead = b->watch && !(ahead && !strcmp(ahead, "0")) && sg_default_models(s);
 	b->worker_wake = INFINITY;
 	b->check_steps = sim_check_every_step();
 	return 0;

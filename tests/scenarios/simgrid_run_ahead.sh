@@ -7,7 +7,8 @@
 # bench's multistream row, smaller), open and closed, with readahead, with
 # shrink-worker and proactive writeback to the swap device, and on the
 # simgrid equality config.  The model's full check after every step
-# (ZSWAPSIM_CHECK_EVERY_STEP) passes with it on, and it did leave work out.
+# (ZSWAPSIM_CHECK_EVERY_STEP) passes with it on, and it did leave work out;
+# it is off with SimGrid --cfg options other than the contexts'.
 set -u
 BIN=${BIN:-build/zswapsim}
 T=$(mktemp -d)
@@ -58,8 +59,8 @@ compare "equality config" configs/simgrid/equality.json --set timing.backend=sim
 expect "wb: the shrink worker wrote back" true "$(jq '.stats.global.written_back_pages > 0' "$T/on.json" 2>/dev/null || echo false)"
 
 # it did leave CPU executions and sleeps out, and only when on
-left() {   # CONFIG -> the count ZSWAPSIM_CHECK_EVERY_STEP prints
-	ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run "$1" -q -o "$T/chk.json" 2>&1 >/dev/null |
+left() {   # CONFIG [SIMGRID-OPTION] -> the count ZSWAPSIM_CHECK_EVERY_STEP prints
+	ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run "$@" -q -o "$T/chk.json" 2>&1 >/dev/null |
 		sed -n 's/.* \([0-9]*\) left out by running ahead$/\1/p'
 }
 n=$(left "$T/ms.json")
@@ -71,5 +72,10 @@ n=$(left "$T/slow.json")
 expect "sleeping streams: some sleeps left out" true "$([ "${n:-0}" -gt 0 ] && echo true || echo false)"
 n=$(ZSWAPSIM_SIMGRID_RUN_AHEAD=0 left "$T/ms.json")
 expect "ZSWAPSIM_SIMGRID_RUN_AHEAD=0: nothing left out" 0 "$n"
+# it follows SimGrid's default models: off with other --cfg options
+n=$(left "$T/ms.json" --cfg=surf/precision:1e-9)
+expect "with --cfg=surf/precision: nothing left out" 0 "$n"
+n=$(left "$T/ms.json" --cfg=contexts/factory:raw)
+expect "with --cfg=contexts/factory:raw: some left out" true "$([ "${n:-0}" -gt 0 ] && echo true || echo false)"
 
 [ "$fails" -eq 0 ]
