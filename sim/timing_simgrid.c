@@ -105,7 +105,7 @@ void sg_exec_cpu(struct sg_act *a, double ns)
 	a->in_exec = 1;
 	c->run[c->k++] = a;
 	sgb->sg_execs++;
-	sg_actor_execute(ns);
+	sg_execute(ns);
 	core_advance(c, sg_now());
 	if (sgb->check_steps && sgb->watch)
 		check_exec_end(a, c);

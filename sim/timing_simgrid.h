@@ -27,6 +27,7 @@
 
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
+#include <simgrid/exec.h>
 #include <simgrid/semaphore.h>
 #include <simgrid/mutex.h>
 #include <simgrid/cond.h>
@@ -222,6 +223,14 @@ static inline uint64_t sg_ns(double ns)
 		return 0;
 	/* a trace time is at most 2^63 - 1 ns; llround() of more overflows */
 	return ns >= 0x1p63 ? (uint64_t)INT64_MAX : (uint64_t)llround(ns);
+}
+
+/* CPU work of flops flops on the calling actor's host, as sg_actor_execute()
+ * does it with its default priority: that sets the priority to 1 (the
+ * default) with one more simcall, a fifth of an execution's five. */
+static inline void sg_execute(double flops)
+{
+	sg_exec_wait(sg_actor_exec_async(flops));
 }
 
 /* The actor's local clock (and zswap's) to SimGrid's. */
