@@ -104,7 +104,8 @@ void sg_exec_cpu(struct sg_act *a, double ns)
 	a->exec_rem = ns;
 	a->in_exec = 1;
 	c->run[c->k++] = a;
-	sg_actor_execute(ns);
+	sgb->sg_execs++;
+	sg_execute(ns);
 	core_advance(c, sg_now());
 	if (sgb->check_steps && sgb->watch)
 		check_exec_end(a, c);
@@ -117,23 +118,34 @@ void sg_exec_cpu(struct sg_act *a, double ns)
 	sg_act_resumed(a);
 }
 
-/* May a act at the current instant, or be about to? */
-static int act_active(const struct sg_act *x, double now)
+/* When x acts next if nobody else acts first, ns: the end of its sleep,
+ * timeout or CPU execution (INFINITY: when another actor releases it). */
+static double act_next(const struct sg_act *x)
 {
-	double wake = x->wake_at;
-
 	if (x->in_exec) {
 		const struct sg_core *c = &sgb->cores[x->core];
 
-		wake = c->last + x->exec_rem * c->k;
+		return c->last + x->exec_rem * c->k;
 	}
-	return wake <= now + SG_INSTANT_NS || x->resumed_at >= now - SG_INSTANT_NS;
+	return x->wake_at;
+}
+
+/* May x act at the current instant, or before `until` (ns)? */
+static int act_busy(const struct sg_act *x, double now, double until)
+{
+	return act_next(x) <= until + SG_INSTANT_NS || x->resumed_at >= now - SG_INSTANT_NS;
+}
+
+/* May a act at the current instant, or be about to? */
+static int act_active(const struct sg_act *x, double now)
+{
+	return act_busy(x, now, now);
 }
 
 int sg_alone(const struct sg_act *a)
 {
 	const struct sg_ssd *d = &sgb->ssd;
-	double now = sg_now();
+	double now = sg_act_now(a);
 
 	if (!sgb->watch)
 		return 0;
@@ -143,6 +155,92 @@ int sg_alone(const struct sg_act *a)
 	if (&sgb->worker != a && act_active(&sgb->worker, now))
 		return 0;
 	return d->wake_at > now + SG_INSTANT_NS && d->resumed_at < now - SG_INSTANT_NS;
+}
+
+/*
+ * Running ahead (streams of a trace replay with several streams, where
+ * sg_alone() works; ZSWAPSIM_SIMGRID_RUN_AHEAD=0 turns it off): a stream's
+ * CPU execution on a core with nothing else running, or its sleep until
+ * its next record, that ends before any other actor can act (each one
+ * blocked until later: struct sg_core's predicted execution ends, sleeps
+ * and timeouts; or until another actor releases it) is left out, and the
+ * stream's local clock moves on instead.  Nobody can tell: no other actor
+ * runs meanwhile and the core had no other execution to share with it.
+ * SimGrid's clock is brought to the stream's with one sleep before the
+ * stream's next SimGrid call, and before it wakes anyone or looks at who
+ * else may act (sg_act_catch_up()), so several executions and the sleep
+ * to the next record become one sleep.  The clock is worked out in
+ * seconds with SimGrid's own arithmetic (an execution alone on its 1
+ * Gflop/s host ends at start + flops / 1e9, a sleep until t at start + (t
+ * - start)), and the catching-up sleep lands exactly on it (t - start is
+ * exact when start >= t / 2), so every time the model sees is the same
+ * double as without running ahead.  Not while the stream has a slot-order
+ * wakeup pending or shrink work is queued or running.  Reports are
+ * identical with it on and off (tests/scenarios/simgrid_run_ahead.sh).
+ */
+int sg_run_ahead(const struct sg_act *a, double until)
+{
+	const struct sg_ssd *d = &sgb->ssd;
+	double now = sg_now();
+
+	/* a clock ahead by coalescing (a lone stream) is not one it can extend */
+	if (!sgb->ahead || a->who < 0 || a->dep_pending || sgb->kick_pending || sgb->worker_busy ||
+	    sgb->cores[a->core].k || until < now + 2 || until > 2 * now || (!a->ahead && a->clock > now + 0.5))
+		return 0;
+	for (unsigned k = 0; k < sgb->nstreams; k++)
+		if (&sgb->streams[k] != a && sgb->streams[k].nrec && act_busy(&sgb->streams[k], now, until))
+			return 0;
+	if (act_busy(&sgb->worker, now, until) || sgb->worker_wake <= until + SG_INSTANT_NS)
+		return 0;
+	return d->wake_at > until + SG_INSTANT_NS && d->resumed_at < now - SG_INSTANT_NS;
+}
+
+static void ahead_to(struct sg_act *a, double sclock)
+{
+	sgb->ahead_steps++;
+	a->ahead = 1;
+	a->sclock = sclock;
+	a->clock = sclock * 1e9;
+	zswap_set_now(sgb->zs, sg_ns(a->clock));
+}
+
+/* SimGrid's clock as stream a sees it, s. */
+static double act_sclock(const struct sg_act *a)
+{
+	return a->ahead ? a->sclock : simgrid_get_clock();
+}
+
+/* Leave out a CPU execution of ns (sg_run_ahead() said yes). */
+void sg_ahead_cpu(struct sg_act *a, double ns)
+{
+	ahead_to(a, act_sclock(a) + ns / 1e9);
+}
+
+/* Where a sleep until `until` (ns) from a's clock would end, s. */
+double sg_ahead_sleep_end(const struct sg_act *a, double until)
+{
+	double s0 = act_sclock(a);
+
+	return s0 + (until * 1e-9 - s0);
+}
+
+/* Leave out a sleep until `until` (sg_run_ahead() said yes). */
+void sg_ahead_sleep(struct sg_act *a, double until)
+{
+	ahead_to(a, sg_ahead_sleep_end(a, until));
+}
+
+/* Before a stream that ran ahead calls SimGrid: SimGrid's clock to its own. */
+void sg_act_catch_up(struct sg_act *a)
+{
+	if (!a->ahead)
+		return;
+	a->ahead = 0;
+	sg_act_blocks(a, a->clock);
+	sgb->sg_sleeps++;
+	sg_actor_sleep_until(a->sclock);
+	sg_act_resumed(a);
+	sg_act_sync_clock(a);
 }
 
 /* Bring SimGrid's clock to the actor's local clock (leave coalescing), then
@@ -155,10 +253,15 @@ void sg_act_flush(struct sg_act *a)
 	if (sgb->wl)
 		sg_wake_deferred();
 	double now = sg_now();
-	if (a->dep_pending)
+	if (a->dep_pending) {
 		sg_dep_wake_drop(a, a->clock > now + 0.5 ? a->clock : now + a->pend);
-	if (a->clock > now + 0.5) {
+		now = sg_now();   /* a stream that ran ahead caught up to send it */
+	}
+	if (a->ahead) {
+		sg_act_catch_up(a);
+	} else if (a->clock > now + 0.5) {
 		sg_act_blocks(a, a->clock);
+		sgb->sg_sleeps++;
 		sg_actor_sleep_until(a->clock * 1e-9);
 		sg_act_resumed(a);
 	}
@@ -216,6 +319,15 @@ void sg_cpu_run(struct sg_act *a, int cat, double ns)
 		a->clock += ns;
 		zswap_set_now(sgb->zs, sg_ns(a->clock));
 		return;
+	}
+	if (ns >= 1 && sgb->ahead && a->who >= 0) {
+		/* the pending wakeup first, as sg_act_flush() sends or drops it */
+		if (a->dep_pending)
+			sg_dep_wake_drop(a, a->clock + ns);
+		if (sg_run_ahead(a, a->clock + ns)) {
+			sg_ahead_cpu(a, ns);
+			return;
+		}
 	}
 	a->pend += ns;
 	sg_act_flush(a);
@@ -366,6 +478,18 @@ static void init_act(struct sg_act *a, int who, unsigned core)
 	a->resumed_at = 0;
 }
 
+/* Running ahead follows the arithmetic of SimGrid's default CPU model and
+ * precision (sg_run_ahead()): not with --cfg options other than the
+ * contexts' (a --cfg=surf/precision:X rounds sleeps shorter than X up,
+ * cpu/optim:Full updates executions at every step). */
+static int sg_default_models(const struct sim *s)
+{
+	for (int i = 0; i < s->sg_argc; i++)
+		if (!strncmp(s->sg_argv[i], "--cfg=", 6) && strncmp(s->sg_argv[i], "--cfg=contexts/", 15))
+			return 0;
+	return 1;
+}
+
 static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t errlen)
 {
 	int r;
@@ -441,6 +565,8 @@ static int backend_init(struct sg_backend *b, struct sim *s, char *err, size_t e
 			goto nomem;
 	}
 	b->watch = b->coalesce && !b->wl && !b->iaa && b->nstreams <= SG_WATCH_STREAMS;
+	const char *ahead = getenv("ZSWAPSIM_SIMGRID_RUN_AHEAD");
+	b->ahead = b->watch && !(ahead && !strcmp(ahead, "0")) && sg_default_models(s);
 	b->worker_wake = INFINITY;
 	b->check_steps = sim_check_every_step();
 	return 0;
@@ -556,6 +682,11 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: CPU sharing followed to %llu "
 			"execution ends; %llu slot-order wakeups left out\n",
 			(unsigned long long)b.exec_checks, (unsigned long long)b.dep_wakeups_skipped);
+	if (b.check_steps && b.watch)
+		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: streams: %llu CPU executions and "
+			"%llu sleeps through SimGrid, %llu left out by running ahead\n",
+			(unsigned long long)b.sg_execs, (unsigned long long)b.sg_sleeps,
+			(unsigned long long)b.ahead_steps);
 
 	uint64_t end = sg_ns(sg_now());
 	for (unsigned k = 0; k < b.nstreams; k++)

@@ -27,6 +27,7 @@
 
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
+#include <simgrid/exec.h>
 #include <simgrid/semaphore.h>
 #include <simgrid/mutex.h>
 #include <simgrid/cond.h>
@@ -91,6 +92,8 @@ struct sg_act {
 	int in_exec;
 	uint64_t dep_on;          /* the record it waits for (sg_wait_for_dep()) */
 	int dep_pending;          /* a wakeup of the slot-order waiters not sent yet */
+	int ahead;                /* a stream running ahead of SimGrid (sg_run_ahead()) */
+	double sclock;            /* then: SimGrid's clock at its local clock, s */
 	/* workload runs */
 	double pend;              /* CPU work done in the model, not yet executed, ns */
 	int queued;               /* in a wait queue (struct sg_waitq), not woken yet */
@@ -164,6 +167,9 @@ struct sg_backend {
 	uint64_t dep_waits;
 	struct sg_core *cores;         /* hw.cores of them */
 	int watch;                     /* sg_alone() may say yes (see there) */
+	int ahead;                     /* streams may run ahead of SimGrid (sg_run_ahead()) */
+	uint64_t ahead_steps;          /* CPU executions and sleeps it left out */
+	uint64_t sg_execs, sg_sleeps;  /* CPU executions and sleeps of streams through SimGrid */
 	struct sg_act worker;
 	int kick_pending, worker_busy, worker_waiting, stop;
 	int worker_running;            /* a workload run's shrink work is running */
@@ -219,6 +225,14 @@ static inline uint64_t sg_ns(double ns)
 	return ns >= 0x1p63 ? (uint64_t)INT64_MAX : (uint64_t)llround(ns);
 }
 
+/* CPU work of flops flops on the calling actor's host, as sg_actor_execute()
+ * does it with its default priority: that sets the priority to 1 (the
+ * default) with one more simcall, a fifth of an execution's five. */
+static inline void sg_execute(double flops)
+{
+	sg_exec_wait(sg_actor_exec_async(flops));
+}
+
 /* The actor's local clock (and zswap's) to SimGrid's. */
 static inline void sg_act_sync_clock(struct sg_act *a)
 {
@@ -240,9 +254,21 @@ static inline void sg_debug_check(const struct sg_act *a, const char *where)
 /* Events this close together may be one instant to SimGrid, ns (sg_alone()). */
 #define SG_INSTANT_NS 10.0
 
+/* The current instant as actor a sees it, ns: its own clock when it runs
+ * ahead of SimGrid (sg_run_ahead()). */
+static inline double sg_act_now(const struct sg_act *a)
+{
+	return a->ahead ? a->clock : sg_now();
+}
+
 /* timing_simgrid.c: coalescing and CPU time on the actor's core */
 int sg_can_coalesce(const struct sg_act *a);
 int sg_alone(const struct sg_act *a);
+int sg_run_ahead(const struct sg_act *a, double until);
+void sg_ahead_cpu(struct sg_act *a, double ns);
+void sg_ahead_sleep(struct sg_act *a, double until);
+double sg_ahead_sleep_end(const struct sg_act *a, double until);
+void sg_act_catch_up(struct sg_act *a);
 void sg_exec_cpu(struct sg_act *a, double ns);
 /* An actor blocks until wake_at (ns; INFINITY: until released), resumes,
  * or is released by another at the current instant. */

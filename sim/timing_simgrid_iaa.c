@@ -285,7 +285,7 @@ void sg_engine_main(int argc, char **argv)
 			continue;
 		}
 		double start = sg_now();
-		sg_actor_execute(d->service_ns);
+		sg_execute(d->service_ns);
 		double end = sg_now();
 		iaa_engine_done(sgb->iaa, e->dev, e->eng, d, sg_ns(start), sg_ns(end));
 		desc_release(d->dev, d->wq);

@@ -37,6 +37,7 @@ void sg_wait_for_dep(struct sg_act *a, uint64_t rec)
 	uint64_t d = sgb->dep ? sgb->dep[rec] : DEP_NONE;
 	if (d == DEP_NONE || sgb->done[d])
 		return;
+	sg_act_catch_up(a);
 	sg_dep_wake_flush(a);
 	sgb->dep_waits++;
 	if (!sgb->dep_mutex) {   /* created inside the simulation, on first need */
@@ -63,8 +64,9 @@ void sg_wait_for_dep(struct sg_act *a, uint64_t rec)
 	sg_act_sync_clock(a);
 }
 
-static void dep_broadcast(void)
+static void dep_broadcast(struct sg_act *a)
 {
+	sg_act_catch_up(a);   /* sent at a's time */
 	for (unsigned i = 0; i < sgb->dep_waiters; i++)
 		sg_act_released(sgb->dep_wq[i]);
 	sg_cond_notify_all(sgb->dep_cond);
@@ -75,7 +77,7 @@ void sg_dep_wake_flush(struct sg_act *a)
 {
 	if (a->dep_pending) {
 		a->dep_pending = 0;
-		dep_broadcast();
+		dep_broadcast(a);
 	}
 }
 
@@ -83,7 +85,7 @@ void sg_dep_wake_flush(struct sg_act *a)
  * `until`, ns): drop its pending wakeup if nobody can tell, else send it. */
 void sg_dep_wake_drop(struct sg_act *a, double until)
 {
-	if (until > sg_now() + SG_INSTANT_NS && sg_alone(a)) {
+	if (until > sg_act_now(a) + SG_INSTANT_NS && sg_alone(a)) {
 		a->dep_pending = 0;
 		sgb->dep_wakeups_skipped++;
 		return;
@@ -117,11 +119,11 @@ void sg_mark_done(struct sg_act *a, uint64_t rec)
 	if (!sgb->dep_waiters)
 		return;
 	if (dep_waited_for(rec))
-		dep_broadcast();
+		dep_broadcast(a);
 	else if (sg_alone(a))
 		a->dep_pending = 1;   /* nobody can run before a's next SimGrid call */
 	else
-		dep_broadcast();
+		dep_broadcast(a);
 }
 
 /* dep[] of the first n records (see sg_wait_for_dep()). */

@@ -90,7 +90,7 @@ void sg_ssd_main(int argc, char **argv)
 		d->x_n--;
 		/* the swap host runs nothing else: the transfer takes xfer_ns */
 		d->wake_at = sg_now() + a->xfer_ns;
-		sg_actor_execute(a->xfer_ns);
+		sg_execute(a->xfer_ns);
 		d->resumed_at = sg_now();
 		d->xfer_ns += a->xfer_ns;
 		sg_act_released(a);

@@ -23,6 +23,47 @@ static const struct trace_record *stream_rec(const struct sg_act *a, uint64_t i)
 	return &sgb->s->trace.rec[stream_rec_index(a, i)];
 }
 
+/* Sleep until target, ns (a record's time), if later than the stream's
+ * clock.  A stream that ran ahead sleeps until where this sleep would have
+ * ended had it not (when that sleep lands exactly on it, else it catches
+ * up first). */
+static void stream_sleep(struct sg_act *a, double target)
+{
+	if (target <= sg_act_now(a) + 0.5) {
+		if (!a->ahead)
+			sg_act_sync_clock(a);
+		return;   /* no sleep */
+	}
+	if (a->dep_pending)
+		sg_dep_wake_drop(a, target);
+	if (sg_run_ahead(a, target)) {
+		sg_ahead_sleep(a, target);
+		return;
+	}
+	if (a->ahead) {
+		double end = sg_ahead_sleep_end(a, target);
+
+		if (end > 2 * simgrid_get_clock()) {
+			sg_act_catch_up(a);
+		} else {
+			a->ahead = 0;
+			sg_act_blocks(a, target);
+			sgb->sg_sleeps++;
+			sg_actor_sleep_until(end);
+			sg_act_resumed(a);
+			sg_act_sync_clock(a);
+			return;
+		}
+	}
+	if (target > sg_now() + 0.5) {
+		sg_act_blocks(a, target);
+		sgb->sg_sleeps++;
+		sg_actor_sleep_until(target * 1e-9);
+		sg_act_resumed(a);
+	}
+	sg_act_sync_clock(a);
+}
+
 void sg_stream_main(int argc, char **argv)
 {
 	(void)argc;
@@ -50,14 +91,7 @@ void sg_stream_main(int argc, char **argv)
 			a->clock = target;
 			zswap_set_now(sgb->zs, sg_ns(target));
 		} else {
-			if (target > sg_now() + 0.5) {
-				if (a->dep_pending)
-					sg_dep_wake_drop(a, target);
-				sg_act_blocks(a, target);
-				sg_actor_sleep_until(target * 1e-9);
-				sg_act_resumed(a);
-			}
-			sg_act_sync_clock(a);
+			stream_sleep(a, target);
 		}
 
 		uint64_t ri = stream_rec_index(a, i);

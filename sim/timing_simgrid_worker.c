@@ -16,6 +16,8 @@ void sg_worker_wake(void)
 	if (sgb->worker_waiting) {
 		struct sg_act *self = sg_actor_self_get_data();
 
+		if (sgb->ahead && self && self->who >= 0)
+			sg_act_catch_up(self);     /* released at the stream's time */
 		if (sgb->watch && self)
 			sg_dep_wake_flush(self);   /* a stream's pending wakeup goes first */
 		sgb->worker_waiting = 0;
