@@ -73,6 +73,12 @@ struct sim {
 /* Build the run from a loaded config: open trace, page store, compressor,
  * zswap.  Returns 0, or a negative errno with one line in err. */
 int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
+/* sim_setup() for `zswapsim run` with the `none` backend: a binary trace's
+ * records are checked on a second thread (trace_open_overlapped()) while
+ * the setup and the replay go on; sim_run() waits for the check where it
+ * must and fails with its error (the one sim_setup() would give).  Any
+ * other backend waits for the whole check first. */
+int sim_setup_overlapped(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
 void sim_teardown(struct sim *s);
 
 /* Every memcg.<name> of the config names a memcg of the trace: 0 or -EINVAL. */

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -745,36 +747,59 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
  * (MADV_DONTNEED on a private read-only file mapping: the page cache keeps
  * them, a later access maps them again), so a long trace does not count in
  * the resident set once read. */
-static void trace_drop_to(struct trace *t, size_t off)
+static void trace_drop_to(const struct trace *t, size_t *dropped, size_t off)
 {
 	off &= ~((size_t)sysconf(_SC_PAGESIZE) - 1);
-	if (!t->map || off <= t->dropped)
+	if (!t->map || off <= *dropped)
 		return;
-	madvise((char *)t->map + t->dropped, off - t->dropped, MADV_DONTNEED);
-	t->dropped = off;
+	madvise((char *)t->map + *dropped, off - *dropped, MADV_DONTNEED);
+	*dropped = off;
 }
 
 void trace_release_before(struct trace *t, uint64_t i)
 {
 	if (t->map && i <= t->nrec)
-		trace_drop_to(t, (size_t)((const char *)&t->rec[i] - (const char *)t->map));
+		trace_drop_to(t, &t->dropped,
+			      (size_t)((const char *)&t->rec[i] - (const char *)t->map));
 }
 
-static int open_binary(struct trace *t, char *err, size_t errlen)
+/*
+ * The record check of an overlapped open (trace_open_overlapped()): a second
+ * thread hashes and checks the mapped records chunk by chunk while the caller
+ * sets up and replays, and publishes how many records it has found good.
+ * The replay asks trace_wait_checked() before it reads a record, so it never
+ * acts on one the check has not passed.  What the check finds (checksum,
+ * content kind, time span, the verdict) stays here until trace_check_join().
+ */
+struct trace_checker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	_Atomic uint64_t upto;   /* records 0..upto-1 are checked and good */
+	int finished;            /* under lock: the thread has its verdict */
+	int ret;                 /* the verdict, once finished */
+	int joined;
+	int have_ends;           /* trace_stream_ends_span() answered ends_span */
+	uint64_t ends_span;
+	size_t hs;               /* header size: offset of record 0 */
+	size_t dropped;          /* the checker's own drop-behind offset */
+	uint64_t checksum;
+	struct trace summary;    /* content, time_lo, time_hi only */
+	char err[1400];
+};
+
+/* Hash and check the records of t's mapping (header already parsed, hs
+ * bytes), a TRACE_CHUNK at a time; after each chunk, publish(ctx, records
+ * checked).  Fills t's summary and checksum, or returns the error. */
+static int scan_binary(const struct trace *t, size_t hs, size_t *dropped, struct trace *summary,
+		       uint64_t *checksum, void (*publish)(void *ctx, uint64_t upto), void *ctx,
+		       char *err, size_t errlen)
 {
 	struct rec_scan sc;
 	XXH3_state_t *h;
 	uint64_t done = 0;
-	size_t hs;
 	int ret;
 
-	ret = trace_map_file(t->path, &t->map, &t->map_len, err, errlen);
-	if (ret)
-		return ret;
-	ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, &hs, err, errlen);
-	if (ret)
-		return ret;
-	t->rec = (const struct trace_record *)((const char *)t->map + hs);
 	h = XXH3_createState();
 	if (!h || XXH3_64bits_reset(h) != XXH_OK) {
 		XXH3_freeState(h);
@@ -790,12 +815,174 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 			upto = t->nrec;
 		XXH3_64bits_update(h, (const char *)t->map + off, end - off);
 		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec, done, upto, err, errlen);
+		if (!ret && publish)
+			publish(ctx, upto);
 		done = upto;
-		trace_release_before(t, done);
+		trace_drop_to(t, dropped,
+			      (size_t)((const char *)&t->rec[done] - (const char *)t->map));
 	}
-	rec_scan_finish(&sc, ret ? NULL : t, t->nrec);
-	t->checksum = XXH3_64bits_digest(h);
+	rec_scan_finish(&sc, ret ? NULL : summary, t->nrec);
+	*checksum = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
+	return ret;
+}
+
+static int open_binary_header(struct trace *t, size_t *hs, char *err, size_t errlen)
+{
+	int ret = trace_map_file(t->path, &t->map, &t->map_len, err, errlen);
+
+	if (!ret)
+		ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, hs, err, errlen);
+	if (!ret)
+		t->rec = (const struct trace_record *)((const char *)t->map + *hs);
+	return ret;
+}
+
+static int open_binary(struct trace *t, char *err, size_t errlen)
+{
+	size_t hs;
+	int ret = open_binary_header(t, &hs, err, errlen);
+
+	return ret ? ret : scan_binary(t, hs, &t->dropped, t, &t->checksum, NULL, NULL, err, errlen);
+}
+
+static void checker_publish(void *ctx, uint64_t upto)
+{
+	struct trace_checker *c = ctx;
+
+	pthread_mutex_lock(&c->lock);
+	atomic_store_explicit(&c->upto, upto, memory_order_release);
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void *checker_main(void *arg)
+{
+	struct trace *t = arg;
+	struct trace_checker *c = t->checker;
+	int ret = scan_binary(t, c->hs, &c->dropped, &c->summary, &c->checksum, checker_publish, c,
+			      c->err, sizeof(c->err));
+
+	pthread_mutex_lock(&c->lock);
+	c->ret = ret;
+	c->finished = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+static int start_checker(struct trace *t, size_t hs, char *err, size_t errlen)
+{
+	struct trace_checker *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		trace_msg(err, errlen, "%s: out of memory", t->path);
+		return -ENOMEM;
+	}
+	c->hs = hs;
+	atomic_init(&c->upto, 0);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	t->checker = c;
+	if (pthread_create(&c->thread, NULL, checker_main, t)) {
+		/* no second thread: check here, as trace_open() does */
+		c->joined = 1;
+		checker_main(t);
+	}
+	return 0;
+}
+
+uint64_t trace_wait_checked(struct trace *t, uint64_t need)
+{
+	struct trace_checker *c = t->checker;
+	uint64_t upto;
+
+	if (!c)
+		return t->nrec;
+	upto = atomic_load_explicit(&c->upto, memory_order_acquire);
+	if (upto >= need)
+		return upto;
+	pthread_mutex_lock(&c->lock);
+	while ((upto = atomic_load_explicit(&c->upto, memory_order_acquire)) < need && !c->finished)
+		pthread_cond_wait(&c->cond, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+	return upto;
+}
+
+int trace_stream_ends_span(struct trace *t, uint64_t *span)
+{
+	uint32_t ns = t->meta.stream_count, found = 0;
+	unsigned char *seen = calloc(ns ? ns : 1, 1);
+	uint64_t lo = UINT64_MAX, hi = 0, i;
+
+	if (!seen)
+		return -ENOMEM;
+	/* Each stream's times never fall (the check's rule), so the least time
+	 * is a stream's first and the greatest a stream's last: scan from each
+	 * end until every stream is seen.  A record out of range is skipped;
+	 * the check fails such a trace before anything uses this span. */
+	for (i = 0; i < t->nrec && found < ns; i++) {
+		const struct trace_record *r = &t->rec[i];
+
+		if (r->stream < ns && !seen[r->stream]) {
+			seen[r->stream] = 1;
+			found++;
+			lo = r->time_ns < lo ? r->time_ns : lo;
+		}
+		hi = r->time_ns > hi ? r->time_ns : hi;
+	}
+	if (i < t->nrec) {
+		memset(seen, 0, ns);
+		found = 0;
+		for (uint64_t j = t->nrec; j-- > 0 && found < ns;) {
+			const struct trace_record *r = &t->rec[j];
+
+			if (r->stream < ns && !seen[r->stream]) {
+				seen[r->stream] = 1;
+				found++;
+				hi = r->time_ns > hi ? r->time_ns : hi;
+			}
+		}
+	}
+	free(seen);
+	*span = t->nrec ? hi - lo : 0;
+	if (t->checker) {
+		t->checker->ends_span = *span;
+		t->checker->have_ends = 1;
+	}
+	return 0;
+}
+
+int trace_check_join(struct trace *t, char *err, size_t errlen)
+{
+	struct trace_checker *c = t->checker;
+	int ret;
+
+	if (!c)
+		return 0;
+	if (!c->joined)
+		pthread_join(c->thread, NULL);
+	c->joined = 1;
+	ret = c->ret;
+	if (!ret && c->have_ends && c->ends_span != c->summary.time_hi - c->summary.time_lo) {
+		/* cannot happen in a trace the check passed: every stream's times rise */
+		trace_msg(err, errlen, "%s: internal error: time span %llu ns from the streams'"
+			  " ends, %llu ns from every record", t->path,
+			  (unsigned long long)c->ends_span,
+			  (unsigned long long)(c->summary.time_hi - c->summary.time_lo));
+		ret = -EFAULT;
+	} else if (ret) {
+		trace_msg(err, errlen, "%s", c->err);
+	} else {
+		t->content = c->summary.content;
+		t->time_lo = c->summary.time_lo;
+		t->time_hi = c->summary.time_hi;
+		t->checksum = c->checksum;
+	}
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+	t->checker = NULL;
 	return ret;
 }
 
@@ -1060,8 +1247,39 @@ int trace_open_store_unsummed(struct trace *t, const char *path, char *err, size
 	return trace_open_hash(t, path, 0, err, errlen);
 }
 
+int trace_open_overlapped(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	size_t hs;
+	int ret;
+
+	if (trace_path_form(path) != TRACE_FORM_BINARY || strlen(path) >= sizeof(t->path))
+		return trace_open_hash(t, path, 0, err, errlen);
+	memset(t, 0, sizeof(*t));
+	strcpy(t->path, path);
+	ret = open_binary_header(t, &hs, err, errlen);
+	if (!ret)
+		ret = start_checker(t, hs, err, errlen);
+	if (!ret)
+		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
+					     t->meta.page_store_checksum, 0, t->page_store_path,
+					     sizeof(t->page_store_path), err, errlen);
+	if (ret) {
+		/* a bad record is reported before the page store, as trace_open() does */
+		int bad = trace_check_join(t, err, errlen);
+
+		trace_close(t);
+		return bad ? bad : ret;
+	}
+	return 0;
+}
+
 void trace_close(struct trace *t)
 {
+	if (t->checker) {
+		char ignored[8];
+
+		(void)trace_check_join(t, ignored, sizeof(ignored));
+	}
 	if (t->map)
 		munmap(t->map, t->map_len);
 	free(t->owned);
