@@ -558,8 +558,15 @@ static int sim_setup_mode(struct sim *s, struct cfg *cfg, int overlap, char *err
 {
 	int r = sim_setup_quoted(s, cfg, overlap, err, errlen);
 
-	if (r)
+	if (r) {
 		cfg_err_one_line(err, errlen);
+		return r;
+	}
+	if (!strcmp(cfg_str(cfg, "timing.backend"), "simgrid")) {
+		r = sim_simgrid_load(err, errlen);
+		if (r)
+			sim_teardown(s);
+	}
 	return r;
 }
 

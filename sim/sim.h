@@ -99,6 +99,11 @@ int sim_run(struct sim *s, char *err, size_t errlen);
 int sim_run_none(struct sim *s, char *err, size_t errlen);
 /* The `simgrid` backend (sim/timing_simgrid.c and its timing_simgrid_*.c). */
 int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
+/* Load libsimgrid (sim/timing_simgrid_lib.c: the binary does not link it):
+ * 0, or -ELIBACC with one line in err.  sim_setup() does it for a simgrid
+ * run, so that the replay's time does not include it; sim_run_simgrid()
+ * makes sure. */
+int sim_simgrid_load(char *err, size_t errlen);
 
 /* Simulated time moved to now_ns: sample the time series up to it. */
 void sim_advance(struct sim *s, uint64_t now_ns);
