@@ -443,7 +443,8 @@ static inline void rec_scan_note(struct rec_scan *sc, const struct trace_record 
 	sc->seen |= out << hint;   /* out: 1 page-store content, 2 hints */
 }
 
-/* Check records from..to-1; on error the message names file and record. */
+/* Check records from..to-1 (rec points at record from: the mapping, or a
+ * copy of those records); on error the message names file and record. */
 static int rec_scan_run(struct rec_scan *sc, const char *path, const struct trace_meta *m,
 			const struct trace_record *rec, uint64_t from, uint64_t to,
 			char *err, size_t errlen)
@@ -451,7 +452,7 @@ static int rec_scan_run(struct rec_scan *sc, const char *path, const struct trac
 	char reason[256];
 
 	for (uint64_t i = from; i < to; i++) {
-		const struct trace_record *r = &rec[i];
+		const struct trace_record *r = &rec[i - from];
 
 		if (__builtin_expect(record_plainly_ok(m, r, sc->prev), 1)) {
 			sc->prev[r->stream] = r->time_ns;
@@ -702,13 +703,18 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	return 0;
 }
 
-int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+/* trace_map_file(), and with keep the open descriptor of the mapped file
+ * (the caller closes it; -1 on error). */
+static int map_file_fd(const char *path, void **map, size_t *len, int *keep, char *err,
+		       size_t errlen)
 {
 	struct stat st;
 	int fd, ret = 0;
 
 	*map = NULL;
 	*len = 0;
+	if (keep)
+		*keep = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -733,8 +739,16 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
 			*len = (size_t)st.st_size;
 		}
 	}
-	close(fd);
+	if (keep && !ret)
+		*keep = fd;
+	else
+		close(fd);
 	return ret;
+}
+
+int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+{
+	return map_file_fd(path, map, len, NULL, err, errlen);
 }
 
 /* Bytes of a binary trace hashed and checked at a time: the records are read
@@ -747,20 +761,19 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
  * (MADV_DONTNEED on a private read-only file mapping: the page cache keeps
  * them, a later access maps them again), so a long trace does not count in
  * the resident set once read. */
-static void trace_drop_to(const struct trace *t, size_t *dropped, size_t off)
+static void trace_drop_to(struct trace *t, size_t off)
 {
 	off &= ~((size_t)sysconf(_SC_PAGESIZE) - 1);
-	if (!t->map || off <= *dropped)
+	if (!t->map || off <= t->dropped)
 		return;
-	madvise((char *)t->map + *dropped, off - *dropped, MADV_DONTNEED);
-	*dropped = off;
+	madvise((char *)t->map + t->dropped, off - t->dropped, MADV_DONTNEED);
+	t->dropped = off;
 }
 
 void trace_release_before(struct trace *t, uint64_t i)
 {
 	if (t->map && i <= t->nrec)
-		trace_drop_to(t, &t->dropped,
-			      (size_t)((const char *)&t->rec[i] - (const char *)t->map));
+		trace_drop_to(t, (size_t)((const char *)&t->rec[i] - (const char *)t->map));
 }
 
 /*
@@ -782,18 +795,16 @@ struct trace_checker {
 	int have_ends;           /* trace_stream_ends_span() answered ends_span */
 	uint64_t ends_span;
 	size_t hs;               /* header size: offset of record 0 */
-	size_t dropped;          /* the checker's own drop-behind offset */
+	int fd;                  /* the mapped file, read with pread() */
 	uint64_t checksum;
 	struct trace summary;    /* content, time_lo, time_hi only */
 	char err[1400];
 };
 
 /* Hash and check the records of t's mapping (header already parsed, hs
- * bytes), a TRACE_CHUNK at a time; after each chunk, publish(ctx, records
- * checked).  Fills t's summary and checksum, or returns the error. */
-static int scan_binary(const struct trace *t, size_t hs, size_t *dropped, struct trace *summary,
-		       uint64_t *checksum, void (*publish)(void *ctx, uint64_t upto), void *ctx,
-		       char *err, size_t errlen)
+ * bytes), a TRACE_CHUNK at a time, dropping them behind; fills t's summary
+ * and checksum, or returns the error. */
+static int scan_binary(struct trace *t, size_t hs, char *err, size_t errlen)
 {
 	struct rec_scan sc;
 	XXH3_state_t *h;
@@ -814,22 +825,19 @@ static int scan_binary(const struct trace *t, size_t hs, size_t *dropped, struct
 		if (upto > t->nrec)
 			upto = t->nrec;
 		XXH3_64bits_update(h, (const char *)t->map + off, end - off);
-		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec, done, upto, err, errlen);
-		if (!ret && publish)
-			publish(ctx, upto);
+		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec + done, done, upto, err, errlen);
 		done = upto;
-		trace_drop_to(t, dropped,
-			      (size_t)((const char *)&t->rec[done] - (const char *)t->map));
+		trace_release_before(t, done);
 	}
-	rec_scan_finish(&sc, ret ? NULL : summary, t->nrec);
-	*checksum = XXH3_64bits_digest(h);
+	rec_scan_finish(&sc, ret ? NULL : t, t->nrec);
+	t->checksum = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
 	return ret;
 }
 
-static int open_binary_header(struct trace *t, size_t *hs, char *err, size_t errlen)
+static int open_binary_header(struct trace *t, size_t *hs, int *keep, char *err, size_t errlen)
 {
-	int ret = trace_map_file(t->path, &t->map, &t->map_len, err, errlen);
+	int ret = map_file_fd(t->path, &t->map, &t->map_len, keep, err, errlen);
 
 	if (!ret)
 		ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, hs, err, errlen);
@@ -841,9 +849,9 @@ static int open_binary_header(struct trace *t, size_t *hs, char *err, size_t err
 static int open_binary(struct trace *t, char *err, size_t errlen)
 {
 	size_t hs;
-	int ret = open_binary_header(t, &hs, err, errlen);
+	int ret = open_binary_header(t, &hs, NULL, err, errlen);
 
-	return ret ? ret : scan_binary(t, hs, &t->dropped, t, &t->checksum, NULL, NULL, err, errlen);
+	return ret ? ret : scan_binary(t, hs, err, errlen);
 }
 
 static void checker_publish(void *ctx, uint64_t upto)
@@ -856,12 +864,71 @@ static void checker_publish(void *ctx, uint64_t upto)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/*
+ * The checker's pass: the records are read from the mapped file with pread()
+ * into a buffer, not through the mapping.  Touching the mapping, it would
+ * have to drop its pages behind it to keep the resident set small, and each
+ * MADV_DONTNEED of a two-thread process interrupts the replay's CPU for a TLB
+ * flush; a copy from the page cache replaces the mapping's page faults, and
+ * the replay maps each page once, as it reads it.  The header's bytes come
+ * from the mapping (parse_binary_header() read them there), so the hash is
+ * still of the whole file.
+ */
+static int scan_binary_fd(const struct trace *t, struct trace_checker *c, char *err,
+			  size_t errlen)
+{
+	const uint64_t batch = TRACE_CHUNK / sizeof(struct trace_record);
+	struct trace_record *buf = malloc(batch * sizeof(*buf));
+	XXH3_state_t *h = XXH3_createState();
+	struct rec_scan sc;
+	int ret;
+
+	if (!buf || !h || XXH3_64bits_reset(h) != XXH_OK) {
+		free(buf);
+		XXH3_freeState(h);
+		trace_msg(err, errlen, "%s: out of memory", t->path);
+		return -ENOMEM;
+	}
+	XXH3_64bits_update(h, t->map, c->hs);
+	ret = rec_scan_init(&sc, &t->meta, t->path, err, errlen);
+	for (uint64_t done = 0; !ret && done < t->nrec;) {
+		uint64_t n = t->nrec - done < batch ? t->nrec - done : batch;
+		size_t len = (size_t)n * sizeof(*buf), got = 0;
+
+		while (got < len) {
+			ssize_t r = pread(c->fd, (char *)buf + got, len - got,
+					  (off_t)(c->hs + done * sizeof(*buf) + got));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				ret = r ? -errno : -EIO;
+				trace_msg(err, errlen, "%s: read: %s", t->path,
+					  r ? strerror(errno) : "file shrank while read");
+				break;
+			}
+			got += (size_t)r;
+		}
+		if (ret)
+			break;
+		XXH3_64bits_update(h, buf, len);
+		ret = rec_scan_run(&sc, t->path, &t->meta, buf, done, done + n, err, errlen);
+		done += n;
+		if (!ret)
+			checker_publish(c, done);
+	}
+	rec_scan_finish(&sc, ret ? NULL : &c->summary, t->nrec);
+	c->checksum = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	free(buf);
+	return ret;
+}
+
 static void *checker_main(void *arg)
 {
 	struct trace *t = arg;
 	struct trace_checker *c = t->checker;
-	int ret = scan_binary(t, c->hs, &c->dropped, &c->summary, &c->checksum, checker_publish, c,
-			      c->err, sizeof(c->err));
+	int ret = scan_binary_fd(t, c, c->err, sizeof(c->err));
 
 	pthread_mutex_lock(&c->lock);
 	c->ret = ret;
@@ -871,15 +938,17 @@ static void *checker_main(void *arg)
 	return NULL;
 }
 
-static int start_checker(struct trace *t, size_t hs, char *err, size_t errlen)
+static int start_checker(struct trace *t, size_t hs, int fd, char *err, size_t errlen)
 {
 	struct trace_checker *c = calloc(1, sizeof(*c));
 
 	if (!c) {
+		close(fd);
 		trace_msg(err, errlen, "%s: out of memory", t->path);
 		return -ENOMEM;
 	}
 	c->hs = hs;
+	c->fd = fd;
 	atomic_init(&c->upto, 0);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
@@ -979,6 +1048,7 @@ int trace_check_join(struct trace *t, char *err, size_t errlen)
 		t->time_hi = c->summary.time_hi;
 		t->checksum = c->checksum;
 	}
+	close(c->fd);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
 	free(c);
@@ -1250,15 +1320,17 @@ int trace_open_store_unsummed(struct trace *t, const char *path, char *err, size
 int trace_open_overlapped(struct trace *t, const char *path, char *err, size_t errlen)
 {
 	size_t hs;
-	int ret;
+	int ret, fd;
 
 	if (trace_path_form(path) != TRACE_FORM_BINARY || strlen(path) >= sizeof(t->path))
 		return trace_open_hash(t, path, 0, err, errlen);
 	memset(t, 0, sizeof(*t));
 	strcpy(t->path, path);
-	ret = open_binary_header(t, &hs, err, errlen);
+	ret = open_binary_header(t, &hs, &fd, err, errlen);
 	if (!ret)
-		ret = start_checker(t, hs, err, errlen);
+		ret = start_checker(t, hs, fd, err, errlen);
+	else if (fd >= 0)
+		close(fd);
 	if (!ret)
 		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
 					     t->meta.page_store_checksum, 0, t->page_store_path,
