@@ -141,6 +141,8 @@ uint64_t sim_record_count(const struct sim *s)
 	return max && max < s->trace.nrec ? max : s->trace.nrec;
 }
 
+static int sim_check_join(struct sim *s, char *err, size_t errlen);
+
 static int sim_setup_quoted(struct sim *s, struct cfg *cfg, int overlap, char *err,
 			    size_t errlen)
 {
@@ -563,7 +565,13 @@ static int sim_setup_mode(struct sim *s, struct cfg *cfg, int overlap, char *err
 		return r;
 	}
 	if (!strcmp(cfg_str(cfg, "timing.backend"), "simgrid")) {
+		/* the overlapped check runs on while libsimgrid loads; then the
+		 * check ends here, out of the replay's time (a bad record is the
+		 * error to give first, as sim_setup() does) */
 		r = sim_simgrid_load(err, errlen);
+		int bad = sim_check_join(s, err, errlen);
+
+		r = bad ? bad : r;
 		if (r)
 			sim_teardown(s);
 	}

@@ -76,8 +76,8 @@ int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
 /* sim_setup() for `zswapsim run` with the `none` backend: a binary trace's
  * records are checked on a second thread (trace_open_overlapped()) while
  * the setup and the replay go on; sim_run() waits for the check where it
- * must and fails with its error (the one sim_setup() would give).  Any
- * other backend waits for the whole check first. */
+ * must and fails with its error (the one sim_setup() would give).  For the
+ * simgrid backend the check ends within the setup, while libsimgrid loads. */
 int sim_setup_overlapped(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
 void sim_teardown(struct sim *s);
 
