@@ -27,6 +27,7 @@
 #include "models/page.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,7 @@ struct zs_class_geom {
 	uint16_t pages;           /* pages per zspage */
 	uint16_t objs;            /* objects per zspage */
 	uint8_t index;            /* merged class index (its own index if not merged) */
+	uint64_t fg_mult;         /* ceil(10 * 2^32 / objs), for fullness_group() */
 };
 
 struct zs_class {
@@ -134,6 +136,7 @@ static uint32_t build_classes(unsigned chain, struct zs_class_geom *geom)
 		geom[i].size = (uint16_t)size;
 		geom[i].pages = (uint16_t)pages;
 		geom[i].objs = (uint16_t)objs;
+		geom[i].fg_mult = ((10ull << 32) + objs - 1) / objs;
 		geom[i].index = (uint8_t)i;
 		prev = i;
 	}
@@ -224,6 +227,8 @@ int zs_is_huge(uint32_t len)
 /* Pool                                                                     */
 /* ------------------------------------------------------------------------ */
 
+static void fullness_debug_check(const struct zs_class_geom *geom);
+
 struct zs_pool *zs_pool_create(unsigned chain_size)
 {
 	struct zs_pool *p;
@@ -235,6 +240,7 @@ struct zs_pool *zs_pool_create(unsigned chain_size)
 		return NULL;
 	p->chain = chain_size;
 	p->huge_class_size = build_classes(chain_size, p->geom);
+	fullness_debug_check(p->geom);
 	for (unsigned i = 0; i < ZS_NR_CLASSES; i++)
 		for (unsigned g = 0; g < NR_FULLNESS_GROUPS; g++)
 			p->cls[i].head[g] = NIL;
@@ -269,14 +275,38 @@ void zs_prefetch(const struct zs_pool *p, uint32_t id, int links)
 		__builtin_prefetch(&p->zs[z->next], 1, 1);
 }
 
-/* mm/zsmalloc.c get_fullness_group() */
-static uint8_t fullness_group(unsigned inuse, unsigned objs)
+/*
+ * mm/zsmalloc.c get_fullness_group(): 100 * inuse / objs / 10 + 1, which is
+ * 10 * inuse / objs + 1, computed without a division (every store and free
+ * of the replay recomputes it): inuse * ceil(10 * 2^32 / objs) / 2^32 is
+ * 10 * inuse / objs plus an error below inuse / 2^32, and a fraction
+ * 10 * inuse / objs below 1 is at most 1 - 1 / objs, so the floor is exact
+ * while inuse * objs < 2^32 (objs <= 16 pages of 32-byte objects: 2048).
+ */
+static uint8_t fullness_group(unsigned inuse, const struct zs_class_geom *g)
 {
 	if (inuse == 0)
 		return ZS_INUSE_RATIO_0;
-	if (inuse == objs)
+	if (inuse == g->objs)
 		return ZS_INUSE_RATIO_100;
-	return (uint8_t)(100 * inuse / objs / 10 + 1);
+	return (uint8_t)((inuse * g->fg_mult >> 32) + 1);
+}
+
+/* The debug (ASan) build checks fullness_group() against the kernel's
+ * division for every inuse of every class of each pool it creates. */
+static void fullness_debug_check(const struct zs_class_geom *geom)
+{
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+	for (unsigned i = 0; i < ZS_NR_CLASSES; i++)
+		for (unsigned inuse = 1; inuse < geom[i].objs; inuse++)
+			if (fullness_group(inuse, &geom[i]) != 100 * inuse / geom[i].objs / 10 + 1) {
+				fprintf(stderr, "zswapsim: zsmalloc model bug: fullness of %u of %u"
+					" objects\n", inuse, geom[i].objs);
+				abort();
+			}
+#else
+	(void)geom;
+#endif
 }
 
 static void list_insert(struct zs_pool *p, struct zs_class *c, uint32_t id, uint8_t fg)
@@ -309,7 +339,7 @@ static void fix_fullness_group(struct zs_pool *p, uint32_t id)
 {
 	struct zspage *z = &p->zs[id];
 	struct zs_class *c = &p->cls[z->klass];
-	uint8_t fg = fullness_group(z->inuse, p->geom[z->klass].objs);
+	uint8_t fg = fullness_group(z->inuse, &p->geom[z->klass]);
 
 	if (fg != z->fullness) {
 		list_remove(p, c, id);
@@ -392,7 +422,7 @@ int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h)
 		if (ret)
 			return ret;
 		p->zs[id].inuse = 1;
-		list_insert(p, &p->cls[klass], id, fullness_group(1, p->geom[klass].objs));
+		list_insert(p, &p->cls[klass], id, fullness_group(1, &p->geom[klass]));
 	} else {
 		p->zs[id].inuse++;
 		fix_fullness_group(p, id);

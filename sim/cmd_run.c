@@ -238,7 +238,7 @@ static int run_config(struct run_args a)
 		return EXIT_RUNTIME;
 	}
 	double t0 = wall_now();
-	r = sim_setup(s, &cfg, err, sizeof(err));
+	r = sim_setup_overlapped(s, &cfg, err, sizeof(err));
 	if (r) {
 		cli_error("%s", err);
 		free(s);

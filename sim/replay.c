@@ -107,10 +107,21 @@ static int timeseries_init(struct sim *s)
 		 * sampler widens the interval as the series fills */
 		iv = 100000;
 	} else if (!iv) {
-		uint64_t n = sim_record_count(s);
-		/* trace_open() found the span of all records */
-		uint64_t span = n == s->trace.nrec ? s->trace.time_hi - s->trace.time_lo
-						   : trace_span_ns(&s->trace, n);
+		uint64_t n = sim_record_count(s), span;
+
+		if (s->trace.checker && n == s->trace.nrec) {
+			/* the check still runs: the span from the streams' ends */
+			if (trace_stream_ends_span(&s->trace, &span))
+				return -ENOMEM;
+		} else if (n == s->trace.nrec) {
+			/* trace_open() found the span of all records */
+			span = s->trace.time_hi - s->trace.time_lo;
+		} else {
+			/* records read here are checked first, as in the replay */
+			if (trace_wait_checked(&s->trace, n) < n)
+				return -EINVAL;
+			span = trace_span_ns(&s->trace, n);
+		}
 		iv = span / 200 + 1;
 	}
 	ts->interval_ns = iv;
@@ -130,7 +141,10 @@ uint64_t sim_record_count(const struct sim *s)
 	return max && max < s->trace.nrec ? max : s->trace.nrec;
 }
 
-static int sim_setup_quoted(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
+static int sim_check_join(struct sim *s, char *err, size_t errlen);
+
+static int sim_setup_quoted(struct sim *s, struct cfg *cfg, int overlap, char *err,
+			    size_t errlen)
 {
 	char path[2048];
 	struct zswap_memcg_desc *desc = NULL;
@@ -161,7 +175,8 @@ static int sim_setup_quoted(struct sim *s, struct cfg *cfg, char *err, size_t er
 		return -EINVAL;
 	}
 	/* the page store is hashed once, by page_store_open(), and checked here */
-	r = trace_open_store_unsummed(&s->trace, path, err, errlen);
+	r = overlap ? trace_open_overlapped(&s->trace, path, err, errlen)
+		    : trace_open_store_unsummed(&s->trace, path, err, errlen);
 	if (r)
 		return r;
 	s->content = (enum trace_content)s->trace.content;   /* found by trace_open() */
@@ -206,6 +221,12 @@ static int sim_setup_quoted(struct sim *s, struct cfg *cfg, char *err, size_t er
 	return 0;
 fail:
 	free(desc);
+	/* a bad record is the error sim_setup() gives first */
+	if (s->trace.checker) {
+		int bad = trace_check_join(&s->trace, err, errlen);
+
+		r = bad ? bad : r;
+	}
 	sim_teardown(s);
 	return r;
 }
@@ -442,14 +463,31 @@ static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
 	zswap_prefetch_lru(s->zs);
 }
 
+/* The overlapped check's end: its verdict, and what it found (content). */
+static int sim_check_join(struct sim *s, char *err, size_t errlen)
+{
+	int r = trace_check_join(&s->trace, err, errlen);
+
+	s->content = (enum trace_content)s->trace.content;
+	return r;
+}
+
 int sim_run_none(struct sim *s, char *err, size_t errlen)
 {
 	uint64_t n = sim_record_count(s);
-	uint64_t now = 0;
+	uint64_t now = 0, checked = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
 		const struct trace_record *r = &s->trace.rec[i];
 
+		/* the prefetch reads records ahead: they too must be checked */
+		if (__builtin_expect(i + SIM_PF_SLOTS >= checked, 0)) {
+			uint64_t need = i + SIM_PF_SLOTS + 1 < n ? i + SIM_PF_SLOTS + 1 : n;
+
+			checked = trace_wait_checked(&s->trace, need);
+			if (checked < need)
+				return sim_check_join(s, err, errlen);
+		}
 		sim_prefetch(s, i, n);
 		/* Records are in trace order; streams may interleave with their own
 		 * clocks, so the engine's clock is the running maximum. */
@@ -467,6 +505,10 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 		if (!(i & 0xffff))
 			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
 	}
+	/* replay.max_events: the records after n must pass the check too */
+	int ret = sim_check_join(s, err, errlen);
+	if (ret)
+		return ret;
 	sim_finish(s, now);
 	return 0;
 }
@@ -499,10 +541,13 @@ int sim_run(struct sim *s, char *err, size_t errlen)
 	const char *backend = cfg_str(s->cfg, "timing.backend");
 	int r;
 
-	if (!strcmp(backend, "simgrid"))
-		r = sim_run_simgrid(s, err, errlen);
-	else
+	if (!strcmp(backend, "simgrid")) {
+		r = sim_check_join(s, err, errlen);
+		if (!r)
+			r = sim_run_simgrid(s, err, errlen);
+	} else {
 		r = s->wl ? workload_run_none(s, err, errlen) : sim_run_none(s, err, errlen);
+	}
 	if (!r && s->zs && zswap_failed(s->zs)) {
 		snprintf(err, errlen, "out of memory for a zswap LRU list");
 		r = -ENOMEM;
@@ -511,11 +556,34 @@ int sim_run(struct sim *s, char *err, size_t errlen)
 }
 
 /* Setup's messages quote memcg names, keys and paths as written: one line. */
+static int sim_setup_mode(struct sim *s, struct cfg *cfg, int overlap, char *err, size_t errlen)
+{
+	int r = sim_setup_quoted(s, cfg, overlap, err, errlen);
+
+	if (r) {
+		cfg_err_one_line(err, errlen);
+		return r;
+	}
+	if (!strcmp(cfg_str(cfg, "timing.backend"), "simgrid")) {
+		/* the overlapped check runs on while libsimgrid loads; then the
+		 * check ends here, out of the replay's time (a bad record is the
+		 * error to give first, as sim_setup() does) */
+		r = sim_simgrid_load(err, errlen);
+		int bad = sim_check_join(s, err, errlen);
+
+		r = bad ? bad : r;
+		if (r)
+			sim_teardown(s);
+	}
+	return r;
+}
+
 int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
 {
-	int r = sim_setup_quoted(s, cfg, err, errlen);
+	return sim_setup_mode(s, cfg, 0, err, errlen);
+}
 
-	if (r)
-		cfg_err_one_line(err, errlen);
-	return r;
+int sim_setup_overlapped(struct sim *s, struct cfg *cfg, char *err, size_t errlen)
+{
+	return sim_setup_mode(s, cfg, 1, err, errlen);
 }

@@ -73,6 +73,12 @@ struct sim {
 /* Build the run from a loaded config: open trace, page store, compressor,
  * zswap.  Returns 0, or a negative errno with one line in err. */
 int sim_setup(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
+/* sim_setup() for `zswapsim run` with the `none` backend: a binary trace's
+ * records are checked on a second thread (trace_open_overlapped()) while
+ * the setup and the replay go on; sim_run() waits for the check where it
+ * must and fails with its error (the one sim_setup() would give).  For the
+ * simgrid backend the check ends within the setup, while libsimgrid loads. */
+int sim_setup_overlapped(struct sim *s, struct cfg *cfg, char *err, size_t errlen);
 void sim_teardown(struct sim *s);
 
 /* Every memcg.<name> of the config names a memcg of the trace: 0 or -EINVAL. */
@@ -93,6 +99,11 @@ int sim_run(struct sim *s, char *err, size_t errlen);
 int sim_run_none(struct sim *s, char *err, size_t errlen);
 /* The `simgrid` backend (sim/timing_simgrid.c and its timing_simgrid_*.c). */
 int sim_run_simgrid(struct sim *s, char *err, size_t errlen);
+/* Load libsimgrid (sim/timing_simgrid_lib.c: the binary does not link it):
+ * 0, or -ELIBACC with one line in err.  sim_setup() does it for a simgrid
+ * run, so that the replay's time does not include it; sim_run_simgrid()
+ * makes sure. */
+int sim_simgrid_load(char *err, size_t errlen);
 
 /* Simulated time moved to now_ns: sample the time series up to it. */
 void sim_advance(struct sim *s, uint64_t now_ns);

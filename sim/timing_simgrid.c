@@ -622,6 +622,9 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 		snprintf(err, errlen, "simgrid backend: one SimGrid run per process");
 		return -EBUSY;
 	}
+	r = sim_simgrid_load(err, errlen);   /* before the fork of sg_check_options() */
+	if (r)
+		return r;
 	r = sg_check_options(s, err, errlen);
 	if (r)
 		return r;

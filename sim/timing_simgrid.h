@@ -16,6 +16,8 @@
  *                              model's timing hooks, asynchronous swap writes
  *   timing_simgrid_options.c   SimGrid's --cfg/--log options, checked first
  *   timing_simgrid_report.c    latency, hardware and streams sections
+ *   timing_simgrid_lib.c       libsimgrid loaded with dlopen(): the SimGrid C
+ *                              functions called here, as forwarders
  *
  * See timing_simgrid.c for the design (actors, coalescing).
  */

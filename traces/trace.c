@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,7 +443,8 @@ static inline void rec_scan_note(struct rec_scan *sc, const struct trace_record 
 	sc->seen |= out << hint;   /* out: 1 page-store content, 2 hints */
 }
 
-/* Check records from..to-1; on error the message names file and record. */
+/* Check records from..to-1 (rec points at record from: the mapping, or a
+ * copy of those records); on error the message names file and record. */
 static int rec_scan_run(struct rec_scan *sc, const char *path, const struct trace_meta *m,
 			const struct trace_record *rec, uint64_t from, uint64_t to,
 			char *err, size_t errlen)
@@ -449,7 +452,7 @@ static int rec_scan_run(struct rec_scan *sc, const char *path, const struct trac
 	char reason[256];
 
 	for (uint64_t i = from; i < to; i++) {
-		const struct trace_record *r = &rec[i];
+		const struct trace_record *r = &rec[i - from];
 
 		if (__builtin_expect(record_plainly_ok(m, r, sc->prev), 1)) {
 			sc->prev[r->stream] = r->time_ns;
@@ -700,13 +703,18 @@ static int parse_binary_header(struct trace *t, const unsigned char *p, size_t s
 	return 0;
 }
 
-int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+/* trace_map_file(), and with keep the open descriptor of the mapped file
+ * (the caller closes it; -1 on error). */
+static int map_file_fd(const char *path, void **map, size_t *len, int *keep, char *err,
+		       size_t errlen)
 {
 	struct stat st;
 	int fd, ret = 0;
 
 	*map = NULL;
 	*len = 0;
+	if (keep)
+		*keep = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -731,8 +739,16 @@ int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t 
 			*len = (size_t)st.st_size;
 		}
 	}
-	close(fd);
+	if (keep && !ret)
+		*keep = fd;
+	else
+		close(fd);
 	return ret;
+}
+
+int trace_map_file(const char *path, void **map, size_t *len, char *err, size_t errlen)
+{
+	return map_file_fd(path, map, len, NULL, err, errlen);
 }
 
 /* Bytes of a binary trace hashed and checked at a time: the records are read
@@ -760,21 +776,41 @@ void trace_release_before(struct trace *t, uint64_t i)
 		trace_drop_to(t, (size_t)((const char *)&t->rec[i] - (const char *)t->map));
 }
 
-static int open_binary(struct trace *t, char *err, size_t errlen)
+/*
+ * The record check of an overlapped open (trace_open_overlapped()): a second
+ * thread hashes and checks the mapped records chunk by chunk while the caller
+ * sets up and replays, and publishes how many records it has found good.
+ * The replay asks trace_wait_checked() before it reads a record, so it never
+ * acts on one the check has not passed.  What the check finds (checksum,
+ * content kind, time span, the verdict) stays here until trace_check_join().
+ */
+struct trace_checker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	_Atomic uint64_t upto;   /* records 0..upto-1 are checked and good */
+	int finished;            /* under lock: the thread has its verdict */
+	int ret;                 /* the verdict, once finished */
+	int joined;
+	int have_ends;           /* trace_stream_ends_span() answered ends_span */
+	uint64_t ends_span;
+	size_t hs;               /* header size: offset of record 0 */
+	int fd;                  /* the mapped file, read with pread() */
+	uint64_t checksum;
+	struct trace summary;    /* content, time_lo, time_hi only */
+	char err[1400];
+};
+
+/* Hash and check the records of t's mapping (header already parsed, hs
+ * bytes), a TRACE_CHUNK at a time, dropping them behind; fills t's summary
+ * and checksum, or returns the error. */
+static int scan_binary(struct trace *t, size_t hs, char *err, size_t errlen)
 {
 	struct rec_scan sc;
 	XXH3_state_t *h;
 	uint64_t done = 0;
-	size_t hs;
 	int ret;
 
-	ret = trace_map_file(t->path, &t->map, &t->map_len, err, errlen);
-	if (ret)
-		return ret;
-	ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, &hs, err, errlen);
-	if (ret)
-		return ret;
-	t->rec = (const struct trace_record *)((const char *)t->map + hs);
 	h = XXH3_createState();
 	if (!h || XXH3_64bits_reset(h) != XXH_OK) {
 		XXH3_freeState(h);
@@ -789,13 +825,234 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 		if (upto > t->nrec)
 			upto = t->nrec;
 		XXH3_64bits_update(h, (const char *)t->map + off, end - off);
-		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec, done, upto, err, errlen);
+		ret = rec_scan_run(&sc, t->path, &t->meta, t->rec + done, done, upto, err, errlen);
 		done = upto;
 		trace_release_before(t, done);
 	}
 	rec_scan_finish(&sc, ret ? NULL : t, t->nrec);
 	t->checksum = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
+	return ret;
+}
+
+static int open_binary_header(struct trace *t, size_t *hs, int *keep, char *err, size_t errlen)
+{
+	int ret = map_file_fd(t->path, &t->map, &t->map_len, keep, err, errlen);
+
+	if (!ret)
+		ret = parse_binary_header(t, t->map ? t->map : "", t->map_len, hs, err, errlen);
+	if (!ret)
+		t->rec = (const struct trace_record *)((const char *)t->map + *hs);
+	return ret;
+}
+
+static int open_binary(struct trace *t, char *err, size_t errlen)
+{
+	size_t hs;
+	int ret = open_binary_header(t, &hs, NULL, err, errlen);
+
+	return ret ? ret : scan_binary(t, hs, err, errlen);
+}
+
+static void checker_publish(void *ctx, uint64_t upto)
+{
+	struct trace_checker *c = ctx;
+
+	pthread_mutex_lock(&c->lock);
+	atomic_store_explicit(&c->upto, upto, memory_order_release);
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * The checker's pass: the records are read from the mapped file with pread()
+ * into a buffer, not through the mapping.  Touching the mapping, it would
+ * have to drop its pages behind it to keep the resident set small, and each
+ * MADV_DONTNEED of a two-thread process interrupts the replay's CPU for a TLB
+ * flush; a copy from the page cache replaces the mapping's page faults, and
+ * the replay maps each page once, as it reads it.  The header's bytes come
+ * from the mapping (parse_binary_header() read them there), so the hash is
+ * still of the whole file.
+ */
+static int scan_binary_fd(const struct trace *t, struct trace_checker *c, char *err,
+			  size_t errlen)
+{
+	const uint64_t batch = TRACE_CHUNK / sizeof(struct trace_record);
+	struct trace_record *buf = malloc(batch * sizeof(*buf));
+	XXH3_state_t *h = XXH3_createState();
+	struct rec_scan sc;
+	int ret;
+
+	if (!buf || !h || XXH3_64bits_reset(h) != XXH_OK) {
+		free(buf);
+		XXH3_freeState(h);
+		trace_msg(err, errlen, "%s: out of memory", t->path);
+		return -ENOMEM;
+	}
+	XXH3_64bits_update(h, t->map, c->hs);
+	ret = rec_scan_init(&sc, &t->meta, t->path, err, errlen);
+	for (uint64_t done = 0; !ret && done < t->nrec;) {
+		uint64_t n = t->nrec - done < batch ? t->nrec - done : batch;
+		size_t len = (size_t)n * sizeof(*buf), got = 0;
+
+		while (got < len) {
+			ssize_t r = pread(c->fd, (char *)buf + got, len - got,
+					  (off_t)(c->hs + done * sizeof(*buf) + got));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				ret = r ? -errno : -EIO;
+				trace_msg(err, errlen, "%s: read: %s", t->path,
+					  r ? strerror(errno) : "file shrank while read");
+				break;
+			}
+			got += (size_t)r;
+		}
+		if (ret)
+			break;
+		XXH3_64bits_update(h, buf, len);
+		ret = rec_scan_run(&sc, t->path, &t->meta, buf, done, done + n, err, errlen);
+		done += n;
+		if (!ret)
+			checker_publish(c, done);
+	}
+	rec_scan_finish(&sc, ret ? NULL : &c->summary, t->nrec);
+	c->checksum = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	free(buf);
+	return ret;
+}
+
+static void *checker_main(void *arg)
+{
+	struct trace *t = arg;
+	struct trace_checker *c = t->checker;
+	int ret = scan_binary_fd(t, c, c->err, sizeof(c->err));
+
+	pthread_mutex_lock(&c->lock);
+	c->ret = ret;
+	c->finished = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+static int start_checker(struct trace *t, size_t hs, int fd, char *err, size_t errlen)
+{
+	struct trace_checker *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		close(fd);
+		trace_msg(err, errlen, "%s: out of memory", t->path);
+		return -ENOMEM;
+	}
+	c->hs = hs;
+	c->fd = fd;
+	atomic_init(&c->upto, 0);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	t->checker = c;
+	if (pthread_create(&c->thread, NULL, checker_main, t)) {
+		/* no second thread: check here, as trace_open() does */
+		c->joined = 1;
+		checker_main(t);
+	}
+	return 0;
+}
+
+uint64_t trace_wait_checked(struct trace *t, uint64_t need)
+{
+	struct trace_checker *c = t->checker;
+	uint64_t upto;
+
+	if (!c)
+		return t->nrec;
+	upto = atomic_load_explicit(&c->upto, memory_order_acquire);
+	if (upto >= need)
+		return upto;
+	pthread_mutex_lock(&c->lock);
+	while ((upto = atomic_load_explicit(&c->upto, memory_order_acquire)) < need && !c->finished)
+		pthread_cond_wait(&c->cond, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+	return upto;
+}
+
+int trace_stream_ends_span(struct trace *t, uint64_t *span)
+{
+	uint32_t ns = t->meta.stream_count, found = 0;
+	unsigned char *seen = calloc(ns ? ns : 1, 1);
+	uint64_t lo = UINT64_MAX, hi = 0, i;
+
+	if (!seen)
+		return -ENOMEM;
+	/* Each stream's times never fall (the check's rule), so the least time
+	 * is a stream's first and the greatest a stream's last: scan from each
+	 * end until every stream is seen.  A record out of range is skipped;
+	 * the check fails such a trace before anything uses this span. */
+	for (i = 0; i < t->nrec && found < ns; i++) {
+		const struct trace_record *r = &t->rec[i];
+
+		if (r->stream < ns && !seen[r->stream]) {
+			seen[r->stream] = 1;
+			found++;
+			lo = r->time_ns < lo ? r->time_ns : lo;
+		}
+		hi = r->time_ns > hi ? r->time_ns : hi;
+	}
+	if (i < t->nrec) {
+		memset(seen, 0, ns);
+		found = 0;
+		for (uint64_t j = t->nrec; j-- > 0 && found < ns;) {
+			const struct trace_record *r = &t->rec[j];
+
+			if (r->stream < ns && !seen[r->stream]) {
+				seen[r->stream] = 1;
+				found++;
+				hi = r->time_ns > hi ? r->time_ns : hi;
+			}
+		}
+	}
+	free(seen);
+	*span = t->nrec ? hi - lo : 0;
+	if (t->checker) {
+		t->checker->ends_span = *span;
+		t->checker->have_ends = 1;
+	}
+	return 0;
+}
+
+int trace_check_join(struct trace *t, char *err, size_t errlen)
+{
+	struct trace_checker *c = t->checker;
+	int ret;
+
+	if (!c)
+		return 0;
+	if (!c->joined)
+		pthread_join(c->thread, NULL);
+	c->joined = 1;
+	ret = c->ret;
+	if (!ret && c->have_ends && c->ends_span != c->summary.time_hi - c->summary.time_lo) {
+		/* cannot happen in a trace the check passed: every stream's times rise */
+		trace_msg(err, errlen, "%s: internal error: time span %llu ns from the streams'"
+			  " ends, %llu ns from every record", t->path,
+			  (unsigned long long)c->ends_span,
+			  (unsigned long long)(c->summary.time_hi - c->summary.time_lo));
+		ret = -EFAULT;
+	} else if (ret) {
+		trace_msg(err, errlen, "%s", c->err);
+	} else {
+		t->content = c->summary.content;
+		t->time_lo = c->summary.time_lo;
+		t->time_hi = c->summary.time_hi;
+		t->checksum = c->checksum;
+	}
+	close(c->fd);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+	t->checker = NULL;
 	return ret;
 }
 
@@ -1060,8 +1317,41 @@ int trace_open_store_unsummed(struct trace *t, const char *path, char *err, size
 	return trace_open_hash(t, path, 0, err, errlen);
 }
 
+int trace_open_overlapped(struct trace *t, const char *path, char *err, size_t errlen)
+{
+	size_t hs;
+	int ret, fd;
+
+	if (trace_path_form(path) != TRACE_FORM_BINARY || strlen(path) >= sizeof(t->path))
+		return trace_open_hash(t, path, 0, err, errlen);
+	memset(t, 0, sizeof(*t));
+	strcpy(t->path, path);
+	ret = open_binary_header(t, &hs, &fd, err, errlen);
+	if (!ret)
+		ret = start_checker(t, hs, fd, err, errlen);
+	else if (fd >= 0)
+		close(fd);
+	if (!ret)
+		ret = trace_page_store_check(t->path, t->meta.page_store, t->meta.page_store_pages,
+					     t->meta.page_store_checksum, 0, t->page_store_path,
+					     sizeof(t->page_store_path), err, errlen);
+	if (ret) {
+		/* a bad record is reported before the page store, as trace_open() does */
+		int bad = trace_check_join(t, err, errlen);
+
+		trace_close(t);
+		return bad ? bad : ret;
+	}
+	return 0;
+}
+
 void trace_close(struct trace *t)
 {
+	if (t->checker) {
+		char ignored[8];
+
+		(void)trace_check_join(t, ignored, sizeof(ignored));
+	}
 	if (t->map)
 		munmap(t->map, t->map_len);
 	free(t->owned);

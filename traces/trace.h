@@ -92,6 +92,7 @@ struct trace {
 	size_t map_len;
 	size_t dropped;                  /* bytes of map released (trace_release_before) */
 	struct trace_record *owned;      /* records parsed from text */
+	struct trace_checker *checker;   /* trace_open_overlapped()'s check, until joined */
 };
 
 /* A hint: records before i will not be read again (a sequential replay), so
@@ -109,6 +110,28 @@ int trace_open(struct trace *t, const char *path, char *err, size_t errlen);
  * then read once, not twice.  The caller must check the sum it finds with
  * trace_page_store_sum_check() before using the store. */
 int trace_open_store_unsummed(struct trace *t, const char *path, char *err, size_t errlen);
+/*
+ * trace_open_store_unsummed() whose record check runs on a second thread,
+ * overlapping the caller's setup and replay (a binary trace; a text trace is
+ * parsed and checked here as before).  Until trace_check_join() returns 0,
+ * only records below trace_wait_checked()'s answer may be read, and content,
+ * time_lo, time_hi and checksum are not yet known.  A bad record found here
+ * (before the page store's errors, as trace_open()) fails the open.
+ */
+int trace_open_overlapped(struct trace *t, const char *path, char *err, size_t errlen);
+/* Wait until at least need records are checked and good, or the check has
+ * ended; returns how many are (>= need, unless the check failed before need:
+ * then trace_check_join() has the error).  nrec for a trace checked at open. */
+uint64_t trace_wait_checked(struct trace *t, uint64_t need);
+/* The span of all record times (greatest - least, 0 without records) from
+ * each stream's first and last records: what the check finds, without a
+ * pass over every record unless a stream is missing.  Only for a trace whose
+ * check is to pass (trace_check_join() verifies the answer).  0 or -ENOMEM. */
+int trace_stream_ends_span(struct trace *t, uint64_t *span);
+/* Wait for the whole check: 0 (the summary fields are then set) or its
+ * negative errno with trace_open()'s one-line message.  0 for a trace
+ * checked at open; trace_close() joins a check still running. */
+int trace_check_join(struct trace *t, char *err, size_t errlen);
 /* The page store's checksum against the trace header's: 0, or -EINVAL with
  * the message trace_open() gives for a mismatch. */
 int trace_page_store_sum_check(const struct trace *t, uint64_t sum, char *err, size_t errlen);
