@@ -32,7 +32,7 @@
  * (arguments)) for a function returning void. */
 #define SG_LIB_FUNCS(R, V) \
 	V(sg_actor_daemonize, (sg_actor_t actor), (actor)) \
-	V(sg_actor_execute, (double flops), (flops)) \
+	R(sg_exec_t, sg_actor_exec_async, (double flops), (flops)) \
 	R(sg_actor_t, sg_actor_init, (const char *name, sg_host_t host), (name, host)) \
 	R(void *, sg_actor_self_get_data, (void), ()) \
 	V(sg_actor_set_data, (sg_actor_t actor, void *userdata), (actor, userdata)) \
@@ -45,6 +45,7 @@
 	R(sg_cond_t, sg_cond_init, (void), ()) \
 	V(sg_cond_notify_all, (sg_cond_t cond), (cond)) \
 	V(sg_cond_wait, (sg_cond_t cond, sg_mutex_t mutex), (cond, mutex)) \
+	R(sg_error_t, sg_exec_wait, (sg_exec_t exec), (exec)) \
 	R(sg_host_t, sg_host_by_name, (const char *name), (name)) \
 	V(sg_mutex_destroy, (const_sg_mutex_t mutex), (mutex)) \
 	R(sg_mutex_t, sg_mutex_init, (void), ()) \
