@@ -119,6 +119,27 @@ printf 'Z' | dd of="$T/ps/default.pages" bs=1 seek=100 conv=notrunc 2>/dev/null
 echo '{"trace": {"path": "ps/default.zswt"}}' >"$T/ps.json"
 expect_bad "page-store checksum mismatch" "default.pages" run "$T/ps.json"
 
+# libsimgrid is opened by the first simgrid run (sim/timing_simgrid_lib.c), not
+# linked: one it cannot load (here a file of that name that is no library, found
+# first through LD_LIBRARY_PATH) is one line of error, exit 2, no report; a none
+# run does not need it
+soname=$(grep -ao 'libsimgrid\.so\.[0-9][0-9.]*[0-9]' "$BIN" | head -n 1)
+if [ -n "$soname" ]; then
+  mkdir -p "$T/nolib" && echo "not a library" >"$T/nolib/$soname"
+  LD_LIBRARY_PATH="$T/nolib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    expect_bad "libsimgrid that cannot be loaded" "simgrid backend: cannot load $soname" \
+    run configs/experiments/replay-default.json --set timing.backend=simgrid
+  rm -f "$T/none-nolib.json"
+  if LD_LIBRARY_PATH="$T/nolib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$BIN" run configs/experiments/replay-default.json \
+       --set timing.backend=none -q -o "$T/none-nolib.json" && [ -s "$T/none-nolib.json" ]; then
+    ok "a none run does not load libsimgrid"
+  else
+    bad "a none run failed without libsimgrid"
+  fi
+else
+  bad "no libsimgrid soname in $BIN"
+fi
+
 # simgrid runs one actor per stream with records: a sparse stream table is fine,
 # more active streams than the process can map stacks for is a clear error
 python3 - "$T" <<'PY'
