@@ -177,7 +177,7 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 	s->klass = h.klass;
 	s->memcg = (uint16_t)mc->idx;
 	s->store_ns = zs->now_ns;
-	s->lru_pos = ZSWAP_NIL;
+	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
 
 	zswap_memcg_charge(zs, mc, len);
 	if (++zs->st.stored_pages > zs->st.stored_pages_peak)

@@ -304,9 +304,6 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 		r = -ENOMEM;
 		goto fail;
 	}
-	for (uint32_t i = 0; i < zs->nslots; i++)
-		zs->slots[i].lru_pos = ZSWAP_NIL;
-
 	r = zswap_setup_memcgs(zs, topo, err, errlen);
 	if (!r)
 		r = zswap_setup_policies(zs, cfg, err, errlen);
@@ -459,8 +456,10 @@ void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, in
 			zs_prefetch(zs->pool, s->zspage, 1);
 			continue;
 		}
-		if (s->lru_pos != ZSWAP_NIL)
-			__builtin_prefetch(&zs->memcg[s->memcg].lru.q[s->lru_pos], 1, 1);
+		uint32_t pos = zswap_slot_lru_pos(s);
+
+		if (pos != ZSWAP_NIL)
+			__builtin_prefetch(&zs->memcg[s->memcg].lru.q[pos], 1, 1);
 		zs_prefetch(zs->pool, s->zspage, 0);
 	}
 }
@@ -627,8 +626,8 @@ static int zswap_check_lists(const struct zswap *zs, char *reason, size_t len)
 
 			if ((e->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP || e->memcg != i)
 				INV_FAIL("slot %u on memcg %u's LRU is not its zswap entry", s, i);
-			if (e->lru_pos != (p & r->mask))
-				INV_FAIL("slot %u: LRU ring index %u, found at %u", s, e->lru_pos,
+			if (zswap_slot_lru_pos(e) != (p & r->mask))
+				INV_FAIL("slot %u: LRU ring index %u, found at %u", s, zswap_slot_lru_pos(e),
 					 p & r->mask);
 			n++;
 			bytes += e->length;

@@ -10,7 +10,7 @@
  * map state in one place).  LRU lists are rings of slot indices in list
  * order, one per memcg (the kernel's memcg-aware list_lru on a single NUMA
  * node); a slot on a list knows its index in the ring (struct zswap_slot
- * lru_pos, struct zswap_lru_ring).
+ * lru_ipos, struct zswap_lru_ring).
  */
 #ifndef ZSWAPSIM_ZSWAP_INTERNAL_H
 #define ZSWAPSIM_ZSWAP_INTERNAL_H
@@ -38,7 +38,7 @@ enum {
 
 struct zswap_slot {
 	uint64_t store_ns;   /* when the current entry was stored */
-	uint32_t lru_pos;    /* index in its memcg's LRU ring, ZSWAP_NIL when on no list */
+	uint32_t lru_ipos;   /* ~(index in its memcg's LRU ring): zswap_slot_lru_pos() */
 	uint32_t zspage;     /* zsmalloc handle: zspage id */
 	uint32_t pol;        /* private word of the LRU policy */
 	uint16_t length;     /* compressed length (4096 = stored raw) */
@@ -47,6 +47,22 @@ struct zswap_slot {
 	uint8_t state;       /* ZSWAP_S_* | flags */
 	uint16_t io;         /* ZSWAP_IO_*: swap-out in progress (folio locked), ever swapped out */
 };
+
+/*
+ * A slot's place in its memcg's LRU ring, ZSWAP_NIL when on no list.  Kept
+ * inverted so that a slot never touched reads as on no list: the slot array
+ * is zeroed memory mapped on demand, and a slot_count of 2^28 with a few
+ * events costs the pages of the slots used, not a pass over all of them.
+ */
+static inline uint32_t zswap_slot_lru_pos(const struct zswap_slot *s)
+{
+	return ~s->lru_ipos;
+}
+
+static inline void zswap_slot_set_lru_pos(struct zswap_slot *s, uint32_t pos)
+{
+	s->lru_ipos = ~pos;
+}
 
 /* A swap-out of the slot's folio is in progress (between the start of
  * swap_writeout() and the end of its I/O): the folio is locked in the swap

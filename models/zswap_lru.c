@@ -30,14 +30,14 @@ static inline void lru_ring_set(struct zswap *zs, struct zswap_lru_ring *r, uint
 {
 	r->q[pos & r->mask] = slot;
 	if (slot != ZSWAP_LRU_HOLE)
-		zs->slots[slot].lru_pos = pos & r->mask;
+		zswap_slot_set_lru_pos(&zs->slots[slot], pos & r->mask);
 }
 
 /* Make room in a full ring (idx_ring_make_room()): every entry's ring index
  * is rewritten, the slots fetched ahead since the ring is read in order. */
 static void lru_ring_moved(void *ctx, uint32_t slot, uint32_t ridx)
 {
-	((struct zswap *)ctx)->slots[slot].lru_pos = ridx;
+	zswap_slot_set_lru_pos(&((struct zswap *)ctx)->slots[slot], ridx);
 }
 
 static void lru_ring_ahead(void *ctx, uint32_t slot)
@@ -103,7 +103,7 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 		return;
 
 	struct zswap_lru_ring *r = &mc->lru;
-	uint32_t pb = lru_ring_pos(r, zs->slots[before].lru_pos);
+	uint32_t pb = lru_ring_pos(r, zswap_slot_lru_pos(&zs->slots[before]));
 	int new_head = pb == r->lo;
 
 	if (pb - r->lo <= r->hi - pb) {
@@ -129,13 +129,15 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 	struct zswap_slot *s = &zs->slots[slot];
 	struct zswap_lru_ring *r = &mc->lru;
 
-	if (s->lru_pos == ZSWAP_NIL)
+	uint32_t pos = zswap_slot_lru_pos(s);
+
+	if (pos == ZSWAP_NIL)
 		return;               /* never linked: its ring could not grow */
 
-	int was_head = s->lru_pos == (r->lo & r->mask);
+	int was_head = pos == (r->lo & r->mask);
 
-	r->q[s->lru_pos] = ZSWAP_LRU_HOLE;
-	s->lru_pos = ZSWAP_NIL;
+	r->q[pos] = ZSWAP_LRU_HOLE;
+	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
 	mc->lru_len--;
 	/* trim holes at the ends: a walk taking the head leaves none */
 	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
@@ -158,13 +160,14 @@ void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 uint32_t zswap_lru_next_entry(const struct zswap *zs, uint32_t slot)
 {
 	const struct zswap_slot *s = &zs->slots[slot];
+	uint32_t pos = zswap_slot_lru_pos(s);
 
-	if (s->lru_pos == ZSWAP_NIL)
+	if (pos == ZSWAP_NIL)
 		return ZSWAP_NIL;
 
 	const struct zswap_lru_ring *r = &zs->memcg[s->memcg].lru;
 
-	for (uint32_t p = lru_ring_pos(r, s->lru_pos) + 1; p != r->hi; p++)
+	for (uint32_t p = lru_ring_pos(r, pos) + 1; p != r->hi; p++)
 		if (r->q[p & r->mask] != ZSWAP_LRU_HOLE)
 			return r->q[p & r->mask];
 	return ZSWAP_NIL;

@@ -105,7 +105,7 @@ static void same_order(struct zswap *zs, struct zswap_memcg *mc, const struct re
 	while (!bad && t != ZSWAP_NIL) {
 		if (s != t)
 			bad = "order";
-		else if (r->q[zs->slots[s].lru_pos] != s)
+		else if (r->q[zswap_slot_lru_pos(&zs->slots[s])] != s)
 			bad = "ring index";
 		s = zswap_lru_next(zs, s);
 		t = l->next[t];
@@ -121,7 +121,7 @@ static void same_order(struct zswap *zs, struct zswap_memcg *mc, const struct re
 	if (!bad && !l->len && r->hi != r->lo)
 		bad = "empty list, non-empty ring";
 	for (uint32_t i = 0; !bad && all_slots && i < NSLOTS; i++)
-		if (!l->on[i] && zs->slots[i].lru_pos != ZSWAP_NIL)
+		if (!l->on[i] && zswap_slot_lru_pos(&zs->slots[i]) != ZSWAP_NIL)
 			bad = "a slot off the list has a ring index";
 	ck_assert_msg(!bad, "ring differs from the list: %s (entry %u of %u)", bad ? bad : "",
 		      n, l->len);
@@ -325,10 +325,10 @@ START_TEST(test_ring_invariant_detects)
 	for (uint32_t s = 0; s < 4; s++)
 		ck_assert_int_eq(zt_out(zs, s, 0, 1000, 0), ZSWAP_OUT_STORED);
 	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), 0);
-	zs->slots[2].lru_pos ^= 1;
+	zs->slots[2].lru_ipos ^= 1;
 	ck_assert_int_ne(zswap_check_invariants(zs, reason, sizeof(reason)), 0);
 	ck_assert_ptr_nonnull(strstr(reason, "LRU ring index"));
-	zs->slots[2].lru_pos ^= 1;
+	zs->slots[2].lru_ipos ^= 1;
 	ck_assert_int_eq(zswap_check_invariants(zs, reason, sizeof(reason)), 0);
 	zswap_destroy(zs);
 }
