@@ -230,16 +230,23 @@ void sg_ahead_sleep(struct sg_act *a, double until)
 	ahead_to(a, sg_ahead_sleep_end(a, until));
 }
 
+/* A stream's sleep through SimGrid until `until_s` (s), seen by sg_alone()
+ * as blocked until `wake_ns` (ns): one sleep, counted in sg_sleeps. */
+void sg_act_sleep(struct sg_act *a, double wake_ns, double until_s)
+{
+	sg_act_blocks(a, wake_ns);
+	sgb->sg_sleeps++;
+	sg_actor_sleep_until(until_s);
+	sg_act_resumed(a);
+}
+
 /* Before a stream that ran ahead calls SimGrid: SimGrid's clock to its own. */
 void sg_act_catch_up(struct sg_act *a)
 {
 	if (!a->ahead)
 		return;
 	a->ahead = 0;
-	sg_act_blocks(a, a->clock);
-	sgb->sg_sleeps++;
-	sg_actor_sleep_until(a->sclock);
-	sg_act_resumed(a);
+	sg_act_sleep(a, a->clock, a->sclock);
 	sg_act_sync_clock(a);
 }
 
@@ -260,10 +267,7 @@ void sg_act_flush(struct sg_act *a)
 	if (a->ahead) {
 		sg_act_catch_up(a);
 	} else if (a->clock > now + 0.5) {
-		sg_act_blocks(a, a->clock);
-		sgb->sg_sleeps++;
-		sg_actor_sleep_until(a->clock * 1e-9);
-		sg_act_resumed(a);
+		sg_act_sleep(a, a->clock, a->clock * 1e-9);
 	}
 	if (a->pend > 0) {
 		double p = a->pend;

@@ -270,6 +270,7 @@ int sg_run_ahead(const struct sg_act *a, double until);
 void sg_ahead_cpu(struct sg_act *a, double ns);
 void sg_ahead_sleep(struct sg_act *a, double until);
 double sg_ahead_sleep_end(const struct sg_act *a, double until);
+void sg_act_sleep(struct sg_act *a, double wake_ns, double until_s);
 void sg_act_catch_up(struct sg_act *a);
 void sg_exec_cpu(struct sg_act *a, double ns);
 /* An actor blocks until wake_at (ns; INFINITY: until released), resumes,

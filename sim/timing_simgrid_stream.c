@@ -47,20 +47,13 @@ static void stream_sleep(struct sg_act *a, double target)
 			sg_act_catch_up(a);
 		} else {
 			a->ahead = 0;
-			sg_act_blocks(a, target);
-			sgb->sg_sleeps++;
-			sg_actor_sleep_until(end);
-			sg_act_resumed(a);
+			sg_act_sleep(a, target, end);
 			sg_act_sync_clock(a);
 			return;
 		}
 	}
-	if (target > sg_now() + 0.5) {
-		sg_act_blocks(a, target);
-		sgb->sg_sleeps++;
-		sg_actor_sleep_until(target * 1e-9);
-		sg_act_resumed(a);
-	}
+	if (target > sg_now() + 0.5)
+		sg_act_sleep(a, target, target * 1e-9);
 	sg_act_sync_clock(a);
 }
 
