@@ -3,6 +3,7 @@
  * Large arrays on transparent huge pages (hugemem.h).  Below 2 MiB, or
  * where huge pages are off, they are ordinary zeroed memory.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -23,6 +24,27 @@ void *hugemem_alloc(size_t bytes)
 	madvise(p, bytes, MADV_HUGEPAGE);   /* a hint: without it the array still works */
 #endif
 	return p;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
+
+int hugemem_populate(void *p, size_t bytes, size_t off, size_t len)
+{
+	if (!p || off >= bytes)
+		return 0;
+	if (len > bytes - off)
+		len = bytes - off;
+	if (bytes < HUGEMEM_MIN)
+		return 0;             /* calloc()'d: small, and maybe not page-aligned */
+	uintptr_t a = (uintptr_t)p + off, e = a + len;
+
+	a &= ~(uintptr_t)4095;   /* the mapping is page-aligned, so these stay inside it */
+	e = (e + 4095) & ~(uintptr_t)4095;
+	if (e > (uintptr_t)p + bytes)
+		e = (uintptr_t)p + bytes;
+	return madvise((void *)a, e - a, MADV_POPULATE_WRITE) ? -errno : 0;
 }
 
 void hugemem_free(void *p, size_t bytes)

@@ -291,6 +291,13 @@ void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, in
  * of the memcg the shrink worker visits next (hint state only). */
 void zswap_prefetch_lru(struct zswap *zs);
 
+/* Fault in the memory of nr slot entries from slot (hugemem_populate()):
+ * the slot array is zeroed memory mapped on first touch, and an engine
+ * that knows its records can have another thread take that cost out of
+ * the replay.  Safe while the model runs on another thread (it changes no
+ * byte); 0 or -errno. */
+int zswap_prefault_slots(struct zswap *zs, uint32_t slot, uint32_t nr);
+
 /* Bytes of simulator state per tracked swap slot (for make bench).  The LRU
  * rings add 4 bytes per ring position (zswap_lru_ring_bytes()). */
 size_t zswap_bytes_per_slot(void);

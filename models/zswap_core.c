@@ -424,6 +424,14 @@ void zswap_prefetch(const struct zswap *zs, uint32_t slot)
 		__builtin_prefetch(&zs->slots[slot], 1, 1);
 }
 
+int zswap_prefault_slots(struct zswap *zs, uint32_t slot, uint32_t nr)
+{
+	if (slot >= zs->nslots)
+		return 0;
+	return hugemem_populate(zs->slots, (size_t)zs->nslots * sizeof(*zs->slots),
+				(size_t)slot * sizeof(*zs->slots), (size_t)nr * sizeof(*zs->slots));
+}
+
 /* Stage 1: the slot entries of a folio (one line per two slots). */
 void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr)
 {

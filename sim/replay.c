@@ -233,6 +233,7 @@ fail:
 
 void sim_teardown(struct sim *s)
 {
+	sim_prefault_stop(s);   /* it uses the model and the check */
 	if (s->zs)
 		zswap_destroy(s->zs);
 	s->zs = NULL;
@@ -466,6 +467,7 @@ static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
 /* The overlapped check's end: its verdict, and what it found (content). */
 static int sim_check_join(struct sim *s, char *err, size_t errlen)
 {
+	sim_prefault_stop(s);   /* it waits on the check */
 	int r = trace_check_join(&s->trace, err, errlen);
 
 	s->content = (enum trace_content)s->trace.content;
@@ -477,6 +479,7 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 	uint64_t n = sim_record_count(s);
 	uint64_t now = 0, checked = 0;
 
+	sim_prefault_start(s);
 	for (uint64_t i = 0; i < n; i++) {
 		const struct trace_record *r = &s->trace.rec[i];
 

@@ -65,6 +65,8 @@ struct sim {
 	int sg_argc;
 	char **sg_argv;
 
+	struct sim_prefault *pf;    /* sim/prefault.c, while the `none` replay runs */
+
 	/* Sections a backend adds to the report (latency, hardware, streams);
 	 * owned by the sim, NULL if none. */
 	json_t *backend_report;
@@ -91,6 +93,15 @@ void sim_trace_topology(const struct cfg *cfg, const struct trace_meta *meta,
 
 /* Records to replay (replay.max_events applied). */
 uint64_t sim_record_count(const struct sim *s);
+
+/* Fault the model's slot array in on a second thread, ahead of the `none`
+ * replay, group by group as the overlapped record check finds the slots in
+ * use (sim/prefault.c): the first touch of zeroed memory (the kernel
+ * clearing a huge page) then overlaps the replay.  Hints only: the model
+ * and its report do not change.  ZSWAPSIM_PREFAULT=0 turns it off.
+ * sim_prefault_stop() must come before the check is joined. */
+void sim_prefault_start(struct sim *s);
+void sim_prefault_stop(struct sim *s);
 
 /* Run with the configured backend. */
 int sim_run(struct sim *s, char *err, size_t errlen);

@@ -796,6 +796,11 @@ struct trace_checker {
 	uint64_t ends_span;
 	size_t hs;               /* header size: offset of record 0 */
 	int fd;                  /* the mapped file, read with pread() */
+	/* trace_wait_slot_groups(): the slot groups of the checked records in
+	 * the order they first appear (groups[0..ngroups-1]), NULL if no memory */
+	uint32_t *groups;
+	uint64_t *group_seen;    /* bitmap over the groups */
+	_Atomic uint32_t ngroups;
 	uint64_t checksum;
 	struct trace summary;    /* content, time_lo, time_hi only */
 	char err[1400];
@@ -852,6 +857,34 @@ static int open_binary(struct trace *t, char *err, size_t errlen)
 	int ret = open_binary_header(t, &hs, NULL, err, errlen);
 
 	return ret ? ret : scan_binary(t, hs, err, errlen);
+}
+
+/* Note the slot groups of n checked records that no earlier record used. */
+static void checker_note_groups(struct trace_checker *c, const struct trace_record *rec,
+				uint64_t n)
+{
+	uint32_t ng = atomic_load_explicit(&c->ngroups, memory_order_relaxed);
+	uint32_t last = UINT32_MAX;
+
+	if (!c->groups)
+		return;
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t g = rec[i].slot >> TRACE_SLOT_GROUP_SHIFT;
+		uint32_t ge = (uint32_t)((rec[i].slot + (uint64_t)trace_nr_pages(&rec[i]) - 1) >>
+					 TRACE_SLOT_GROUP_SHIFT);
+
+		if (g == last && ge == last)
+			continue;     /* the common case: the previous record's group */
+		for (; g <= ge; g++) {
+			if (c->group_seen[g / 64] & (1ull << (g % 64)))
+				continue;
+			c->group_seen[g / 64] |= 1ull << (g % 64);
+			c->groups[ng++] = g;
+		}
+		last = ge;
+	}
+	/* published before the records' count: a waiter checks both under lock */
+	atomic_store_explicit(&c->ngroups, ng, memory_order_release);
 }
 
 static void checker_publish(void *ctx, uint64_t upto)
@@ -914,8 +947,10 @@ static int scan_binary_fd(const struct trace *t, struct trace_checker *c, char *
 		XXH3_64bits_update(h, buf, len);
 		ret = rec_scan_run(&sc, t->path, &t->meta, buf, done, done + n, err, errlen);
 		done += n;
-		if (!ret)
+		if (!ret) {
+			checker_note_groups(c, buf, n);
 			checker_publish(c, done);
+		}
 	}
 	rec_scan_finish(&sc, ret ? NULL : &c->summary, t->nrec);
 	c->checksum = XXH3_64bits_digest(h);
@@ -950,6 +985,18 @@ static int start_checker(struct trace *t, size_t hs, int fd, char *err, size_t e
 	c->hs = hs;
 	c->fd = fd;
 	atomic_init(&c->upto, 0);
+	atomic_init(&c->ngroups, 0);
+	/* slot_count < 2^32: at most 2^16 groups; without memory, no groups */
+	uint32_t ngroups = (uint32_t)(((uint64_t)t->meta.slot_count + TRACE_SLOT_GROUP - 1) >>
+				      TRACE_SLOT_GROUP_SHIFT);
+	c->groups = malloc((ngroups ? ngroups : 1) * sizeof(*c->groups));
+	c->group_seen = calloc((ngroups + 63) / 64 + 1, sizeof(*c->group_seen));
+	if (!c->groups || !c->group_seen) {
+		free(c->groups);
+		free(c->group_seen);
+		c->groups = NULL;
+		c->group_seen = NULL;
+	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	t->checker = c;
@@ -976,6 +1023,25 @@ uint64_t trace_wait_checked(struct trace *t, uint64_t need)
 		pthread_cond_wait(&c->cond, &c->lock);
 	pthread_mutex_unlock(&c->lock);
 	return upto;
+}
+
+uint32_t trace_wait_slot_groups(struct trace *t, uint32_t have, uint32_t *out, uint32_t cap)
+{
+	struct trace_checker *c = t->checker;
+	uint32_t ng;
+
+	if (!c || !c->groups)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	while ((ng = atomic_load_explicit(&c->ngroups, memory_order_acquire)) <= have &&
+	       !c->finished)
+		pthread_cond_wait(&c->cond, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+	if (ng <= have)
+		return 0;
+	ng = ng - have < cap ? ng - have : cap;
+	memcpy(out, c->groups + have, ng * sizeof(*out));
+	return ng;
 }
 
 int trace_stream_ends_span(struct trace *t, uint64_t *span)
@@ -1049,6 +1115,8 @@ int trace_check_join(struct trace *t, char *err, size_t errlen)
 		t->checksum = c->checksum;
 	}
 	close(c->fd);
+	free(c->groups);
+	free(c->group_seen);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
 	free(c);

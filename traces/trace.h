@@ -123,6 +123,16 @@ int trace_open_overlapped(struct trace *t, const char *path, char *err, size_t e
  * ended; returns how many are (>= need, unless the check failed before need:
  * then trace_check_join() has the error).  nrec for a trace checked at open. */
 uint64_t trace_wait_checked(struct trace *t, uint64_t need);
+/* Slots in groups of TRACE_SLOT_GROUP (2 MiB of 32-byte per-slot state). */
+#define TRACE_SLOT_GROUP_SHIFT 16
+#define TRACE_SLOT_GROUP (1u << TRACE_SLOT_GROUP_SHIFT)
+/* The slot groups (slot >> TRACE_SLOT_GROUP_SHIFT) the checked records use,
+ * in the order they first appear, for a thread that prepares per-slot memory
+ * ahead of the replay (a hint).  Copies up to cap of them from the have-th
+ * on into out, waiting until there is one or the check has ended; 0 once
+ * all are given, and always 0 unless trace_open_overlapped()'s check runs.
+ * Must return before trace_check_join() is called. */
+uint32_t trace_wait_slot_groups(struct trace *t, uint32_t have, uint32_t *out, uint32_t cap);
 /* The span of all record times (greatest - least, 0 without records) from
  * each stream's first and last records: what the check finds, without a
  * pass over every record unless a stream is missing.  Only for a trace whose

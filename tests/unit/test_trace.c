@@ -684,6 +684,61 @@ START_TEST(test_content_kind)
 }
 END_TEST
 
+/* An overlapped open lists the slot groups the records use, in the order
+ * they first appear, a record across a group boundary giving both; only
+ * checked records count, and a plain open lists none. */
+START_TEST(test_slot_groups)
+{
+	const uint32_t G = TRACE_SLOT_GROUP;
+	struct trace_record r[] = {
+		{ .time_ns = 1, .op = TRACE_OP_IN, .slot = 3 * G + 5 },
+		{ .time_ns = 2, .op = TRACE_OP_IN, .slot = 10 },
+		{ .time_ns = 3, .op = TRACE_OP_IN, .slot = G - 1 },
+		{ .time_ns = 4, .op = TRACE_OP_IN, .slot = 4 * G },
+		{ .time_ns = 5, .op = TRACE_OP_IN, .slot = 2 * G - 2, .order = 2 },
+		{ .time_ns = 6, .op = TRACE_OP_IN, .slot = 3 * G },
+	};
+	const uint32_t want[] = { 3, 0, 4, 1, 2 };
+	uint32_t got[8], k, have = 0;
+	char path[512], err[512];
+	struct trace t;
+
+	meta.slot_count = 5 * G;
+	path_in_dir(path, sizeof(path), "g.zswt");
+	ck_assert_msg(trace_write(path, &meta, r, 6, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(trace_open_overlapped(&t, path, err, sizeof(err)) == 0, "%s", err);
+	while ((k = trace_wait_slot_groups(&t, have, got + have, 2)) > 0) {
+		ck_assert_uint_le(k, 2);
+		ck_assert_uint_le(have + k, 5);
+		have += k;
+	}
+	ck_assert_uint_eq(have, 5);
+	ck_assert_int_eq(memcmp(got, want, sizeof(want)), 0);
+	ck_assert_int_eq(trace_check_join(&t, err, sizeof(err)), 0);
+	ck_assert_uint_eq(trace_wait_slot_groups(&t, 0, got, 8), 0);   /* joined */
+	trace_close(&t);
+
+	ck_assert_msg(trace_open(&t, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(trace_wait_slot_groups(&t, 0, got, 8), 0);
+	trace_close(&t);
+
+	/* the last record out of range: the check fails, its batch gives none */
+	uint32_t bad = 5 * G;
+	FILE *f = fopen(path, "r+b");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, REC_OFF(5) + 8, SEEK_SET), 0);
+	ck_assert_uint_eq(fwrite(&bad, sizeof(bad), 1, f), 1);
+	ck_assert_int_eq(fclose(f), 0);
+	if (trace_open_overlapped(&t, path, err, sizeof(err)) == 0) {
+		ck_assert_uint_eq(trace_wait_slot_groups(&t, 0, got, 8), 0);
+		ck_assert_int_eq(trace_check_join(&t, err, sizeof(err)), -EINVAL);
+		trace_close(&t);
+	}
+	ck_assert_msg(strstr(err, "record 5") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
@@ -706,6 +761,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, test_file_checksum);
 	tcase_add_test(tc, test_page_store_name);
 	tcase_add_test(tc, test_content_kind);
+	tcase_add_test(tc, test_slot_groups);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <jansson.h>
 #include <gsl/gsl_rng.h>
 
@@ -52,6 +53,49 @@ START_TEST(test_geometry)
 	ck_assert_uint_eq(zs_objs_per_zspage(1016), 4);
 	ck_assert_int_eq(zs_is_huge(4096), 1);
 	ck_assert_uint_le(zswap_bytes_per_slot(), 32);
+}
+END_TEST
+
+/* ---- the slot array's first touch -------------------------------------------- */
+
+/* Is the page holding p mapped in (mincore())? */
+static int resident(const void *p)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+	unsigned char v = 0;
+
+	ck_assert_int_eq(mincore((void *)a, 4096, &v), 0);
+	return v & 1;
+}
+
+/* zswap_prefault_slots() maps the entries asked for and no others far from
+ * them (a huge page may take up to 2 MiB either side), leaves them zeroed,
+ * and leaves the model as it was: a slot there stores and loads as usual. */
+START_TEST(test_prefault_slots)
+{
+	const uint32_t G = 1u << 16;   /* 2 MiB of 32-byte entries */
+
+	zt_topo_init(&meta, 6 * G, 1, 1);
+	setup_cfg();
+	struct zswap *zs = mk();
+
+	ck_assert_int_eq(resident(&zs->slots[G + 100]), 0);
+	ck_assert_int_eq(resident(&zs->slots[5 * G]), 0);
+	ck_assert_int_eq(zswap_prefault_slots(zs, G, G), 0);
+	ck_assert_int_eq(resident(&zs->slots[G]), 1);
+	ck_assert_int_eq(resident(&zs->slots[G + 100]), 1);
+	ck_assert_int_eq(resident(&zs->slots[2 * G - 1]), 1);
+	ck_assert_int_eq(resident(&zs->slots[5 * G]), 0);
+	for (uint32_t i = G; i < 2 * G; i++)
+		ck_assert_int_eq(zswap_slot_has_data(zs, i), 0);
+	/* past the end: nothing to do; across it: clipped */
+	ck_assert_int_eq(zswap_prefault_slots(zs, 6 * G, G), 0);
+	ck_assert_int_eq(zswap_prefault_slots(zs, 6 * G - 1, G), 0);
+	ck_assert_int_eq(resident(&zs->slots[6 * G - 1]), 1);
+	ck_assert_int_eq(zt_out(zs, G + 100, 0, 2040, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_in(zs, G + 100), ZSWAP_IN_ZSWAP);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
 }
 END_TEST
 
@@ -1260,6 +1304,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_random_interleaved);
 	tcase_add_test(tc, test_events_during_swapout);
 	tcase_add_test(tc, test_policy_hooks);
+	tcase_add_test(tc, test_prefault_slots);
 	suite_add_tcase(s, tc);
 	return s;
 }
