@@ -28,9 +28,11 @@
  * SimGrid call, unless that call leaves the instant (a CPU execution or a
  * sleep) while no other actor can act at it (sg_alone()): then nobody could
  * tell, and the broadcast is dropped.  On the bench's multistream trace
- * 94,751 of 209,506 wakeups are (ZSWAPSIM_CHECK_EVERY_STEP prints the
- * count); tests/scenarios/simgrid_state_equality.sh checks that reports are
- * the same with it (timing.coalesce = true) and without.
+ * 114,892 wakeups are (ZSWAPSIM_CHECK_EVERY_STEP prints the count; 94,751
+ * before sg_alone() let a stream that already ran at the instant be alone
+ * with it) and 43,026 broadcasts are sent;
+ * tests/scenarios/simgrid_state_equality.sh checks that reports are the same
+ * with it (timing.coalesce = true) and without.
  */
 void sg_wait_for_dep(struct sg_act *a, uint64_t rec)
 {
