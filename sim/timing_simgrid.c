@@ -59,9 +59,16 @@ int sg_can_coalesce(const struct sg_act *a)
  * Some SimGrid calls only matter for the order in which actors run within
  * one instant (a wakeup of the slot-order waiters that none of them waits
  * for, timing_simgrid_order.c).  Such a call may be left out when the
- * calling actor is alone at the current instant: no other actor has run at
- * it, none was released at it, and no other actor's sleep, timeout or CPU
- * execution ends within SG_INSTANT_NS of it.  CPU executions end when
+ * calling actor is alone at the current instant: no other actor can run at
+ * it any more.  None was released at it, no other actor's sleep, timeout or
+ * CPU execution ends within SG_INSTANT_NS of it, and neither the shrink
+ * worker nor the swap device's actor has run at it.  A stream that already
+ * ran at the instant and is blocked again until later (or until released)
+ * does not count: it cannot complete a record, start waiting for one or
+ * release anyone at this instant, so the waiters' round trip through the
+ * mutex meets nothing of it (on the bench's multistream trace this leaves
+ * out 20,131 more wakeups: 63,157 -> 43,026 broadcasts, 800,579 -> 760,228
+ * simcalls).  CPU executions end when
  * SimGrid's CPU model says: a core's k running executions each get 1/k of
  * it; struct sg_core follows them (exact to a fraction of a nanosecond;
  * SimGrid rounds ends that close together to one instant, hence the margin).
@@ -149,8 +156,11 @@ int sg_alone(const struct sg_act *a)
 
 	if (!sgb->watch)
 		return 0;
+	/* a stream counts by when it acts next only: one that already ran at
+	 * this instant and is blocked again until later cannot run again at it */
 	for (unsigned k = 0; k < sgb->nstreams; k++)
-		if (&sgb->streams[k] != a && sgb->streams[k].nrec && act_active(&sgb->streams[k], now))
+		if (&sgb->streams[k] != a && sgb->streams[k].nrec &&
+		    act_next(&sgb->streams[k]) <= now + SG_INSTANT_NS)
 			return 0;
 	if (&sgb->worker != a && act_active(&sgb->worker, now))
 		return 0;
