@@ -258,6 +258,10 @@ void zswap_timer(struct zswap *zs);
 /* The caller guarantees no event before until: skip the timer firings up to
  * until that would do nothing (the policy counts them as done). */
 void zswap_skip_idle_timers(struct zswap *zs, uint64_t until);
+/* False when the writeback policy has no time-driven work: then, for the
+ * whole run, zswap_next_timer() is UINT64_MAX and zswap_skip_idle_timers()
+ * does nothing, so an engine may leave both out of its per-event loop. */
+int zswap_has_timers(const struct zswap *zs);
 /* For an engine whose events interleave with the timer (simgrid): the earliest
  * firing that can do work as the state is now (>= zswap_next_timer()), and,
  * having slept until then with every timing hook timer_moved() heeded, count

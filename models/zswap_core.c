@@ -387,6 +387,11 @@ void zswap_skip_known_idle_timers(struct zswap *zs, uint64_t until)
 		zs->wb->skip_idle(zs, zs->wb_st, until, 1);
 }
 
+int zswap_has_timers(const struct zswap *zs)
+{
+	return zs->wb->skip_idle || zs->wb->next_timer;
+}
+
 uint64_t zswap_next_due_timer(const struct zswap *zs)
 {
 	return zs->wb->next_due ? zs->wb->next_due(zs, zs->wb_st) : zswap_next_timer(zs);
