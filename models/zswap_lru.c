@@ -319,13 +319,19 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
 {
+	const struct zswap_slot *s = &zs->slots[slot];
 	int ret;
 
-	if ((zs->slots[slot].state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
+	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
 		return -ENOENT;
-	/* rotate before the writeback: a failure leaves it at the tail, a
-	 * success or a concurrent free unlinks it */
-	zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
+	/* Rotate before the writeback: a failure leaves it at the tail, a
+	 * success or a concurrent free unlinks it.  Without a timing engine or
+	 * a workload nothing runs during the writeback, and an entry neither
+	 * under writeback nor locked by a swap-out is written back for sure:
+	 * its rotation would be undone at once (the ring's live entries keep
+	 * their order either way), so it is left out. */
+	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
+		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
 	ret = zswap_writeback_entry(zs, slot, who);
 	if (ret)
 		zs->st.reject_reclaim_fail++;
