@@ -303,7 +303,8 @@ static int zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int
  * (batch.reclaim_folios) as its reclaim-batching patch does.  ok[k] = 1 if
  * folio k was stored.
  */
-static void zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
+static inline __attribute__((always_inline)) void
+zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
 	unsigned batch = zs->cfg.compress_batch, nreq = 0;
@@ -420,9 +421,12 @@ static enum zswap_out_result zswap_store_fallback(struct zswap *zs, const struct
 }
 
 /* swap_writeout() of n folios of one reclaimer: zeromap, zswap_store(),
- * else disk or re-activation. */
-void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
-			  enum zswap_out_result *res)
+ * else disk or re-activation.  Inlined into its two callers, so that a
+ * replay's one-folio swap-outs run it with n = 1 known (no loops over the
+ * batch arrays). */
+static inline __attribute__((always_inline)) void
+zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
+		 enum zswap_out_result *res)
 {
 	struct zswap_store_folio sf[ZSWAP_OUT_BATCH_MAX];
 	unsigned idx[ZSWAP_OUT_BATCH_MAX], m = 0;
@@ -466,11 +470,17 @@ void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigne
 	}
 }
 
+void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
+			  enum zswap_out_result *res)
+{
+	zswap_swap_out_n(zs, f, n, res);
+}
+
 enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
 {
 	enum zswap_out_result res;
 
-	zswap_swap_out_batch(zs, f, 1, &res);
+	zswap_swap_out_n(zs, f, 1, &res);
 	return res;
 }
 
