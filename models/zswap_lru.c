@@ -286,8 +286,8 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
  * (n is the list head) therefore ends the walk, whatever budget is left: a
  * single referenced entry is rotated once, not rotated and written back.
  */
-unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
-			     unsigned long nr_to_walk, int who, int *stop)
+static inline __attribute__((always_inline)) unsigned long
+lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, int who, int *stop)
 {
 	unsigned long freed = 0;
 
@@ -315,6 +315,12 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 		}
 	}
 	return freed;
+}
+
+unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
+			     unsigned long nr_to_walk, int who, int *stop)
+{
+	return lru_walk_n(zs, mc, nr_to_walk, who, stop);
 }
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
@@ -349,7 +355,7 @@ int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 		return -ENOENT;
 	if (!mc->lru_len)
 		return -ENOENT;       /* nothing scanned */
-	shrunk = zswap_lru_walk(zs, mc, 1, who, NULL);
+	shrunk = lru_walk_n(zs, mc, 1, who, NULL);   /* inlined: one step, no stop */
 	/* The shrink worker flushes when it ends, so its one-entry walks over
 	 * the memcgs fill writeback batches (policy param `batch`). */
 	if (who != ZSWAP_WHO_WORKER)
@@ -468,8 +474,10 @@ void zswap_shrink_worker_begin(struct zswap *zs)
 	zs->wk_thr = zs->accept_pages;
 }
 
-/* One turn of the do { } while (zswap_total_pages() > thr) loop. */
-int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
+/* One turn of the do { } while (zswap_total_pages() > thr) loop (inlined
+ * into zswap_shrink_worker()'s loop). */
+static inline __attribute__((always_inline)) int shrink_worker_step(struct zswap *zs,
+								 unsigned *examined)
 {
 	int idx;
 
@@ -501,11 +509,16 @@ done:
 	return 0;
 }
 
+int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
+{
+	return shrink_worker_step(zs, examined);
+}
+
 void zswap_shrink_worker(struct zswap *zs)
 {
 	unsigned examined;
 
 	zswap_shrink_worker_begin(zs);
-	while (zswap_shrink_worker_step(zs, &examined))
+	while (shrink_worker_step(zs, &examined))
 		;
 }
