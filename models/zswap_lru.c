@@ -45,7 +45,10 @@ static void lru_ring_ahead(void *ctx, uint32_t slot)
 	__builtin_prefetch(&((struct zswap *)ctx)->slots[slot], 1, 1);
 }
 
-static int lru_ring_make_room(struct zswap *zs, struct zswap_memcg *mc)
+/* Out of line: inlined, it made every tail link save and restore six
+ * registers for a path taken once per ring-full of links. */
+static __attribute__((noinline, cold)) int lru_ring_make_room(struct zswap *zs,
+							      struct zswap_memcg *mc)
 {
 	struct zswap_lru_ring *r = &mc->lru;
 	int err = idx_ring_make_room(&r->q, &r->mask, &r->lo, &r->hi, mc->lru_len,
