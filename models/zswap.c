@@ -229,9 +229,11 @@ struct zswap_store_page_req {
 };
 
 /* One compression call over the pages in req[], then each page published
- * (zswap_store_page()) unless its folio failed meanwhile. */
-static void zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf,
-			      struct zswap_store_page_req *req, unsigned n, int who)
+ * (zswap_store_page()) unless its folio failed meanwhile.  Inlined, as
+ * zswap_store_finish(): a swap-out of one page calls each once. */
+static inline __attribute__((always_inline)) void
+zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf, struct zswap_store_page_req *req,
+		  unsigned n, int who)
 {
 	uint32_t lens[8];
 
@@ -256,7 +258,8 @@ static void zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf,
 
 /* The end of one folio's store: counters on success; on failure the
  * shrinker kick and the erase of whatever the attempt published. */
-static int zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int who)
+static inline __attribute__((always_inline)) int
+zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int who)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
 	const struct zswap_folio *f = x->f;
