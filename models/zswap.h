@@ -291,8 +291,12 @@ void zswap_prefetch(const struct zswap *zs, uint32_t slot);
  * list neighbours.  Hints only: the model's state is never changed. */
 void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr);
 void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage);
-/* Once per event: run ahead of the next writeback walk along the LRU list
- * of the memcg the shrink worker visits next (hint state only). */
+/* Once every ZSWAP_PREFETCH_LRU_EVERY events: run ahead of the next
+ * writeback walk along the LRU list of the memcg the shrink worker visits
+ * next, two ring positions per event (hint state only).  Every event cost
+ * about 48 instructions for what is mostly a look at cursors that are
+ * already ahead. */
+#define ZSWAP_PREFETCH_LRU_EVERY 4
 void zswap_prefetch_lru(struct zswap *zs);
 
 /* Bytes of simulator state per tracked swap slot (for make bench).  The LRU

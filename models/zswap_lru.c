@@ -391,8 +391,8 @@ void zswap_wb_kernel_store_failed(struct zswap *zs, void *st)
  * ZSWAP_PF_ZSPAGES (their slots were fetched a while before).  Each position
  * is looked at once by each cursor, whatever distance the head jumps over
  * holes.  A walk moves them on at every step, and an engine calls
- * zswap_prefetch_lru() once per event, so a burst finds its first entries
- * cached.  Hints only: nothing here changes the model.
+ * zswap_prefetch_lru() every ZSWAP_PREFETCH_LRU_EVERY events, so a burst
+ * finds its first entries cached.  Hints only: nothing here changes the model.
  */
 #define ZSWAP_PF_SLOTS   64u
 #define ZSWAP_PF_ZSPAGES 24u
@@ -445,7 +445,7 @@ void zswap_prefetch_lru(struct zswap *zs)
 		return;
 	if (pos >= (int)zs->nmemcg)
 		pos = 0;
-	zswap_prefetch_lru_memcg(zs, &zs->memcg[zs->preorder[pos]], 2);
+	zswap_prefetch_lru_memcg(zs, &zs->memcg[zs->preorder[pos]], 2 * ZSWAP_PREFETCH_LRU_EVERY);
 }
 
 /* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,

@@ -484,7 +484,8 @@ static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
 	if (i + SIM_PF_ZSPAGE < n)
 		zswap_prefetch_state(s->zs, rec[i + SIM_PF_ZSPAGE].slot,
 				     trace_nr_pages(&rec[i + SIM_PF_ZSPAGE]), 3);
-	zswap_prefetch_lru(s->zs);
+	if (!(i % ZSWAP_PREFETCH_LRU_EVERY))
+		zswap_prefetch_lru(s->zs);
 }
 
 /* The overlapped check's end: its verdict, and what it found (content). */
