@@ -462,17 +462,22 @@ void sim_run_timers(struct sim *s, uint64_t now)
 /* ------------------------------------------------------------------------ */
 /* the `none` backend                                                        */
 
-/* Read-ahead distances in records: the trace is known in advance, so the
- * slot entries of an event are fetched SIM_PF_SLOTS events before it, and
- * what they point to (LRU ring position, zspage) SIM_PF_LINKS before: the
- * second stage reads what the first brought in.  A random-slot trace misses
- * cache on every one of them.  A third stage, the zspage's fullness-list
- * neighbours 4 events before, cost ~36 instructions per event (callgrind:
- * 2.08 G -> 1.98 G for the none_random replay without it) and gained no time
- * measurable here (three A/B rounds of 20-24 runs: replay medians 0.259 vs
- * 0.248, 0.269 vs 0.271, 0.284 vs 0.258 s with it and without). */
+/* Read-ahead distance in records: the trace is known in advance, so the
+ * slot entries of an event are fetched SIM_PF_SLOTS events before it.  A
+ * random-slot trace misses cache on them: without any per-record prefetch
+ * the none_random replay took 0.545 s of CPU instead of 0.355 s (best of 12,
+ * alternated).
+ * Two further stages, reading the fetched entries for what they point to
+ * (LRU ring position and zspage 12 events ahead, zspage fullness-list
+ * neighbours 4 ahead), cost ~36 instructions per event each (callgrind, that
+ * replay: 2.41 G -> 2.31 G -> 2.21 G instructions without the third, then
+ * the second) and gained no time measurable here (A/B rounds of 20-24 runs
+ * each: replay medians with and without, third stage 0.259/0.248,
+ * 0.269/0.271, 0.284/0.258 s; second 0.301/0.309, 0.290/0.288,
+ * 0.275/0.286 s): what they fetch mostly sits in L2 and L3 already (a
+ * ring of 4-byte slot numbers, a table of 12-byte zspages), while the
+ * slots are 32 bytes each over the whole swap space. */
 #define SIM_PF_SLOTS  24
-#define SIM_PF_LINKS  12
 
 static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
 {
@@ -481,9 +486,6 @@ static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
 	if (i + SIM_PF_SLOTS < n)
 		zswap_prefetch_slots(s->zs, rec[i + SIM_PF_SLOTS].slot,
 				     trace_nr_pages(&rec[i + SIM_PF_SLOTS]));
-	if (i + SIM_PF_LINKS < n)
-		zswap_prefetch_state(s->zs, rec[i + SIM_PF_LINKS].slot,
-				     trace_nr_pages(&rec[i + SIM_PF_LINKS]), 2);
 	if (!(i % ZSWAP_PREFETCH_LRU_EVERY))
 		zswap_prefetch_lru(s->zs);
 }
