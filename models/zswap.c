@@ -229,9 +229,11 @@ struct zswap_store_page_req {
 };
 
 /* One compression call over the pages in req[], then each page published
- * (zswap_store_page()) unless its folio failed meanwhile. */
-static void zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf,
-			      struct zswap_store_page_req *req, unsigned n, int who)
+ * (zswap_store_page()) unless its folio failed meanwhile.  Inlined, as
+ * zswap_store_finish(): a swap-out of one page calls each once. */
+static inline __attribute__((always_inline)) void
+zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf, struct zswap_store_page_req *req,
+		  unsigned n, int who)
 {
 	uint32_t lens[8];
 
@@ -256,7 +258,8 @@ static void zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf,
 
 /* The end of one folio's store: counters on success; on failure the
  * shrinker kick and the erase of whatever the attempt published. */
-static int zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int who)
+static inline __attribute__((always_inline)) int
+zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int who)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
 	const struct zswap_folio *f = x->f;
@@ -303,7 +306,8 @@ static int zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int
  * (batch.reclaim_folios) as its reclaim-batching patch does.  ok[k] = 1 if
  * folio k was stored.
  */
-static void zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
+static inline __attribute__((always_inline)) void
+zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
 	unsigned batch = zs->cfg.compress_batch, nreq = 0;
@@ -420,9 +424,12 @@ static enum zswap_out_result zswap_store_fallback(struct zswap *zs, const struct
 }
 
 /* swap_writeout() of n folios of one reclaimer: zeromap, zswap_store(),
- * else disk or re-activation. */
-void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
-			  enum zswap_out_result *res)
+ * else disk or re-activation.  Inlined into its two callers, so that a
+ * replay's one-folio swap-outs run it with n = 1 known (no loops over the
+ * batch arrays). */
+static inline __attribute__((always_inline)) void
+zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
+		 enum zswap_out_result *res)
 {
 	struct zswap_store_folio sf[ZSWAP_OUT_BATCH_MAX];
 	unsigned idx[ZSWAP_OUT_BATCH_MAX], m = 0;
@@ -466,11 +473,17 @@ void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigne
 	}
 }
 
+void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
+			  enum zswap_out_result *res)
+{
+	zswap_swap_out_n(zs, f, n, res);
+}
+
 enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
 {
 	enum zswap_out_result res;
 
-	zswap_swap_out_batch(zs, f, 1, &res);
+	zswap_swap_out_n(zs, f, 1, &res);
 	return res;
 }
 

@@ -258,6 +258,10 @@ void zswap_timer(struct zswap *zs);
 /* The caller guarantees no event before until: skip the timer firings up to
  * until that would do nothing (the policy counts them as done). */
 void zswap_skip_idle_timers(struct zswap *zs, uint64_t until);
+/* False when the writeback policy has no time-driven work: then, for the
+ * whole run, zswap_next_timer() is UINT64_MAX and zswap_skip_idle_timers()
+ * does nothing, so an engine may leave both out of its per-event loop. */
+int zswap_has_timers(const struct zswap *zs);
 /* For an engine whose events interleave with the timer (simgrid): the earliest
  * firing that can do work as the state is now (>= zswap_next_timer()), and,
  * having slept until then with every timing hook timer_moved() heeded, count
@@ -287,8 +291,12 @@ void zswap_prefetch(const struct zswap *zs, uint32_t slot);
  * list neighbours.  Hints only: the model's state is never changed. */
 void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr);
 void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage);
-/* Once per event: run ahead of the next writeback walk along the LRU list
- * of the memcg the shrink worker visits next (hint state only). */
+/* Once every ZSWAP_PREFETCH_LRU_EVERY events: run ahead of the next
+ * writeback walk along the LRU list of the memcg the shrink worker visits
+ * next, two ring positions per event (hint state only).  Every event cost
+ * about 48 instructions for what is mostly a look at cursors that are
+ * already ahead. */
+#define ZSWAP_PREFETCH_LRU_EVERY 4
 void zswap_prefetch_lru(struct zswap *zs);
 
 /* Fault in the memory of nr slot entries from slot (hugemem_populate()):

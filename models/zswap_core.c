@@ -387,6 +387,11 @@ void zswap_skip_known_idle_timers(struct zswap *zs, uint64_t until)
 		zs->wb->skip_idle(zs, zs->wb_st, until, 1);
 }
 
+int zswap_has_timers(const struct zswap *zs)
+{
+	return zs->wb->skip_idle || zs->wb->next_timer;
+}
+
 uint64_t zswap_next_due_timer(const struct zswap *zs)
 {
 	return zs->wb->next_due ? zs->wb->next_due(zs, zs->wb_st) : zswap_next_timer(zs);
@@ -432,32 +437,44 @@ int zswap_prefault_slots(struct zswap *zs, uint32_t slot, uint32_t nr)
 				(size_t)slot * sizeof(*zs->slots), (size_t)nr * sizeof(*zs->slots));
 }
 
+/* GCC counts __builtin_prefetch() as free of side effects, so a function
+ * made only of loads and prefetches is pure to it, and with link-time
+ * optimisation a call whose result is unused is deleted: this empty volatile
+ * asm (no instruction) keeps the prefetch functions below. */
+#define ZSWAP_KEEP_HINTS() __asm__ volatile("")
+
 /* Stage 1: the slot entries of a folio (one line per two slots). */
-void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr)
+inline void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr)
 {
-	if (slot >= zs->nslots || nr > zs->nslots - slot)
+	ZSWAP_KEEP_HINTS();
+	if ((uint64_t)slot + nr > zs->nslots)
 		return;
 	const char *a = (const char *)&zs->slots[slot];
-	const char *end = (const char *)&zs->slots[slot + nr];
+	const char *last = (const char *)&zs->slots[slot + nr] - 1;
 
-	for (; a < end; a += 64)
+	/* the first and the last line (an order-0 slot: one line, once), then
+	 * those between */
+	__builtin_prefetch(a, 1, 1);
+	if (__builtin_expect(((uintptr_t)a ^ (uintptr_t)last) < 64, 1))
+		return;
+	__builtin_prefetch(last, 1, 1);
+	for (a += 64; a < last; a += 64)
 		__builtin_prefetch(a, 1, 1);
-	__builtin_prefetch(end - 1, 1, 1);
 }
 
 /* Stage 2 and 3 read the slot entry, so they run once stage 1 has likely
  * brought it in: what freeing its entry touches (zswap_entry_free(): its
  * place in the LRU ring, the zspage; then the zspage's fullness-list
  * neighbours). */
-void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage)
+inline void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t nr, int stage)
 {
-	if (slot >= zs->nslots || nr > zs->nslots - slot)
+	ZSWAP_KEEP_HINTS();
+	if ((uint64_t)slot + nr > zs->nslots)
 		return;
-	if (nr > 4)
-		nr = 4;
-	for (uint32_t i = 0; i < nr; i++) {
-		const struct zswap_slot *s = &zs->slots[slot + i];
+	const struct zswap_slot *s = &zs->slots[slot];
+	const struct zswap_slot *end = s + (nr < 4 ? nr : 4);
 
+	for (; s < end; s++) {
 		if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
 			continue;
 		if (stage == 3) {

@@ -105,8 +105,8 @@ struct zswap_memcg {
 	struct zswap_lru_ring lru;
 	uint64_t lru_len;
 	/* prefetch run-ahead of writeback walks (hints, never model state):
-	 * the next ring position two cursors look at (slots; zspages) */
-	uint32_t pf_pos, pz_pos;
+	 * the next ring position the cursor looks at */
+	uint32_t pf_pos;
 	/* pressure shrinker */
 	uint64_t nr_disk_swapins;      /* zswap_lruvec_state.nr_disk_swapins */
 	uint64_t nr_deferred;          /* shrinker->nr_deferred of this memcg */
