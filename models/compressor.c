@@ -375,16 +375,22 @@ static double ticks_to_seconds(const struct compressor *c, uint64_t n)
 	return (double)n * ((double)ns / (double)ticks) * 1e-9;
 }
 
+/* codec calls the owner made itself (the others' lengths came from ahead) */
+static uint64_t own_calls(const struct compressor *c)
+{
+	return c->compressions - c->adopted;
+}
+
 double compressor_codec_seconds(const struct compressor *c)
 {
-	uint64_t in_timer = c->compressions * c->clock_cost_ticks;
+	uint64_t in_timer = own_calls(c) * c->clock_cost_ticks;
 
 	return ticks_to_seconds(c, c->compress_ticks > in_timer ? c->compress_ticks - in_timer : 0);
 }
 
 double compressor_timer_seconds(const struct compressor *c)
 {
-	return ticks_to_seconds(c, 2 * c->compressions * c->clock_cost_ticks);
+	return ticks_to_seconds(c, 2 * own_calls(c) * c->clock_cost_ticks);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -496,8 +502,10 @@ void compressor_free(struct compressor *c)
 		return;
 	codec_work_free(c->work);
 	free(c->cache);
+	free(c->ahead);
 	c->work = NULL;
 	c->cache = NULL;
+	c->ahead = NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -707,9 +715,9 @@ enum comp_result compressor_kernel_result(int codec, int len)
 	return COMP_FAIL;
 }
 
-/* The one real codec call per distinct content, timed so that a run can
- * tell its codec time from the model's (runtime.codec_seconds). */
-static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
+/* One real codec call: the cache word of page canon, and its time in
+ * codec-clock ticks added to *ticks. */
+static uint16_t compress_page_word(struct compressor *c, uint64_t canon, uint64_t *ticks)
 {
 	struct codec_work *w = c->work;
 	uint64_t t0 = codec_clock();
@@ -718,13 +726,27 @@ static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 	enum comp_result res = compressor_kernel_result(c->codec, len);
 	uint32_t stored;
 
-	c->compress_ticks += codec_clock() - t0;
-	c->compressions++;
+	*ticks += codec_clock() - t0;
 	/* a codec error has no length: report it as one full page */
 	stored = len < 0 ? SIM_PAGE_SIZE : (uint32_t)len;
 	if (stored + 1 > CACHE_LEN_MASK)
 		stored = CACHE_LEN_MASK - 1;
 	return (uint16_t)((stored + 1) | ((uint32_t)res << CACHE_RES_SHIFT));
+}
+
+/* The one codec call per distinct content, timed so that a run can tell
+ * its codec time from the model's (runtime.codec_seconds); or the word an
+ * ahead worker found, if one did. */
+static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
+{
+	uint16_t v = c->ahead ? __atomic_load_n(&c->ahead[canon], __ATOMIC_RELAXED) : 0;
+
+	c->compressions++;
+	if (v) {
+		c->adopted++;
+		return v;
+	}
+	return compress_page_word(c, canon, &c->compress_ticks);
 }
 
 /*
@@ -742,10 +764,103 @@ uint32_t compressor_page_len(struct compressor *c, uint64_t idx, enum comp_resul
 		v = c->cache[canon];
 		if (!v) {
 			v = compress_page_entry(c, canon);
-			c->cache[canon] = v;
+			/* ahead workers read the cache: a whole-word store */
+			__atomic_store_n(&c->cache[canon], v, __ATOMIC_RELAXED);
 		}
-		c->cache[idx] = v;
+		__atomic_store_n(&c->cache[idx], v, __ATOMIC_RELAXED);
 	}
 	*res = (enum comp_result)(v >> CACHE_RES_SHIFT);
 	return (uint32_t)(v & CACHE_LEN_MASK) - 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Compression ahead of use                                                 */
+/* ------------------------------------------------------------------------ */
+
+struct compressor_ahead_worker {
+	struct compressor c;      /* the owner's settings, this worker's codec state */
+	struct compressor *owner;
+	uint64_t ticks, calls;
+};
+
+int compressor_ahead_enable(struct compressor *c)
+{
+	if (!c->ps || !c->ps->npages || !c->cache)
+		return -EINVAL;
+	if (!c->ahead) {
+		c->ahead = calloc(c->ps->npages, sizeof(*c->ahead));
+		if (!c->ahead)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+struct compressor_ahead_worker *compressor_ahead_worker_new(struct compressor *c)
+{
+	struct compressor_ahead_worker *w;
+	char err[160];
+
+	if (!c->ahead)
+		return NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->c = *c;
+	w->c.work = calloc(1, sizeof(struct codec_work));
+	if (!w->c.work || codec_work_init(w->c.work, c->codec, err, sizeof(err))) {
+		codec_work_free(w->c.work);
+		free(w);
+		return NULL;
+	}
+	w->owner = c;
+	return w;
+}
+
+/* Only pages neither side has: the owner's cache and ahead[] are read
+ * whole-word; two workers (or a worker and the owner) may still compress
+ * the same page at once, and both store the same word. */
+void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx)
+{
+	struct compressor *c = w->owner;
+	uint32_t canon;
+
+	if (idx >= c->ps->npages)
+		return;
+	canon = c->ps->canon[idx];
+	if (c->ps->flags[canon] & PS_F_ZERO)   /* zswap never compresses one */
+		return;
+	if (__atomic_load_n(&c->cache[canon], __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&c->ahead[canon], __ATOMIC_RELAXED))
+		return;
+	uint16_t v = compress_page_word(&w->c, canon, &w->ticks);
+
+	w->calls++;
+	__atomic_store_n(&c->ahead[canon], v, __ATOMIC_RELAXED);
+}
+
+uint64_t compressor_ahead_worker_calls(const struct compressor_ahead_worker *w)
+{
+	return w->calls;
+}
+
+void compressor_ahead_worker_free(struct compressor_ahead_worker *w)
+{
+	if (!w)
+		return;
+	w->owner->ahead_ticks += w->ticks;
+	w->owner->ahead_calls += w->calls;
+	codec_work_free(w->c.work);
+	free(w);
+}
+
+double compressor_ahead_seconds(const struct compressor *c)
+{
+	uint64_t in_timer = c->ahead_calls * c->clock_cost_ticks;
+
+	return ticks_to_seconds(c, c->ahead_ticks > in_timer ? c->ahead_ticks - in_timer : 0);
+}
+
+uint64_t compressor_ahead_pages(const struct compressor *c)
+{
+	return c->ahead_calls;
 }

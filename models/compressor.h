@@ -71,12 +71,20 @@ struct compressor {
 	/* cache by canonical page index: 0 = not compressed yet, else len + 1 in the
 	 * low 13 bits and the comp_result in bits 13..14 */
 	uint16_t *cache;
-	uint64_t compressions;    /* real codec calls made (distinct pages compressed) */
+	uint64_t compressions;    /* distinct pages compressed (here or ahead, adopted) */
 	uint64_t compress_ticks;  /* time spent in them, codec-clock ticks (runtime report only) */
 	uint64_t clock0_ticks;    /* codec clock and CLOCK_MONOTONIC at init: the tick rate */
 	uint64_t clock0_ns;
 	uint64_t clock_cost_ticks; /* what one read of the codec clock costs */
 	void *work;               /* codec state and buffers, allocated once */
+	/* Lengths worked out ahead of use by other threads (compressor_ahead_*),
+	 * as cache words, by canonical page index; NULL when none run.  The
+	 * replay takes one over only when it first needs the page, so what it
+	 * counts (compressions) is what it would have compressed itself. */
+	uint16_t *ahead;
+	uint64_t adopted;         /* of the compressions, taken from ahead[] */
+	uint64_t ahead_ticks;     /* codec-clock ticks of the freed ahead workers' calls */
+	uint64_t ahead_calls;     /* their codec calls */
 };
 
 int codec_by_name(const char *name);            /* -1 if unknown */
@@ -106,6 +114,32 @@ double compressor_codec_seconds(const struct compressor *c);
 /* What timing the codec calls cost: two clock reads per call, in seconds
  * (runtime.timer_seconds; neither codec nor model time). */
 double compressor_timer_seconds(const struct compressor *c);
+
+/*
+ * Compression ahead of use.  A replay knows its trace in advance, so other
+ * threads may compress the pages of coming swap-outs while it runs; the
+ * replay thread then finds their lengths instead of calling the codec
+ * (sim/codec_ahead.c).  The result is the same either way: a page's length
+ * depends only on its bytes and the codec.
+ *
+ * compressor_ahead_enable() (before any worker starts) makes the table;
+ * each worker thread has its own codec state (compressor_ahead_worker_new())
+ * and calls compressor_ahead_page() for the pages it expects; the owner of
+ * c keeps calling compressor_page_len() meanwhile.  A page already known to
+ * either side is skipped.  compressor_ahead_worker_free() after the thread
+ * has stopped adds its time to compressor_ahead_seconds().
+ */
+struct compressor_ahead_worker;
+int compressor_ahead_enable(struct compressor *c);
+struct compressor_ahead_worker *compressor_ahead_worker_new(struct compressor *c);
+void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx);
+void compressor_ahead_worker_free(struct compressor_ahead_worker *w);
+/* Codec calls the worker made so far (its own thread). */
+uint64_t compressor_ahead_worker_calls(const struct compressor_ahead_worker *w);
+/* Codec time of the ahead workers freed so far, in seconds (their own
+ * threads: runtime.codec_ahead_seconds); pages they compressed. */
+double compressor_ahead_seconds(const struct compressor *c);
+uint64_t compressor_ahead_pages(const struct compressor *c);
 
 /* Compress / decompress raw buffers (tests, calibration, capture tools).
  * dst must hold at least dst_cap bytes; returns the length, or a negative

@@ -20,12 +20,14 @@
 #            configs/hw/local.json: every operation contends in SimGrid.
 #
 #   distinct: every page of the trace distinct (usemem 256 MiB of order-0
-#            pages, two passes, random content, no --max-pages): the replay's
-#            real compression (runtime.codec_seconds) apart from the model's
-#            own time (runtime.model_seconds), of the run with the least replay
-#            time of 3; distinct_model_share = model / codec;
-#            distinct_timer_seconds: what timing the codec calls cost
-#            (runtime.timer_seconds, neither side).
+#            pages, two passes, random content, no --max-pages): the run's
+#            real compression (distinct_codec_seconds: runtime.codec_seconds,
+#            on the replay's thread, plus runtime.codec_ahead_seconds, on the
+#            codec workers', sim/codec_ahead.c) apart from the model's own
+#            time (runtime.model_seconds), and the replay's time, of the run
+#            with the least replay time of 3; distinct_model_share = model /
+#            codec; distinct_timer_seconds: what timing the replay thread's
+#            codec calls cost (runtime.timer_seconds, neither side).
 #   distinct_real: the same on real pages: usemem 45 MiB of order-0 pages,
 #            two passes, content drawn from five programs' pages of the
 #            corpus ($ZSWAPSIM_CORPUS, default ../shared/corpus; the rows are
@@ -140,18 +142,20 @@ PY
   echo "$b $c"
 }
 read -r rndproc rndcpu <<<"$(procbest "$D/random.json" "$D/random-report.json")"
-codec_split() {   # config -> "codec_s model_s timer_s" of the run with the least replay time of 3
+codec_split() {   # config -> "replay_s codec_s model_s timer_s ahead_s" of the run with
+                  # the least replay time of 3 (codec_s: all real compression, the
+                  # replay thread's and the codec workers', ahead_s)
   local cfg=$1 best="" bt=1e9 v
   for _ in 1 2 3; do
     "$BIN" run "$cfg" -q -o "$D/distinct-report.json"
-    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"], r["model_seconds"], r["timer_seconds"])' "$D/distinct-report.json")
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"] + r["codec_ahead_seconds"], r["model_seconds"], r["timer_seconds"], r["codec_ahead_seconds"])' "$D/distinct-report.json")
     if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "${v%% *}" "$bt"; then
-      bt=${v%% *} best=${v#* }
+      bt=${v%% *} best=$v
     fi
   done
   echo "$best"
 }
-read -r dcodec dmodel dtimer <<<"$(codec_split "$D/distinct.json")"
+read -r dreplay dcodec dmodel dtimer dahead <<<"$(codec_split "$D/distinct.json")"
 corpus=${ZSWAPSIM_CORPUS:-../shared/corpus}
 if [ -e "$corpus/gcc.pages" ]; then
   if [ ! -e "$D/distinct-real.zswt" ] || [ "$BIN" -nt "$D/distinct-real.zswt" ]; then
@@ -163,7 +167,7 @@ if [ -e "$corpus/gcc.pages" ]; then
   cat >"$D/distinct-real.json" <<'J'
 {"trace": {"path": "distinct-real.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
 J
-  read -r rcodec rmodel rtimer <<<"$(codec_split "$D/distinct-real.json")"
+  read -r rreplay rcodec rmodel rtimer rahead <<<"$(codec_split "$D/distinct-real.json")"
 fi
 if [ -e configs/hw/local.json ]; then
   msg=$(best "$D/multistream.json" "$D/multistream-report.json")
@@ -211,12 +215,16 @@ echo "none_random_events_per_s=$rnd"
 echo "none_random_process_events_per_s=$rndproc"
 echo "none_random_process_cpu_events_per_s=$rndcpu"
 echo "simgrid_multistream_events_per_s=$msg"
+echo "distinct_replay_seconds=$dreplay"
 echo "distinct_codec_seconds=$dcodec"
+echo "distinct_codec_ahead_seconds=$dahead"
 echo "distinct_model_seconds=$dmodel"
 echo "distinct_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$dcodec" "$dmodel")"
 echo "distinct_timer_seconds=$dtimer"
 if [ -n "${rcodec:-}" ]; then
+  echo "distinct_real_replay_seconds=$rreplay"
   echo "distinct_real_codec_seconds=$rcodec"
+  echo "distinct_real_codec_ahead_seconds=$rahead"
   echo "distinct_real_model_seconds=$rmodel"
   echo "distinct_real_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$rcodec" "$rmodel")"
 fi

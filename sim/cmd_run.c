@@ -228,6 +228,13 @@ static int run_config(struct run_args a)
 		cfg_free(&cfg);
 		return EXIT_OK;
 	}
+	unsigned threads;
+	if (sim_codec_threads(&threads)) {
+		cli_error("ZSWAPSIM_CODEC_THREADS=%s: not a number of codec threads 0..64",
+			  getenv("ZSWAPSIM_CODEC_THREADS"));
+		cfg_free(&cfg);
+		return EXIT_USAGE;
+	}
 	char *dflt = a.out ? NULL : default_report_path(a.config);
 	const char *out = a.out ? a.out : dflt;
 	struct sim *s = out ? calloc(1, sizeof(*s)) : NULL;
@@ -268,6 +275,10 @@ static int run_config(struct run_args a)
 			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
 			.codec_s = compressor_codec_seconds(&s->comp),
 			.timer_s = compressor_timer_seconds(&s->comp),
+			.codec_ahead_s = compressor_ahead_seconds(&s->comp),
+			.codec_ahead_pages = compressor_ahead_pages(&s->comp),
+			.codec_ahead_used = s->comp.adopted,
+			.codec_threads = s->codec_threads,
 		};
 		report_add_runtime(rep, &rt);
 		r = report_write(rep, out, err, sizeof(err));

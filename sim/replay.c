@@ -234,6 +234,7 @@ fail:
 void sim_teardown(struct sim *s)
 {
 	sim_prefault_stop(s);   /* it uses the model and the check */
+	sim_codec_ahead_stop(s);
 	if (s->zs)
 		zswap_destroy(s->zs);
 	s->zs = NULL;
@@ -495,6 +496,7 @@ static inline void sim_prefetch(struct sim *s, uint64_t i, uint64_t n)
 static int sim_check_join(struct sim *s, char *err, size_t errlen)
 {
 	sim_prefault_stop(s);   /* it waits on the check */
+	sim_codec_ahead_stop(s);
 	int r = trace_check_join(&s->trace, err, errlen);
 
 	s->content = (enum trace_content)s->trace.content;
@@ -512,6 +514,7 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 	int plain_done = !sim_check_every_step() && !s->show_progress && !SIM_DEBUG_INVARIANTS;
 
 	sim_prefault_start(s);
+	sim_codec_ahead_start(s);
 	for (uint64_t i = 0; i < n; i++) {
 		const struct trace_record *r = &s->trace.rec[i];
 
@@ -524,6 +527,8 @@ int sim_run_none(struct sim *s, char *err, size_t errlen)
 				return sim_check_join(s, err, errlen);
 		}
 		sim_prefetch(s, i, n);
+		if (!(i & 15))   /* where the codec workers must be ahead of */
+			atomic_store_explicit(&s->replay_pos, i, memory_order_relaxed);
 		/* Records are in trace order; streams may interleave with their own
 		 * clocks, so the engine's clock is the running maximum. */
 		if (r->time_ns > now)

@@ -175,6 +175,10 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 			    json_real(r->replay_s > 0 ? (double)r->pages / r->replay_s : 0));
 	json_object_set_new(rt, "codec_seconds", json_real(r->codec_s));
 	json_object_set_new(rt, "timer_seconds", json_real(r->timer_s));
+	json_object_set_new(rt, "codec_threads", json_integer(r->codec_threads));
+	json_object_set_new(rt, "codec_ahead_seconds", json_real(r->codec_ahead_s));
+	json_object_set_new(rt, "codec_ahead_pages", json_integer((json_int_t)r->codec_ahead_pages));
+	json_object_set_new(rt, "codec_ahead_used_pages", json_integer((json_int_t)r->codec_ahead_used));
 	double model = r->replay_s - r->codec_s - r->timer_s;
 	json_object_set_new(rt, "model_seconds", json_real(model > 0 ? model : 0));
 	json_object_set_new(rt, "peak_rss_kb", json_integer(r->peak_rss_kb));

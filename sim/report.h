@@ -20,6 +20,10 @@ struct report_runtime {
 	size_t bytes_per_page; /* workload runs: reclaim model state per task page (0: none) */
 	double codec_s;        /* real compression during the replay */
 	double timer_s;        /* timing those compressions (compressor_timer_seconds) */
+	double codec_ahead_s;  /* compression on the ahead workers' threads (sim/codec_ahead.c) */
+	uint64_t codec_ahead_pages; /* pages they compressed */
+	uint64_t codec_ahead_used;  /* of those, pages the replay took over */
+	unsigned codec_threads;     /* how many there were */
 };
 /* Original bytes of every page stored over the compressed bytes, 0 if none
  * (stats.compression.ratio, and the summary `zswapsim run` prints). */

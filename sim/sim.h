@@ -14,6 +14,7 @@
 #ifndef ZSWAPSIM_SIM_H
 #define ZSWAPSIM_SIM_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -66,6 +67,9 @@ struct sim {
 	char **sg_argv;
 
 	struct sim_prefault *pf;    /* sim/prefault.c, while the `none` replay runs */
+	struct sim_codec_ahead *ca; /* sim/codec_ahead.c, while the `none` replay runs */
+	atomic_uint_fast64_t replay_pos; /* the replay's record (every 16th), for ca */
+	unsigned codec_threads;     /* ahead workers the run had (runtime report) */
 
 	/* Sections a backend adds to the report (latency, hardware, streams);
 	 * owned by the sim, NULL if none. */
@@ -102,6 +106,17 @@ uint64_t sim_record_count(const struct sim *s);
  * sim_prefault_stop() must come before the check is joined. */
 void sim_prefault_start(struct sim *s);
 void sim_prefault_stop(struct sim *s);
+
+/* Compress the pages of coming swap-outs on other threads, ahead of the
+ * `none` replay of a trace with a page store (sim/codec_ahead.c): the
+ * replay then finds most lengths instead of calling the codec.  Hints only:
+ * the model and its report do not change.  ZSWAPSIM_CODEC_THREADS=N workers
+ * (sim_codec_threads(): 0..64, -EINVAL for anything else; default one fewer
+ * than the online CPUs, at most 4).  sim_codec_ahead_stop() must come before
+ * the check is joined. */
+int sim_codec_threads(unsigned *n);
+void sim_codec_ahead_start(struct sim *s);
+void sim_codec_ahead_stop(struct sim *s);
 
 /* Run with the configured backend. */
 int sim_run(struct sim *s, char *err, size_t errlen);

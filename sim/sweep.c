@@ -615,6 +615,10 @@ int cmd_sweep(int argc, char **argv)
 		cli_error("%s", pending && running ? err : "out of memory");
 		goto out;
 	}
+	/* points that run at once fill the CPUs already: no codec workers
+	 * (sim/codec_ahead.c) of their own, unless the user asked for them */
+	if (jobs > 1 && !getenv("ZSWAPSIM_CODEC_THREADS"))
+		setenv("ZSWAPSIM_CODEC_THREADS", "0", 0);
 	struct sweep_run s = { .plan = &p, .dir = dir, .jobs = jobs, .tty = isatty(STDERR_FILENO),
 			       .total = p.npoints, .running = running };
 	for (size_t i = 0; i < p.npoints; i++) {

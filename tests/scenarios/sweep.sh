@@ -55,6 +55,8 @@ for i, p in enumerate(pts):
     assert rep["config"]["zswap"]["max_pool_percent"] == p["axes"]["zswap.max_pool_percent"]
     assert rep["config"]["zswap"]["compressor"] == p["axes"]["zswap.compressor"]
     assert rep["config"]["timing"]["backend"] == "none"
+    # points run two at a time: no codec workers of their own
+    assert rep["runtime"]["codec_threads"] == 0, rep["runtime"]
     for m, v in p["metrics"].items():
         node = rep
         for k in m.split("."):

@@ -285,6 +285,77 @@ START_TEST(test_dedup_compresses_once)
 }
 END_TEST
 
+/* Lengths worked out ahead (compressor_ahead_*) are the ones the replay
+ * would find itself; the replay counts a page it takes over as it would a
+ * page it compressed, but not its time; a page either side knows, a zero
+ * page and an index past the store are not compressed again. */
+START_TEST(test_ahead_same_lengths)
+{
+	char path[] = "/tmp/zswapsim-ahead-XXXXXX";
+	int fd = mkstemp(path);
+	static const char pattern[] = "ABAZCB";   /* Z: a zero page */
+	uint8_t *buf = calloc(6, 4096);
+	struct page_store ps;
+	char err[256];
+	enum comp_result res, res2;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	for (int i = 0; i < 6; i++)
+		for (int b = 0; pattern[i] != 'Z' && b < 4096; b++)
+			buf[i * 4096 + b] = (uint8_t)(pattern[i] * 31 + b * (pattern[i] - 'A' + 3) % 251);
+	write_file(path, buf, 6 * 4096);
+	ck_assert_msg(page_store_open(&ps, path, err, sizeof(err)) == 0, "%s", err);
+	for (int codec = 0; codec < CODEC_COUNT; codec++) {
+		struct compressor own, c;
+		struct compressor_ahead_worker *w;
+
+		init_codec(&own, codec, &ps);
+		init_codec(&c, codec, &ps);
+		ck_assert_ptr_null(compressor_ahead_worker_new(&c));   /* not enabled */
+		ck_assert_int_eq(compressor_ahead_enable(&c), 0);
+		w = compressor_ahead_worker_new(&c);
+		ck_assert_ptr_nonnull(w);
+		/* the replay knows page 1 (B) already */
+		uint32_t b = compressor_page_len(&c, 1, &res);
+
+		ck_assert_uint_eq(compressor_ahead_worker_calls(w), 0);
+		for (uint64_t i = 0; i < 8; i++)   /* 6, 7: past the store */
+			compressor_ahead_page(w, i);
+		/* A (0, 2 its copy) and C (4): not B, not the zero page */
+		ck_assert_uint_eq(compressor_ahead_worker_calls(w), 2);
+		compressor_ahead_page(w, 2);
+		ck_assert_uint_eq(compressor_ahead_worker_calls(w), 2);
+		uint64_t ticks = c.compress_ticks;
+
+		for (uint64_t i = 0; i < 6; i++) {
+			if (pattern[i] == 'Z')
+				continue;
+			uint32_t l = compressor_page_len(&c, i, &res);
+
+			ck_assert_uint_eq(l, compressor_page_len(&own, i, &res2));
+			ck_assert_int_eq(res, res2);
+		}
+		ck_assert_uint_eq(compressor_page_len(&c, 5, &res), b);
+		/* three distinct pages counted as without workers, two taken over
+		 * without a codec call of the replay's */
+		ck_assert_uint_eq(c.compressions, own.compressions);
+		ck_assert_uint_eq(c.compressions, 3);
+		ck_assert_uint_eq(c.adopted, 2);
+		ck_assert_uint_eq(c.compress_ticks, ticks);
+		ck_assert(compressor_ahead_seconds(&c) == 0);
+		compressor_ahead_worker_free(w);
+		ck_assert_uint_eq(compressor_ahead_pages(&c), 2);
+		ck_assert(compressor_ahead_seconds(&c) > 0);
+		compressor_free(&c);
+		compressor_free(&own);
+	}
+	page_store_close(&ps);
+	unlink(path);
+	free(buf);
+}
+END_TEST
+
 /* ---- codecs ------------------------------------------------------------- */
 
 START_TEST(test_codec_names)
@@ -538,6 +609,7 @@ static Suite *compressor_suite(void)
 	tcase_add_test(tc, test_same_filled);
 	tcase_add_test(tc, test_store_truncated);
 	tcase_add_test(tc, test_dedup_compresses_once);
+	tcase_add_test(tc, test_ahead_same_lengths);
 	tcase_add_test(tc, test_codec_names);
 	tcase_add_loop_test(tc, test_round_trip, 0, CODEC_COUNT);
 	tcase_add_loop_test(tc, test_sizes_match_tsv, 0, CODEC_COUNT);
