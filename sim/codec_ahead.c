@@ -2,8 +2,9 @@
 /*
  * Compression ahead of the replay, on other threads (sim.h).
  *
- * A trace names the page content of every swap-out, so the pages the
- * `none` replay will compress are known before it gets there.  On a trace
+ * A trace names the page content of every swap-out, so the pages a replay
+ * (`none`, or `simgrid`'s streams) will compress are known before it gets
+ * there.  On a trace
  * of distinct pages the real codec is most of the replay's time (lzo on
  * random bytes: 62 ms of a 75 ms replay on make bench's distinct trace), and
  * it runs on one core while the others idle.  Worker threads walk the

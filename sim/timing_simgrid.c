@@ -690,7 +690,9 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 	snprintf(host, sizeof(host), "core%d", b.hw.worker_core);
 	sg_start_actor("shrink_worker", host, sg_worker_main, &b.worker);
 
+	sim_codec_ahead_start(s);   /* a trace replay's coming swap-outs */
 	simgrid_run();
+	sim_codec_ahead_stop(s);
 	zswap_set_timing(s->zs, NULL, NULL);
 	if (b.check_steps)
 		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: the models checked at %llu yields "

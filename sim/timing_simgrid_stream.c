@@ -96,6 +96,10 @@ void sg_stream_main(int argc, char **argv)
 		a->op = r->op;
 		a->wb_start = -1;
 		sim_apply(sgb->s, r);
+		/* streams interleave in trace order, roughly: the furthest
+		 * record applied is where the codec workers must be ahead of */
+		if (ri > atomic_load_explicit(&sgb->s->replay_pos, memory_order_relaxed))
+			atomic_store_explicit(&sgb->s->replay_pos, ri, memory_order_relaxed);
 		if (r->op == TRACE_OP_OUT && !(r->flags & TRACE_F_CLEAN))
 			lat_add(&sgb->lat[LAT_store_folio], sg_ns(a->clock - start));
 		else if (r->op == TRACE_OP_IN)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compression ahead of the `none` replay (sim/codec_ahead.c): worker threads
+# Compression ahead of the replay (sim/codec_ahead.c): worker threads
 # compress the pages of coming swap-outs and the replay takes their lengths
 # over.  A hint only: the report (apart from runtime) must be the same with
 # any number of workers, with the replay stopped early (replay.max_events),
@@ -63,6 +63,27 @@ assert 0 < a["stats"]["compression"]["codec_calls"] < 2000, a["stats"]["compress
 assert a == b
 PY
   fail "replay.max_events: reports differ with codec workers"
+
+# the simgrid backend: three streams, whose records the workers follow in
+# trace order
+"$BIN" trace gen usemem --streams 3 --size 3M --orders 0:1,2:1 --passes 2 --max 1M --random 1 \
+  --seed 4 --quiet -o "$T/s.zswt" 2>/dev/null || exit 1
+printf '{"trace": {"path": "s.zswt"}, "system": {"ram": "64MiB"}, "zswap": {"compressor": "deflate"},
+ "timing": {"backend": "simgrid"}, "report": {"progress": false}}\n' >"$T/s.json"
+for th in 0 2; do
+  ZSWAPSIM_CODEC_THREADS=$th "$BIN" run "$T/s.json" -q -o "$T/s$th.json" 2>"$T/stderr" ||
+    fail "simgrid, $th workers: $(cat "$T/stderr")"
+done
+python3 - "$T/s0.json" "$T/s2.json" <<'PY' && pass "simgrid, 3 streams: same report with 2 codec workers" ||
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+ra, rb = a.pop("runtime"), b.pop("runtime")
+assert ra["codec_threads"] == 0 and rb["codec_threads"] == 2, (ra, rb)
+assert rb["codec_ahead_used_pages"] > 0, rb
+assert a["stats"]["compression"]["codec_calls"] > 1000, a["stats"]["compression"]
+assert a == b
+PY
+  fail "simgrid: reports differ with codec workers"
 
 for v in x 65 -1 '' ' 1' 1x 99999999999999999999; do
   rm -f "$T/bad.json"
