@@ -27,7 +27,12 @@ static const char run_usage[] =
 	"  --set key=value      override any config key (value parsed as JSON, else a string)\n"
 	"  --print-config       print the effective config and exit\n"
 	"  -q, --quiet          no summary on stdout\n"
-	"  --cfg=..., --log=... passed to SimGrid (timing.backend = simgrid)\n";
+	"  --cfg=..., --log=... passed to SimGrid (timing.backend = simgrid)\n"
+	"\n"
+	"environment:\n"
+	"  ZSWAPSIM_CODEC_THREADS=N  threads that compress a trace's pages ahead of the\n"
+	"                       replay (0..64; default: online CPUs - 1, at most 4); the\n"
+	"                       report is the same with any N\n";
 
 static double wall_now(void)
 {
