@@ -157,7 +157,9 @@ void sim_codec_ahead_start(struct sim *s)
 	unsigned want = 0;
 
 	atomic_store_explicit(&s->replay_pos, 0, memory_order_relaxed);
+	/* zswap off: the replay compresses nothing */
 	if (s->ca || !s->zs || s->wl || !s->have_ps || !s->comp.cache ||
+	    !cfg_bool(s->cfg, "zswap.enabled") ||
 	    sim_codec_threads(&want) || !want || compressor_ahead_enable(&s->comp))
 		return;
 	struct sim_codec_ahead *ca = calloc(1, sizeof(*ca));

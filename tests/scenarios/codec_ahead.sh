@@ -64,6 +64,11 @@ assert a == b
 PY
   fail "replay.max_events: reports differ with codec workers"
 
+# zswap off: the replay compresses nothing, so no workers start
+run off 2 --set zswap.enabled=false
+expect "zswap.enabled=false: no codec workers" "0 0" \
+  "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["runtime"]["codec_threads"], r["stats"]["compression"]["codec_calls"])' "$T/off.json")"
+
 # the simgrid backend: three streams, whose records the workers follow in
 # trace order
 "$BIN" trace gen usemem --streams 3 --size 3M --orders 0:1,2:1 --passes 2 --max 1M --random 1 \
