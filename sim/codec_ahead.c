@@ -4,26 +4,26 @@
  *
  * A trace names the page content of every swap-out, so the pages a replay
  * (`none`, or `simgrid`'s streams) will compress are known before it gets
- * there.  On a trace
- * of distinct pages the real codec is most of the replay's time (lzo on
- * random bytes: 62 ms of a 75 ms replay on make bench's distinct trace), and
- * it runs on one core while the others idle.  Worker threads walk the
- * checked records a little ahead of the replay and compress the pages of
- * the swap-outs they find (compressor_ahead_page()); the replay thread takes
- * a length over when it first needs the page, or compresses the page itself
- * when no worker has got there.  Lengths depend only on the bytes and the
- * codec, so the report is the same with any number of workers (the
- * compressions counted are the replay's first uses, as without them).
+ * there.  On a trace of distinct pages the real codec is most of the
+ * replay's time (lzo on random bytes: 62 ms of a 75 ms replay on make
+ * bench's distinct trace), and it ran on one core while the others idled.
+ * Worker threads walk the checked records a little ahead of the replay and
+ * compress the pages of the swap-outs they find (compressor_ahead_page());
+ * the replay thread takes a length over when it first needs the page, or
+ * compresses the page itself when no worker has got there.  Lengths depend
+ * only on the bytes and the codec, so the report is the same with any
+ * number of workers (the compressions counted are the replay's first uses,
+ * as without them).
  *
- * Workers claim chunks of records from a shared cursor and work through each
- * from its end.  One that finds the
- * replay past the cursor moves the cursor to just ahead of it (compressing
- * what the replay is about to compress itself would be wasted), and one
- * that gets more than SIM_AHEAD_WINDOW records ahead waits: far ahead, the
- * trace's mapped pages would stay resident and a run stopped early
- * (replay.max_events) would have compressed for nothing.
- * ZSWAPSIM_CODEC_THREADS=N sets the number of workers (0: none); the
- * default is one fewer than the online CPUs, at most 4.
+ * Workers claim chunks of records from a shared cursor and work through
+ * each from its end.  One that finds the replay past the cursor moves the
+ * cursor to just ahead of it (compressing what the replay is about to
+ * compress itself would be wasted), and one that gets more than
+ * SIM_AHEAD_WINDOW records ahead waits: far ahead, the trace's mapped pages
+ * would stay resident and a run stopped early (replay.max_events) would
+ * have compressed for nothing.  ZSWAPSIM_CODEC_THREADS=N sets the number of
+ * workers (0: none); the default is one fewer than the online CPUs, at
+ * most 4.  None start when zswap is off.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -91,7 +91,7 @@ static void ahead_nap(int busy)
 	nanosleep(&ts, NULL);
 }
 
-/* Move the cursor to at least to (other workers may have moved it on). */
+/* Move the cursor up to `to`, unless another worker has moved it further. */
 static void cursor_raise(struct sim_codec_ahead *ca, uint64_t to)
 {
 	uint64_t cur = atomic_load_explicit(&ca->next, memory_order_relaxed);
@@ -146,7 +146,7 @@ static void *ahead_main(void *arg)
 		/* last record first: a replay that catches up with this chunk
 		 * compresses from its start, and the two meet once, not at
 		 * every page */
-		while (end-- > j)
+		while (end-- > j && !atomic_load_explicit(&ca->stop, memory_order_relaxed))
 			ahead_record(w, &s->trace.rec[end]);
 	}
 	return NULL;
@@ -202,7 +202,7 @@ void sim_codec_ahead_stop(struct sim *s)
 		return;
 	atomic_store_explicit(&ca->stop, 1, memory_order_relaxed);
 	for (unsigned i = 0; i < ca->nthreads; i++) {
-		pthread_join(ca->thread[i], NULL);   /* at most one chunk, or one nap */
+		pthread_join(ca->thread[i], NULL);   /* at most one record, or one nap */
 		compressor_ahead_worker_free(ca->w[i]);
 	}
 	s->codec_threads = ca->nthreads;

@@ -67,7 +67,7 @@ struct sim {
 	char **sg_argv;
 
 	struct sim_prefault *pf;    /* sim/prefault.c, while the `none` replay runs */
-	struct sim_codec_ahead *ca; /* sim/codec_ahead.c, while the `none` replay runs */
+	struct sim_codec_ahead *ca; /* sim/codec_ahead.c, while a trace replay runs */
 	atomic_uint_fast64_t replay_pos; /* the replay's record (none: every 16th;
 					  * simgrid: the furthest applied), for ca */
 	unsigned codec_threads;     /* ahead workers the run had (runtime report) */
@@ -109,8 +109,9 @@ void sim_prefault_start(struct sim *s);
 void sim_prefault_stop(struct sim *s);
 
 /* Compress the pages of coming swap-outs on other threads, ahead of the
- * replay (`none` or `simgrid`, not a workload run) of a trace with a page store (sim/codec_ahead.c): the
- * replay then finds most lengths instead of calling the codec.  Hints only:
+ * replay (`none` or `simgrid`, not a workload run) of a trace with a page
+ * store (sim/codec_ahead.c): the replay then finds most lengths instead of
+ * calling the codec.  Hints only:
  * the model and its report do not change.  ZSWAPSIM_CODEC_THREADS=N workers
  * (sim_codec_threads(): 0..64, -EINVAL for anything else; default one fewer
  * than the online CPUs, at most 4).  sim_codec_ahead_stop() must come before
