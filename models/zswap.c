@@ -468,8 +468,8 @@ zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
 		if (f[k].flags & ZSWAP_FOLIO_CLEAN)
 			continue;
 		zswap_slots_unlock(zs, f[k].slot, nr);
-		if (zs->wb->swapped_out)
-			zs->wb->swapped_out(zs, zs->wb_st, mc, nr, f[k].who);
+		if (zs->swapped_out)
+			zs->swapped_out(zs, zs->wb_st, mc, nr, f[k].who);
 	}
 }
 

@@ -73,7 +73,12 @@ static int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
 	return 0;
 }
 
-void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+/* The link and unlink bodies are inlined into zswap_lru_move_tail() too: a
+ * writeback walk rotates every referenced entry it meets (the kernel LRU's
+ * second chance: most entries once). */
+static inline __attribute__((always_inline)) void lru_link_tail(struct zswap *zs,
+								struct zswap_memcg *mc,
+								uint32_t slot)
 {
 	if (!lru_ring_room(zs, mc))
 		return;
@@ -83,11 +88,16 @@ void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 	zswap_timer_moved(zs);   /* a first entry: a proactive pass may find it */
 }
 
+void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	lru_link_tail(zs, mc, slot);
+}
+
 void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced)
 {
 	if (referenced)
 		zs->slots[slot].state |= ZSWAP_S_REF;
-	zswap_lru_link_tail(zs, mc, slot);
+	lru_link_tail(zs, mc, slot);
 }
 
 /*
@@ -127,7 +137,8 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 		zswap_timer_moved(zs);
 }
 
-void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+static inline __attribute__((always_inline)) void lru_unlink(struct zswap *zs,
+							     struct zswap_memcg *mc, uint32_t slot)
 {
 	struct zswap_slot *s = &zs->slots[slot];
 	struct zswap_lru_ring *r = &mc->lru;
@@ -151,12 +162,17 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 		zswap_timer_moved(zs);
 }
 
+void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	lru_unlink(zs, mc, slot);
+}
+
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
 	if (zswap_lru_tail(mc) == slot)
 		return;
-	zswap_lru_unlink(zs, mc, slot);
-	zswap_lru_link_tail(zs, mc, slot);
+	lru_unlink(zs, mc, slot);
+	lru_link_tail(zs, mc, slot);
 }
 
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
