@@ -25,12 +25,6 @@ static inline int zswap_codec(const struct zswap *zs)
 	return zs->comp ? zs->comp->codec : CODEC_LZO;
 }
 
-static void zswap_time_compress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
-{
-	if (zs->t && zs->t->compress)
-		zs->t->compress(zs->tctx, who, zswap_codec(zs), lens, n);
-}
-
 void zswap_time_decompress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
 {
 	if (zs->t && zs->t->decompress)
@@ -114,7 +108,7 @@ void zswap_entry_free(struct zswap *zs, uint32_t slot)
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];
 	uint32_t len = s->length;
 
-	zswap_lru_unlink(zs, mc, slot);
+	zswap_lru_del(zs, mc, slot);
 	zs_free(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
 	zswap_memcg_uncharge(zs, mc, len);
 	zs->st.stored_pages--;
@@ -228,6 +222,20 @@ struct zswap_store_page_req {
 	enum comp_result res;
 };
 
+/* The compression call of the n pages in req[] (the lengths are gathered
+ * only for a timing engine: a replay without one has nothing to time). */
+static void zswap_time_compress(struct zswap *zs, int who, const struct zswap_store_page_req *req,
+				unsigned n)
+{
+	uint32_t lens[8];
+
+	if (!zs->t || !zs->t->compress)
+		return;
+	for (unsigned j = 0; j < n; j++)
+		lens[j] = req[j].len;
+	zs->t->compress(zs->tctx, who, zswap_codec(zs), lens, n);
+}
+
 /* One compression call over the pages in req[], then each page published
  * (zswap_store_page()) unless its folio failed meanwhile.  Inlined, as
  * zswap_store_finish(): a swap-out of one page calls each once. */
@@ -235,13 +243,9 @@ static inline __attribute__((always_inline)) void
 zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf, struct zswap_store_page_req *req,
 		  unsigned n, int who)
 {
-	uint32_t lens[8];
-
 	if (!n)
 		return;
-	for (unsigned j = 0; j < n; j++)
-		lens[j] = req[j].len;
-	zswap_time_compress(zs, who, lens, n);
+	zswap_time_compress(zs, who, req, n);
 	for (unsigned j = 0; j < n; j++) {
 		struct zswap_store_folio *x = &sf[req[j].folio];
 		uint32_t len;

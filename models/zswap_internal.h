@@ -284,4 +284,33 @@ static inline void zswap_timer_moved(struct zswap *zs)
 		zs->t->timer_moved(zs->tctx);
 }
 
+/* zswap_lru_del(): take slot off mc's list.  Inline, for
+ * zswap_entry_free() and the writeback walk's rotation: every free and every
+ * second chance unlinks. */
+static inline __attribute__((always_inline)) void zswap_lru_del(struct zswap *zs,
+								struct zswap_memcg *mc,
+								uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+	struct zswap_lru_ring *r = &mc->lru;
+
+	uint32_t pos = zswap_slot_lru_pos(s);
+
+	if (pos == ZSWAP_NIL)
+		return;               /* never linked: its ring could not grow */
+
+	int was_head = pos == (r->lo & r->mask);
+
+	r->q[pos] = ZSWAP_LRU_HOLE;
+	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
+	mc->lru_len--;
+	/* trim holes at the ends: a walk taking the head leaves none */
+	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
+		r->hi--;
+	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
+		r->lo++;
+	if (was_head)   /* the next head may be older (rotated entries keep their age) */
+		zswap_timer_moved(zs);
+}
+
 #endif

@@ -73,9 +73,9 @@ static int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
 	return 0;
 }
 
-/* The link and unlink bodies are inlined into zswap_lru_move_tail() too: a
- * writeback walk rotates every referenced entry it meets (the kernel LRU's
- * second chance: most entries once). */
+/* The link body is inlined into zswap_lru_move_tail() too, as the unlink
+ * (zswap_lru_del()) is: a writeback walk rotates every referenced entry it
+ * meets (the kernel LRU's second chance: most entries once). */
 static inline __attribute__((always_inline)) void lru_link_tail(struct zswap *zs,
 								struct zswap_memcg *mc,
 								uint32_t slot)
@@ -137,41 +137,16 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 		zswap_timer_moved(zs);
 }
 
-static inline __attribute__((always_inline)) void lru_unlink(struct zswap *zs,
-							     struct zswap_memcg *mc, uint32_t slot)
-{
-	struct zswap_slot *s = &zs->slots[slot];
-	struct zswap_lru_ring *r = &mc->lru;
-
-	uint32_t pos = zswap_slot_lru_pos(s);
-
-	if (pos == ZSWAP_NIL)
-		return;               /* never linked: its ring could not grow */
-
-	int was_head = pos == (r->lo & r->mask);
-
-	r->q[pos] = ZSWAP_LRU_HOLE;
-	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
-	mc->lru_len--;
-	/* trim holes at the ends: a walk taking the head leaves none */
-	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
-		r->hi--;
-	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
-		r->lo++;
-	if (was_head)   /* the next head may be older (rotated entries keep their age) */
-		zswap_timer_moved(zs);
-}
-
 void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	lru_unlink(zs, mc, slot);
+	zswap_lru_del(zs, mc, slot);
 }
 
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
 	if (zswap_lru_tail(mc) == slot)
 		return;
-	lru_unlink(zs, mc, slot);
+	zswap_lru_del(zs, mc, slot);
 	lru_link_tail(zs, mc, slot);
 }
 
@@ -248,7 +223,8 @@ static void zswap_wb_submit(struct zswap *zs, uint32_t slot, int who)
  * the kernel's "entry != xa_load()" check does.  An entry already under
  * writeback is the kernel's -EEXIST (folio already in the swap cache).
  */
-int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
+static inline __attribute__((always_inline)) int writeback_entry(struct zswap *zs, uint32_t slot,
+								  int who)
 {
 	struct zswap_slot *s = &zs->slots[slot];
 
@@ -292,6 +268,11 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 	if (env && env->wb_written)
 		env->wb_written(zs->env_ctx, slot, who, 1);
 	return 0;
+}
+
+int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
+{
+	return writeback_entry(zs, slot, who);
 }
 
 /*
@@ -357,7 +338,7 @@ int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
 	 * their order either way), so it is left out. */
 	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
 		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
-	ret = zswap_writeback_entry(zs, slot, who);
+	ret = writeback_entry(zs, slot, who);   /* inlined: once per written-back entry */
 	if (ret)
 		zs->st.reject_reclaim_fail++;
 	else
