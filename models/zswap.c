@@ -74,9 +74,10 @@ static int zswap_folio_is_zero(const struct zswap *zs, const struct zswap_folio 
  * errno is the codec's, as compressor.c's kernel view has it: only
  * crypto/deflate.c returns -ENOSPC ("poor"), lzo/lz4/zstd return -EINVAL and
  * IAA -E2BIG ("fail").  Without a compressor the codec is lzo, the default.
+ * Inlined into the store (its one caller), which asks once per page.
  */
-static uint32_t zswap_page_len(struct zswap *zs, const struct zswap_content *c, uint32_t i,
-			       enum comp_result *res)
+static inline __attribute__((always_inline)) uint32_t
+zswap_page_len(struct zswap *zs, const struct zswap_content *c, uint32_t i, enum comp_result *res)
 {
 	if (c->kind == ZSWAP_CONTENT_HINT) {
 		uint32_t h = c->value;
@@ -224,8 +225,8 @@ struct zswap_store_page_req {
 
 /* The compression call of the n pages in req[] (the lengths are gathered
  * only for a timing engine: a replay without one has nothing to time). */
-static void zswap_time_compress(struct zswap *zs, int who, const struct zswap_store_page_req *req,
-				unsigned n)
+static inline void zswap_time_compress(struct zswap *zs, int who,
+				       const struct zswap_store_page_req *req, unsigned n)
 {
 	uint32_t lens[8];
 
@@ -495,10 +496,11 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio 
  * swap_read_folio() for one slot: zeromap, zswap_load() (exclusive: the entry
  * is freed), else a disk read that feeds the shrinker's nr_disk_swapins.
  * The entry is freed before the decompress hook so the state is final when
- * another stream runs during the hook.
+ * another stream runs during the hook.  Inlined into its two callers: every
+ * swap-in reads a slot.
  */
-static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int who, int ra,
-					    uint32_t *dlen)
+static inline __attribute__((always_inline)) enum zswap_in_result
+zswap_read_slot(struct zswap *zs, uint32_t slot, int who, int ra, uint32_t *dlen)
 {
 	struct zswap_slot *s = &zs->slots[slot];
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];

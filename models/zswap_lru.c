@@ -346,8 +346,11 @@ int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
 	return ret;
 }
 
-/* shrink_memcg(): at most one entry per node (one node here). */
-int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
+/* shrink_memcg(): at most one entry per node (one node here).  Inlined into
+ * the shrink worker's loop, which calls it once per entry it writes back
+ * or rotates. */
+static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
+							      struct zswap_memcg *mc, int who)
 {
 	unsigned long shrunk;
 
@@ -361,6 +364,11 @@ int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 	if (who != ZSWAP_WHO_WORKER)
 		zswap_wb_flush(zs);
 	return shrunk ? 0 : -EAGAIN;
+}
+
+int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
+{
+	return shrink_memcg(zs, mc, who);
 }
 
 void zswap_kick_shrink_worker(struct zswap *zs)
@@ -488,7 +496,7 @@ static inline __attribute__((always_inline)) int shrink_worker_step(struct zswap
 			goto done;
 		zs->wk_attempts = 0;
 	} else {
-		int ret = zswap_shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
+		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
 
 		/* -ENOENT: not a candidate, neither attempt nor failure */
 		if (ret != -ENOENT) {
