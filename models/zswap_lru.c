@@ -142,12 +142,21 @@ void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 	zswap_lru_del(zs, mc, slot);
 }
 
-void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+/* zswap_lru_move_tail()'s body, inlined into the walk, which rotates every
+ * referenced entry it meets. */
+static inline __attribute__((always_inline)) void lru_move_tail(struct zswap *zs,
+								struct zswap_memcg *mc,
+								uint32_t slot)
 {
 	if (zswap_lru_tail(mc) == slot)
 		return;
 	zswap_lru_del(zs, mc, slot);
 	lru_link_tail(zs, mc, slot);
+}
+
+void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	lru_move_tail(zs, mc, slot);
 }
 
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
@@ -275,6 +284,32 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 	return writeback_entry(zs, slot, who);
 }
 
+/* zswap_lru_writeback_one()'s body, inlined into the walk: a writeback
+ * walk runs it for every entry it does not spare. */
+static inline __attribute__((always_inline)) int lru_writeback_one(struct zswap *zs, uint32_t slot,
+								   int who)
+{
+	const struct zswap_slot *s = &zs->slots[slot];
+	int ret;
+
+	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
+		return -ENOENT;
+	/* Rotate before the writeback: a failure leaves it at the tail, a
+	 * success or a concurrent free unlinks it.  Without a timing engine or
+	 * a workload nothing runs during the writeback, and an entry neither
+	 * under writeback nor locked by a swap-out is written back for sure:
+	 * its rotation would be undone at once (the ring's live entries keep
+	 * their order either way), so it is left out. */
+	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
+		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
+	ret = writeback_entry(zs, slot, who);   /* inlined: once per written-back entry */
+	if (ret)
+		zs->st.reject_reclaim_fail++;
+	else
+		zs->st.written_back_pages++;
+	return ret;
+}
+
 /*
  * list_lru_walk_one() with shrink_memcg_cb(): look at up to nr_to_walk
  * entries from the head.  Spared entries consume budget; a candidate is moved
@@ -300,13 +335,13 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 		nr_to_walk--;
 		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
 		if (v == ZSWAP_LRU_ROTATE)
-			zswap_lru_move_tail(zs, mc, slot);
+			lru_move_tail(zs, mc, slot);
 		if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
 			if (last)
 				break;
 			continue;
 		}
-		int ret = zswap_lru_writeback_one(zs, slot, who);
+		int ret = lru_writeback_one(zs, slot, who);
 		if (!ret) {
 			freed++;
 		} else if (ret == -EEXIST && stop) {
@@ -325,25 +360,7 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
 {
-	const struct zswap_slot *s = &zs->slots[slot];
-	int ret;
-
-	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
-		return -ENOENT;
-	/* Rotate before the writeback: a failure leaves it at the tail, a
-	 * success or a concurrent free unlinks it.  Without a timing engine or
-	 * a workload nothing runs during the writeback, and an entry neither
-	 * under writeback nor locked by a swap-out is written back for sure:
-	 * its rotation would be undone at once (the ring's live entries keep
-	 * their order either way), so it is left out. */
-	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
-		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
-	ret = writeback_entry(zs, slot, who);   /* inlined: once per written-back entry */
-	if (ret)
-		zs->st.reject_reclaim_fail++;
-	else
-		zs->st.written_back_pages++;
-	return ret;
+	return lru_writeback_one(zs, slot, who);
 }
 
 /* shrink_memcg(): at most one entry per node (one node here).  Inlined into
