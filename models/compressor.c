@@ -749,6 +749,23 @@ static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 	return compress_page_word(c, canon, &c->compress_ticks);
 }
 
+/* A page's first lookup.  Out of line: inlined, its compression call made
+ * every lookup save and restore registers, for a path taken once a page. */
+static __attribute__((noinline)) uint16_t compressor_page_first(struct compressor *c,
+							       uint64_t idx)
+{
+	uint32_t canon = c->ps->canon[idx];
+	uint16_t v = c->cache[canon];
+
+	if (!v) {
+		v = compress_page_entry(c, canon);
+		/* ahead workers read the cache: a whole-word store */
+		__atomic_store_n(&c->cache[canon], v, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&c->cache[idx], v, __ATOMIC_RELAXED);
+	return v;
+}
+
 /*
  * The cache is indexed by page index.  The canonical page's entry is filled on
  * the first use of that content; a duplicate copies it on its own first use,
@@ -758,17 +775,8 @@ uint32_t compressor_page_len(struct compressor *c, uint64_t idx, enum comp_resul
 {
 	uint16_t v = c->cache[idx];
 
-	if (__builtin_expect(v == 0, 0)) {
-		uint32_t canon = c->ps->canon[idx];
-
-		v = c->cache[canon];
-		if (!v) {
-			v = compress_page_entry(c, canon);
-			/* ahead workers read the cache: a whole-word store */
-			__atomic_store_n(&c->cache[canon], v, __ATOMIC_RELAXED);
-		}
-		__atomic_store_n(&c->cache[idx], v, __ATOMIC_RELAXED);
-	}
+	if (__builtin_expect(v == 0, 0))
+		v = compressor_page_first(c, idx);
 	*res = (enum comp_result)(v >> CACHE_RES_SHIFT);
 	return (uint32_t)(v & CACHE_LEN_MASK) - 1;
 }

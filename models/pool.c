@@ -342,8 +342,9 @@ list_remove(struct zs_pool *p, struct zs_class *c, uint32_t id)
 	z->prev = z->next = NIL;
 }
 
-/* mm/zsmalloc.c fix_fullness_group() */
-static void fix_fullness_group(struct zs_pool *p, uint32_t id)
+/* mm/zsmalloc.c fix_fullness_group().  Inlined into zs_malloc() and
+ * zs_free(): nearly every store and free of a replay calls it. */
+static inline __attribute__((always_inline)) void fix_fullness_group(struct zs_pool *p, uint32_t id)
 {
 	struct zspage *z = &p->zs[id];
 	struct zs_class *c = &p->cls[z->klass];

@@ -25,12 +25,6 @@ static inline int zswap_codec(const struct zswap *zs)
 	return zs->comp ? zs->comp->codec : CODEC_LZO;
 }
 
-static void zswap_time_compress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
-{
-	if (zs->t && zs->t->compress)
-		zs->t->compress(zs->tctx, who, zswap_codec(zs), lens, n);
-}
-
 void zswap_time_decompress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
 {
 	if (zs->t && zs->t->decompress)
@@ -80,9 +74,10 @@ static int zswap_folio_is_zero(const struct zswap *zs, const struct zswap_folio 
  * errno is the codec's, as compressor.c's kernel view has it: only
  * crypto/deflate.c returns -ENOSPC ("poor"), lzo/lz4/zstd return -EINVAL and
  * IAA -E2BIG ("fail").  Without a compressor the codec is lzo, the default.
+ * Inlined into the store (its one caller), which asks once per page.
  */
-static uint32_t zswap_page_len(struct zswap *zs, const struct zswap_content *c, uint32_t i,
-			       enum comp_result *res)
+static inline __attribute__((always_inline)) uint32_t
+zswap_page_len(struct zswap *zs, const struct zswap_content *c, uint32_t i, enum comp_result *res)
 {
 	if (c->kind == ZSWAP_CONTENT_HINT) {
 		uint32_t h = c->value;
@@ -114,7 +109,7 @@ void zswap_entry_free(struct zswap *zs, uint32_t slot)
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];
 	uint32_t len = s->length;
 
-	zswap_lru_unlink(zs, mc, slot);
+	zswap_lru_del(zs, mc, slot);
 	zs_free(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
 	zswap_memcg_uncharge(zs, mc, len);
 	zs->st.stored_pages--;
@@ -228,6 +223,20 @@ struct zswap_store_page_req {
 	enum comp_result res;
 };
 
+/* The compression call of the n pages in req[] (the lengths are gathered
+ * only for a timing engine: a replay without one has nothing to time). */
+static inline void zswap_time_compress(struct zswap *zs, int who,
+				       const struct zswap_store_page_req *req, unsigned n)
+{
+	uint32_t lens[8];
+
+	if (!zs->t || !zs->t->compress)
+		return;
+	for (unsigned j = 0; j < n; j++)
+		lens[j] = req[j].len;
+	zs->t->compress(zs->tctx, who, zswap_codec(zs), lens, n);
+}
+
 /* One compression call over the pages in req[], then each page published
  * (zswap_store_page()) unless its folio failed meanwhile.  Inlined, as
  * zswap_store_finish(): a swap-out of one page calls each once. */
@@ -235,13 +244,9 @@ static inline __attribute__((always_inline)) void
 zswap_store_flush(struct zswap *zs, struct zswap_store_folio *sf, struct zswap_store_page_req *req,
 		  unsigned n, int who)
 {
-	uint32_t lens[8];
-
 	if (!n)
 		return;
-	for (unsigned j = 0; j < n; j++)
-		lens[j] = req[j].len;
-	zswap_time_compress(zs, who, lens, n);
+	zswap_time_compress(zs, who, req, n);
 	for (unsigned j = 0; j < n; j++) {
 		struct zswap_store_folio *x = &sf[req[j].folio];
 		uint32_t len;
@@ -468,8 +473,8 @@ zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
 		if (f[k].flags & ZSWAP_FOLIO_CLEAN)
 			continue;
 		zswap_slots_unlock(zs, f[k].slot, nr);
-		if (zs->wb->swapped_out)
-			zs->wb->swapped_out(zs, zs->wb_st, mc, nr, f[k].who);
+		if (zs->swapped_out)
+			zs->swapped_out(zs, zs->wb_st, mc, nr, f[k].who);
 	}
 }
 
@@ -491,10 +496,11 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio 
  * swap_read_folio() for one slot: zeromap, zswap_load() (exclusive: the entry
  * is freed), else a disk read that feeds the shrinker's nr_disk_swapins.
  * The entry is freed before the decompress hook so the state is final when
- * another stream runs during the hook.
+ * another stream runs during the hook.  Inlined into its two callers: every
+ * swap-in reads a slot.
  */
-static enum zswap_in_result zswap_read_slot(struct zswap *zs, uint32_t slot, int who, int ra,
-					    uint32_t *dlen)
+static inline __attribute__((always_inline)) enum zswap_in_result
+zswap_read_slot(struct zswap *zs, uint32_t slot, int who, int ra, uint32_t *dlen)
 {
 	struct zswap_slot *s = &zs->slots[slot];
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];

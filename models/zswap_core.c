@@ -111,13 +111,10 @@ void zswap_set_writeback_all(struct zswap *zs, int enabled)
 	zswap_memcg_update_wb(zs);
 }
 
-/* The pool's page count changed (or may have): gauges, peak, overshoot. */
-void zswap_pool_changed(struct zswap *zs)
+/* The pool's page count is now pages (zswap_pool_changed() saw it move):
+ * gauges, peak, overshoot. */
+void zswap_pool_resized(struct zswap *zs, uint64_t pages)
 {
-	uint64_t pages = zs_get_total_pages(zs->pool);
-
-	if (pages == zs->pool_pages)
-		return;
 	zs->pool_pages = pages;
 	zs->st.pool_total_size = pages * SIM_PAGE_SIZE;
 	if (zs->st.pool_total_size > zs->st.pool_total_size_peak)
@@ -215,6 +212,9 @@ static int zswap_setup_policies(struct zswap *zs, const struct zswap_config *cfg
 	zs->limit = cfg->limit_policy ? cfg->limit_policy : policy_find_limit(POLICY_DEFAULT_LIMIT);
 	zs->lru = cfg->lru_policy ? cfg->lru_policy : policy_find_lru(POLICY_DEFAULT_LRU);
 	zs->wb = cfg->wb_policy ? cfg->wb_policy : policy_find_wb(POLICY_DEFAULT_WB);
+	zs->swapped_out = zs->wb->swapped_out;
+	if (zs->swapped_out == zswap_wb_kernel_swapped_out && !zs->cfg.shrinker_enabled)
+		zs->swapped_out = NULL;
 	if (!zs->limit->admit_folio || !zs->lru->stored || !zs->lru->examine) {
 		snprintf(err, errlen, "policy %s/%s: a required hook is missing (admit_folio, stored, examine)",
 			 zs->limit->c.name, zs->lru->c.name);

@@ -183,6 +183,10 @@ struct zswap {
 	const struct zswap_limit_policy *limit; void *limit_st;
 	const struct zswap_lru_policy *lru;     void *lru_st;
 	const struct zswap_wb_policy *wb;       void *wb_st;
+	/* wb->swapped_out, or NULL when it does nothing for this run (the
+	 * kernel's hook without zswap.shrinker_enabled): called per swap-out */
+	void (*swapped_out)(struct zswap *zs, void *st, struct zswap_memcg *mc,
+			    uint32_t nr_pages, int who);
 	int limit_attached, lru_attached, wb_attached;
 
 	struct zswap_limit_stats lim;
@@ -251,7 +255,7 @@ unsigned long zswap_shrinker_pass(struct zswap *zs, struct zswap_memcg *mc,
 
 /* Internal, shared by zswap*.c. */
 void zswap_entry_free(struct zswap *zs, uint32_t slot);
-void zswap_pool_changed(struct zswap *zs);
+void zswap_pool_resized(struct zswap *zs, uint64_t pages);
 void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len);
 void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len);
 void zswap_time_decompress(struct zswap *zs, int who, const uint32_t *lens, unsigned n);
@@ -261,12 +265,52 @@ void zswap_memcg_add(struct zswap *zs, struct zswap_memcg *mc, size_t field_off,
 #define ZSWAP_MEMCG_ADD(zs, mc, field, v) \
 	zswap_memcg_add((zs), (mc), offsetof(struct zswap_memcg_stats, field), (v))
 
+/* The pool's page count may have changed (a store or a free).  Inline: most
+ * leave it as it was (their zspage had room, or keeps other objects), so
+ * the replay pays a load and a compare for them. */
+static inline void zswap_pool_changed(struct zswap *zs)
+{
+	uint64_t pages = zs_get_total_pages(zs->pool);
+
+	if (pages != zs->pool_pages)
+		zswap_pool_resized(zs, pages);
+}
+
 /* A list's head changed: the earliest useful firing of a time-driven policy
  * may be earlier now; tell an engine that sleeps until it. */
 static inline void zswap_timer_moved(struct zswap *zs)
 {
 	if (zs->wb->next_due && zs->t && zs->t->timer_moved)
 		zs->t->timer_moved(zs->tctx);
+}
+
+/* zswap_lru_del(): take slot off mc's list.  Inline, for
+ * zswap_entry_free() and the writeback walk's rotation: every free and every
+ * second chance unlinks. */
+static inline __attribute__((always_inline)) void zswap_lru_del(struct zswap *zs,
+								struct zswap_memcg *mc,
+								uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+	struct zswap_lru_ring *r = &mc->lru;
+
+	uint32_t pos = zswap_slot_lru_pos(s);
+
+	if (pos == ZSWAP_NIL)
+		return;               /* never linked: its ring could not grow */
+
+	int was_head = pos == (r->lo & r->mask);
+
+	r->q[pos] = ZSWAP_LRU_HOLE;
+	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
+	mc->lru_len--;
+	/* trim holes at the ends: a walk taking the head leaves none */
+	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
+		r->hi--;
+	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
+		r->lo++;
+	if (was_head)   /* the next head may be older (rotated entries keep their age) */
+		zswap_timer_moved(zs);
 }
 
 #endif

@@ -73,7 +73,12 @@ static int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
 	return 0;
 }
 
-void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+/* The link body is inlined into zswap_lru_move_tail() too, as the unlink
+ * (zswap_lru_del()) is: a writeback walk rotates every referenced entry it
+ * meets (the kernel LRU's second chance: most entries once). */
+static inline __attribute__((always_inline)) void lru_link_tail(struct zswap *zs,
+								struct zswap_memcg *mc,
+								uint32_t slot)
 {
 	if (!lru_ring_room(zs, mc))
 		return;
@@ -83,11 +88,16 @@ void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 	zswap_timer_moved(zs);   /* a first entry: a proactive pass may find it */
 }
 
+void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
+{
+	lru_link_tail(zs, mc, slot);
+}
+
 void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced)
 {
 	if (referenced)
 		zs->slots[slot].state |= ZSWAP_S_REF;
-	zswap_lru_link_tail(zs, mc, slot);
+	lru_link_tail(zs, mc, slot);
 }
 
 /*
@@ -129,34 +139,24 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 
 void zswap_lru_unlink(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	struct zswap_slot *s = &zs->slots[slot];
-	struct zswap_lru_ring *r = &mc->lru;
+	zswap_lru_del(zs, mc, slot);
+}
 
-	uint32_t pos = zswap_slot_lru_pos(s);
-
-	if (pos == ZSWAP_NIL)
-		return;               /* never linked: its ring could not grow */
-
-	int was_head = pos == (r->lo & r->mask);
-
-	r->q[pos] = ZSWAP_LRU_HOLE;
-	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
-	mc->lru_len--;
-	/* trim holes at the ends: a walk taking the head leaves none */
-	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
-		r->hi--;
-	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
-		r->lo++;
-	if (was_head)   /* the next head may be older (rotated entries keep their age) */
-		zswap_timer_moved(zs);
+/* zswap_lru_move_tail()'s body, inlined into the walk, which rotates every
+ * referenced entry it meets. */
+static inline __attribute__((always_inline)) void lru_move_tail(struct zswap *zs,
+								struct zswap_memcg *mc,
+								uint32_t slot)
+{
+	if (zswap_lru_tail(mc) == slot)
+		return;
+	zswap_lru_del(zs, mc, slot);
+	lru_link_tail(zs, mc, slot);
 }
 
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	if (zswap_lru_tail(mc) == slot)
-		return;
-	zswap_lru_unlink(zs, mc, slot);
-	zswap_lru_link_tail(zs, mc, slot);
+	lru_move_tail(zs, mc, slot);
 }
 
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
@@ -232,7 +232,8 @@ static void zswap_wb_submit(struct zswap *zs, uint32_t slot, int who)
  * the kernel's "entry != xa_load()" check does.  An entry already under
  * writeback is the kernel's -EEXIST (folio already in the swap cache).
  */
-int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
+static inline __attribute__((always_inline)) int writeback_entry(struct zswap *zs, uint32_t slot,
+								  int who)
 {
 	struct zswap_slot *s = &zs->slots[slot];
 
@@ -278,6 +279,37 @@ int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 	return 0;
 }
 
+int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
+{
+	return writeback_entry(zs, slot, who);
+}
+
+/* zswap_lru_writeback_one()'s body, inlined into the walk: a writeback
+ * walk runs it for every entry it does not spare. */
+static inline __attribute__((always_inline)) int lru_writeback_one(struct zswap *zs, uint32_t slot,
+								   int who)
+{
+	const struct zswap_slot *s = &zs->slots[slot];
+	int ret;
+
+	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
+		return -ENOENT;
+	/* Rotate before the writeback: a failure leaves it at the tail, a
+	 * success or a concurrent free unlinks it.  Without a timing engine or
+	 * a workload nothing runs during the writeback, and an entry neither
+	 * under writeback nor locked by a swap-out is written back for sure:
+	 * its rotation would be undone at once (the ring's live entries keep
+	 * their order either way), so it is left out. */
+	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
+		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
+	ret = writeback_entry(zs, slot, who);   /* inlined: once per written-back entry */
+	if (ret)
+		zs->st.reject_reclaim_fail++;
+	else
+		zs->st.written_back_pages++;
+	return ret;
+}
+
 /*
  * list_lru_walk_one() with shrink_memcg_cb(): look at up to nr_to_walk
  * entries from the head.  Spared entries consume budget; a candidate is moved
@@ -303,13 +335,13 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 		nr_to_walk--;
 		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
 		if (v == ZSWAP_LRU_ROTATE)
-			zswap_lru_move_tail(zs, mc, slot);
+			lru_move_tail(zs, mc, slot);
 		if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
 			if (last)
 				break;
 			continue;
 		}
-		int ret = zswap_lru_writeback_one(zs, slot, who);
+		int ret = lru_writeback_one(zs, slot, who);
 		if (!ret) {
 			freed++;
 		} else if (ret == -EEXIST && stop) {
@@ -328,29 +360,14 @@ unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
 {
-	const struct zswap_slot *s = &zs->slots[slot];
-	int ret;
-
-	if ((s->state & ZSWAP_S_MASK) != ZSWAP_S_ZSWAP)
-		return -ENOENT;
-	/* Rotate before the writeback: a failure leaves it at the tail, a
-	 * success or a concurrent free unlinks it.  Without a timing engine or
-	 * a workload nothing runs during the writeback, and an entry neither
-	 * under writeback nor locked by a swap-out is written back for sure:
-	 * its rotation would be undone at once (the ring's live entries keep
-	 * their order either way), so it is left out. */
-	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
-		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
-	ret = zswap_writeback_entry(zs, slot, who);
-	if (ret)
-		zs->st.reject_reclaim_fail++;
-	else
-		zs->st.written_back_pages++;
-	return ret;
+	return lru_writeback_one(zs, slot, who);
 }
 
-/* shrink_memcg(): at most one entry per node (one node here). */
-int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
+/* shrink_memcg(): at most one entry per node (one node here).  Inlined into
+ * the shrink worker's loop, which calls it once per entry it writes back
+ * or rotates. */
+static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
+							      struct zswap_memcg *mc, int who)
 {
 	unsigned long shrunk;
 
@@ -364,6 +381,11 @@ int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 	if (who != ZSWAP_WHO_WORKER)
 		zswap_wb_flush(zs);
 	return shrunk ? 0 : -EAGAIN;
+}
+
+int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
+{
+	return shrink_memcg(zs, mc, who);
 }
 
 void zswap_kick_shrink_worker(struct zswap *zs)
@@ -491,7 +513,7 @@ static inline __attribute__((always_inline)) int shrink_worker_step(struct zswap
 			goto done;
 		zs->wk_attempts = 0;
 	} else {
-		int ret = zswap_shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
+		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
 
 		/* -ENOENT: not a candidate, neither attempt nor failure */
 		if (ret != -ENOENT) {
