@@ -161,7 +161,7 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 		return 0;
 	}
 
-	uint64_t prev_store_ns = s->store_ns;
+	uint64_t prev_store_ns = zswap_slot_store_ns(zs, slot);
 
 	if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
 		zswap_entry_free(zs, slot);       /* stale copy of a redirtied folio */
@@ -171,7 +171,8 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 	s->zspage = h.zspage;
 	s->klass = h.klass;
 	s->memcg = (uint16_t)mc->idx;
-	s->store_ns = zs->now_ns;
+	if (zs->keep_store_ns)
+		zs->store_ns[slot] = zs->now_ns;
 	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
 
 	zswap_memcg_charge(zs, mc, len);

@@ -84,8 +84,8 @@ static inline uint32_t zswap_folio_nr_pages(const struct zswap_folio *f)
 #define ZSWAP_MAX_UNLIMITED UINT64_MAX
 #define ZSWAP_MAX_MEMCGS    65535u      /* memcg indices fit in 16 bits */
 /* Swap slots a run may have: 2^28 (1 TiB of swap in 4 KiB pages), decided up
- * front rather than found by allocation: per-slot state is 32 bytes here
- * (runtime.state_bytes_per_slot), 8 GiB at the limit, more with reclaim and
+ * front rather than found by allocation: per-slot state is 16 or 24 bytes
+ * here (runtime.state_bytes_per_slot), 6 GiB at the limit, more with reclaim and
  * simgrid state.  A trace may declare up to 2^32 - 1 (docs/trace-format.md). */
 #define ZSWAP_MAX_SLOTS     (1u << 28)
 
@@ -306,9 +306,11 @@ void zswap_prefetch_lru(struct zswap *zs);
  * byte); 0 or -errno. */
 int zswap_prefault_slots(struct zswap *zs, uint32_t slot, uint32_t nr);
 
-/* Bytes of simulator state per tracked swap slot (for make bench).  The LRU
- * rings add 4 bytes per ring position (zswap_lru_ring_bytes()). */
-size_t zswap_bytes_per_slot(void);
+/* Bytes of simulator state per tracked swap slot (for make bench): the
+ * 16-byte entry, and 8 more where the run keeps store times (a policy reads
+ * them, or a timing or environment hook is attached).  The LRU rings add 4
+ * bytes per ring position (zswap_lru_ring_bytes()). */
+size_t zswap_bytes_per_slot(const struct zswap *zs);
 /* Bytes the LRU rings take now, over every memcg. */
 uint64_t zswap_lru_ring_bytes(const struct zswap *zs);
 /* An LRU ring could not grow (out of memory): the model's lists are

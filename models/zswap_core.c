@@ -212,6 +212,8 @@ static int zswap_setup_policies(struct zswap *zs, const struct zswap_config *cfg
 	zs->limit = cfg->limit_policy ? cfg->limit_policy : policy_find_limit(POLICY_DEFAULT_LIMIT);
 	zs->lru = cfg->lru_policy ? cfg->lru_policy : policy_find_lru(POLICY_DEFAULT_LRU);
 	zs->wb = cfg->wb_policy ? cfg->wb_policy : policy_find_wb(POLICY_DEFAULT_WB);
+	zs->keep_store_ns = zs->limit->c.store_times || zs->lru->c.store_times ||
+			    zs->wb->c.store_times;
 	zs->swapped_out = zs->wb->swapped_out;
 	if (zs->swapped_out == zswap_wb_kernel_swapped_out && !zs->cfg.shrinker_enabled)
 		zs->swapped_out = NULL;
@@ -294,11 +296,13 @@ struct zswap *zswap_create(const struct zswap_config *cfg, const struct zswap_to
 
 	zs->nslots = topo->nslots;
 	zs->slots = hugemem_alloc((zs->nslots ? zs->nslots : 1) * sizeof(*zs->slots));
+	/* mapped on demand like the slots: untouched unless store times are kept */
+	zs->store_ns = hugemem_alloc((zs->nslots ? zs->nslots : 1) * sizeof(*zs->store_ns));
 	zs->pool = zs_pool_create(zs->cfg.zsmalloc_chain_size);
 	zs->lim.nstreams = topo->nwho;
 	zs->lim.stream_stored = calloc(topo->nwho + 1, sizeof(uint64_t));
 	zs->lim.stream_rejected = calloc(topo->nwho + 1, sizeof(uint64_t));
-	if (!zs->slots || !zs->pool || !zs->lim.stream_stored || !zs->lim.stream_rejected) {
+	if (!zs->slots || !zs->store_ns || !zs->pool || !zs->lim.stream_stored || !zs->lim.stream_rejected) {
 		snprintf(err, errlen, "zswap: out of memory for %u slots (chain size %u)",
 			 zs->nslots, zs->cfg.zsmalloc_chain_size);
 		r = -ENOMEM;
@@ -338,19 +342,26 @@ void zswap_destroy(struct zswap *zs)
 		zswap_lru_free(&zs->memcg[i]);
 	free(zs->memcg);
 	hugemem_free(zs->slots, (zs->nslots ? zs->nslots : 1) * sizeof(*zs->slots));
+	hugemem_free(zs->store_ns, (zs->nslots ? zs->nslots : 1) * sizeof(*zs->store_ns));
 	free(zs);
 }
 
+/* Hooks may run other actors in the middle of a writeback, which then
+ * tells by the store time whether its entry was replaced: keep them. */
 void zswap_set_timing(struct zswap *zs, const struct zswap_timing *t, void *ctx)
 {
 	zs->t = t;
 	zs->tctx = ctx;
+	if (t)
+		zs->keep_store_ns = 1;
 }
 
 void zswap_set_env(struct zswap *zs, const struct zswap_env *env, void *ctx)
 {
 	zs->env = env;
 	zs->env_ctx = ctx;
+	if (env)
+		zs->keep_store_ns = 1;
 }
 
 void zswap_set_now(struct zswap *zs, uint64_t now_ns)
@@ -443,7 +454,7 @@ int zswap_prefault_slots(struct zswap *zs, uint32_t slot, uint32_t nr)
  * asm (no instruction) keeps the prefetch functions below. */
 #define ZSWAP_KEEP_HINTS() __asm__ volatile("")
 
-/* Stage 1: the slot entries of a folio (one line per two slots). */
+/* Stage 1: the slot entries of a folio (one line per four slots). */
 inline void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t nr)
 {
 	ZSWAP_KEEP_HINTS();
@@ -489,9 +500,9 @@ inline void zswap_prefetch_state(const struct zswap *zs, uint32_t slot, uint32_t
 	}
 }
 
-size_t zswap_bytes_per_slot(void)
+size_t zswap_bytes_per_slot(const struct zswap *zs)
 {
-	return sizeof(struct zswap_slot);
+	return sizeof(struct zswap_slot) + (zs->keep_store_ns ? sizeof(*zs->store_ns) : 0);
 }
 
 /* ---- report ------------------------------------------------------------------------ */

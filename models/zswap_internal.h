@@ -5,7 +5,7 @@
  * include this; policies use the handle API of models/policy/policy.h, and
  * everyone else models/zswap.h.
  *
- * Per-slot state is one 32-byte struct zswap_slot per swap slot, indexed by
+ * Per-slot state is one 16-byte struct zswap_slot per swap slot, indexed by
  * slot number (the kernel's xarray + struct zswap_entry + zeromap bit + swap
  * map state in one place).  LRU lists are rings of slot indices in list
  * order, one per memcg (the kernel's memcg-aware list_lru on a single NUMA
@@ -36,11 +36,14 @@ enum {
 #define ZSWAP_S_RA    0x10u  /* with ZSWAP_S_NONE: read by readahead, still in the swap
 			      * cache with PG_readahead set (a fault on it is a readahead hit) */
 
+/*
+ * A slot's entry: 16 bytes, four to a cache line, what every event reads.
+ * When the entry was stored is kept apart (zswap->store_ns), and only by a
+ * run that reads it (zswap_keeps_store_times()).
+ */
 struct zswap_slot {
-	uint64_t store_ns;   /* when the current entry was stored */
 	uint32_t lru_ipos;   /* ~(index in its memcg's LRU ring): zswap_slot_lru_pos() */
 	uint32_t zspage;     /* zsmalloc handle: zspage id */
-	uint32_t pol;        /* private word of the LRU policy */
 	uint16_t length;     /* compressed length (4096 = stored raw) */
 	uint16_t memcg;      /* memcg that swapped the slot out */
 	uint8_t klass;       /* zsmalloc handle: class */
@@ -151,6 +154,13 @@ struct zswap {
 	struct zswap_stats st;
 	struct zswap_slot *slots;
 	uint32_t nslots;
+	/* When each slot's entry was stored, written only if keep_store_ns:
+	 * a policy reads it (policy_common.store_times), or a timing or
+	 * environment hook may let another actor replace an entry while a
+	 * writeback waits (writeback_entry() compares it before and after).
+	 * Elsewhere a store touches no more than its slot entry. */
+	uint64_t *store_ns;
+	int keep_store_ns;
 	struct zswap_memcg *memcg;
 	uint32_t nmemcg;
 	int *preorder;                  /* memcg indices in mem_cgroup_iter() order */
@@ -196,6 +206,12 @@ struct zswap {
 };
 
 /* ---- shared by the core's files ------------------------------------------------ */
+
+/* When the slot's entry was stored; 0 in a run that keeps no store times. */
+static inline uint64_t zswap_slot_store_ns(const struct zswap *zs, uint32_t slot)
+{
+	return zs->keep_store_ns ? zs->store_ns[slot] : 0;
+}
 
 static inline struct zswap_memcg *zswap_slot_memcg(struct zswap *zs, uint32_t slot)
 {

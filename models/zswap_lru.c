@@ -243,7 +243,7 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 		return -EEXIST;           /* the folio is already in the swap cache */
 
 	uint32_t len = s->length;
-	uint64_t stored_at = s->store_ns;
+	uint64_t stored_at = zswap_slot_store_ns(zs, slot);
 	const struct zswap_env *env = zs->env;
 
 	s->state |= ZSWAP_S_WB;
@@ -252,14 +252,15 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 		int ret = env->wb_folio(zs->env_ctx, slot, who);
 
 		if (ret) {
-			if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP && s->store_ns == stored_at)
+			if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP &&
+			    zswap_slot_store_ns(zs, slot) == stored_at)
 				s->state &= (uint8_t)~ZSWAP_S_WB;
 			return ret;
 		}
 	}
 	zswap_time_decompress(zs, who, &len, 1);
 	if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
-	    s->store_ns != stored_at) {
+	    zswap_slot_store_ns(zs, slot) != stored_at) {
 		if (env && env->wb_written)
 			env->wb_written(zs->env_ctx, slot, who, 0);
 		return -ENOMEM;

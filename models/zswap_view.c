@@ -5,6 +5,9 @@
  * the writeback batch).  The mechanisms policies call live with the rest of
  * the core (zswap_limit.c, zswap_lru.c, zswap_shrinker.c).
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "models/zswap_internal.h"
 
 struct zswap_memcg *zswap_memcg(struct zswap *zs, unsigned idx)
@@ -37,9 +40,16 @@ uint64_t zswap_lru_length(const struct zswap_memcg *mc)
 	return mc->lru_len;
 }
 
+/* Store times are kept only for a run that reads them: a policy that does
+ * says so (policy_common.store_times), or it would read zeros. */
 uint64_t zswap_entry_stored_ns(const struct zswap *zs, uint32_t slot)
 {
-	return zs->slots[slot].store_ns;
+	if (!zs->keep_store_ns) {
+		fprintf(stderr, "zswapsim: policy %s/%s/%s reads store times without "
+			"setting store_times\n", zs->limit->c.name, zs->lru->c.name, zs->wb->c.name);
+		abort();
+	}
+	return zs->store_ns[slot];
 }
 
 int zswap_pool_is_full(const struct zswap *zs)

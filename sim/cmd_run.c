@@ -276,7 +276,7 @@ static int run_config(struct run_args a)
 			.wall_s = wall, .replay_s = t2 - t1, .replay_cpu_s = c2 - c1,
 			.events = s->events_done,
 			.pages = s->pages_done, .peak_rss_kb = ru.ru_maxrss,
-			.bytes_per_slot = zswap_bytes_per_slot(),
+			.bytes_per_slot = s->zs ? zswap_bytes_per_slot(s->zs) : 0,
 			.bytes_per_page = s->wl ? reclaim_bytes_per_page() : 0,
 			.codec_s = compressor_codec_seconds(&s->comp),
 			.timer_s = compressor_timer_seconds(&s->comp),

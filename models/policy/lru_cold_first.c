@@ -106,6 +106,7 @@ const struct zswap_lru_policy lru_cold_first = {
 		.params = cold_first_params,
 		.nparams = sizeof(cold_first_params) / sizeof(cold_first_params[0]),
 		.state_size = sizeof(struct cold_first),
+		.store_times = 1,
 		.report = cold_first_report,
 	},
 	.stored = cold_first_stored,

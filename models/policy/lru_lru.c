@@ -58,6 +58,7 @@ const struct zswap_lru_policy lru_lru = {
 		.params = NULL,
 		.nparams = 0,
 		.state_size = sizeof(struct lru_lru),
+		.store_times = 1,
 	},
 	.stored = lru_lru_stored,
 	.examine = lru_lru_examine,

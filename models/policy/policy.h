@@ -68,6 +68,10 @@ struct policy_common {
 	const struct policy_param *params;     /* nparams entries */
 	unsigned nparams;
 	size_t state_size;                     /* private state, >= 1 */
+	/* Nonzero if the policy reads when entries were stored
+	 * (zswap_entry_stored_ns(), an LRU stored() hook's prev_store_ns): the
+	 * model keeps store times only for such runs. */
+	int store_times;
 	/* Cross-parameter validation after parsing; NULL if none. */
 	int (*check)(void *state, char *err, size_t errlen);
 	/* Once, after zswap_create() built the model (NULL = nothing): size

@@ -161,6 +161,7 @@ const struct zswap_wb_policy wb_proactive_age = {
 		.params = proactive_age_params,
 		.nparams = sizeof(proactive_age_params) / sizeof(proactive_age_params[0]),
 		.state_size = sizeof(struct proactive_age),
+		.store_times = 1,
 		.attach = proactive_age_attach,
 		.report = proactive_age_report,
 	},

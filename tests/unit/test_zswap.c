@@ -21,6 +21,7 @@
 #include "models/zswap.h"
 #include "models/zswap_internal.h"
 #include "models/pool.h"
+#include "models/policy/policy.h"
 #include "tests/unit/support_zswap.h"
 
 static struct zt_topo meta;
@@ -52,7 +53,30 @@ START_TEST(test_geometry)
 	ck_assert_uint_eq(zs_class_size_for(1016), 1024);
 	ck_assert_uint_eq(zs_objs_per_zspage(1016), 4);
 	ck_assert_int_eq(zs_is_huge(4096), 1);
-	ck_assert_uint_le(zswap_bytes_per_slot(), 32);
+}
+END_TEST
+
+/* A slot's entry is 16 bytes; store times add 8 where the run keeps them:
+ * a policy reads them, or a hook may run another actor mid-writeback. */
+START_TEST(test_bytes_per_slot)
+{
+	static const struct zswap_timing none_hooks = { 0 };
+
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+
+	ck_assert_uint_eq(zswap_bytes_per_slot(zs), 16);
+	zswap_set_timing(zs, &none_hooks, NULL);
+	ck_assert_uint_eq(zswap_bytes_per_slot(zs), 24);
+	zswap_destroy(zs);
+
+	struct zswap_config c = cfg;
+
+	c.lru_policy = policy_find_lru("lru");
+	ck_assert_ptr_nonnull(c.lru_policy);
+	zs = zt_create(&c, &meta, NULL);
+	ck_assert_uint_eq(zswap_bytes_per_slot(zs), 24);
+	zswap_destroy(zs);
 }
 END_TEST
 
@@ -1275,6 +1299,7 @@ static Suite *zswap_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_geometry);
+	tcase_add_test(tc, test_bytes_per_slot);
 	tcase_add_test(tc, test_store_basic);
 	tcase_add_test(tc, test_large_folio);
 	tcase_add_test(tc, test_zero_folio);
