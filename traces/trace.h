@@ -123,7 +123,7 @@ int trace_open_overlapped(struct trace *t, const char *path, char *err, size_t e
  * ended; returns how many are (>= need, unless the check failed before need:
  * then trace_check_join() has the error).  nrec for a trace checked at open. */
 uint64_t trace_wait_checked(struct trace *t, uint64_t need);
-/* Slots in groups of TRACE_SLOT_GROUP (2 MiB of 32-byte per-slot state). */
+/* Slots in groups of TRACE_SLOT_GROUP (1 MiB of 16-byte per-slot state). */
 #define TRACE_SLOT_GROUP_SHIFT 16
 #define TRACE_SLOT_GROUP (1u << TRACE_SLOT_GROUP_SHIFT)
 /* The slot groups (slot >> TRACE_SLOT_GROUP_SHIFT) the checked records use,
