@@ -746,7 +746,10 @@ static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 		c->adopted++;
 		return v;
 	}
-	return compress_page_word(c, canon, &c->compress_ticks);
+	v = compress_page_word(c, canon, &c->compress_ticks);
+	if (c->ahead)   /* the workers stop once every page has a length */
+		__atomic_fetch_add(&c->ahead_known, 1, __ATOMIC_RELAXED);
+	return v;
 }
 
 /* A page's first lookup.  Out of line: inlined, its compression call made
@@ -789,6 +792,7 @@ struct compressor_ahead_worker {
 	struct compressor c;      /* the owner's settings, this worker's codec state */
 	struct compressor *owner;
 	uint64_t ticks, calls;
+	uint64_t pages;           /* non-zero distinct pages of the store, 0 = not counted yet */
 };
 
 int compressor_ahead_enable(struct compressor *c)
@@ -844,6 +848,28 @@ void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx)
 
 	w->calls++;
 	__atomic_store_n(&c->ahead[canon], v, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->ahead_known, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Every non-zero distinct page of the store has a length, compressed here or
+ * by the replay: nothing is left to do ahead (a trace of few distinct pages
+ * has them all early, and a worker would only walk the rest of the trace).
+ * A page both sides compressed at once counts twice, so this may say so a
+ * little early; the replay then compresses what is left, with the same
+ * lengths.  The count is made on the worker's thread, on its first call.
+ */
+int compressor_ahead_done(struct compressor_ahead_worker *w)
+{
+	const struct compressor *c = w->owner;
+
+	if (!w->pages) {
+		for (uint64_t i = 0; i < c->ps->npages; i++)
+			w->pages += c->ps->canon[i] == i && !(c->ps->flags[i] & PS_F_ZERO);
+		if (!w->pages)
+			return 1;
+	}
+	return __atomic_load_n(&c->ahead_known, __ATOMIC_RELAXED) >= w->pages;
 }
 
 uint64_t compressor_ahead_worker_calls(const struct compressor_ahead_worker *w)

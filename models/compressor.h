@@ -83,6 +83,8 @@ struct compressor {
 	 * counts (compressions) is what it would have compressed itself. */
 	uint16_t *ahead;
 	uint64_t adopted;         /* of the compressions, taken from ahead[] */
+	uint64_t ahead_known;     /* pages given a length by either side while ahead[] exists
+				   * (atomic): compressor_ahead_done() */
 	uint64_t ahead_ticks;     /* codec-clock ticks of the freed ahead workers' calls */
 	uint64_t ahead_calls;     /* their codec calls */
 };
@@ -133,6 +135,9 @@ struct compressor_ahead_worker;
 int compressor_ahead_enable(struct compressor *c);
 struct compressor_ahead_worker *compressor_ahead_worker_new(struct compressor *c);
 void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx);
+/* Nonzero once every non-zero distinct page of the store has a length: a
+ * worker may stop (called on the worker's thread). */
+int compressor_ahead_done(struct compressor_ahead_worker *w);
 void compressor_ahead_worker_free(struct compressor_ahead_worker *w);
 /* Codec calls the worker made so far (its own thread). */
 uint64_t compressor_ahead_worker_calls(const struct compressor_ahead_worker *w);

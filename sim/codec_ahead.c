@@ -115,7 +115,7 @@ static void *ahead_main(void *arg)
 	uint64_t checked = 0, calls = 0;
 
 	free(arg);
-	while (!atomic_load_explicit(&ca->stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&ca->stop, memory_order_relaxed) && !compressor_ahead_done(w)) {
 		uint64_t pos = atomic_load_explicit(&s->replay_pos, memory_order_relaxed);
 		uint64_t j = atomic_load_explicit(&ca->next, memory_order_relaxed);
 

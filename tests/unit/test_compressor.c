@@ -316,12 +316,19 @@ START_TEST(test_ahead_same_lengths)
 		ck_assert_int_eq(compressor_ahead_enable(&c), 0);
 		w = compressor_ahead_worker_new(&c);
 		ck_assert_ptr_nonnull(w);
+		/* three non-zero distinct pages (A, B, C), none known yet */
+		ck_assert_int_eq(compressor_ahead_done(w), 0);
 		/* the replay knows page 1 (B) already */
 		uint32_t b = compressor_page_len(&c, 1, &res);
 
+		ck_assert_int_eq(compressor_ahead_done(w), 0);
 		ck_assert_uint_eq(compressor_ahead_worker_calls(w), 0);
+		compressor_ahead_page(w, 0);
+		ck_assert_int_eq(compressor_ahead_done(w), 0);   /* C is left */
 		for (uint64_t i = 0; i < 8; i++)   /* 6, 7: past the store */
 			compressor_ahead_page(w, i);
+		/* every page has a length: B the replay's, A and C the worker's */
+		ck_assert_int_eq(compressor_ahead_done(w), 1);
 		/* A (0, 2 its copy) and C (4): not B, not the zero page */
 		ck_assert_uint_eq(compressor_ahead_worker_calls(w), 2);
 		compressor_ahead_page(w, 2);
