@@ -503,9 +503,11 @@ void compressor_free(struct compressor *c)
 	codec_work_free(c->work);
 	free(c->cache);
 	free(c->ahead);
+	free(c->ahead_known);
 	c->work = NULL;
 	c->cache = NULL;
 	c->ahead = NULL;
+	c->ahead_known = NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -748,7 +750,7 @@ static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 	}
 	v = compress_page_word(c, canon, &c->compress_ticks);
 	if (c->ahead)   /* the workers stop once every page has a length */
-		__atomic_fetch_add(&c->ahead_known, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(c->ahead_known, 1, __ATOMIC_RELAXED);
 	return v;
 }
 
@@ -801,8 +803,14 @@ int compressor_ahead_enable(struct compressor *c)
 		return -EINVAL;
 	if (!c->ahead) {
 		c->ahead = calloc(c->ps->npages, sizeof(*c->ahead));
-		if (!c->ahead)
+		c->ahead_known = calloc(1, sizeof(*c->ahead_known));
+		if (!c->ahead || !c->ahead_known) {
+			free(c->ahead);
+			free(c->ahead_known);
+			c->ahead = NULL;
+			c->ahead_known = NULL;
 			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -848,7 +856,7 @@ void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx)
 
 	w->calls++;
 	__atomic_store_n(&c->ahead[canon], v, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->ahead_known, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(c->ahead_known, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -869,7 +877,7 @@ int compressor_ahead_done(struct compressor_ahead_worker *w)
 		if (!w->pages)
 			return 1;
 	}
-	return __atomic_load_n(&c->ahead_known, __ATOMIC_RELAXED) >= w->pages;
+	return __atomic_load_n(c->ahead_known, __ATOMIC_RELAXED) >= w->pages;
 }
 
 uint64_t compressor_ahead_worker_calls(const struct compressor_ahead_worker *w)
