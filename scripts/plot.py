@@ -631,9 +631,10 @@ def plot_hardware(rep, outdir, args):
             lo = [100 * (u[1] - u[2]) for u in util][::-1]
             hi = [100 * (u[3] - u[1]) for u in util][::-1]
             ax.barh(labels, mean, color=COLOURS[2], height=0.6)
-            # the value past the whisker's end, so the two never overlap
+            # the value past the whisker's end, so the two never overlap;
+            # named as the mean there, or it would read as the maximum
             for y, (m, h) in enumerate(zip(mean, hi)):
-                ax.text(m + h, y, f" {m:.3g}", va="center", fontsize=7)
+                ax.text(m + h, y, f" {'mean ' if h else ''}{m:.3g}", va="center", fontsize=7)
             spread = [(y, m, l, h) for y, (m, l, h) in enumerate(zip(mean, lo, hi)) if l or h]
             if spread:
                 ax.errorbar([m for _, m, _, _ in spread], [y for y, _, _, _ in spread],
