@@ -39,7 +39,7 @@ enum {
 /*
  * A slot's entry: 16 bytes, four to a cache line, what every event reads.
  * When the entry was stored is kept apart (zswap->store_ns), and only by a
- * run that reads it (zswap_keeps_store_times()).
+ * run that reads it (zswap->keep_store_ns).
  */
 struct zswap_slot {
 	uint32_t lru_ipos;   /* ~(index in its memcg's LRU ring): zswap_slot_lru_pos() */
