@@ -102,12 +102,45 @@ static void check_exec_end(const struct sg_act *a, const struct sg_core *c)
 	sgb->stop = 1;
 }
 
+/* An actor other than a that may start CPU work on a's core. */
+static int core_neighbour(const struct sg_act *a, const struct sg_act *x)
+{
+	return x != a && x->core == a->core && (x->who < 0 || x->nrec);
+}
+
+/*
+ * ZSWAPSIM_CHECK_EVERY_STEP: what a stream's execution of ns meets on its
+ * core as it starts.  Only SG_EXEC_ALONE could end where an execution alone
+ * would without SimGrid's CPU sharing; the others need it (docs/models.md §7).
+ */
+static int sg_exec_class(const struct sg_act *a, const struct sg_core *c, double ns)
+{
+	double end = sg_now() + ns;
+	int cls = SG_EXEC_ALONE;
+
+	if (c->k)
+		return SG_EXEC_SHARED;
+	for (unsigned k = 0; k <= sgb->nstreams; k++) {
+		const struct sg_act *x = k < sgb->nstreams ? &sgb->streams[k] : &sgb->worker;
+
+		if (!core_neighbour(a, x))
+			continue;
+		if (x->wake_at == INFINITY)
+			return SG_EXEC_RELEASED;
+		if (x->wake_at <= end + SG_INSTANT_NS)
+			cls = SG_EXEC_WAKING;
+	}
+	return cls;
+}
+
 /* CPU work on the actor's core, through SimGrid. */
 void sg_exec_cpu(struct sg_act *a, double ns)
 {
 	struct sg_core *c = &sgb->cores[a->core];
 
 	core_advance(c, sg_now());
+	if (sgb->check_steps && sgb->watch && a->who >= 0)
+		sgb->exec_start[sg_exec_class(a, c, ns)]++;
 	a->exec_rem = ns;
 	a->in_exec = 1;
 	c->run[c->k++] = a;
@@ -706,6 +739,14 @@ int sim_run_simgrid(struct sim *s, char *err, size_t errlen)
 			"%llu sleeps through SimGrid, %llu left out by running ahead\n",
 			(unsigned long long)b.sg_execs, (unsigned long long)b.sg_sleeps,
 			(unsigned long long)b.ahead_steps);
+	if (b.check_steps && b.watch)
+		fprintf(stderr, "zswapsim: ZSWAPSIM_CHECK_EVERY_STEP: streams' CPU executions by what "
+			"their core held at the start: %llu shared it, %llu beside an actor blocked until "
+			"released, %llu beside one waking before their end, %llu alone to their end\n",
+			(unsigned long long)b.exec_start[SG_EXEC_SHARED],
+			(unsigned long long)b.exec_start[SG_EXEC_RELEASED],
+			(unsigned long long)b.exec_start[SG_EXEC_WAKING],
+			(unsigned long long)b.exec_start[SG_EXEC_ALONE]);
 
 	uint64_t end = sg_ns(sg_now());
 	for (unsigned k = 0; k < b.nstreams; k++)

@@ -146,6 +146,16 @@ struct sg_core {
 	struct sg_act **run;
 };
 
+/* What a stream's CPU execution through SimGrid met on its core when it
+ * started (ZSWAPSIM_CHECK_EVERY_STEP counts them, sg_exec_class()). */
+enum {
+	SG_EXEC_SHARED,     /* another execution running there: they share the core */
+	SG_EXEC_RELEASED,   /* an actor of the core blocked until another releases it */
+	SG_EXEC_WAKING,     /* an actor of the core waking before the execution would end */
+	SG_EXEC_ALONE,      /* nobody else could use the core until its end */
+	SG_EXEC_NR
+};
+
 struct sg_backend {
 	struct sim *s;
 	struct zswap *zs;
@@ -207,6 +217,7 @@ struct sg_backend {
 	int check_steps;               /* ZSWAPSIM_CHECK_EVERY_STEP */
 	uint64_t checks;               /* checks run at yields */
 	uint64_t exec_checks;          /* CPU execution ends checked against struct sg_core */
+	uint64_t exec_start[SG_EXEC_NR];  /* streams' CPU executions by what their core held (ditto) */
 };
 
 /* One engine per process (design decision 8): the backend is a singleton. */

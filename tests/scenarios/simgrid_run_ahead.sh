@@ -68,6 +68,15 @@ expect "checked every step: runs" 0 $?
 expect "multistream: some CPU executions and sleeps left out" true "$([ "${n:-0}" -gt 0 ] && echo true || echo false)"
 expect "multistream, checked every step: the same report" "" \
 	"$(diff <(jq -S "$strip" "$T/chk.json") <("$BIN" run "$T/ms.json" -q -o - 2>/dev/null | jq -S "$strip") | head -5)"
+# what each CPU execution met on its core: the four kinds add up to the
+# executions through SimGrid, and on 4 streams over 2 cores most share one
+ZSWAPSIM_CHECK_EVERY_STEP=1 "$BIN" run "$T/ms.json" -q -o "$T/chk.json" 2>"$T/err" >/dev/null
+execs=$(sed -n 's/.*streams: \([0-9]*\) CPU executions and .*/\1/p' "$T/err")
+kinds=$(sed -n 's/.*at the start: \([0-9]*\) shared it, \([0-9]*\) beside an actor blocked until released, \([0-9]*\) beside one waking before their end, \([0-9]*\) alone to their end$/\1 \2 \3 \4/p' "$T/err")
+read -r shared released waking alone <<<"$kinds"
+expect "execution kinds printed" true "$([ -n "$execs" ] && [ -n "${alone:-}" ] && echo true || echo false)"
+expect "execution kinds add up to the executions" "${execs:-none}" "$(( ${shared:-0} + ${released:-0} + ${waking:-0} + ${alone:-0} ))"
+expect "most executions share their core" true "$([ "${shared:-0}" -gt $(( ${execs:-0} / 2 )) ] && echo true || echo false)"
 n=$(left "$T/slow.json")
 expect "sleeping streams: some sleeps left out" true "$([ "${n:-0}" -gt 0 ] && echo true || echo false)"
 n=$(ZSWAPSIM_SIMGRID_RUN_AHEAD=0 left "$T/ms.json")
