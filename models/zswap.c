@@ -100,6 +100,21 @@ zswap_page_len(struct zswap *zs, const struct zswap_content *c, uint32_t i, enum
 	return *res == COMP_OK ? len : SIM_PAGE_SIZE;
 }
 
+/*
+ * The limit policy's check of a folio.  The kernel's (folio-once, the
+ * default) is called inline: through the hook, the call made every store
+ * save and reload its registers around it.
+ */
+static inline __attribute__((always_inline)) int
+zswap_admit_folio(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr, int who)
+{
+	const struct zswap_limit_policy *lp = zs->limit;
+
+	if (lp->admit_folio == zswap_limit_admit_kernel)
+		return zswap_limit_check(zs, mc, who);
+	return lp->admit_folio(zs, zs->limit_st, mc, nr, who);
+}
+
 /* ---- entries ------------------------------------------------------------------ */
 
 /* zswap_entry_free(): LRU del, zs_free, memcg uncharge, stored_pages--. */
@@ -329,7 +344,7 @@ zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
 			continue;
 		zs->lim.stores_in_flight++;
 		x->state = ZS_ST_OK;
-		if (lp->admit_folio(zs, zs->limit_st, x->mc, x->nr, who)) {
+		if (zswap_admit_folio(zs, x->mc, x->nr, who)) {
 			x->state = ZS_ST_REJECT;
 			continue;
 		}

@@ -230,6 +230,18 @@ int zswap_check_limits(struct zswap *zs);
 int zswap_pool_fits(const struct zswap *zs, uint64_t extra_pages);
 /* shrink_memcg(): 0 (wrote back), -ENOENT (no candidate), -EAGAIN. */
 int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who);
+
+/* zswap_limit_check_kernel()'s body, inline for the store, which calls it
+ * directly when the run's limit policy is the kernel's (zswap_admit_folio()). */
+static inline __attribute__((always_inline)) int
+zswap_limit_check(struct zswap *zs, struct zswap_memcg *mc, int who)
+{
+	/* Over zswap.max: write back one entry of this memcg (second chance
+	 * applies); go on without re-checking only if one went. */
+	if (!zswap_memcg_may_zswap(zs, mc) && zswap_shrink_memcg(zs, mc, who))
+		return -1;
+	return zswap_check_limits(zs) ? -1 : 0;
+}
 /* queue_work(shrink_wq, &zswap_shrink_work). */
 void zswap_kick_shrink_worker(struct zswap *zs);
 /* list_lru_walk_one() with shrink_memcg_cb(): at most nr_to_walk entries

@@ -54,11 +54,15 @@ int zswap_pool_fits(const struct zswap *zs, uint64_t extra_pages)
 
 int zswap_limit_check_kernel(struct zswap *zs, struct zswap_memcg *mc, int who)
 {
-	/* Over zswap.max: write back one entry of this memcg (second chance
-	 * applies); go on without re-checking only if one went. */
-	if (!zswap_memcg_may_zswap(zs, mc) && zswap_shrink_memcg(zs, mc, who))
-		return -1;
-	return zswap_check_limits(zs) ? -1 : 0;
+	return zswap_limit_check(zs, mc, who);
+}
+
+int zswap_limit_admit_kernel(struct zswap *zs, void *st, struct zswap_memcg *mc,
+			     uint32_t nr_pages, int who)
+{
+	(void)st;
+	(void)nr_pages;
+	return zswap_limit_check(zs, mc, who);
 }
 
 int zswap_memcg_make_room(struct zswap *zs, struct zswap_memcg *mc, uint64_t extra_bytes,

@@ -9,14 +9,6 @@
 
 struct folio_once { int unused; };
 
-static int folio_once_admit(struct zswap *zs, void *st, struct zswap_memcg *mc,
-			    uint32_t nr_pages, int who)
-{
-	(void)st;
-	(void)nr_pages;
-	return zswap_limit_check_kernel(zs, mc, who);
-}
-
 const struct zswap_limit_policy limit_folio_once = {
 	.c = {
 		.name = "folio-once",
@@ -25,5 +17,6 @@ const struct zswap_limit_policy limit_folio_once = {
 		.nparams = 0,
 		.state_size = sizeof(struct folio_once),
 	},
-	.admit_folio = folio_once_admit,
+	/* zswap_limit_check_kernel(), which the store calls directly */
+	.admit_folio = zswap_limit_admit_kernel,
 };

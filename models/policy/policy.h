@@ -216,6 +216,9 @@ int zswap_shrinker_enabled(const struct zswap *zs);
  * with its hysteresis (zswap_check_limits(), counting pool_limit_hit).
  * 0 = admit, -1 = reject. */
 int zswap_limit_check_kernel(struct zswap *zs, struct zswap_memcg *mc, int who);
+/* The same as an admit_folio hook ("folio-once", the default). */
+int zswap_limit_admit_kernel(struct zswap *zs, void *st, struct zswap_memcg *mc,
+			     uint32_t nr_pages, int who);
 /* For policies that admit a folio by its expected size.  memcg: make room
  * for extra_bytes in mc and its ancestors with up to tries shrink_memcg()
  * writebacks.  pool: the global limit with hysteresis, then extra_pages more
