@@ -45,8 +45,10 @@ static void zswap_time_disk_read(struct zswap *zs, int who, uint32_t slot, unsig
 
 /* ---- page content ------------------------------------------------------------ */
 
-/* is_folio_zero_filled(): every page of the folio is zero. */
-static int zswap_folio_is_zero(const struct zswap *zs, const struct zswap_folio *f)
+/* is_folio_zero_filled(): every page of the folio is zero.  Inline: every
+ * swap-out asks. */
+static inline __attribute__((always_inline)) int
+zswap_folio_is_zero(const struct zswap *zs, const struct zswap_folio *f)
 {
 	const struct zswap_content *c = &f->content;
 
