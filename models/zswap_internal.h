@@ -292,6 +292,16 @@ static inline void zswap_pool_changed(struct zswap *zs)
 		zswap_pool_resized(zs, pages);
 }
 
+/* zswap_lru_kernel_examine()'s body (shrink_memcg_cb()'s second chance):
+ * inlined into the writeback walk. */
+static inline enum zswap_lru_verdict zswap_slot_second_chance(struct zswap_slot *s)
+{
+	if (!(s->state & ZSWAP_S_REF))
+		return ZSWAP_LRU_WRITEBACK;
+	s->state &= (uint8_t)~ZSWAP_S_REF;
+	return ZSWAP_LRU_ROTATE;
+}
+
 /* A list's head changed: the earliest useful firing of a time-driven policy
  * may be earlier now; tell an engine that sleeps until it. */
 static inline void zswap_timer_moved(struct zswap *zs)

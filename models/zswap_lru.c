@@ -159,6 +159,26 @@ void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 	lru_move_tail(zs, mc, slot);
 }
 
+/* lru_move_tail() of the head entry when it is not the tail (the kernel
+ * LRU's rotation of a referenced entry, most entries once): its unlink
+ * leaves a hole at lo, which is trimmed with the holes behind it and never
+ * reaches hi (the tail stays live), and the head moved. */
+static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *zs,
+								  struct zswap_memcg *mc,
+								  uint32_t slot)
+{
+	struct zswap_lru_ring *r = &mc->lru;
+
+	r->q[r->lo & r->mask] = ZSWAP_LRU_HOLE;
+	zswap_slot_set_lru_pos(&zs->slots[slot], ZSWAP_NIL);
+	mc->lru_len--;
+	do
+		r->lo++;
+	while (r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE);
+	zswap_timer_moved(zs);
+	lru_link_tail(zs, mc, slot);
+}
+
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
 uint32_t zswap_lru_next_entry(const struct zswap *zs, uint32_t slot)
 {
@@ -242,28 +262,34 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 	if ((s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
 		return -EEXIST;           /* the folio is already in the swap cache */
 
-	uint32_t len = s->length;
-	uint64_t stored_at = zswap_slot_store_ns(zs, slot);
 	const struct zswap_env *env = zs->env;
 
-	s->state |= ZSWAP_S_WB;
-	/* a workload run's swap-cache folio, charged to the entry's memcg */
-	if (env && env->wb_folio) {
-		int ret = env->wb_folio(zs->env_ctx, slot, who);
+	/* Without a timing engine or a workload no hook runs here: nothing
+	 * can free or replace the entry meanwhile, so it is neither marked
+	 * nor checked again, and no disk write is timed (no queue). */
+	if (env || zs->t) {
+		uint32_t len = s->length;
+		uint64_t stored_at = zswap_slot_store_ns(zs, slot);
 
-		if (ret) {
-			if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP &&
-			    zswap_slot_store_ns(zs, slot) == stored_at)
-				s->state &= (uint8_t)~ZSWAP_S_WB;
-			return ret;
+		s->state |= ZSWAP_S_WB;
+		/* a workload run's swap-cache folio, charged to the entry's memcg */
+		if (env && env->wb_folio) {
+			int ret = env->wb_folio(zs->env_ctx, slot, who);
+
+			if (ret) {
+				if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP &&
+				    zswap_slot_store_ns(zs, slot) == stored_at)
+					s->state &= (uint8_t)~ZSWAP_S_WB;
+				return ret;
+			}
 		}
-	}
-	zswap_time_decompress(zs, who, &len, 1);
-	if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
-	    zswap_slot_store_ns(zs, slot) != stored_at) {
-		if (env && env->wb_written)
-			env->wb_written(zs->env_ctx, slot, who, 0);
-		return -ENOMEM;
+		zswap_time_decompress(zs, who, &len, 1);
+		if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
+		    zswap_slot_store_ns(zs, slot) != stored_at) {
+			if (env && env->wb_written)
+				env->wb_written(zs->env_ctx, slot, who, 0);
+			return -ENOMEM;
+		}
 	}
 
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];
@@ -274,7 +300,8 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 	s->state = ZSWAP_S_DISK;
 	zs->st.pswpout++;
 	ZSWAP_MEMCG_ADD(zs, mc, pswpout, 1);
-	zswap_wb_submit(zs, slot, who);
+	if (zs->t)
+		zswap_wb_submit(zs, slot, who);
 	if (env && env->wb_written)
 		env->wb_written(zs->env_ctx, slot, who, 1);
 	return 0;
@@ -329,14 +356,27 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 
 	while (nr_to_walk && mc->lru_len) {
 		zswap_prefetch_walk(zs, mc);
-		uint32_t slot = zs->lru->pick ? zs->lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
+		const struct zswap_lru_policy *lru = zs->lru;
+		uint32_t slot = lru->pick ? lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
 		int last = zswap_lru_tail(mc) == slot;
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
-		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
-		if (v == ZSWAP_LRU_ROTATE)
-			lru_move_tail(zs, mc, slot);
+		if (lru->examine == zswap_lru_kernel_examine) {
+			/* the kernel's second chance, inline; it leaves the
+			 * list as it was, so `last` still tells the tail */
+			v = zswap_slot_second_chance(&zs->slots[slot]);
+			if (v == ZSWAP_LRU_ROTATE && !last) {
+				if (lru->pick)
+					lru_move_tail(zs, mc, slot);
+				else
+					lru_rotate_head(zs, mc, slot);
+			}
+		} else {
+			v = lru->examine(zs, zs->lru_st, mc, slot);
+			if (v == ZSWAP_LRU_ROTATE)
+				lru_move_tail(zs, mc, slot);
+		}
 		if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
 			if (last)
 				break;
@@ -435,11 +475,18 @@ lru_pf_cursor(const struct zswap *zs, const struct zswap_lru_ring *r, uint32_t p
 		p = r->lo;            /* behind the head (or the ring was rebuilt) */
 	/* a distance, not an end position: the head may have moved back (an
 	 * entry linked in front of it) and left p beyond lo + ahead */
-	for (; p - r->lo < lim && budget; p++, budget--) {
-		uint32_t e = r->q[p & r->mask];
+	if (p - r->lo >= lim)
+		return p;
+
+	uint32_t end = p + (lim - (p - r->lo) < budget ? lim - (p - r->lo) : budget);
+	const uint32_t *q = r->q;
+	const struct zswap_slot *slots = zs->slots;
+
+	for (; p != end; p++) {
+		uint32_t e = q[p & r->mask];
 
 		if (e != ZSWAP_LRU_HOLE)
-			__builtin_prefetch(&zs->slots[e], 1, 1);
+			__builtin_prefetch(&slots[e], 1, 1);
 	}
 	return p;
 }
