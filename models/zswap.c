@@ -110,7 +110,8 @@ void zswap_entry_free(struct zswap *zs, uint32_t slot)
 	uint32_t len = s->length;
 
 	zswap_lru_del(zs, mc, slot);
-	zs_free(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
+	/* a slot in state ZSWAP holds the handle of its live object */
+	zs_free_live(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
 	zswap_memcg_uncharge(zs, mc, len);
 	zs->st.stored_pages--;
 	if (len == SIM_PAGE_SIZE)
