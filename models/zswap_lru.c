@@ -544,16 +544,15 @@ void zswap_shrink_worker_begin(struct zswap *zs)
 	zs->wk_thr = zs->accept_pages;
 }
 
-/* One turn of the do { } while (zswap_total_pages() > thr) loop (inlined
- * into zswap_shrink_worker()'s loop). */
-static inline __attribute__((always_inline)) int shrink_worker_step(struct zswap *zs,
+/* One turn of the do { } while (zswap_total_pages() > thr) loop of a
+ * running worker (inlined into zswap_shrink_worker()'s loop, which knows it
+ * runs until a turn returns 0). */
+static inline __attribute__((always_inline)) int shrink_worker_turn(struct zswap *zs,
 								 unsigned *examined)
 {
 	int idx;
 
 	*examined = 0;
-	if (!zs->wk_running)
-		return 0;
 	idx = zswap_next_shrink(zs);
 	if (idx < 0) {
 		/* No failure if the last tree walk found candidates. */
@@ -581,7 +580,11 @@ done:
 
 int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 {
-	return shrink_worker_step(zs, examined);
+	if (!zs->wk_running) {
+		*examined = 0;
+		return 0;
+	}
+	return shrink_worker_turn(zs, examined);
 }
 
 void zswap_shrink_worker(struct zswap *zs)
@@ -589,6 +592,6 @@ void zswap_shrink_worker(struct zswap *zs)
 	unsigned examined;
 
 	zswap_shrink_worker_begin(zs);
-	while (shrink_worker_step(zs, &examined))
+	while (shrink_worker_turn(zs, &examined))
 		;
 }
