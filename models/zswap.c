@@ -655,17 +655,34 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f
 	return first;
 }
 
+static inline void zswap_invalidate_slot(struct zswap *zs, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+
+	if (s->io & ZSWAP_IO_BUSY)
+		s->io |= ZSWAP_IO_INVAL_PENDING;  /* freed when the swap-out ends */
+	else if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+		zswap_entry_free(zs, slot);       /* zswap_slot_clear(): the state is then NONE */
+	else
+		s->state = ZSWAP_S_NONE;
+}
+
+/* Out of line: zswap_invalidate() of a one-page folio then saves no
+ * registers for the loop, and its entry free is a tail call. */
+static __attribute__((noinline)) void zswap_invalidate_pages(struct zswap *zs, uint32_t slot,
+							     uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++)
+		zswap_invalidate_slot(zs, slot + i);
+}
+
 /* zswap_invalidate() plus the swap layer freeing the slots (zeromap, disk). */
 void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f)
 {
 	uint32_t nr = zswap_folio_nr_pages(f);
 
-	for (uint32_t i = 0; i < nr; i++) {
-		struct zswap_slot *s = &zs->slots[f->slot + i];
-
-		if (s->io & ZSWAP_IO_BUSY)
-			s->io |= ZSWAP_IO_INVAL_PENDING;  /* freed when the swap-out ends */
-		else
-			zswap_slot_clear(zs, f->slot + i);
-	}
+	if (nr == 1)
+		zswap_invalidate_slot(zs, f->slot);
+	else
+		zswap_invalidate_pages(zs, f->slot, nr);
 }
