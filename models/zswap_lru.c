@@ -516,16 +516,18 @@ void zswap_prefetch_lru(struct zswap *zs)
 }
 
 /* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,
- * -1 at the end of the tree (then the walk starts over). */
-static int zswap_next_shrink(struct zswap *zs)
+ * -1 at the end of the tree (then the walk starts over).  *cursor is
+ * zswap_next_shrink (zs->shrink_cursor, or a running worker's copy). */
+static inline __attribute__((always_inline)) int zswap_next_shrink(const struct zswap *zs,
+								   int *cursor)
 {
-	int pos = zs->shrink_cursor + 1;
+	int pos = *cursor + 1;
 
 	if (pos >= (int)zs->nmemcg) {
-		zs->shrink_cursor = -1;
+		*cursor = -1;
 		return -1;
 	}
-	zs->shrink_cursor = pos;
+	*cursor = pos;
 	return zs->preorder[pos];
 }
 
@@ -544,33 +546,42 @@ void zswap_shrink_worker_begin(struct zswap *zs)
 	zs->wk_thr = zs->accept_pages;
 }
 
+/* A running worker's locals: its place in the memcg tree (shrink_cursor)
+ * and counts (wk_failures, wk_attempts).  They live in struct zswap, where
+ * zswap_shrink_worker_step() keeps them between steps; a whole run with no
+ * hook to call keeps copies in registers (nothing else reads them then). */
+struct shrink_worker_vars {
+	int *cursor, *failures, *attempts;
+	uint64_t thr;
+};
+
 /* One turn of the do { } while (zswap_total_pages() > thr) loop of a
  * running worker (inlined into zswap_shrink_worker()'s loop, which knows it
  * runs until a turn returns 0). */
-static inline __attribute__((always_inline)) int shrink_worker_turn(struct zswap *zs,
-								 unsigned *examined)
+static inline __attribute__((always_inline)) int
+shrink_worker_turn(struct zswap *zs, const struct shrink_worker_vars *v, unsigned *examined)
 {
 	int idx;
 
 	*examined = 0;
-	idx = zswap_next_shrink(zs);
+	idx = zswap_next_shrink(zs, v->cursor);
 	if (idx < 0) {
 		/* No failure if the last tree walk found candidates. */
-		if (!zs->wk_attempts && ++zs->wk_failures == ZSWAP_MAX_RECLAIM_RETRIES)
+		if (!*v->attempts && ++*v->failures == ZSWAP_MAX_RECLAIM_RETRIES)
 			goto done;
-		zs->wk_attempts = 0;
+		*v->attempts = 0;
 	} else {
 		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
 
 		/* -ENOENT: not a candidate, neither attempt nor failure */
 		if (ret != -ENOENT) {
 			*examined = 1;
-			++zs->wk_attempts;
-			if (ret && ++zs->wk_failures == ZSWAP_MAX_RECLAIM_RETRIES)
+			++*v->attempts;
+			if (ret && ++*v->failures == ZSWAP_MAX_RECLAIM_RETRIES)
 				goto done;
 		}
 	}
-	if (zs->pool_pages > zs->wk_thr)
+	if (zs->pool_pages > v->thr)
 		return 1;
 done:
 	zs->wk_running = 0;
@@ -580,11 +591,15 @@ done:
 
 int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 {
+	const struct shrink_worker_vars v = {
+		&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr
+	};
+
 	if (!zs->wk_running) {
 		*examined = 0;
 		return 0;
 	}
-	return shrink_worker_turn(zs, examined);
+	return shrink_worker_turn(zs, &v, examined);
 }
 
 void zswap_shrink_worker(struct zswap *zs)
@@ -592,6 +607,23 @@ void zswap_shrink_worker(struct zswap *zs)
 	unsigned examined;
 
 	zswap_shrink_worker_begin(zs);
-	while (shrink_worker_turn(zs, &examined))
+	if (zs->t || zs->env) {
+		/* hooks may let other actors run meanwhile: state in zs */
+		const struct shrink_worker_vars v = {
+			&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr
+		};
+
+		while (shrink_worker_turn(zs, &v, &examined))
+			;
+		return;
+	}
+
+	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
+	const struct shrink_worker_vars v = { &cursor, &failures, &attempts, zs->wk_thr };
+
+	while (shrink_worker_turn(zs, &v, &examined))
 		;
+	zs->shrink_cursor = cursor;
+	zs->wk_failures = failures;
+	zs->wk_attempts = attempts;
 }
