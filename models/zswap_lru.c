@@ -358,29 +358,34 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 		zswap_prefetch_walk(zs, mc);
 		const struct zswap_lru_policy *lru = zs->lru;
 		uint32_t slot = lru->pick ? lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
-		int last = zswap_lru_tail(mc) == slot;
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
 		if (lru->examine == zswap_lru_kernel_examine) {
 			/* the kernel's second chance, inline; it leaves the
-			 * list as it was, so `last` still tells the tail */
+			 * list as it was, so the tail is looked up only for
+			 * an entry it spares */
 			v = zswap_slot_second_chance(&zs->slots[slot]);
-			if (v == ZSWAP_LRU_ROTATE && !last) {
+			if (v == ZSWAP_LRU_ROTATE) {
+				if (zswap_lru_tail(mc) == slot)
+					break;
 				if (lru->pick)
 					lru_move_tail(zs, mc, slot);
 				else
 					lru_rotate_head(zs, mc, slot);
+				continue;
 			}
 		} else {
+			int last = zswap_lru_tail(mc) == slot;
+
 			v = lru->examine(zs, zs->lru_st, mc, slot);
 			if (v == ZSWAP_LRU_ROTATE)
 				lru_move_tail(zs, mc, slot);
-		}
-		if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
-			if (last)
-				break;
-			continue;
+			if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
+				if (last)
+					break;
+				continue;
+			}
 		}
 		int ret = lru_writeback_one(zs, slot, who);
 		if (!ret) {
