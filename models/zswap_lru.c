@@ -349,19 +349,37 @@ static inline __attribute__((always_inline)) int lru_writeback_one(struct zswap 
  * (n is the list head) therefore ends the walk, whatever budget is left: a
  * single referenced entry is rotated once, not rotated and written back.
  */
-static inline __attribute__((always_inline)) unsigned long
-lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, int who, int *stop)
+/* How a walk picks and examines entries, which the LRU policy decides for
+ * the whole run: worked out once per walk (once per shrink worker run,
+ * whose walks take one step each), not at every step. */
+enum lru_walk_mode {
+	LRU_WALK_POLICY,        /* the policy's examine() (and pick()) */
+	LRU_WALK_KERNEL,        /* the kernel's second chance inline, pick() */
+	LRU_WALK_KERNEL_HEAD,   /* the kernel's second chance inline, from the head */
+};
+
+static inline enum lru_walk_mode lru_walk_mode(const struct zswap *zs)
 {
+	if (zs->lru->examine != zswap_lru_kernel_examine)
+		return LRU_WALK_POLICY;
+	return zs->lru->pick ? LRU_WALK_KERNEL : LRU_WALK_KERNEL_HEAD;
+}
+
+static inline __attribute__((always_inline)) unsigned long
+lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, int who, int *stop,
+	   enum lru_walk_mode mode)
+{
+	const struct zswap_lru_policy *lru = zs->lru;
 	unsigned long freed = 0;
 
 	while (nr_to_walk && mc->lru_len) {
 		zswap_prefetch_walk(zs, mc);
-		const struct zswap_lru_policy *lru = zs->lru;
-		uint32_t slot = lru->pick ? lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
+		uint32_t slot = mode != LRU_WALK_KERNEL_HEAD && lru->pick ?
+				lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
-		if (lru->examine == zswap_lru_kernel_examine) {
+		if (mode != LRU_WALK_POLICY) {
 			/* the kernel's second chance, inline; it leaves the
 			 * list as it was, so the tail is looked up only for
 			 * an entry it spares */
@@ -369,10 +387,10 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 			if (v == ZSWAP_LRU_ROTATE) {
 				if (zswap_lru_tail(mc) == slot)
 					break;
-				if (lru->pick)
-					lru_move_tail(zs, mc, slot);
-				else
+				if (mode == LRU_WALK_KERNEL_HEAD)
 					lru_rotate_head(zs, mc, slot);
+				else
+					lru_move_tail(zs, mc, slot);
 				continue;
 			}
 		} else {
@@ -401,7 +419,7 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 			     unsigned long nr_to_walk, int who, int *stop)
 {
-	return lru_walk_n(zs, mc, nr_to_walk, who, stop);
+	return lru_walk_n(zs, mc, nr_to_walk, who, stop, lru_walk_mode(zs));
 }
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
@@ -413,7 +431,8 @@ int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
  * the shrink worker's loop, which calls it once per entry it writes back
  * or rotates. */
 static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
-							      struct zswap_memcg *mc, int who)
+							      struct zswap_memcg *mc, int who,
+							      enum lru_walk_mode mode)
 {
 	unsigned long shrunk;
 
@@ -421,7 +440,7 @@ static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 		return -ENOENT;
 	if (!mc->lru_len)
 		return -ENOENT;       /* nothing scanned */
-	shrunk = lru_walk_n(zs, mc, 1, who, NULL);   /* inlined: one step, no stop */
+	shrunk = lru_walk_n(zs, mc, 1, who, NULL, mode);   /* inlined: one step, no stop */
 	/* The shrink worker flushes when it ends, so its one-entry walks over
 	 * the memcgs fill writeback batches (policy param `batch`). */
 	if (who != ZSWAP_WHO_WORKER)
@@ -431,7 +450,7 @@ static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 
 int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 {
-	return shrink_memcg(zs, mc, who);
+	return shrink_memcg(zs, mc, who, lru_walk_mode(zs));
 }
 
 void zswap_kick_shrink_worker(struct zswap *zs)
@@ -558,6 +577,7 @@ void zswap_shrink_worker_begin(struct zswap *zs)
 struct shrink_worker_vars {
 	int *cursor, *failures, *attempts;
 	uint64_t thr;
+	enum lru_walk_mode mode;
 };
 
 /* One turn of the do { } while (zswap_total_pages() > thr) loop of a
@@ -576,7 +596,7 @@ shrink_worker_turn(struct zswap *zs, const struct shrink_worker_vars *v, unsigne
 			goto done;
 		*v->attempts = 0;
 	} else {
-		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
+		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER, v->mode);
 
 		/* -ENOENT: not a candidate, neither attempt nor failure */
 		if (ret != -ENOENT) {
@@ -597,7 +617,8 @@ done:
 int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 {
 	const struct shrink_worker_vars v = {
-		&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr
+		&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
+		lru_walk_mode(zs)
 	};
 
 	if (!zs->wk_running) {
@@ -615,7 +636,8 @@ void zswap_shrink_worker(struct zswap *zs)
 	if (zs->t || zs->env) {
 		/* hooks may let other actors run meanwhile: state in zs */
 		const struct shrink_worker_vars v = {
-			&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr
+			&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
+			lru_walk_mode(zs)
 		};
 
 		while (shrink_worker_turn(zs, &v, &examined))
@@ -624,7 +646,9 @@ void zswap_shrink_worker(struct zswap *zs)
 	}
 
 	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
-	const struct shrink_worker_vars v = { &cursor, &failures, &attempts, zs->wk_thr };
+	const struct shrink_worker_vars v = {
+		&cursor, &failures, &attempts, zs->wk_thr, lru_walk_mode(zs)
+	};
 
 	while (shrink_worker_turn(zs, &v, &examined))
 		;
