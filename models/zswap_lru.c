@@ -162,7 +162,10 @@ void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 /* lru_move_tail() of the head entry when it is not the tail (the kernel
  * LRU's rotation of a referenced entry, most entries once): its unlink
  * leaves a hole at lo, which is trimmed with the holes behind it and never
- * reaches hi (the tail stays live), and the head moved. */
+ * reaches hi (the tail stays live), and the head moved (what a timing
+ * engine told of it reads: the new head).  The list keeps its length
+ * (never 0: no first entry to tell), and the ring has room for the link
+ * unless it is full, when lru_link_tail() makes some as usual. */
 static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *zs,
 								  struct zswap_memcg *mc,
 								  uint32_t slot)
@@ -170,13 +173,18 @@ static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *
 	struct zswap_lru_ring *r = &mc->lru;
 
 	r->q[r->lo & r->mask] = ZSWAP_LRU_HOLE;
-	zswap_slot_set_lru_pos(&zs->slots[slot], ZSWAP_NIL);
-	mc->lru_len--;
 	do
 		r->lo++;
 	while (r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE);
 	zswap_timer_moved(zs);
-	lru_link_tail(zs, mc, slot);
+	if (__builtin_expect(r->hi - r->lo > r->mask, 0)) {
+		/* as zswap_lru_del() leaves it for the link */
+		zswap_slot_set_lru_pos(&zs->slots[slot], ZSWAP_NIL);
+		mc->lru_len--;
+		lru_link_tail(zs, mc, slot);
+		return;
+	}
+	lru_ring_set(zs, r, r->hi++, slot);
 }
 
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
