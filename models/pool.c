@@ -442,21 +442,32 @@ int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h)
 	return 0;
 }
 
-void zs_free(struct zs_pool *p, struct zs_handle h)
+void zs_free_live(struct zs_pool *p, struct zs_handle h)
 {
-	struct zspage *z;
+	struct zspage *z = &p->zs[h.zspage];
 
-	/* a handle that names no live object is ignored, as zs_free(NULL) is */
-	if (!p || h.zspage >= p->nzs)
-		return;
-	z = &p->zs[h.zspage];
-	if (z->inuse == 0 || z->klass != h.klass)
-		return;
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+	if (h.zspage >= p->nzs || z->inuse == 0 || z->klass != h.klass) {
+		fprintf(stderr, "zswapsim: zsmalloc model bug: zs_free_live() of a handle"
+			" that names no live object (zspage %u, class %u)\n", h.zspage, h.klass);
+		abort();
+	}
+#endif
 	p->objects--;
 	if (--z->inuse)
 		fix_fullness_group(p, h.zspage);
 	else
 		free_zspage(p, h.zspage);   /* its last object: the pages go */
+}
+
+void zs_free(struct zs_pool *p, struct zs_handle h)
+{
+	/* a handle that names no live object is ignored, as zs_free(NULL) is */
+	if (!p || h.zspage >= p->nzs)
+		return;
+	if (p->zs[h.zspage].inuse == 0 || p->zs[h.zspage].klass != h.klass)
+		return;
+	zs_free_live(p, h);
 }
 
 uint64_t zs_get_total_pages(const struct zs_pool *p)

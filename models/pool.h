@@ -38,6 +38,11 @@ void zs_pool_destroy(struct zs_pool *p);
  * -ENOSPC (len > 4096) or -ENOMEM. */
 int zs_malloc(struct zs_pool *p, uint32_t len, struct zs_handle *h);
 void zs_free(struct zs_pool *p, struct zs_handle h);
+/* zs_free() of a handle the caller knows names a live object (zs_malloc()
+ * gave it and it was not freed since: zswap's entries), without zs_free()'s
+ * checks of the handle, which every free of a replay paid.  The debug build
+ * (ZSWAPSIM_DEBUG_INVARIANTS) checks it and aborts on a bad one. */
+void zs_free_live(struct zs_pool *p, struct zs_handle h);
 
 /* Prefetch hints (no effect on the model): zspage id, or with links its
  * fullness-list neighbours. */

@@ -127,7 +127,8 @@ void zswap_entry_free(struct zswap *zs, uint32_t slot)
 	uint32_t len = s->length;
 
 	zswap_lru_del(zs, mc, slot);
-	zs_free(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
+	/* a slot in state ZSWAP holds the handle of its live object */
+	zs_free_live(zs->pool, (struct zs_handle){ .zspage = s->zspage, .klass = s->klass });
 	zswap_memcg_uncharge(zs, mc, len);
 	zs->st.stored_pages--;
 	if (len == SIM_PAGE_SIZE)
@@ -595,7 +596,8 @@ static uint64_t zswap_ra_window(struct zswap *zs, uint64_t offset)
  * too and marked PG_readahead.  zswap neighbours are decompressed
  * decompress_batch pages per call.
  */
-static void zswap_readahead(struct zswap *zs, const struct zswap_folio *f)
+static __attribute__((noinline)) void zswap_readahead(struct zswap *zs,
+						     const struct zswap_folio *f)
 {
 	uint64_t mask = zswap_ra_window(zs, f->slot) - 1;
 	uint64_t start = f->slot & ~mask, end = (uint64_t)f->slot | mask;
@@ -641,29 +643,45 @@ static void zswap_ra_hit(struct zswap *zs, uint32_t slot)
 	}
 }
 
+/* The swap-in of page i of the folio. */
+static inline __attribute__((always_inline)) enum zswap_in_result
+zswap_swap_in_page(struct zswap *zs, const struct zswap_folio *f, uint32_t i, int ra_rec)
+{
+	uint32_t dlen;
+	enum zswap_in_result res = zswap_read_slot(zs, f->slot + i, f->who, ra_rec, &dlen);
+
+	if (res == ZSWAP_IN_ZSWAP)
+		zswap_time_decompress(zs, f->who, &dlen, 1);
+	/* A recorded readahead read leaves a PG_readahead folio; a
+	 * fault that finds one in the swap cache is a readahead hit. */
+	if (res != ZSWAP_IN_ABSENT && ra_rec)
+		zs->slots[f->slot + i].state |= ZSWAP_S_RA;
+	else if (res == ZSWAP_IN_ABSENT && !ra_rec)
+		zswap_ra_hit(zs, f->slot + i);
+	if (res == ZSWAP_IN_ABSENT && !(zs->slots[f->slot + i].io & ZSWAP_IO_SWAPPED))
+		zs->st.sim_in_unknown_slot++;   /* swapped out before the trace began */
+	return res;
+}
+
+/* A large folio's pages; out of line, as the readahead is, so that the
+ * swap-in of a one-page folio keeps a small frame. */
+static __attribute__((noinline)) enum zswap_in_result
+zswap_swap_in_pages(struct zswap *zs, const struct zswap_folio *f, uint32_t nr, int ra_rec)
+{
+	enum zswap_in_result first = zswap_swap_in_page(zs, f, 0, ra_rec);
+
+	for (uint32_t i = 1; i < nr; i++)
+		zswap_swap_in_page(zs, f, i, ra_rec);
+	return first;
+}
+
 enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f)
 {
-	enum zswap_in_result first = ZSWAP_IN_ABSENT;
 	uint32_t nr = zswap_folio_nr_pages(f);
 	int ra_rec = (f->flags & ZSWAP_FOLIO_READAHEAD) != 0;
+	enum zswap_in_result first = nr == 1 ? zswap_swap_in_page(zs, f, 0, ra_rec)
+					     : zswap_swap_in_pages(zs, f, nr, ra_rec);
 
-	for (uint32_t i = 0; i < nr; i++) {
-		uint32_t dlen;
-		enum zswap_in_result res = zswap_read_slot(zs, f->slot + i, f->who, ra_rec, &dlen);
-
-		if (res == ZSWAP_IN_ZSWAP)
-			zswap_time_decompress(zs, f->who, &dlen, 1);
-		/* A recorded readahead read leaves a PG_readahead folio; a
-		 * fault that finds one in the swap cache is a readahead hit. */
-		if (res != ZSWAP_IN_ABSENT && ra_rec)
-			zs->slots[f->slot + i].state |= ZSWAP_S_RA;
-		else if (res == ZSWAP_IN_ABSENT && !ra_rec)
-			zswap_ra_hit(zs, f->slot + i);
-		if (res == ZSWAP_IN_ABSENT && !(zs->slots[f->slot + i].io & ZSWAP_IO_SWAPPED))
-			zs->st.sim_in_unknown_slot++;   /* swapped out before the trace began */
-		if (i == 0)
-			first = res;
-	}
 	/* A swap-cache hit (nothing to read) does no readahead; records that
 	 * are themselves readahead (captured traces) are not expanded again. */
 	if (zs->cfg.page_cluster && first != ZSWAP_IN_ABSENT && !ra_rec)
@@ -671,17 +689,34 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f
 	return first;
 }
 
+static inline void zswap_invalidate_slot(struct zswap *zs, uint32_t slot)
+{
+	struct zswap_slot *s = &zs->slots[slot];
+
+	if (s->io & ZSWAP_IO_BUSY)
+		s->io |= ZSWAP_IO_INVAL_PENDING;  /* freed when the swap-out ends */
+	else if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+		zswap_entry_free(zs, slot);       /* zswap_slot_clear(): the state is then NONE */
+	else
+		s->state = ZSWAP_S_NONE;
+}
+
+/* Out of line: zswap_invalidate() of a one-page folio then saves no
+ * registers for the loop, and its entry free is a tail call. */
+static __attribute__((noinline)) void zswap_invalidate_pages(struct zswap *zs, uint32_t slot,
+							     uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++)
+		zswap_invalidate_slot(zs, slot + i);
+}
+
 /* zswap_invalidate() plus the swap layer freeing the slots (zeromap, disk). */
 void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f)
 {
 	uint32_t nr = zswap_folio_nr_pages(f);
 
-	for (uint32_t i = 0; i < nr; i++) {
-		struct zswap_slot *s = &zs->slots[f->slot + i];
-
-		if (s->io & ZSWAP_IO_BUSY)
-			s->io |= ZSWAP_IO_INVAL_PENDING;  /* freed when the swap-out ends */
-		else
-			zswap_slot_clear(zs, f->slot + i);
-	}
+	if (nr == 1)
+		zswap_invalidate_slot(zs, f->slot);
+	else
+		zswap_invalidate_pages(zs, f->slot, nr);
 }

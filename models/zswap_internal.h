@@ -304,6 +304,16 @@ static inline void zswap_pool_changed(struct zswap *zs)
 		zswap_pool_resized(zs, pages);
 }
 
+/* zswap_lru_kernel_examine()'s body (shrink_memcg_cb()'s second chance):
+ * inlined into the writeback walk. */
+static inline enum zswap_lru_verdict zswap_slot_second_chance(struct zswap_slot *s)
+{
+	if (!(s->state & ZSWAP_S_REF))
+		return ZSWAP_LRU_WRITEBACK;
+	s->state &= (uint8_t)~ZSWAP_S_REF;
+	return ZSWAP_LRU_ROTATE;
+}
+
 /* A list's head changed: the earliest useful firing of a time-driven policy
  * may be earlier now; tell an engine that sleeps until it. */
 static inline void zswap_timer_moved(struct zswap *zs)
@@ -327,18 +337,22 @@ static inline __attribute__((always_inline)) void zswap_lru_del(struct zswap *zs
 	if (pos == ZSWAP_NIL)
 		return;               /* never linked: its ring could not grow */
 
-	int was_head = pos == (r->lo & r->mask);
-
 	r->q[pos] = ZSWAP_LRU_HOLE;
 	zswap_slot_set_lru_pos(s, ZSWAP_NIL);
 	mc->lru_len--;
-	/* trim holes at the ends: a walk taking the head leaves none */
-	while (r->hi != r->lo && r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
-		r->hi--;
-	while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
-		r->lo++;
-	if (was_head)   /* the next head may be older (rotated entries keep their age) */
+	/* Trim the holes at the end the entry leaves (a walk taking the head
+	 * leaves none).  The ends are never holes, so an entry from inside
+	 * leaves nothing to trim, and the head one (the tail too if it was
+	 * alone) nothing at the tail. */
+	if (pos == (r->lo & r->mask)) {
+		while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
+			r->lo++;
+		/* the next head may be older (rotated entries keep their age) */
 		zswap_timer_moved(zs);
+	} else if (pos == ((r->hi - 1) & r->mask)) {
+		while (r->q[(r->hi - 1) & r->mask] == ZSWAP_LRU_HOLE)
+			r->hi--;      /* stops at the live head */
+	}
 }
 
 #endif

@@ -159,6 +159,34 @@ void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
 	lru_move_tail(zs, mc, slot);
 }
 
+/* lru_move_tail() of the head entry when it is not the tail (the kernel
+ * LRU's rotation of a referenced entry, most entries once): its unlink
+ * leaves a hole at lo, which is trimmed with the holes behind it and never
+ * reaches hi (the tail stays live), and the head moved (what a timing
+ * engine told of it reads: the new head).  The list keeps its length
+ * (never 0: no first entry to tell), and the ring has room for the link
+ * unless it is full, when lru_link_tail() makes some as usual. */
+static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *zs,
+								  struct zswap_memcg *mc,
+								  uint32_t slot)
+{
+	struct zswap_lru_ring *r = &mc->lru;
+
+	r->q[r->lo & r->mask] = ZSWAP_LRU_HOLE;
+	do
+		r->lo++;
+	while (r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE);
+	zswap_timer_moved(zs);
+	if (__builtin_expect(r->hi - r->lo > r->mask, 0)) {
+		/* as zswap_lru_del() leaves it for the link */
+		zswap_slot_set_lru_pos(&zs->slots[slot], ZSWAP_NIL);
+		mc->lru_len--;
+		lru_link_tail(zs, mc, slot);
+		return;
+	}
+	lru_ring_set(zs, r, r->hi++, slot);
+}
+
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
 uint32_t zswap_lru_next_entry(const struct zswap *zs, uint32_t slot)
 {
@@ -242,28 +270,34 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 	if ((s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
 		return -EEXIST;           /* the folio is already in the swap cache */
 
-	uint32_t len = s->length;
-	uint64_t stored_at = zswap_slot_store_ns(zs, slot);
 	const struct zswap_env *env = zs->env;
 
-	s->state |= ZSWAP_S_WB;
-	/* a workload run's swap-cache folio, charged to the entry's memcg */
-	if (env && env->wb_folio) {
-		int ret = env->wb_folio(zs->env_ctx, slot, who);
+	/* Without a timing engine or a workload no hook runs here: nothing
+	 * can free or replace the entry meanwhile, so it is neither marked
+	 * nor checked again, and no disk write is timed (no queue). */
+	if (env || zs->t) {
+		uint32_t len = s->length;
+		uint64_t stored_at = zswap_slot_store_ns(zs, slot);
 
-		if (ret) {
-			if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP &&
-			    zswap_slot_store_ns(zs, slot) == stored_at)
-				s->state &= (uint8_t)~ZSWAP_S_WB;
-			return ret;
+		s->state |= ZSWAP_S_WB;
+		/* a workload run's swap-cache folio, charged to the entry's memcg */
+		if (env && env->wb_folio) {
+			int ret = env->wb_folio(zs->env_ctx, slot, who);
+
+			if (ret) {
+				if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP &&
+				    zswap_slot_store_ns(zs, slot) == stored_at)
+					s->state &= (uint8_t)~ZSWAP_S_WB;
+				return ret;
+			}
 		}
-	}
-	zswap_time_decompress(zs, who, &len, 1);
-	if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
-	    zswap_slot_store_ns(zs, slot) != stored_at) {
-		if (env && env->wb_written)
-			env->wb_written(zs->env_ctx, slot, who, 0);
-		return -ENOMEM;
+		zswap_time_decompress(zs, who, &len, 1);
+		if ((s->state & (ZSWAP_S_MASK | ZSWAP_S_WB)) != (ZSWAP_S_ZSWAP | ZSWAP_S_WB) ||
+		    zswap_slot_store_ns(zs, slot) != stored_at) {
+			if (env && env->wb_written)
+				env->wb_written(zs->env_ctx, slot, who, 0);
+			return -ENOMEM;
+		}
 	}
 
 	struct zswap_memcg *mc = &zs->memcg[s->memcg];
@@ -274,7 +308,8 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 	s->state = ZSWAP_S_DISK;
 	zs->st.pswpout++;
 	ZSWAP_MEMCG_ADD(zs, mc, pswpout, 1);
-	zswap_wb_submit(zs, slot, who);
+	if (zs->t)
+		zswap_wb_submit(zs, slot, who);
 	if (env && env->wb_written)
 		env->wb_written(zs->env_ctx, slot, who, 1);
 	return 0;
@@ -322,25 +357,61 @@ static inline __attribute__((always_inline)) int lru_writeback_one(struct zswap 
  * (n is the list head) therefore ends the walk, whatever budget is left: a
  * single referenced entry is rotated once, not rotated and written back.
  */
-static inline __attribute__((always_inline)) unsigned long
-lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, int who, int *stop)
+/* How a walk picks and examines entries, which the LRU policy decides for
+ * the whole run: worked out once per walk (once per shrink worker run,
+ * whose walks take one step each), not at every step. */
+enum lru_walk_mode {
+	LRU_WALK_POLICY,        /* the policy's examine() (and pick()) */
+	LRU_WALK_KERNEL,        /* the kernel's second chance inline, pick() */
+	LRU_WALK_KERNEL_HEAD,   /* the kernel's second chance inline, from the head */
+};
+
+static inline enum lru_walk_mode lru_walk_mode(const struct zswap *zs)
 {
+	if (zs->lru->examine != zswap_lru_kernel_examine)
+		return LRU_WALK_POLICY;
+	return zs->lru->pick ? LRU_WALK_KERNEL : LRU_WALK_KERNEL_HEAD;
+}
+
+static inline __attribute__((always_inline)) unsigned long
+lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, int who, int *stop,
+	   enum lru_walk_mode mode)
+{
+	const struct zswap_lru_policy *lru = zs->lru;
 	unsigned long freed = 0;
 
 	while (nr_to_walk && mc->lru_len) {
 		zswap_prefetch_walk(zs, mc);
-		uint32_t slot = zs->lru->pick ? zs->lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
-		int last = zswap_lru_tail(mc) == slot;
+		uint32_t slot = mode != LRU_WALK_KERNEL_HEAD && lru->pick ?
+				lru->pick(zs, zs->lru_st, mc) : zswap_lru_head(mc);
 		enum zswap_lru_verdict v;
 
 		nr_to_walk--;
-		v = zs->lru->examine(zs, zs->lru_st, mc, slot);
-		if (v == ZSWAP_LRU_ROTATE)
-			lru_move_tail(zs, mc, slot);
-		if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
-			if (last)
-				break;
-			continue;
+		if (mode != LRU_WALK_POLICY) {
+			/* the kernel's second chance, inline; it leaves the
+			 * list as it was, so the tail is looked up only for
+			 * an entry it spares */
+			v = zswap_slot_second_chance(&zs->slots[slot]);
+			if (v == ZSWAP_LRU_ROTATE) {
+				if (zswap_lru_tail(mc) == slot)
+					break;
+				if (mode == LRU_WALK_KERNEL_HEAD)
+					lru_rotate_head(zs, mc, slot);
+				else
+					lru_move_tail(zs, mc, slot);
+				continue;
+			}
+		} else {
+			int last = zswap_lru_tail(mc) == slot;
+
+			v = lru->examine(zs, zs->lru_st, mc, slot);
+			if (v == ZSWAP_LRU_ROTATE)
+				lru_move_tail(zs, mc, slot);
+			if (v == ZSWAP_LRU_ROTATE || v == ZSWAP_LRU_KEEP) {
+				if (last)
+					break;
+				continue;
+			}
 		}
 		int ret = lru_writeback_one(zs, slot, who);
 		if (!ret) {
@@ -356,7 +427,7 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 			     unsigned long nr_to_walk, int who, int *stop)
 {
-	return lru_walk_n(zs, mc, nr_to_walk, who, stop);
+	return lru_walk_n(zs, mc, nr_to_walk, who, stop, lru_walk_mode(zs));
 }
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
@@ -368,7 +439,8 @@ int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
  * the shrink worker's loop, which calls it once per entry it writes back
  * or rotates. */
 static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
-							      struct zswap_memcg *mc, int who)
+							      struct zswap_memcg *mc, int who,
+							      enum lru_walk_mode mode)
 {
 	unsigned long shrunk;
 
@@ -376,7 +448,7 @@ static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 		return -ENOENT;
 	if (!mc->lru_len)
 		return -ENOENT;       /* nothing scanned */
-	shrunk = lru_walk_n(zs, mc, 1, who, NULL);   /* inlined: one step, no stop */
+	shrunk = lru_walk_n(zs, mc, 1, who, NULL, mode);   /* inlined: one step, no stop */
 	/* The shrink worker flushes when it ends, so its one-entry walks over
 	 * the memcgs fill writeback batches (policy param `batch`). */
 	if (who != ZSWAP_WHO_WORKER)
@@ -386,7 +458,7 @@ static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 
 int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 {
-	return shrink_memcg(zs, mc, who);
+	return shrink_memcg(zs, mc, who, lru_walk_mode(zs));
 }
 
 void zswap_kick_shrink_worker(struct zswap *zs)
@@ -435,11 +507,18 @@ lru_pf_cursor(const struct zswap *zs, const struct zswap_lru_ring *r, uint32_t p
 		p = r->lo;            /* behind the head (or the ring was rebuilt) */
 	/* a distance, not an end position: the head may have moved back (an
 	 * entry linked in front of it) and left p beyond lo + ahead */
-	for (; p - r->lo < lim && budget; p++, budget--) {
-		uint32_t e = r->q[p & r->mask];
+	if (p - r->lo >= lim)
+		return p;
+
+	uint32_t end = p + (lim - (p - r->lo) < budget ? lim - (p - r->lo) : budget);
+	const uint32_t *q = r->q;
+	const struct zswap_slot *slots = zs->slots;
+
+	for (; p != end; p++) {
+		uint32_t e = q[p & r->mask];
 
 		if (e != ZSWAP_LRU_HOLE)
-			__builtin_prefetch(&zs->slots[e], 1, 1);
+			__builtin_prefetch(&slots[e], 1, 1);
 	}
 	return p;
 }
@@ -469,16 +548,18 @@ void zswap_prefetch_lru(struct zswap *zs)
 }
 
 /* mem_cgroup_iter(NULL, zswap_next_shrink, NULL): next memcg in pre-order,
- * -1 at the end of the tree (then the walk starts over). */
-static int zswap_next_shrink(struct zswap *zs)
+ * -1 at the end of the tree (then the walk starts over).  *cursor is
+ * zswap_next_shrink (zs->shrink_cursor, or a running worker's copy). */
+static inline __attribute__((always_inline)) int zswap_next_shrink(const struct zswap *zs,
+								   int *cursor)
 {
-	int pos = zs->shrink_cursor + 1;
+	int pos = *cursor + 1;
 
 	if (pos >= (int)zs->nmemcg) {
-		zs->shrink_cursor = -1;
+		*cursor = -1;
 		return -1;
 	}
-	zs->shrink_cursor = pos;
+	*cursor = pos;
 	return zs->preorder[pos];
 }
 
@@ -497,34 +578,43 @@ void zswap_shrink_worker_begin(struct zswap *zs)
 	zs->wk_thr = zs->accept_pages;
 }
 
-/* One turn of the do { } while (zswap_total_pages() > thr) loop (inlined
- * into zswap_shrink_worker()'s loop). */
-static inline __attribute__((always_inline)) int shrink_worker_step(struct zswap *zs,
-								 unsigned *examined)
+/* A running worker's locals: its place in the memcg tree (shrink_cursor)
+ * and counts (wk_failures, wk_attempts).  They live in struct zswap, where
+ * zswap_shrink_worker_step() keeps them between steps; a whole run with no
+ * hook to call keeps copies in registers (nothing else reads them then). */
+struct shrink_worker_vars {
+	int *cursor, *failures, *attempts;
+	uint64_t thr;
+	enum lru_walk_mode mode;
+};
+
+/* One turn of the do { } while (zswap_total_pages() > thr) loop of a
+ * running worker (inlined into zswap_shrink_worker()'s loop, which knows it
+ * runs until a turn returns 0). */
+static inline __attribute__((always_inline)) int
+shrink_worker_turn(struct zswap *zs, const struct shrink_worker_vars *v, unsigned *examined)
 {
 	int idx;
 
 	*examined = 0;
-	if (!zs->wk_running)
-		return 0;
-	idx = zswap_next_shrink(zs);
+	idx = zswap_next_shrink(zs, v->cursor);
 	if (idx < 0) {
 		/* No failure if the last tree walk found candidates. */
-		if (!zs->wk_attempts && ++zs->wk_failures == ZSWAP_MAX_RECLAIM_RETRIES)
+		if (!*v->attempts && ++*v->failures == ZSWAP_MAX_RECLAIM_RETRIES)
 			goto done;
-		zs->wk_attempts = 0;
+		*v->attempts = 0;
 	} else {
-		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER);
+		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER, v->mode);
 
 		/* -ENOENT: not a candidate, neither attempt nor failure */
 		if (ret != -ENOENT) {
 			*examined = 1;
-			++zs->wk_attempts;
-			if (ret && ++zs->wk_failures == ZSWAP_MAX_RECLAIM_RETRIES)
+			++*v->attempts;
+			if (ret && ++*v->failures == ZSWAP_MAX_RECLAIM_RETRIES)
 				goto done;
 		}
 	}
-	if (zs->pool_pages > zs->wk_thr)
+	if (zs->pool_pages > v->thr)
 		return 1;
 done:
 	zs->wk_running = 0;
@@ -534,7 +624,16 @@ done:
 
 int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 {
-	return shrink_worker_step(zs, examined);
+	const struct shrink_worker_vars v = {
+		&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
+		lru_walk_mode(zs)
+	};
+
+	if (!zs->wk_running) {
+		*examined = 0;
+		return 0;
+	}
+	return shrink_worker_turn(zs, &v, examined);
 }
 
 void zswap_shrink_worker(struct zswap *zs)
@@ -542,6 +641,26 @@ void zswap_shrink_worker(struct zswap *zs)
 	unsigned examined;
 
 	zswap_shrink_worker_begin(zs);
-	while (shrink_worker_step(zs, &examined))
+	if (zs->t || zs->env) {
+		/* hooks may let other actors run meanwhile: state in zs */
+		const struct shrink_worker_vars v = {
+			&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
+			lru_walk_mode(zs)
+		};
+
+		while (shrink_worker_turn(zs, &v, &examined))
+			;
+		return;
+	}
+
+	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
+	const struct shrink_worker_vars v = {
+		&cursor, &failures, &attempts, zs->wk_thr, lru_walk_mode(zs)
+	};
+
+	while (shrink_worker_turn(zs, &v, &examined))
 		;
+	zs->shrink_cursor = cursor;
+	zs->wk_failures = failures;
+	zs->wk_attempts = attempts;
 }

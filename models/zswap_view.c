@@ -84,6 +84,14 @@ int zswap_entry_clear_referenced(struct zswap *zs, uint32_t slot)
 	return was;
 }
 
+enum zswap_lru_verdict zswap_lru_kernel_examine(struct zswap *zs, void *st,
+						struct zswap_memcg *mc, uint32_t slot)
+{
+	(void)st;
+	(void)mc;
+	return zswap_slot_second_chance(&zs->slots[slot]);
+}
+
 void zswap_set_wb_batch(struct zswap *zs, unsigned batch)
 {
 	zs->wb_batch = batch ? batch : 1;

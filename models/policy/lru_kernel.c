@@ -17,16 +17,6 @@ static void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc
 	zswap_lru_add(zs, mc, slot, 1);
 }
 
-static enum zswap_lru_verdict lru_kernel_examine(struct zswap *zs, void *st,
-						 struct zswap_memcg *mc, uint32_t slot)
-{
-	(void)st;
-	(void)mc;
-	if (zswap_entry_clear_referenced(zs, slot))
-		return ZSWAP_LRU_ROTATE;
-	return ZSWAP_LRU_WRITEBACK;
-}
-
 const struct zswap_lru_policy lru_kernel = {
 	.c = {
 		.name = "kernel",
@@ -36,5 +26,5 @@ const struct zswap_lru_policy lru_kernel = {
 		.state_size = sizeof(struct lru_kernel),
 	},
 	.stored = lru_kernel_stored,
-	.examine = lru_kernel_examine,
+	.examine = zswap_lru_kernel_examine,   /* second chance, run inline by walks */
 };

@@ -243,6 +243,12 @@ int zswap_entry_referenced(const struct zswap *zs, uint32_t slot);
 void zswap_entry_set_referenced(struct zswap *zs, uint32_t slot, int referenced);
 /* Clear the bit; was it set?  (A second-chance walk's test.) */
 int zswap_entry_clear_referenced(struct zswap *zs, uint32_t slot);
+/* The kernel's examine, for an LRU policy to plug in as it is
+ * (shrink_memcg_cb()'s second chance): a referenced entry loses the bit and
+ * is rotated, an unreferenced one written back.  A walk runs it inline
+ * instead of calling it, once for every entry it looks at. */
+enum zswap_lru_verdict zswap_lru_kernel_examine(struct zswap *zs, void *st,
+						struct zswap_memcg *mc, uint32_t slot);
 
 /* ---- writeback policies ---------------------------------------------------- */
 

@@ -191,6 +191,54 @@ START_TEST(test_fragmentation)
 END_TEST
 
 /*
+ * zs_free_live() frees as zs_free() does: two pools fed the same mixed
+ * sequence of allocations (several classes, full and emptied zspages) and
+ * frees, one freeing with each, place every object alike and keep the same
+ * page, object and zspage counts.
+ */
+START_TEST(test_free_live)
+{
+	enum { N = 600 };
+	static const uint32_t lens[] = { 100, 700, 1000, 1500, 3000, 4096 };
+	struct zs_pool *p = zs_pool_create(8), *q = zs_pool_create(8);
+	struct zs_handle hp[N], hq[N];
+	int live[N] = { 0 };
+	uint32_t x = 12345;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(q);
+	for (int step = 0; step < 20 * N; step++) {
+		x = x * 1103515245u + 12345u;
+		int i = (int)((x >> 8) % N);
+
+		if (live[i]) {
+			zs_free(p, hp[i]);
+			zs_free_live(q, hq[i]);
+			live[i] = 0;
+		} else {
+			uint32_t len = lens[(x >> 20) % 6];
+
+			ck_assert_int_eq(zs_malloc(p, len, &hp[i]), 0);
+			ck_assert_int_eq(zs_malloc(q, len, &hq[i]), 0);
+			ck_assert_uint_eq(hp[i].zspage, hq[i].zspage);
+			ck_assert_uint_eq(hp[i].klass, hq[i].klass);
+			live[i] = 1;
+		}
+		ck_assert_uint_eq(zs_get_total_pages(p), zs_get_total_pages(q));
+		ck_assert_uint_eq(zs_objects(p), zs_objects(q));
+		ck_assert_uint_eq(zs_zspages(p), zs_zspages(q));
+	}
+	/* zs_free_live() alone empties q: no page, object or zspage stays */
+	for (int i = 0; i < N; i++)
+		if (live[i])
+			zs_free_live(q, hq[i]);
+	ck_assert_uint_eq(zs_get_total_pages(q) | zs_objects(q) | zs_zspages(q), 0);
+	zs_pool_destroy(p);
+	zs_pool_destroy(q);
+}
+END_TEST
+
+/*
  * find_get_zspage() takes the fullest zspage with room.  len 1000 is class
  * 1024: one page, 4 objects.  A keeps 3 objects (75 % -> ZS_INUSE_RATIO_80),
  * B keeps 1 (25 % -> ZS_INUSE_RATIO_30): the next object goes to A.
@@ -365,6 +413,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_huge_thresholds);
 	tcase_add_test(tc, test_malloc_errors);
 	tcase_add_test(tc, test_fragmentation);
+	tcase_add_test(tc, test_free_live);
 	tcase_add_test(tc, test_fullest_first);
 	tcase_add_test(tc, test_many_objects);
 	tcase_add_loop_test(tc, test_sample_footprint, 0, 5);
