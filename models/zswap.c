@@ -117,6 +117,21 @@ zswap_admit_folio(struct zswap *zs, struct zswap_memcg *mc, uint32_t nr, int who
 	return lp->admit_folio(zs, zs->limit_st, mc, nr, who);
 }
 
+/*
+ * The LRU policy's link of a new entry.  The kernel's (the default: at the
+ * tail, referenced) runs inline, as zswap_admit_folio() does the limit check.
+ */
+static inline __attribute__((always_inline)) void
+zswap_lru_stored(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, uint64_t prev_store_ns)
+{
+	if (zs->lru->stored == zswap_lru_stored_referenced) {
+		zs->slots[slot].state |= ZSWAP_S_REF;
+		zswap_lru_link_tail_inline(zs, mc, slot);
+		return;
+	}
+	zs->lru->stored(zs, zs->lru_st, mc, slot, prev_store_ns);
+}
+
 /* ---- entries ------------------------------------------------------------------ */
 
 /* zswap_entry_free(): LRU del, zs_free, memcg uncharge, stored_pages--. */
@@ -201,7 +216,7 @@ static uint32_t zswap_store_page(struct zswap *zs, uint32_t slot, uint32_t len,
 	zs->st.sim_compressed_bytes += len;
 	zswap_pool_changed(zs);
 
-	zs->lru->stored(zs, zs->lru_st, mc, slot, prev_store_ns);
+	zswap_lru_stored(zs, mc, slot, prev_store_ns);
 	return len;
 }
 

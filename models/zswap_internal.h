@@ -355,4 +355,45 @@ static inline __attribute__((always_inline)) void zswap_lru_del(struct zswap *zs
 	}
 }
 
+/* Grow mc's full ring (zswap_lru.c, cold): 0 on success. */
+int zswap_lru_ring_grow(struct zswap *zs, struct zswap_memcg *mc);
+
+/* Put slot at position pos of the ring. */
+static inline void zswap_lru_ring_set(struct zswap *zs, struct zswap_lru_ring *r, uint32_t pos,
+				      uint32_t slot)
+{
+	r->q[pos & r->mask] = slot;
+	if (slot != ZSWAP_LRU_HOLE)
+		zswap_slot_set_lru_pos(&zs->slots[slot], pos & r->mask);
+}
+
+/* A free position in front of lo and behind hi-1: false when the ring could
+ * not grow (the run then fails, zswap_failed()). */
+static inline int zswap_lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
+{
+	struct zswap_lru_ring *r = &mc->lru;
+
+	if (r->q && r->hi - r->lo <= r->mask)
+		return 1;
+	if (!zswap_lru_ring_grow(zs, mc))
+		return 1;
+	zs->lru_nomem = 1;
+	return 0;
+}
+
+/* zswap_lru_add()'s link at the tail.  Inline: every store links (the
+ * store through the kernel LRU's hook, zswap_lru_stored()), and so does a
+ * writeback walk's rotation. */
+static inline __attribute__((always_inline)) void zswap_lru_link_tail_inline(struct zswap *zs,
+									   struct zswap_memcg *mc,
+									   uint32_t slot)
+{
+	if (!zswap_lru_ring_room(zs, mc))
+		return;
+	zswap_lru_ring_set(zs, &mc->lru, mc->lru.hi++, slot);
+	if (mc->lru_len++)
+		return;
+	zswap_timer_moved(zs);   /* a first entry: a proactive pass may find it */
+}
+
 #endif

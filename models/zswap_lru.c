@@ -24,13 +24,11 @@ static inline uint32_t lru_ring_pos(const struct zswap_lru_ring *r, uint32_t idx
 	return r->lo + ((idx - r->lo) & r->mask);
 }
 
-/* Put slot at position pos of the ring. */
+/* Put slot at position pos of the ring (zswap_internal.h). */
 static inline void lru_ring_set(struct zswap *zs, struct zswap_lru_ring *r, uint32_t pos,
 				uint32_t slot)
 {
-	r->q[pos & r->mask] = slot;
-	if (slot != ZSWAP_LRU_HOLE)
-		zswap_slot_set_lru_pos(&zs->slots[slot], pos & r->mask);
+	zswap_lru_ring_set(zs, r, pos, slot);
 }
 
 /* Make room in a full ring (idx_ring_make_room()): every entry's ring index
@@ -47,8 +45,7 @@ static void lru_ring_ahead(void *ctx, uint32_t slot)
 
 /* Out of line: inlined, it made every tail link save and restore six
  * registers for a path taken once per ring-full of links. */
-static __attribute__((noinline, cold)) int lru_ring_make_room(struct zswap *zs,
-							      struct zswap_memcg *mc)
+__attribute__((noinline, cold)) int zswap_lru_ring_grow(struct zswap *zs, struct zswap_memcg *mc)
 {
 	struct zswap_lru_ring *r = &mc->lru;
 	int err = idx_ring_make_room(&r->q, &r->mask, &r->lo, &r->hi, mc->lru_len,
@@ -59,18 +56,10 @@ static __attribute__((noinline, cold)) int lru_ring_make_room(struct zswap *zs,
 	return err;
 }
 
-/* A free position in front of lo and behind hi-1: false when the ring could
- * not grow (the run then fails, zswap_failed()). */
-static int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
+/* A free position in front of lo and behind hi-1 (zswap_internal.h). */
+static inline int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
 {
-	struct zswap_lru_ring *r = &mc->lru;
-
-	if (r->q && r->hi - r->lo <= r->mask)
-		return 1;
-	if (!lru_ring_make_room(zs, mc))
-		return 1;
-	zs->lru_nomem = 1;
-	return 0;
+	return zswap_lru_ring_room(zs, mc);
 }
 
 /* The link body is inlined into zswap_lru_move_tail() too, as the unlink
@@ -80,12 +69,7 @@ static inline __attribute__((always_inline)) void lru_link_tail(struct zswap *zs
 								struct zswap_memcg *mc,
 								uint32_t slot)
 {
-	if (!lru_ring_room(zs, mc))
-		return;
-	lru_ring_set(zs, &mc->lru, mc->lru.hi++, slot);
-	if (mc->lru_len++)
-		return;
-	zswap_timer_moved(zs);   /* a first entry: a proactive pass may find it */
+	zswap_lru_link_tail_inline(zs, mc, slot);
 }
 
 void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
@@ -98,6 +82,14 @@ void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int 
 	if (referenced)
 		zs->slots[slot].state |= ZSWAP_S_REF;
 	lru_link_tail(zs, mc, slot);
+}
+
+void zswap_lru_stored_referenced(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				 uint32_t slot, uint64_t prev_store_ns)
+{
+	(void)st;
+	(void)prev_store_ns;
+	zswap_lru_add(zs, mc, slot, 1);
 }
 
 /*

@@ -8,15 +8,6 @@
 
 struct lru_kernel { int unused; };
 
-/* zswap_lru_add() with entry->referenced = true. */
-static void lru_kernel_stored(struct zswap *zs, void *st, struct zswap_memcg *mc,
-			      uint32_t slot, uint64_t prev_store_ns)
-{
-	(void)st;
-	(void)prev_store_ns;
-	zswap_lru_add(zs, mc, slot, 1);
-}
-
 const struct zswap_lru_policy lru_kernel = {
 	.c = {
 		.name = "kernel",
@@ -25,6 +16,6 @@ const struct zswap_lru_policy lru_kernel = {
 		.nparams = 0,
 		.state_size = sizeof(struct lru_kernel),
 	},
-	.stored = lru_kernel_stored,
+	.stored = zswap_lru_stored_referenced,   /* run inline by the store */
 	.examine = zswap_lru_kernel_examine,   /* second chance, run inline by walks */
 };

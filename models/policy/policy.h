@@ -233,6 +233,10 @@ int zswap_pool_make_room(struct zswap *zs, uint64_t extra_pages);
 /* zswap_lru_add(): a new entry at the tail of mc's list, with its
  * referenced bit set or not. */
 void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced);
+/* The kernel LRU's stored hook: zswap_lru_add() with entry->referenced =
+ * true.  The store runs it inline when a policy names it (zswap.c). */
+void zswap_lru_stored_referenced(struct zswap *zs, void *st, struct zswap_memcg *mc,
+				 uint32_t slot, uint64_t prev_store_ns);
 void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot);
 /* Link slot in front of `before` (ZSWAP_NIL = at the tail). */
 void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot,
