@@ -171,11 +171,12 @@ static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *
 								  uint32_t slot)
 {
 	struct zswap_lru_ring *r = &mc->lru;
+	uint32_t lo = r->lo;   /* in a register: the ring's stores may alias r->lo */
 
-	r->q[r->lo & r->mask] = ZSWAP_LRU_HOLE;
-	do
-		r->lo++;
-	while (r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE);
+	r->q[lo & r->mask] = ZSWAP_LRU_HOLE;
+	while (r->q[++lo & r->mask] == ZSWAP_LRU_HOLE)
+		;
+	r->lo = lo;
 	zswap_timer_moved(zs);
 	if (__builtin_expect(r->hi - r->lo > r->mask, 0)) {
 		/* as zswap_lru_del() leaves it for the link */
