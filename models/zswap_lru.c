@@ -641,6 +641,24 @@ int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 	return shrink_worker_turn(zs, &v, examined);
 }
 
+/* A whole worker run with no hook to call, its locals in registers and its
+ * walk mode a constant (one copy of the loop per mode). */
+static inline __attribute__((always_inline)) void shrink_worker_run(struct zswap *zs,
+								    enum lru_walk_mode mode)
+{
+	unsigned examined;
+	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
+	const struct shrink_worker_vars v = {
+		&cursor, &failures, &attempts, zs->wk_thr, mode, 0
+	};
+
+	while (shrink_worker_turn(zs, &v, &examined))
+		;
+	zs->shrink_cursor = cursor;
+	zs->wk_failures = failures;
+	zs->wk_attempts = attempts;
+}
+
 void zswap_shrink_worker(struct zswap *zs)
 {
 	unsigned examined;
@@ -658,14 +676,15 @@ void zswap_shrink_worker(struct zswap *zs)
 		return;
 	}
 
-	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
-	const struct shrink_worker_vars v = {
-		&cursor, &failures, &attempts, zs->wk_thr, lru_walk_mode(zs), 0
-	};
-
-	while (shrink_worker_turn(zs, &v, &examined))
-		;
-	zs->shrink_cursor = cursor;
-	zs->wk_failures = failures;
-	zs->wk_attempts = attempts;
+	switch (lru_walk_mode(zs)) {
+	case LRU_WALK_KERNEL_HEAD:
+		shrink_worker_run(zs, LRU_WALK_KERNEL_HEAD);
+		break;
+	case LRU_WALK_KERNEL:
+		shrink_worker_run(zs, LRU_WALK_KERNEL);
+		break;
+	default:
+		shrink_worker_run(zs, LRU_WALK_POLICY);
+		break;
+	}
 }
