@@ -280,6 +280,12 @@ void zs_prefetch(const struct zs_pool *p, uint32_t id, int links)
 		__builtin_prefetch(&p->zs[z->next], 1, 1);
 }
 
+/* fullness_group() of a zspage neither empty nor full (0 < inuse < objs). */
+static inline uint8_t fullness_group_partial(unsigned inuse, const struct zs_class_geom *g)
+{
+	return (uint8_t)((inuse * g->fg_mult >> 32) + 1);
+}
+
 /*
  * mm/zsmalloc.c get_fullness_group(): 100 * inuse / objs / 10 + 1, which is
  * 10 * inuse / objs + 1, computed without a division (every store and free
@@ -294,7 +300,7 @@ static uint8_t fullness_group(unsigned inuse, const struct zs_class_geom *g)
 		return ZS_INUSE_RATIO_0;
 	if (inuse == g->objs)
 		return ZS_INUSE_RATIO_100;
-	return (uint8_t)((inuse * g->fg_mult >> 32) + 1);
+	return fullness_group_partial(inuse, g);
 }
 
 /* The debug (ASan) build checks fullness_group() against the kernel's
@@ -344,16 +350,21 @@ list_remove(struct zs_pool *p, struct zs_class *c, uint32_t id)
 
 /* mm/zsmalloc.c fix_fullness_group().  Inlined into zs_malloc() and
  * zs_free(): nearly every store and free of a replay calls it. */
-static inline __attribute__((always_inline)) void fix_fullness_group(struct zs_pool *p, uint32_t id)
+static inline __attribute__((always_inline)) void
+fix_fullness_group_to(struct zs_pool *p, uint32_t id, uint8_t fg)
 {
 	struct zspage *z = &p->zs[id];
 	struct zs_class *c = &p->cls[z->klass];
-	uint8_t fg = fullness_group(z->inuse, &p->geom[z->klass]);
 
 	if (fg != z->fullness) {
 		list_remove(p, c, id);
 		list_insert(p, c, id, fg);
 	}
+}
+
+static inline __attribute__((always_inline)) void fix_fullness_group(struct zs_pool *p, uint32_t id)
+{
+	fix_fullness_group_to(p, id, fullness_group(p->zs[id].inuse, &p->geom[p->zs[id].klass]));
 }
 
 /* mm/zsmalloc.c find_get_zspage(): fullest group with room, head of its
@@ -454,8 +465,11 @@ void zs_free_live(struct zs_pool *p, struct zs_handle h)
 	}
 #endif
 	p->objects--;
+	/* a free leaves a zspage it does not empty below full: neither end
+	 * of fullness_group() to test for */
 	if (--z->inuse)
-		fix_fullness_group(p, h.zspage);
+		fix_fullness_group_to(p, h.zspage, fullness_group_partial(z->inuse,
+									  &p->geom[z->klass]));
 	else
 		free_zspage(p, h.zspage);   /* its last object: the pages go */
 }

@@ -345,8 +345,17 @@ static inline __attribute__((always_inline)) void zswap_lru_del(struct zswap *zs
 	 * leaves nothing to trim, and the head one (the tail too if it was
 	 * alone) nothing at the tail. */
 	if (pos == (r->lo & r->mask)) {
-		while (r->hi != r->lo && r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE)
-			r->lo++;
+		/* A list still holding entries has a live tail, where the scan
+		 * stops without comparing with hi; lo stays in a register (a
+		 * store into the ring could otherwise alias it). */
+		uint32_t lo = r->lo;
+
+		if (mc->lru_len)
+			while (r->q[++lo & r->mask] == ZSWAP_LRU_HOLE)
+				;
+		else
+			lo = r->hi;
+		r->lo = lo;
 		/* the next head may be older (rotated entries keep their age) */
 		zswap_timer_moved(zs);
 	} else if (pos == ((r->hi - 1) & r->mask)) {

@@ -163,11 +163,12 @@ static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *
 								  uint32_t slot)
 {
 	struct zswap_lru_ring *r = &mc->lru;
+	uint32_t lo = r->lo;   /* in a register: the ring's stores may alias r->lo */
 
-	r->q[r->lo & r->mask] = ZSWAP_LRU_HOLE;
-	do
-		r->lo++;
-	while (r->q[r->lo & r->mask] == ZSWAP_LRU_HOLE);
+	r->q[lo & r->mask] = ZSWAP_LRU_HOLE;
+	while (r->q[++lo & r->mask] == ZSWAP_LRU_HOLE)
+		;
+	r->lo = lo;
 	zswap_timer_moved(zs);
 	if (__builtin_expect(r->hi - r->lo > r->mask, 0)) {
 		/* as zswap_lru_del() leaves it for the link */
@@ -251,9 +252,11 @@ static void zswap_wb_submit(struct zswap *zs, uint32_t slot, int who)
  * stream freed or replaced it meanwhile, the writeback fails with -ENOMEM as
  * the kernel's "entry != xa_load()" check does.  An entry already under
  * writeback is the kernel's -EEXIST (folio already in the swap cache).
+ * hooks 0: the caller knows the run has neither timing engine nor
+ * environment (zs->t, zs->env NULL), so they are not loaded and tested.
  */
 static inline __attribute__((always_inline)) int writeback_entry(struct zswap *zs, uint32_t slot,
-								  int who)
+								  int who, int hooks)
 {
 	struct zswap_slot *s = &zs->slots[slot];
 
@@ -262,12 +265,13 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 	if ((s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
 		return -EEXIST;           /* the folio is already in the swap cache */
 
-	const struct zswap_env *env = zs->env;
+	const struct zswap_env *env = hooks ? zs->env : NULL;
+	const struct zswap_timing *t = hooks ? zs->t : NULL;
 
 	/* Without a timing engine or a workload no hook runs here: nothing
 	 * can free or replace the entry meanwhile, so it is neither marked
 	 * nor checked again, and no disk write is timed (no queue). */
-	if (env || zs->t) {
+	if (env || t) {
 		uint32_t len = s->length;
 		uint64_t stored_at = zswap_slot_store_ns(zs, slot);
 
@@ -300,7 +304,7 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 	s->state = ZSWAP_S_DISK;
 	zs->st.pswpout++;
 	ZSWAP_MEMCG_ADD(zs, mc, pswpout, 1);
-	if (zs->t)
+	if (t)
 		zswap_wb_submit(zs, slot, who);
 	if (env && env->wb_written)
 		env->wb_written(zs->env_ctx, slot, who, 1);
@@ -309,13 +313,13 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 
 int zswap_writeback_entry(struct zswap *zs, uint32_t slot, int who)
 {
-	return writeback_entry(zs, slot, who);
+	return writeback_entry(zs, slot, who, 1);
 }
 
 /* zswap_lru_writeback_one()'s body, inlined into the walk: a writeback
  * walk runs it for every entry it does not spare. */
 static inline __attribute__((always_inline)) int lru_writeback_one(struct zswap *zs, uint32_t slot,
-								   int who)
+								   int who, int hooks)
 {
 	const struct zswap_slot *s = &zs->slots[slot];
 	int ret;
@@ -328,9 +332,9 @@ static inline __attribute__((always_inline)) int lru_writeback_one(struct zswap 
 	 * under writeback nor locked by a swap-out is written back for sure:
 	 * its rotation would be undone at once (the ring's live entries keep
 	 * their order either way), so it is left out. */
-	if (zs->t || zs->env || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
+	if ((hooks && (zs->t || zs->env)) || (s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
 		zswap_lru_move_tail(zs, zswap_slot_memcg(zs, slot), slot);
-	ret = writeback_entry(zs, slot, who);   /* inlined: once per written-back entry */
+	ret = writeback_entry(zs, slot, who, hooks);   /* inlined: once per written-back entry */
 	if (ret)
 		zs->st.reject_reclaim_fail++;
 	else
@@ -367,7 +371,7 @@ static inline enum lru_walk_mode lru_walk_mode(const struct zswap *zs)
 
 static inline __attribute__((always_inline)) unsigned long
 lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, int who, int *stop,
-	   enum lru_walk_mode mode)
+	   enum lru_walk_mode mode, int hooks)
 {
 	const struct zswap_lru_policy *lru = zs->lru;
 	unsigned long freed = 0;
@@ -405,7 +409,7 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 				continue;
 			}
 		}
-		int ret = lru_writeback_one(zs, slot, who);
+		int ret = lru_writeback_one(zs, slot, who, hooks);
 		if (!ret) {
 			freed++;
 		} else if (ret == -EEXIST && stop) {
@@ -419,12 +423,12 @@ lru_walk_n(struct zswap *zs, struct zswap_memcg *mc, unsigned long nr_to_walk, i
 unsigned long zswap_lru_walk(struct zswap *zs, struct zswap_memcg *mc,
 			     unsigned long nr_to_walk, int who, int *stop)
 {
-	return lru_walk_n(zs, mc, nr_to_walk, who, stop, lru_walk_mode(zs));
+	return lru_walk_n(zs, mc, nr_to_walk, who, stop, lru_walk_mode(zs), 1);
 }
 
 int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
 {
-	return lru_writeback_one(zs, slot, who);
+	return lru_writeback_one(zs, slot, who, 1);
 }
 
 /* shrink_memcg(): at most one entry per node (one node here).  Inlined into
@@ -432,7 +436,7 @@ int zswap_lru_writeback_one(struct zswap *zs, uint32_t slot, int who)
  * or rotates. */
 static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 							      struct zswap_memcg *mc, int who,
-							      enum lru_walk_mode mode)
+							      enum lru_walk_mode mode, int hooks)
 {
 	unsigned long shrunk;
 
@@ -440,7 +444,7 @@ static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 		return -ENOENT;
 	if (!mc->lru_len)
 		return -ENOENT;       /* nothing scanned */
-	shrunk = lru_walk_n(zs, mc, 1, who, NULL, mode);   /* inlined: one step, no stop */
+	shrunk = lru_walk_n(zs, mc, 1, who, NULL, mode, hooks);   /* inlined: one step, no stop */
 	/* The shrink worker flushes when it ends, so its one-entry walks over
 	 * the memcgs fill writeback batches (policy param `batch`). */
 	if (who != ZSWAP_WHO_WORKER)
@@ -450,7 +454,7 @@ static inline __attribute__((always_inline)) int shrink_memcg(struct zswap *zs,
 
 int zswap_shrink_memcg(struct zswap *zs, struct zswap_memcg *mc, int who)
 {
-	return shrink_memcg(zs, mc, who, lru_walk_mode(zs));
+	return shrink_memcg(zs, mc, who, lru_walk_mode(zs), 1);
 }
 
 void zswap_kick_shrink_worker(struct zswap *zs)
@@ -578,6 +582,7 @@ struct shrink_worker_vars {
 	int *cursor, *failures, *attempts;
 	uint64_t thr;
 	enum lru_walk_mode mode;
+	int hooks;      /* 0: the run has no timing engine or environment */
 };
 
 /* One turn of the do { } while (zswap_total_pages() > thr) loop of a
@@ -596,7 +601,7 @@ shrink_worker_turn(struct zswap *zs, const struct shrink_worker_vars *v, unsigne
 			goto done;
 		*v->attempts = 0;
 	} else {
-		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER, v->mode);
+		int ret = shrink_memcg(zs, &zs->memcg[idx], ZSWAP_WHO_WORKER, v->mode, v->hooks);
 
 		/* -ENOENT: not a candidate, neither attempt nor failure */
 		if (ret != -ENOENT) {
@@ -618,7 +623,7 @@ int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 {
 	const struct shrink_worker_vars v = {
 		&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
-		lru_walk_mode(zs)
+		lru_walk_mode(zs), 1
 	};
 
 	if (!zs->wk_running) {
@@ -626,6 +631,24 @@ int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
 		return 0;
 	}
 	return shrink_worker_turn(zs, &v, examined);
+}
+
+/* A whole worker run with no hook to call, its locals in registers and its
+ * walk mode a constant (one copy of the loop per mode). */
+static inline __attribute__((always_inline)) void shrink_worker_run(struct zswap *zs,
+								    enum lru_walk_mode mode)
+{
+	unsigned examined;
+	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
+	const struct shrink_worker_vars v = {
+		&cursor, &failures, &attempts, zs->wk_thr, mode, 0
+	};
+
+	while (shrink_worker_turn(zs, &v, &examined))
+		;
+	zs->shrink_cursor = cursor;
+	zs->wk_failures = failures;
+	zs->wk_attempts = attempts;
 }
 
 void zswap_shrink_worker(struct zswap *zs)
@@ -637,7 +660,7 @@ void zswap_shrink_worker(struct zswap *zs)
 		/* hooks may let other actors run meanwhile: state in zs */
 		const struct shrink_worker_vars v = {
 			&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
-			lru_walk_mode(zs)
+			lru_walk_mode(zs), 1
 		};
 
 		while (shrink_worker_turn(zs, &v, &examined))
@@ -645,14 +668,15 @@ void zswap_shrink_worker(struct zswap *zs)
 		return;
 	}
 
-	int cursor = zs->shrink_cursor, failures = 0, attempts = 0;
-	const struct shrink_worker_vars v = {
-		&cursor, &failures, &attempts, zs->wk_thr, lru_walk_mode(zs)
-	};
-
-	while (shrink_worker_turn(zs, &v, &examined))
-		;
-	zs->shrink_cursor = cursor;
-	zs->wk_failures = failures;
-	zs->wk_attempts = attempts;
+	switch (lru_walk_mode(zs)) {
+	case LRU_WALK_KERNEL_HEAD:
+		shrink_worker_run(zs, LRU_WALK_KERNEL_HEAD);
+		break;
+	case LRU_WALK_KERNEL:
+		shrink_worker_run(zs, LRU_WALK_KERNEL);
+		break;
+	default:
+		shrink_worker_run(zs, LRU_WALK_POLICY);
+		break;
+	}
 }
