@@ -390,9 +390,10 @@ static inline int zswap_lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
 	return 0;
 }
 
-/* zswap_lru_add()'s link at the tail.  Inline: every store links (the
- * store through the kernel LRU's hook, zswap_lru_stored()), and so does a
- * writeback walk's rotation. */
+/* zswap_lru_add()'s link at the tail.  Inline: every store links (through
+ * the kernel LRU's hook, zswap_lru_stored() in zswap.c), and a writeback
+ * walk rotates every referenced entry it meets (the kernel LRU's second
+ * chance: most entries once). */
 static inline __attribute__((always_inline)) void zswap_lru_link_tail_inline(struct zswap *zs,
 									   struct zswap_memcg *mc,
 									   uint32_t slot)

@@ -24,12 +24,6 @@ static inline uint32_t lru_ring_pos(const struct zswap_lru_ring *r, uint32_t idx
 	return r->lo + ((idx - r->lo) & r->mask);
 }
 
-/* Put slot at position pos of the ring (zswap_internal.h). */
-static inline void lru_ring_set(struct zswap *zs, struct zswap_lru_ring *r, uint32_t pos,
-				uint32_t slot)
-{
-	zswap_lru_ring_set(zs, r, pos, slot);
-}
 
 /* Make room in a full ring (idx_ring_make_room()): every entry's ring index
  * is rewritten, the slots fetched ahead since the ring is read in order. */
@@ -56,32 +50,16 @@ __attribute__((noinline, cold)) int zswap_lru_ring_grow(struct zswap *zs, struct
 	return err;
 }
 
-/* A free position in front of lo and behind hi-1 (zswap_internal.h). */
-static inline int lru_ring_room(struct zswap *zs, struct zswap_memcg *mc)
-{
-	return zswap_lru_ring_room(zs, mc);
-}
-
-/* The link body is inlined into zswap_lru_move_tail() too, as the unlink
- * (zswap_lru_del()) is: a writeback walk rotates every referenced entry it
- * meets (the kernel LRU's second chance: most entries once). */
-static inline __attribute__((always_inline)) void lru_link_tail(struct zswap *zs,
-								struct zswap_memcg *mc,
-								uint32_t slot)
-{
-	zswap_lru_link_tail_inline(zs, mc, slot);
-}
-
 void zswap_lru_link_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
 {
-	lru_link_tail(zs, mc, slot);
+	zswap_lru_link_tail_inline(zs, mc, slot);
 }
 
 void zswap_lru_add(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot, int referenced)
 {
 	if (referenced)
 		zs->slots[slot].state |= ZSWAP_S_REF;
-	lru_link_tail(zs, mc, slot);
+	zswap_lru_link_tail_inline(zs, mc, slot);
 }
 
 void zswap_lru_stored_referenced(struct zswap *zs, void *st, struct zswap_memcg *mc,
@@ -104,7 +82,7 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 		zswap_lru_link_tail(zs, mc, slot);
 		return;
 	}
-	if (!lru_ring_room(zs, mc))
+	if (!zswap_lru_ring_room(zs, mc))
 		return;
 
 	struct zswap_lru_ring *r = &mc->lru;
@@ -114,15 +92,15 @@ void zswap_lru_link_before(struct zswap *zs, struct zswap_memcg *mc, uint32_t sl
 	if (pb - r->lo <= r->hi - pb) {
 		/* lo .. pb-1 move to lo-1 .. pb-2; slot goes to pb-1 */
 		for (uint32_t p = r->lo; p != pb; p++)
-			lru_ring_set(zs, r, p - 1, r->q[p & r->mask]);
+			zswap_lru_ring_set(zs, r, p - 1, r->q[p & r->mask]);
 		r->lo--;
-		lru_ring_set(zs, r, pb - 1, slot);
+		zswap_lru_ring_set(zs, r, pb - 1, slot);
 	} else {
 		/* pb .. hi-1 move to pb+1 .. hi; slot goes to pb */
 		for (uint32_t p = r->hi; p != pb; p--)
-			lru_ring_set(zs, r, p, r->q[(p - 1) & r->mask]);
+			zswap_lru_ring_set(zs, r, p, r->q[(p - 1) & r->mask]);
 		r->hi++;
-		lru_ring_set(zs, r, pb, slot);
+		zswap_lru_ring_set(zs, r, pb, slot);
 	}
 	mc->lru_len++;
 	if (new_head)
@@ -143,7 +121,7 @@ static inline __attribute__((always_inline)) void lru_move_tail(struct zswap *zs
 	if (zswap_lru_tail(mc) == slot)
 		return;
 	zswap_lru_del(zs, mc, slot);
-	lru_link_tail(zs, mc, slot);
+	zswap_lru_link_tail_inline(zs, mc, slot);
 }
 
 void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot)
@@ -157,7 +135,7 @@ void zswap_lru_move_tail(struct zswap *zs, struct zswap_memcg *mc, uint32_t slot
  * reaches hi (the tail stays live), and the head moved (what a timing
  * engine told of it reads: the new head).  The list keeps its length
  * (never 0: no first entry to tell), and the ring has room for the link
- * unless it is full, when lru_link_tail() makes some as usual. */
+ * unless it is full, when zswap_lru_link_tail_inline() makes some as usual. */
 static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *zs,
 								  struct zswap_memcg *mc,
 								  uint32_t slot)
@@ -174,10 +152,10 @@ static inline __attribute__((always_inline)) void lru_rotate_head(struct zswap *
 		/* as zswap_lru_del() leaves it for the link */
 		zswap_slot_set_lru_pos(&zs->slots[slot], ZSWAP_NIL);
 		mc->lru_len--;
-		lru_link_tail(zs, mc, slot);
+		zswap_lru_link_tail_inline(zs, mc, slot);
 		return;
 	}
-	lru_ring_set(zs, r, r->hi++, slot);
+	zswap_lru_ring_set(zs, r, r->hi++, slot);
 }
 
 /* The entry after slot on its list (towards the tail), ZSWAP_NIL at the end. */
