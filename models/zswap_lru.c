@@ -24,7 +24,6 @@ static inline uint32_t lru_ring_pos(const struct zswap_lru_ring *r, uint32_t idx
 	return r->lo + ((idx - r->lo) & r->mask);
 }
 
-
 /* Make room in a full ring (idx_ring_make_room()): every entry's ring index
  * is rewritten, the slots fetched ahead since the ring is read in order. */
 static void lru_ring_moved(void *ctx, uint32_t slot, uint32_t ridx)
@@ -597,12 +596,19 @@ done:
 	return 0;
 }
 
-int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
+/* The worker's locals where they live between steps, in struct zswap (a
+ * run whose hooks may let other actors see them). */
+static inline struct shrink_worker_vars shrink_worker_vars_in_zs(struct zswap *zs)
 {
-	const struct shrink_worker_vars v = {
+	return (struct shrink_worker_vars){
 		&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
 		lru_walk_mode(zs), 1
 	};
+}
+
+int zswap_shrink_worker_step(struct zswap *zs, unsigned *examined)
+{
+	const struct shrink_worker_vars v = shrink_worker_vars_in_zs(zs);
 
 	if (!zs->wk_running) {
 		*examined = 0;
@@ -636,10 +642,7 @@ void zswap_shrink_worker(struct zswap *zs)
 	zswap_shrink_worker_begin(zs);
 	if (zs->t || zs->env) {
 		/* hooks may let other actors run meanwhile: state in zs */
-		const struct shrink_worker_vars v = {
-			&zs->shrink_cursor, &zs->wk_failures, &zs->wk_attempts, zs->wk_thr,
-			lru_walk_mode(zs), 1
-		};
+		const struct shrink_worker_vars v = shrink_worker_vars_in_zs(zs);
 
 		while (shrink_worker_turn(zs, &v, &examined))
 			;
