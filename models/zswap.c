@@ -393,6 +393,38 @@ zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
 		ok[k] = zswap_store_finish(zs, &sf[k], who);
 }
 
+/*
+ * zswap_store() of one order-0 folio, alone: what zswap_store() does with
+ * n = 1 and one page (one admission, one compression call, one publish),
+ * with the folio's state in a local of its own.  zswap_store()'s batch
+ * arrays are indexed by variables, so the compiler kept them in a 2.8 KB
+ * stack frame and went through memory for every field; most swap-outs of
+ * a replay are of one page.  A per-page check that fails at page 0 is an
+ * ordinary rejection (zswap_limit_abort() counts nothing for index 0).
+ */
+static inline __attribute__((always_inline)) int
+zswap_store_one_page(struct zswap *zs, const struct zswap_folio *f, struct zswap_memcg *mc)
+{
+	const struct zswap_limit_policy *lp = zs->limit;
+	struct zswap_store_folio x = { .f = f, .mc = mc, .nr = 1, .state = ZS_ST_OFF };
+	struct zswap_store_page_req req = { .folio = 0, .index = 0 };
+	int who = f->who;
+
+	if (zs->cfg.enabled) {
+		zs->lim.stores_in_flight++;
+		x.state = ZS_ST_OK;
+		if (zswap_admit_folio(zs, mc, 1, who) ||
+		    (lp->admit_page && lp->admit_page(zs, zs->limit_st, mc, 0, 1, who))) {
+			x.state = ZS_ST_REJECT;
+		} else {
+			req.len = zswap_page_len(zs, &f->content, 0, &req.res);
+			x.compressed = 1;
+			zswap_store_flush(zs, &x, &req, 1, who);
+		}
+	}
+	return zswap_store_finish(zs, &x, who);
+}
+
 static void zswap_set_slots(struct zswap *zs, uint32_t slot, uint32_t nr, uint8_t state,
 			    const struct zswap_memcg *mc)
 {
@@ -404,13 +436,14 @@ static void zswap_set_slots(struct zswap *zs, uint32_t slot, uint32_t nr, uint8_
 
 /* Lock the folio's slots for the swap-out; on unlock apply the frees that
  * arrived meanwhile. */
-static void zswap_slots_lock(struct zswap *zs, uint32_t slot, uint32_t nr)
+static inline void zswap_slots_lock(struct zswap *zs, uint32_t slot, uint32_t nr)
 {
 	for (uint32_t i = 0; i < nr; i++)
 		zs->slots[slot + i].io = ZSWAP_IO_BUSY | ZSWAP_IO_SWAPPED;
 }
 
-static void zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
+static inline __attribute__((always_inline)) void
+zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
 {
 	for (uint32_t i = 0; i < nr; i++) {
 		uint16_t io = zs->slots[slot + i].io;
@@ -462,6 +495,37 @@ static enum zswap_out_result zswap_store_fallback(struct zswap *zs, const struct
 	return ZSWAP_OUT_ACTIVATED;
 }
 
+/* The start of a folio's swap_writeout() (not a clean one's): its slots
+ * locked, and a zero-filled folio to the zeromap (returns 1). */
+static inline __attribute__((always_inline)) int
+zswap_swap_out_begin(struct zswap *zs, const struct zswap_folio *f, struct zswap_memcg *mc)
+{
+	uint32_t nr = zswap_folio_nr_pages(f);
+
+	zs->st.sim_swapout_folios++;
+	zswap_slots_lock(zs, f->slot, nr);
+	if (!zswap_folio_is_zero(zs, f))
+		return 0;
+	for (uint32_t i = 0; i < nr; i++)
+		zswap_slot_clear(zs, f->slot + i);
+	zswap_set_slots(zs, f->slot, nr, ZSWAP_S_ZERO, mc);
+	zs->st.swpout_zero += nr;
+	ZSWAP_MEMCG_ADD(zs, mc, swpout_zero, nr);
+	return 1;
+}
+
+/* Its end, once every folio of the batch is written: the frees that came
+ * meanwhile applied, and the writeback policy told. */
+static inline __attribute__((always_inline)) void
+zswap_swap_out_end(struct zswap *zs, const struct zswap_folio *f, struct zswap_memcg *mc)
+{
+	uint32_t nr = zswap_folio_nr_pages(f);
+
+	zswap_slots_unlock(zs, f->slot, nr);
+	if (zs->swapped_out)
+		zs->swapped_out(zs, zs->wb_st, mc, nr, f->who);
+}
+
 /* swap_writeout() of n folios of one reclaimer: zeromap, zswap_store(),
  * else disk or re-activation.  Inlined into its two callers, so that a
  * replay's one-folio swap-outs run it with n = 1 known (no loops over the
@@ -476,20 +540,12 @@ zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
 
 	for (unsigned k = 0; k < n; k++) {
 		struct zswap_memcg *mc = &zs->memcg[f[k].memcg];
-		uint32_t nr = zswap_folio_nr_pages(&f[k]);
 
 		if (f[k].flags & ZSWAP_FOLIO_CLEAN) {
 			res[k] = zswap_evict_clean(zs, &f[k], mc);
 			continue;
 		}
-		zs->st.sim_swapout_folios++;
-		zswap_slots_lock(zs, f[k].slot, nr);
-		if (zswap_folio_is_zero(zs, &f[k])) {
-			for (uint32_t i = 0; i < nr; i++)
-				zswap_slot_clear(zs, f[k].slot + i);
-			zswap_set_slots(zs, f[k].slot, nr, ZSWAP_S_ZERO, mc);
-			zs->st.swpout_zero += nr;
-			ZSWAP_MEMCG_ADD(zs, mc, swpout_zero, nr);
+		if (zswap_swap_out_begin(zs, &f[k], mc)) {
 			res[k] = ZSWAP_OUT_ZERO;
 			continue;
 		}
@@ -500,16 +556,9 @@ zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
 		zswap_store(zs, sf, m, ok);
 	for (unsigned j = 0; j < m; j++)
 		res[idx[j]] = ok[j] ? ZSWAP_OUT_STORED : zswap_store_fallback(zs, sf[j].f, sf[j].mc);
-	for (unsigned k = 0; k < n; k++) {
-		struct zswap_memcg *mc = &zs->memcg[f[k].memcg];
-		uint32_t nr = zswap_folio_nr_pages(&f[k]);
-
-		if (f[k].flags & ZSWAP_FOLIO_CLEAN)
-			continue;
-		zswap_slots_unlock(zs, f[k].slot, nr);
-		if (zs->swapped_out)
-			zs->swapped_out(zs, zs->wb_st, mc, nr, f[k].who);
-	}
+	for (unsigned k = 0; k < n; k++)
+		if (!(f[k].flags & ZSWAP_FOLIO_CLEAN))
+			zswap_swap_out_end(zs, &f[k], &zs->memcg[f[k].memcg]);
 }
 
 void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
@@ -518,11 +567,35 @@ void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigne
 	zswap_swap_out_n(zs, f, n, res);
 }
 
-enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
+/* A large folio alone: out of line, so that its batch arrays are not in
+ * the frame of every one-page swap-out. */
+static __attribute__((noinline)) enum zswap_out_result
+zswap_swap_out_large(struct zswap *zs, const struct zswap_folio *f)
 {
 	enum zswap_out_result res;
 
 	zswap_swap_out_n(zs, f, 1, &res);
+	return res;
+}
+
+/* One folio: zswap_swap_out_n() with n = 1, and a one-page folio's store
+ * through zswap_store_one_page(). */
+enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio *f)
+{
+	struct zswap_memcg *mc = &zs->memcg[f->memcg];
+	enum zswap_out_result res;
+
+	if (f->order)
+		return zswap_swap_out_large(zs, f);
+	if (f->flags & ZSWAP_FOLIO_CLEAN)
+		return zswap_evict_clean(zs, f, mc);
+	if (zswap_swap_out_begin(zs, f, mc))
+		res = ZSWAP_OUT_ZERO;
+	else if (zswap_store_one_page(zs, f, mc))
+		res = ZSWAP_OUT_STORED;
+	else
+		res = zswap_store_fallback(zs, f, mc);
+	zswap_swap_out_end(zs, f, mc);
 	return res;
 }
 
