@@ -108,6 +108,35 @@ START_TEST(test_per_page_aborts)
 }
 END_TEST
 
+/*
+ * per-page, one-page folios (zswap_swap_out()'s own path for them): pages
+ * see 18 and 19 < 20 (stored: 20 pool pages), the third sees 20 >= 20 at
+ * its page 0: pool_limit_hit, an ordinary rejection (not an abort), nothing
+ * compressed, the page to disk.
+ */
+START_TEST(test_per_page_order0)
+{
+	setup(1, 1);
+	struct zswap *zs = mk("per-page", NULL);
+	const struct zswap_stats *st = zswap_stats(zs);
+
+	fill18(zs);
+	ck_assert_int_eq(zt_out(zs, 100, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_int_eq(zt_out(zs, 101, 0, 4096, 0), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->pool_total_size, 20 * 4096);
+	ck_assert_int_eq(zt_out(zs, 102, 0, 4096, 0), ZSWAP_OUT_DISK);
+	ck_assert_uint_eq(st->pool_limit_hit, 1);
+	ck_assert_uint_eq(st->pswpout, 1);
+	ck_assert_uint_eq(st->zswpout, 20);
+	ck_assert_uint_eq(st->pool_total_size, 20 * 4096);
+	ck_assert_int_eq((int)limit_stat(zs, "rejected_folios"), 1);
+	ck_assert_int_eq((int)limit_stat(zs, "aborted_folios"), 0);
+	ck_assert_int_eq((int)limit_stat(zs, "wasted_compressions"), 0);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 /* per-page at a memcg limit: zswap.max 3 pages = 12288 bytes, writeback off
  * (no room can be made).  An order-2 folio of 2040-byte pages: its pages see
  * 0, 2040, 4080, 6120 bytes (0 or 1 page < 3): stored, 8160 bytes.  A second
@@ -340,6 +369,7 @@ int main(void)
 	tcase_add_test(tc, test_folio_once_overshoots);
 	tcase_add_test(tc, test_per_page_aborts);
 	tcase_add_test(tc, test_per_page_memcg);
+	tcase_add_test(tc, test_per_page_order0);
 	tcase_add_test(tc, test_batch_uncompressed_pool);
 	tcase_add_test(tc, test_batch_memcg_compare);
 	tcase_add_test(tc, test_batch_estimate_ewma);
