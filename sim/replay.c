@@ -575,10 +575,6 @@ static __attribute__((noinline)) int sim_run_none_range(struct sim *s, struct si
 	return 0;
 }
 
-/* Records per block of the block loop: the LRU prefetch's period, so that
- * it runs once at each block's start rather than after a test per record. */
-#define SIM_NONE_BLOCK ZSWAP_PREFETCH_LRU_EVERY
-
 static uint64_t sim_pages_of(const struct trace_record *rec, uint64_t lo, uint64_t hi)
 {
 	uint64_t pages = 0;
@@ -588,72 +584,97 @@ static uint64_t sim_pages_of(const struct trace_record *rec, uint64_t lo, uint64
 	return pages;
 }
 
+/* One record of the block loop: sim_run_none_range()'s step without what
+ * the block loop decides per block or per run. */
+static inline __attribute__((always_inline)) void
+sim_none_record(struct sim *s, struct zswap *zs, const struct trace_record *r, uint64_t *now,
+		const int timers)
+{
+	uint32_t nr = trace_nr_pages(&r[SIM_PF_SLOTS]);
+
+	zswap_prefetch_slots(zs, r[SIM_PF_SLOTS].slot, nr);
+	s->pages_done += nr;   /* one add to memory: no register kept for it */
+	if (r->time_ns > *now)
+		*now = r->time_ns;
+	if (timers)
+		sim_run_timers(s, *now);
+	if (__builtin_expect(s->ts.next_ns < *now, 0))   /* the series has started */
+		sim_advance(s, *now);
+	zswap_set_now(zs, *now);
+	/* the worker is queued by a store that failed (zswap.h): it may be
+	 * pending after a swap-out (or a timer's work), not after the others */
+	if (r->op == TRACE_OP_OUT) {
+		sim_apply_inline(zs, r);
+		if (zswap_shrink_pending(zs))
+			zswap_shrink_worker(zs);
+	} else {
+		sim_apply_inline(zs, r);
+		if (timers && zswap_shrink_pending(zs))
+			zswap_shrink_worker(zs);
+	}
+}
+
 /*
  * The block loop: sim_run_none_range() for a run whose records only count
  * (plain_done), after the first record (the series has started), in blocks
- * of SIM_NONE_BLOCK records whose prefetch targets all exist.  What the
- * general loop tests per record is decided here per block (the check, the
- * codec workers' position, the trace's release, the LRU prefetch) or per
- * run (timers, as the constant `timers`: the caller picks the copy).  The
- * counters are moved on at the end: events from the position, pages from
- * the sum the slot prefetch takes anyway (records i + SIM_PF_SLOTS), put
- * right for the SIM_PF_SLOTS records at each end; the end time
- * (sim_end_ns, read by no one during the loop) as the clock.
+ * of ZSWAP_PREFETCH_LRU_EVERY (4) records, written out, whose prefetch
+ * targets all exist.  What the general loop tests per record is decided
+ * here per block (the check, the codec workers' position, the trace's
+ * release, the LRU prefetch) or per run (timers, as the constant `timers`:
+ * the caller picks the copy).  The counters: events from the position at
+ * the end; pages counted per record from the page count the slot prefetch
+ * works out anyway (record i + SIM_PF_SLOTS's), put right at the end for
+ * the SIM_PF_SLOTS records at each end of the loop's range.  No one reads
+ * either, nor the end time (sim_end_ns, set at the end from the clock),
+ * while the loop runs.
  */
 static inline __attribute__((always_inline)) int
 sim_run_none_blocks(struct sim *s, struct sim_none_run *p, const int timers, char *err,
 		    size_t errlen)
 {
+	_Static_assert(ZSWAP_PREFETCH_LRU_EVERY == 4, "the block below is 4 records");
+	const uint64_t block = 4;
 	const struct trace_record *rec = s->trace.rec;
 	struct zswap *zs = s->zs;
-	uint64_t i = p->i, n = p->n, now = p->now, checked = p->checked;
-	uint64_t ahead_pages = 0;   /* pages of records first + SIM_PF_SLOTS .. i + SIM_PF_SLOTS - 1 */
+	uint64_t i = p->i, now = p->now;
+	/* records the block loop may read up to: checked, and no further than n */
+	uint64_t lim = p->checked < p->n ? p->checked : p->n;
 	const uint64_t first = i;
 	int bad = 0;
 
-	while (i + SIM_NONE_BLOCK + SIM_PF_SLOTS <= n) {
-		const uint64_t need = i + SIM_NONE_BLOCK + SIM_PF_SLOTS;
+	for (;;) {
+		const uint64_t need = i + block + SIM_PF_SLOTS;
 
-		/* the prefetch reads records ahead: they too must be checked */
-		if (__builtin_expect(need > checked, 0)) {
-			checked = trace_wait_checked(&s->trace, need);
-			if (checked < need) {
+		if (__builtin_expect(need > lim, 0)) {
+			if (need > p->n)
+				break;
+			/* the prefetch reads records ahead: they too must be checked */
+			p->checked = trace_wait_checked(&s->trace, need);
+			if (p->checked < need) {
 				bad = 1;
 				break;
 			}
+			lim = p->checked < p->n ? p->checked : p->n;
 		}
 		if (!(i & 15))   /* where the codec workers must be ahead of */
 			atomic_store_explicit(&s->replay_pos, i, memory_order_relaxed);
 		if (!(i & 0xffff))
 			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
 		zswap_prefetch_lru(zs);
-		for (const struct trace_record *r = &rec[i], *e = r + SIM_NONE_BLOCK; r != e; r++) {
-			uint32_t nr = trace_nr_pages(&r[SIM_PF_SLOTS]);
-
-			zswap_prefetch_slots(zs, r[SIM_PF_SLOTS].slot, nr);
-			ahead_pages += nr;
-			if (r->time_ns > now)
-				now = r->time_ns;
-			if (timers)
-				sim_run_timers(s, now);
-			if (__builtin_expect(s->ts.next_ns < now, 0))
-				sim_advance(s, now);
-			zswap_set_now(zs, now);
-			sim_apply_inline(zs, r);
-			if (zswap_shrink_pending(zs))
-				zswap_shrink_worker(zs);
-		}
-		i += SIM_NONE_BLOCK;
+		sim_none_record(s, zs, &rec[i], &now, timers);
+		sim_none_record(s, zs, &rec[i + 1], &now, timers);
+		sim_none_record(s, zs, &rec[i + 2], &now, timers);
+		sim_none_record(s, zs, &rec[i + 3], &now, timers);
+		i += block;
 	}
 	s->events_done += i - first;
 	if (i != first)   /* else the records past first may be unchecked */
-		s->pages_done += ahead_pages + sim_pages_of(rec, first, first + SIM_PF_SLOTS) -
+		s->pages_done += sim_pages_of(rec, first, first + SIM_PF_SLOTS) -
 				 sim_pages_of(rec, i, i + SIM_PF_SLOTS);
 	if (now > s->sim_end_ns)
 		s->sim_end_ns = now;
 	p->i = i;
 	p->now = now;
-	p->checked = checked;
 	p->stop = bad;
 	return bad ? sim_check_join(s, err, errlen) : 0;
 }
@@ -676,7 +697,8 @@ __attribute__((noinline)) int sim_run_none(struct sim *s, char *err, size_t errl
 	sim_codec_ahead_start(s);
 	if (p.plain_done) {
 		/* the first block the general way: it starts the series */
-		ret = sim_run_none_range(s, &p, p.n < SIM_NONE_BLOCK ? p.n : SIM_NONE_BLOCK, err, errlen);
+		ret = sim_run_none_range(s, &p, p.n < ZSWAP_PREFETCH_LRU_EVERY ? p.n : ZSWAP_PREFETCH_LRU_EVERY,
+					 err, errlen);
 		if (p.stop)
 			return ret;
 		ret = p.timers ? sim_run_none_blocks(s, &p, 1, err, errlen)
