@@ -472,7 +472,7 @@ inline void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t
 	__builtin_prefetch(a, 1, 1);
 	if (__builtin_expect(nr == 1, 1))
 		return;
-	const char *last = (const char *)&zs->slots[slot + nr] - 1;
+	const char *last = a + (size_t)nr * sizeof(*zs->slots) - 1;
 
 	if (((uintptr_t)a ^ (uintptr_t)last) < 64)
 		return;
