@@ -348,7 +348,7 @@ void sim_finish(struct sim *s, uint64_t end_ns)
  * slots (after link-time IPA-SRA, zswap_invalidate() takes the slot and the
  * order), so the stores of its other fields are dead unless a folio in
  * memory is shared with the other ops.  Swap-outs are tested first (the
- * most common op in the bench traces). */
+ * most common op in the bench traces), and the records are checked. */
 static inline __attribute__((always_inline)) void sim_apply_inline(struct zswap *zs,
 								  const struct trace_record *r)
 {
@@ -362,7 +362,7 @@ static inline __attribute__((always_inline)) void sim_apply_inline(struct zswap 
 
 		trace_folio(r, &f);
 		zswap_swap_in(zs, &f);
-	} else if (r->op == TRACE_OP_INVAL) {
+	} else {   /* TRACE_OP_INVAL: the check lets no other op through */
 		struct zswap_folio f;
 
 		trace_folio(r, &f);
