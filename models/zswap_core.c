@@ -463,12 +463,18 @@ inline void zswap_prefetch_slots(const struct zswap *zs, uint32_t slot, uint32_t
 	if ((uint64_t)slot + nr > zs->nslots)
 		return;
 	const char *a = (const char *)&zs->slots[slot];
-	const char *last = (const char *)&zs->slots[slot + nr] - 1;
 
-	/* the first and the last line (an order-0 slot: one line, once), then
-	 * those between */
+	/* the first and the last line, then those between.  One slot is one
+	 * line, once (the entries divide a line and the array starts on a
+	 * page): the test every record of a random trace takes, before last
+	 * is worked out. */
+	_Static_assert(64 % sizeof(*zs->slots) == 0, "a slot entry spans two lines");
 	__builtin_prefetch(a, 1, 1);
-	if (__builtin_expect(((uintptr_t)a ^ (uintptr_t)last) < 64, 1))
+	if (__builtin_expect(nr == 1, 1))
+		return;
+	const char *last = a + (size_t)nr * sizeof(*zs->slots) - 1;
+
+	if (((uintptr_t)a ^ (uintptr_t)last) < 64)
 		return;
 	__builtin_prefetch(last, 1, 1);
 	for (a += 64; a < last; a += 64)

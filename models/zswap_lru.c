@@ -509,7 +509,9 @@ void zswap_prefetch_walk(const struct zswap *zs, struct zswap_memcg *mc)
 	zswap_prefetch_lru_memcg(zs, mc, 8);
 }
 
-void zswap_prefetch_lru(struct zswap *zs)
+/* inline: into the replay's block loop, where link-time optimisation left
+ * it out of line (a call per block of 4 records) */
+inline void zswap_prefetch_lru(struct zswap *zs)
 {
 	int pos = zs->shrink_cursor + 1;
 

@@ -344,28 +344,35 @@ void sim_finish(struct sim *s, uint64_t end_ns)
 		show_progress(s, 1);
 }
 
-static inline __attribute__((always_inline)) void sim_apply_inline(struct sim *s,
+/* A record into the model.  A folio per op: an invalidate reads only its
+ * slots (after link-time IPA-SRA, zswap_invalidate() takes the slot and the
+ * order), so the stores of its other fields are dead unless a folio in
+ * memory is shared with the other ops.  Swap-outs are tested first (the
+ * most common op in the bench traces), and the records are checked. */
+static inline __attribute__((always_inline)) void sim_apply_inline(struct zswap *zs,
 								  const struct trace_record *r)
 {
-	struct zswap_folio f;
+	if (r->op == TRACE_OP_OUT) {
+		struct zswap_folio f;
 
-	trace_folio(r, &f);
-	switch (r->op) {
-	case TRACE_OP_OUT:
-		zswap_swap_out(s->zs, &f);
-		break;
-	case TRACE_OP_IN:
-		zswap_swap_in(s->zs, &f);
-		break;
-	case TRACE_OP_INVAL:
-		zswap_invalidate(s->zs, &f);
-		break;
+		trace_folio(r, &f);
+		zswap_swap_out(zs, &f);
+	} else if (r->op == TRACE_OP_IN) {
+		struct zswap_folio f;
+
+		trace_folio(r, &f);
+		zswap_swap_in(zs, &f);
+	} else {   /* TRACE_OP_INVAL: the check lets no other op through */
+		struct zswap_folio f;
+
+		trace_folio(r, &f);
+		zswap_invalidate(zs, &f);
 	}
 }
 
 void sim_apply(struct sim *s, const struct trace_record *r)
 {
-	sim_apply_inline(s, r);
+	sim_apply_inline(s->zs, r);
 }
 
 static double wall_now(void)
@@ -503,21 +510,25 @@ static int sim_check_join(struct sim *s, char *err, size_t errlen)
 	return r;
 }
 
-/* Kept out of line, so that a profile of the optimised binary can count the
- * replay alone (valgrind --toggle-collect=sim_run_none). */
-__attribute__((noinline)) int sim_run_none(struct sim *s, char *err, size_t errlen)
-{
-	uint64_t n = sim_record_count(s);
-	uint64_t now = 0, checked = 0;
-	/* Per-event work that a run may not need, decided once: timers (a
-	 * policy without them has none for the whole run), and what
-	 * sim_event_done() adds to the two counters (checks, progress). */
-	int timers = zswap_has_timers(s->zs);
-	int plain_done = !sim_check_every_step() && !s->show_progress && !SIM_DEBUG_INVARIANTS;
+/* Where a `none` replay is: shared by its two loops. */
+struct sim_none_run {
+	uint64_t i, n;        /* the next record, the records to replay */
+	uint64_t now;         /* the engine's clock: the greatest record time so far */
+	uint64_t checked;     /* records the check has passed */
+	int timers;           /* the policy has time-driven work */
+	int plain_done;       /* sim_event_done() would only count */
+	int stop;             /* the replay ends here, with the loop's answer */
+};
 
-	sim_prefault_start(s);
-	sim_codec_ahead_start(s);
-	for (uint64_t i = 0; i < n; i++) {
+/* The general loop, over records p->i .. end - 1: every per-record test made
+ * per record.  It replays what the block loop does not: a run with checks or
+ * progress, the first records (the series starts), the last ones. */
+static __attribute__((noinline)) int sim_run_none_range(struct sim *s, struct sim_none_run *p,
+							uint64_t end, char *err, size_t errlen)
+{
+	uint64_t n = p->n, now = p->now, checked = p->checked;
+
+	for (uint64_t i = p->i; i < end; i++) {
 		const struct trace_record *r = &s->trace.rec[i];
 
 		/* the prefetch reads records ahead: they too must be checked */
@@ -525,8 +536,10 @@ __attribute__((noinline)) int sim_run_none(struct sim *s, char *err, size_t errl
 			uint64_t need = i + SIM_PF_SLOTS + 1 < n ? i + SIM_PF_SLOTS + 1 : n;
 
 			checked = trace_wait_checked(&s->trace, need);
-			if (checked < need)
+			if (checked < need) {
+				p->stop = 1;
 				return sim_check_join(s, err, errlen);
+			}
 		}
 		sim_prefetch(s, i, n);
 		if (!(i & 15))   /* where the codec workers must be ahead of */
@@ -535,30 +548,172 @@ __attribute__((noinline)) int sim_run_none(struct sim *s, char *err, size_t errl
 		 * clocks, so the engine's clock is the running maximum. */
 		if (r->time_ns > now)
 			now = r->time_ns;
-		if (timers)
+		if (p->timers)
 			sim_run_timers(s, now);
 		sim_advance_inline(s, now);
 		zswap_set_now(s->zs, now);
-		sim_apply_inline(s, r);
+		sim_apply_inline(s->zs, r);
 		if (zswap_shrink_pending(s->zs))
 			zswap_shrink_worker(s->zs);
-		if (__builtin_expect(plain_done, 1)) {
+		if (__builtin_expect(p->plain_done, 1)) {
 			s->events_done++;
 			s->pages_done += trace_nr_pages(r);
 		} else {
 			int ret = sim_event_done(s, r, err, errlen);
 
-			if (ret)
+			if (ret) {
+				p->stop = 1;
 				return ret;
+			}
 		}
 		if (!(i & 0xffff))
 			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
 	}
+	p->i = end;
+	p->now = now;
+	p->checked = checked;
+	return 0;
+}
+
+static uint64_t sim_pages_of(const struct trace_record *rec, uint64_t lo, uint64_t hi)
+{
+	uint64_t pages = 0;
+
+	for (uint64_t i = lo; i < hi; i++)
+		pages += trace_nr_pages(&rec[i]);
+	return pages;
+}
+
+/* One record of the block loop: sim_run_none_range()'s step without what
+ * the block loop decides per block or per run. */
+static inline __attribute__((always_inline)) void
+sim_none_record(struct sim *s, struct zswap *zs, const struct trace_record *r, uint64_t *now,
+		const int timers)
+{
+	uint32_t nr = trace_nr_pages(&r[SIM_PF_SLOTS]);
+
+	zswap_prefetch_slots(zs, r[SIM_PF_SLOTS].slot, nr);
+	s->pages_done += nr;   /* one add to memory: no register kept for it */
+	if (r->time_ns > *now)
+		*now = r->time_ns;
+	if (timers)
+		sim_run_timers(s, *now);
+	if (__builtin_expect(s->ts.next_ns < *now, 0))   /* the series has started */
+		sim_advance(s, *now);
+	zswap_set_now(zs, *now);
+	/* the worker is queued by a store that failed (zswap.h): it may be
+	 * pending after a swap-out (or a timer's work), not after the others */
+	if (r->op == TRACE_OP_OUT) {
+		sim_apply_inline(zs, r);
+		if (zswap_shrink_pending(zs))
+			zswap_shrink_worker(zs);
+	} else {
+		sim_apply_inline(zs, r);
+		if (timers && zswap_shrink_pending(zs))
+			zswap_shrink_worker(zs);
+	}
+}
+
+/*
+ * The block loop: sim_run_none_range() for a run whose records only count
+ * (plain_done), after the first record (the series has started), in blocks
+ * of ZSWAP_PREFETCH_LRU_EVERY (4) records, written out, whose prefetch
+ * targets all exist.  What the general loop tests per record is decided
+ * here per block (the check, the codec workers' position, the trace's
+ * release, the LRU prefetch) or per run (timers, as the constant `timers`:
+ * the caller picks the copy).  The counters: events from the position at
+ * the end; pages counted per record from the page count the slot prefetch
+ * works out anyway (record i + SIM_PF_SLOTS's), put right at the end for
+ * the SIM_PF_SLOTS records at each end of the loop's range.  No one reads
+ * either, nor the end time (sim_end_ns, set at the end from the clock),
+ * while the loop runs.
+ */
+static inline __attribute__((always_inline)) int
+sim_run_none_blocks(struct sim *s, struct sim_none_run *p, const int timers, char *err,
+		    size_t errlen)
+{
+	_Static_assert(ZSWAP_PREFETCH_LRU_EVERY == 4, "the block below is 4 records");
+	const uint64_t block = 4;
+	const struct trace_record *rec = s->trace.rec;
+	struct zswap *zs = s->zs;
+	uint64_t i = p->i, now = p->now;
+	/* records the block loop may read up to: checked, and no further than n */
+	uint64_t lim = p->checked < p->n ? p->checked : p->n;
+	const uint64_t first = i;
+	int bad = 0;
+
+	for (;;) {
+		const uint64_t need = i + block + SIM_PF_SLOTS;
+
+		if (__builtin_expect(need > lim, 0)) {
+			if (need > p->n)
+				break;
+			/* the prefetch reads records ahead: they too must be checked */
+			p->checked = trace_wait_checked(&s->trace, need);
+			if (p->checked < need) {
+				bad = 1;
+				break;
+			}
+			lim = p->checked < p->n ? p->checked : p->n;
+		}
+		if (!(i & 15))   /* where the codec workers must be ahead of */
+			atomic_store_explicit(&s->replay_pos, i, memory_order_relaxed);
+		if (!(i & 0xffff))
+			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
+		zswap_prefetch_lru(zs);
+		sim_none_record(s, zs, &rec[i], &now, timers);
+		sim_none_record(s, zs, &rec[i + 1], &now, timers);
+		sim_none_record(s, zs, &rec[i + 2], &now, timers);
+		sim_none_record(s, zs, &rec[i + 3], &now, timers);
+		i += block;
+	}
+	s->events_done += i - first;
+	if (i != first)   /* else the records past first may be unchecked */
+		s->pages_done += sim_pages_of(rec, first, first + SIM_PF_SLOTS) -
+				 sim_pages_of(rec, i, i + SIM_PF_SLOTS);
+	if (now > s->sim_end_ns)
+		s->sim_end_ns = now;
+	p->i = i;
+	p->now = now;
+	p->stop = bad;
+	return bad ? sim_check_join(s, err, errlen) : 0;
+}
+
+/* Kept out of line, so that a profile of the optimised binary can count the
+ * replay alone (valgrind --toggle-collect=sim_run_none). */
+__attribute__((noinline)) int sim_run_none(struct sim *s, char *err, size_t errlen)
+{
+	/* Per-event work that a run may not need, decided once: timers (a
+	 * policy without them has none for the whole run), and what
+	 * sim_event_done() adds to the two counters (checks, progress). */
+	struct sim_none_run p = {
+		.n = sim_record_count(s),
+		.timers = zswap_has_timers(s->zs),
+		.plain_done = !sim_check_every_step() && !s->show_progress && !SIM_DEBUG_INVARIANTS,
+	};
+	int ret;
+
+	sim_prefault_start(s);
+	sim_codec_ahead_start(s);
+	if (p.plain_done) {
+		/* the first block the general way: it starts the series */
+		ret = sim_run_none_range(s, &p, p.n < ZSWAP_PREFETCH_LRU_EVERY ? p.n : ZSWAP_PREFETCH_LRU_EVERY,
+					 err, errlen);
+		if (p.stop)
+			return ret;
+		ret = p.timers ? sim_run_none_blocks(s, &p, 1, err, errlen)
+			       : sim_run_none_blocks(s, &p, 0, err, errlen);
+		if (p.stop)
+			return ret;
+	}
+	ret = sim_run_none_range(s, &p, p.n, err, errlen);
+	if (p.stop)
+		return ret;
 	/* replay.max_events: the records after n must pass the check too */
-	int ret = sim_check_join(s, err, errlen);
+	ret = sim_check_join(s, err, errlen);
 	if (ret)
 		return ret;
-	sim_finish(s, now);
+	sim_finish(s, p.now);
 	return 0;
 }
 
