@@ -429,23 +429,39 @@ static int sim_check_step(struct sim *s, const char *what, char *err, size_t err
 #define SIM_DEBUG_INVARIANTS 0
 #endif
 
+/* The debug (ASan) build's check of the model after record i of a trace
+ * replay: sim_event_done()'s, and the `none` block loop's (which runs in
+ * that build too, so that the sanitizers see it). */
+static int sim_debug_check(struct sim *s, uint64_t i, char *err, size_t errlen)
+{
+#ifdef ZSWAPSIM_DEBUG_INVARIANTS
+	char reason[256];
+	if (zswap_check_invariants(s->zs, reason, sizeof(reason))) {
+		snprintf(err, errlen, "%s: record %llu: invariant violated: %s", s->trace.path,
+			 (unsigned long long)i, reason);
+		return -EFAULT;
+	}
+#else
+	(void)s;
+	(void)i;
+	(void)err;
+	(void)errlen;
+#endif
+	return 0;
+}
+
 int sim_event_done(struct sim *s, const struct trace_record *r, char *err, size_t errlen)
 {
 	s->events_done++;
 	s->pages_done += trace_nr_pages(r);
 	if (sim_check_every_step())
 		return sim_check_step(s, s->trace.path, err, errlen);
-#ifdef ZSWAPSIM_DEBUG_INVARIANTS
-	char reason[256];
-	if (zswap_check_invariants(s->zs, reason, sizeof(reason))) {
-		snprintf(err, errlen, "%s: record %llu: invariant violated: %s", s->trace.path,
-			 (unsigned long long)(s->events_done - 1), reason);
-		return -EFAULT;
+	if (SIM_DEBUG_INVARIANTS) {
+		int ret = sim_debug_check(s, s->events_done - 1, err, errlen);
+
+		if (ret)
+			return ret;
 	}
-#else
-	(void)err;
-	(void)errlen;
-#endif
 	if (s->show_progress && !(s->events_done & 0xffff))
 		show_progress(s, 0);
 	return 0;
@@ -586,9 +602,9 @@ static uint64_t sim_pages_of(const struct trace_record *rec, uint64_t lo, uint64
 
 /* One record of the block loop: sim_run_none_range()'s step without what
  * the block loop decides per block or per run. */
-static inline __attribute__((always_inline)) void
+static inline __attribute__((always_inline)) int
 sim_none_record(struct sim *s, struct zswap *zs, const struct trace_record *r, uint64_t *now,
-		const int timers)
+		const int timers, char *err, size_t errlen)
 {
 	uint32_t nr = trace_nr_pages(&r[SIM_PF_SLOTS]);
 
@@ -612,11 +628,15 @@ sim_none_record(struct sim *s, struct zswap *zs, const struct trace_record *r, u
 		if (timers && zswap_shrink_pending(zs))
 			zswap_shrink_worker(zs);
 	}
+	/* the debug build checks the model after every record here as the
+	 * general loop does (sim_event_done()); in the others this is 0 */
+	return SIM_DEBUG_INVARIANTS ? sim_debug_check(s, (uint64_t)(r - s->trace.rec), err, errlen) : 0;
 }
 
 /*
  * The block loop: sim_run_none_range() for a run whose records only count
- * (plain_done), after the first record (the series has started), in blocks
+ * (plain_done; the debug build also checks the model after each, as
+ * sim_event_done() does there), after the first record (the series has started), in blocks
  * of ZSWAP_PREFETCH_LRU_EVERY (4) records, written out, whose prefetch
  * targets all exist.  What the general loop tests per record is decided
  * here per block (the check, the codec workers' position, the trace's
@@ -661,10 +681,16 @@ sim_run_none_blocks(struct sim *s, struct sim_none_run *p, const int timers, cha
 		if (!(i & 0xffff))
 			trace_release_before(&s->trace, i);   /* RSS: model state, not trace length */
 		zswap_prefetch_lru(zs);
-		sim_none_record(s, zs, &rec[i], &now, timers);
-		sim_none_record(s, zs, &rec[i + 1], &now, timers);
-		sim_none_record(s, zs, &rec[i + 2], &now, timers);
-		sim_none_record(s, zs, &rec[i + 3], &now, timers);
+		/* non-zero only from the debug build's check of a record */
+		int ret = sim_none_record(s, zs, &rec[i], &now, timers, err, errlen);
+
+		ret = ret ? ret : sim_none_record(s, zs, &rec[i + 1], &now, timers, err, errlen);
+		ret = ret ? ret : sim_none_record(s, zs, &rec[i + 2], &now, timers, err, errlen);
+		ret = ret ? ret : sim_none_record(s, zs, &rec[i + 3], &now, timers, err, errlen);
+		if (ret) {
+			p->stop = 1;
+			return ret;
+		}
 		i += block;
 	}
 	s->events_done += i - first;
@@ -691,11 +717,14 @@ __attribute__((noinline)) int sim_run_none(struct sim *s, char *err, size_t errl
 		.timers = zswap_has_timers(s->zs),
 		.plain_done = !sim_check_every_step() && !s->show_progress && !SIM_DEBUG_INVARIANTS,
 	};
+	/* the block loop: records that only count, or only count and are
+	 * checked by the debug build (which the block loop does too) */
+	const int blocks = !sim_check_every_step() && !s->show_progress;
 	int ret;
 
 	sim_prefault_start(s);
 	sim_codec_ahead_start(s);
-	if (p.plain_done) {
+	if (blocks) {
 		/* the first block the general way: it starts the series */
 		ret = sim_run_none_range(s, &p, p.n < ZSWAP_PREFETCH_LRU_EVERY ? p.n : ZSWAP_PREFETCH_LRU_EVERY,
 					 err, errlen);
