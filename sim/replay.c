@@ -636,9 +636,10 @@ sim_none_record(struct sim *s, struct zswap *zs, const struct trace_record *r, u
 /*
  * The block loop: sim_run_none_range() for a run whose records only count
  * (plain_done; the debug build also checks the model after each, as
- * sim_event_done() does there), after the first record (the series has started), in blocks
- * of ZSWAP_PREFETCH_LRU_EVERY (4) records, written out, whose prefetch
- * targets all exist.  What the general loop tests per record is decided
+ * sim_event_done() does there), after the first record (the series has
+ * started), in blocks of ZSWAP_PREFETCH_LRU_EVERY (4) records, written
+ * out, whose prefetch targets all exist.  What the general loop tests per
+ * record is decided
  * here per block (the check, the codec workers' position, the trace's
  * release, the LRU prefetch) or per run (timers, as the constant `timers`:
  * the caller picks the copy).  The counters: events from the position at
