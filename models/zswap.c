@@ -335,6 +335,23 @@ zswap_store_finish(struct zswap *zs, struct zswap_store_folio *x, int who)
 	return 0;
 }
 
+/* The start of one folio's store: zswap on, counted in flight, admitted by
+ * the limit policy.  Returns 1 when its pages go on to the compressor. */
+static inline __attribute__((always_inline)) int
+zswap_store_admit(struct zswap *zs, struct zswap_store_folio *x, int who)
+{
+	x->state = ZS_ST_OFF;
+	if (!zs->cfg.enabled)
+		return 0;
+	zs->lim.stores_in_flight++;
+	x->state = ZS_ST_OK;
+	if (zswap_admit_folio(zs, x->mc, x->nr, who)) {
+		x->state = ZS_ST_REJECT;
+		return 0;
+	}
+	return 1;
+}
+
 /*
  * zswap_store() of n folios of one reclaimer: the limit policy admits each
  * folio (kernel: memcg zswap.max with shrink_memcg(), then
@@ -357,15 +374,8 @@ zswap_store(struct zswap *zs, struct zswap_store_folio *sf, unsigned n, int *ok)
 		struct zswap_store_folio *x = &sf[k];
 
 		x->nr = zswap_folio_nr_pages(x->f);
-		x->state = ZS_ST_OFF;
-		if (!zs->cfg.enabled)
+		if (!zswap_store_admit(zs, x, who))
 			continue;
-		zs->lim.stores_in_flight++;
-		x->state = ZS_ST_OK;
-		if (zswap_admit_folio(zs, x->mc, x->nr, who)) {
-			x->state = ZS_ST_REJECT;
-			continue;
-		}
 		for (uint32_t i = 0; i < x->nr && x->state == ZS_ST_OK; i++) {
 			if (lp->admit_page && lp->admit_page(zs, zs->limit_st, x->mc, i, x->nr, who)) {
 				zswap_limit_abort(zs, i, x->nr);
@@ -406,15 +416,12 @@ static inline __attribute__((always_inline)) int
 zswap_store_one_page(struct zswap *zs, const struct zswap_folio *f, struct zswap_memcg *mc)
 {
 	const struct zswap_limit_policy *lp = zs->limit;
-	struct zswap_store_folio x = { .f = f, .mc = mc, .nr = 1, .state = ZS_ST_OFF };
+	struct zswap_store_folio x = { .f = f, .mc = mc, .nr = 1 };
 	struct zswap_store_page_req req = { .folio = 0, .index = 0 };
 	int who = f->who;
 
-	if (zs->cfg.enabled) {
-		zs->lim.stores_in_flight++;
-		x.state = ZS_ST_OK;
-		if (zswap_admit_folio(zs, mc, 1, who) ||
-		    (lp->admit_page && lp->admit_page(zs, zs->limit_st, mc, 0, 1, who))) {
+	if (zswap_store_admit(zs, &x, who)) {
+		if (lp->admit_page && lp->admit_page(zs, zs->limit_st, mc, 0, 1, who)) {
 			x.state = ZS_ST_REJECT;
 		} else {
 			req.len = zswap_page_len(zs, &f->content, 0, &req.res);

@@ -536,6 +536,38 @@ struct sim_none_run {
 	int stop;             /* the replay ends here, with the loop's answer */
 };
 
+/*
+ * A record into the model at the engine's clock, in both `none` loops.
+ * Records are in trace order; streams may interleave with their own clocks,
+ * so the engine's clock is the running maximum.  in_block: the block loop,
+ * which runs after the series has started and sets the end time at its end.
+ */
+static inline __attribute__((always_inline)) void
+sim_none_step(struct sim *s, struct zswap *zs, const struct trace_record *r, uint64_t *now,
+	      const int timers, const int in_block)
+{
+	if (r->time_ns > *now)
+		*now = r->time_ns;
+	if (timers)
+		sim_run_timers(s, *now);
+	if (!in_block)
+		sim_advance_inline(s, *now);
+	else if (__builtin_expect(s->ts.next_ns < *now, 0))
+		sim_advance(s, *now);
+	zswap_set_now(zs, *now);
+	/* the worker is queued by a store that failed (zswap.h): it may be
+	 * pending after a swap-out (or a timer's work), not after the others */
+	if (r->op == TRACE_OP_OUT) {
+		sim_apply_inline(zs, r);
+		if (zswap_shrink_pending(zs))
+			zswap_shrink_worker(zs);
+	} else {
+		sim_apply_inline(zs, r);
+		if (timers && zswap_shrink_pending(zs))
+			zswap_shrink_worker(zs);
+	}
+}
+
 /* The general loop, over records p->i .. end - 1: every per-record test made
  * per record.  It replays what the block loop does not: a run with checks or
  * progress, the first records (the series starts), the last ones. */
@@ -560,17 +592,7 @@ static __attribute__((noinline)) int sim_run_none_range(struct sim *s, struct si
 		sim_prefetch(s, i, n);
 		if (!(i & 15))   /* where the codec workers must be ahead of */
 			atomic_store_explicit(&s->replay_pos, i, memory_order_relaxed);
-		/* Records are in trace order; streams may interleave with their own
-		 * clocks, so the engine's clock is the running maximum. */
-		if (r->time_ns > now)
-			now = r->time_ns;
-		if (p->timers)
-			sim_run_timers(s, now);
-		sim_advance_inline(s, now);
-		zswap_set_now(s->zs, now);
-		sim_apply_inline(s->zs, r);
-		if (zswap_shrink_pending(s->zs))
-			zswap_shrink_worker(s->zs);
+		sim_none_step(s, s->zs, r, &now, p->timers, 0);
 		if (__builtin_expect(p->plain_done, 1)) {
 			s->events_done++;
 			s->pages_done += trace_nr_pages(r);
@@ -610,24 +632,7 @@ sim_none_record(struct sim *s, struct zswap *zs, const struct trace_record *r, u
 
 	zswap_prefetch_slots(zs, r[SIM_PF_SLOTS].slot, nr);
 	s->pages_done += nr;   /* one add to memory: no register kept for it */
-	if (r->time_ns > *now)
-		*now = r->time_ns;
-	if (timers)
-		sim_run_timers(s, *now);
-	if (__builtin_expect(s->ts.next_ns < *now, 0))   /* the series has started */
-		sim_advance(s, *now);
-	zswap_set_now(zs, *now);
-	/* the worker is queued by a store that failed (zswap.h): it may be
-	 * pending after a swap-out (or a timer's work), not after the others */
-	if (r->op == TRACE_OP_OUT) {
-		sim_apply_inline(zs, r);
-		if (zswap_shrink_pending(zs))
-			zswap_shrink_worker(zs);
-	} else {
-		sim_apply_inline(zs, r);
-		if (timers && zswap_shrink_pending(zs))
-			zswap_shrink_worker(zs);
-	}
+	sim_none_step(s, zs, r, now, timers, 1);
 	/* the debug build checks the model after every record here as the
 	 * general loop does (sim_event_done()); in the others this is 0 */
 	return SIM_DEBUG_INVARIANTS ? sim_debug_check(s, (uint64_t)(r - s->trace.rec), err, errlen) : 0;
