@@ -717,6 +717,21 @@ enum comp_result compressor_kernel_result(int codec, int len)
 	return COMP_FAIL;
 }
 
+/*
+ * The two sides' counts of pages given a length, each on a cache line of its
+ * own: the owner writes its count at every compression of its own and the
+ * workers theirs once per call of compressor_ahead_done(), and a count
+ * sharing a line with what the other side writes would bring that line over
+ * from the other core at every page.  On make bench's distinct trace this
+ * and the workers' reads of the owner's struct (below), whose counters the
+ * owner writes at every page, made the model's time 20.6 ms median against
+ * 11.5 ms without (10 runs each, alternated; 10.5 ms with no worker).
+ */
+struct compressor_ahead_known {
+	_Alignas(64) uint64_t owner;    /* written by the owner only */
+	_Alignas(64) uint64_t workers;  /* atomic adds of the workers */
+};
+
 /* One real codec call: the cache word of page canon, and its time in
  * codec-clock ticks added to *ticks. */
 static uint16_t compress_page_word(struct compressor *c, uint64_t canon, uint64_t *ticks)
@@ -750,7 +765,9 @@ static uint16_t compress_page_entry(struct compressor *c, uint64_t canon)
 	}
 	v = compress_page_word(c, canon, &c->compress_ticks);
 	if (c->ahead)   /* the workers stop once every page has a length */
-		__atomic_fetch_add(c->ahead_known, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->ahead_known->owner,
+				 __atomic_load_n(&c->ahead_known->owner, __ATOMIC_RELAXED) + 1,
+				 __ATOMIC_RELAXED);
 	return v;
 }
 
@@ -791,9 +808,14 @@ uint32_t compressor_page_len(struct compressor *c, uint64_t idx, enum comp_resul
 /* ------------------------------------------------------------------------ */
 
 struct compressor_ahead_worker {
-	struct compressor c;      /* the owner's settings, this worker's codec state */
-	struct compressor *owner;
+	/* the owner's settings and pointers, copied: the worker reads nothing
+	 * of the owner's struct, which the owner writes at every page; and the
+	 * struct starts a cache line, so that the counters the worker writes at
+	 * every page share none with another thread's data */
+	_Alignas(64) struct compressor c;
+	struct compressor *owner; /* for compressor_ahead_worker_free() only */
 	uint64_t ticks, calls;
+	uint64_t unpublished;     /* lengths not yet added to ahead_known->workers */
 	uint64_t pages;           /* non-zero distinct pages of the store, 0 = not counted yet */
 };
 
@@ -803,7 +825,10 @@ int compressor_ahead_enable(struct compressor *c)
 		return -EINVAL;
 	if (!c->ahead) {
 		c->ahead = calloc(c->ps->npages, sizeof(*c->ahead));
-		c->ahead_known = calloc(1, sizeof(*c->ahead_known));
+		c->ahead_known = aligned_alloc(_Alignof(struct compressor_ahead_known),
+					       sizeof(*c->ahead_known));
+		if (c->ahead_known)
+			*c->ahead_known = (struct compressor_ahead_known){ 0 };
 		if (!c->ahead || !c->ahead_known) {
 			free(c->ahead);
 			free(c->ahead_known);
@@ -822,9 +847,10 @@ struct compressor_ahead_worker *compressor_ahead_worker_new(struct compressor *c
 
 	if (!c->ahead)
 		return NULL;
-	w = calloc(1, sizeof(*w));
+	w = aligned_alloc(_Alignof(struct compressor_ahead_worker), sizeof(*w));
 	if (!w)
 		return NULL;
+	*w = (struct compressor_ahead_worker){ 0 };
 	w->c = *c;
 	w->c.work = calloc(1, sizeof(struct codec_work));
 	if (!w->c.work || codec_work_init(w->c.work, c->codec, err, sizeof(err))) {
@@ -841,7 +867,7 @@ struct compressor_ahead_worker *compressor_ahead_worker_new(struct compressor *c
  * the same page at once, and both store the same word. */
 void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx)
 {
-	struct compressor *c = w->owner;
+	const struct compressor *c = &w->c;
 	uint32_t canon;
 
 	if (idx >= c->ps->npages)
@@ -855,8 +881,8 @@ void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx)
 	uint16_t v = compress_page_word(&w->c, canon, &w->ticks);
 
 	w->calls++;
+	w->unpublished++;
 	__atomic_store_n(&c->ahead[canon], v, __ATOMIC_RELAXED);
-	__atomic_fetch_add(c->ahead_known, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -869,7 +895,8 @@ void compressor_ahead_page(struct compressor_ahead_worker *w, uint64_t idx)
  */
 int compressor_ahead_done(struct compressor_ahead_worker *w)
 {
-	const struct compressor *c = w->owner;
+	const struct compressor *c = &w->c;
+	uint64_t known;
 
 	if (!w->pages) {
 		for (uint64_t i = 0; i < c->ps->npages; i++)
@@ -877,7 +904,9 @@ int compressor_ahead_done(struct compressor_ahead_worker *w)
 		if (!w->pages)
 			return 1;
 	}
-	return __atomic_load_n(c->ahead_known, __ATOMIC_RELAXED) >= w->pages;
+	known = __atomic_add_fetch(&c->ahead_known->workers, w->unpublished, __ATOMIC_RELAXED);
+	w->unpublished = 0;
+	return known + __atomic_load_n(&c->ahead_known->owner, __ATOMIC_RELAXED) >= w->pages;
 }
 
 uint64_t compressor_ahead_worker_calls(const struct compressor_ahead_worker *w)

@@ -83,10 +83,9 @@ struct compressor {
 	 * counts (compressions) is what it would have compressed itself. */
 	uint16_t *ahead;
 	uint64_t adopted;         /* of the compressions, taken from ahead[] */
-	/* pages given a length by either side while ahead[] exists (atomic;
-	 * apart, so that a worker's copy of this struct does not read it):
-	 * compressor_ahead_done() */
-	uint64_t *ahead_known;
+	/* pages given a length by each side while ahead[] exists, on cache
+	 * lines of their own (compressor_ahead_done()) */
+	struct compressor_ahead_known *ahead_known;
 	uint64_t ahead_ticks;     /* codec-clock ticks of the freed ahead workers' calls */
 	uint64_t ahead_calls;     /* their codec calls */
 };
