@@ -27,7 +27,10 @@
 #            time (runtime.model_seconds), and the replay's time, of the run
 #            with the least replay time of 3; distinct_model_share = model /
 #            codec; distinct_timer_seconds: what timing the replay thread's
-#            codec calls cost (runtime.timer_seconds, neither side).
+#            codec calls cost (runtime.timer_seconds, neither side);
+#            distinct_process_seconds: that run's whole process
+#            (runtime.wall_seconds: the 256 MiB page store's loading, its
+#            dedup and checksum, included).
 #   distinct_real: the same on real pages: usemem 45 MiB of order-0 pages,
 #            two passes, content drawn from five programs' pages of the
 #            corpus ($ZSWAPSIM_CORPUS, default ../shared/corpus; the rows are
@@ -142,20 +145,21 @@ PY
   echo "$b $c"
 }
 read -r rndproc rndcpu <<<"$(procbest "$D/random.json" "$D/random-report.json")"
-codec_split() {   # config -> "replay_s codec_s model_s timer_s ahead_s" of the run with
-                  # the least replay time of 3 (codec_s: all real compression, the
-                  # replay thread's and the codec workers', ahead_s)
+codec_split() {   # config -> "replay_s codec_s model_s timer_s ahead_s wall_s" of the run
+                  # with the least replay time of 3 (codec_s: all real compression,
+                  # the replay thread's and the codec workers', ahead_s; wall_s:
+                  # the whole process, page store loading included)
   local cfg=$1 best="" bt=1e9 v
   for _ in 1 2 3; do
     "$BIN" run "$cfg" -q -o "$D/distinct-report.json"
-    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"] + r["codec_ahead_seconds"], r["model_seconds"], r["timer_seconds"], r["codec_ahead_seconds"])' "$D/distinct-report.json")
+    v=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runtime"]; print(r["replay_seconds"], r["codec_seconds"] + r["codec_ahead_seconds"], r["model_seconds"], r["timer_seconds"], r["codec_ahead_seconds"], r["wall_seconds"])' "$D/distinct-report.json")
     if python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "${v%% *}" "$bt"; then
       bt=${v%% *} best=$v
     fi
   done
   echo "$best"
 }
-read -r dreplay dcodec dmodel dtimer dahead <<<"$(codec_split "$D/distinct.json")"
+read -r dreplay dcodec dmodel dtimer dahead dwall <<<"$(codec_split "$D/distinct.json")"
 corpus=${ZSWAPSIM_CORPUS:-../shared/corpus}
 if [ -e "$corpus/gcc.pages" ]; then
   if [ ! -e "$D/distinct-real.zswt" ] || [ "$BIN" -nt "$D/distinct-real.zswt" ]; then
@@ -167,7 +171,7 @@ if [ -e "$corpus/gcc.pages" ]; then
   cat >"$D/distinct-real.json" <<'J'
 {"trace": {"path": "distinct-real.zswt"}, "system": {"ram": "1GiB"}, "report": {"progress": false}}
 J
-  read -r rreplay rcodec rmodel rtimer rahead <<<"$(codec_split "$D/distinct-real.json")"
+  read -r rreplay rcodec rmodel rtimer rahead rwall <<<"$(codec_split "$D/distinct-real.json")"
 fi
 if [ -e configs/hw/local.json ]; then
   msg=$(best "$D/multistream.json" "$D/multistream-report.json")
@@ -221,12 +225,14 @@ echo "distinct_codec_ahead_seconds=$dahead"
 echo "distinct_model_seconds=$dmodel"
 echo "distinct_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$dcodec" "$dmodel")"
 echo "distinct_timer_seconds=$dtimer"
+echo "distinct_process_seconds=$dwall"
 if [ -n "${rcodec:-}" ]; then
   echo "distinct_real_replay_seconds=$rreplay"
   echo "distinct_real_codec_seconds=$rcodec"
   echo "distinct_real_codec_ahead_seconds=$rahead"
   echo "distinct_real_model_seconds=$rmodel"
   echo "distinct_real_model_share=$(python3 -c 'import sys; print(round(float(sys.argv[2]) / float(sys.argv[1]), 3))' "$rcodec" "$rmodel")"
+  echo "distinct_real_process_seconds=$rwall"
 fi
 echo "none_trace_page_events=$pages"
 echo "simgrid_trace_page_events=$sgpages"
