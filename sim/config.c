@@ -324,8 +324,8 @@ static int check_value(const struct cfg_key *k, json_t *v, const char *src, char
 		return 0;
 	}
 wrong_type:
-	snprintf(err, errlen, "%s: expected %s %s%s%s", where, k->type == CFG_OBJECT ? "an" : "a",
-		 type_name(k->type),
+	snprintf(err, errlen, "%s: expected %s %s%s%s", where,
+		 strchr("aeiou", type_name(k->type)[0]) ? "an" : "a", type_name(k->type),
 		 k->type == CFG_ENUM ? " among " : "", k->type == CFG_ENUM ? k->choices : "");
 	return -EINVAL;
 }

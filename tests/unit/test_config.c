@@ -221,6 +221,10 @@ START_TEST(range_and_type_errors)
 	ck_assert_int_eq(cfg_load(&c, tpath("type.json"), NULL, 0, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "zswap.enabled: expected a boolean"));
 
+	write_file("int.json", "{\"zswap\": {\"max_pool_percent\": \"abc\"}}");
+	ck_assert_int_eq(cfg_load(&c, tpath("int.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "zswap.max_pool_percent: expected an integer"));
+
 	write_file("json.json", "{\"zswap\": {\"enabled\": true,}}");
 	ck_assert_int_eq(cfg_load(&c, tpath("json.json"), NULL, 0, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "bad JSON"));
