@@ -41,6 +41,9 @@ int cli_exit_status(int ret);
 /* Print "zswapsim: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The plural ending of a count's noun in a summary line: "1 stream", "2 streams". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* argv[0] of the zswapsim binary as invoked (for re-execution by sweeps). */
 extern const char *cli_self_path;
 

@@ -96,15 +96,17 @@ static void print_summary(const struct gen_summary *s)
 
 	switch (s->form) {
 	case GEN_SWAP:
-		printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams,"
-		       " %u memcgs, %llu pages in %s\n", s->out, (unsigned long long)s->records,
-		       (unsigned long long)s->ops[TRACE_OP_OUT],
+		printf("wrote %s: %llu record%s (%llu out, %llu in, %llu inval), %u stream%s,"
+		       " %u memcg%s, %llu page%s in %s\n", s->out, (unsigned long long)s->records,
+		       PLURAL(s->records), (unsigned long long)s->ops[TRACE_OP_OUT],
 		       (unsigned long long)s->ops[TRACE_OP_IN],
-		       (unsigned long long)s->ops[TRACE_OP_INVAL], s->streams, s->memcgs,
-		       (unsigned long long)s->pages, store);
+		       (unsigned long long)s->ops[TRACE_OP_INVAL], s->streams, PLURAL(s->streams),
+		       s->memcgs, PLURAL(s->memcgs), (unsigned long long)s->pages, PLURAL(s->pages),
+		       store);
 		break;
 	case GEN_ACCESS:
-		printf("wrote %s: %llu accesses (", s->out, (unsigned long long)s->records);
+		printf("wrote %s: %llu access%s (", s->out, (unsigned long long)s->records,
+		       s->records == 1 ? "" : "es");
 		for (unsigned op = 0, first = 1; op < ACCESS_OP_COUNT; op++) {
 			if (!s->access_ops[op])
 				continue;
@@ -112,12 +114,14 @@ static void print_summary(const struct gen_summary *s)
 			       (unsigned long long)s->access_ops[op], access_op_name(op));
 			first = 0;
 		}
-		printf("), %u tasks, %u memcgs, %llu pages in %s\n", s->streams, s->memcgs,
-		       (unsigned long long)s->pages, store);
+		printf("), %u task%s, %u memcg%s, %llu page%s in %s\n", s->streams,
+		       PLURAL(s->streams), s->memcgs, PLURAL(s->memcgs), (unsigned long long)s->pages,
+		       PLURAL(s->pages), store);
 		break;
 	case GEN_ORACLE:
-		printf("wrote %s: %llu oracleGeneral requests of %u tasks\n", s->out,
-		       (unsigned long long)s->records, s->streams);
+		printf("wrote %s: %llu oracleGeneral request%s of %u task%s\n", s->out,
+		       (unsigned long long)s->records, PLURAL(s->records), s->streams,
+		       PLURAL(s->streams));
 		break;
 	}
 }

@@ -670,15 +670,15 @@ static int trace_import(int argc, char **argv)
 	}
 	if (a.quiet)
 		return EXIT_OK;
-	printf("wrote %s: %llu records (%llu out, %llu in, %llu inval), %u streams, %u memcgs,"
-	       " %u slots, ", a.out, (unsigned long long)sum.records,
+	printf("wrote %s: %llu record%s (%llu out, %llu in, %llu inval), %u stream%s, %u memcg%s,"
+	       " %u slot%s, ", a.out, (unsigned long long)sum.records, PLURAL(sum.records),
 	       (unsigned long long)sum.ops[TRACE_OP_OUT], (unsigned long long)sum.ops[TRACE_OP_IN],
-	       (unsigned long long)sum.ops[TRACE_OP_INVAL], sum.streams, sum.memcgs,
-	       sum.slot_count);
+	       (unsigned long long)sum.ops[TRACE_OP_INVAL], sum.streams, PLURAL(sum.streams),
+	       sum.memcgs, PLURAL(sum.memcgs), sum.slot_count, PLURAL(sum.slot_count));
 	if (sum.hint)
 		printf("hints of %u bytes per page (ratio %g)\n", sum.hint, a.p.ratio);
 	else
-		printf("%llu pages in %s\n", (unsigned long long)sum.pages,
+		printf("%llu page%s in %s\n", (unsigned long long)sum.pages, PLURAL(sum.pages),
 		       sum.pages ? sum.page_store : "(none)");
 	return EXIT_OK;
 }

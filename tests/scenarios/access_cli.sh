@@ -93,7 +93,7 @@ check "gen --access validates" 0 "$BIN" trace validate g1/u.zswa
 # 2 tasks x (2 passes over 128 pages + the exit)
 has "gen --access records" out "g1/u.zswa: ok, 514 records"
 check "gen selftest --access" 0 "$BIN" trace gen selftest zswap_writeback_enabled --access -o st.txt
-has "selftest summary" out "wrote st.txt: 4102 accesses (2048 read, 2048 write, 2 free, 4 reclaim), 1 tasks, 2 memcgs, 1 pages in st.pages"
+has "selftest summary" out "wrote st.txt: 4102 accesses (2048 read, 2048 write, 2 free, 4 reclaim), 1 task, 2 memcgs, 1 page in st.pages"
 bad "gen --access wrong name" "x.zswt: an access trace must end in .zswa or .txt" \
 	"$BIN" trace gen usemem --access -o x.zswt
 bad "gen --access --readahead" "--readahead and --swap shape swap events: not with --access" \
@@ -102,7 +102,7 @@ bad "gen --access --readahead" "--readahead and --swap shape swap events: not wi
 # libCacheSim oracleGeneral: written by gen, read with --format, both ways
 check "gen --oracle-general" 0 "$BIN" trace gen zipf --size 1M --accesses 3000 --no-exit \
 	--oracle-general -o z.oracleGeneral.zst
-has "oracle summary" out "wrote z.oracleGeneral.zst: 3000 oracleGeneral requests of 1 tasks"
+has "oracle summary" out "wrote z.oracleGeneral.zst: 3000 oracleGeneral requests of 1 task"
 check "oracle info" 0 "$BIN" trace info z.oracleGeneral.zst --format oracleGeneral --think 100
 has "oracle records" out "records         3000"
 has "oracle time" out "time            100 .. 300000 ns (span 299900 ns)"
