@@ -135,7 +135,7 @@ static void run_notes(const struct sim *s)
 		fprintf(stderr, "zswapsim: warning: %s: %llu swap-in page%s hit %s the trace never"
 			" swapped out (it starts mid-run?): nothing was read; see"
 			" stats.global.sim_in_unknown_slot\n", s->trace.path, (unsigned long long)n,
-			n == 1 ? "" : "s", n == 1 ? "a slot" : "slots");
+			PLURAL(n), n == 1 ? "a slot" : "slots");
 }
 
 struct run_args {

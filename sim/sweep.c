@@ -409,7 +409,7 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 		cli_error("%s", err);
 		return cli_exit_status(r);
 	}
-	printf("%s: %zu job%s (%zu of %zu points already done)\n", path, todo, todo == 1 ? "" : "s",
+	printf("%s: %zu job%s (%zu of %zu points already done)\n", path, todo, PLURAL(todo),
 	       p->npoints - todo, p->npoints);
 	if (!strcmp(kind, "parallel")) {
 		printf("run:     parallel -j N < %s\nthen:    %s sweep --collect %s\n", path, bin, absdir);
@@ -446,7 +446,7 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 		cli_error("%s", r ? err : strerror(errno));
 		return r ? cli_exit_status(r) : EXIT_RUNTIME;
 	}
-	printf("%s: array of %zu task%s; submit with: sbatch %s\n", path, todo, todo == 1 ? "" : "s",
+	printf("%s: array of %zu task%s; submit with: sbatch %s\n", path, todo, PLURAL(todo),
 	       path);
 	return EXIT_OK;
 }
