@@ -98,17 +98,23 @@ void rc_age_nonresident(struct reclaim *rm, int m, uint64_t nr)
 	rm->lru[rm->mc.n].nonresident_age += nr;      /* the root's */
 }
 
+/* lru_note_cost_unlock_irq(): the memcg's lruvec and each parent's up to the
+ * root's (global reclaim's scan balance reads the root's); no cost, no decay. */
 void rc_note_cost(struct reclaim *rm, uint32_t m, uint64_t nr_io, uint64_t nr_rotated)
 {
 	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
 
-	for (int i = (int)m; i >= 0; i = rm->mc.m[i].parent) {
-		struct rc_lruvec *l = &rm->lru[i];
+	if (!cost)
+		return;
+	for (int i = (int)m;; i = rm->mc.m[i].parent) {
+		struct rc_lruvec *l = &rm->lru[i < 0 ? rm->mc.n : (unsigned)i];
 		uint64_t lrusize = l->hier[0] + l->hier[1];
 
 		l->anon_cost += cost;
 		if (l->anon_cost > lrusize / 4)
 			l->anon_cost /= 2;
+		if (i < 0)
+			break;
 	}
 }
 
@@ -116,7 +122,9 @@ int rc_swap_available(const struct reclaim *rm, uint32_t memcg)
 {
 	if (rm->slots.used >= rm->cfg.nslots)
 		return 0;
-	if (rm->mc.version != MEMCG_V2)
+	/* mem_cgroup_get_nr_swap_pages(): the root (memcg == nmemcg) and v1
+	 * see the machine's free swap only */
+	if (rm->mc.version != MEMCG_V2 || memcg >= rm->mc.n)
 		return 1;
 	for (int i = (int)memcg; i >= 0; i = rm->mc.m[i].parent) {
 		const struct memcg *c = &rm->mc.m[i];
@@ -141,8 +149,7 @@ void rc_workingset_refault(struct reclaim *rm, uint32_t h)
 	int ws = (p->flags & PF_SHADOW_WS) != 0;
 	const struct rc_lruvec *el = &rm->lru[evm];
 	uint32_t distance = (uint32_t)el->nonresident_age - eviction;
-	uint64_t size = evm < rm->mc.n && rc_swap_available(rm, evm) ? el->hier[LRU_ACTIVE] :
-			evm == rm->mc.n && rc_swap_available(rm, 0) ? rm->lru[rm->mc.n].hier[LRU_ACTIVE] : 0;
+	uint64_t size = rc_swap_available(rm, evm) ? el->hier[LRU_ACTIVE] : 0;
 
 	p->flags &= (uint8_t)~(PF_SHADOW | PF_SHADOW_WS);
 	p->prev = p->next = RECLAIM_NIL;

@@ -250,7 +250,7 @@ void rc_lru_cache_add(struct reclaim *rm, int who, uint32_t h);
 /* lru_add_drain() of who's CPU; lru_add_drain_all() of every CPU. */
 void rc_lru_add_drain(struct reclaim *rm, int who);
 void rc_lru_add_drain_all(struct reclaim *rm);
-/* Free swap for memcg (mem_cgroup_get_nr_swap_pages() > 0). */
+/* Free swap for memcg, the root's at nmemcg (mem_cgroup_get_nr_swap_pages() > 0). */
 int rc_swap_available(const struct reclaim *rm, uint32_t memcg);
 /* workingset_age_nonresident(): the clock of lruvec m (or the root's, -1) and its ancestors. */
 void rc_age_nonresident(struct reclaim *rm, int m, uint64_t nr);

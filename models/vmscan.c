@@ -25,6 +25,7 @@ struct rc_scan {
 	int priority;
 	int may_swap, proactive, ignore_references;
 	int may_deactivate, force_deactivate, skipped_deactivate;
+	int file_is_tiny;
 	int memcg_full_walk;
 	uint64_t anon_cost;
 };
@@ -231,21 +232,32 @@ static void rc_folio_content(struct reclaim *rm, uint32_t h)
 	}
 }
 
-/* add_to_swap(): slots for the folio (v2: its swap charge first).  A large
- * folio that finds no contiguous run is split into base pages (the tail
- * pages join the list).  0, or -ENOSPC / -ENOMEM (activate). */
+/* folio_alloc_swap(): a run of slots for 2^order pages, then (v2) their swap
+ * charge; a failed charge gives the slots back.  RECLAIM_NIL on failure. */
+static uint32_t rc_folio_alloc_swap(struct reclaim *rm, uint32_t memcg, unsigned order)
+{
+	uint32_t slot = rc_slot_alloc(rm, order);
+
+	if (slot != RECLAIM_NIL && memcg_try_charge_swap(&rm->mc, memcg, 1u << order)) {
+		rc_slot_release(rm, slot, 1u << order);
+		slot = RECLAIM_NIL;
+	}
+	return slot;
+}
+
+/* add_to_swap(): slots for the folio.  A large folio that gets none (no
+ * contiguous run, or no swap charge) is split into base pages (the tail
+ * pages join the list) and tried again as one page.  0, or -ENOSPC
+ * (activate). */
 static int rc_add_to_swap(struct reclaim *rm, uint32_t h, struct rc_folio_list *list)
 {
 	struct rc_page *f = &rm->pg[h];
 	uint32_t nr = rc_nr(rm, h), slot;
 
-	if (memcg_try_charge_swap(&rm->mc, f->memcg, nr))
-		return -ENOMEM;
-	slot = rc_slot_alloc(rm, f->order);
+	slot = rc_folio_alloc_swap(rm, f->memcg, f->order);
 	if (slot == RECLAIM_NIL && f->order) {
 		/* split_folio_to_list(): each page its own folio, the tails
 		 * queued behind the list for their own pass */
-		memcg_uncharge_swap(&rm->mc, f->memcg, nr - 1, 1);
 		for (uint32_t i = 1; i < nr; i++) {
 			struct rc_page *p = &rm->pg[h + i];
 
@@ -255,12 +267,10 @@ static int rc_add_to_swap(struct reclaim *rm, uint32_t h, struct rc_folio_list *
 		}
 		f->order = 0;
 		nr = 1;
-		slot = rc_slot_alloc(rm, 0);
+		slot = rc_folio_alloc_swap(rm, f->memcg, 0);
 	}
-	if (slot == RECLAIM_NIL) {
-		memcg_uncharge_swap(&rm->mc, f->memcg, nr, 1);
+	if (slot == RECLAIM_NIL)
 		return -ENOSPC;
-	}
 	for (uint32_t i = 0; i < nr; i++) {
 		rm->pg[h + i].slot = slot + i;
 		rm->slot_page[slot + i] = h + i;
@@ -286,14 +296,29 @@ static void rc_unmap(struct reclaim *rm, uint32_t h)
 	}
 }
 
+/* folio_free_swap(): not while the folio is under writeback, nor while a
+ * page table still holds one of its swap entries (folio_swapped(): a page
+ * unmapped by reclaim or read ahead and not yet faulted in). */
+static int rc_swap_freeable(const struct reclaim *rm, uint32_t h)
+{
+	uint32_t nr = rc_nr(rm, h);
+
+	if (rm->pg[h].fflags & FF_WRITEBACK)
+		return 0;
+	for (uint32_t i = 0; i < nr; i++)
+		if (rm->pg[h + i].state == PS_CACHED && !(rm->pg[h + i].flags & PF_FREEPEND))
+			return 0;
+	return 1;
+}
+
 /* activate_locked: back to the active list, dropping the swap slot when swap
- * is getting full. */
+ * is getting full and the slot can go. */
 static void rc_activate(struct reclaim *rm, uint32_t h, int who)
 {
 	struct rc_page *f = &rm->pg[h];
 	uint32_t nr = rc_nr(rm, h);
 
-	if (f->slot != RECLAIM_NIL && rc_swap_full(rm, f->memcg)) {
+	if (f->slot != RECLAIM_NIL && rc_swap_full(rm, f->memcg) && rc_swap_freeable(rm, h)) {
 		rm->ops.swap_free(rm->ops_ctx, f->slot, nr, f->memcg, who);
 		memcg_uncharge_swap(&rm->mc, f->memcg, nr, 1);
 		rc_slot_release(rm, f->slot, nr);
@@ -537,7 +562,7 @@ static void rc_shrink_active_list(struct reclaim *rm, struct rc_scan *sc, uint32
 
 /* get_scan_count() for anon: SCAN_FRACT between anon and (absent) file by
  * swappiness and reclaim cost, except at priority 0 (SCAN_EQUAL) and in
- * global reclaim with no file cache (file_is_tiny: SCAN_ANON). */
+ * global reclaim when file_is_tiny (SCAN_ANON). */
 static void rc_get_scan_count(struct reclaim *rm, const struct rc_scan *sc, uint32_t m,
 			      uint64_t nr[2])
 {
@@ -553,7 +578,7 @@ static void rc_get_scan_count(struct reclaim *rm, const struct rc_scan *sc, uint
 		return;
 	if (sc->priority == 0 && sw)
 		bal = SCAN_EQUAL;
-	else if (rc_is_global(sc))
+	else if (sc->file_is_tiny)
 		bal = SCAN_ANON;
 	else
 		bal = SCAN_FRACT;
@@ -614,6 +639,15 @@ static void rc_prepare_scan(struct reclaim *rm, struct rc_scan *sc)
 		sc->may_deactivate = 1;
 	else
 		sc->may_deactivate = tl->activate_hier != tl->refaults_snap || rc_inactive_is_low(tl);
+	/*
+	 * The cache trap check of global reclaim.  There are no file pages, and
+	 * direct reclaim runs with free memory under the high watermark, so it
+	 * force-scans anon unless anon is being deactivated or its inactive
+	 * list is empty at this priority: then the scan is SCAN_FRACT, as for
+	 * a memcg.
+	 */
+	sc->file_is_tiny = rc_is_global(sc) && !sc->may_deactivate &&
+			   tl->hier[LRU_INACTIVE] >> sc->priority;
 }
 
 /* shrink_node_memcgs(): the target's subtree in pre-order.  Direct reclaim
@@ -705,7 +739,10 @@ uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pag
 }
 
 /* reclaim_pages() for MADV_PAGEOUT: the folios are reclaimed whatever their
- * references (their young bits are cleared), one memcg list at a time. */
+ * references (their young bits are cleared), one memcg list at a time.
+ * reclaim_folio_list()'s scan control has no target memcg: evictions take
+ * the root's workingset clock, and nothing counts PGSTEAL.  The folios are
+ * taken with folio_isolate_lru(), which leaves NR_ISOLATED_ANON alone. */
 uint64_t rc_reclaim_folios(struct reclaim *rm, int who, uint32_t *heads, unsigned n)
 {
 	uint64_t done = 0;
@@ -717,7 +754,7 @@ uint64_t rc_reclaim_folios(struct reclaim *rm, int who, uint32_t *heads, unsigne
 		uint32_t m = rm->pg[heads[i]].memcg;
 		uint64_t taken = 0, pageout;
 		struct rc_scan sc = {
-			.who = who, .target = (int)m, .nr_to_reclaim = UINT64_MAX,
+			.who = who, .target = -1, .nr_to_reclaim = UINT64_MAX,
 			.may_swap = 1, .ignore_references = 1,
 		};
 
@@ -731,19 +768,15 @@ uint64_t rc_reclaim_folios(struct reclaim *rm, int who, uint32_t *heads, unsigne
 			    (rm->pg[h].flags & PF_PENDING))
 				continue;
 			rc_lru_del(rm, h);
-			rm->pg[h].fflags |= FF_LOCKED;
+			/* reclaim_pages(): folio_clear_active() */
+			rm->pg[h].fflags = (uint8_t)((rm->pg[h].fflags | FF_LOCKED) &
+						     ~(FF_ACTIVE | FF_REFERENCED));
 			rc_folio_referenced(rm, h);
-			rm->pg[h].fflags &= (uint8_t)~FF_REFERENCED;
 			list.h[list.n++] = h;
 			taken += rc_nr(rm, h);
 		}
-		rm->lru[m].isolated += taken;
-		rm->isolated += taken;
-		uint64_t got = rc_shrink_folio_list(rm, &sc, &list, &pageout);
-
-		rc_putback(rm, &sc, m, list.h, list.n, taken);
-		rm->mc.m[m].ev.pgsteal += got;
-		done += got;
+		done += rc_shrink_folio_list(rm, &sc, &list, &pageout);
+		rc_putback(rm, &sc, m, list.h, list.n, 0);
 	}
 	*pf_memalloc = saved;
 	return done;

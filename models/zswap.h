@@ -149,6 +149,8 @@ struct zswap_config {
 	unsigned shrinker_every;            /* replay-driven reclaim: a shrinker pass every N
 					       swapped-out pages of a memcg (0 = never) */
 	unsigned shrinker_priority;         /* reclaim priority of those passes (DEF_PRIORITY 12) */
+	int cgroup_v1;                      /* workload run under cgroup v1: no memcg zswap stats,
+					       so the pressure shrinker counts nothing */
 	/* Policies (models/policy/policy.h), NULL = the kernel's default, and
 	 * their parameters as policy_parse_params() made them (NULL = the
 	 * defaults); zswap_create() copies the parameters. */

@@ -23,12 +23,13 @@ static uint64_t mult_frac(uint64_t x, uint64_t n, uint64_t d)
 /*
  * zswap_shrinker_count(): the memcg's LRU length, less the disk swap-ins seen
  * since the last count (consumed here), scaled by the compression ratio
- * (MEMCG_ZSWAP_B pages / MEMCG_ZSWAPPED).
+ * (MEMCG_ZSWAP_B pages / MEMCG_ZSWAPPED).  Under cgroup v1
+ * obj_cgroup_charge_zswap() returns before it counts MEMCG_ZSWAPPED, so
+ * nr_stored is 0 and the count is 0: the shrinker never writes back there.
  */
 unsigned long zswap_shrinker_count(struct zswap *zs, struct zswap_memcg *mc)
 {
-	(void)zs;
-	if (!mc->wb_enabled)
+	if (!mc->wb_enabled || zs->cfg.cgroup_v1)
 		return 0;
 
 	uint64_t nr_backing = mc->st.zswap / SIM_PAGE_SIZE;

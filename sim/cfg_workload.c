@@ -284,6 +284,13 @@ int cfg_workload_load(struct cfg *c, char *err, size_t errlen)
 				 "(system.cgroup is v1)", m->name);
 			return -EINVAL;
 		}
+		/* memory.zswap.max and memory.zswap.writeback are cgroup v2 files
+		 * (zswap_files[], cgroup_add_dfl_cftypes()) */
+		if (w->cgroup == MEMCG_V1 && (m->zswap_max != ZSWAP_MAX_UNLIMITED || !m->writeback)) {
+			snprintf(err, errlen, "memcg.%s: zswap_max and writeback are cgroup v2 files "
+				 "(system.cgroup is v1)", m->name);
+			return -EINVAL;
+		}
 		if (w->cgroup == MEMCG_V2 && m->memsw_max != CFG_MEMCG_UNSET) {
 			snprintf(err, errlen, "memcg.%s: memsw_max is a cgroup v1 file (system.cgroup is v2)",
 				 m->name);

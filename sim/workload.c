@@ -434,6 +434,7 @@ static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, siz
 
 	zc.page_cluster = 0;
 	zc.shrinker_every = 0;
+	zc.cgroup_v1 = w->cgroup == MEMCG_V1;
 	s->zs = zswap_create(&zc, &topo, &s->comp, err, errlen);
 	if (!s->zs) {
 		r = errno == ENOMEM ? -ENOMEM : -EINVAL;   /* a bad config, or no memory */

@@ -82,6 +82,10 @@ bad "v1 knob under v2" "memsw_max is a cgroup v1 file" \
   "$BIN" run u.json --set memcg.usemem0.memsw_max=8M -o e.json
 bad "v2 knob under v1" "memory_high and memory_swap_max are cgroup v2 files" \
   "$BIN" run u.json --set system.cgroup=v1 --set memcg.usemem0.memory_high=8M -o e.json
+bad "zswap knobs under v1" "zswap_max and writeback are cgroup v2 files" \
+  "$BIN" run u.json --set system.cgroup=v1 --set memcg.usemem0.zswap_max=1M -o e.json
+bad "zswap.writeback under v1" "zswap_max and writeback are cgroup v2 files" \
+  "$BIN" run u.json --set system.cgroup=v1 --set memcg.usemem0.writeback=false -o e.json
 bad "memcg the workload lacks" "memcg.nosuch: the workload has no memcg" \
   "$BIN" run u.json --set memcg.nosuch.memory_max=8M -o e.json
 bad "unknown kind" "workload.kind: 'nosuch'" "$BIN" run u.json --set workload.kind=nosuch -o e.json

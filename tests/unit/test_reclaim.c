@@ -124,11 +124,13 @@ static struct reclaim *setup_create(struct setup *s)
 	return rm;
 }
 
-static int step(struct reclaim *rm, unsigned task, unsigned op, uint32_t vpage, uint32_t count)
+/* One request of a task in memcg. */
+static int step_memcg(struct reclaim *rm, uint16_t memcg, unsigned task, unsigned op,
+		      uint32_t vpage, uint32_t count)
 {
 	struct reclaim_req r = {
 		.task = task, .vpage = vpage, .count = count, .content = RECLAIM_CONTENT_DRAW,
-		.memcg = 0, .op = (uint8_t)op,
+		.memcg = memcg, .op = (uint8_t)op,
 	};
 	int ret = reclaim_step(rm, &r);
 	char reason[256];
@@ -136,6 +138,11 @@ static int step(struct reclaim *rm, unsigned task, unsigned op, uint32_t vpage, 
 	ck_assert_msg(ret >= 0, "reclaim_step: %d", ret);
 	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "invariant: %s", reason);
 	return ret;
+}
+
+static int step(struct reclaim *rm, unsigned task, unsigned op, uint32_t vpage, uint32_t count)
+{
+	return step_memcg(rm, 0, task, op, vpage, count);
 }
 
 static void write_pages(struct reclaim *rm, unsigned task, uint32_t from, uint32_t n)
@@ -170,6 +177,12 @@ START_TEST(test_high_delay_table)
 	/* a quarter of the batch owes a quarter of the delay */
 	s.m[0].memory = 110 * 256;
 	ck_assert_uint_eq(memcg_high_delay(&s, 16, memcg_max_overage(&s, 0)), 639 * 16 / 64);
+	/* try_charge_memcg(): over high means above it (page_counter_read() >
+	 * memory.high), so usage at high schedules no reclaim */
+	s.m[0].memory = 100 * 256;
+	ck_assert_int_eq(memcg_over_high(&s, 0), 0);
+	s.m[0].memory++;
+	ck_assert_int_eq(memcg_over_high(&s, 0), 1);
 	memcg_set_free(&s);
 }
 END_TEST
@@ -446,6 +459,93 @@ START_TEST(test_workingset_refault)
 }
 END_TEST
 
+/* MADV_PAGEOUT (reclaim_pages(), reclaim_folio_list()): no target memcg, so
+ * evictions take the root's workingset clock and nothing counts PGSTEAL; the
+ * folios lose PG_active on the way (folio_clear_active()), so one kept under
+ * writeback goes back to the inactive list. */
+START_TEST(test_pageout_root_clock)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 32);
+	to_active(rm, 0, 24, 8);                       /* 24 inactive, 8 active */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 4);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgsteal, 0);
+	ck_assert_uint_eq(rm->lru[rm->mc.n].nonresident_age, 4);
+	ck_assert_uint_eq(rm->lru[0].nonresident_age, 0);
+	ck_assert_uint_eq(rm->pg[base].next, rm->mc.n);      /* the shadow's clock */
+	F.out_res = RECLAIM_OUT_DISK_ASYNC;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 24, 1);        /* active, its write in flight */
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_ACTIVE], 7);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], 21);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* activate_locked: folio_free_swap() when swap is getting full (v2: half of
+ * memory.swap.max charged) gives a slot back only when nothing else holds
+ * it: a folio rejected after its unmap keeps its slot (its swap PTE holds
+ * the entry), and so does one met again while its write is in flight. */
+START_TEST(test_activate_keeps_held_slot)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.lim[0].swap_max = 4;
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 31);                     /* one batch: on the list */
+	F.out_res = RECLAIM_OUT_ACTIVATE;              /* rejected, writeback off */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 2);         /* the second fills half */
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgactivate, 2);
+	ck_assert_uint_eq(F.frees, 0);
+	ck_assert_uint_eq(rm->mc.m[0].swap, 2);
+	ck_assert_uint_ne(rm->pg[base + 1].slot, RECLAIM_NIL);
+	F.out_res = RECLAIM_OUT_DISK_ASYNC;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 2, 1);         /* in flight, kept */
+	for (uint32_t v = 3; v < 31; v++)
+		rm->pg[base + v].flags &= (uint8_t)~PF_YOUNG;
+	step(rm, 0, RECLAIM_OP_RECLAIM, 0, 64);         /* meets page 2 again */
+	ck_assert(rm->pg[base + 2].fflags & FF_RECLAIM);  /* met under writeback */
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgactivate, 3);   /* and activated */
+	ck_assert_uint_ne(rm->pg[base + 2].slot, RECLAIM_NIL);
+	ck_assert_uint_eq(F.frees, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* workingset_test_recent(): active anon counts in the workingset size when
+ * the eviction memcg may still swap (mem_cgroup_get_nr_swap_pages()); for the
+ * root's clock that is the machine's free swap, whatever memory.swap.max any
+ * memcg has.  Memcg a may not swap; the task is in b; its pages are paged out
+ * on the root's clock: distance 8 <= 8 active pages, activated. */
+START_TEST(test_refault_root_swap)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.nmemcg = 2;
+	s.lim[0].swap_max = 0;
+	struct reclaim *rm = setup_create(&s);
+	const struct memcg_events *e = &rm->mc.m[1].ev;
+
+	for (uint32_t v = 0; v < 32; v++)
+		step_memcg(rm, 1, 0, RECLAIM_OP_WRITE, v, 0);
+	to_active(rm, 0, 24, 8);
+	step_memcg(rm, 1, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	step_memcg(rm, 1, 0, RECLAIM_OP_PAGEOUT, 1, 7);
+	step_memcg(rm, 1, 0, RECLAIM_OP_READ, 0, 0);
+	ck_assert_uint_eq(e->workingset_refault_anon, 1);
+	ck_assert_uint_eq(e->workingset_activate_anon, 1);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* alloc_anon_folio(): an mTHP charge may not block; over the limit the fault
  * falls back to order 0. */
 START_TEST(test_mthp_fallback)
@@ -527,6 +627,56 @@ START_TEST(test_high_throttle)
 }
 END_TEST
 
+/* reclaim_high() goes up the tree past levels under their memory.high: a
+ * task in a child with no high, its parent over high (the same arithmetic as
+ * test_high_throttle, on the parent). */
+START_TEST(test_high_parent)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.nmemcg = 2;
+	s.parents[1] = 0;
+	s.lim[0].high = 64;
+	s.cfg.swappiness = 0;
+	struct reclaim *rm = setup_create(&s);
+
+	for (uint32_t v = 0; v <= 64; v++)
+		step_memcg(rm, 1, 0, RECLAIM_OP_WRITE, v, 0);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 17);
+	ck_assert_uint_eq(rm->mc.m[1].ev.high, 0);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->throttle_ns, 2000000000ull);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* vm_swap_full(): free swap under half of it; mem_cgroup_swap_full(): v2
+ * swap usage at half of memory.swap.max or more, at any level. */
+START_TEST(test_swap_full)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.nslots = 8;
+	s.nmemcg = 2;
+	s.parents[1] = 0;
+	s.lim[0].swap_max = 4;
+	struct reclaim *rm = setup_create(&s);
+
+	rm->slots.used = 4;                     /* 4 free of 8: not under half */
+	ck_assert_int_eq(rc_swap_full(rm, 1), 0);
+	rm->slots.used = 5;
+	ck_assert_int_eq(rc_swap_full(rm, 1), 1);
+	rm->slots.used = 0;
+	rm->mc.m[0].swap = 1;
+	ck_assert_int_eq(rc_swap_full(rm, 1), 0);
+	rm->mc.m[0].swap = 2;                   /* 2 * 2 >= 4, the parent's */
+	ck_assert_int_eq(rc_swap_full(rm, 1), 1);
+	rm->mc.m[0].swap = 0;
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* v2 charges zswap's bytes to memory.current in whole pages; v1 does not. */
 START_TEST(test_zswap_charge)
 {
@@ -550,6 +700,23 @@ START_TEST(test_zswap_charge)
 	ck_assert_int_eq(memcg_set_init(&s, MEMCG_V1, 2, parent, NULL, lim, 250, err, sizeof(err)), 0);
 	memcg_charge_zswap(&s, 1, 100);
 	ck_assert_uint_eq(s.m[1].memory, 0);
+	/* memcg1_swapout(): memory goes, memsw stays with the swap entry;
+	 * memcg1_swapin() drops the entry's share */
+	memcg_force_charge(&s, 1, 10);
+	memcg_swapout(&s, 1, 4);
+	ck_assert_uint_eq(s.m[1].memory, 6);
+	ck_assert_uint_eq(s.m[1].memsw, 10);
+	ck_assert_uint_eq(s.m[0].memsw, 10);
+	memcg_swapin_uncharge_swap(&s, 1, 4);
+	ck_assert_uint_eq(s.m[1].memsw, 6);
+	ck_assert_uint_eq(s.m[1].memory, 6);
+	/* a slot freed while its page is resident: memsw counts the page (v1
+	 * has no swap counter of its own); a swapped-out page's slot: memsw
+	 * drops (mem_cgroup_uncharge_swap()) */
+	memcg_uncharge_swap(&s, 1, 2, 1);
+	ck_assert_uint_eq(s.m[1].memsw, 6);
+	memcg_uncharge_swap(&s, 1, 2, 0);
+	ck_assert_uint_eq(s.m[1].memsw, 4);
 	memcg_set_free(&s);
 }
 END_TEST
@@ -601,6 +768,35 @@ START_TEST(test_split_on_swap_full)
 	ck_assert_uint_eq(F.out_pages, 8);
 	ck_assert_uint_eq(reclaim_resident(rm), 8);
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgactivate, 8);
+	/* v2 swap charge: the folio's 16 pages first, 15 given back by the
+	 * split; the ninth page's charge given back with its failed slot */
+	ck_assert_uint_eq(rm->mc.m[0].swap, 8);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* The same when the v2 swap charge fails: folio_alloc_swap() gives the run
+ * back, shrink_folio_list() splits the folio and tries each page alone;
+ * memory.swap.max 3 takes the first three pages, the other 13 activate. */
+START_TEST(test_split_on_swap_charge)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.lim[0].swap_max = 3;
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = {
+		.task = 0, .vpage = 0, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		.order = 4,
+	};
+
+	reclaim_step(rm, &r);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 16);
+	ck_assert_uint_eq(F.outs, 3);
+	ck_assert_uint_eq(F.out_pages, 3);
+	ck_assert_uint_eq(reclaim_resident(rm), 13);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgactivate, 13);
+	ck_assert_uint_eq(rm->mc.m[0].swap, 3);
 	reclaim_destroy(rm);
 }
 END_TEST
@@ -741,6 +937,133 @@ START_TEST(test_too_many_isolated)
 	ck_assert_uint_eq(iso.waits[0], 0);
 	ck_assert_uint_gt(iso.wakes, 0);             /* task 0's later checks found it low */
 	reclaim_destroy(race_rm);
+}
+END_TEST
+
+/* ---- scan balance and reclaim cost ------------------------------------------------------- */
+
+/* Global reclaim of N = 16,399 = 31 * 529 written pages of one memcg (all on
+ * the inactive list, young bits cleared: every scanned folio is swapped out
+ * and freed), nr_to_reclaim 32.  One pass of priorities from 12; the numbers
+ * scanned at each, worked out from get_scan_count() and lru_note_cost(). */
+static uint64_t global_scan(int refaults)
+{
+	struct setup s;
+	const uint32_t n = 31 * 529;
+
+	setup_init(&s, MEMCG_V2, 1, n);
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, n);
+	rc_lru_add_drain(rm, 0);
+	for (uint32_t v = 0; v < n; v++)
+		rm->pg[rm->task[0].base + v].flags &= (uint8_t)~PF_YOUNG;
+	/* WORKINGSET_ACTIVATE_ANON moved since the last reclaim: a new
+	 * workingset, so prepare_scan_control() sets DEACTIVATE_ANON */
+	rm->lru[rm->mc.n].activate_hier += (uint64_t)refaults;
+	/* try_to_free_pages() asks for SWAP_CLUSTER_MAX whatever the caller needs */
+	ck_assert_uint_eq(rc_try_to_free(rm, 0, -1, 100, 1, 0), refaults ? 42 : 59);
+	uint64_t scanned = rm->mc.m[0].ev.pgscan;
+
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgsteal, scanned);
+	/* the root's anon_cost: 32 per page written, halved whenever it grew
+	 * over a quarter of the LRU (at priority 9 without refaults) */
+	ck_assert_uint_eq(rm->lru[rm->mc.n].anon_cost, refaults ? 1344 : 1888);
+	ck_assert_uint_eq(rm->lru[0].anon_cost, rm->lru[rm->mc.n].anon_cost);
+	reclaim_destroy(rm);
+	return scanned;
+}
+
+START_TEST(test_global_scan_balance)
+{
+	/* No refaults, inactive_is_low() false: file_is_tiny holds (no file
+	 * pages, anon not being deactivated, 16399 >> 12 = 4 > 0): SCAN_ANON,
+	 * size >> priority at each: 4 + 8 (16395 >> 11) + 16 (16387 >> 10)
+	 * + 31 (16371 >> 9) = 59. */
+	ck_assert_uint_eq(global_scan(0), 59);
+	/* With refaults, DEACTIVATE_ANON: SCAN_FRACT on the root's anon_cost
+	 * (calculate_pressure_balance() with file cost 0, swappiness 60):
+	 *   prio 12, cost 0:   ap 60, fp 140,   4 * 60 / 200 = 1
+	 *   prio 11, cost 32:  ap 89, fp 411,   7 * 89 / 500 = 1
+	 *   prio 10, cost 64:  ap 89, fp 415,  15 * 89 / 504 = 2
+	 *   prio 9,  cost 128: ap 89, fp 417,  31 * 89 / 506 = 5
+	 *   prio 8,  cost 288: ap 89, fp 419,  63 * 89 / 508 = 11
+	 *   prio 7,  cost 640: ap 89, fp 419, 127 * 89 / 508 = 22
+	 * 42 in all.  (SCAN_ANON, as global reclaim was before, scans 59; a
+	 * root lruvec that lru_note_cost() never reaches keeps ap 60, fp 140:
+	 * 1 + 2 + 4 + 9 + 18 = 34.) */
+	ck_assert_uint_eq(global_scan(1), 42);
+}
+END_TEST
+
+/* lru_note_cost_unlock_irq(): nothing to note (no I/O, no rotation) leaves
+ * the costs alone, decay included; a cost goes to every level up to the
+ * root's lruvec and decays each by its own size. */
+START_TEST(test_note_cost)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.nmemcg = 2;
+	s.parents[1] = 0;
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 124);             /* 4 batches of 31: on the list */
+	rm->lru[1].anon_cost = 0;
+	rm->lru[0].anon_cost = 1000;            /* over 124 / 4 */
+	rm->lru[rm->mc.n].anon_cost = 10;
+	rc_note_cost(rm, 0, 0, 0);
+	ck_assert_uint_eq(rm->lru[0].anon_cost, 1000);
+	ck_assert_uint_eq(rm->lru[rm->mc.n].anon_cost, 10);
+	rc_note_cost(rm, 0, 1, 2);              /* 1 * 32 + 2 = 34 */
+	ck_assert_uint_eq(rm->lru[0].anon_cost, (1000 + 34) / 2);
+	ck_assert_uint_eq(rm->lru[rm->mc.n].anon_cost, (10 + 34) / 2);   /* 44 > 31 */
+	ck_assert_uint_eq(rm->lru[1].anon_cost, 0);                       /* a child */
+	rc_note_cost(rm, 1, 0, 3);              /* memcg 1 (empty): 3 > 0 / 4 */
+	ck_assert_uint_eq(rm->lru[1].anon_cost, 3 / 2);
+	ck_assert_uint_eq(rm->lru[0].anon_cost, (517 + 3) / 2);           /* 520 > 31 */
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* shrink_node_memcgs(): a memcg that is not the target and has no memory
+ * charged is skipped (mem_cgroup_below_min(): emin 0 >= usage 0), its
+ * shrink_slab() (the zswap shrinker) too; the target itself never is. */
+static unsigned slab_calls[2];
+
+static uint64_t f_slab(void *ctx, uint32_t memcg, int priority, int who)
+{
+	(void)ctx;
+	(void)priority;
+	(void)who;
+	slab_calls[memcg]++;
+	return 0;
+}
+
+START_TEST(test_empty_memcg_skipped)
+{
+	struct setup s;
+	char err[256];
+	struct reclaim_swap_ops ops = fake_ops;
+
+	ops.shrink_slab = f_slab;
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.nmemcg = 2;                           /* two top-level memcgs */
+	struct reclaim_task_desc td[1] = { { 256, 0 } };
+	const char *names[2] = { "a", "b" };
+	struct reclaim_topology t = { 1, td, 2, s.parents, names, s.lim };
+	struct reclaim *rm = reclaim_create(&s.cfg, &t, &ops, NULL, err, sizeof(err));
+
+	ck_assert_msg(rm, "reclaim_create: %s", err);
+	memset(slab_calls, 0, sizeof(slab_calls));
+	write_pages(rm, 0, 0, 124);             /* all in memcg a */
+	ck_assert_uint_eq(rm->mc.m[1].memory, 0);
+	rc_try_to_free(rm, 0, -1, 32, 1, 0);
+	ck_assert_uint_gt(slab_calls[0], 0);
+	ck_assert_uint_eq(slab_calls[1], 0);
+	rc_try_to_free(rm, 0, 1, 32, 1, 0);      /* b is the target */
+	ck_assert_uint_gt(slab_calls[1], 0);
+	reclaim_destroy(rm);
 }
 END_TEST
 
@@ -1256,14 +1579,23 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_vma_readahead);
 	tcase_add_test(tc, test_readahead_async);
 	tcase_add_test(tc, test_workingset_refault);
+	tcase_add_test(tc, test_pageout_root_clock);
+	tcase_add_test(tc, test_refault_root_swap);
+	tcase_add_test(tc, test_activate_keeps_held_slot);
 	tcase_add_test(tc, test_mthp_fallback);
 	tcase_add_test(tc, test_writeback_folio);
 	tcase_add_test(tc, test_high_throttle);
+	tcase_add_test(tc, test_high_parent);
+	tcase_add_test(tc, test_swap_full);
 	tcase_add_test(tc, test_zswap_charge);
 	tcase_add_test(tc, test_lru_add_batch);
 	tcase_add_test(tc, test_split_on_swap_full);
+	tcase_add_test(tc, test_split_on_swap_charge);
 	tcase_add_test(tc, test_refault_during_pageout);
 	tcase_add_test(tc, test_too_many_isolated);
+	tcase_add_test(tc, test_global_scan_balance);
+	tcase_add_test(tc, test_note_cost);
+	tcase_add_test(tc, test_empty_memcg_skipped);
 	tcase_add_test(tc, test_hook_large_folio_lru_add);
 	tcase_add_test(tc, test_hook_charge_over_high);
 	tcase_add_test(tc, test_hook_minor_fault_maps_first);

@@ -665,6 +665,30 @@ START_TEST(test_shrinker_count_swapins)
 }
 END_TEST
 
+/* cgroup v1: obj_cgroup_charge_zswap() returns before MEMCG_ZSWAPPED is
+ * counted, so zswap_shrinker_count() finds nr_stored 0 and counts nothing;
+ * the same entries under v2 count (10 entries of 2040: backing 20400 / 4096
+ * = 4 pages, stored 10: mult_frac(10, 4, 10) = 4). */
+START_TEST(test_shrinker_count_v1)
+{
+	for (int v1 = 0; v1 <= 1; v1++) {
+		setup_meta(1, 1); setup_cfg();
+		cfg.shrinker_enabled = 1;
+		cfg.cgroup_v1 = v1;
+		struct zswap *zs = mk();
+		struct zswap_memcg *mc = &zs->memcg[0];
+
+		for (uint32_t s = 0; s < 10; s++)
+			zt_out(zs, s, 0, 2040, 0);
+		ck_assert_uint_eq(mc->lru_len, 10);
+		ck_assert_uint_eq(zswap_shrinker_count(zs, mc), v1 ? 0 : 4);
+		ck_assert_uint_eq(zswap_shrinker_pass(zs, mc, 0, 0), 0);
+		ck_assert_uint_eq(zswap_stats(zs)->sim_shrinker_scans, v1 ? 0 : 1);
+		zswap_destroy(zs);
+	}
+}
+END_TEST
+
 /* Replay drives reclaim: shrinker.every = 4 pages, priority 0.  After the
  * 4th page: count 1 entry... 4 entries of 2040: backing 8160/4096 = 1,
  * stored 4: count = mult_frac(4, 1, 4) = 1; delta = 1*4/2 = 2, total =
@@ -1317,6 +1341,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_memcg_limit_zero);
 	tcase_add_test(tc, test_writeback_disabled);
 	tcase_add_test(tc, test_shrinker_pass);
+	tcase_add_test(tc, test_shrinker_count_v1);
 	tcase_add_test(tc, test_shrinker_count_swapins);
 	tcase_add_test(tc, test_shrinker_replay_driven);
 	tcase_add_test(tc, test_readahead);
