@@ -91,14 +91,19 @@ static void print_summary(const struct sim *s, const char *config, const char *o
 		fprintf(o, "  events     %llu replayed (%llu pages) from %s, backend %s\n",
 		       (unsigned long long)s->events_done, (unsigned long long)s->pages_done,
 		       s->trace.path, cfg_str(s->cfg, "timing.backend"));
-	fprintf(o, "  stores     zswpout %llu pages in %llu folios, swpout_zero %llu, ",
-	       (unsigned long long)st->zswpout, (unsigned long long)st->sim_stored_folios,
+	char rtext[32] = "ratio n/a: nothing stored";
+
+	if (st->sim_stored_bytes)
+		snprintf(rtext, sizeof(rtext), "ratio %.2f", ratio);
+	fprintf(o, "  stores     zswpout %llu page%s in %llu folio%s, swpout_zero %llu, ",
+	       (unsigned long long)st->zswpout, PLURAL(st->zswpout),
+	       (unsigned long long)st->sim_stored_folios, PLURAL(st->sim_stored_folios),
 	       (unsigned long long)st->swpout_zero);
 	if (s->content == TRACE_CONTENT_HINTS)
-		fprintf(o, "hints (ratio %.2f; sizes from the hints, not %s)\n", ratio,
+		fprintf(o, "hints (%s; sizes from the hints, not %s)\n", rtext,
 		       codec_name(s->comp.codec));
 	else
-		fprintf(o, "compressor %s (ratio %.2f)\n", codec_name(s->comp.codec), ratio);
+		fprintf(o, "compressor %s (%s)\n", codec_name(s->comp.codec), rtext);
 	fprintf(o, "  rejects    %llu folios: pool_limit_hit %llu, reject_compress_poor %llu, "
 	       "reject_compress_fail %llu, reject_reclaim_fail %llu; pswpout %llu, reactivated %llu pages\n",
 	       (unsigned long long)st->sim_rejected_folios, (unsigned long long)st->pool_limit_hit,

@@ -11,22 +11,27 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *usage;
 } commands[] = {
-	{ "run", cmd_run, "run CONFIG [-o REPORT] [--set key=value]... [--print-config]" },
-	{ "trace", cmd_trace, "trace info|validate|convert|gen ..." },
-	{ "sweep", cmd_sweep, "sweep SWEEP.json [-j N] [-o DIR] [--emit slurm|parallel] | sweep --collect DIR" },
-	{ "compare", cmd_compare, "compare BASE.json NEW.json [--tolerance FILE]" },
+	{ "run", cmd_run, "run CONFIG [-o REPORT] [--set key=value]... [--print-config] [--quiet]\n"
+			  "                 [--cfg=simgrid:option] [--log=simgrid-log-spec]" },
+	{ "trace", cmd_trace, "trace info|validate|convert|import|gen ..." },
+	{ "sweep", cmd_sweep, "sweep SWEEP.json [-j N] [-o DIR] [--emit slurm|parallel] [--list]\n"
+			      "                 | sweep --collect DIR" },
+	{ "compare", cmd_compare, "compare BASE.json NEW.json [--tolerance FILE] [--all] "
+				  "[--allow-schema-change]" },
 	{ "policies", cmd_policies, "policies [--markdown]  list every policy with its parameters" },
-	{ "config", cmd_config, "config keys [--markdown|--json] | config print CONFIG [--set k=v]..." },
+	{ "config", cmd_config, "config keys [--markdown|--json] | config print|hash CONFIG [--set k=v]..." },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: zswapsim COMMAND [ARGS]\n\n"
-		   "Trace-driven simulator of Linux 6.18 zswap with an Intel IAA model.\n\n"
+		   "Simulator of Linux 6.18 zswap with an Intel IAA model: swap-trace replays and\n"
+		   "workload runs with live reclaim.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  zswapsim %s\n", commands[i].usage);
-	fprintf(f, "\n'zswapsim COMMAND --help' describes one command.\n"
+	fprintf(f, "\n'zswapsim COMMAND --help' describes one command; 'zswapsim --version' prints\n"
+		   "the version and build.\n"
 		   "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
 }
 

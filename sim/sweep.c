@@ -506,8 +506,8 @@ static int collect(const char *dir)
 	warn_mixed_builds(&p, dir);
 	int status = write_summary(&p, dir, &nok, &nbad);
 	if (!status) {
-		printf("sweep: %zu points: %zu finished, %zu not (failed, missing or stale); summary in "
-		       "%s/summary.json\n", p.npoints, nok, nbad, dir);
+		printf("sweep: %zu point%s: %zu finished, %zu not (failed, missing or stale); "
+		       "summary in %s/summary.json\n", p.npoints, PLURAL(p.npoints), nok, nbad, dir);
 		status = nbad ? EXIT_RUNTIME : EXIT_OK;
 	}
 	sweep_plan_free(&p);
@@ -630,8 +630,8 @@ int cmd_sweep(int argc, char **argv)
 		status = emit(&p, dir, pending, s.todo, kind);
 		goto out;
 	}
-	fprintf(stderr, "sweep: %zu points, %zu already done, running %zu with -j %d into %s\n",
-		p.npoints, s.done_before, s.todo, jobs, dir);
+	fprintf(stderr, "sweep: %zu point%s, %zu already done, running %zu with -j %d into %s\n",
+		p.npoints, PLURAL(p.npoints), s.done_before, s.todo, jobs, dir);
 	struct held_signals held;
 	hold_signals(&held);
 	int interrupted = run_points(&s, pending, &held);
@@ -644,8 +644,8 @@ int cmd_sweep(int argc, char **argv)
 	if (!interrupted && late)
 		fprintf(stderr, "sweep: %s after the last point finished: the summary is complete\n",
 			strsignal(late));
-	printf("sweep: %zu points: %zu run, %zu skipped (already done), %zu failed%s; summary in "
-	       "%s/summary.json\n", p.npoints, s.finished, s.done_before, s.failed,
+	printf("sweep: %zu point%s: %zu run, %zu skipped (already done), %zu failed%s; summary in "
+	       "%s/summary.json\n", p.npoints, PLURAL(p.npoints), s.finished, s.done_before, s.failed,
 	       interrupted ? ", interrupted (rerun to resume)" : "", dir);
 	status = nbad || interrupted || late ? EXIT_RUNTIME : EXIT_OK;
 out:

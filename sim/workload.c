@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli.h"
 #include "sim/sim.h"
 #include "sim/workload.h"
 #include "models/reclaim.h"
@@ -948,8 +949,9 @@ void workload_summary(const struct sim *s, FILE *f)
 	char rate[32];
 
 	wl_totals(wl, &tt);
-	fprintf(f, "  workload   %s: %u tasks, %llu accesses of %.1f MiB", s->cfg->workload->kind,
-		m->task_count, (unsigned long long)tt.acc, (double)tt.bytes / (1 << 20));
+	fprintf(f, "  workload   %s: %u task%s, %llu access%s of %.1f MiB", s->cfg->workload->kind,
+		m->task_count, PLURAL(m->task_count), (unsigned long long)tt.acc,
+		tt.acc == 1 ? "" : "es", (double)tt.bytes / (1 << 20));
 	if (wl->end_ns && tt.elapsed) {
 		wl_rate((double)tt.bytes * 1e9 / (double)tt.elapsed, rate, sizeof(rate));
 		fprintf(f, " in %.3f ms: throughput %s\n", (double)tt.elapsed / 1e6, rate);
@@ -957,10 +959,12 @@ void workload_summary(const struct sim *s, FILE *f)
 		fprintf(f, " (backend none: no time passes, so no throughput;"
 			" --set timing.backend=simgrid)\n");
 	}
+	uint64_t first = tt.faults - tt.maj - tt.min;
+
 	fprintf(f, "  faults     %llu: %llu major (swap-ins), %llu minor (swap cache), "
-		"%llu first touches; %llu OOM kills\n", (unsigned long long)tt.faults,
-		(unsigned long long)tt.maj, (unsigned long long)tt.min,
-		(unsigned long long)(tt.faults - tt.maj - tt.min), (unsigned long long)tt.killed);
+		"%llu first touch%s; %llu OOM kill%s\n", (unsigned long long)tt.faults,
+		(unsigned long long)tt.maj, (unsigned long long)tt.min, (unsigned long long)first,
+		first == 1 ? "" : "es", (unsigned long long)tt.killed, PLURAL(tt.killed));
 	wl_summary_memcgs(s, f);
 	if (wl->end_ns)
 		wl_summary_time(wl, &tt, f);

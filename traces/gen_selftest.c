@@ -428,8 +428,10 @@ static int st_find(const char *name, char *err, size_t errlen)
 	for (unsigned i = 0; name && st_names[i]; i++)
 		if (!strcmp(name, st_names[i]))
 			return (int)i;
-	snprintf(err, errlen, "%s '%s' (try --help for the names)",
-		 name ? "unknown test" : "missing test NAME", name ? TRACE_SHOW(name) : "");
+	if (!name)
+		snprintf(err, errlen, "missing test NAME (try --help for the names)");
+	else
+		snprintf(err, errlen, "unknown test '%s' (try --help for the names)", TRACE_SHOW(name));
 	return -EINVAL;
 }
 

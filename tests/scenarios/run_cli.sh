@@ -161,4 +161,11 @@ expect_bad "simgrid: too many active streams" "supports at most 16384" run "$T/c
 "$BIN" run configs/experiments/replay-default.json --print-config >"$T/pc.json" && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/pc.json" \
   && ok "--print-config prints JSON" || bad "--print-config"
 "$BIN" --help >/dev/null && "$BIN" run --help >/dev/null && ok "--help" || bad "--help"
+# the overview names every subcommand and option that the commands' own helps list
+"$BIN" --help >"$T/help.txt" 2>&1
+missing=
+for w in import 'print|hash' --quiet --cfg --log --list --all --allow-schema-change --version; do
+  grep -qF -- "$w" "$T/help.txt" || missing="$missing $w"
+done
+[ -z "$missing" ] && ok "--help names every subcommand and option" || bad "--help lacks:$missing"
 exit $fail

@@ -72,6 +72,15 @@ same "v1: no memsw limit, no OOM" "$(j v1.json .workload.oom_kills)" 0
 # (v2 charges zswap by force, past memory.max; v1 charges only folios)
 same "v1: memory.max held" "$(j v1.json '.stats.memcg.usemem0.memory_peak <= 4194304')" true
 
+# one access: the summary counts in the singular, and with nothing stored there is no ratio
+"$BIN" trace gen usemem --size 4K --passes 1 --access --content "$ROOT/traces/bundled/default.pages" \
+  --quiet -o one.txt
+echo '{"workload": {"kind": "file", "path": "one.txt"}}' >one.json
+"$BIN" run one.json -o one.r.json >out 2>&1
+has "one access: singular" out "  workload   file: 1 task, 1 access of 0.0 MiB (backend none: no time passes, so no throughput; --set timing.backend=simgrid)"
+has "one access: one first touch" out "  faults     1: 0 major (swap-ins), 0 minor (swap cache), 1 first touch; 0 OOM kills"
+has "nothing stored: no ratio" out "  stores     zswpout 0 pages in 0 folios, swpout_zero 0, compressor lzo (ratio n/a: nothing stored)"
+
 # bad input
 bad "workload and trace" "both trace.path and a workload section" \
   "$BIN" run u.json --set trace.path=x.zswt -o e.json
