@@ -431,11 +431,13 @@ def plot_timeseries(rep, outdir, args):
             ax.plot(t, [v * factor for v in col[field]], drawstyle="steps-post", color=st["color"],
                     linestyle=st["linestyle"], label=label)
         top = max(max(col[f]) for f, _ in lines) * factor
+        ymax = top
         if lines[0][0] == "pool_total_size" and ram and is_num(pct):
             limit = ram * pct / 100 * factor
             if limit <= 3 * top:   # far above the pool it would squash the curve
                 ax.axhline(limit, color="0.4", linestyle=":", linewidth=1,
                            label=f"pool limit ({pct} % of RAM)")
+                ymax = max(top, limit)
             else:
                 title += f" (its limit, {limit:.4g} MiB, is off the scale)"
         if not top:
@@ -445,9 +447,13 @@ def plot_timeseries(rep, outdir, args):
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left")
-        ax.set_ylim(bottom=0, top=None if top else 1)
-        if len(ax.get_lines()) > 1:
-            ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
+        if len(ax.get_lines()) > 1 and top:
+            # one row of entries in a band above the data, so no curve is hidden
+            ax.set_ylim(bottom=0, top=ymax * 1.35)
+            ax.legend(loc="upper center", ncol=len(ax.get_lines()), frameon=False,
+                      borderaxespad=0.2, columnspacing=1.5)
+        else:
+            ax.set_ylim(bottom=0, top=None if top else 1)
     axes[-1].set_xlabel(f"simulated time ({unit})")
     fig.suptitle(args.title or run_title(rep), fontsize=10)
     fig.tight_layout()
