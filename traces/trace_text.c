@@ -357,8 +357,8 @@ static int parse_record(struct text_parser *p, const struct trace_tok *tv, int n
 			    (int)tv[6].n, tv[6].s);
 	r.content = (uint32_t)v;
 	if (trace_flags_parse(tv[7].s, tv[7].n, &r.flags))
-		return fail(p, "record %llu: unknown flags '%.*s' (want '-' or hint|zero|ra)", nr,
-			    (int)tv[7].n, tv[7].s);
+		return fail(p, "record %llu: unknown flags '%.*s' (want '-' or some of "
+			    "hint|zero|ra|clean, each once, joined by '|')", nr, (int)tv[7].n, tv[7].s);
 	if (trace_check_record(&t->meta, &r, p->prev_time, reason, sizeof(reason)))
 		return fail(p, "record %llu: %s", nr, reason);
 	if (t->nrec == p->cap && grow_records(p)) {

@@ -550,6 +550,9 @@ START_TEST(test_text_errors)
 	text_case("order.txt", 11, "150 out 8 10 0 1 100 hint", "record 2: order 10 > 9");
 	text_case("order2.txt", 11, "150 out 8 300 0 1 100 hint", "record 2: order '300' > 9");
 	text_case("flags.txt", 12, "200 out 9 3 1 1 0 hint|big", "record 3: unknown flags 'hint|big'");
+	/* a repeated name, and the message lists every name (clean too) */
+	text_case("flags.txt", 12, "200 out 9 3 1 1 0 hint|hint",
+		  "record 3: unknown flags 'hint|hint' (want '-' or some of hint|zero|ra|clean, each once");
 	text_case("slot.txt", 13, "300 in 64 0 0 1 0 -", "record 4: slot range 64 + 1 pages beyond slot_count 64");
 	text_case("stream.txt", 14, "310 in 4 0 2 0 0 ra", "record 5: stream 2 >= stream_count 2");
 	text_case("memcg.txt", 15, "400 inval 8 0 0 2 0 -", "record 6: memcg 2 >= memcg_count 2");
