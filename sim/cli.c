@@ -41,6 +41,8 @@ int cli_exit_status(int ret)
 	case ENOMEM:
 	case EIO:
 	case ENOSPC:
+	case EFBIG:          /* RLIMIT_FSIZE or the file system's limit */
+	case EROFS:
 	case EDQUOT:
 	case EFAULT:
 	case EBUSY:

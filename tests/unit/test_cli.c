@@ -18,6 +18,8 @@ START_TEST(test_exit_status)
 	ck_assert_int_eq(cli_exit_status(-ENOMEM), EXIT_RUNTIME);
 	ck_assert_int_eq(cli_exit_status(-EIO), EXIT_RUNTIME);
 	ck_assert_int_eq(cli_exit_status(-ENOSPC), EXIT_RUNTIME);
+	ck_assert_int_eq(cli_exit_status(-EFBIG), EXIT_RUNTIME);
+	ck_assert_int_eq(cli_exit_status(-EROFS), EXIT_RUNTIME);
 	ck_assert_int_eq(cli_exit_status(-EDQUOT), EXIT_RUNTIME);
 	ck_assert_int_eq(cli_exit_status(-EFAULT), EXIT_RUNTIME);
 	ck_assert_int_eq(cli_exit_status(-EBUSY), EXIT_RUNTIME);
