@@ -453,11 +453,41 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 
 /* ---- summary ------------------------------------------------------------------- */
 
+/* A metric that no finished report has is most likely a misspelt path: its
+ * column would be empty without a word. */
+static void warn_unmatched_metrics(const json_t *sum, size_t nok)
+{
+	const json_t *points = json_object_get(sum, "points"), *m, *row;
+	size_t i, j;
+
+	if (!nok)
+		return;
+	json_array_foreach(json_object_get(sum, "metrics"), i, m) {
+		int found = 0;
+
+		json_array_foreach(points, j, row) {
+			const json_t *v = json_object_get(json_object_get(row, "metrics"),
+							  json_string_value(m));
+			if (v && !json_is_null(v)) {
+				found = 1;
+				break;
+			}
+		}
+		if (!found)
+			fprintf(stderr, "sweep: warning: metric '%s' is in none of the %zu finished "
+				"report%s (a misspelt path? docs/report-schema.md names them)\n",
+				json_string_value(m), nok, PLURAL(nok));
+	}
+}
+
 static int write_summary(const struct sweep_plan *p, const char *dir, size_t *nok, size_t *nbad)
 {
 	char err[2300];
 	json_t *sum = sweep_summary(p, dir, nok, nbad);
 	int r = sum ? sweep_summary_write(sum, dir, err, sizeof(err)) : -ENOMEM;
+
+	if (!r)
+		warn_unmatched_metrics(sum, *nok);
 	json_decref(sum);
 	if (r) {
 		cli_error("%s", sum ? err : "out of memory");

@@ -180,4 +180,17 @@ printf '{"base": "x.json", "axes": [{"keys": ["a", "b"], "values": [[1]]}]}\n' >
 "$BIN" sweep "$T/zip.json" >/dev/null 2>"$T/err"
 expect "zipped axis with a short tuple: exit 2" "2 zip.json: axes[0]: values[0]: a zipped axis takes lists of 2 values, one per key" "$? $(sed "s|$T/||; s/^zswapsim: //" "$T/err")"
 
+
+# --- a metric no report has: the summary is written, with a warning naming it --------------
+cat >"$T/typo.json" <<EOF
+{"base": "$PWD/configs/experiments/replay-default.json", "set": {"timing.backend": "none"},
+ "axes": [{"key": "zswap.max_pool_percent", "values": [20]}],
+ "metrics": ["stats.global.zswpout", "stats.global.zswpuot"]}
+EOF
+"$BIN" sweep "$T/typo.json" -o "$T/typo" >"$T/out" 2>"$T/err"
+expect "misspelt metric: the sweep still succeeds" 0 $?
+expect "misspelt metric: one warning, naming it" \
+	"sweep: warning: metric 'stats.global.zswpuot' is in none of the 1 finished report (a misspelt path? docs/report-schema.md names them)" \
+	"$(grep 'warning: metric' "$T/err")"
+
 [ "$fails" -eq 0 ]
