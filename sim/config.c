@@ -427,8 +427,24 @@ json_t *cfg_read_json(const char *path, const char *what, size_t flags, int *ret
 	return doc;
 }
 
-static int load_file(json_t *dst, const char *path, int depth, char *dir_out, size_t dirlen,
-		     char *err, size_t errlen)
+/* The files of a "base" chain so far, so that a loop is named as one. */
+struct cfg_chain {
+	dev_t dev;
+	ino_t ino;
+	const char *path;
+	const struct cfg_chain *up;
+};
+
+static const struct cfg_chain *chain_find(const struct cfg_chain *c, const struct stat *st)
+{
+	for (; c; c = c->up)
+		if (c->dev == st->st_dev && c->ino == st->st_ino)
+			return c;
+	return NULL;
+}
+
+static int load_file(json_t *dst, const char *path, int depth, const struct cfg_chain *up,
+		     char *dir_out, size_t dirlen, char *err, size_t errlen)
 {
 	if (depth > CFG_MAX_BASE_DEPTH) {
 		snprintf(err, errlen, "%s: \"base\" chain deeper than %d", path, CFG_MAX_BASE_DEPTH);
@@ -468,7 +484,21 @@ static int load_file(json_t *dst, const char *path, int depth, char *dir_out, si
 			r = -ENOMEM;
 			goto out;
 		}
-		r = load_file(dst, bpath, depth + 1, NULL, 0, err, errlen);
+		struct cfg_chain self = { .path = path, .up = up };
+		const struct cfg_chain *seen;
+		struct stat st;
+
+		if (!stat(path, &st)) {
+			self.dev = st.st_dev;
+			self.ino = st.st_ino;
+			if (!stat(bpath, &st) && (seen = chain_find(&self, &st))) {
+				snprintf(err, errlen, "%s: base: \"%s\" is %s again, a loop", path, b,
+					 seen->path);
+				r = -EINVAL;
+				goto out;
+			}
+		}
+		r = load_file(dst, bpath, depth + 1, &self, NULL, 0, err, errlen);
 		if (r)
 			goto out;
 	}
@@ -609,7 +639,7 @@ int cfg_load(struct cfg *c, const char *path, const char *const *overrides, int 
 			goto fail;
 		}
 		snprintf(c->path, sizeof(c->path), "%s", path);
-		r = load_file(c->root, path, 0, c->dir, sizeof(c->dir), err, errlen);
+		r = load_file(c->root, path, 0, NULL, c->dir, sizeof(c->dir), err, errlen);
 		if (r)
 			goto fail;
 	}

@@ -100,6 +100,34 @@ START_TEST(base_chain_and_relative_paths)
 }
 END_TEST
 
+/* A "base" chain that comes back to one of its files is named as a loop;
+ * a long chain without a loop is refused by its depth. */
+START_TEST(base_loop)
+{
+	struct cfg c;
+	char err[512];
+
+	write_file("self.json", "{\"base\": \"self.json\"}");
+	ck_assert_int_eq(cfg_load(&c, tpath("self.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "base: \"self.json\" is ") && strstr(err, "again, a loop"), "%s", err);
+	write_file("a.json", "{\"base\": \"b.json\"}");
+	write_file("b.json", "{\"base\": \"./a.json\"}");
+	ck_assert_int_eq(cfg_load(&c, tpath("a.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "b.json: base: \"./a.json\" is ") && strstr(err, "a.json again, a loop"),
+		      "%s", err);
+	for (int i = 0; i < 12; i++) {
+		char name[32], body[64];
+
+		snprintf(name, sizeof(name), "d%d.json", i);
+		snprintf(body, sizeof(body), "{\"base\": \"d%d.json\"}", i + 1);
+		write_file(name, body);
+	}
+	write_file("d12.json", "{}");
+	ck_assert_int_eq(cfg_load(&c, tpath("d0.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "\"base\" chain deeper than"), "%s", err);
+}
+END_TEST
+
 START_TEST(unknown_key_names_nearest)
 {
 	struct cfg c;
@@ -288,6 +316,7 @@ int main(void)
 	tcase_add_test(tc, defaults_are_the_kernels);
 	tcase_add_test(tc, file_and_overrides);
 	tcase_add_test(tc, base_chain_and_relative_paths);
+	tcase_add_test(tc, base_loop);
 	tcase_add_test(tc, unknown_key_names_nearest);
 	tcase_add_test(tc, errors_stay_one_line);
 	tcase_add_test(tc, override_long_key_part);
