@@ -69,6 +69,17 @@ static int is_interior(const char *prefix)
 	return 0;
 }
 
+/* The first key of section prefix (an example for a message). */
+static const char *first_key_of(const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (int t = 0; cfg_registry[t]; t++)
+		for (const struct cfg_key *k = cfg_registry[t]; k->key; k++)
+			if (!strncmp(k->key, prefix, n) && k->key[n] == '.')
+				return k->key;
+	return NULL;
+}
+
 size_t cfg_levenshtein(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -387,6 +398,12 @@ static int overlay(json_t *dst, json_t *src, const char *prefix, const char *fil
 				return r;
 			continue;
 		}
+		if (is_interior(key)) {
+			snprintf(err, errlen, "%s%s'%s' is a section of keys: expected an object such as "
+				 "{\"%s\": ...} ('zswapsim config keys' lists them)", file ? file : "",
+				 file ? ": " : "", key, first_key_of(key) + strlen(key) + 1);
+			return -EINVAL;
+		}
 		const char *near = cfg_nearest_key(key);
 		snprintf(err, errlen, "%s%sunknown config key '%s'%s%s%s", file ? file : "",
 			 file ? ": " : "", key, near ? " (did you mean '" : "", near ? near : "",
@@ -559,6 +576,13 @@ static int apply_override(json_t *root, const char *ov, char *err, size_t errlen
 				json_object_set_new(parent, last, v);
 				return 0;
 			}
+		}
+		if (is_interior(key)) {
+			snprintf(err, errlen, "--set: '%s' is a section of keys: set one of them, "
+				 "e.g. --set %s=... ('zswapsim config keys' lists them)", key,
+				 first_key_of(key));
+			json_decref(v);
+			return -EINVAL;
 		}
 		const char *near = cfg_nearest_key(key);
 		snprintf(err, errlen, "--set: unknown config key '%s'%s%s%s", key,

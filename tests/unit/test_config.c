@@ -128,6 +128,24 @@ START_TEST(base_loop)
 }
 END_TEST
 
+/* A section name given a value is named as a section, not as an unknown key
+ * with an unrelated nearest name ('zswap' suggested 'seed'). */
+START_TEST(section_given_a_value)
+{
+	struct cfg c;
+	char err[512];
+	const char *ov[] = { "timing=null" };
+
+	write_file("sec.json", "{\"zswap\": 1}");
+	ck_assert_int_eq(cfg_load(&c, tpath("sec.json"), NULL, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "sec.json: 'zswap' is a section of keys: expected an object"), "%s", err);
+	write_file("ok.json", "{}");
+	ck_assert_int_eq(cfg_load(&c, tpath("ok.json"), ov, 1, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "--set: 'timing' is a section of keys: set one of them, e.g. --set timing."),
+		      "%s", err);
+}
+END_TEST
+
 START_TEST(unknown_key_names_nearest)
 {
 	struct cfg c;
@@ -317,6 +335,7 @@ int main(void)
 	tcase_add_test(tc, file_and_overrides);
 	tcase_add_test(tc, base_chain_and_relative_paths);
 	tcase_add_test(tc, base_loop);
+	tcase_add_test(tc, section_given_a_value);
 	tcase_add_test(tc, unknown_key_names_nearest);
 	tcase_add_test(tc, errors_stay_one_line);
 	tcase_add_test(tc, override_long_key_part);
