@@ -224,8 +224,24 @@ int cfg_workload_load(struct cfg *c, char *err, size_t errlen)
 	const char *key;
 	int r;
 
-	if (!json_object_size(obj))
-		return 0;                /* a trace replay */
+	if (!json_object_size(obj)) {
+		/* a trace replay: the memcg limits are knobs of the reclaim model,
+		 * which only workload runs have; one set here would do nothing */
+		for (unsigned i = 0; i < c->nmemcg; i++) {
+			const struct cfg_memcg *m = &c->memcg[i];
+			const char *k = m->memory_max != CFG_MEMCG_UNSET ? "memory_max" :
+					m->memory_high != CFG_MEMCG_UNSET ? "memory_high" :
+					m->memory_swap_max != CFG_MEMCG_UNSET ? "memory_swap_max" :
+					m->memsw_max != CFG_MEMCG_UNSET ? "memsw_max" : NULL;
+
+			if (k) {
+				snprintf(err, errlen, "memcg.%s.%s: a knob of workload runs (a trace "
+					 "replay has no reclaim model to limit)", m->name, k);
+				return -EINVAL;
+			}
+		}
+		return 0;
+	}
 	kind = json_object_get(obj, "kind");
 	if (!json_is_string(kind)) {
 		snprintf(err, errlen, "workload.kind: expected usemem, zipf, selftest or file");

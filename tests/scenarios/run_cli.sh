@@ -64,6 +64,8 @@ echo '{"zswap": {"max_pool_precent": 5}}' >"$T/unknown.json"
 echo '{"trace": {"path": "nope.zswt"}}' >"$T/missing-trace.json"
 echo '{"zswap": {"enabled": true' >"$T/badjson.json"
 expect_bad "unknown key" "did you mean 'zswap.max_pool_percent'" run "$T/unknown.json"
+expect_bad "memcg limit on a trace replay" "memcg.usemem0.memory_max: a knob of workload runs" \
+  run configs/experiments/replay-default.json --set memcg.usemem0.memory_max=1M
 expect_bad "missing config" "no-such.json" run "$T/no-such.json"
 expect_bad "missing trace" "nope.zswt" run "$T/missing-trace.json"
 expect_bad "bad JSON" "bad JSON" run "$T/badjson.json"
