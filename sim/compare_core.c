@@ -532,6 +532,14 @@ static int compare_entry(const struct cmp_tolerance *t, const struct flat_entry 
 	return add_row(res, e->key, o, n, 1, "equal");
 }
 
+/* Equal config values: numbers by value (a tool such as jq writes 2.0 as 2). */
+static int config_leaf_equal(const json_t *a, const json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return json_number_value(a) == json_number_value(b);
+	return json_equal(a, b);
+}
+
 /* Warnings for what the run was given rather than what it measured. */
 static void compare_inputs(json_t *base, json_t *new, const char *cfgkey, struct cmp_result *res)
 {
@@ -552,15 +560,17 @@ static void compare_inputs(json_t *base, json_t *new, const char *cfgkey, struct
 				json_t *idx = json_object_get(other->index, e->key);
 				if (i >= fb.n && idx)
 					continue;   /* seen from the base side */
-				if (idx && json_equal(e->leaf, other->e[json_integer_value(idx)].leaf))
+				if (idx && config_leaf_equal(e->leaf,
+							     other->e[json_integer_value(idx)].leaf))
 					continue;
 				if (diffs++ < 6 && len < sizeof(list))
 					len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
 								 diffs > 1 ? ", " : "", e->key);
 			}
 		}
-		add_warning(res, "config differs in %zu key%s: %s%s", diffs, diffs == 1 ? "" : "s", list,
-			    diffs > 6 ? ", ..." : "");
+		if (diffs)
+			add_warning(res, "config differs in %zu key%s: %s%s", diffs,
+				    diffs == 1 ? "" : "s", list, diffs > 6 ? ", ..." : "");
 		flat_free(&fb);
 		flat_free(&fn);
 	}
