@@ -354,6 +354,16 @@ static void shell_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* s as one shell word: as is when nothing in it is special to the shell. */
+static void shell_word(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_/.,:+-=@%") == strlen(s))
+		fputs(s, f);
+	else
+		shell_quote(f, s);
+}
+
 static void job_line(FILE *f, const struct sweep_plan *p, const struct sweep_point *pt,
 		     const char *cwd, const char *bin, const char *dir)
 {
@@ -412,7 +422,13 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 	printf("%s: %zu job%s (%zu of %zu points already done)\n", path, todo, PLURAL(todo),
 	       p->npoints - todo, p->npoints);
 	if (!strcmp(kind, "parallel")) {
-		printf("run:     parallel -j N < %s\nthen:    %s sweep --collect %s\n", path, bin, absdir);
+		fputs("run:     parallel -j N < ", stdout);
+		shell_word(stdout, path);
+		fputs("\nthen:    ", stdout);
+		shell_word(stdout, bin);
+		fputs(" sweep --collect ", stdout);
+		shell_word(stdout, absdir);
+		fputc('\n', stdout);
 		return EXIT_OK;
 	}
 	snprintf(path, sizeof(path), "%s/sweep.slurm", absdir);
@@ -446,8 +462,9 @@ static int emit(const struct sweep_plan *p, const char *dir, const char *pending
 		cli_error("%s", r ? err : strerror(errno));
 		return r ? cli_exit_status(r) : EXIT_RUNTIME;
 	}
-	printf("%s: array of %zu task%s; submit with: sbatch %s\n", path, todo, PLURAL(todo),
-	       path);
+	printf("%s: array of %zu task%s; submit with: sbatch ", path, todo, PLURAL(todo));
+	shell_word(stdout, path);
+	fputc('\n', stdout);
 	return EXIT_OK;
 }
 

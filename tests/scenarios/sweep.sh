@@ -193,4 +193,13 @@ expect "misspelt metric: one warning, naming it" \
 	"sweep: warning: metric 'stats.global.zswpuot' is in none of the 1 finished report (a misspelt path? docs/report-schema.md names them)" \
 	"$(grep 'warning: metric' "$T/err")"
 
+
+# --- the hints --emit prints are shell words, whatever the directory's name ----------------
+wd="$T/we ird'dir"
+mkdir -p "$wd"
+"$BIN" sweep "$SWEEP" --emit parallel -o "$wd/o" >"$T/out" 2>"$T/err"
+p=$(sed -n 's/^run:     parallel -j N < //p' "$T/out")
+eval "set -- $p"
+expect "--emit parallel: the jobs file hint is one shell word" "1 $wd/o/jobs.txt" "$# ${1:-}"
+
 [ "$fails" -eq 0 ]
