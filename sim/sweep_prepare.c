@@ -125,6 +125,25 @@ static void last_line(const char *path, char *buf, size_t len)
 		fclose(f);
 }
 
+/* The generator's message for ours: without its "zswapsim: " prefix (ours
+ * has one), and its scratch output path (meaningless to the user) named as
+ * what it is. */
+static void child_message(const char *msg, const char *scratch, char *buf, size_t len)
+{
+	const char *at;
+	size_t n;
+
+	if (!strncmp(msg, "zswapsim: ", 10))
+		msg += 10;
+	at = strstr(msg, scratch);
+	if (!at) {
+		snprintf(buf, len, "%s", msg);
+		return;
+	}
+	n = (size_t)(at - msg);
+	snprintf(buf, len, "%.*sthe point's trace%s", (int)n, msg, at + strlen(scratch));
+}
+
 static void remove_tree(const char *dir)
 {
 	static const char *const files[] = { "trace.zswt", "trace.pages", "stderr.txt", NULL };
@@ -142,7 +161,7 @@ static int generate(const struct sweep_plan *p, const struct sweep_point *pt, co
 		    const char *self, char *out, size_t outlen, char *err, size_t errlen)
 {
 	const char *kind = json_string_value(json_object_get(p->trace_gen, "kind"));
-	char tmp[2048], trace[2100], errfile[2100], msg[1024], what[700], desc[512];
+	char tmp[2048], trace[2100], errfile[2100], msg[1024], cmsg[1100], what[700], desc[512];
 	sweep_point_describe(pt, desc, sizeof(desc));
 	snprintf(what, sizeof(what), "trace_gen of point %s (%s)", pt->id, desc);
 	snprintf(tmp, sizeof(tmp), "%s/traces", dir);
@@ -166,8 +185,9 @@ static int generate(const struct sweep_plan *p, const struct sweep_point *pt, co
 		r = status;
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		/* the generator's own message names the bad option */
+		child_message(msg, trace, cmsg, sizeof(cmsg));
 		snprintf(err, errlen, "%s: %s: %s", p->sweep, what,
-			 msg[0] ? msg : WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "failed");
+			 msg[0] ? cmsg : WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "failed");
 		r = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? -EINVAL : -EIO;
 	}
 	uint64_t sum;

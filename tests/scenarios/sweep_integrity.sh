@@ -149,4 +149,18 @@ else
 	fail "cannot build the LD_PRELOAD shim"; cat "$T/err"
 fi
 
+
+# --- a bad trace_gen option: one line with one prefix, naming the point -----------------
+cat >"$T/badgen.json" <<EOF
+{"base": "$REPO/configs/experiments/writeback.json",
+ "trace_gen": {"kind": "zipf", "options": {"streams": 4, "size": "2M", "alpha": -3,
+   "content": "$REPO/traces/bundled/writeback.pages"}},
+ "axes": [{"key": "policy.lru", "values": [{"name": "kernel"}]}],
+ "metrics": ["stats.global.zswpout"]}
+EOF
+"$BIN" sweep "$T/badgen.json" -o "$T/bg" >"$T/out" 2>"$T/err"
+expect "bad trace_gen option: exit 2, one line" "2 1" "$? $(wc -l <"$T/err")"
+expect "... with one zswapsim: prefix, naming the point and the generator" "1 1" \
+	"$(grep -o 'zswapsim:' "$T/err" | wc -l) $(grep -c ': trace_gen of point 000-[0-9a-f]* (policy.lru=.*): trace gen zipf: ' "$T/err")"
+
 [ "$fails" -eq 0 ]
