@@ -129,6 +129,17 @@ int cfg_parse_size(const char *s, uint64_t *out)
 	/* decimal only: strtod() also takes "0x1000", " 5" and "+5" */
 	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
 		return -EINVAL;
+	/* a plain count of bytes is taken exactly (a double near 1.8e19 is
+	 * 2048 wide) */
+	size_t digits = strspn(s, "0123456789");
+	if (!s[digits] || (toupper((unsigned char)s[digits]) == 'B' && !s[digits + 1])) {
+		errno = 0;
+		unsigned long long n = strtoull(s, &end, 10);
+		if (errno || n > 18000000000000000000ull)
+			return -ERANGE;
+		*out = n;
+		return 0;
+	}
 	errno = 0;
 	double v = strtod(s, &end);
 	if (end == s || errno || v < 0 || !isfinite(v) || memchr(s, 'x', (size_t)(end - s)) ||
@@ -145,6 +156,8 @@ int cfg_parse_size(const char *s, uint64_t *out)
 		case 'M': mul = 1024.0 * 1024; break;
 		case 'G': mul = 1024.0 * 1024 * 1024; break;
 		case 'T': mul = 1024.0 * 1024 * 1024 * 1024; break;
+		case 'P': mul = 1024.0 * 1024 * 1024 * 1024 * 1024; break;
+		case 'E': mul = 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024; break;
 		default: return -EINVAL;
 		}
 		end++;
@@ -158,7 +171,9 @@ int cfg_parse_size(const char *s, uint64_t *out)
 			return -EINVAL;
 	}
 	double r = v * mul;
-	if (r > 1.8e19 || r != floor(r))
+	if (r > 1.8e19)
+		return -ERANGE;
+	if (r != floor(r))
 		return -EINVAL;
 	*out = (uint64_t)r;
 	return 0;
@@ -288,15 +303,23 @@ static int check_value(const struct cfg_key *k, json_t *v, const char *src, char
 	}
 	case CFG_SIZE: {
 		uint64_t sz;
+		int pr = json_is_string(v) ? cfg_parse_size(json_string_value(v), &sz) : -EINVAL;
 		if (json_is_integer(v) && json_integer_value(v) >= 0)
 			sz = (uint64_t)json_integer_value(v);
-		else if (json_is_string(v) && !cfg_parse_size(json_string_value(v), &sz))
+		else if (!pr)
 			;
-		else {
-			snprintf(err, errlen, "%s: expected a size in bytes (integer or \"8GiB\"-style string)", where);
+		else if (pr == -ERANGE) {
+			snprintf(err, errlen, "%s: size %s out of range [%.0f, %.0f] bytes", where,
+				 json_string_value(v), k->min, k->max);
+			return -EINVAL;
+		} else {
+			snprintf(err, errlen, "%s: expected a size in bytes: an integer, or a string with a "
+				 "unit B, K, M, G, T, P or E (KiB ... EiB: powers of 1024), e.g. \"8GiB\"",
+				 where);
 			return -EINVAL;
 		}
-		if ((double)sz < k->min || (double)sz > k->max) {
+		/* in integers: near 2^64 a double cannot tell 1.8e19 from 1.8e19 + 1024 */
+		if (sz < (uint64_t)k->min || (k->max < 18446744073709551615.0 && sz > (uint64_t)k->max)) {
 			snprintf(err, errlen, "%s: size %llu out of range [%.0f, %.0f] bytes", where,
 				 (unsigned long long)sz, k->min, k->max);
 			return -EINVAL;

@@ -307,6 +307,18 @@ START_TEST(sizes)
 	ck_assert_int_eq(cfg_parse_size("+5", &v), -EINVAL);
 	ck_assert_int_eq(cfg_parse_size("-1", &v), -EINVAL);
 	ck_assert_int_eq(cfg_parse_size("", &v), -EINVAL);
+	/* byte counts exactly, up to 1.8e19; the units up to EiB */
+	ck_assert_int_eq(cfg_parse_size("18000000000000000000", &v), 0);
+	ck_assert_uint_eq(v, 18000000000000000000ull);
+	ck_assert_int_eq(cfg_parse_size("18000000000000001024", &v), -ERANGE);
+	ck_assert_int_eq(cfg_parse_size("99999999999999999999999", &v), -ERANGE);
+	ck_assert_int_eq(cfg_parse_size("4097B", &v), 0);
+	ck_assert_uint_eq(v, 4097);
+	ck_assert_int_eq(cfg_parse_size("1PiB", &v), 0);
+	ck_assert_uint_eq(v, 1ull << 50);
+	ck_assert_int_eq(cfg_parse_size("15EiB", &v), 0);
+	ck_assert_uint_eq(v, 15ull << 60);
+	ck_assert_int_eq(cfg_parse_size("16EiB", &v), -ERANGE);
 }
 END_TEST
 
