@@ -808,10 +808,7 @@ static void print_range(FILE *f, const struct cfg_key *k, int markdown)
 	switch (k->type) {
 	case CFG_INT:
 	case CFG_SIZE:
-		if (k->max >= 9e18)
-			fprintf(f, ">= %.0f", k->min);
-		else
-			fprintf(f, "%.0f..%.0f", k->min, k->max);
+		fprintf(f, "%.0f..%.0f", k->min, k->max);
 		break;
 	case CFG_DOUBLE:
 		fprintf(f, "%g..%g", k->min, k->max);
