@@ -518,6 +518,11 @@ def plot_latency(rep, outdir, args):
     positive = [low for v in ops.values() for low in v["histogram"]["bucket_low_ns"] if low > 0]
     left = min(positive + [min(v["max_ns"] for v in ops.values()) or 1]) / 1.6
     right = max(v["max_ns"] for v in ops.values()) * 1.6
+    # within one decade a log axis has no labelled tick: widen it to the decade
+    # (one latency, or a few close together)
+    decade = math.floor(math.log10(left / 1e3))
+    if math.floor(math.log10(right / 1e3)) == decade:
+        left, right = 10 ** decade * 1e3, 10 ** (decade + 1) * 1e3
     fig, axes = new_figure(args, (7.5, 2.4 * len(rows) + 0.5), len(rows), 3, squeeze=False,
                            gridspec_kw={"width_ratios": [1, 1, 0.78]})
     fmt = FuncFormatter(lambda v, _: f"{v:g}")
