@@ -25,7 +25,7 @@ const struct cfg_key cfg_keys_zswap[] = {
 	{ "zswap.zsmalloc_chain_size", CFG_INT, "8", 1, 16, NULL,
 	  "CONFIG_ZSMALLOC_CHAIN_SIZE: max pages per zspage" },
 	{ "memcg", CFG_OBJECT, "{}", 0, 0, NULL,
-	  "per-memcg knobs by memcg name: {\"name\": {\"zswap_max\": size|\"max\", \"writeback\": bool}}; workload runs also memory_max, memory_high, memory_swap_max (v2), memsw_max (v1): size|\"max\"" },
+	  "per-memcg knobs by memcg name: {\"name\": {\"zswap_max\": size|\"max\", \"writeback\": bool}} (cgroup v2 files: not in a v1 workload run); workload runs also memory_max, memory_high, memory_swap_max (v2), memsw_max (v1): size|\"max\"" },
 	{ "batch.compress", CFG_INT, "1", 1, 8, NULL,
 	  "pages of a folio compressed per call (1 = kernel 6.18; 8 = IAA batching series)" },
 	{ "batch.decompress", CFG_INT, "1", 1, 8, NULL,
