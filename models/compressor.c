@@ -242,7 +242,9 @@ int page_store_open(struct page_store *ps, const char *path, char *err, size_t e
 	}
 	strcpy(ps->path, path);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer
+	 * (models/ cannot use traces/infile.h; mmap ignores the flag) */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

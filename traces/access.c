@@ -20,6 +20,7 @@
 
 #include "traces/access.h"
 #include "traces/access_priv.h"
+#include "traces/infile.h"
 #include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
@@ -121,10 +122,11 @@ int access_path_is_access(const char *path)
 	char buf[4096];
 	size_t n, i = 0;
 	FILE *f;
+	int ret;
 
 	if (access_path_form(path) != TRACE_FORM_TEXT)
 		return access_path_form(path) == TRACE_FORM_BINARY;
-	f = fopen(path, "rb");
+	f = infile_fopen(path, &ret, NULL, 0);   /* never waits on a FIFO */
 	if (!f)
 		return 0;
 	n = fread(buf, 1, sizeof(buf), f);

@@ -25,6 +25,7 @@
 
 #include "traces/access_source.h"
 #include "traces/access_source_impl.h"
+#include "traces/infile.h"
 #include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
@@ -258,12 +259,11 @@ static int og_pass_zst(struct og_pass *ps)
 	size_t in_cap = ZSTD_DStreamInSize(), out_cap = OG_RECORD * 43691, have = 0, zret = 0;
 	unsigned char *in = malloc(in_cap), *out = malloc(out_cap);
 	ZSTD_DCtx *dctx = ZSTD_createDCtx();
-	int fd = open(ps->path, O_RDONLY | O_CLOEXEC), ret = 0;
+	int fd = infile_open(ps->path, ps->err, ps->errlen), ret = 0;
 	ssize_t n;
 
 	if (fd < 0) {
-		ret = -errno;
-		trace_msg(ps->err, ps->errlen, "%s: %s", ps->path, strerror(-ret));
+		ret = fd;
 		goto out;
 	}
 	if (!in || !out || !dctx) {

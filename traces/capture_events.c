@@ -34,6 +34,7 @@
 #include <zlib.h>
 
 #include "traces/capture_events.h"
+#include "traces/infile.h"
 #include "traces/outfile.h"
 #include "traces/trace.h"
 #include "traces/trace_priv.h"
@@ -202,8 +203,10 @@ static int content_open(struct content_in *c, const char *path, uint64_t need,
 	struct stat st;
 
 	memset(c, 0, sizeof(*c));
-	c->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (c->fd < 0 || fstat(c->fd, &st)) {
+	c->fd = infile_open(path, err, errlen);
+	if (c->fd < 0)
+		return c->fd;
+	if (fstat(c->fd, &st)) {
 		int e = errno;
 
 		trace_msg(err, errlen, "%s: %s", path, strerror(e));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "traces/content.h"
+#include "traces/infile.h"
 #include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
@@ -19,19 +20,10 @@
 static int content_map_source(struct content_source *s, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	int fd = infile_open(s->path, err, errlen);
 
-	if (fd < 0) {
-		int e = errno;
-		trace_msg(err, errlen, "%s: %s", s->path, strerror(e));
-		return -e;
-	}
-	if (!fstat(fd, &st) && !S_ISREG(st.st_mode)) {
-		close(fd);
-		trace_msg(err, errlen, "%s: %s", s->path,
-			  S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
+	if (fd < 0)
+		return fd;
 	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % SIM_PAGE_SIZE) {
 		close(fd);
 		trace_msg(err, errlen, "%s: not a page store (size is not a positive multiple of 4096)",

@@ -25,6 +25,7 @@
 #include <xxhash.h>
 
 #include "traces/trace.h"
+#include "traces/infile.h"
 #include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
@@ -544,12 +545,9 @@ int trace_file_checksum(const char *path, uint64_t *out, char *err, size_t errle
 	struct stat st;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
+	fd = infile_open(path, err, errlen);
+	if (fd < 0)
+		return fd;
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
@@ -715,18 +713,12 @@ static int map_file_fd(const char *path, void **map, size_t *len, int *keep, cha
 	*len = 0;
 	if (keep)
 		*keep = -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
+	fd = infile_open(path, err, errlen);
+	if (fd < 0)
+		return fd;
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		trace_msg(err, errlen, "%s: %s", path, strerror(-ret));
-	} else if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		trace_msg(err, errlen, "%s: not a regular file", path);
 	} else if (st.st_size > 0) {
 		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 

@@ -49,6 +49,23 @@ same "run: the last --set wins" "$(jq .seed r3.json)" 300
 mkdir cdir
 bad "gen --content a directory" "cdir: is a directory" "$BIN" trace gen usemem --content cdir -o g.zswt
 
+# a FIFO as input waited for a writer for ever: --content, an imported CSV,
+# and a config's trace.path, workload.path and workload.content
+mkfifo f.pages f.csv f.zswt f.zswa
+bad "gen --content a FIFO" "f.pages: not a regular file" \
+	timeout 10 "$BIN" trace gen usemem --content f.pages -o g.zswt
+bad "import csv from a FIFO" "f.csv: not a regular file" \
+	timeout 10 "$BIN" trace import csv f.csv --ratio 2 -o i.zswt
+same "no output from a FIFO" "$(ls g.* i.* 2>/dev/null)" ""
+echo '{ "trace": { "path": "f.zswt" } }' >ft.json
+echo '{ "workload": { "kind": "file", "path": "f.zswa" } }' >fw.json
+echo '{ "workload": { "kind": "usemem", "size": "1M", "content": "f.pages" } }' >fc.json
+for c in ft:f.zswt fw:f.zswa fc:f.pages; do
+	bad "run: ${c#*:} as ${c%%:*}.json's input" "${c#*:}: not a regular file" \
+		timeout 10 "$BIN" run "${c%%:*}.json" -q -o rf.json
+done
+same "no report from a FIFO" "$(ls rf.json 2>/dev/null)" ""
+
 # a nine-field text record said "got 8 or more"
 header='zswapsim-trace 1
 page_size 4096

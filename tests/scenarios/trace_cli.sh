@@ -136,5 +136,17 @@ cp ps.pages other/ps.pages && printf 'x' | dd of=other/ps.pages bs=1 seek=5000 c
 bad "page store checksum" "page store 'other/ps.pages' checksum mismatch" \
 	"$BIN" trace validate other/small.zswt
 
+# --- a FIFO as input: open() waited for a writer for ever (traces/infile.c) --
+# timeout: a regression fails here instead of hanging the run
+mkfifo f.zswt f.txt f.zswa f.pages f.csv f.og
+for f in f.zswt f.txt f.zswa f.pages f.csv; do
+	bad "info of FIFO $f" "$f: not a regular file" timeout 10 "$BIN" trace info "$f"
+done
+bad "info of FIFO oracleGeneral" "f.og: not a regular file" \
+	timeout 10 "$BIN" trace info f.og --format oracleGeneral
+bad "validate of FIFO" "f.zswt: not a regular file" timeout 10 "$BIN" trace validate f.zswt
+bad "convert of FIFO" "f.zswt: not a regular file" timeout 10 "$BIN" trace convert f.zswt fo.txt
+[ ! -e fo.txt ] && pass "no output from a FIFO" || fail "fo.txt was written"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
