@@ -26,6 +26,17 @@ struct outfile_sink {
 #define OUTFILE_PENDING_MAX 16
 static char *volatile pending[OUTFILE_PENDING_MAX];
 
+/* Between outfile_hold() and outfile_release(): complete temp files waiting
+ * for their rename (each still in pending[]). */
+struct held_file {
+	char *tmp;
+	char *path;
+	int slot;
+};
+static struct held_file held[OUTFILE_PENDING_MAX];
+static int nheld;
+static bool holding;
+
 static void on_fatal_signal(int sig)
 {
 	sigset_t s;
@@ -138,20 +149,57 @@ static int create_tmp(struct outfile_sink *s)
 	return ret;
 }
 
-static void forget_tmp(struct outfile_sink *s, bool remove)
+static void forget_slot(int slot, const char *tmp, bool remove)
 {
 	sigset_t old;
 
 	block_fatal(&old);
 	if (remove)
-		unlink(s->tmp);
-	pending[s->slot] = NULL;
+		unlink(tmp);
+	pending[slot] = NULL;
 	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void forget_tmp(struct outfile_sink *s, bool remove)
+{
+	forget_slot(s->slot, s->tmp, remove);
+}
+
+/* The last component of path: "" after a trailing '/'. */
+static const char *last_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int outfile_check(const char *path, char *err, size_t errlen)
+{
+	const char *name = last_name(path);
+	struct stat st;
+
+	if (outfile_is_stdout(path))
+		return 0;
+	if (!*path) {
+		trace_msg(err, errlen, "empty output file name ('')");
+		return -EINVAL;
+	}
+	/* "dir/" would be created as a directory by a caller's mkdir -p, and a
+	 * rename cannot make a file of it */
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
+		trace_msg(err, errlen, "%s: names a directory, not a file", path);
+		return -EISDIR;
+	}
+	/* The rename replaces whatever path names: only ever a regular file. */
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
+		trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)", path);
+		return -EEXIST;
+	}
+	return 0;
 }
 
 static int open_sink(struct outfile_sink *s, char *err, size_t errlen)
 {
-	struct stat st;
 	mode_t mask;
 	int ret;
 
@@ -160,13 +208,9 @@ static int open_sink(struct outfile_sink *s, char *err, size_t errlen)
 		s->fd = STDOUT_FILENO;
 		return 0;
 	}
-	/* The rename replaces whatever path names: only ever a regular file. */
-	if (!lstat(s->path, &st) && !S_ISREG(st.st_mode)) {
-		if (err)
-			trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)",
-				  s->path);
-		return -EEXIST;
-	}
+	ret = outfile_check(s->path, err, errlen);
+	if (ret)
+		return ret;
 	install_handlers();
 	ret = create_tmp(s);
 	if (ret) {
@@ -239,12 +283,29 @@ static int sync_dir(const char *path)
 	return ret;
 }
 
+/* Keep the complete temp file of s for outfile_release(). */
+static int hold_tmp(struct outfile_sink *s)
+{
+	char *path = strdup(s->path);
+
+	if (!path || nheld == OUTFILE_PENDING_MAX) {
+		free(path);
+		forget_tmp(s, true);
+		return -ENOMEM;
+	}
+	held[nheld++] = (struct held_file){ .tmp = s->tmp, .path = path, .slot = s->slot };
+	s->tmp = NULL;   /* held[] owns it now */
+	return 0;
+}
+
 static int finish_tmp(struct outfile_sink *s, int ret)
 {
 	if (!ret && fsync(s->fd))
 		ret = -errno;
 	if (close(s->fd) && !ret)
 		ret = -errno;
+	if (!ret && holding)
+		return hold_tmp(s);
 	if (!ret && rename(s->tmp, s->path))
 		ret = -errno;
 	forget_tmp(s, ret != 0);
@@ -270,6 +331,44 @@ int outfile_close(struct outfile *o, int ret, char *err, size_t errlen)
 	free_sink(s);
 	o->f = NULL;
 	o->sink = NULL;
+	return ret;
+}
+
+void outfile_hold(void)
+{
+	holding = true;
+}
+
+int outfile_release(int ret, char *err, size_t errlen)
+{
+	int i, renamed = 0;
+
+	holding = false;
+	for (; !ret && renamed < nheld; renamed++)
+		if (rename(held[renamed].tmp, held[renamed].path)) {
+			ret = -errno;
+			trace_msg(err, errlen, "%s: write failed: %s", held[renamed].path,
+				  strerror(-ret));
+			break;
+		}
+	/* a later rename failed: take back the earlier ones, never half a pair */
+	for (i = 0; ret && i < renamed; i++)
+		unlink(held[i].path);
+	for (i = 0; i < nheld; i++) {
+		forget_slot(held[i].slot, held[i].tmp, i >= renamed);
+		if (!ret) {
+			int r = sync_dir(held[i].path);
+
+			if (r) {
+				ret = r;
+				trace_msg(err, errlen, "%s: write failed: %s", held[i].path,
+					  strerror(-r));
+			}
+		}
+		free(held[i].tmp);
+		free(held[i].path);
+	}
+	nheld = 0;
 	return ret;
 }
 

@@ -18,7 +18,19 @@
  * kills the process (their default action is kept: the handler unlinks and
  * re-raises); SIGXFSZ is ignored so a file-size limit fails the write instead
  * of killing the process.  Both return 0 or a negative errno with one line
- * naming path in err (err may be NULL). */
+ * naming path in err (err may be NULL).
+ *
+ * outfile_check() is outfile_open()'s test of path without creating
+ * anything, for a caller to refuse a bad output before its work: "" is
+ * -EINVAL, a name ending in '/' (or "." or "..") -EISDIR, a path that exists
+ * and is not a regular file -EEXIST.
+ *
+ * A trace and its page store land together or not at all: between
+ * outfile_hold() and outfile_release(), outfile_close() leaves each complete
+ * file (written, fsynced) under its temp name, still removed by a fatal
+ * signal; outfile_release(ret) renames them all in the order they were closed
+ * when ret is 0, else (or when a rename fails) removes them, and returns ret
+ * or the rename's error (one line in err). */
 #ifndef TRACES_OUTFILE_H
 #define TRACES_OUTFILE_H
 
@@ -34,6 +46,11 @@ struct outfile {
 
 int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
 int outfile_close(struct outfile *o, int ret, char *err, size_t errlen);
+
+int outfile_check(const char *path, char *err, size_t errlen);
+
+void outfile_hold(void);
+int outfile_release(int ret, char *err, size_t errlen);
 
 /* open, write text, close. */
 int outfile_write_text(const char *path, const char *text, char *err, size_t errlen);

@@ -224,6 +224,86 @@ START_TEST(a_failed_writer_keeps_the_old_file)
 }
 END_TEST
 
+/* outfile_check() refuses what outfile_open() would, and creates nothing:
+ * run -o "newdir/" made newdir, -o "" failed at the rename (": write failed"). */
+START_TEST(check_refuses_up_front)
+{
+	char err[512], path[600];
+
+	ck_assert_int_eq(outfile_check("", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "empty output file name ('')");
+	snprintf(path, sizeof(path), "%s/newdir/", dir);
+	ck_assert_int_eq(outfile_check(path, err, sizeof(err)), -EISDIR);
+	ck_assert_msg(strstr(err, "newdir/: names a directory, not a file"), "%s", err);
+	snprintf(path, sizeof(path), "%s/..", dir);
+	ck_assert_int_eq(outfile_check(path, err, sizeof(err)), -EISDIR);
+	ck_assert_int_eq(outfile_write_text(in_dir("w/"), "x\n", err, sizeof(err)), -EISDIR);
+	ck_assert_int_eq(mkfifo(in_dir("fifo"), 0600), 0);
+	ck_assert_int_eq(outfile_check(in_dir("fifo"), err, sizeof(err)), -EEXIST);
+	ck_assert_int_eq(outfile_check(in_dir("fresh"), err, sizeof(err)), 0);
+	ck_assert_int_eq(outfile_check("-", err, sizeof(err)), 0);
+	ck_assert_uint_eq(count_like(""), 1);   /* the FIFO only */
+}
+END_TEST
+
+/* Two files written while held: neither under its name until released. */
+static void write_pair(const char *a, const char *b)
+{
+	struct outfile o;
+	char err[512];
+
+	ck_assert_int_eq(outfile_open(&o, in_dir(a), err, sizeof(err)), 0);
+	fputs("pages\n", o.f);
+	ck_assert_int_eq(outfile_close(&o, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(outfile_open(&o, in_dir(b), err, sizeof(err)), 0);
+	fputs("trace\n", o.f);
+	ck_assert_int_eq(outfile_close(&o, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(access(in_dir(a), F_OK), -1);
+	ck_assert_int_eq(access(in_dir(b), F_OK), -1);
+	ck_assert_uint_eq(count_like(a), 1);   /* its temp file */
+}
+
+START_TEST(a_held_pair_lands_together_or_not_at_all)
+{
+	char err[512];
+	size_t n;
+	char *got;
+
+	outfile_hold();
+	write_pair("t.pages", "t.zswt");
+	ck_assert_int_eq(outfile_release(0, err, sizeof(err)), 0);
+	got = sf_read(in_dir("t.pages"), &n);
+	ck_assert_str_eq(got, "pages\n");
+	free(got);
+	got = sf_read(in_dir("t.zswt"), &n);
+	ck_assert_str_eq(got, "trace\n");
+	free(got);
+	ck_assert_uint_eq(count_like("t."), 2);   /* no temp file */
+
+	/* the writer failed after both closed: both temp files go */
+	outfile_hold();
+	write_pair("u.pages", "u.zswt");
+	ck_assert_int_eq(outfile_release(-EIO, err, sizeof(err)), -EIO);
+	ck_assert_uint_eq(count_like("u."), 0);
+
+	/* a failed close of the second file: the first one's temp goes too */
+	outfile_hold();
+	{
+		struct outfile o;
+
+		ck_assert_int_eq(outfile_open(&o, in_dir("v.pages"), err, sizeof(err)), 0);
+		ck_assert_int_eq(outfile_close(&o, 0, err, sizeof(err)), 0);
+		ck_assert_int_eq(outfile_open(&o, in_dir("v.zswt"), err, sizeof(err)), 0);
+		ck_assert_int_eq(outfile_close(&o, -ENOSPC, err, sizeof(err)), -ENOSPC);
+		ck_assert_int_eq(outfile_release(-ENOSPC, err, sizeof(err)), -ENOSPC);
+	}
+	ck_assert_uint_eq(count_like("v."), 0);
+	/* released: back to renaming at close */
+	ck_assert_int_eq(outfile_write_text(in_dir("w"), "x\n", err, sizeof(err)), 0);
+	ck_assert_uint_eq(count_like("w"), 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("outfile");
@@ -236,6 +316,8 @@ int main(void)
 	tcase_add_test(tc, a_fatal_signal_removes_the_temp_file);
 	tcase_add_test(tc, a_file_size_limit_fails_the_write);
 	tcase_add_test(tc, a_failed_writer_keeps_the_old_file);
+	tcase_add_test(tc, check_refuses_up_front);
+	tcase_add_test(tc, a_held_pair_lands_together_or_not_at_all);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
