@@ -254,6 +254,15 @@ static int run_config(struct run_args a)
 		cfg_free(&cfg);
 		return EXIT_RUNTIME;
 	}
+	/* a bad -o is refused before the run, not after it */
+	r = outfile_check(out, err, sizeof(err));
+	if (r) {
+		cli_error("%s", err);
+		free(s);
+		free(dflt);
+		cfg_free(&cfg);
+		return cli_exit_status(r);
+	}
 	double t0 = wall_now();
 	r = sim_setup_overlapped(s, &cfg, err, sizeof(err));
 	if (r) {

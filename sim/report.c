@@ -191,9 +191,13 @@ void report_add_runtime(json_t *rep, const struct report_runtime *r)
 int report_write(const json_t *rep, const char *path, char *err, size_t errlen)
 {
 	const char *slash = strrchr(path, '/');
+	/* before the mkdir -p below: "newdir/" must not make newdir */
+	int r = outfile_check(path, err, errlen);
+	if (r)
+		return r;
 	if (slash && slash != path && !outfile_is_stdout(path)) {
 		char *dir = strndup(path, (size_t)(slash - path));
-		int r = dir ? sweep_mkdirs(dir, err, errlen) : -ENOMEM;
+		r = dir ? sweep_mkdirs(dir, err, errlen) : -ENOMEM;
 		free(dir);
 		if (r)
 			return r;
@@ -203,7 +207,7 @@ int report_write(const json_t *rep, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot encode report", path);
 		return -ENOMEM;
 	}
-	int r = outfile_write_text(path, text, err, errlen);
+	r = outfile_write_text(path, text, err, errlen);
 	free(text);
 	return r;
 }

@@ -606,6 +606,8 @@ int access_source_write(const char *path, struct access_source *src, uint64_t *o
 		return -ENOMEM;
 	}
 	*m = *src->meta;
+	/* FILE.pages and the trace land together or not at all */
+	outfile_hold();
 	ret = src->pages && src->npages ? write_mem_pages(path, src, m, err, errlen) : 0;
 	if (!ret)
 		ret = access_writer_open(&w, path, m, err, errlen);
@@ -627,5 +629,5 @@ int access_source_write(const char *path, struct access_source *src, uint64_t *o
 	else if (w)
 		ret = access_writer_commit(w, err, errlen);
 	free(m);
-	return ret;
+	return outfile_release(ret, err, errlen);
 }

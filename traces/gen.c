@@ -18,6 +18,7 @@
 
 #include "traces/access_source_impl.h"
 #include "traces/gen.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 const struct gen_kind *const gen_kinds[] = {
@@ -677,17 +678,13 @@ int gen_replay(struct access_source *src, struct reclaim *rm, struct content *ct
 	return ret < 0 ? ret : 0;
 }
 
-/* Finish rm, write FILE.pages and the trace, fill sum. */
-static int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
-		     struct gen_summary *sum, char *err, size_t errlen)
+/* FILE.pages and the trace, landing together (outfile_hold()). */
+static int gen_write_pair(const struct gen_common *g, struct trace_meta *meta, struct reclaim *rm,
+			  struct content *ct, char *err, size_t errlen)
 {
-	static struct trace_meta meta;   /* 70 KiB: not on the stack */
 	char pages[PATH_MAX];
 	int ret;
 
-	ret = rm_finish(rm, &meta, err, errlen);
-	if (ret)
-		return ret;
 	if (ct->npages) {
 		const char *base;
 		if (trace_pages_path(g->out, pages, sizeof(pages))) {
@@ -699,15 +696,29 @@ static int gen_write(const struct gen_common *g, struct reclaim *rm, struct cont
 			snprintf(err, errlen, "%s: page-store name too long", pages);
 			return -ENAMETOOLONG;
 		}
+		/* from memory: the file is under its temp name until the trace is */
+		meta->page_store_checksum = XXH3_64bits(ct->pages, ct->npages * SIM_PAGE_SIZE);
 		ret = content_write(ct, pages, err, errlen);
-		if (!ret)
-			ret = trace_file_checksum(pages, &meta.page_store_checksum, err, errlen);
 		if (ret)
 			return ret;
-		memcpy(meta.page_store, base, strlen(base) + 1);   /* length checked above */
-		meta.page_store_pages = ct->npages;
+		memcpy(meta->page_store, base, strlen(base) + 1);   /* length checked above */
+		meta->page_store_pages = ct->npages;
 	}
-	ret = trace_write(g->out, &meta, rm->ev, rm->nev, err, errlen);
+	return trace_write(g->out, meta, rm->ev, rm->nev, err, errlen);
+}
+
+/* Finish rm, write FILE.pages and the trace, fill sum. */
+static int gen_write(const struct gen_common *g, struct reclaim *rm, struct content *ct,
+		     struct gen_summary *sum, char *err, size_t errlen)
+{
+	static struct trace_meta meta;   /* 70 KiB: not on the stack */
+	int ret;
+
+	ret = rm_finish(rm, &meta, err, errlen);
+	if (ret)
+		return ret;
+	outfile_hold();
+	ret = outfile_release(gen_write_pair(g, &meta, rm, ct, err, errlen), err, errlen);
 	if (ret)
 		return ret;
 	sum->records = rm->nev;
@@ -777,6 +788,22 @@ static int gen_form(const struct gen_common *g, enum gen_form *form, char *err, 
 	return 0;
 }
 
+/* Refuse a bad -o (or its FILE.pages) before the work, not after it. */
+static int gen_check_outputs(const struct gen_common *g, enum gen_form form, char *err,
+			     size_t errlen)
+{
+	char pages[PATH_MAX];
+	int ret = outfile_check(g->out, err, errlen);
+
+	if (ret || form == GEN_ORACLE || outfile_is_stdout(g->out))
+		return ret;
+	if (trace_pages_path(g->out, pages, sizeof(pages))) {
+		snprintf(err, errlen, "%s: path too long", g->out);
+		return -ENAMETOOLONG;
+	}
+	return outfile_check(pages, err, errlen);
+}
+
 int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_summary *sum,
 	    char *err, size_t errlen)
 {
@@ -787,6 +814,8 @@ int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_s
 
 	memset(sum, 0, sizeof(*sum));
 	ret = gen_form(g, &form, err, errlen);
+	if (!ret)
+		ret = gen_check_outputs(g, form, err, errlen);
 	if (ret)
 		return ret;
 	((struct gen_common *)args)->shared_rng = form == GEN_SWAP;

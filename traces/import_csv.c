@@ -26,9 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <xxhash.h>
 
 #include "traces/content.h"
 #include "traces/import.h"
+#include "traces/outfile.h"
 #include "traces/trace_priv.h"
 
 enum csv_field { F_TIME, F_OP, F_SLOT, F_ORDER, F_CGROUP, F_STREAM, NFIELDS };
@@ -636,14 +638,30 @@ static int write_pages(struct importer *im, struct content *ct, const char *out)
 			  " characters, no spaces or '#'", path, TRACE_PATH_MAX - 1);
 		return -EINVAL;
 	}
+	/* from memory: the file is under its temp name until the trace is */
+	im->meta->page_store_checksum = XXH3_64bits(ct->pages, ct->npages * SIM_PAGE_SIZE);
 	ret = content_write(ct, path, im->err, im->errlen);
-	if (!ret)
-		ret = trace_file_checksum(path, &im->meta->page_store_checksum, im->err, im->errlen);
 	if (ret)
 		return ret;
 	strcpy(im->meta->page_store, base);
 	im->meta->page_store_pages = ct->npages;
 	return 0;
+}
+
+/* Refuse a bad output (or its FILE.pages, written with --content) before
+ * reading the CSV, not after. */
+static int check_outputs(const struct import_params *p, const char *out, char *err, size_t errlen)
+{
+	char pages[PATH_MAX];
+	int ret = outfile_check(out, err, errlen);
+
+	if (ret || !(p->content && *p->content) || outfile_is_stdout(out))
+		return ret;
+	if (trace_pages_path(out, pages, sizeof(pages))) {
+		trace_msg(err, errlen, "%s: path too long", out);
+		return -ENAMETOOLONG;
+	}
+	return outfile_check(pages, err, errlen);
 }
 
 static int check_params(const struct import_params *p, const char *out, char *err, size_t errlen)
@@ -671,7 +689,7 @@ static int check_params(const struct import_params *p, const char *out, char *er
 			  UINT32_MAX);
 		return -EINVAL;
 	}
-	return 0;
+	return check_outputs(p, out, err, errlen);
 }
 
 static int import_rows(struct importer *im, const char *in)
@@ -727,7 +745,10 @@ int import_csv(const char *in, const char *out, const struct import_params *p,
 				im.rec[i].content = hint;
 				im.rec[i].flags = TRACE_F_HINT;
 			}
-	} else if (!ret) {
+	}
+	/* FILE.pages and the trace land together or not at all */
+	outfile_hold();
+	if (!ret && p->ratio <= 0) {
 		struct content_params cp = { .spec = p->content, .max_pages = p->max_pages };
 
 		ret = content_init(&ct, &cp, p->seed, err, errlen);
@@ -744,6 +765,7 @@ int import_csv(const char *in, const char *out, const struct import_params *p,
 			? (uint32_t)(im.streams.n ? im.streams.n : 1) : im.meta->memcg_count;
 		ret = trace_write(out, im.meta, im.rec, im.nrec, err, errlen);
 	}
+	ret = outfile_release(ret, err, errlen);
 	if (!ret && sum) {
 		memset(sum, 0, sizeof(*sum));
 		sum->records = im.nrec;

@@ -40,6 +40,57 @@ mkdir adir.txt
 bad "trace convert to a directory" "adir.txt: exists and is not a regular file" \
 	"$BIN" trace convert "$TRACE" adir.txt
 
+# Every output is checked before the work: a trace's FILE.pages was written
+# (256 MiB for --size 256M) before the trace's own path was refused, and left.
+CORPUS=$ROOT/traces/bundled/corpus.pages
+ln -s target s1.zswt
+bad "gen -o symlink" "s1.zswt: exists and is not a regular file" \
+	"$BIN" trace gen usemem --size 16M --content "$CORPUS" --quiet -o s1.zswt
+same "gen -o symlink leaves no page store" "$(ls s1.* 2>/dev/null)" "s1.zswt"
+ln -s target a1.zswa
+bad "gen --access -o symlink" "a1.zswa: exists and is not a regular file" \
+	"$BIN" trace gen usemem --size 16M --content "$CORPUS" --access --quiet -o a1.zswa
+same "gen --access -o symlink leaves no page store" "$(ls a1.* 2>/dev/null)" "a1.zswa"
+ln -s target p2.pages
+bad "gen with FILE.pages a symlink" "p2.pages: exists and is not a regular file" \
+	"$BIN" trace gen usemem --size 16M --content "$CORPUS" --quiet -o p2.zswt
+same "gen with FILE.pages a symlink writes no trace" "$(ls p2.* 2>/dev/null)" "p2.pages"
+same "symlink target untouched by gen" "$(cat target)" keep
+printf 'time_ns,op,slot,order,cgroup\n1,out,0,0,a\n2,out,1,0,a\n' >ev.csv
+mkfifo f2.zswt
+bad "import -o FIFO" "f2.zswt: exists and is not a regular file" \
+	timeout 10 "$BIN" trace import csv ev.csv --content "$CORPUS" -o f2.zswt
+same "import -o FIFO leaves no page store" "$(ls f2.* 2>/dev/null)" "f2.zswt"
+only_type "import -o FIFO keeps the FIFO" f2.zswt p
+
+# A trace and its page store land together or not at all: here the page
+# store (64 pages, 256 KiB) fits the file-size limit and the trace does not;
+# the page store was renamed into place and left without its trace.
+(ulimit -f 400; "$BIN" trace gen usemem --size 64M --max-pages 64 --content "$CORPUS" --quiet \
+	-o big.zswt >out 2>err; echo $? >rc)
+same "pair over the size limit: exit status" "$(cat rc)" 2
+has "pair over the size limit: one line" err "zswapsim: trace gen usemem: big.zswt: write failed: File too large"
+same "pair over the size limit: neither file, no temp file" "$(ls -A | grep -F big. || true)" ""
+check "pair within the limit" 0 "$BIN" trace gen usemem --size 64M --max-pages 64 --content "$CORPUS" \
+	--quiet -o big.zswt
+check "the pair validates (checksum of the page store)" 0 "$BIN" trace validate big.zswt
+check "access pair" 0 "$BIN" trace gen usemem --size 16M --content "$CORPUS" --access --quiet -o acc.zswa
+check "the access pair validates" 0 "$BIN" trace validate acc.zswa
+check "import pair" 0 "$BIN" trace import csv ev.csv --content "$CORPUS" -o imp.zswt
+check "the import pair validates" 0 "$BIN" trace validate imp.zswt
+
+# run -o: "newdir/" made newdir and then refused it; "" said ": write failed";
+# a directory was refused only after the run (here the run would fail first:
+# its trace is missing)
+bad "run -o newdir/" "newdir/: names a directory, not a file" "$BIN" run "$CFG" -q -o newdir/
+same "run -o newdir/ makes nothing" "$(ls -d newdir 2>/dev/null)" ""
+bad "run -o ''" "empty output file name ('')" "$BIN" run "$CFG" -q -o ''
+echo '{ "trace": { "path": "missing.zswt" } }' >m.json
+bad "run -o DIR refused before the run" "adir.txt: exists and is not a regular file" \
+	"$BIN" run m.json -q -o adir.txt
+check "run -o sub/r.json makes sub/" 0 "$BIN" run "$CFG" -q -o sub/r.json
+same "sub/r.json written" "$(ls sub)" r.json
+
 # "-": the report on stdout, the summary on stderr, no file named "-"
 check "run -o -" 0 "$BIN" run "$CFG" -o -
 if python3 -c 'import json,sys; r=json.load(open("out")); sys.exit(r["schema"] != "zswapsim-report/1")'; then
