@@ -277,6 +277,7 @@ struct run_slot {
 struct store {
 	FILE *f;
 	struct outfile out;
+	XXH3_state_t *sum;   /* of what was written: the file is under its temp name till the end */
 	uint64_t pages;
 	struct run_slot *tab;
 	uint64_t cap, used;
@@ -323,6 +324,7 @@ static int store_run(struct store *s, const uint8_t *buf, unsigned order, uint32
 		return -EFBIG;
 	if (fwrite(buf, len, 1, s->f) != 1)
 		return errno ? -errno : -EIO;
+	XXH3_64bits_update(s->sum, buf, len);
 	s->tab[j].h = h;
 	s->tab[j].base = (uint32_t)s->pages;
 	s->tab[j].order = (uint8_t)order;
@@ -668,8 +670,7 @@ static int finish(struct conv *c, const char *trace_path, const char *pages_path
 		return r;
 	snprintf(meta.page_store, TRACE_PATH_MAX, "%s", base_name(pages_path));
 	meta.page_store_pages = c->store.pages;
-	if ((r = trace_file_checksum(pages_path, &meta.page_store_checksum, err, errlen)))
-		return r;
+	meta.page_store_checksum = XXH3_64bits_digest(c->store.sum);
 	c->st->unique_pages = c->store.pages;
 	c->st->streams = meta.stream_count;
 	return trace_write(trace_path, &meta, c->rec, c->nrec, err, errlen);
@@ -690,6 +691,10 @@ int cap_convert(const char *events_path, const char *content_path,
 			  "with a name under %d bytes", pages_path, trace_path, TRACE_PATH_MAX);
 		return -EINVAL;
 	}
+	/* both outputs refused before the work, not after it */
+	if ((r = outfile_check(trace_path, err, errlen)) ||
+	    (r = outfile_check(pages_path, err, errlen)))
+		return r;
 	if ((r = cap_events_read(events_path, &ev, err, errlen)))
 		return r;
 	memset(&c, 0, sizeof(c));
@@ -698,13 +703,17 @@ int cap_convert(const char *events_path, const char *content_path,
 	c.cin.fd = -1;
 	c.streams = calloc(1, sizeof(*c.streams));
 	c.buf = malloc((size_t)SIM_PAGE_SIZE << TRACE_MAX_ORDER);
-	if (!c.streams || !c.buf) {
+	c.store.sum = XXH3_createState();
+	if (!c.streams || !c.buf || !c.store.sum) {
 		r = -ENOMEM;
 		trace_msg(err, errlen, "%s: out of memory", events_path);
 		goto out;
 	}
 	if ((r = content_open(&c.cin, content_path, ev.hdr.content_pages, err, errlen)))
 		goto out;
+	XXH3_64bits_reset(c.store.sum);
+	/* the page store and the trace land together or not at all */
+	outfile_hold();
 	if ((r = outfile_open(&c.store.out, pages_path, err, errlen)))
 		goto out;
 	c.store.f = c.store.out.f;
@@ -718,6 +727,8 @@ int cap_convert(const char *events_path, const char *content_path,
 out:
 	if (c.store.f)
 		outfile_close(&c.store.out, -ECANCELED, NULL, 0);
+	r = outfile_release(r, err, errlen);
+	XXH3_freeState(c.store.sum);
 	content_close(&c.cin);
 	free(c.order);
 	free(c.out);

@@ -389,6 +389,39 @@ START_TEST(two_swap_devices)
 }
 END_TEST
 
+/* The trace's path a FIFO: refused before the work, and no page store left
+ * behind (the page store was written, then the trace refused); a content
+ * file that is a FIFO is refused instead of waited on. */
+START_TEST(outputs_checked_first)
+{
+	const struct cap_event ev[1] = { mk(1, CAP_EV_OUT, 1, 0, 0, 0, 1) };
+	struct cap_events_header h;
+	struct cap_convert_stats st;
+	struct stat sb;
+
+	memset(&h, 0, sizeof(h));
+	h.content_pages = 4;
+	ck_assert_int_eq(cap_events_write(p_events, &h, ev, 1, err, sizeof(err)), 0);
+	write_content(4);
+	ck_assert_int_eq(mkfifo(p_trace, 0600), 0);
+	ck_assert_int_eq(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)),
+			 -EEXIST);
+	ck_assert_ptr_nonnull(strstr(err, "exists and is not a regular file"));
+	ck_assert_int_ne(access(p_pages, F_OK), 0);
+	ck_assert_int_eq(lstat(p_trace, &sb), 0);
+	ck_assert(S_ISFIFO(sb.st_mode));
+	ck_assert_int_eq(unlink(p_trace), 0);
+
+	ck_assert_int_eq(unlink(p_content), 0);
+	ck_assert_int_eq(mkfifo(p_content, 0600), 0);
+	ck_assert_int_eq(cap_convert(p_events, p_content, p_trace, p_pages, &st, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "content.raw: not a regular file"));
+	ck_assert_int_ne(access(p_pages, F_OK), 0);
+	ck_assert_int_ne(access(p_trace, F_OK), 0);
+}
+END_TEST
+
 START_TEST(bad_inputs)
 {
 	const struct cap_event ev[1] = { mk(1, CAP_EV_OUT, 1, 0, 11, 0, 1) };
@@ -486,6 +519,7 @@ int main(void)
 	tcase_add_test(tc, end_snapshot);
 	tcase_add_test(tc, two_swap_devices);
 	tcase_add_test(tc, bad_inputs);
+	tcase_add_test(tc, outputs_checked_first);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
