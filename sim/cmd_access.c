@@ -17,6 +17,7 @@
 #include "sim/cli.h"
 #include "sim/cmd_access.h"
 #include "traces/access_source.h"
+#include "traces/outfile.h"
 
 /* What info counts. */
 struct access_stats {
@@ -340,6 +341,11 @@ int access_cli_convert(const struct access_cli *c)
 		cli_error("%s: unknown access-trace extension (want .zswa or .txt, or give"
 			  " --oracle-general)", c->pos[1]);
 		return EXIT_USAGE;
+	}
+	ret = outfile_check(c->pos[1], err, sizeof(err));
+	if (ret) {
+		cli_error("%s", err);
+		return cli_exit_status(ret);
 	}
 	src = open_input(c, &status);
 	if (!src)

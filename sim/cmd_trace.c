@@ -19,6 +19,7 @@
 #include "traces/access.h"
 #include "traces/gen.h"
 #include "traces/import.h"
+#include "traces/outfile.h"
 #include "traces/trace.h"
 
 static const char trace_usage[] =
@@ -524,7 +525,9 @@ static int trace_convert(int argc, char **argv)
 		cli_error("%s: unknown trace extension (want .zswt or .txt)", pos[1]);
 		return EXIT_USAGE;
 	}
-	ret = trace_open(&t, pos[0], err, sizeof(err));
+	ret = outfile_check(pos[1], err, sizeof(err));
+	if (!ret)
+		ret = trace_open(&t, pos[0], err, sizeof(err));
 	if (ret) {
 		cli_error("%s", err);
 		return cli_exit_status(ret);

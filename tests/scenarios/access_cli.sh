@@ -71,6 +71,11 @@ sed '18s/.*/200 pageout 0 0 1 1 17 -/' a.txt >range.txt
 bad "text range" "record 4: 'pageout' of pages 0 + 17 beyond task 1's 16 pages" \
 	"$BIN" trace convert range.txt r.zswa
 [ ! -e r.zswa ] && pass "no output on bad input" || fail "r.zswa was written"
+# the output is checked before the input is read (it was refused only after)
+mkfifo fo.zswa
+bad "convert to a FIFO refused first" "fo.zswa: exists and is not a regular file" \
+	timeout 10 "$BIN" trace convert range.txt fo.zswa
+[ -p fo.zswa ] && pass "the FIFO is kept" || fail "fo.zswa was replaced"
 cp a.zswa trunc.zswa && truncate -s 700 trunc.zswa
 bad "binary truncated" "trunc.zswa: truncated file: 700 bytes, header says 10 records" \
 	"$BIN" trace validate trunc.zswa

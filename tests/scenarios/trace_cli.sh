@@ -147,6 +147,10 @@ bad "info of FIFO oracleGeneral" "f.og: not a regular file" \
 bad "validate of FIFO" "f.zswt: not a regular file" timeout 10 "$BIN" trace validate f.zswt
 bad "convert of FIFO" "f.zswt: not a regular file" timeout 10 "$BIN" trace convert f.zswt fo.txt
 [ ! -e fo.txt ] && pass "no output from a FIFO" || fail "fo.txt was written"
+# the output is checked before the input is read (it was refused only after)
+bad "convert to a FIFO refused first" "f.txt: exists and is not a regular file" \
+	timeout 10 "$BIN" trace convert order.txt f.txt
+[ -p f.txt ] && pass "the FIFO is kept" || fail "f.txt was replaced"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
