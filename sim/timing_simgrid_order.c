@@ -139,11 +139,18 @@ void sg_mark_done(struct sg_act *a, uint64_t rec)
 		dep_broadcast(a);
 }
 
-/* dep[] of the first n records (see sg_wait_for_dep()). */
+/*
+ * dep[] of the first n records (see sg_wait_for_dep()).
+ *
+ * last[sl] is 1 + the last record so far that used slot sl, 0 for none:
+ * zeroed memory from calloc() is mapped on demand, so a slot_count of 2^28
+ * with a few records costs the pages of the slots they use, not 2 GiB
+ * written up front (as the model's own slot array, models/zswap_internal.h).
+ */
 int sg_slot_deps(struct sg_backend *b, uint64_t n)
 {
 	const struct trace *t = &b->s->trace;
-	uint64_t *last = malloc((t->meta.slot_count ? t->meta.slot_count : 1) * sizeof(*last));
+	uint64_t *last = calloc(t->meta.slot_count ? t->meta.slot_count : 1, sizeof(*last));
 	b->dep = malloc((n ? n : 1) * sizeof(*b->dep));
 	b->done = calloc(n ? n : 1, 1);
 	b->dep_wq = calloc(b->nstreams, sizeof(*b->dep_wq));
@@ -151,8 +158,6 @@ int sg_slot_deps(struct sg_backend *b, uint64_t n)
 		free(last);
 		return -ENOMEM;
 	}
-	for (uint32_t sl = 0; sl < t->meta.slot_count; sl++)
-		last[sl] = DEP_NONE;
 	for (uint64_t i = 0; i < n; i++) {
 		const struct trace_record *r = &t->rec[i];
 		uint64_t d = DEP_NONE;
@@ -160,9 +165,9 @@ int sg_slot_deps(struct sg_backend *b, uint64_t n)
 			uint64_t p = last[r->slot + k];
 			/* a same-stream predecessor is ordered already, and carries
 			 * its own dependency on anything before it */
-			if (p != DEP_NONE && t->rec[p].stream != r->stream && (d == DEP_NONE || p > d))
-				d = p;
-			last[r->slot + k] = i;
+			if (p && t->rec[p - 1].stream != r->stream && (d == DEP_NONE || p - 1 > d))
+				d = p - 1;
+			last[r->slot + k] = i + 1;
 		}
 		b->dep[i] = d;
 	}
