@@ -208,6 +208,20 @@ static int wl_member(struct cfg *c, struct cfg_workload *w, const struct gen_kin
 	if (!strcmp(key, "dirty"))
 		return wl_number(v, key, 0, 1, &w->dirty, err, errlen);
 unknown:
+	if (gk && strchr(key, '-')) {
+		/* the option's name on the command line: say how the config spells it */
+		char name[64], *q;
+
+		snprintf(name, sizeof(name), "%s", key);
+		for (q = name; *q; q++)
+			if (*q == '-')
+				*q = '_';
+		if (cfg_workload_gen_opt(gk, name)) {
+			snprintf(err, errlen, "workload.%s: not a key of a workload; the config spells"
+				 " %s's option --%s as %s", key, gk->name, key, name);
+			return -EINVAL;
+		}
+	}
 	if (gk) {
 		snprintf(err, errlen, "workload.%s: not an option of %s (see `zswapsim trace gen %s --help`;"
 			 " every kind also takes seed and swap)", key, gk->name, gk->name);

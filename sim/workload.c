@@ -236,6 +236,8 @@ static int wl_open_generator(struct sim *s, const struct cfg_workload *w, char *
 		return -ENOMEM;
 	}
 	k->defaults(wl->gen_args);
+	/* the generator's messages name workload.KEY, as the config spells it */
+	((struct gen_common *)wl->gen_args)->cfg_names = 1;
 	json_object_foreach(w->gen, key, v) {
 		const struct gen_opt *o;
 		char num[64], *text;

@@ -44,6 +44,45 @@ void gen_common_defaults(struct gen_common *g)
 	g->start_offset = GEN_START_THINK;
 }
 
+const char *gen_opt_name(const struct gen_common *g, const char *opt, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!g->cfg_names || !len)
+		return opt;
+	n = (size_t)snprintf(buf, len, "workload.");
+	while (*opt == '-')
+		opt++;
+	for (; *opt && n + 1 < len; opt++)
+		buf[n++] = *opt == '-' ? '_' : *opt;
+	buf[n < len ? n : len - 1] = 0;
+	return buf;
+}
+
+int gen_check_range(const struct gen_common *g, const char *opt, uint64_t v, uint64_t lo,
+		    uint64_t hi, char *err, size_t errlen)
+{
+	char name[64];
+
+	if (v >= lo && v <= hi)
+		return 0;
+	snprintf(err, errlen, "%s: %llu is not in %llu..%llu", gen_opt_name(g, opt, name, sizeof(name)),
+		 (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi);
+	return -EINVAL;
+}
+
+int gen_check_real(const struct gen_common *g, const char *opt, double v, double lo, double hi,
+		   char *err, size_t errlen)
+{
+	char name[64];
+
+	if (v >= lo && v <= hi)   /* false for NaN too */
+		return 0;
+	snprintf(err, errlen, "%s: %g is not in %g..%g", gen_opt_name(g, opt, name, sizeof(name)),
+		 v, lo, hi);
+	return -EINVAL;
+}
+
 /* The content mix of the options, as an access trace's header must have it
  * (a workload run takes it from there: --zero 5 would otherwise pass). */
 int gen_check_content(const struct gen_common *g, char *err, size_t errlen)

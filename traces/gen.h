@@ -55,6 +55,9 @@ struct gen_common {
 	int no_jitter;            /* --no-jitter: both off (lockstep, the bundled traces) */
 	int shared_rng;           /* not an option: gen_run() sets it for swap-event
 				     traces (struct gen_task) */
+	int cfg_names;            /* not an option: a workload run sets it, so that
+				     messages name --max-pages as workload.max_pages,
+				     the key its user wrote */
 };
 
 #define GEN_COMMON_OPTS(type) \
@@ -159,6 +162,16 @@ struct gen_jitter {
 	uint64_t state;
 	uint64_t lo, span;      /* think time: lo + a draw in [0, span) */
 };
+
+/* Option opt ("--max-pages") as its user spelled it: itself, or the config
+ * key ("workload.max_pages", in buf) when g->cfg_names. */
+const char *gen_opt_name(const struct gen_common *g, const char *opt, char *buf, size_t len);
+/* 0 if lo <= v <= hi, else -EINVAL with err "OPTION: V is not in LO..HI". */
+int gen_check_range(const struct gen_common *g, const char *opt, uint64_t v, uint64_t lo,
+		    uint64_t hi, char *err, size_t errlen);
+/* The same for a fraction or other real-valued option. */
+int gen_check_real(const struct gen_common *g, const char *opt, double v, double lo, double hi,
+		   char *err, size_t errlen);
 
 /* -EINVAL with err unless --zero, --same, --random and --dirty are fractions
  * and zero + same + random <= 1. */

@@ -50,18 +50,26 @@ static void usemem_free(void *kind, unsigned ntasks)
 	free(kind);
 }
 
+/* Each option in its range, the first one out of it named with the range
+ * (one line: "--passes: 0 is not in 1..1000000"). */
 static int usemem_check(struct usemem_args *a, char *err, size_t errlen)
 {
+	const struct gen_common *g = &a->g;
+	uint64_t most_memcgs = a->streams < TRACE_MAX_MEMCGS ? a->streams : TRACE_MAX_MEMCGS;
+	char name[64];
+
 	if (!a->memcgs)
 		a->memcgs = a->streams;
-	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
-	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
-	    a->size / SIM_PAGE_SIZE > (1u << 28) || !a->passes || a->passes > 1000000 ||
-	    (strcmp(a->pattern, "seq") && strcmp(a->pattern, "random")) || a->write < 0 ||
-	    a->write > 1) {
-		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams <= %d,"
-			 " 4K <= size <= 1T, 1 <= passes, --pattern seq|random, 0 <= write <= 1)",
-			 TRACE_MAX_STREAMS);
+	if (gen_check_range(g, "--streams", a->streams, 1, TRACE_MAX_STREAMS, err, errlen) ||
+	    gen_check_range(g, "--memcgs", a->memcgs, 1, most_memcgs, err, errlen) ||
+	    gen_check_range(g, "--size", a->size, SIM_PAGE_SIZE, (uint64_t)SIM_PAGE_SIZE << 28,
+			    err, errlen) ||
+	    gen_check_range(g, "--passes", a->passes, 1, 1000000, err, errlen) ||
+	    gen_check_real(g, "--write", a->write, 0, 1, err, errlen))
+		return -EINVAL;
+	if (strcmp(a->pattern, "seq") && strcmp(a->pattern, "random")) {
+		snprintf(err, errlen, "%s: '%s' is not seq or random",
+			 gen_opt_name(g, "--pattern", name, sizeof(name)), TRACE_SHOW(a->pattern));
 		return -EINVAL;
 	}
 	return 0;

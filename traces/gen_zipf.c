@@ -94,19 +94,23 @@ static void zipf_free(void *kind, unsigned ntasks)
 	free(k);
 }
 
+/* Each option in its range, the first one out of it named with the range. */
 static int zipf_check(struct zipf_args *a, char *err, size_t errlen)
 {
+	const struct gen_common *g = &a->g;
+	uint64_t most_memcgs = a->streams < TRACE_MAX_MEMCGS ? a->streams : TRACE_MAX_MEMCGS;
+
 	if (!a->memcgs)
 		a->memcgs = a->streams;
-	if (!a->streams || a->streams > TRACE_MAX_STREAMS || a->memcgs > a->streams ||
-	    a->memcgs > TRACE_MAX_MEMCGS || a->size < SIM_PAGE_SIZE ||
-	    a->size / SIM_PAGE_SIZE > (1u << 26) || !a->phases ||
-	    a->phases > a->size / SIM_PAGE_SIZE || !(a->alpha >= 0) || a->alpha > 10 ||
-	    a->write < 0 || a->write > 1 || a->accesses > (1ull << 32)) {
-		snprintf(err, errlen, "bad arguments (want 1 <= memcgs <= streams, 4K <= size"
-			 " <= 256G, 1 <= phases <= pages, 0 <= alpha <= 10, 0 <= write <= 1)");
+	if (gen_check_range(g, "--streams", a->streams, 1, TRACE_MAX_STREAMS, err, errlen) ||
+	    gen_check_range(g, "--memcgs", a->memcgs, 1, most_memcgs, err, errlen) ||
+	    gen_check_range(g, "--size", a->size, SIM_PAGE_SIZE, (uint64_t)SIM_PAGE_SIZE << 26,
+			    err, errlen) ||
+	    gen_check_range(g, "--phases", a->phases, 1, a->size / SIM_PAGE_SIZE, err, errlen) ||
+	    gen_check_real(g, "--alpha", a->alpha, 0, 10, err, errlen) ||
+	    gen_check_real(g, "--write", a->write, 0, 1, err, errlen) ||
+	    gen_check_range(g, "--accesses", a->accesses, 0, 1ull << 32, err, errlen))
 		return -EINVAL;
-	}
 	if (!a->accesses)
 		a->accesses = 4 * (a->size / SIM_PAGE_SIZE);
 	return 0;

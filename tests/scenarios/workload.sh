@@ -98,6 +98,23 @@ bad "zswap.writeback under v1" "zswap_max and writeback are cgroup v2 files" \
 bad "memcg the workload lacks" "memcg.nosuch: the workload has no memcg" \
   "$BIN" run u.json --set memcg.nosuch.memory_max=8M -o e.json
 bad "unknown kind" "workload.kind: 'nosuch'" "$BIN" run u.json --set workload.kind=nosuch -o e.json
+# a generator's bad value names its key and range in one line, and a
+# command-line spelling names the config's (before: "bad arguments (want
+# 1 <= memcgs <= streams <= 65535, ...)" for any of them)
+bad "streams 0: key and range" "zswapsim: workload.streams: 0 is not in 1..65535" \
+  "$BIN" run u.json --set workload.streams=0 -o e.json
+bad "write 2: key and range" "zswapsim: workload.write: 2 is not in 0..1" \
+  "$BIN" run u.json --set workload.write=2 -o e.json
+bad "memcgs above streams" "zswapsim: workload.memcgs: 3 is not in 1..2" \
+  "$BIN" run u.json --set workload.memcgs=3 -o e.json
+bad "pattern" "zswapsim: workload.pattern: 'zigzag' is not seq or random" \
+  "$BIN" run u.json --set workload.pattern=zigzag -o e.json
+bad "no-jitter: the config spells it no_jitter" "workload.no-jitter: not a key of a workload; the config spells usemem's option --no-jitter as no_jitter" \
+  "$BIN" run u.json --set workload.no-jitter=true -o e.json
+bad "trace gen: passes out of range named" "zswapsim: trace gen usemem: --passes: 1000000000 is not in 1..1000000" \
+  "$BIN" trace gen usemem --size 1M --passes 1000000000 --quiet -o e.zswt
+bad "trace gen zipf: alpha out of range named" "zswapsim: trace gen zipf: --alpha: 11 is not in 0..10" \
+  "$BIN" trace gen zipf --size 1M --alpha 11 --quiet -o e.zswt
 same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 
 [ "$fails" -eq 0 ]
