@@ -561,6 +561,22 @@ static const struct access_source_ops gen_tasks_shared_ops = {
 	.free = gen_tasks_src_free,
 };
 
+/* A memory.max or RAM limit (--max, --ram) is 0 for none or at least a
+ * page: below one, the page count it stands for is 0, which means none too,
+ * so --max 1 would silently be no limit at all. */
+static int gen_check_limit(const struct gen_common *g, const char *opt, uint64_t bytes,
+			   char *err, size_t errlen)
+{
+	char name[64];
+
+	if (!bytes || bytes >= SIM_PAGE_SIZE || bytes == UINT64_MAX)
+		return 0;
+	snprintf(err, errlen, "%s: %llu bytes is less than a page (%u); 0 means no limit",
+		 gen_opt_name(g, opt, name, sizeof(name)), (unsigned long long)bytes,
+		 SIM_PAGE_SIZE);
+	return -EINVAL;
+}
+
 int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *spec,
 		     struct access_source **out, char *err, size_t errlen)
 {
@@ -570,7 +586,9 @@ int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *sp
 	struct access_source *src = NULL;
 	int n = gen_orders(spec->orders, orders, prob, err, errlen), ret;
 
-	if (n >= 0 && gen_jitter_check(g, err, errlen))
+	if (n >= 0 && (gen_jitter_check(g, err, errlen) ||
+		       gen_check_limit(g, "--max", spec->max, err, errlen) ||
+		       gen_check_limit(g, "--ram", spec->ram, err, errlen)))
 		n = -EINVAL;
 	if (n < 0 || !s) {
 		spec->free(spec->kind, spec->tasks);

@@ -115,6 +115,15 @@ bad "trace gen: passes out of range named" "zswapsim: trace gen usemem: --passes
   "$BIN" trace gen usemem --size 1M --passes 1000000000 --quiet -o e.zswt
 bad "trace gen zipf: alpha out of range named" "zswapsim: trace gen zipf: --alpha: 11 is not in 0..10" \
   "$BIN" trace gen zipf --size 1M --alpha 11 --quiet -o e.zswt
+# a memory.max or RAM limit below one page meant no limit at all
+bad "workload.max 4095" "zswapsim: workload.max: 4095 bytes is less than a page (4096); 0 means no limit" \
+  "$BIN" run u.json --set workload.max=4095 -o e.json
+bad "trace gen usemem --max 1" "zswapsim: trace gen usemem: --max: 1 bytes is less than a page (4096); 0 means no limit" \
+  "$BIN" trace gen usemem --size 1M --max 1 --quiet -o e.zswt
+bad "trace gen zipf --ram 1" "zswapsim: trace gen zipf: --ram: 1 bytes is less than a page (4096); 0 means no limit" \
+  "$BIN" trace gen zipf --size 1M --ram 1 --quiet -o e.zswt
+check "workload.max 4096 is one page" 0 "$BIN" run u.json --set workload.max=4096 --set workload.size=64K -o e.json
+rm -f e.json
 same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 
 [ "$fails" -eq 0 ]
