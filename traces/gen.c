@@ -577,6 +577,36 @@ static int gen_check_limit(const struct gen_common *g, const char *opt, uint64_t
 	return -EINVAL;
 }
 
+/* The last record of a task (its exit) comes after its start offset and
+ * accesses + 1 think times, each at most think + its jitter: all of it must
+ * fit in the 2^63 - 1 ns a record's time may take, or the clock would wrap
+ * and the run go on with nonsense times.  Checked on the largest draws, so
+ * the outcome does not depend on the seed. */
+static int gen_check_span(const struct gen_common *g, const struct gen_tasks_spec *spec,
+			  char *err, size_t errlen)
+{
+	struct gen_jitter j;
+	uint64_t start = g->no_jitter ? 0 : g->start_offset == GEN_START_THINK ? spec->think :
+			 g->start_offset;
+	uint64_t most_think, steps = spec->accesses + 1;
+	char name[64];
+
+	if (!g->no_jitter && g->start_offset != GEN_START_THINK &&
+	    gen_check_range(g, "--start-offset", g->start_offset, 0, INT64_MAX, err, errlen))
+		return -EINVAL;
+	gen_jitter_init(&j, g, 0, spec->think);
+	most_think = j.lo + j.span - 1;
+	if (start > INT64_MAX || most_think > (INT64_MAX - start) / steps) {
+		snprintf(err, errlen, "%s: %llu ns between the %llu accesses of a stream (up to"
+			 " %llu ns with jitter) pass 2^63-1 ns of simulated time",
+			 gen_opt_name(g, "--think", name, sizeof(name)),
+			 (unsigned long long)spec->think, (unsigned long long)spec->accesses,
+			 (unsigned long long)most_think);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *spec,
 		     struct access_source **out, char *err, size_t errlen)
 {
@@ -588,7 +618,8 @@ int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *sp
 
 	if (n >= 0 && (gen_jitter_check(g, err, errlen) ||
 		       gen_check_limit(g, "--max", spec->max, err, errlen) ||
-		       gen_check_limit(g, "--ram", spec->ram, err, errlen)))
+		       gen_check_limit(g, "--ram", spec->ram, err, errlen) ||
+		       gen_check_span(g, spec, err, errlen)))
 		n = -EINVAL;
 	if (n < 0 || !s) {
 		spec->free(spec->kind, spec->tasks);

@@ -124,6 +124,14 @@ bad "trace gen zipf --ram 1" "zswapsim: trace gen zipf: --ram: 1 bytes is less t
   "$BIN" trace gen zipf --size 1M --ram 1 --quiet -o e.zswt
 check "workload.max 4096 is one page" 0 "$BIN" run u.json --set workload.max=4096 --set workload.size=64K -o e.json
 rm -f e.json
+# a think time whose stream passes 2^63 - 1 ns: before, exit 0 under simgrid
+# with elapsed_ns clamped to 2^63 - 1 (and "reclaim model: stream time went
+# backwards" from trace gen)
+bad "think past 2^63 ns, simgrid" "zswapsim: workload.think: 4611686018427387904 ns between the 512 accesses of a stream" \
+  "$BIN" run u.json --set workload.think=4611686018427387904 --set workload.size=1M \
+  --set workload.streams=1 --set workload.memcgs=1 --set workload.passes=2 --set timing.backend=simgrid -o e.json
+bad "think past 2^63 ns, trace gen" "zswapsim: trace gen usemem: --think: 4611686018427387904 ns between the 512 accesses" \
+  "$BIN" trace gen usemem --size 1M --think 4611686018427387904 --quiet -o e.zswt
 same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 
 [ "$fails" -eq 0 ]
