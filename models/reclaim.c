@@ -849,7 +849,9 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		rm->cfg.ncpus = 1;
 	if (rm->cfg.worker_cpu >= rm->cfg.ncpus)
 		rm->cfg.worker_cpu = rm->cfg.ncpus - 1;
-	if (!t->ntasks || t->ntasks >= UINT16_MAX || !cfg->nslots || cfg->page_cluster > 16 ||
+	/* task indices are uint16_t with UINT16_MAX for the gaps between
+	 * tasks' pages: 65535 tasks (0 .. 65534) fit */
+	if (!t->ntasks || t->ntasks > UINT16_MAX || !cfg->nslots || cfg->page_cluster > 16 ||
 	    cfg->swappiness > 200 || !cfg->draw_content) {
 		snprintf(err, errlen, "reclaim: bad parameters (tasks %u, slots %u, page_cluster %u, "
 			 "swappiness %u)", t->ntasks, cfg->nslots, cfg->page_cluster, cfg->swappiness);

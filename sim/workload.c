@@ -364,6 +364,34 @@ static int wl_content(struct sim *s, const struct cfg_workload *w, char *err, si
 	return r;
 }
 
+/*
+ * The reclaim model numbers the pages of all tasks in one uint32_t space,
+ * each task's first page at a multiple of 2^RECLAIM_MAX_ORDER, and keeps
+ * RECLAIM_NIL (2^32 - 1) as "no page": the tasks' pages, so aligned, may add
+ * up to 2^32 - 2.  Said here with the input's name, before any memory is
+ * allocated for them and before the warnings of the page content.
+ */
+static int wl_check_pages(const struct cfg_workload *w, const struct access_meta *m,
+			  char *err, size_t errlen)
+{
+	const uint64_t align = 1ull << RECLAIM_MAX_ORDER;
+	uint64_t pages = 0;
+
+	for (unsigned t = 0; t < m->task_count; t++)
+		pages = ((pages + align - 1) & ~(align - 1)) + m->task_pages[t];
+	if (pages < RECLAIM_NIL)
+		return 0;
+	if (!strcmp(w->kind, "file"))
+		snprintf(err, errlen, "%s: the tasks' address spaces add up to %llu pages (each task's"
+			 " first page aligned to %llu); at most %u", w->path,
+			 (unsigned long long)pages, (unsigned long long)align, RECLAIM_NIL - 1);
+	else
+		snprintf(err, errlen, "workload.streams x workload.size: %llu pages in all (each"
+			 " task's first page aligned to %llu); at most %u",
+			 (unsigned long long)pages, (unsigned long long)align, RECLAIM_NIL - 1);
+	return -EINVAL;
+}
+
 static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, size_t errlen)
 {
 	struct wl_run *wl = s->wl;
@@ -482,6 +510,8 @@ int workload_setup(struct sim *s, char *err, size_t errlen)
 	}
 	s->seed = w->seed;
 	r = wl_open_source(s, w, err, errlen);
+	if (!r)   /* before wl_content(), which may warn: one line, the error */
+		r = wl_check_pages(w, access_source_meta(s->wl->src), err, errlen);
 	if (!r)
 		r = wl_content(s, w, err, errlen);
 	if (!r) {

@@ -132,6 +132,19 @@ bad "think past 2^63 ns, simgrid" "zswapsim: workload.think: 4611686018427387904
   --set workload.streams=1 --set workload.memcgs=1 --set workload.passes=2 --set timing.backend=simgrid -o e.json
 bad "think past 2^63 ns, trace gen" "zswapsim: trace gen usemem: --think: 4611686018427387904 ns between the 512 accesses" \
   "$BIN" trace gen usemem --size 1M --think 4611686018427387904 --quiet -o e.zswt
+# the documented limits themselves: 65535 tasks (task indices are u16, with
+# 65535 marking the gaps between tasks' pages) ran into "reclaim: bad
+# parameters (tasks 65535, ...)"; the tasks' pages may add up to 2^32 - 2
+# (2^32 - 1 is the reclaim model's "no page"), said up front with the file
+check "65535 streams, the maximum, run" 0 "$BIN" run u.json --set workload.streams=65535 \
+  --set workload.size=4K --set workload.passes=1 --set workload.memcgs=1 -o big.json
+rm -f big.json
+{ echo "# zswapsim-access 1"; echo "# page_size 4096"; echo "# task 0 4294967295"
+  echo "# memcg 0 m0 -1 0 0"; printf '# %s 0\n' ram_pages seed zero same random dirty
+  echo "# columns time_ns op vpage order task memcg arg flags"; echo "0 write 0 0 0 0 draw -"; } >huge.txt
+echo '{"workload": {"kind": "file", "path": "huge.txt", "swap": "1G"}}' >huge.json
+bad "task pages 2^32 - 1: the limit, with the file" "zswapsim: huge.txt: the tasks' address spaces add up to 4294967295 pages (each task's first page aligned to 512); at most 4294967294" \
+  "$BIN" run huge.json -o e.json
 same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 
 [ "$fails" -eq 0 ]
