@@ -37,7 +37,9 @@ const struct cfg_key cfg_keys_hw[] = {
 	{ "hw.cpu.ref_ghz", CFG_DOUBLE, "2.0", 0.1, 10, NULL,
 	  "frequency, GHz, at which the preset's CPU-side costs hold" },
 	{ "hw.cpu.stream_cores", CFG_STRING, "\"\"", 0, 0, NULL,
-	  "core of each replay stream, comma-separated (\"0,2,4\"); \"\" = stream i on core i mod cores" },
+	  "core of each replay stream or workload task, comma-separated (\"0,2,4\"): stream i "
+	  "on entry i mod the list's length, so a shorter list repeats (\"1\": all on core 1) "
+	  "and entries past the stream count go unused; \"\" = stream i on core i mod cores" },
 	{ "hw.cpu.worker_core", CFG_INT, "-1", -1, 4095, NULL,
 	  "core of the global shrink worker (-1 = the last core)" },
 	/* software codecs (defaults: corpus medians on the project VM, compressors.md 1) */

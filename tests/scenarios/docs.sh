@@ -29,4 +29,10 @@ cp docs/workloads.md "$T/workloads.md"
 sed -i 's/(ratio [0-9.]*)/(ratio 0.00)/' "$T/workloads.md"
 python3 scripts/gen-doc-samples.py --check --bin "$BIN" "$T/workloads.md" >"$T/out" 2>&1
 expect "a stale sample (ratio 0.00) fails the check" "1 1" "$? $(grep -c '^-.*(ratio 0.00)' "$T/out")"
+# hw.cpu.stream_cores of a length other than the stream count is valid (it
+# repeats; extra entries go unused), and its help says so: before, "0,1,0,1,0"
+# for 4 streams and "1" ran without the rule being written anywhere
+expect "hw.cpu.stream_cores: the help states the length rule" 1 \
+  "$("$BIN" config keys --json | jq -r '.[] | select(.key == "hw.cpu.stream_cores") | .help' |
+     grep -cF 'a shorter list repeats ("1": all on core 1) and entries past the stream count go unused')"
 [ "$fails" -eq 0 ]
