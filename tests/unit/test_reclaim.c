@@ -748,28 +748,38 @@ START_TEST(test_lru_add_batch)
 }
 END_TEST
 
-/* add_to_swap(): a large folio with no free contiguous run is split; its
- * pages get single slots while they last, the rest are activated. */
-START_TEST(test_split_on_swap_full)
+/* MADV_PAGEOUT of one order-4 folio, its swap limited by nslots slots or a
+ * v2 memory.swap.max of swap_max pages. */
+static struct reclaim *pageout_folio(uint32_t nslots, uint64_t swap_max)
 {
 	struct setup s;
 
 	setup_init(&s, MEMCG_V2, 1, 64);
-	s.cfg.nslots = 8;
+	s.cfg.nslots = nslots;
+	s.lim[0].swap_max = swap_max;
 	struct reclaim *rm = setup_create(&s);
 	struct reclaim_req r = {
 		.task = 0, .vpage = 0, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
 		.order = 4,
 	};
 
-	reclaim_step(rm, &r);
+	ck_assert_int_ge(reclaim_step(rm, &r), 0);
 	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 16);
+	return rm;
+}
+
+/* add_to_swap(): a large folio with no free contiguous run is split; its
+ * pages get single slots while they last, the rest are activated. */
+START_TEST(test_split_on_swap_full)
+{
+	struct reclaim *rm = pageout_folio(8, MEMCG_NOLIMIT);
+
 	ck_assert_uint_eq(F.outs, 8);
 	ck_assert_uint_eq(F.out_pages, 8);
 	ck_assert_uint_eq(reclaim_resident(rm), 8);
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgactivate, 8);
-	/* v2 swap charge: the folio's 16 pages first, 15 given back by the
-	 * split; the ninth page's charge given back with its failed slot */
+	/* v2 swap charge: a page is charged once it has its slot, so the
+	 * eight stored pages and nothing for the ones left without one */
 	ck_assert_uint_eq(rm->mc.m[0].swap, 8);
 	reclaim_destroy(rm);
 }
@@ -780,18 +790,8 @@ END_TEST
  * memory.swap.max 3 takes the first three pages, the other 13 activate. */
 START_TEST(test_split_on_swap_charge)
 {
-	struct setup s;
+	struct reclaim *rm = pageout_folio(1u << 16, 3);
 
-	setup_init(&s, MEMCG_V2, 1, 64);
-	s.lim[0].swap_max = 3;
-	struct reclaim *rm = setup_create(&s);
-	struct reclaim_req r = {
-		.task = 0, .vpage = 0, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
-		.order = 4,
-	};
-
-	reclaim_step(rm, &r);
-	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 16);
 	ck_assert_uint_eq(F.outs, 3);
 	ck_assert_uint_eq(F.out_pages, 3);
 	ck_assert_uint_eq(reclaim_resident(rm), 13);
