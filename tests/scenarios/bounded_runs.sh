@@ -117,8 +117,11 @@ echo '{ "trace": { "path": "lim2.txt" }, "system": { "ram": "12MiB" }, "timing":
 (timeout 10 "$BIN" run lim2.json -q -o lim2-r.json >out 2>err; echo $? >rc)
 same "slot_count 2^28, two streams, simgrid: exit 0 within 10 s" "$(cat rc)" 0
 rss=$(j lim2-r.json '.runtime.peak_rss_kb' 2>/dev/null)
-if [ -n "$rss" ] && [ "$rss" -lt 200000 ]; then pass "slot_count 2^28, two streams, simgrid: peak RSS $rss kB"; else
-	fail "slot_count 2^28, two streams, simgrid: peak RSS '$rss' kB (max 200000)"; fi
+# (ASan writes the shadow of the 2 GiB table when it is allocated, an eighth
+# of it: 313 MB there; the bug it guards against took 2.1 GB)
+max=200000; [ $asan = 1 ] && max=600000
+if [ -n "$rss" ] && [ "$rss" -lt $max ]; then pass "slot_count 2^28, two streams, simgrid: peak RSS $rss kB"; else
+	fail "slot_count 2^28, two streams, simgrid: peak RSS '$rss' kB (max $max)"; fi
 
 # proactive-age with period_ns=1000 on a trace spanning 2^63 ns looped for ever
 # under none (one timer call per period): idle passes are now counted in one
