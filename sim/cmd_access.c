@@ -342,7 +342,7 @@ int access_cli_convert(const struct access_cli *c)
 			  " --oracle-general)", c->pos[1]);
 		return EXIT_USAGE;
 	}
-	ret = outfile_check(c->pos[1], err, sizeof(err));
+	ret = outfile_check_here(c->pos[1], err, sizeof(err));
 	if (ret) {
 		cli_error("%s", err);
 		return cli_exit_status(ret);

@@ -525,7 +525,7 @@ static int trace_convert(int argc, char **argv)
 		cli_error("%s: unknown trace extension (want .zswt or .txt)", pos[1]);
 		return EXIT_USAGE;
 	}
-	ret = outfile_check(pos[1], err, sizeof(err));
+	ret = outfile_check_here(pos[1], err, sizeof(err));
 	if (!ret)
 		ret = trace_open(&t, pos[0], err, sizeof(err));
 	if (ret) {

@@ -881,7 +881,7 @@ static int gen_check_outputs(const struct gen_common *g, enum gen_form form, cha
 			     size_t errlen)
 {
 	char pages[PATH_MAX];
-	int ret = outfile_check(g->out, err, errlen);
+	int ret = outfile_check_here(g->out, err, errlen);
 
 	if (ret || form == GEN_ORACLE || outfile_is_stdout(g->out))
 		return ret;

@@ -653,7 +653,7 @@ static int write_pages(struct importer *im, struct content *ct, const char *out)
 static int check_outputs(const struct import_params *p, const char *out, char *err, size_t errlen)
 {
 	char pages[PATH_MAX];
-	int ret = outfile_check(out, err, errlen);
+	int ret = outfile_check_here(out, err, errlen);
 
 	if (ret || !(p->content && *p->content) || outfile_is_stdout(out))
 		return ret;

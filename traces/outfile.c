@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -194,6 +195,33 @@ int outfile_check(const char *path, char *err, size_t errlen)
 	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
 		trace_msg(err, errlen, "%s: exists and is not a regular file (not replaced)", path);
 		return -EEXIST;
+	}
+	return 0;
+}
+
+int outfile_check_here(const char *path, char *err, size_t errlen)
+{
+	const char *name = last_name(path);
+	char dir[PATH_MAX];
+	struct stat st;
+	int ret = outfile_check(path, err, errlen);
+
+	if (ret || outfile_is_stdout(path) || name == path)
+		return ret;               /* the current directory is there */
+	if ((size_t)(name - path) >= sizeof(dir)) {
+		trace_msg(err, errlen, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	/* "/x" is in "/", "d/x" in "d" */
+	snprintf(dir, sizeof(dir), "%.*s", name - path > 1 ? (int)(name - path - 1) : 1, path);
+	if (stat(dir, &st)) {
+		ret = -errno;
+		trace_msg(err, errlen, "%s: directory %s: %s", path, dir, strerror(-ret));
+		return ret;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		trace_msg(err, errlen, "%s: %s is not a directory", path, dir);
+		return -ENOTDIR;
 	}
 	return 0;
 }

@@ -48,6 +48,10 @@ int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
 int outfile_close(struct outfile *o, int ret, char *err, size_t errlen);
 
 int outfile_check(const char *path, char *err, size_t errlen);
+/* outfile_check() for a writer that makes no directories: the directory
+ * path names must exist too (-ENOENT "PATH: directory D: No such file or
+ * directory", -ENOTDIR). */
+int outfile_check_here(const char *path, char *err, size_t errlen);
 
 void outfile_hold(void);
 int outfile_release(int ret, char *err, size_t errlen);

@@ -121,5 +121,19 @@ else
 	echo "skip full disk: no mount namespace here"
 fi
 
+# A writer that makes no directories (trace gen, import, convert) names a
+# missing or non-directory parent before the work, not after it (a 512 MiB
+# zipf trace was generated first)
+(timeout 10 "$BIN" trace gen zipf --size 512M --accesses 2000000 --content "$CORPUS" --quiet \
+	-o nodir/x.zswt >out 2>err; echo $? >rc)
+same "gen into a missing directory: exit 2, one line" "$(cat rc) $(wc -l <err)" "2 1"
+has "gen into a missing directory: names it" err "zswapsim: trace gen zipf: nodir/x.zswt: directory nodir: No such file or directory"
+same "gen into a missing directory: nothing made" "$(ls -d nodir 2>/dev/null)" ""
+echo x >afile
+(timeout 10 "$BIN" trace gen zipf --size 512M --content "$CORPUS" --quiet -o afile/x.zswt >out 2>err; echo $? >rc)
+same "gen under a file: exit 2" "$(cat rc)" 2
+has "gen under a file: names it" err "zswapsim: trace gen zipf: afile/x.zswt: afile is not a directory"
+
 echo "$fails failed"
+
 [ "$fails" -eq 0 ]
