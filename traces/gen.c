@@ -876,22 +876,6 @@ static int gen_form(const struct gen_common *g, enum gen_form *form, char *err, 
 	return 0;
 }
 
-/* Refuse a bad -o (or its FILE.pages) before the work, not after it. */
-static int gen_check_outputs(const struct gen_common *g, enum gen_form form, char *err,
-			     size_t errlen)
-{
-	char pages[PATH_MAX];
-	int ret = outfile_check_here(g->out, err, errlen);
-
-	if (ret || form == GEN_ORACLE || outfile_is_stdout(g->out))
-		return ret;
-	if (trace_pages_path(g->out, pages, sizeof(pages))) {
-		snprintf(err, errlen, "%s: path too long", g->out);
-		return -ENAMETOOLONG;
-	}
-	return outfile_check(pages, err, errlen);
-}
-
 int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_summary *sum,
 	    char *err, size_t errlen)
 {
@@ -903,7 +887,7 @@ int gen_run(const struct gen_kind *k, void *args, const char *word, struct gen_s
 	memset(sum, 0, sizeof(*sum));
 	ret = gen_form(g, &form, err, errlen);
 	if (!ret)
-		ret = gen_check_outputs(g, form, err, errlen);
+		ret = trace_check_outputs(g->out, form != GEN_ORACLE, err, errlen);   /* before the work */
 	if (ret)
 		return ret;
 	((struct gen_common *)args)->shared_rng = form == GEN_SWAP;

@@ -648,22 +648,6 @@ static int write_pages(struct importer *im, struct content *ct, const char *out)
 	return 0;
 }
 
-/* Refuse a bad output (or its FILE.pages, written with --content) before
- * reading the CSV, not after. */
-static int check_outputs(const struct import_params *p, const char *out, char *err, size_t errlen)
-{
-	char pages[PATH_MAX];
-	int ret = outfile_check_here(out, err, errlen);
-
-	if (ret || !(p->content && *p->content) || outfile_is_stdout(out))
-		return ret;
-	if (trace_pages_path(out, pages, sizeof(pages))) {
-		trace_msg(err, errlen, "%s: path too long", out);
-		return -ENAMETOOLONG;
-	}
-	return outfile_check(pages, err, errlen);
-}
-
 static int check_params(const struct import_params *p, const char *out, char *err, size_t errlen)
 {
 	if (trace_path_form(out) < 0) {
@@ -689,7 +673,8 @@ static int check_params(const struct import_params *p, const char *out, char *er
 			  UINT32_MAX);
 		return -EINVAL;
 	}
-	return check_outputs(p, out, err, errlen);
+	/* before reading the CSV; FILE.pages is written with --content */
+	return trace_check_outputs(out, p->content && *p->content, err, errlen);
 }
 
 static int import_rows(struct importer *im, const char *in)

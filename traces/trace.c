@@ -1430,6 +1430,20 @@ int trace_pages_path(const char *out, char *buf, size_t len)
 	return snprintf(buf, len, "%.*s.pages", (int)n, out) >= (int)len ? -ENAMETOOLONG : 0;
 }
 
+int trace_check_outputs(const char *out, int with_pages, char *err, size_t errlen)
+{
+	char pages[PATH_MAX];
+	int ret = outfile_check_here(out, err, errlen);
+
+	if (ret || !with_pages || outfile_is_stdout(out))
+		return ret;
+	if (trace_pages_path(out, pages, sizeof(pages))) {
+		trace_msg(err, errlen, "%s: path too long", out);
+		return -ENAMETOOLONG;
+	}
+	return outfile_check(pages, err, errlen);
+}
+
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n)
 {
 	if (n && fwrite(buf, size, n, f) != n)

@@ -33,6 +33,10 @@ bool trace_name_ok(const char *s, size_t n);
  * -ENAMETOOLONG. */
 int trace_pages_path(const char *out, char *buf, size_t len);
 
+/* Refuse a bad trace output before the work (outfile_check_here()), and its
+ * FILE.pages too when a page store goes with it (with_pages, not stdout). */
+int trace_check_outputs(const char *out, int with_pages, char *err, size_t errlen);
+
 /* fwrite of n items of size bytes: 0, or a negative errno. */
 int trace_fwrite(FILE *f, const void *buf, size_t size, size_t n);
 
