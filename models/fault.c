@@ -476,6 +476,8 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 	struct rc_page *p = &rm->pg[g];
 	int ret, major = 0;
 
+	rc_page_ready(rm, g);
+
 	t->st.accesses++;
 	t->st.bytes += SIM_PAGE_SIZE;
 	for (int tries = 0;; tries++) {

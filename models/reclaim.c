@@ -54,7 +54,7 @@ void rc_slot_release(struct reclaim *rm, uint32_t slot, unsigned nr)
 {
 	swap_slots_free(&rm->slots, slot, nr);
 	for (unsigned i = 0; i < nr; i++)
-		rm->slot_page[slot + i] = RECLAIM_NIL;
+		rc_slot_set_page(rm, slot + i, RECLAIM_NIL);
 }
 
 /* ---- LRU lists ---------------------------------------------------------------------- */
@@ -644,7 +644,7 @@ void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
 
 int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who)
 {
-	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+	uint32_t g = rc_slot_page(rm, slot);
 	int killed_self;
 
 	if (g == RECLAIM_NIL || rm->pg[g].state != PS_SWAPPED)
@@ -675,7 +675,7 @@ int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who)
 
 void reclaim_writeback_unlock(struct reclaim *rm, uint32_t slot, int who, int ok)
 {
-	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+	uint32_t g = rc_slot_page(rm, slot);
 
 	if (g == RECLAIM_NIL || rm->pg[g].state != PS_CACHED || !(rm->pg[g].fflags & FF_LOCKED))
 		return;
@@ -703,7 +703,7 @@ void reclaim_writeback_unlock(struct reclaim *rm, uint32_t slot, int who, int ok
  * per-CPU batch), so the next scan frees it. */
 void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 {
-	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+	uint32_t g = rc_slot_page(rm, slot);
 
 	if (g == RECLAIM_NIL || (rm->pg[g].state != PS_MAPPED && rm->pg[g].state != PS_CACHED))
 		return;
@@ -730,7 +730,7 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot)
 
 void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who)
 {
-	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+	uint32_t g = rc_slot_page(rm, slot);
 
 	if (g == RECLAIM_NIL || rm->pg[g].state != PS_CACHED || !(rm->pg[g].fflags & FF_LOCKED))
 		return;
@@ -827,6 +827,36 @@ static int rc_build_subtrees(struct reclaim *rm)
 	return 0;
 }
 
+/* Initialise the pages of one chunk: no slot, no links, and each page's
+ * owner (UINT16_MAX in the alignment gaps between tasks). */
+void rc_chunk_init(struct reclaim *rm, uint32_t chunk)
+{
+	uint64_t g = (uint64_t)chunk << RC_CHUNK_SHIFT, end = g + RC_CHUNK;
+	unsigned lo = 0, hi = rm->ntasks;
+
+	if (end > rm->npages)
+		end = rm->npages;
+	while (hi - lo > 1) {          /* the last task whose base is <= g */
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (rm->task[mid].base <= g)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (unsigned i = lo; g < end; g++) {
+		struct rc_page *p = &rm->pg[g];
+
+		while (i + 1 < rm->ntasks && rm->task[i + 1].base <= g)
+			i++;
+		memset(p, 0, sizeof(*p));
+		p->prev = p->next = p->slot = RECLAIM_NIL;
+		p->task = g >= rm->task[i].base && g < (uint64_t)rm->task[i].base + rm->task[i].npages ?
+			  (uint16_t)i : UINT16_MAX;
+	}
+	rm->ready[chunk >> 6] |= 1ull << (chunk & 63);
+}
+
 /* ---- creation ----------------------------------------------------------------------------------- */
 
 struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct reclaim_topology *t,
@@ -866,7 +896,12 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->ntasks = t->ntasks;
 	for (unsigned i = 0; i < t->ntasks; i++) {
 		struct rc_task *x = &rm->task[i];
-		uint64_t align = 1u << RECLAIM_MAX_ORDER;
+		/* aligned for the largest folio that fits in the task: a task
+		 * of 3 pages holds folios of order 1 at most */
+		uint64_t align = 1;
+
+		while (align < (1u << RECLAIM_MAX_ORDER) && align * 2 <= t->tasks[i].pages)
+			align *= 2;
 
 		if (t->tasks[i].cpu >= rm->cfg.ncpus) {
 			snprintf(err, errlen, "reclaim: task %u on CPU %u of %u", i, t->tasks[i].cpu,
@@ -887,29 +922,19 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	}
 	rm->npages = npages;
 	rm->pg = hugemem_alloc((npages ? npages : 1) * sizeof(*rm->pg));
+	rm->ready = calloc((npages >> RC_CHUNK_SHIFT) / 64 + 1, sizeof(uint64_t));
 	rm->lru = calloc(t->nmemcg + 1, sizeof(*rm->lru));
 	rm->cpu = calloc(rm->cfg.ncpus + 1, sizeof(*rm->cpu));
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
 	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
-	if (!rm->pg || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
+	if (!rm->pg || !rm->ready || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
 	    !rm->slot_page || !rm->stock ||
 	    !rm->charging ||
 	    rc_build_subtrees(rm))
 		goto nomem;
 	for (unsigned i = 0; i < t->ntasks; i++)
 		rm->task[i].rng = rng_stream(cfg->seed, i);
-	for (uint64_t g = 0; g < npages; g++) {
-		struct rc_page *p = &rm->pg[g];
-
-		memset(p, 0, sizeof(*p));
-		p->prev = p->next = p->slot = RECLAIM_NIL;
-		p->task = UINT16_MAX;          /* alignment gap between tasks */
-	}
-	for (unsigned i = 0; i < t->ntasks; i++)
-		for (uint32_t v = 0; v < rm->task[i].npages; v++)
-			rm->pg[rm->task[i].base + v].task = (uint16_t)i;
-	memset(rm->slot_page, 0xff, (size_t)cfg->nslots * sizeof(uint32_t));
 	for (unsigned c = 0; c <= rm->cfg.ncpus; c++) {
 		struct rc_stock *st = &((struct rc_stock *)rm->stock)[c];
 
@@ -943,6 +968,7 @@ void reclaim_destroy(struct reclaim *rm)
 	memcg_set_free(&rm->mc);
 	free(rm->task);
 	hugemem_free(rm->pg, (rm->npages ? rm->npages : 1) * sizeof(*rm->pg));
+	free(rm->ready);
 	free(rm->lru);
 	swap_slots_destroy(&rm->slots);
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
@@ -1083,7 +1109,7 @@ const char *reclaim_error(const struct reclaim *rm)
 
 uint32_t reclaim_slot_state(const struct reclaim *rm, uint32_t slot)
 {
-	uint32_t g = slot < rm->cfg.nslots ? rm->slot_page[slot] : RECLAIM_NIL;
+	uint32_t g = rc_slot_page(rm, slot);
 
 	if (g == RECLAIM_NIL)
 		return RECLAIM_SLOT_FREE;
@@ -1173,15 +1199,15 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 				rss[p->task]++;
 			else
 				swp[p->task]++;
-			if (p->slot != RECLAIM_NIL && rm->slot_page[p->slot] != g) {
+			if (p->slot != RECLAIM_NIL && rc_slot_page(rm, p->slot) != g) {
 				snprintf(reason, len, "page %llu: slot %u owned by %u", (unsigned long long)g,
-					 p->slot, rm->slot_page[p->slot]);
+					 p->slot, rc_slot_page(rm, p->slot));
 				goto out;
 			}
 			break;
 		case PS_SWAPPED:
 			swp[p->task]++;
-			if (p->slot >= rm->cfg.nslots || rm->slot_page[p->slot] != g) {
+			if (p->slot >= rm->cfg.nslots || rc_slot_page(rm, p->slot) != g) {
 				snprintf(reason, len, "swapped page %llu: slot %u", (unsigned long long)g,
 					 p->slot);
 				goto out;

@@ -5,10 +5,18 @@
  * Only those include this; everyone else uses models/reclaim.h.
  *
  * Pages are indexed globally: task t's virtual page v is page
- * task[t].base + v, and every task's base is a multiple of 2^RECLAIM_MAX_ORDER,
- * so a folio that is naturally aligned in the task is aligned in the global
- * index and its head is page & ~(2^order - 1).  A resident folio's LRU links
- * and folio flags live in its head page.
+ * task[t].base + v, and every task's base is a multiple of the largest folio
+ * that fits in it (2^RECLAIM_MAX_ORDER pages at most), so a folio that is
+ * naturally aligned in the task is aligned in the global index and its head
+ * is page & ~(2^order - 1).  A resident folio's LRU links and folio flags
+ * live in its head page.
+ *
+ * The page array is made ready one chunk of RC_CHUNK pages at a time, when a
+ * task first touches a page in it (rc_page_ready()), so a run's memory grows
+ * with the pages its tasks touch, not with the address spaces they declare.
+ * A chunk not made ready is all zeroes, which reads as pages in PS_NONE: every
+ * walk over pages (a free, MADV_PAGEOUT, readahead, the invariants) passes
+ * over them as it passes over pages never touched.
  */
 #ifndef ZSWAPSIM_RECLAIM_INTERNAL_H
 #define ZSWAPSIM_RECLAIM_INTERNAL_H
@@ -141,6 +149,7 @@ struct reclaim {
 	uint32_t draw_buf[1u << RECLAIM_MAX_ORDER];  /* content of a new folio */
 	struct rc_page *pg;
 	uint64_t npages;
+	uint64_t *ready;             /* one bit per chunk of RC_CHUNK pages: initialised */
 	struct rc_task *task;
 	unsigned ntasks;
 	struct rc_ctx worker;
@@ -160,6 +169,28 @@ struct reclaim {
 };
 
 /* ---- reclaim.c: pages, slots, LRU --------------------------------------------------- */
+#define RC_CHUNK_SHIFT RECLAIM_MAX_ORDER   /* a chunk holds any folio whose head is in it */
+#define RC_CHUNK (1u << RC_CHUNK_SHIFT)
+
+void rc_chunk_init(struct reclaim *rm, uint32_t chunk);
+/* Page g's chunk is initialised (its slots and links none, its task set). */
+static inline void rc_page_ready(struct reclaim *rm, uint32_t g)
+{
+	uint32_t c = g >> RC_CHUNK_SHIFT;
+
+	if (!(rm->ready[c >> 6] & (1ull << (c & 63))))
+		rc_chunk_init(rm, c);
+}
+/* The page whose data is in swap slot s, or RECLAIM_NIL.  slot_page holds
+ * page + 1, so that its untouched (zero) memory means "no page". */
+static inline uint32_t rc_slot_page(const struct reclaim *rm, uint32_t s)
+{
+	return s < rm->cfg.nslots ? rm->slot_page[s] - 1 : RECLAIM_NIL;
+}
+static inline void rc_slot_set_page(struct reclaim *rm, uint32_t s, uint32_t g)
+{
+	rm->slot_page[s] = g + 1;   /* RECLAIM_NIL + 1 wraps to 0 */
+}
 static inline uint32_t rc_head(const struct reclaim *rm, uint32_t g)
 {
 	return g & ~((1u << rm->pg[g].order) - 1);

@@ -273,7 +273,7 @@ static int rc_add_to_swap(struct reclaim *rm, uint32_t h, struct rc_folio_list *
 		return -ENOSPC;
 	for (uint32_t i = 0; i < nr; i++) {
 		rm->pg[h + i].slot = slot + i;
-		rm->slot_page[slot + i] = h + i;
+		rc_slot_set_page(rm, slot + i, h + i);
 	}
 	f->fflags |= FF_DIRTY;
 	return 0;

@@ -86,6 +86,31 @@ bounded "workload: one access at 10^15 ns, simgrid" 400000 "$BIN" run wl.json
 "$BIN" run wl.json -q -o wl-r.json 2>/dev/null
 same "workload series starts at the access" "$(j wl-r.json '.timeseries.t_ns[0]')" 1000000000000000
 
+# A workload's page state grows with the pages its tasks touch, not with the
+# address spaces they declare (chunks of 512 pages made ready on first touch,
+# swap-slot owners zero meaning none).  Before: one task of 2^24 pages
+# touching two took 533 MB; 65535 tasks of one page each (every task on a
+# 512-page boundary) 908 MB.
+wlhead() {   # tasks pages-per-task
+	printf '# zswapsim-access 1\n# page_size 4096\n'
+	seq 0 $(($1 - 1)) | sed "s/.*/# task & $2/"
+	printf '# memcg 0 wl -1 1024 0\n# ram_pages 0\n# seed 1\n# zero 0\n# same 0\n# random 0\n# dirty 0\n'
+	printf '# columns time_ns op vpage order task memcg arg flags\n'
+}
+{ wlhead 1 16777216; printf '1000 write 0 0 0 0 draw -\n2000 write 16777215 0 0 0 draw -\n3000 exit 0 0 0 0 0 -\n'; } >big-task.txt
+{ wlhead 65535 1; printf '1000 write 0 0 65534 0 draw -\n2000 exit 0 0 65534 0 0 -\n'; } >many-tasks.txt
+for w in big-task:60000 many-tasks:250000; do
+	name=${w%%:*} max=${w#*:}
+	[ $asan = 1 ] && max=$((max * 3))
+	echo "{ \"workload\": { \"kind\": \"file\", \"path\": \"$name.txt\" }, \"report\": { \"progress\": false } }" >$name.json
+	(ulimit -v $LIMIT_KB; timeout $SECS "$BIN" run $name.json -q -o $name-r.json >out 2>err; echo $? >rc)
+	same "workload $name: exit 0" "$(cat rc)" 0
+	rss=$(j $name-r.json '.runtime.peak_rss_kb' 2>/dev/null)
+	if [ -n "$rss" ] && [ "$rss" -lt $max ]; then pass "workload $name: peak RSS $rss kB"; else
+		fail "workload $name: peak RSS '$rss' kB (max $max)"; fi
+done
+same "workload big-task: both pages faulted" "$(j big-task-r.json '.workload.tasks["0"].faults')" 2
+
 # slot_count: the format allows 2^32 - 1, a run at most 2^28 (ZSWAP_MAX_SLOTS),
 # said up front with exit 2; at the limit, memory is a runtime failure (exit 1).
 # Before: 2^32 - 1 gave "out of memory" with exit 2.

@@ -151,6 +151,78 @@ static void write_pages(struct reclaim *rm, unsigned task, uint32_t from, uint32
 		step(rm, task, RECLAIM_OP_WRITE, v, 0);
 }
 
+/* ---- page state made ready on first touch -------------------------------------------------- */
+
+static unsigned ready_chunks(const struct reclaim *rm)
+{
+	unsigned n = 0;
+
+	for (uint64_t w = 0; w <= (rm->npages >> RC_CHUNK_SHIFT) / 64; w++)
+		n += (unsigned)__builtin_popcountll(rm->ready[w]);
+	return n;
+}
+
+/* Each task's base is aligned to the largest folio that fits in it (no
+ * 512-page gap after a one-page task), and the page array is made ready one
+ * 512-page chunk at a time when a task first touches it: a task declaring
+ * 2^20 pages and touching one costs one chunk.  Walks over its whole range
+ * (MADV_PAGEOUT, the exit) pass over the chunks never made ready. */
+START_TEST(test_lazy_pages)
+{
+	struct setup s;
+	char err[256];
+
+	setup_init(&s, MEMCG_V2, 4, 0);
+	struct reclaim_task_desc td[4] = { { 1, 0 }, { 3, 1 }, { 600, 2 }, { 1u << 20, 3 } };
+	const char *names[1] = { "a" };
+	struct reclaim_topology t = { 4, td, 1, s.parents, names, s.lim };
+	struct reclaim *rm = reclaim_create(&s.cfg, &t, &fake_ops, NULL, err, sizeof(err));
+
+	ck_assert_msg(rm, "reclaim_create: %s", err);
+	ck_assert_uint_eq(rm->task[0].base, 0);
+	ck_assert_uint_eq(rm->task[1].base, 2);      /* order 1 at most: 2-aligned */
+	ck_assert_uint_eq(rm->task[2].base, 512);
+	ck_assert_uint_eq(rm->task[3].base, 1536);
+	ck_assert_uint_eq(ready_chunks(rm), 0);
+
+	struct reclaim_req r = { .task = 1, .vpage = 1, .order = 1, .op = RECLAIM_OP_WRITE,
+				 .content = RECLAIM_CONTENT_DRAW };
+
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[2].order, 1);       /* the folio of pages 0 and 1 */
+	ck_assert_uint_eq(rm->pg[2].state, PS_MAPPED);
+	ck_assert_uint_eq(rm->pg[3].state, PS_MAPPED);
+	ck_assert_uint_eq(rm->pg[0].task, 0);
+	ck_assert_uint_eq(rm->pg[1].task, UINT16_MAX);   /* the gap */
+	ck_assert_uint_eq(rm->pg[4].task, 1);
+	ck_assert_uint_eq(rm->pg[5].task, UINT16_MAX);
+	ck_assert_uint_eq(rm->pg[512].task, 0);      /* chunk 1 not ready: zeroes, */
+	ck_assert_uint_eq(rm->pg[512].slot, 0);
+	ck_assert_uint_eq(rm->pg[512].state, PS_NONE);   /* which read as never touched */
+	ck_assert_uint_eq(ready_chunks(rm), 1);
+
+	step(rm, 3, RECLAIM_OP_WRITE, (1u << 20) - 1, 0);
+	step(rm, 2, RECLAIM_OP_WRITE, 599, 0);
+	ck_assert_uint_eq(ready_chunks(rm), 3);      /* chunks 0, 2 and the last */
+	uint32_t g = 1536 + (1u << 20) - 1;
+
+	ck_assert_uint_eq(rm->pg[g].task, 3);
+	ck_assert_uint_eq(rm->pg[g].slot, RECLAIM_NIL);
+	ck_assert_uint_eq(rm->pg[1536].task, 0);    /* chunk 3: not ready */
+	rc_lru_add_drain(rm, 3);
+	step(rm, 3, RECLAIM_OP_PAGEOUT, 0, 1u << 20);
+	ck_assert_uint_eq(rm->pg[g].state, PS_SWAPPED);
+	ck_assert_uint_eq(rc_slot_page(rm, rm->pg[g].slot), g);
+	ck_assert_uint_eq(reclaim_task(rm, 3)->swapents, 1);
+	step(rm, 3, RECLAIM_OP_EXIT, 0, 0);
+	ck_assert_uint_eq(rm->pg[g].state, PS_NONE);
+	ck_assert_uint_eq(rm->pg[g].slot, RECLAIM_NIL);
+	ck_assert_uint_eq(reclaim_task(rm, 3)->swapents, 0);
+	ck_assert_uint_eq(ready_chunks(rm), 3);      /* the walks made none ready */
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* ---- memory.high arithmetic ------------------------------------------------------------ */
 
 START_TEST(test_high_delay_table)
@@ -821,7 +893,7 @@ static void race_out(void *ctx, const struct reclaim_folio *f, unsigned n, int w
 	 * count on two calls in a row means one list, the first call's folio
 	 * stored and gone from it */
 	if (!race_fired && race_isolated >= 2 && race_rm->isolated == race_isolated) {
-		uint32_t g = race_rm->slot_page[race_slot];
+		uint32_t g = rc_slot_page(race_rm, race_slot);
 		struct reclaim_req r = {
 			.task = 1, .vpage = g - race_rm->task[1].base, .op = RECLAIM_OP_READ,
 			.content = RECLAIM_CONTENT_DRAW,
@@ -1580,6 +1652,7 @@ static Suite *reclaim_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_high_delay_table);
+	tcase_add_test(tc, test_lazy_pages);
 	tcase_add_test(tc, test_charge_stock);
 	tcase_add_test(tc, test_zero_page_read);
 	tcase_add_test(tc, test_oom_after_retries);
