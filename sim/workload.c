@@ -285,7 +285,12 @@ static int wl_open_generator(struct sim *s, const struct cfg_workload *w, char *
 		int r = gen_opt_set(o, wl->gen_args, text, oerr, sizeof(oerr));
 
 		if (r) {
-			snprintf(err, errlen, "workload.%s: %s", key, oerr);
+			/* the generator names the option as on its command line */
+			size_t on = strlen(o->name);
+			const char *why = !strncmp(oerr, o->name, on) && !strncmp(oerr + on, ": ", 2) ?
+					  oerr + on + 2 : oerr;
+
+			snprintf(err, errlen, "workload.%s: %s", key, why);
 			return r;
 		}
 	}

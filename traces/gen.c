@@ -88,11 +88,19 @@ int gen_check_real(const struct gen_common *g, const char *opt, double v, double
 int gen_check_content(const struct gen_common *g, char *err, size_t errlen)
 {
 	struct access_content c = { g->zero, g->same, g->random, g->dirty };
-	char why[160];
+	char why[160], n[3][64];
 
+	if (gen_check_real(g, "--zero", g->zero, 0, 1, err, errlen) ||
+	    gen_check_real(g, "--same", g->same, 0, 1, err, errlen) ||
+	    gen_check_real(g, "--random", g->random, 0, 1, err, errlen) ||
+	    gen_check_real(g, "--dirty", g->dirty, 0, 1, err, errlen))
+		return -EINVAL;
 	if (!access_check_content(&c, why, sizeof(why)))
 		return 0;
-	snprintf(err, errlen, "--zero/--same/--random/--dirty: %s", why);
+	snprintf(err, errlen, "%s + %s + %s: %g + %g + %g is more than 1",
+		 gen_opt_name(g, "--zero", n[0], sizeof(n[0])),
+		 gen_opt_name(g, "--same", n[1], sizeof(n[1])),
+		 gen_opt_name(g, "--random", n[2], sizeof(n[2])), g->zero, g->same, g->random);
 	return -EINVAL;
 }
 
@@ -100,11 +108,7 @@ int gen_check_content(const struct gen_common *g, char *err, size_t errlen)
 
 int gen_jitter_check(const struct gen_common *g, char *err, size_t errlen)
 {
-	if (!(g->jitter >= 0 && g->jitter <= 1)) {
-		snprintf(err, errlen, "--jitter %g: want 0 <= F <= 1", g->jitter);
-		return -EINVAL;
-	}
-	return 0;
+	return gen_check_real(g, "--jitter", g->jitter, 0, 1, err, errlen);
 }
 
 static uint64_t splitmix64(uint64_t *x)
@@ -254,13 +258,16 @@ int gen_opt_set(const struct gen_opt *o, void *args, const char *v, char *err, s
 	return -EINVAL;
 }
 
-int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size_t errlen)
+int gen_orders(const struct gen_common *g, const char *spec, unsigned *orders, double *prob,
+	       char *err, size_t errlen)
 {
 	int n = gen_parse_orders(spec, orders, prob, TRACE_MAX_ORDER + 1);
+	char name[64];
 
 	if (n < 0) {
-		snprintf(err, errlen, "--orders '%s': want ORDER:WEIGHT,... with orders 0..%d",
-			 TRACE_SHOW(spec), TRACE_MAX_ORDER);
+		snprintf(err, errlen, "%s: '%s' is not ORDER:WEIGHT,... with orders 0..%d",
+			 gen_opt_name(g, "--orders", name, sizeof(name)), TRACE_SHOW(spec),
+			 TRACE_MAX_ORDER);
 		return -EINVAL;
 	}
 	return n;
@@ -614,7 +621,7 @@ int gen_tasks_source(const struct gen_common *g, const struct gen_tasks_spec *sp
 	double prob[TRACE_MAX_ORDER + 1];
 	struct gen_tasks_src *s = calloc(1, sizeof(*s));
 	struct access_source *src = NULL;
-	int n = gen_orders(spec->orders, orders, prob, err, errlen), ret;
+	int n = gen_orders(g, spec->orders, orders, prob, err, errlen), ret;
 
 	if (n >= 0 && (gen_jitter_check(g, err, errlen) ||
 		       gen_check_limit(g, "--max", spec->max, err, errlen) ||

@@ -133,7 +133,8 @@ int gen_parse_size(const char *s, uint64_t *out);
 int gen_parse_orders(const char *s, unsigned *orders, double *prob, unsigned max);
 /* --orders of a kind into orders[]/prob[] (TRACE_MAX_ORDER + 1 entries):
  * the number of orders, or -EINVAL with err. */
-int gen_orders(const char *spec, unsigned *orders, double *prob, char *err, size_t errlen);
+int gen_orders(const struct gen_common *g, const char *spec, unsigned *orders, double *prob,
+	       char *err, size_t errlen);
 
 /* Per-task generators (usemem, zipf): tasks of the same size, each making a
  * number of accesses one think time apart and then exiting; the kind says

@@ -423,15 +423,22 @@ static const struct access_source_ops st_ops = {
 	.free = st_free_src,
 };
 
-static int st_find(const char *name, char *err, size_t errlen)
+static int st_find(const struct gen_common *g, const char *name, char *err, size_t errlen)
 {
+	char names[512] = "";
+	size_t n = 0;
+
 	for (unsigned i = 0; name && st_names[i]; i++)
 		if (!strcmp(name, st_names[i]))
 			return (int)i;
+	for (unsigned i = 0; st_names[i] && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "", st_names[i]);
 	if (!name)
-		snprintf(err, errlen, "missing test NAME (try --help for the names)");
+		snprintf(err, errlen, "missing test NAME, one of: %s", names);
 	else
-		snprintf(err, errlen, "unknown test '%s' (try --help for the names)", TRACE_SHOW(name));
+		snprintf(err, errlen, "%s'%s' is not a test; the tests are %s",
+			 g->cfg_names ? "workload.name: " : "",
+			 TRACE_SHOW(name), names);
 	return -EINVAL;
 }
 
@@ -441,14 +448,12 @@ static int st_source(void *args, const char *name, struct access_source **out,
 	const struct st_args *a = args;
 	struct access_source *src;
 	struct st_src *s;
-	int t = st_find(name, err, errlen);
+	int t = st_find(&a->g, name, err, errlen);
 
 	if (t < 0)
 		return t;
-	if (a->ram < 64 * SIM_PAGE_SIZE || a->ram > (4ull << 30)) {
-		snprintf(err, errlen, "--ram must be between 256K and 4G");
+	if (gen_check_range(&a->g, "--ram", a->ram, 64 * SIM_PAGE_SIZE, 4ull << 30, err, errlen))
 		return -EINVAL;
-	}
 	if (gen_jitter_check(&a->g, err, errlen) || gen_check_content(&a->g, err, errlen))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
@@ -495,7 +500,7 @@ static int st_source(void *args, const char *name, struct access_source **out,
 static uint64_t st_mapped_pages(const void *args, const char *name)
 {
 	const struct st_args *a = args;
-	int t = st_find(name, NULL, 0);
+	int t = st_find(&a->g, name, NULL, 0);
 
 	return (t < 0 ? 0 : st_tests[t].mapped ? st_tests[t].mapped : 2 * a->ram) / SIM_PAGE_SIZE;
 }

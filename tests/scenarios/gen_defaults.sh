@@ -41,7 +41,7 @@ same "--no-jitter: every task at k x think" \
 	"$(grep -v '^#' l.txt | awk '$2 != "exit" { n[$5]++; if ($1 != n[$5] * 1000) bad++ } END { print bad + 0 }')" 0
 same "default: no two tasks act at the same nanosecond" \
 	"$(grep -v '^#' a.txt | awk '{ c[$1]++ } END { for (t in c) if (c[t] > 1) d++; print d + 0 }')" 0
-bad "--jitter out of range" "--jitter 2: want 0 <= F <= 1" "$BIN" trace gen usemem --jitter 2 -o x.zswt
+bad "--jitter out of range" "--jitter: 2 is not in 0..1" "$BIN" trace gen usemem --jitter 2 -o x.zswt
 cat >w.json <<EOF2
 { "workload": { "kind": "usemem", "streams": 2, "size": "64K", "passes": 2, "no_jitter": true,
                 "content": "$ROOT/traces/bundled/default.pages" }, "report": { "progress": false } }
@@ -49,6 +49,6 @@ EOF2
 check "a workload run turns it off with workload.no_jitter" 0 "$BIN" run w.json -o r.json
 check "... and sets it with workload.jitter" 0 "$BIN" run w.json --set workload.no_jitter=false \
 	--set workload.jitter=0.2 -o r2.json
-bad "... in range" "--jitter" "$BIN" run w.json --set workload.no_jitter=false --set workload.jitter=3 -o r3.json
+bad "... in range" "workload.jitter: 3 is not in 0..1" "$BIN" run w.json --set workload.no_jitter=false --set workload.jitter=3 -o r3.json
 
 [ "$fails" -eq 0 ]

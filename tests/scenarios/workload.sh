@@ -115,6 +115,22 @@ bad "trace gen: passes out of range named" "zswapsim: trace gen usemem: --passes
   "$BIN" trace gen usemem --size 1M --passes 1000000000 --quiet -o e.zswt
 bad "trace gen zipf: alpha out of range named" "zswapsim: trace gen zipf: --alpha: 11 is not in 0..10" \
   "$BIN" trace gen zipf --size 1M --alpha 11 --quiet -o e.zswt
+# every generator message names the config's key in a workload run (before:
+# "--jitter 2: want 0 <= F <= 1", "unknown test 'nope' (try --help for the
+# names)", "workload.start_offset: --start-offset: '-1' ...")
+bad "jitter: key and range" "zswapsim: workload.jitter: 2 is not in 0..1" \
+  "$BIN" run u.json --set workload.jitter=2 -o e.json
+bad "orders: key" "zswapsim: workload.orders: 'x' is not ORDER:WEIGHT,... with orders 0..9" \
+  "$BIN" run u.json --set workload.orders=x -o e.json
+bad "content mix: keys" "zswapsim: workload.zero + workload.same + workload.random: 0.5 + 0.6 + 0 is more than 1" \
+  "$BIN" run u.json --set workload.zero=0.5 --set workload.same=0.6 -o e.json
+bad "start_offset: key once" "zswapsim: workload.start_offset: '-1' is not a non-negative integer" \
+  "$BIN" run u.json --set workload.start_offset=-1 -o e.json
+echo '{ "workload": { "kind": "selftest", "name": "nope" } }' >st.json
+bad "selftest name: key and the names" "zswapsim: workload.name: 'nope' is not a test; the tests are zswap_usage, swapin_nozswap," \
+  "$BIN" run st.json -o e.json
+bad "selftest ram: key and range" "zswapsim: workload.ram: 1024 is not in 262144..4294967296" \
+  "$BIN" run st.json --set workload.name=no_kmem_bypass --set workload.ram=1K -o e.json
 # a memory.max or RAM limit below one page meant no limit at all
 bad "workload.max 4095" "zswapsim: workload.max: 4095 bytes is less than a page (4096); 0 means no limit" \
   "$BIN" run u.json --set workload.max=4095 -o e.json
