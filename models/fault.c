@@ -221,9 +221,12 @@ static int rc_swapin_page(struct reclaim *rm, int who, uint32_t g, int readahead
 }
 
 /* swap_vma_ra_win() + __swapin_nr_pages(): the readahead window around vpage
- * v of task t, from the task's last fault, window and hits. */
-static void rc_ra_window(struct reclaim *rm, struct rc_task *t, uint32_t v, uint32_t *start,
-			 uint32_t *end)
+ * v of task t, from the task's last fault, window and hits; returns the
+ * window's size before clipping (1: no readahead).  A task that has not
+ * faulted yet has no previous address (ra_prev RECLAIM_NIL: the kernel's
+ * empty swap_readahead_info reads as address 0, never next to a fault). */
+static uint32_t rc_ra_window(struct reclaim *rm, struct rc_task *t, uint32_t v, uint32_t *start,
+			     uint32_t *end)
 {
 	unsigned pc = rm->cfg.page_cluster < SWAP_RA_ORDER_CEILING ? rm->cfg.page_cluster :
 								    SWAP_RA_ORDER_CEILING;
@@ -233,10 +236,10 @@ static void rc_ra_window(struct reclaim *rm, struct rc_task *t, uint32_t v, uint
 	*start = v;
 	*end = v + 1;
 	if (max_win == 1)
-		return;
+		return 1;
 	pages = hits + 2;
 	if (pages == 2) {
-		if (v != prev + 1 && v != prev - 1)
+		if ((uint64_t)prev + 1 != v && (uint64_t)v + 1 != prev)
 			pages = 1;
 	} else {
 		uint32_t roundup = 4;
@@ -254,10 +257,10 @@ static void rc_ra_window(struct reclaim *rm, struct rc_task *t, uint32_t v, uint
 	t->ra_win = win;
 	t->ra_hits = 0;
 	if (win == 1)
-		return;
-	if (v == prev + 1)
+		return 1;
+	if ((uint64_t)prev + 1 == v)
 		left = v;
-	else if (prev == v + 1)
+	else if ((uint64_t)v + 1 == prev)
 		left = (int64_t)v - win + 1;
 	else
 		left = (int64_t)v - (win - 1) / 2;
@@ -272,6 +275,7 @@ static void rc_ra_window(struct reclaim *rm, struct rc_task *t, uint32_t v, uint
 	*end = (uint32_t)(right < (int64_t)t->npages ? right : t->npages);
 	if (*end > pmd + PMD_PAGES)
 		*end = pmd + PMD_PAGES;
+	return win;
 }
 
 /* swap_update_readahead() on a swap-cache hit. */
@@ -292,31 +296,65 @@ static void rc_ra_hit(struct reclaim *rm, struct rc_task *t, uint32_t g, uint32_
 
 /* should_try_to_free_swap() then folio_free_swap(): a write fault (we are
  * the only user) or a swap space more than half full frees the slot; the
- * folio is dirty from then on. */
+ * folio is dirty from then on.  Not while its write is in flight:
+ * folio_swapcache_freeable() refuses a folio under writeback, which keeps
+ * its slot until reclaim meets it again. */
 static void rc_maybe_free_swap(struct reclaim *rm, int who, uint32_t g, int write)
 {
-	struct rc_page *p = &rm->pg[g];
+	uint32_t h = rc_head(rm, g), nr = rc_nr(rm, h), slot = rm->pg[h].slot;
+	struct rc_page *f = &rm->pg[h];
 
-	if (p->slot == RECLAIM_NIL || p->order)
+	if (slot == RECLAIM_NIL || (f->fflags & FF_WRITEBACK))
 		return;
-	if (!write && !rc_swap_full(rm, p->memcg))
+	/* without a full swap, only a write by the folio's one user: its
+	 * refcount is the swap cache's and the fault's, no LRU batch's */
+	if (!rc_swap_full(rm, f->memcg) && (!write || (f->flags & PF_PENDING)))
 		return;
-	rm->ops.swap_free(rm->ops_ctx, p->slot, 1, p->memcg, who);
-	memcg_uncharge_swap(&rm->mc, p->memcg, 1, 1);
-	rc_slot_release(rm, p->slot, 1);
-	p->slot = RECLAIM_NIL;
-	rm->pg[rc_head(rm, g)].fflags |= FF_DIRTY;
+	if (nr > 1 && !rc_swap_freeable(rm, h))
+		return;              /* folio_swapped(): a swap PTE still names a page */
+	rm->ops.swap_free(rm->ops_ctx, slot, nr, f->memcg, who);
+	memcg_uncharge_swap(&rm->mc, f->memcg, nr, 1);
+	rc_slot_release(rm, slot, nr);
+	for (uint32_t i = 0; i < nr; i++)
+		rm->pg[h + i].slot = RECLAIM_NIL;
+	f->fflags |= FF_DIRTY;
+}
+
+/* do_swap_page() on a large swap-cache folio: when the PTEs of all its pages
+ * still hold its swap entries, in order (swap_pte_batch() == nr), the whole
+ * folio is mapped by the one fault; otherwise the faulting page alone. */
+static int rc_folio_swap_ptes(const struct reclaim *rm, uint32_t h)
+{
+	uint32_t nr = rc_nr(rm, h), slot = rm->pg[h].slot;
+
+	if (slot == RECLAIM_NIL)
+		return 0;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct rc_page *p = &rm->pg[h + i];
+
+		if (p->state != PS_CACHED || (p->flags & PF_FREEPEND) || p->slot != slot + i)
+			return 0;
+	}
+	return 1;
 }
 
 /* Map a resident swap-cache page (after a read or a swap-cache hit). */
 static void rc_map_cached(struct reclaim *rm, int who, uint32_t g, int write)
 {
-	struct rc_page *p = &rm->pg[g];
+	uint32_t h = rc_head(rm, g), first = g, n = 1;
 
-	p->state = PS_MAPPED;
-	p->flags |= PF_YOUNG;
-	rm->task[p->task].st.rss++;
-	rm->task[p->task].st.swapents--;
+	if (rm->pg[h].order && rc_folio_swap_ptes(rm, h)) {
+		first = h;
+		n = rc_nr(rm, h);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct rc_page *p = &rm->pg[first + i];
+
+		p->state = PS_MAPPED;
+		p->flags |= PF_YOUNG;
+		rm->task[p->task].st.rss++;
+		rm->task[p->task].st.swapents--;
+	}
 	rc_maybe_free_swap(rm, who, g, write);
 	if (write)
 		rm->pg[rc_head(rm, g)].fflags |= FF_DIRTY;
@@ -331,20 +369,21 @@ static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, in
 	uint32_t start, end;
 	int res = -1, killed = 0;
 
-	rc_ra_window(rm, t, v, &start, &end);
-	for (uint32_t u = start; u < end && !killed && !t->st.killed; u++) {
-		uint32_t q = t->base + u;
+	if (rc_ra_window(rm, t, v, &start, &end) > 1) {
+		for (uint32_t u = start; u < end && !killed && !t->st.killed; u++) {
+			uint32_t q = t->base + u;
 
-		if (rm->pg[q].state != PS_SWAPPED)
-			continue;
-		int r = rc_swapin_page(rm, who, q, q != g, &killed);
+			if (rm->pg[q].state != PS_SWAPPED)
+				continue;
+			int r = rc_swapin_page(rm, who, q, q != g, &killed);
 
-		if (q == g)
-			res = r;
+			if (q == g)
+				res = r;
+		}
+		rc_lru_add_drain(rm, who);     /* after the readahead loop only */
 	}
 	if (rm->pg[g].state == PS_SWAPPED && !killed && !t->st.killed)
-		res = rc_swapin_page(rm, who, g, 0, &killed);   /* outside the window (no RA) */
-	rc_lru_add_drain(rm, who);
+		res = rc_swapin_page(rm, who, g, 0, &killed);   /* no window, or outside it */
 	if (killed || t->st.killed)
 		return RECLAIM_KILLED;
 	if (rm->pg[g].state != PS_CACHED || res < 0) {
@@ -354,7 +393,9 @@ static int rc_swap_fault(struct reclaim *rm, int who, uint32_t g, uint32_t v, in
 	}
 	t->st.majfaults++;
 	rm->mc.m[t->memcg].ev.pgmajfault++;
-	if (rm->pg[rc_head(rm, g)].fflags & FF_LOCKED) {
+	if (write && !(rm->pg[rc_head(rm, g)].flags & PF_ONLRU))
+		rc_lru_add_drain(rm, who);   /* the write's drain, as on a swap-cache hit */
+	if ((rm->pg[rc_head(rm, g)].fflags & FF_LOCKED) || rm->pg[g].state != PS_CACHED) {
 		/* folio_lock_or_retry(): another task's reclaimer isolated the
 		 * folio while this one waited in a hook (draining its LRU batch,
 		 * reading a neighbour): retry the fault, which waits for the
@@ -404,9 +445,11 @@ static void rc_map_new(struct reclaim *rm, int who, uint32_t h, unsigned order, 
 }
 
 /* alloc_anon_folio(): the mapping's order when its aligned block is all
- * unpopulated and the charge succeeds, else order 0.  A sub-PMD order's
- * charge may not block (GFP_TRANSHUGE_LIGHT without MADV_HUGEPAGE); a PMD
- * order (9, MADV_HUGEPAGE) may reclaim but never OOM-kills. */
+ * unpopulated and the allocation and charge succeed, else order 0.  A
+ * sub-PMD order's gfp (vma_thp_gfp_mask(): GFP_TRANSHUGE_LIGHT without
+ * MADV_HUGEPAGE) may not reclaim: it fits in the free RAM and the memcg's
+ * margin or falls back; a PMD order (9, MADV_HUGEPAGE: __GFP_DIRECT_RECLAIM)
+ * may reclaim but never OOM-kills. */
 static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order, uint32_t memcg,
 			 uint32_t content, int cow)
 {
@@ -419,8 +462,11 @@ static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order
 
 		for (uint32_t i = 0; ok && i < nr; i++)
 			ok = rm->pg[h + i].state == PS_NONE;
-		if (ok) {
+		if (ok && order == 9)
 			rc_alloc_pages(rm, who, nr);
+		else if (ok)    /* vma_thp_gfp_mask() without MADV_HUGEPAGE: no direct reclaim */
+			ok = !rc_alloc_pages_nowait(rm, nr);
+		if (ok) {
 			if (!rc_charge_nowait(rm, who, memcg, nr, order == 9)) {
 				rc_map_new(rm, who, h, order, memcg, g, content);
 				return RECLAIM_FIRST_TOUCH;
@@ -474,7 +520,7 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 	int who = (int)r->task, write = r->op == RECLAIM_OP_WRITE;
 	uint32_t g = t->base + r->vpage;
 	struct rc_page *p = &rm->pg[g];
-	int ret, major = 0;
+	int ret, major = 0, drained = 0;
 
 	rc_page_ready(rm, g);
 
@@ -526,11 +572,22 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 					continue;
 				}
 			}
+			/* do_swap_page(): a write to a swap-cache folio not on the
+			 * LRU drains this CPU's batch, whose reference would keep
+			 * the slot; its hooks may let other tasks run: look again */
+			if (write && !drained && !(rm->pg[h].flags & PF_ONLRU) &&
+			    rc_cpu_of(rm, who)->n) {
+				drained = 1;
+				rc_lru_add_drain(rm, who);
+				continue;
+			}
 			if (!major) {       /* a retried major fault counts once */
 				t->st.faults++;
 				t->st.minfaults++;
+				/* mm_account_fault(): a VM_FAULT_RETRY attempt is
+				 * not counted, the completed fault once */
+				rm->mc.m[r->memcg].ev.pgfault++;
 			}
-			rm->mc.m[r->memcg].ev.pgfault++;
 			rc_ra_hit(rm, t, g, r->vpage);
 			rc_map_cached(rm, who, g, write);
 			if (write)

@@ -385,14 +385,16 @@ int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, i
 		return rc_charge(rm, who, memcg, nr, 0, &killed_self);
 	if (rc_consume_stock(rm, who, memcg, nr))
 		return 0;
-	/* !gfpflags_allow_blocking(): the batch, then the exact size, no reclaim */
-	if (!memcg_try_charge(&rm->mc, memcg, nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH,
-			      &over, &memsw_over)) {
-		if (nr < MEMCG_CHARGE_BATCH)
-			rc_refill_stock(rm, who, memcg, MEMCG_CHARGE_BATCH - nr);
-		return 0;
-	}
-	return memcg_try_charge(&rm->mc, memcg, nr, &over, &memsw_over) ? -ENOMEM : 0;
+	/* GFP_TRANSHUGE_LIGHT has no __GFP_RECLAIM bit: !gfpflags_allow_spinning()
+	 * charges the exact size (no stock refill), and !gfpflags_allow_blocking()
+	 * fails instead of reclaiming */
+	if (memcg_try_charge(&rm->mc, memcg, nr, &over, &memsw_over))
+		return -ENOMEM;
+	/* done_restock: over memory.high the pages are owed all the same, paid
+	 * on the way back to user space (never here: the charge may not block) */
+	if (who >= 0 && memcg_over_high(&rm->mc, memcg))
+		rm->task[who].nr_over_high += nr;
+	return 0;
 }
 
 int rc_swap_full(const struct reclaim *rm, uint32_t memcg)
@@ -628,6 +630,13 @@ static uint64_t rc_ram_used(struct reclaim *rm)
 /* The page allocator under a RAM limit: global direct reclaim (every memcg)
  * until nr more pages fit, MAX_RECLAIM_RETRIES rounds without progress at
  * most; then the allocation goes through (no global OOM killer here). */
+/* An allocation that may not reclaim (an mTHP's GFP_TRANSHUGE_LIGHT): it
+ * fits in the RAM left, or fails. */
+int rc_alloc_pages_nowait(struct reclaim *rm, uint32_t nr)
+{
+	return !rm->ram_pages || rc_ram_used(rm) + nr <= rm->ram_pages ? 0 : -ENOMEM;
+}
+
 void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
 {
 	int retries = MAX_RECLAIM_RETRIES;
@@ -913,6 +922,7 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		x->npages = t->tasks[i].pages;
 		x->cpu = t->tasks[i].cpu;
 		x->ra_hits = 4;        /* an empty swap_readahead_info reads as 4 hits */
+		x->ra_prev = RECLAIM_NIL;   /* and its address as 0: next to no fault */
 		npages += t->tasks[i].pages;
 		if (npages >= RECLAIM_NIL) {
 			snprintf(err, errlen, "reclaim: the tasks' address spaces add up to more than "

@@ -53,7 +53,13 @@ enum {
 #define FF_WRITEBACK  0x10u  /* PG_writeback: an asynchronous write is in flight */
 #define FF_RECLAIM    0x20u  /* PG_reclaim: rotate to the inactive tail when the write ends */
 #define FF_LOCKED     0x40u  /* isolated by reclaim (folio lock held) */
-#define FF_READAHEAD  0x80u  /* PG_readahead: read by readahead, not faulted yet */
+/* PG_readahead: read by readahead, not faulted yet.  The kernel's page flags
+ * alias it to PG_reclaim (page-flags.h: "PG_readahead is only used for
+ * reads; PG_reclaim is only for writes"), and the two meet on a swap-cache
+ * folio: a fault on a folio being written with PG_reclaim counts a
+ * readahead hit and clears it (swap_update_readahead()), so the write's end
+ * does not rotate it; a write's end clears a readahead mark. */
+#define FF_READAHEAD  FF_RECLAIM
 
 struct rc_page {
 	uint32_t prev, next;   /* resident folio head on an LRU list: prev = its index in
@@ -251,6 +257,10 @@ void rc_uncharge(struct reclaim *rm, uint32_t memcg, uint32_t nr);
 int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_reclaim);
 /* The page allocator under the RAM limit: global reclaim until nr pages fit. */
 void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr);
+int rc_alloc_pages_nowait(struct reclaim *rm, uint32_t nr);
+/* folio_swapcache_freeable() && !folio_swapped(): not under writeback, and
+ * no page of the folio still named by a swap PTE (unmapped in the cache). */
+int rc_swap_freeable(const struct reclaim *rm, uint32_t h);
 /* mem_cgroup_swap_full(): swap more than half used (globally, or v2 memcg). */
 int rc_swap_full(const struct reclaim *rm, uint32_t memcg);
 /* Free the pages of folio h that their task freed while it was locked. */

@@ -299,7 +299,7 @@ static void rc_unmap(struct reclaim *rm, uint32_t h)
 /* folio_free_swap(): not while the folio is under writeback, nor while a
  * page table still holds one of its swap entries (folio_swapped(): a page
  * unmapped by reclaim or read ahead and not yet faulted in). */
-static int rc_swap_freeable(const struct reclaim *rm, uint32_t h)
+int rc_swap_freeable(const struct reclaim *rm, uint32_t h)
 {
 	uint32_t nr = rc_nr(rm, h);
 

@@ -214,6 +214,7 @@ struct sg_backend {
 	uint64_t async_writes, async_reads;
 	unsigned io_inflight;          /* submitted, not ended */
 	int wake_folio;                /* a folio wakeup the model sent, not delivered yet */
+	uint64_t folio_wakes;          /* folio wakeups delivered (hook_folio_wait()) */
 	int check_steps;               /* ZSWAPSIM_CHECK_EVERY_STEP */
 	uint64_t checks;               /* checks run at yields */
 	uint64_t exec_checks;          /* CPU execution ends checked against struct sg_core */

@@ -210,7 +210,10 @@ static unsigned waitq_wake_all(struct sg_waitq *q)
 /* Wait until some folio is unlocked, freed or written (folio_wake()); the
  * caller checks its folio again.  A wait also ends after a millisecond
  * (counted in folio_wait_polls), so a wakeup the model failed to send shows
- * up in the report instead of hanging the run. */
+ * up in the report instead of hanging the run.  The task's pending CPU work
+ * runs first, and other tasks with it: a wakeup delivered meanwhile may be
+ * the one it waits for, so it returns for the caller to look again (it
+ * would otherwise sleep until the poll). */
 #define FOLIO_WAIT_POLL_NS 1e6
 
 static void hook_folio_wait(void *ctx, int who, uint32_t head)
@@ -221,7 +224,11 @@ static void hook_folio_wait(void *ctx, int who, uint32_t head)
 
 	if (!a)
 		return;
+	uint64_t wakes = sgb->folio_wakes;
+
 	sg_act_flush(a);
+	if (sgb->folio_wakes != wakes)
+		return;
 	double t0 = sg_now();
 
 	sgb->folio_waits++;
@@ -246,6 +253,7 @@ void sg_wake_deferred(void)
 {
 	if (sgb->wake_folio) {
 		sgb->wake_folio = 0;
+		sgb->folio_wakes++;
 		/* few wait at once, and each checks its own folio */
 		waitq_wake_all(&sgb->folio_q);
 	}

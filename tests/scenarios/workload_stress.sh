@@ -87,7 +87,7 @@ check "v1, queue depth 1: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP
   --set hw.ssd.queue_depth=1 -o q1.json
 same "v1, queue depth 1: counters" "$(j q1.json '[.workload.accesses, .workload.faults,
   .workload.major_faults, .stats.global.zswpout, .stats.global.written_back_pages,
-  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3887\t951\t660\t191\t8339')"
+  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3595\t774\t645\t67\t6285')"
 
 # what the stress covered (each a condition for the checks to mean something)
 same "v2: tasks waited for locked folios, the LRU lock, isolated pages" \
@@ -102,10 +102,10 @@ same "v1: tasks waited for locked folios" "$(j v1.r.json '.simgrid.folio_waits >
 same "v2 counters" "$(j v2.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t6216\t3354\t0\t4089\t653\t3354\t3041\t175\t30\t16536')"
+  "$(printf '13608\t5714\t2790\t0\t3801\t506\t3151\t2685\t134\t135\t18048')"
 same "v1 counters" "$(j v1.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t3434\t1077\t0\t695\t334\t214\t731\t0\t40\t10610')"
+  "$(printf '13608\t3699\t1018\t0\t594\t343\t133\t816\t0\t44\t10446')"
 
 [ "$fails" -eq 0 ]

@@ -450,6 +450,91 @@ START_TEST(test_vma_readahead)
 END_TEST
 
 
+/* A task's first swap fault has no previous address to be next to (the
+ * kernel's empty swap_readahead_info reads as address 0, 4 hits): at vpage
+ * 1, 4 hits give 6 pages, rounded up to 8, centred: 1 - 3 .. 1 + 5, clipped
+ * to the VMA: pages 0..5.  Before, vpage 1 counted as next to vpage 0 and
+ * read 1..8. */
+START_TEST(test_readahead_first_fault)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.page_cluster = 3;
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 64);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 64);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 1, 0), RECLAIM_MAJOR_ZSWAP);
+	ck_assert_uint_eq(F.ins, 6);
+	ck_assert_int_ne(rm->pg[base].state, PS_SWAPPED);
+	ck_assert_int_ne(rm->pg[base + 5].state, PS_SWAPPED);
+	ck_assert_int_eq(rm->pg[base + 6].state, PS_SWAPPED);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* PG_readahead is PG_reclaim: a fault on a folio whose pageout write is in
+ * flight (PG_reclaim set by pageout()) counts a readahead hit, raises the
+ * VMA's hits (4 -> 5) and clears the bit (swap_update_readahead()), so the
+ * write's end does not rotate the folio (folio_end_writeback()).  Before,
+ * the model kept two bits: no hit, and a rotation. */
+START_TEST(test_readahead_is_reclaim)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.page_cluster = 3;
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 31);
+	F.out_res = RECLAIM_OUT_DISK_ASYNC;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 5, 1);
+	uint32_t slot = rm->pg[base + 5].slot;
+
+	ck_assert(rm->pg[base + 5].fflags & FF_WRITEBACK);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 5, 0), RECLAIM_MINOR);
+	ck_assert_uint_eq(rm->mc.m[0].ev.swap_ra_hit, 1);
+	ck_assert_uint_eq(rm->task[0].ra_hits, 5);
+	reclaim_write_done(rm, slot);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgrotated, 0);
+	ck_assert(!(rm->pg[base + 5].fflags & (FF_WRITEBACK | FF_RECLAIM)));
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* The LRU batch around a swap fault: swap_vma_readahead() drains it after a
+ * readahead loop, not when the window is one page (goto skip); do_swap_page()
+ * drains it before mapping a write to a folio not on the LRU, so that the
+ * batch's reference does not keep the slot: the write frees it
+ * (should_try_to_free_swap(): refcount 1 + nr). */
+START_TEST(test_swapin_lru_drain)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 31);                     /* one batch: on the list */
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 4);
+	write_pages(rm, 0, 31, 5);                     /* 5 in CPU 0's batch */
+	ck_assert_uint_eq(rm->cpu[0].n, 5);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 0, 0), RECLAIM_MAJOR_ZSWAP);
+	ck_assert_uint_eq(rm->cpu[0].n, 6);            /* window 1: no drain */
+	ck_assert(rm->pg[base].flags & PF_PENDING);
+	ck_assert_uint_ne(rm->pg[base].slot, RECLAIM_NIL);   /* a read keeps the slot */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 1, 0), RECLAIM_MAJOR_ZSWAP);
+	ck_assert_uint_eq(rm->cpu[0].n, 0);            /* drained for the write */
+	ck_assert(rm->pg[base + 1].flags & PF_ONLRU);
+	ck_assert_uint_eq(rm->pg[base + 1].slot, RECLAIM_NIL);
+	ck_assert_uint_eq(F.frees, 1);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* A readahead read from the swap device in flight (a timing backend's
  * asynchronous read): the folio is in the swap cache, locked and off the
  * LRU until the read ends (folio_end_read()); then it is an ordinary
@@ -591,6 +676,102 @@ START_TEST(test_activate_keeps_held_slot)
 }
 END_TEST
 
+/* do_swap_page(): a write fault on a folio whose write to the swap device is
+ * in flight maps it but keeps its slot (folio_free_swap() ->
+ * folio_swapcache_freeable() refuses a folio under writeback); the write's
+ * end then clears PG_writeback, and the slot is not handed to another folio
+ * meanwhile.  Before, the fault freed the slot: the write's end found no
+ * owner, PG_writeback stayed set and every later scan activated the folio. */
+START_TEST(test_fault_keeps_slot_under_writeback)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 31);
+	F.out_res = RECLAIM_OUT_DISK_ASYNC;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+	uint32_t slot = rm->pg[base].slot;
+
+	ck_assert_uint_ne(slot, RECLAIM_NIL);
+	ck_assert(rm->pg[base].fflags & FF_WRITEBACK);
+	step(rm, 0, RECLAIM_OP_WRITE, 0, 0);           /* a write fault meanwhile */
+	ck_assert_uint_eq(rm->pg[base].state, PS_MAPPED);
+	ck_assert_uint_eq(rm->pg[base].slot, slot);    /* kept */
+	ck_assert_uint_eq(F.frees, 0);
+	ck_assert_uint_eq(rm->mc.m[0].swap, 1);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 5, 1);         /* another folio: another slot */
+	ck_assert_uint_ne(rm->pg[base + 5].slot, slot);
+	reclaim_write_done(rm, slot);
+	ck_assert(!(rm->pg[base].fflags & FF_WRITEBACK));
+	ck_assert(rm->pg[base].fflags & FF_DIRTY);      /* written since: a new copy is due */
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* An mTHP fault without MADV_HUGEPAGE charges with GFP_TRANSHUGE_LIGHT, which
+ * has no __GFP_RECLAIM bit: try_charge_memcg() charges exactly the folio
+ * (!gfpflags_allow_spinning(): batch = nr_pages, no stock refill), and over
+ * memory.high still adds the folio to the task's debt (done_restock), paid
+ * on the way back to user space: reclaim_high() counts a high event.
+ * Before, the model charged a batch of 64 (48 pages to the stock) and owed
+ * nothing. */
+START_TEST(test_mthp_charge_exact)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.lim[0].high = 40;
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = { .task = 0, .vpage = 0, .order = 4, .op = RECLAIM_OP_WRITE,
+				 .content = RECLAIM_CONTENT_DRAW };
+
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base].order, 4);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 16);     /* not 64, 48 of them stocked */
+	r.vpage = 16;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 32);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 0);     /* 32 <= 40 */
+	r.vpage = 32;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 32].order, 4);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 1);     /* 48 > 40: the debt of 16 paid */
+	ck_assert_uint_eq(rm->task[0].nr_over_high, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* The same allocation may not reclaim for the RAM either (alloc_anon_folio()
+ * with vma_thp_gfp_mask(): no __GFP_DIRECT_RECLAIM): with fewer free pages
+ * than the folio, the fault falls back to order 0, reclaiming for that one
+ * page.  Before, the model reclaimed until the mTHP fitted. */
+START_TEST(test_mthp_no_direct_reclaim)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.cfg.ram_pages = 40;
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = { .task = 0, .order = 4, .op = RECLAIM_OP_WRITE,
+				 .content = RECLAIM_CONTENT_DRAW };
+	uint32_t base = rm->task[0].base;
+
+	for (r.vpage = 0; r.vpage < 32; r.vpage += 16)
+		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->resident, 32);
+	r.vpage = 32;                                   /* 16 more do not fit in 40 */
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[base + 32].order, 0);
+	ck_assert_uint_eq(rm->pg[base + 33].state, PS_NONE);
+	ck_assert_uint_eq(rm->resident, 33);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgscan, 0);   /* and nothing reclaimed */
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* workingset_test_recent(): active anon counts in the workingset size when
  * the eviction memcg may still swap (mem_cgroup_get_nr_swap_pages()); for the
  * root's clock that is the machine's free swap, whatever memory.swap.max any
@@ -639,6 +820,45 @@ START_TEST(test_mthp_fallback)
 	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
 	ck_assert_uint_eq(rm->pg[rm->task[0].base + 16].order, 0);
 	ck_assert_int_eq(rm->pg[rm->task[0].base + 17].state, PS_NONE);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* do_swap_page() on a large folio in the swap cache (here an order-4 folio
+ * that zswap rejected with writeback off: unmapped, activated, its 16 swap
+ * entries in its PTEs): one fault maps the whole folio (swap_pte_batch() ==
+ * nr), and a write by its one user frees all 16 slots
+ * (should_try_to_free_swap(): refcount 1 + nr; folio_free_swap()).  Before,
+ * each page took a fault of its own and the slots stayed. */
+START_TEST(test_large_swapcache_fault)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = { .task = 0, .vpage = 0, .order = 4, .op = RECLAIM_OP_WRITE,
+				 .content = RECLAIM_CONTENT_DRAW };
+	uint32_t base = rm->task[0].base;
+
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	F.out_res = RECLAIM_OUT_ACTIVATE;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 16);
+	ck_assert_int_eq(rm->pg[base + 3].state, PS_CACHED);
+	ck_assert_uint_eq(rm->mc.m[0].swap, 16);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->rss, 0);
+	uint64_t pgfault = rm->mc.m[0].ev.pgfault;
+
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 3, 0), RECLAIM_MINOR);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->rss, 16);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->swapents, 0);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgfault, pgfault + 1);
+	for (uint32_t i = 0; i < 16; i++) {
+		ck_assert_int_eq(rm->pg[base + i].state, PS_MAPPED);
+		ck_assert_uint_eq(rm->pg[base + i].slot, RECLAIM_NIL);
+	}
+	ck_assert_uint_eq(rm->mc.m[0].swap, 0);
+	ck_assert_uint_eq(F.frees, 16);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 9, 0), RECLAIM_HIT);
 	reclaim_destroy(rm);
 }
 END_TEST
@@ -1356,12 +1576,13 @@ static void hk_isolate(void)
 	rm->isolated += rc_nr(rm, h);
 }
 
-/* do_swap_page() after the swap-in: a reclaimer isolated the folio while
- * the faulting task waited on the LRU lock (draining its batch), so the
- * fault takes the folio lock first (folio_lock_or_retry()): it waits for the
- * reclaimer and maps the page after, never a folio another task has locked.
- * The fault counts once for the task (a major fault: the page was read),
- * PGFAULT once per attempt. */
+/* do_swap_page() after the swap-in of a write fault: a reclaimer isolated
+ * the folio while the faulting task waited on the LRU lock (draining its
+ * batch before the write), so the fault takes the folio lock first
+ * (folio_lock_or_retry()): it waits for the reclaimer and maps the page
+ * after, never a folio another task has locked.  The fault counts once for
+ * the task (a major fault: the page was read), and PGFAULT once too
+ * (mm_account_fault() skips the VM_FAULT_RETRY attempt). */
 START_TEST(test_hook_swapin_retries_locked)
 {
 	struct setup s;
@@ -1378,7 +1599,7 @@ START_TEST(test_hook_swapin_retries_locked)
 	hk.when = HK_LOCK;
 	hk.action = hk_isolate;
 	hk.armed = 1;
-	step(rm, 0, RECLAIM_OP_READ, 0, 0);
+	step(rm, 0, RECLAIM_OP_WRITE, 0, 0);
 	ck_assert(!hk.armed);
 	ck_assert_uint_eq(hk.waits, 1);
 	ck_assert_msg(!hk.mapped_at_wait, "the page was mapped while another task held its folio");
@@ -1387,7 +1608,7 @@ START_TEST(test_hook_swapin_retries_locked)
 	ck_assert_uint_eq(reclaim_task(rm, 0)->majfaults, 1);
 	ck_assert_uint_eq(reclaim_task(rm, 0)->minfaults, 0);
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgmajfault, 1);
-	ck_assert_uint_eq(rm->mc.m[0].ev.pgfault, pgfault + 2);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgfault, pgfault + 1);
 	hk_assert_consistent();
 	reclaim_destroy(rm);
 }
@@ -1660,12 +1881,19 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_check_references_table);
 	tcase_add_test(tc, test_swapcache_clean_drop);
 	tcase_add_test(tc, test_vma_readahead);
+	tcase_add_test(tc, test_readahead_first_fault);
+	tcase_add_test(tc, test_swapin_lru_drain);
+	tcase_add_test(tc, test_readahead_is_reclaim);
 	tcase_add_test(tc, test_readahead_async);
 	tcase_add_test(tc, test_workingset_refault);
 	tcase_add_test(tc, test_pageout_root_clock);
 	tcase_add_test(tc, test_refault_root_swap);
 	tcase_add_test(tc, test_activate_keeps_held_slot);
+	tcase_add_test(tc, test_fault_keeps_slot_under_writeback);
+	tcase_add_test(tc, test_mthp_charge_exact);
+	tcase_add_test(tc, test_mthp_no_direct_reclaim);
 	tcase_add_test(tc, test_mthp_fallback);
+	tcase_add_test(tc, test_large_swapcache_fault);
 	tcase_add_test(tc, test_writeback_folio);
 	tcase_add_test(tc, test_high_throttle);
 	tcase_add_test(tc, test_high_parent);
