@@ -279,6 +279,90 @@ START_TEST(test_charge_stock)
 }
 END_TEST
 
+/* refill_stock() (mm/memcontrol.c): a CPU's stock caches NR_MEMCG_STOCK (7)
+ * memcgs; the surplus of a batch for an eighth memcg, with every slot taken,
+ * goes to slot get_random_u32_below(NR_MEMCG_STOCK) after drain_stock() gave
+ * that slot's pages back (memcg_uncharge(): the memcg and every ancestor).
+ * Eight memcgs under a parent p; task 0 on CPU 0 charges one page to each
+ * in turn: a batch of 64 to the counters, 63 into the next empty slot, so
+ * memcg c_i sits in slot i with memory 64 (p: 7 * 64 = 448).  From then on
+ * the test charges one page to the one child that is not in the stock: its
+ * counters take 64, 63 of them replace slot k, and the memcg that held k
+ * falls to its own pages.  The model's get_random_u32_below() is CPU 0's
+ * stream of the run's seed (rng_stream(seed ^ "stock", cpu), models/rng.h),
+ * so the test draws the same numbers from its own copy: slot k of each
+ * eviction is the next rng_below(7) of that stream.  Those draws being the
+ * model's picks, the counts check the kernel's sense of random: uniform over
+ * all 7 slots (7000 evictions: 1000 each on average, sd about 29), none
+ * left out.  (Memcg indices: p is 0, c0..c7 are 1..8.) */
+START_TEST(test_stock_eviction)
+{
+	enum { NCHILD = 8, ROUNDS = 7000 };
+	struct setup s;
+	char err[256];
+	int parents[NCHILD + 1];
+	struct memcg_limits lim[NCHILD + 1];
+	const char *names[NCHILD + 1] = { "p", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7" };
+	uint64_t mem[NCHILD + 1] = { 0 }, stocked[NCHILD + 1] = { 0 };
+	int slot[7];                            /* the child (memcg index) in each slot */
+	unsigned given_up[7] = { 0 };
+	int killed;
+
+	setup_init(&s, MEMCG_V2, 1, 16);
+	for (int i = 0; i <= NCHILD; i++) {
+		parents[i] = i ? 0 : -1;
+		lim[i] = s.lim[0];
+	}
+	struct reclaim_task_desc td[1] = { { 16, 0 } };
+	struct reclaim_topology t = { 1, td, NCHILD + 1, parents, names, lim };
+	struct reclaim *rm = reclaim_create(&s.cfg, &t, &fake_ops, NULL, err, sizeof(err));
+
+	ck_assert_msg(rm, "reclaim_create: %s", err);
+	/* slots 0..6 filled in order: no draw */
+	for (int i = 0; i < 7; i++) {
+		ck_assert_int_eq(rc_charge(rm, 0, (uint32_t)(1 + i), 1, 1, &killed), 0);
+		slot[i] = 1 + i;
+		mem[1 + i] = 64;
+		stocked[1 + i] = 63;
+	}
+	mem[0] = 7 * 64;
+	for (int m = 0; m <= NCHILD; m++)
+		ck_assert_uint_eq(rm->mc.m[m].memory, mem[m]);
+	/* a page of c0 again: slot 0 has 63, consume_stock() takes it */
+	ck_assert_int_eq(rc_charge(rm, 0, 1, 1, 1, &killed), 0);
+	stocked[1]--;
+	ck_assert_uint_eq(rm->mc.m[1].memory, 64);
+
+	uint64_t draw = rng_stream(s.cfg.seed ^ 0x73746f636bull, 0);   /* "stock", CPU 0 */
+	int out = NCHILD;                       /* c7, in no slot */
+
+	for (int r = 0; r < ROUNDS; r++) {
+		unsigned k = rng_below(&draw, 7);
+		int victim = slot[k];
+
+		ck_assert_int_eq(rc_charge(rm, 0, (uint32_t)out, 1, 1, &killed), 0);
+		mem[out] += 64;
+		mem[victim] -= stocked[victim];
+		mem[0] += 64 - stocked[victim];
+		stocked[victim] = 0;
+		stocked[out] = 63;
+		slot[k] = out;
+		given_up[k]++;
+		for (int m = 0; m <= NCHILD; m++)
+			if (rm->mc.m[m].memory != mem[m])   /* (ck_assert per round: slow) */
+				ck_abort_msg("round %d (slot %u: memcg %d out, %d in): memcg %d "
+					     "memory %llu, expected %llu", r, k, victim, out, m,
+					     (unsigned long long)rm->mc.m[m].memory,
+					     (unsigned long long)mem[m]);
+		out = victim;
+	}
+	for (int k = 0; k < 7; k++)
+		ck_assert_msg(given_up[k] > 850 && given_up[k] < 1150, "slot %d given up %u times",
+			      k, given_up[k]);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 START_TEST(test_zero_page_read)
 {
 	struct setup s;
@@ -942,6 +1026,59 @@ START_TEST(test_high_parent)
 }
 END_TEST
 
+/* try_charge_memcg() (mm/memcontrol.c): a charge that reaches the page
+ * counters while the memcg is over memory.high adds its batch to the task's
+ * debt (current->memcg_nr_pages_over_high += batch) and handles it at once,
+ * before the charge returns, only when the debt is more than
+ * MEMCG_CHARGE_BATCH (64) pages; otherwise on the return to user space.
+ * Charges straight through rc_charge(), as a kernel path charging several
+ * times before it returns to user space would.  memory.high 32, swappiness 0
+ * and no pages on the lists: reclaim frees nothing.
+ *   - 64 pages: the stock is empty, batch = max(64, 64) = 64, no refill;
+ *     memory 64 > 32, debt 64, not more than 64: left for user space.
+ *   - 64 more: debt 128 > 64: __mem_cgroup_handle_over_high() with
+ *     nr_pages 128.  Overage ((128 - 32) << 20) / 32 = 3 << 20; penalty
+ *     ((3 << 20)^2 * 250) >> 34 = 9 * 64 * 250 = 144000 jiffies, * 128 / 64
+ *     = 288000, clamped to 2 * HZ = 500 > HZ / 100: reclaim_high() 1 + 16
+ *     times (nothing reclaimed, 16 retries), then a 500-jiffy sleep = 2 s;
+ *     the debt is 0.  (A threshold of 128 leaves the debt at 128 here.)
+ *   - one 128-page charge (an order-7 folio): batch 128, debt 128 > 64:
+ *     handled again, 17 more MEMCG_HIGH events and 2 s more (overage 7 << 20,
+ *     clamped to 500 jiffies again). */
+START_TEST(test_high_debt_threshold)
+{
+	struct setup s;
+	int killed;
+
+	setup_init(&s, MEMCG_V2, 1, 256);
+	s.lim[0].high = 32;
+	s.cfg.swappiness = 0;
+	struct reclaim *rm = setup_create(&s);
+	const struct reclaim_task_stats *ts = reclaim_task(rm, 0);
+
+	ck_assert_int_eq(rc_charge(rm, 0, 0, 64, 1, &killed), 0);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 64);
+	ck_assert_uint_eq(rm->task[0].nr_over_high, 64);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 0);
+	ck_assert_uint_eq(ts->throttle_ns, 0);
+
+	ck_assert_int_eq(rc_charge(rm, 0, 0, 64, 1, &killed), 0);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 128);
+	ck_assert_uint_eq(rm->task[0].nr_over_high, 0);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 17);
+	ck_assert_uint_eq(ts->throttle_ns, 2000000000ull);
+
+	ck_assert_int_eq(rc_charge(rm, 0, 0, 128, 1, &killed), 0);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 256);
+	ck_assert_uint_eq(rm->task[0].nr_over_high, 0);
+	ck_assert_uint_eq(rm->mc.m[0].ev.high, 34);
+	ck_assert_uint_eq(ts->throttle_ns, 4000000000ull);
+	ck_assert_uint_eq(rm->charging[0], 0);
+	rc_uncharge(rm, 0, 256);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* vm_swap_full(): free swap under half of it; mem_cgroup_swap_full(): v2
  * swap usage at half of memory.swap.max or more, at any level. */
 START_TEST(test_swap_full)
@@ -1295,6 +1432,61 @@ START_TEST(test_global_scan_balance)
 	 * root lruvec that lru_note_cost() never reaches keeps ap 60, fp 140:
 	 * 1 + 2 + 4 + 9 + 18 = 34.) */
 	ck_assert_uint_eq(global_scan(1), 42);
+}
+END_TEST
+
+/* shrink_lruvec() (mm/vmscan.c): global direct reclaim at DEF_PRIORITY (12)
+ * is proportional_reclaim: it scans the whole of get_scan_count()'s target
+ * even once nr_to_reclaim is met; memcg reclaim stops at the first
+ * SWAP_CLUSTER_MAX batch that meets it.  The target is size >> 12, so the
+ * difference needs a list of 33 << 12 = 135,168 pages or more (32 pages of
+ * target are a single batch either way).  N = 135,168 + 33 written pages of
+ * one memcg, on the inactive list, young bits cleared: every folio scanned
+ * is swapped out and freed.  Swappiness 200 (fp 0 in
+ * calculate_pressure_balance(): memcg reclaim's SCAN_FRACT scans all of
+ * size >> priority).
+ *   - global (try_to_free_pages(), nr_to_reclaim 32): file_is_tiny, so
+ *     SCAN_ANON, 135,201 >> 12 = 33: a batch of 32 (32 reclaimed, not below
+ *     32, but proportional: go on), a batch of 1: 33.
+ *   - memcg 0 (try_to_free_mem_cgroup_pages(), nr_to_reclaim 32): 135,168
+ *     left, >> 12 = 33 again; the batch of 32 meets the target, no file
+ *     pages: stop (!nr_file): 32. */
+START_TEST(test_proportional_reclaim)
+{
+	struct setup s;
+	const uint32_t n = (33u << 12) + 33;
+	char reason[256];
+
+	setup_init(&s, MEMCG_V2, 1, n);
+	s.cfg.swappiness = 200;
+	struct reclaim *rm = setup_create(&s);
+
+	/* reclaim_step() without step()'s check of the whole model after each
+	 * write, nor a ck_assert (a message to the parent) per write; one
+	 * check at the end */
+	for (uint32_t v = 0; v < n; v++) {
+		struct reclaim_req r = {
+			.task = 0, .vpage = v, .content = RECLAIM_CONTENT_DRAW, .op = RECLAIM_OP_WRITE,
+		};
+		int ret = reclaim_step(rm, &r);
+
+		if (ret < 0)
+			ck_abort_msg("write %u: reclaim_step: %d", v, ret);
+	}
+	rc_lru_add_drain(rm, 0);
+	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "invariant: %s", reason);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], n);
+	for (uint32_t v = 0; v < n; v++)
+		rm->pg[rm->task[0].base + v].flags &= (uint8_t)~PF_YOUNG;
+
+	ck_assert_uint_eq(rc_try_to_free(rm, 0, -1, 1, 1, 0), 33);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgscan, 33);
+	ck_assert_uint_eq(rm->lru[0].pages[LRU_INACTIVE], n - 33);
+	ck_assert_uint_eq(rc_try_to_free(rm, 0, 0, 32, 1, 0), 32);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgscan, 33 + 32);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgsteal, 33 + 32);
+	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "invariant: %s", reason);
+	reclaim_destroy(rm);
 }
 END_TEST
 
@@ -1875,6 +2067,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_high_delay_table);
 	tcase_add_test(tc, test_lazy_pages);
 	tcase_add_test(tc, test_charge_stock);
+	tcase_add_test(tc, test_stock_eviction);
 	tcase_add_test(tc, test_zero_page_read);
 	tcase_add_test(tc, test_oom_after_retries);
 	tcase_add_test(tc, test_oom_victim_tie);
@@ -1897,6 +2090,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_writeback_folio);
 	tcase_add_test(tc, test_high_throttle);
 	tcase_add_test(tc, test_high_parent);
+	tcase_add_test(tc, test_high_debt_threshold);
 	tcase_add_test(tc, test_swap_full);
 	tcase_add_test(tc, test_zswap_charge);
 	tcase_add_test(tc, test_lru_add_batch);
@@ -1905,6 +2099,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_refault_during_pageout);
 	tcase_add_test(tc, test_too_many_isolated);
 	tcase_add_test(tc, test_global_scan_balance);
+	tcase_add_test(tc, test_proportional_reclaim);
 	tcase_add_test(tc, test_note_cost);
 	tcase_add_test(tc, test_empty_memcg_skipped);
 	tcase_add_test(tc, test_hook_large_folio_lru_add);
