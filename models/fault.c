@@ -485,6 +485,41 @@ static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order
 	return RECLAIM_FIRST_TOUCH;
 }
 
+/* The PMD block of page g lies in task t and its 512 pages are all in state
+ * (and, for the huge zero page, marked as one PMD: order 9). */
+static int rc_pmd_all(const struct reclaim *rm, const struct rc_task *t, uint32_t g, uint8_t state)
+{
+	uint32_t h = g & ~(PMD_PAGES - 1);
+
+	if (h < t->base || (uint64_t)h + PMD_PAGES > (uint64_t)t->base + t->npages)
+		return 0;
+	for (uint32_t i = 0; i < PMD_PAGES; i++) {
+		const struct rc_page *p = &rm->pg[h + i];
+
+		if (p->state != state || (state == PS_ZEROPAGE && p->order != RECLAIM_MAX_ORDER))
+			return 0;
+	}
+	return 1;
+}
+
+/* do_huge_zero_wp_pmd(): a write to the huge zero page allocates a PMD folio
+ * (it may reclaim, never OOM-kills); when that fails the PMD is split into
+ * zero-page PTEs (__split_huge_pmd()) and the write copies one page. */
+static int rc_huge_zero_wp(struct reclaim *rm, int who, uint32_t g, uint32_t memcg,
+			   uint32_t content)
+{
+	uint32_t h = g & ~(PMD_PAGES - 1);
+
+	rc_alloc_pages(rm, who, PMD_PAGES);
+	if (rc_pmd_all(rm, &rm->task[who], g, PS_ZEROPAGE) &&
+	    !rc_charge_nowait(rm, who, memcg, PMD_PAGES, 1)) {
+		rc_map_new(rm, who, h, RECLAIM_MAX_ORDER, memcg, g, content);
+		return RECLAIM_FIRST_TOUCH;
+	}
+	rc_split_huge_zero(rm, g);
+	return rc_anon_fault(rm, who, g, 0, memcg, content, 1);
+}
+
 /* A store to a mapped page: a named content replaces what it holds; an
  * unnamed one may change it (drawn at its next swap-out, with probability
  * cfg.dirty). */
@@ -541,11 +576,13 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 				rc_work(rm, who, RECLAIM_W_ACCESS, 1);
 				return RECLAIM_HIT;
 			}
-			/* do_wp_page() on the zero page: a new order-0 folio */
+			/* do_wp_page() on the zero page: a new order-0 folio;
+			 * on the huge zero page, a PMD folio if it can */
 			t->st.faults++;
 			rm->mc.m[r->memcg].ev.pgfault++;
 			rc_work(rm, who, RECLAIM_W_FAULT, 1);
-			ret = rc_anon_fault(rm, who, g, 0, r->memcg, r->content, 1);
+			ret = p->order ? rc_huge_zero_wp(rm, who, g, r->memcg, r->content) :
+					 rc_anon_fault(rm, who, g, 0, r->memcg, r->content, 1);
 			if (ret == RECLAIM_FIRST_TOUCH)
 				t->st.first_touch++;
 			return ret;
@@ -554,8 +591,21 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 			rm->mc.m[r->memcg].ev.pgfault++;
 			rc_work(rm, who, RECLAIM_W_FAULT, 1);
 			if (!write) {
-				/* do_anonymous_page(): a read maps the shared zero page */
-				p->state = PS_ZEROPAGE;
+				/* do_anonymous_page(): a read maps the shared zero
+				 * page; in an unpopulated PMD block of a MADV_HUGEPAGE
+				 * mapping, the huge zero page for all 512 pages
+				 * (do_huge_pmd_anonymous_page(), use_zero_page 1) */
+				if (r->order == RECLAIM_MAX_ORDER && rc_pmd_all(rm, t, g, PS_NONE)) {
+					uint32_t h = g & ~(PMD_PAGES - 1);
+
+					for (uint32_t i = 0; i < PMD_PAGES; i++) {
+						rm->pg[h + i].state = PS_ZEROPAGE;
+						rm->pg[h + i].order = RECLAIM_MAX_ORDER;
+					}
+				} else {
+					p->state = PS_ZEROPAGE;
+					p->order = 0;
+				}
 				return RECLAIM_FIRST_TOUCH;
 			}
 			ret = rc_anon_fault(rm, who, g, r->order, r->memcg, r->content, 0);

@@ -536,12 +536,25 @@ void rc_free_range(struct reclaim *rm, int who, uint32_t first, uint32_t n)
 			p->flags = 0;
 			break;
 		case PS_ZEROPAGE:
+			rc_split_huge_zero(rm, (uint32_t)g);   /* a part of a huge zero PMD */
 			p->state = PS_NONE;
 			break;
 		default:
 			break;
 		}
 	}
+}
+
+/* __split_huge_pmd() of a huge zero page: its pages become zero-page PTEs. */
+void rc_split_huge_zero(struct reclaim *rm, uint32_t g)
+{
+	uint32_t h = g & ~((1u << RECLAIM_MAX_ORDER) - 1);
+
+	if (rm->pg[g].order != RECLAIM_MAX_ORDER)
+		return;
+	for (uint32_t i = 0; i < (1u << RECLAIM_MAX_ORDER); i++)
+		if (rm->pg[h + i].state == PS_ZEROPAGE)
+			rm->pg[h + i].order = 0;
 }
 
 /* Pages of a folio that their task freed while it was locked: free them now

@@ -258,6 +258,8 @@ int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, i
 /* The page allocator under the RAM limit: global reclaim until nr pages fit. */
 void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr);
 int rc_alloc_pages_nowait(struct reclaim *rm, uint32_t nr);
+/* __split_huge_pmd() of the huge zero page that page g is part of, if any. */
+void rc_split_huge_zero(struct reclaim *rm, uint32_t g);
 /* folio_swapcache_freeable() && !folio_swapped(): not under writeback, and
  * no page of the folio still named by a swap PTE (unmapped in the cache). */
 int rc_swap_freeable(const struct reclaim *rm, uint32_t h);

@@ -908,6 +908,72 @@ START_TEST(test_mthp_fallback)
 }
 END_TEST
 
+/* A read in a MADV_HUGEPAGE (order-9) region whose 512 pages are all
+ * unpopulated maps the huge zero page (do_huge_pmd_anonymous_page()): one
+ * fault, no charge, the region's other reads are hits; a write then
+ * allocates a PMD folio (do_huge_zero_wp_pmd()).  When the PMD folio's
+ * charge fails, or part of the region was unmapped, the PMD is split into
+ * zero-page PTEs (__split_huge_pmd()) and a write copies one page.  Before,
+ * each read faulted a 4 KiB zero page and a write got order 0. */
+START_TEST(test_huge_zero_page)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 2048);
+	s.lim[0].max = 700;
+	struct reclaim *rm = setup_create(&s);
+	struct reclaim_req r = { .task = 0, .vpage = 5, .order = 9, .op = RECLAIM_OP_READ,
+				 .content = RECLAIM_CONTENT_DRAW };
+	uint32_t base = rm->task[0].base;
+
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_int_eq(rm->pg[base + 511].state, PS_ZEROPAGE);
+	r.vpage = 300;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_HIT);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgfault, 1);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 0);
+	r.op = RECLAIM_OP_WRITE;
+	r.vpage = 7;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[base].order, 9);
+	ck_assert_int_eq(rm->pg[base + 300].state, PS_MAPPED);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 512);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->rss, 512);
+
+	/* the next region: read, then a write whose 512 pages do not fit
+	 * under memory.max 700 beside the first (a PMD charge never OOM-kills,
+	 * and reclaim finds nothing it can take without swap) */
+	r.op = RECLAIM_OP_READ;
+	r.vpage = 512;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	r.op = RECLAIM_OP_WRITE;
+	r.vpage = 520;
+	F.out_res = RECLAIM_OUT_ACTIVATE;              /* nothing leaves memory */
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_int_eq(rm->pg[base + 520].state, PS_MAPPED);
+	ck_assert_uint_eq(rm->pg[base + 520].order, 0);
+	ck_assert_int_eq(rm->pg[base + 521].state, PS_ZEROPAGE);
+	ck_assert_uint_eq(rm->pg[base + 521].order, 0);   /* split */
+
+	/* a third region, part of it unmapped: split, a write gets order 0 */
+	r.op = RECLAIM_OP_READ;
+	r.vpage = 1024;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	step(rm, 0, RECLAIM_OP_FREE, 1030, 1);
+	ck_assert_int_eq(rm->pg[base + 1030].state, PS_NONE);
+	ck_assert_uint_eq(rm->pg[base + 1031].order, 0);
+	r.op = RECLAIM_OP_WRITE;
+	r.vpage = 1031;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[base + 1031].order, 0);
+	ck_assert_int_eq(rm->pg[base + 1032].state, PS_ZEROPAGE);
+	char reason[256];
+
+	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "%s", reason);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* do_swap_page() on a large folio in the swap cache (here an order-4 folio
  * that zswap rejected with writeback off: unmapped, activated, its 16 swap
  * entries in its PTEs): one fault maps the whole folio (swap_pte_batch() ==
@@ -2087,6 +2153,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_mthp_no_direct_reclaim);
 	tcase_add_test(tc, test_mthp_fallback);
 	tcase_add_test(tc, test_large_swapcache_fault);
+	tcase_add_test(tc, test_huge_zero_page);
 	tcase_add_test(tc, test_writeback_folio);
 	tcase_add_test(tc, test_high_throttle);
 	tcase_add_test(tc, test_high_parent);
