@@ -6,10 +6,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "traces/trace_priv.h"
@@ -17,20 +21,27 @@
 struct outfile_sink {
 	int fd;
 	int err;        /* first failed write, negative errno */
-	char *tmp;      /* NULL for standard output */
+	char *tmp;      /* pending_path[slot], NULL for standard output */
 	const char *path;
 	int slot;
 };
 
-/* Temp files not renamed yet, for the signal handler.  A writer has at most
- * two open at once (a trace and its page store); sweeps one. */
+/* Temp files not renamed yet, for a signal handler.  A writer has at most
+ * two open at once (a trace and its page store); sweeps one.  The names live
+ * in static storage, never freed, so a handler running at any moment (or on
+ * another thread) reads a whole name; pending_used[] says which to read: set
+ * after the name is written and before the file is created, cleared only
+ * after the rename (or the unlink), with the fatal signals blocked. */
 #define OUTFILE_PENDING_MAX 16
-static char *volatile pending[OUTFILE_PENDING_MAX];
+static char pending_path[OUTFILE_PENDING_MAX][PATH_MAX];
+static volatile sig_atomic_t pending_used[OUTFILE_PENDING_MAX];
+/* Outputs renamed into place so far (a handler's "nothing written"). */
+static volatile sig_atomic_t completed;
 
 /* Between outfile_hold() and outfile_release(): complete temp files waiting
- * for their rename (each still in pending[]). */
+ * for their rename (each still pending for a signal handler). */
 struct held_file {
-	char *tmp;
+	char *tmp;      /* pending_path[slot] */
 	char *path;
 	int slot;
 };
@@ -38,13 +49,26 @@ static struct held_file held[OUTFILE_PENDING_MAX];
 static int nheld;
 static bool holding;
 
+int outfile_remove_pending(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < OUTFILE_PENDING_MAX; i++)
+		if (pending_used[i] && !unlink(pending_path[i]))
+			n++;
+	return n;
+}
+
+int outfile_completed(void)
+{
+	return completed;
+}
+
 static void on_fatal_signal(int sig)
 {
 	sigset_t s;
 
-	for (int i = 0; i < OUTFILE_PENDING_MAX; i++)
-		if (pending[i])
-			unlink(pending[i]);
+	outfile_remove_pending();
 	/* then die of the signal as if no handler had been there */
 	signal(sig, SIG_DFL);
 	sigemptyset(&s);
@@ -56,7 +80,8 @@ static void on_fatal_signal(int sig)
 static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 /* Only where the default action is in force: a caller's own handling (the
- * sweep holds SIGINT and SIGTERM) is left alone. */
+ * zswapsim command's handler, which calls outfile_remove_pending() itself;
+ * an ignored signal) is left alone. */
 static void install_handlers(void)
 {
 	struct sigaction old, sa = { .sa_handler = on_fatal_signal };
@@ -125,45 +150,90 @@ static int fail(struct outfile_sink *s, int ret, const char *what, char *err, si
 	return ret;
 }
 
-/* mkostemp in path's directory, registered for the signal handler before any
- * signal can see it unregistered. */
+/* Six characters of [A-Za-z0-9] that nobody can guess (mkostemp()'s
+ * suffix; our own, because the name is registered before the file exists). */
+static void random_suffix(char *x)
+{
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static unsigned counter;
+	uint8_t r[6];
+
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+		uint64_t v;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		v = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() << 20 ^ ++counter;
+		memcpy(r, &v, sizeof(r));
+	}
+	for (size_t i = 0; i < sizeof(r); i++)
+		x[i] = chars[r[i] % (sizeof(chars) - 1)];
+}
+
+static int free_slot(void)
+{
+	for (int i = 0; i < OUTFILE_PENDING_MAX; i++)
+		if (!pending_used[i])
+			return i;
+	return -1;
+}
+
+/* "<path>.tmp.XXXXXX" created exclusively (a link planted there is never
+ * followed) with the mode fopen() would give (0666 less the umask).  Its name
+ * is registered for the signal handler before the file is created, so no
+ * signal finds a temp file it does not know; a name taken already (EEXIST)
+ * is dropped and another one tried, as mkostemp() does. */
 static int create_tmp(struct outfile_sink *s)
 {
+	size_t n = strlen(s->path);
 	sigset_t old;
 	int ret = 0;
 
-	s->tmp = malloc(strlen(s->path) + sizeof(".tmp.XXXXXX"));
-	if (!s->tmp)
-		return -ENOMEM;
-	strcpy(s->tmp, s->path);
-	strcat(s->tmp, ".tmp.XXXXXX");
+	if (n + sizeof(".tmp.XXXXXX") > PATH_MAX)
+		return -ENAMETOOLONG;
 	block_fatal(&old);
-	for (s->slot = 0; s->slot < OUTFILE_PENDING_MAX && pending[s->slot]; s->slot++)
-		;
-	if (s->slot == OUTFILE_PENDING_MAX)
+	s->slot = free_slot();
+	if (s->slot < 0) {
 		ret = -EMFILE;
-	else if ((s->fd = mkostemp(s->tmp, O_CLOEXEC)) < 0)
+		goto out;
+	}
+	s->tmp = pending_path[s->slot];
+	memcpy(s->tmp, s->path, n);
+	memcpy(s->tmp + n, ".tmp.", 5);
+	s->tmp[n + 11] = 0;
+	for (int tries = 0; tries < 100; tries++) {
+		random_suffix(s->tmp + n + 5);
+		atomic_signal_fence(memory_order_seq_cst);   /* the name before the flag */
+		pending_used[s->slot] = 1;
+		s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (s->fd >= 0)
+			goto out;
 		ret = -errno;
-	else
-		pending[s->slot] = s->tmp;
+		pending_used[s->slot] = 0;
+		if (ret != -EEXIST)
+			break;
+	}
+	s->tmp = NULL;
+out:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
-static void forget_slot(int slot, const char *tmp, bool remove)
+/* With the fatal signals blocked: a handler finds the temp file or nothing. */
+static void drop_slot(int slot, const char *tmp, bool remove)
 {
-	sigset_t old;
-
-	block_fatal(&old);
 	if (remove)
 		unlink(tmp);
-	pending[slot] = NULL;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pending_used[slot] = 0;
 }
 
 static void forget_tmp(struct outfile_sink *s, bool remove)
 {
-	forget_slot(s->slot, s->tmp, remove);
+	sigset_t old;
+
+	block_fatal(&old);
+	drop_slot(s->slot, s->tmp, remove);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* The last component of path: "" after a trailing '/'. */
@@ -228,7 +298,6 @@ int outfile_check_here(const char *path, char *err, size_t errlen)
 
 static int open_sink(struct outfile_sink *s, char *err, size_t errlen)
 {
-	mode_t mask;
 	int ret;
 
 	if (outfile_is_stdout(s->path)) {
@@ -241,21 +310,13 @@ static int open_sink(struct outfile_sink *s, char *err, size_t errlen)
 		return ret;
 	install_handlers();
 	ret = create_tmp(s);
-	if (ret) {
-		free(s->tmp);
-		s->tmp = NULL;
+	if (ret)
 		return fail(s, ret, "cannot create temporary file", err, errlen);
-	}
-	/* mkostemp() creates the file 0600: give it the mode fopen() would. */
-	mask = umask(0);
-	umask(mask);
-	fchmod(s->fd, 0666 & ~mask);
 	return 0;
 }
 
 static void free_sink(struct outfile_sink *s)
 {
-	free(s->tmp);
 	free(s);
 }
 
@@ -322,21 +383,29 @@ static int hold_tmp(struct outfile_sink *s)
 		return -ENOMEM;
 	}
 	held[nheld++] = (struct held_file){ .tmp = s->tmp, .path = path, .slot = s->slot };
-	s->tmp = NULL;   /* held[] owns it now */
+	s->tmp = NULL;   /* held[] has it now */
 	return 0;
 }
 
 static int finish_tmp(struct outfile_sink *s, int ret)
 {
+	sigset_t old;
+
 	if (!ret && fsync(s->fd))
 		ret = -errno;
 	if (close(s->fd) && !ret)
 		ret = -errno;
 	if (!ret && holding)
 		return hold_tmp(s);
-	if (!ret && rename(s->tmp, s->path))
-		ret = -errno;
-	forget_tmp(s, ret != 0);
+	/* the rename and its record as one step: a handler never sees the
+	 * file in place and its temp name still pending */
+	block_fatal(&old);
+	if (!ret)
+		ret = rename(s->tmp, s->path) ? -errno : 0;
+	if (!ret)
+		completed++;
+	drop_slot(s->slot, s->tmp, ret != 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return !ret ? sync_dir(s->path) : ret;
 }
 
@@ -369,9 +438,12 @@ void outfile_hold(void)
 
 int outfile_release(int ret, char *err, size_t errlen)
 {
+	sigset_t old;
 	int i, renamed = 0;
 
 	holding = false;
+	/* A signal meanwhile waits: a pair lands together or not at all. */
+	block_fatal(&old);
 	for (; !ret && renamed < nheld; renamed++)
 		if (rename(held[renamed].tmp, held[renamed].path)) {
 			ret = -errno;
@@ -382,8 +454,12 @@ int outfile_release(int ret, char *err, size_t errlen)
 	/* a later rename failed: take back the earlier ones, never half a pair */
 	for (i = 0; ret && i < renamed; i++)
 		unlink(held[i].path);
+	for (i = 0; i < nheld; i++)
+		drop_slot(held[i].slot, held[i].tmp, i >= renamed);
+	if (!ret)
+		completed += nheld;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	for (i = 0; i < nheld; i++) {
-		forget_slot(held[i].slot, held[i].tmp, i >= renamed);
 		if (!ret) {
 			int r = sync_dir(held[i].path);
 
@@ -393,7 +469,6 @@ int outfile_release(int ret, char *err, size_t errlen)
 					  strerror(-r));
 			}
 		}
-		free(held[i].tmp);
 		free(held[i].path);
 	}
 	nheld = 0;

@@ -7,6 +7,8 @@
  * the same directory with mkostemp() (exclusive, unpredictable name, so a link
  * planted there is never followed) with the mode fopen() would give, and
  * returns a FILE to write.  "-" is standard output, written in place.
+ * The temp file's name is recorded (static storage) before the file is
+ * created and forgotten only after its rename, for outfile_remove_pending().
  *
  * outfile_close() flushes, fsyncs the file, renames it over path and fsyncs
  * the directory (after a power loss path holds the old file or the whole new
@@ -15,8 +17,9 @@
  * write (ENOSPC stays ENOSPC, a file-size limit is EFBIG), not stdio's EIO.
  *
  * Until closed, the temp file is also removed when SIGINT, SIGTERM or SIGHUP
- * kills the process (their default action is kept: the handler unlinks and
- * re-raises); SIGXFSZ is ignored so a file-size limit fails the write instead
+ * kills the process: where the signal's action is still the default one,
+ * outfile_open() installs a handler that unlinks and re-raises (a caller with
+ * a handler of its own calls outfile_remove_pending() in it); SIGXFSZ is ignored so a file-size limit fails the write instead
  * of killing the process.  Both return 0 or a negative errno with one line
  * naming path in err (err may be NULL).
  *
@@ -58,6 +61,15 @@ int outfile_release(int ret, char *err, size_t errlen);
 
 /* open, write text, close. */
 int outfile_write_text(const char *path, const char *text, char *err, size_t errlen);
+
+/* For a signal handler (async-signal-safe: unlink() only): remove every temp
+ * file this process created and has not renamed yet; returns how many. */
+int outfile_remove_pending(void);
+/* For a signal handler: how many outputs this process has renamed into
+ * place so far (0: nothing written).  A rename and its count happen with the
+ * fatal signals blocked, so a handler sees either the temp file pending or
+ * the output in place and counted, and never undoes a rename. */
+int outfile_completed(void);
 
 /* Whether path names standard output. */
 int outfile_is_stdout(const char *path);

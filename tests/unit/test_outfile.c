@@ -180,6 +180,45 @@ START_TEST(a_fatal_signal_removes_the_temp_file)
 }
 END_TEST
 
+/* A caller's own handler (zswapsim's: sim/interrupt.c) is kept by
+ * outfile_open() and cleans up through outfile_remove_pending(); its exit
+ * status tells the test what the handler saw: 10 per output completed in the
+ * child, 1 per temp file removed. */
+static int base_completed;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit((outfile_completed() - base_completed) * 10 + outfile_remove_pending());
+}
+
+START_TEST(a_callers_handler_removes_the_pending_temp_files)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		struct outfile o;
+		char err[512];
+
+		base_completed = outfile_completed();
+		signal(SIGTERM, on_term);
+		if (outfile_write_text(in_dir("done.json"), "{}\n", err, sizeof(err)) ||
+		    outfile_open(&o, in_dir("half.json"), err, sizeof(err)))
+			_exit(3);
+		fputs("{ \"half\": ", o.f);
+		fflush(o.f);
+		raise(SIGTERM);
+		_exit(4);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 11, "status %#x", status);
+	ck_assert_uint_eq(count_like("done.json"), 1);   /* the rename stands */
+	ck_assert_uint_eq(count_like("half.json"), 0);
+}
+END_TEST
+
 /* RLIMIT_FSIZE used to kill with SIGXFSZ and leave the temp file: now the
  * write fails with EFBIG and nothing is left. */
 START_TEST(a_file_size_limit_fails_the_write)
@@ -304,6 +343,31 @@ START_TEST(a_held_pair_lands_together_or_not_at_all)
 }
 END_TEST
 
+/* Outside a handler too: what is pending goes, what is closed is counted. */
+START_TEST(pending_and_completed_are_counted)
+{
+	int before = outfile_completed();
+	struct outfile o;
+	char err[512];
+
+	ck_assert_int_eq(outfile_write_text(in_dir("c1"), "x\n", err, sizeof(err)), 0);
+	ck_assert_int_eq(outfile_completed(), before + 1);
+	ck_assert_int_eq(outfile_remove_pending(), 0);
+	ck_assert_int_eq(outfile_open(&o, in_dir("c2"), err, sizeof(err)), 0);
+	ck_assert_uint_eq(count_like("c2.tmp."), 1);
+	ck_assert_int_eq(outfile_remove_pending(), 1);
+	ck_assert_uint_eq(count_like("c2"), 0);
+	ck_assert_int_eq(outfile_close(&o, -ECANCELED, NULL, 0), -ECANCELED);
+	ck_assert_int_eq(outfile_completed(), before + 1);
+	/* a held pair counts once both are in place */
+	outfile_hold();
+	write_pair("c3.pages", "c3.zswt");
+	ck_assert_int_eq(outfile_completed(), before + 1);
+	ck_assert_int_eq(outfile_release(0, err, sizeof(err)), 0);
+	ck_assert_int_eq(outfile_completed(), before + 3);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("outfile");
@@ -314,6 +378,8 @@ int main(void)
 	tcase_add_test(tc, a_planted_link_is_not_followed);
 	tcase_add_test(tc, dash_is_standard_output);
 	tcase_add_test(tc, a_fatal_signal_removes_the_temp_file);
+	tcase_add_test(tc, a_callers_handler_removes_the_pending_temp_files);
+	tcase_add_test(tc, pending_and_completed_are_counted);
 	tcase_add_test(tc, a_file_size_limit_fails_the_write);
 	tcase_add_test(tc, a_failed_writer_keeps_the_old_file);
 	tcase_add_test(tc, check_refuses_up_front);
