@@ -2,7 +2,8 @@
 /*
  * Subcommands of the zswapsim binary.  Each takes argc/argv starting at the
  * subcommand's own name and returns the process exit status:
- * 0 success, 1 runtime failure, 2 bad usage or bad input.
+ * 0 success, 1 runtime failure, 2 bad usage or bad input, 128 + N when
+ * signal N (SIGINT, SIGTERM, SIGHUP) interrupted a command that writes files.
  * Errors are printed as one line on stderr: "zswapsim: <file/key>: <reason>".
  * The libraries below (sim/, traces/, models/) return negative errno codes
  * with a message; cli_exit_status() is the one place that turns them into an
@@ -37,6 +38,18 @@ int trace_gen_parse_args(const struct gen_kind *k, int argc, char **argv, void *
  * EXIT_RUNTIME (out of memory or disk space, an I/O error, an internal check)
  * or EXIT_USAGE (anything else: bad input). */
 int cli_exit_status(int ret);
+
+/* The exit status of a command interrupted by signal sig (130 for SIGINT). */
+#define EXIT_INTERRUPTED(sig) (128 + (sig))
+
+/* SIGINT, SIGTERM and SIGHUP end the process with one line on stderr
+ * ("zswapsim: interrupted (SIGINT): nothing written"), every temp file of an
+ * unfinished output removed, and EXIT_INTERRUPTED(sig); a signal ignored when
+ * the process started stays ignored (sim/interrupt.c).  main() calls it
+ * before a command that writes files; a sweep holds the signals itself. */
+void cli_catch_interrupts(void);
+/* "SIGINT", "SIGTERM", "SIGHUP" (for the interrupt messages). */
+const char *cli_signal_name(int sig);
 
 /* Print "zswapsim: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

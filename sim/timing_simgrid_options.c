@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SimGrid's own options (--cfg=..., --log=...) passed through from the CLI,
- * and simgrid_init().
+ * and simgrid_init(), which must not take over the interrupt signals.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,6 +18,35 @@
 #define SG_ARGV_MAX 256                       /* with the NULL */
 #define SG_OWN_ARGS 3                         /* name, quiet, thread contexts */
 #define SG_USER_OPTIONS_MAX (SG_ARGV_MAX - 1 - SG_OWN_ARGS)
+
+/*
+ * simgrid_init() installs SimGrid's SIGINT handler, which calls exit(1) from
+ * inside whatever actor runs: the exit handlers then make a second engine and
+ * abort (SimGrid's "more than one instance of kernel::EngineImpl" and a
+ * backtrace, status 134).  What the process had for SIGINT, SIGTERM and SIGHUP
+ * before (zswapsim's handler, sim/interrupt.c; SIG_IGN inherited from nohup or
+ * a background job; the default) is put back after it, with the signals
+ * blocked meanwhile so that none meets SimGrid's handler.
+ */
+static const int sg_kept_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define SG_NKEPT (sizeof(sg_kept_signals) / sizeof(sg_kept_signals[0]))
+
+static void sg_init_keeping_signals(int *argc, char **argv)
+{
+	struct sigaction was[SG_NKEPT];
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < SG_NKEPT; i++) {
+		sigaddset(&block, sg_kept_signals[i]);
+		sigaction(sg_kept_signals[i], NULL, &was[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &old);
+	simgrid_init(argc, argv);
+	for (size_t i = 0; i < SG_NKEPT; i++)
+		sigaction(sg_kept_signals[i], &was[i], NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
 
 void sg_start(struct sim *s)
 {
@@ -34,7 +64,7 @@ void sg_start(struct sim *s)
 		if (!strncmp(s->sg_argv[i], "--", 2))   /* the CLI's argv[0] stays out */
 			argv[argc++] = s->sg_argv[i];
 	argv[argc] = NULL;
-	simgrid_init(&argc, argv);
+	sg_init_keeping_signals(&argc, argv);
 }
 
 /* Actor stacks, KiB.  Below the minimum an actor overflows its stack in the
