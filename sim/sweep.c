@@ -5,9 +5,11 @@
  *
  * Runs every point of a sweep as its own `zswapsim run` process (SimGrid
  * allows one engine per process), N at a time, skipping points whose report
- * is already there for the same config, then writes the summary.  SIGINT or
- * SIGTERM kills the running points and keeps the finished ones: reports are
- * written atomically, so a killed point simply has none and runs next time.
+ * is already there for the same config, then writes the summary.  SIGINT,
+ * SIGTERM or SIGHUP stops starting points, passes the signal on to the
+ * running ones and keeps the finished ones: reports are written atomically,
+ * so an interrupted point simply has none and runs next time.  The sweep
+ * then writes the summary of what finished and exits 128 + the signal.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,8 +42,8 @@ static const char sweep_usage[] =
 	"  --emit parallel      write DIR/jobs.txt, one shell command per point, for GNU parallel\n"
 	"  --collect DIR        build the summary of DIR from the reports found there\n"
 	"  --list               print the points (id, done or todo, axis values) and exit\n"
-	"Exit status: 0 every point finished, 1 a point failed or the sweep was interrupted,\n"
-	"2 bad usage or a bad sweep file.\n";
+	"Exit status: 0 every point finished, 1 a point failed, 2 bad usage or a bad sweep\n"
+	"file, 128 + N interrupted by signal N (130: SIGINT; rerun to resume).\n";
 
 /* One running point. */
 struct job {
@@ -58,6 +60,7 @@ struct sweep_run {
 	struct job *running;
 	size_t nrunning;
 	double start;
+	int start_failed;       /* a point could not be started: the sweep stopped */
 };
 
 static double now_s(void)
@@ -205,6 +208,21 @@ static void note_failure(const char *dir, const struct sweep_point *pt, int stat
 	}
 }
 
+static int is_interrupt(int sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
+
+/* A run ended by an interrupt: its own handler's exit status (sim/interrupt.c),
+ * or killed by it (a run that had not installed the handler yet). */
+static int point_interrupted(int status)
+{
+	if (WIFSIGNALED(status))
+		return is_interrupt(WTERMSIG(status));
+	return WIFEXITED(status) && WEXITSTATUS(status) > 128 &&
+	       is_interrupt(WEXITSTATUS(status) - 128);
+}
+
 static void reap(struct sweep_run *s, int interrupted)
 {
 	int status;
@@ -219,11 +237,9 @@ static void reap(struct sweep_run *s, int interrupted)
 		s->running[k] = s->running[--s->nrunning];
 		const struct sweep_point *pt = &s->plan->points[i];
 		remove_partial(s->dir, pt);
-		/* Killed by us, or by the Ctrl-C the terminal sent to the whole
+		/* Stopped by us, or by the Ctrl-C the terminal sent to the whole
 		 * process group before we saw it: not a failure, it runs next time. */
-		if (!sweep_point_done(s->dir, pt) &&
-		    (interrupted || (WIFSIGNALED(status) &&
-				     (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM))))
+		if (!sweep_point_done(s->dir, pt) && (interrupted || point_interrupted(status)))
 			continue;
 		s->finished++;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && sweep_point_done(s->dir, pt)) {
@@ -241,11 +257,12 @@ static void reap(struct sweep_run *s, int interrupted)
 	}
 }
 
-/* SIGTERM the running points; SIGKILL what is still there 5 s later. */
-static void kill_running(struct sweep_run *s)
+/* Pass sig on to the running points, which remove their temp files and
+ * exit (sim/interrupt.c); SIGKILL what is still there 5 s later. */
+static void stop_running(struct sweep_run *s, int sig)
 {
 	for (size_t k = 0; k < s->nrunning; k++)
-		kill(s->running[k].pid, SIGTERM);
+		kill(s->running[k].pid, sig);
 	for (int waited = 0; s->nrunning; waited++) {
 		size_t before = s->nrunning;
 		reap(s, 1);
@@ -263,36 +280,39 @@ static void on_sigchld(int sig)
 	(void)sig;
 }
 
-/* SIGINT, SIGTERM and SIGCHLD are held (blocked, then taken with
+/* SIGINT, SIGTERM, SIGHUP and SIGCHLD are held (blocked, then taken with
  * sigtimedwait) from before the first point starts until the summary is
  * written: a signal at any moment of the run, even after the last point
- * finished, stops the sweep only once the summary says what finished. */
+ * finished, stops the sweep only once the summary says what finished.  An
+ * interrupt ignored since the start is left out: Linux queues a blocked
+ * signal even when it is ignored, and sigtimedwait() would take it. */
 struct held_signals {
-	sigset_t set, old;
+	sigset_t set, stop, old;
 };
 
 static void hold_signals(struct held_signals *h)
 {
-	sigemptyset(&h->set);
+	static const int interrupts[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction was;
+
+	sigemptyset(&h->stop);
+	for (size_t i = 0; i < sizeof(interrupts) / sizeof(interrupts[0]); i++)
+		if (!sigaction(interrupts[i], NULL, &was) && was.sa_handler != SIG_IGN)
+			sigaddset(&h->stop, interrupts[i]);
+	h->set = h->stop;
 	sigaddset(&h->set, SIGCHLD);
-	sigaddset(&h->set, SIGINT);
-	sigaddset(&h->set, SIGTERM);
 	struct sigaction sa = { .sa_handler = on_sigchld };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &h->set, &h->old);
 }
 
-/* Take any SIGINT or SIGTERM still pending, then unblock: the signal that
- * was held, or 0. */
+/* Take any interrupt still pending, then unblock: the signal that was
+ * held, or 0. */
 static int release_signals(struct held_signals *h)
 {
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
 	struct timespec zero = { 0, 0 };
-	int sig = sigtimedwait(&stop, NULL, &zero);
+	int sig = sigtimedwait(&h->stop, NULL, &zero);
 	sigprocmask(SIG_SETMASK, &h->old, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	return sig > 0 ? sig : 0;
@@ -317,23 +337,23 @@ static int run_points(struct sweep_run *s, const char *pending, const struct hel
 			if (pid < 0) {
 				cli_error("sweep: cannot start point %s: %s", s->plan->points[next].id,
 					  strerror(errno));
-				interrupted = SIGTERM;
+				s->start_failed = 1;
 				break;
 			}
 			s->running[s->nrunning++] = (struct job){ pid, next++ };
 			progress_bar(s);
 		}
-		if (interrupted || (!s->nrunning && next >= s->total))
+		if (interrupted || s->start_failed || (!s->nrunning && next >= s->total))
 			break;
 		struct timespec tick = { 1, 0 };
 		int sig = sigtimedwait(&h->set, NULL, &tick);
-		if (sig == SIGINT || sig == SIGTERM)
+		if (sig > 0 && sig != SIGCHLD)
 			interrupted = sig;
 		if (sig < 0 || sig == SIGCHLD)
 			progress_bar(s);
 	}
-	if (interrupted)
-		kill_running(s);
+	if (interrupted || s->start_failed)
+		stop_running(s, interrupted ? interrupted : SIGTERM);
 	if (s->tty)
 		fputs("\r\033[K", stderr);
 	return interrupted;
@@ -540,6 +560,20 @@ static void warn_mixed_builds(const struct sweep_plan *p, const char *dir)
 	json_decref(revs);
 }
 
+/* The sweep's one line about an interrupt, after the summary is written;
+ * the exit status it makes. */
+static int say_interrupted(int sig, int after_last, size_t nok, size_t npoints, const char *dir)
+{
+	if (after_last)
+		cli_error("interrupted (%s) after the last point finished: the summary is complete",
+			  cli_signal_name(sig));
+	else
+		cli_error("interrupted (%s): %zu of %zu point%s done, summary in %s/summary.json; "
+			  "rerun the sweep to resume", cli_signal_name(sig), nok, npoints,
+			  PLURAL(npoints), dir);
+	return EXIT_INTERRUPTED(sig);
+}
+
 static int collect(const char *dir)
 {
 	struct sweep_plan p;
@@ -688,13 +722,13 @@ int cmd_sweep(int argc, char **argv)
 	int late = release_signals(&held);   /* after the summary is written */
 	if (status)
 		goto out;
-	if (!interrupted && late)
-		fprintf(stderr, "sweep: %s after the last point finished: the summary is complete\n",
-			strsignal(late));
 	printf("sweep: %zu point%s: %zu run, %zu skipped (already done), %zu failed%s; summary in "
 	       "%s/summary.json\n", p.npoints, PLURAL(p.npoints), s.finished, s.done_before, s.failed,
-	       interrupted ? ", interrupted (rerun to resume)" : "", dir);
-	status = nbad || interrupted || late ? EXIT_RUNTIME : EXIT_OK;
+	       interrupted || s.start_failed ? ", interrupted (rerun to resume)" : "", dir);
+	status = nbad || s.start_failed ? EXIT_RUNTIME : EXIT_OK;
+	if (interrupted || late)
+		status = say_interrupted(interrupted ? interrupted : late, !interrupted, nok,
+					 p.npoints, dir);
 out:
 	free(pending);
 	free(running);

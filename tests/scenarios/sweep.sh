@@ -114,8 +114,9 @@ set +m
 for _ in $(seq 600); do [ -s "$T/held.pid" ] && break; sleep 0.1; done
 kill -INT "$sweep_pid"
 wait "$sweep_pid"
-expect "interrupted sweep exits 1" 1 $?
+expect "interrupted sweep exits 128 + SIGINT" 130 $?
 expect "it says so" "sweep: 12 points: 4 run, 0 skipped (already done), 0 failed, interrupted (rerun to resume); summary in $T/b/summary.json" "$(cat "$T/out")"
+expect "... and on stderr, once" "zswapsim: interrupted (SIGINT): 4 of 12 points done, summary in $T/b/summary.json; rerun the sweep to resume" "$(grep interrupted "$T/err")"
 expect "4 finished points kept" 4 "$(nreports "$T/b")"
 expect "the held point left no report and no temp file" "point.json stderr.txt stdout.txt" "$(ls "$T/b/points/${ids[4]}" | tr '\n' ' ' | sed 's/ $//')"
 kill -0 "$(cat "$T/held.pid")" 2>/dev/null

@@ -12,7 +12,7 @@
 #   corrupt report are "corrupt", not "missing";
 # - a SIGTERM after the last point finished but before the summary is written
 #   (delivered by an LD_PRELOAD shim at the rename of summary.json) still
-#   leaves a complete summary, with a message and exit 1.
+#   leaves a complete summary, with a message and exit 143 (128 + SIGTERM).
 set -u
 BIN=${BIN:-build/zswapsim}
 REPO=$PWD
@@ -141,10 +141,10 @@ EOF
 if ${CC:-cc} -shared -fPIC -o "$T/shim.so" "$T/shim.c" -ldl 2>"$T/err"; then
 	LD_PRELOAD="$T/shim.so" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
 		"$BIN" sweep "$T/t/sweep.json" -o "$T/g" >"$T/out" 2>"$T/err"
-	expect "SIGTERM before the summary: exit 1, not killed" 1 $?
+	expect "SIGTERM before the summary: exit 128 + SIGTERM, not killed" 143 $?
 	expect "the summary is complete" "ok ok" "$(jq -r '[.points[].status] | join(" ")' "$T/g/summary.json" 2>&1)"
-	expect "and it says what happened" "sweep: Terminated after the last point finished: the summary is complete" \
-		"$(grep Terminated "$T/err")"
+	expect "and it says what happened" "zswapsim: interrupted (SIGTERM) after the last point finished: the summary is complete" \
+		"$(grep SIGTERM "$T/err")"
 else
 	fail "cannot build the LD_PRELOAD shim"; cat "$T/err"
 fi
