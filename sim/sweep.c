@@ -146,7 +146,12 @@ static char **run_argv(const struct sweep_plan *p, const struct sweep_point *pt,
 	return argv;
 }
 
-static pid_t start_point(struct sweep_run *s, size_t i, const sigset_t *child_mask)
+/* The point runs with the signal mask the sweep started with, and the
+ * interrupts it holds at their default action until the run installs its own
+ * handler: the sweep's (sim/interrupt.c), inherited by the fork, would speak
+ * for the sweep in the point's stderr.txt. */
+static pid_t start_point(struct sweep_run *s, size_t i, const sigset_t *child_mask,
+			 const sigset_t *interrupts)
 {
 	const struct sweep_point *pt = &s->plan->points[i];
 	char report[2048], out[2048], errf[2048];
@@ -158,6 +163,9 @@ static pid_t start_point(struct sweep_run *s, size_t i, const sigset_t *child_ma
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sigismember(interrupts, sig))
+				signal(sig, SIG_DFL);
 		sigprocmask(SIG_SETMASK, child_mask, NULL);
 		if (redirect(out, STDOUT_FILENO) || redirect(errf, STDERR_FILENO))
 			_exit(126);
@@ -333,7 +341,7 @@ static int run_points(struct sweep_run *s, const char *pending, const struct hel
 				next++;
 				continue;
 			}
-			pid_t pid = start_point(s, next, &h->old);
+			pid_t pid = start_point(s, next, &h->old, &h->stop);
 			if (pid < 0) {
 				cli_error("sweep: cannot start point %s: %s", s->plan->points[next].id,
 					  strerror(errno));

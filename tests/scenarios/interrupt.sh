@@ -21,11 +21,12 @@ cat >"$T/send_signal.py" <<'EOF'
 """send_signal.py SIG WAIT ERRFILE CMD...: run CMD (stdout discarded, stderr to
 ERRFILE), wait for WAIT, send SIG, print CMD's exit status as a shell would
 (128 + N when killed by N).  WAIT is conditions joined by '+', met in order:
-tmp:DIR (a *.tmp.* file under DIR), glob:PATTERN, maps:NAME (NAME in
-/proc/PID/maps), cpu:S (S more seconds of CPU time).  SIG "ignored-INT"
+tmp:DIR (a *.tmp.* file under DIR), maps:NAME (NAME in /proc/PID/maps),
+cpu:S (S more seconds of CPU time), childcpu:S (a child process has used S
+seconds of CPU: it runs, past its exec).  SIG "ignored-INT"
 starts CMD with SIGINT ignored, sends SIGINT, checks CMD survives 0.5 s and
 then sends SIGTERM.  "early" when CMD ended first, "timeout" after 60 s."""
-import glob, os, signal, subprocess, sys, time
+import os, signal, subprocess, sys, time
 
 sig, wait, errfile, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 ignore_int = sig == "ignored-INT"
@@ -41,12 +42,27 @@ def cpu(pid):
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+def children(pid):
+    for d in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                if d.isdigit() and int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    yield int(d)
+        except (OSError, ValueError, IndexError):
+            pass
+
+def child_cpu(pid):
+    try:
+        return cpu(pid)
+    except OSError:
+        return 0
+
 def met(p, cond, since):
     kind, arg = cond.split(":", 1)
     if kind == "tmp":
         return any(".tmp." in f for _, _, fs in os.walk(arg) for f in fs)
-    if kind == "glob":
-        return bool(glob.glob(arg))
+    if kind == "childcpu":
+        return any(child_cpu(c) >= float(arg) for c in children(p.pid))
     if kind == "maps":
         with open("/proc/%d/maps" % p.pid) as f:
             return arg in f.read()
@@ -61,7 +77,7 @@ with open(errfile, "w") as err:
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=child_signals)
 deadline = time.time() + 60
 for cond in wait.split("+"):
-    since = cpu(p.pid) if cond.startswith("cpu:") else 0
+    since = cpu(p.pid) if cond.startswith("cpu:") and p.poll() is None else 0
     while p.poll() is None and time.time() < deadline and not met(p, cond, since):
         time.sleep(0.02)
 if p.poll() is not None:
@@ -198,7 +214,7 @@ cat >"$T/sweep.json" <<EOF
  "metrics": ["stats.global.zswpout"]}
 EOF
 expect "sweep -j 2, SIGINT while two points run: exit 130" 130 \
-	"$(interrupt INT "glob:$T/s/points/*/stderr.txt" "$T/err" "$BIN" sweep "$T/sweep.json" -j 2 -o "$T/s")"
+	"$(interrupt INT childcpu:0.2 "$T/err" "$BIN" sweep "$T/sweep.json" -j 2 -o "$T/s")"
 done_n=$(find "$T/s/points" -name report.json | wc -l)
 expect "sweep, SIGINT: one line saying how many points are done" \
 	"zswapsim: interrupted (SIGINT): $done_n of 4 points done, summary in $T/s/summary.json; rerun the sweep to resume" \
