@@ -16,6 +16,11 @@ set -u
 BIN=${BIN:-build/zswapsim}
 REPO=$PWD
 . tests/scenarios/lib/expect.sh
+# Under ASan (scripts/run-tests.sh with BUILD=build/asan) a workload runs ~100
+# times slower: smaller sweep points and trace keep the script near 30 s there,
+# still long enough to be interrupted (a point ~1 s either way).
+point_accesses=1500000 gen_accesses=30000000
+case "${BUILD:-build}" in *asan*) point_accesses=20000 gen_accesses=4000000 ;; esac
 
 cat >"$T/send_signal.py" <<'EOF'
 """send_signal.py SIG WAIT ERRFILE CMD...: run CMD (stdout discarded, stderr to
@@ -144,7 +149,7 @@ one_line "run (simgrid), SIGTERM" "zswapsim: interrupted (SIGTERM): nothing writ
 # --- trace gen, the temp file half written -------------------------------------------
 mkdir -p "$T/g"
 expect "trace gen, SIGHUP mid-write: exit 129" 129 \
-	"$(interrupt HUP "tmp:$T/g" "$T/err" "$BIN" trace gen zipf --size 256M --accesses 30000000 --quiet \
+	"$(interrupt HUP "tmp:$T/g" "$T/err" "$BIN" trace gen zipf --size 256M --accesses $gen_accesses --quiet \
 		--content "$REPO/traces/bundled/corpus.pages" -o "$T/g/t.zswt")"
 one_line "trace gen, SIGHUP" "zswapsim: interrupted (SIGHUP): nothing written"
 expect "trace gen, SIGHUP: no trace, no page store, no temp file" "" "$(ls -A "$T/g")"
@@ -209,7 +214,7 @@ fi
 
 # --- sweep -j 2: the points stop, nothing half written, a rerun resumes -------------------
 cat >"$T/sweep.json" <<EOF
-{"base": "$T/wl.json", "set": {"workload.accesses": 1500000},
+{"base": "$T/wl.json", "set": {"workload.accesses": $point_accesses},
  "axes": [{"key": "workload.seed", "values": [1, 2, 3, 4]}],
  "metrics": ["stats.global.zswpout"]}
 EOF
