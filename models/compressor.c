@@ -20,6 +20,7 @@
  *                fixed Huffman codes, 4 KiB history
  */
 #include "models/compressor.h"
+#include "models/thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -176,7 +177,7 @@ static int page_store_dedup(struct page_store *ps, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory building the dedup table", ps->path);
 		return -ENOMEM;
 	}
-	threaded = !pthread_create(&thread, NULL, page_store_sum_main, &sum);
+	threaded = !thread_start(&thread, page_store_sum_main, &sum);
 	memset(table, 0xff, cap * sizeof(*table));
 	ps->ndistinct = 0;
 

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "sim/sim.h"
+#include "models/thread.h"
 
 #define SIM_AHEAD_MAX_THREADS 64
 #define SIM_AHEAD_CHUNK  64                /* records a worker claims at once */
@@ -184,7 +185,7 @@ void sim_codec_ahead_start(struct sim *s)
 			break;
 		}
 		*a = (struct ahead_arg){ .ca = ca, .w = w };
-		if (pthread_create(&ca->thread[ca->nthreads], NULL, ahead_main, a)) {
+		if (thread_start(&ca->thread[ca->nthreads], ahead_main, a)) {
 			free(a);
 			compressor_ahead_worker_free(w);
 			break;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
+#include "models/thread.h"
 
 struct sim_prefault {
 	pthread_t thread;
@@ -64,7 +65,7 @@ void sim_prefault_start(struct sim *s)
 		return;
 	pf->s = s;
 	atomic_init(&pf->stop, 0);
-	if (pthread_create(&pf->thread, NULL, prefault_main, pf)) {
+	if (thread_start(&pf->thread, prefault_main, pf)) {
 		free(pf);
 		return;
 	}

@@ -28,6 +28,7 @@
 #include "traces/infile.h"
 #include "traces/outfile.h"
 #include "traces/trace_priv.h"
+#include "models/thread.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "trace records are little-endian on disk and are read in place"
@@ -992,7 +993,7 @@ static int start_checker(struct trace *t, size_t hs, int fd, char *err, size_t e
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	t->checker = c;
-	if (pthread_create(&c->thread, NULL, checker_main, t)) {
+	if (thread_start(&c->thread, checker_main, t)) {
 		/* no second thread: check here, as trace_open() does */
 		c->joined = 1;
 		checker_main(t);
