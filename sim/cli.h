@@ -50,6 +50,12 @@ int cli_exit_status(int ret);
 void cli_catch_interrupts(void);
 /* "SIGINT", "SIGTERM", "SIGHUP" (for the interrupt messages). */
 const char *cli_signal_name(int sig);
+/* The interrupts, in that order: the one list the handler, a sweep's held
+ * signals and SimGrid's start-up (which must not replace their handlers)
+ * share; cli_is_interrupt() says whether sig is one of them. */
+#define CLI_NINTERRUPTS 3
+extern const int cli_interrupts[CLI_NINTERRUPTS];
+int cli_is_interrupt(int sig);
 
 /* Print "zswapsim: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,7 +15,15 @@
 #include "sim/cli.h"
 #include "traces/outfile.h"
 
-static const int interrupts[] = { SIGINT, SIGTERM, SIGHUP };
+const int cli_interrupts[CLI_NINTERRUPTS] = { SIGINT, SIGTERM, SIGHUP };
+
+int cli_is_interrupt(int sig)
+{
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		if (cli_interrupts[i] == sig)
+			return 1;
+	return 0;
+}
 
 const char *cli_signal_name(int sig)
 {
@@ -91,7 +99,7 @@ void cli_catch_interrupts(void)
 	struct sigaction old, sa = { .sa_handler = on_interrupt };
 
 	sigfillset(&sa.sa_mask);   /* a second signal waits: one line, one exit */
-	for (size_t i = 0; i < sizeof(interrupts) / sizeof(interrupts[0]); i++)
-		if (!sigaction(interrupts[i], NULL, &old) && old.sa_handler != SIG_IGN)
-			sigaction(interrupts[i], &sa, NULL);
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		if (!sigaction(cli_interrupts[i], NULL, &old) && old.sa_handler != SIG_IGN)
+			sigaction(cli_interrupts[i], &sa, NULL);
 }

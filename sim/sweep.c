@@ -216,19 +216,14 @@ static void note_failure(const char *dir, const struct sweep_point *pt, int stat
 	}
 }
 
-static int is_interrupt(int sig)
-{
-	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
-}
-
 /* A run ended by an interrupt: its own handler's exit status (sim/interrupt.c),
  * or killed by it (a run that had not installed the handler yet). */
 static int point_interrupted(int status)
 {
 	if (WIFSIGNALED(status))
-		return is_interrupt(WTERMSIG(status));
+		return cli_is_interrupt(WTERMSIG(status));
 	return WIFEXITED(status) && WEXITSTATUS(status) > 128 &&
-	       is_interrupt(WEXITSTATUS(status) - 128);
+	       cli_is_interrupt(WEXITSTATUS(status) - 128);
 }
 
 static void reap(struct sweep_run *s, int interrupted)
@@ -300,13 +295,12 @@ struct held_signals {
 
 static void hold_signals(struct held_signals *h)
 {
-	static const int interrupts[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction was;
 
 	sigemptyset(&h->stop);
-	for (size_t i = 0; i < sizeof(interrupts) / sizeof(interrupts[0]); i++)
-		if (!sigaction(interrupts[i], NULL, &was) && was.sa_handler != SIG_IGN)
-			sigaddset(&h->stop, interrupts[i]);
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		if (!sigaction(cli_interrupts[i], NULL, &was) && was.sa_handler != SIG_IGN)
+			sigaddset(&h->stop, cli_interrupts[i]);
 	h->set = h->stop;
 	sigaddset(&h->set, SIGCHLD);
 	struct sigaction sa = { .sa_handler = on_sigchld };

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/cli.h"
 #include "sim/timing_simgrid.h"
 
 /* simgrid_init() argv: our program name, quiet logs unless asked, the
@@ -28,23 +29,20 @@
  * a background job; the default) is put back after it, with the signals
  * blocked meanwhile so that none meets SimGrid's handler.
  */
-static const int sg_kept_signals[] = { SIGINT, SIGTERM, SIGHUP };
-#define SG_NKEPT (sizeof(sg_kept_signals) / sizeof(sg_kept_signals[0]))
-
 static void sg_init_keeping_signals(int *argc, char **argv)
 {
-	struct sigaction was[SG_NKEPT];
+	struct sigaction was[CLI_NINTERRUPTS];
 	sigset_t block, old;
 
 	sigemptyset(&block);
-	for (size_t i = 0; i < SG_NKEPT; i++) {
-		sigaddset(&block, sg_kept_signals[i]);
-		sigaction(sg_kept_signals[i], NULL, &was[i]);
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++) {
+		sigaddset(&block, cli_interrupts[i]);
+		sigaction(cli_interrupts[i], NULL, &was[i]);
 	}
 	sigprocmask(SIG_BLOCK, &block, &old);
 	simgrid_init(argc, argv);
-	for (size_t i = 0; i < SG_NKEPT; i++)
-		sigaction(sg_kept_signals[i], &was[i], NULL);
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		sigaction(cli_interrupts[i], &was[i], NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
