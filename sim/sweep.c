@@ -680,6 +680,14 @@ int cmd_sweep(int argc, char **argv)
 	}
 	/* nothing runs before every point's whole setup was checked */
 	r = sweep_plan_prepare(&p, dir, cli_self_path, err, sizeof(err));
+	if (r == -EINTR) {
+		int sig = sweep_prepare_signal();
+
+		cli_error("interrupted (%s) while preparing the points: nothing run",
+			  cli_signal_name(sig));
+		sweep_plan_free(&p);
+		return EXIT_INTERRUPTED(sig);
+	}
 	if (r) {
 		cli_error("%s", err);
 		sweep_plan_free(&p);

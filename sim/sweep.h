@@ -75,6 +75,10 @@ int sweep_point_config(const struct sweep_plan *p, struct sweep_point *pt, struc
  * and page store, memcgs, policies and their parameters, hw) and record the
  * checksums of its inputs.  0, -EINVAL (bad input: exit 2) or another
  * negative errno, with one line naming the point and the resolved path. */
+/* An interrupt during it (SIGINT, SIGTERM, SIGHUP) is passed on to the
+ * generator running and ends it with -EINTR, scratch files removed;
+ * sweep_prepare_signal() is then the signal. */
+int sweep_prepare_signal(void);
 int sweep_plan_prepare(struct sweep_plan *p, const char *dir, const char *self,
 		       char *err, size_t errlen);
 /* Write DIR/plan.json and DIR/points/<id>/point.json for every point. */

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "models/hw.h"
+#include "sim/cli.h"
 #include "sim/config.h"
 #include "sim/sim.h"
 #include "sim/workload.h"
@@ -82,13 +83,64 @@ static void free_argv(char **argv)
 	free(argv);
 }
 
+/*
+ * An interrupt while the traces are generated: the sweep (not holding the
+ * signals yet, sim/sweep.c) passes it on to the generator running, waits for
+ * it to end, removes its scratch directory and stops with -EINTR before
+ * starting anything else.  A kill aimed at the sweep alone would otherwise
+ * end the sweep and leave the generator writing an orphan .gen-* directory.
+ * An interrupt ignored since the start stays ignored.
+ */
+static volatile sig_atomic_t prep_signal;
+static volatile pid_t prep_child;
+
+static void on_prepare_interrupt(int sig)
+{
+	prep_signal = sig;
+	if (prep_child > 0)
+		kill(prep_child, sig);
+}
+
+static void catch_prepare_interrupts(struct sigaction was[CLI_NINTERRUPTS])
+{
+	struct sigaction sa = { .sa_handler = on_prepare_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	prep_signal = 0;
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		if (!sigaction(cli_interrupts[i], NULL, &was[i]) && was[i].sa_handler != SIG_IGN)
+			sigaction(cli_interrupts[i], &sa, NULL);
+}
+
+static void release_prepare_interrupts(const struct sigaction was[CLI_NINTERRUPTS])
+{
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		sigaction(cli_interrupts[i], &was[i], NULL);
+}
+
+int sweep_prepare_signal(void)
+{
+	return prep_signal;
+}
+
 /* Run argv with stdout to /dev/null and stderr to errfile; its wait status
- * or -errno.  The child gets the signals the sweep blocks back. */
+ * or -errno.  The child gets the signals the sweep blocks back; an interrupt
+ * reaches it through on_prepare_interrupt() (blocked from the fork until its
+ * pid is known, so none is lost in between). */
 static int run_child(char **argv, const char *errfile)
 {
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < CLI_NINTERRUPTS; i++)
+		sigaddset(&block, cli_interrupts[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -e;
+	}
 	if (pid == 0) {
 		sigset_t none;
 		sigemptyset(&none);
@@ -103,11 +155,13 @@ static int run_child(char **argv, const char *errfile)
 		fprintf(stderr, "zswapsim sweep: cannot execute %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return status;
+	int status, r;
+	prep_child = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	prep_child = 0;
+	return r < 0 ? -errno : status;
 }
 
 /* The last non-empty line of a file, into buf. */
@@ -180,6 +234,10 @@ static int generate(const struct sweep_plan *p, const struct sweep_point *pt, co
 	free_argv(argv);
 	last_line(errfile, msg, sizeof(msg));
 	r = 0;
+	if (prep_signal) {
+		remove_tree(tmp);
+		return -EINTR;     /* whatever became of the generator */
+	}
 	if (status < 0) {
 		snprintf(err, errlen, "%s: %s: %s", p->sweep, what, strerror(-status));
 		r = status;
@@ -221,7 +279,7 @@ static int generate_traces(struct sweep_plan *p, const char *dir, const char *se
 		snprintf(err, errlen, "%s: trace_gen: no zswapsim binary to run", p->sweep);
 		r = -EINVAL;
 	}
-	for (size_t i = 0; i < p->npoints && !r; i++) {
+	for (size_t i = 0; i < p->npoints && !r && !prep_signal; i++) {
 		struct sweep_point *pt = &p->points[i];
 		char *key = json_dumps(pt->gen, JSON_COMPACT | JSON_SORT_KEYS), path[2200];
 		const char *have = key ? json_string_value(json_object_get(done, key)) : NULL;
@@ -379,9 +437,13 @@ int sweep_plan_prepare(struct sweep_plan *p, const char *dir, const char *self,
 		       char *err, size_t errlen)
 {
 	struct trace_cache c = { 0 };
+	struct sigaction was[CLI_NINTERRUPTS];
+
+	catch_prepare_interrupts(was);
 	int r = p->trace_gen ? generate_traces(p, dir, self, err, errlen) : 0;
-	for (size_t i = 0; i < p->npoints && !r; i++)
+	for (size_t i = 0; i < p->npoints && !r && !prep_signal; i++)
 		r = prepare_point(p, &p->points[i], &c, err, errlen);
 	trace_cache_free(&c);
-	return r;
+	release_prepare_interrupts(was);
+	return prep_signal ? -EINTR : r;
 }

@@ -234,4 +234,22 @@ expect "... running only the points not done" \
 	"sweep: 4 points: $((4 - done_n)) run, $done_n skipped (already done), 0 failed; summary in $T/s/summary.json" \
 	"$(cat "$T/out")"
 
+# --- sweep with trace_gen, SIGTERM to the sweep alone while it generates a trace -----------
+# (a kill aimed at the sweep, not at the terminal's process group: the
+# generator gets the signal only from the sweep)
+cat >"$T/gsweep.json" <<EOF
+{"base": "$REPO/configs/experiments/writeback.json",
+ "trace_gen": {"kind": "zipf", "options": {"streams": 4, "size": "256M", "accesses": $gen_accesses,
+   "alpha": 0.9, "content": "$REPO/traces/bundled/writeback.pages", "max-pages": 128}},
+ "axes": [{"key": "trace_gen.seed", "values": [1, 2]}], "metrics": ["stats.global.zswpout"]}
+EOF
+expect "sweep, SIGTERM while a point's trace is generated: exit 143" 143 \
+	"$(interrupt TERM childcpu:0.2 "$T/err" "$BIN" sweep "$T/gsweep.json" -o "$T/gs")"
+one_line "sweep, SIGTERM while generating" \
+	"zswapsim: interrupted (SIGTERM) while preparing the points: nothing run"
+expect "sweep, SIGTERM while generating: the generator stopped too" "" \
+	"$(pgrep -f "trace gen zipf.*$T/gs" || true)"
+expect "sweep, SIGTERM while generating: no scratch directory or trace left" "" \
+	"$(find "$T/gs" -mindepth 2 2>/dev/null)"
+
 [ "$fails" -eq 0 ]
