@@ -227,20 +227,18 @@ void memcg_swapin_uncharge_swap(struct memcg_set *s, unsigned m, uint64_t nr)
 		memcg_sub(s, m, nr, 0, 1);
 }
 
-void memcg_charge_zswap(struct memcg_set *s, unsigned m, int64_t delta_bytes)
+int64_t memcg_charge_zswap(struct memcg_set *s, unsigned m, int64_t delta_bytes)
 {
 	struct memcg *c = &s->m[m];
 
 	if (s->version != MEMCG_V2)
-		return;
+		return 0;
 	c->zswap_bytes = (uint64_t)((int64_t)c->zswap_bytes + delta_bytes);
 	uint64_t pages = (c->zswap_bytes + SIM_PAGE_SIZE - 1) / SIM_PAGE_SIZE;
+	int64_t delta = (int64_t)pages - (int64_t)c->zswap_pages;
 
-	if (pages > c->zswap_pages)
-		memcg_add(s, m, pages - c->zswap_pages, 0);
-	else if (pages < c->zswap_pages)
-		memcg_sub(s, m, c->zswap_pages - pages, 1, 0);
 	c->zswap_pages = pages;
+	return delta;
 }
 
 /* ---- memory.high -------------------------------------------------------------- */

@@ -109,9 +109,11 @@ void memcg_uncharge_swap(struct memcg_set *s, unsigned m, uint64_t nr, int resid
  * (the folio's charge now covers it). */
 void memcg_swapin_uncharge_swap(struct memcg_set *s, unsigned m, uint64_t nr);
 
-/* obj_cgroup_charge_zswap() / uncharge on v2 (no-op on v1): bytes of m's
- * own objcg; the memory counter follows in whole pages, forced. */
-void memcg_charge_zswap(struct memcg_set *s, unsigned m, int64_t delta_bytes);
+/* obj_cgroup_charge_zswap() / uncharge on v2 (0 on v1): bytes of m's own
+ * objcg, in whole pages as its byte stock holds them.  Returns the pages
+ * the caller charges (> 0, try_charge_memcg()) or gives back (< 0,
+ * refill_stock()); the memory counter is not touched here. */
+int64_t memcg_charge_zswap(struct memcg_set *s, unsigned m, int64_t delta_bytes);
 
 /* True when m or an ancestor is above memory.high. */
 int memcg_over_high(const struct memcg_set *s, unsigned m);

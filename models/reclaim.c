@@ -765,9 +765,26 @@ void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who)
 		rc_free_pending(rm, who, g);
 }
 
-void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int64_t delta_bytes)
+/*
+ * obj_cgroup_charge_zswap() / obj_cgroup_uncharge_zswap(): the objcg's
+ * whole pages go through try_charge_memcg() like any charge (the CPU's
+ * stock, a 64-page batch, memory.high debt), and come back through
+ * refill_stock().  zswap_store() runs under PF_MEMALLOC: over memory.max
+ * the charge is forced with a `max` event, never reclaims.
+ */
+void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int who, int64_t delta_bytes)
 {
-	memcg_charge_zswap(&rm->mc, memcg, delta_bytes);
+	int64_t pages = memcg_charge_zswap(&rm->mc, memcg, delta_bytes);
+
+	if (pages > 0) {
+		int *memalloc = rc_in_reclaim(rm, who), was = *memalloc, killed_self;
+
+		*memalloc = 1;
+		rc_charge(rm, who, memcg, (uint32_t)pages, 0, &killed_self);
+		*memalloc = was;
+	} else if (pages < 0) {
+		rc_refill_stock(rm, who, memcg, (uint32_t)-pages);
+	}
 }
 
 /* ---- control ops ---------------------------------------------------------------------------------- */

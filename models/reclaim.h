@@ -227,8 +227,9 @@ void reclaim_write_done(struct reclaim *rm, uint32_t slot);
 /* The readahead read of slot that who submitted (RECLAIM_IN_DISK_ASYNC) ended:
  * the folio is unlocked and goes onto the LRU. */
 void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who);
-/* zswap's charge of compressed bytes to a memcg changed (v2 charging). */
-void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int64_t delta_bytes);
+/* zswap's charge of compressed bytes to a memcg changed (v2 charging), on
+ * who's CPU. */
+void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int who, int64_t delta_bytes);
 
 /* The message of the last internal failure (reclaim_step() < 0). */
 const char *reclaim_error(const struct reclaim *rm);

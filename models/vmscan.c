@@ -280,9 +280,9 @@ static int rc_add_to_swap(struct reclaim *rm, uint32_t h, struct rc_folio_list *
 }
 
 /* try_to_unmap(): the task's PTEs become swap entries. */
-static void rc_unmap(struct reclaim *rm, uint32_t h)
+static uint32_t rc_unmap(struct reclaim *rm, uint32_t h)
 {
-	uint32_t nr = rc_nr(rm, h);
+	uint32_t nr = rc_nr(rm, h), unmapped = 0;
 
 	for (uint32_t i = 0; i < nr; i++) {
 		struct rc_page *p = &rm->pg[h + i];
@@ -293,7 +293,9 @@ static void rc_unmap(struct reclaim *rm, uint32_t h)
 		p->flags &= (uint8_t)~PF_YOUNG;
 		rm->task[p->task].st.rss--;
 		rm->task[p->task].st.swapents++;
+		unmapped++;
 	}
+	return unmapped;
 }
 
 /* folio_free_swap(): not while the folio is under writeback, nor while a
@@ -367,8 +369,11 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 		if (po->res[i] != RECLAIM_OUT_DISK_ASYNC)
 			f->fflags &= (uint8_t)~FF_WRITEBACK;
 		if (po->res[i] == RECLAIM_OUT_ACTIVATE) {
-			/* AOP_WRITEPAGE_ACTIVATE: redirtied and activated */
+			/* AOP_WRITEPAGE_ACTIVATE: redirtied and activated;
+			 * writeout() clears PG_reclaim, else the next fault
+			 * would read it as PG_readahead and count a hit */
 			f->fflags |= FF_DIRTY;
+			f->fflags &= (uint8_t)~FF_RECLAIM;
 			rc_activate(rm, h, sc->who);
 			continue;
 		}
@@ -379,7 +384,6 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 		if (po->res[i] == RECLAIM_OUT_DISK_ASYNC && (f->fflags & FF_WRITEBACK))
 			continue;
 		f->fflags &= (uint8_t)~FF_RECLAIM;
-		rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 		rc_remove_mapping(rm, sc, h);
 		list->h[po->idx[i]] = RECLAIM_NIL;
 		reclaimed += nr;
@@ -438,7 +442,12 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 			}
 			nr = rc_nr(rm, h);     /* it may have been split */
 		}
-		rc_unmap(rm, h);
+		/* try_to_unmap() comes before pageout() whatever becomes of the
+		 * folio: a folio that goes to the swap device pays for it in this
+		 * pass, not when a later scan frees it (already unmapped then:
+		 * folio_mapped() is false and only __remove_mapping() is left) */
+		if (rc_unmap(rm, h))
+			rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 		if (!(f->fflags & FF_DIRTY)) {
 			/* a clean swap-cache folio: freed without a write */
 			struct reclaim_folio cf = {
@@ -449,7 +458,6 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 
 			rm->ops.swap_clean(rm->ops_ctx, &cf, sc->who);
 			rm->mc.m[f->memcg].ev.sim_swapcache_drop += nr;
-			rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 			rc_remove_mapping(rm, sc, h);
 			list->h[i] = RECLAIM_NIL;
 			reclaimed += nr;

@@ -27,20 +27,26 @@ static inline int zswap_codec(const struct zswap *zs)
 
 void zswap_time_decompress(struct zswap *zs, int who, const uint32_t *lens, unsigned n)
 {
-	if (zs->t && zs->t->decompress)
+	if (zs->t && zs->t->decompress) {
 		zs->t->decompress(zs->tctx, who, zswap_codec(zs), lens, n);
+		zs->charge_who = who;
+	}
 }
 
 void zswap_time_disk_write(struct zswap *zs, int who, uint32_t slot, unsigned nr)
 {
-	if (zs->t && zs->t->disk_write)
+	if (zs->t && zs->t->disk_write) {
 		zs->t->disk_write(zs->tctx, who, slot, nr);
+		zs->charge_who = who;
+	}
 }
 
 static void zswap_time_disk_read(struct zswap *zs, int who, uint32_t slot, unsigned nr, int ra)
 {
-	if (zs->t && zs->t->disk_read)
+	if (zs->t && zs->t->disk_read) {
 		zs->t->disk_read(zs->tctx, who, slot, nr, ra);
+		zs->charge_who = who;
+	}
 }
 
 /* ---- page content ------------------------------------------------------------ */
@@ -269,6 +275,7 @@ static inline void zswap_time_compress(struct zswap *zs, int who,
 	for (unsigned j = 0; j < n; j++)
 		lens[j] = req[j].len;
 	zs->t->compress(zs->tctx, who, zswap_codec(zs), lens, n);
+	zs->charge_who = who;
 }
 
 /* One compression call over the pages in req[], then each page published
@@ -571,6 +578,7 @@ zswap_swap_out_n(struct zswap *zs, const struct zswap_folio *f, unsigned n,
 void zswap_swap_out_batch(struct zswap *zs, const struct zswap_folio *f, unsigned n,
 			  enum zswap_out_result *res)
 {
+	zs->charge_who = n ? f[0].who : 0;    /* one reclaimer's batch */
 	zswap_swap_out_n(zs, f, n, res);
 }
 
@@ -581,6 +589,7 @@ zswap_swap_out_large(struct zswap *zs, const struct zswap_folio *f)
 {
 	enum zswap_out_result res;
 
+	zs->charge_who = f->who;
 	zswap_swap_out_n(zs, f, 1, &res);
 	return res;
 }
@@ -594,6 +603,7 @@ enum zswap_out_result zswap_swap_out(struct zswap *zs, const struct zswap_folio 
 
 	if (f->order)
 		return zswap_swap_out_large(zs, f);
+	zs->charge_who = f->who;
 	if (f->flags & ZSWAP_FOLIO_CLEAN)
 		return zswap_evict_clean(zs, f, mc);
 	if (zswap_swap_out_begin(zs, f, mc))
@@ -774,6 +784,8 @@ enum zswap_in_result zswap_swap_in(struct zswap *zs, const struct zswap_folio *f
 {
 	uint32_t nr = zswap_folio_nr_pages(f);
 	int ra_rec = (f->flags & ZSWAP_FOLIO_READAHEAD) != 0;
+
+	zs->charge_who = f->who;
 	enum zswap_in_result first = nr == 1 ? zswap_swap_in_page(zs, f, 0, ra_rec)
 					     : zswap_swap_in_pages(zs, f, nr, ra_rec);
 
@@ -810,6 +822,7 @@ void zswap_invalidate(struct zswap *zs, const struct zswap_folio *f)
 {
 	uint32_t nr = zswap_folio_nr_pages(f);
 
+	zs->charge_who = f->who;
 	if (nr == 1)
 		zswap_invalidate_slot(zs, f->slot);
 	else

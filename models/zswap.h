@@ -189,7 +189,7 @@ struct zswap_timing {
  *    went away meanwhile, the writeback was abandoned (!ok).
  */
 struct zswap_env {
-	void (*charge)(void *ctx, unsigned memcg, int64_t delta_bytes);
+	void (*charge)(void *ctx, unsigned memcg, int who, int64_t delta_bytes);
 	int (*wb_folio)(void *ctx, uint32_t slot, int who);
 	void (*wb_written)(void *ctx, uint32_t slot, int who, int ok);
 };

@@ -59,7 +59,7 @@ static void zswap_memcg_over_update(struct zswap *zs, struct zswap_memcg *m)
 void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 {
 	if (zs->env && zs->env->charge)
-		zs->env->charge(zs->env_ctx, (unsigned)mc->idx, (int64_t)len);
+		zs->env->charge(zs->env_ctx, (unsigned)mc->idx, zs->charge_who, (int64_t)len);
 	for (struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
 		m->st.zswap += len;
 		if (m->st.zswap > m->st.zswap_peak)
@@ -77,7 +77,7 @@ void zswap_memcg_charge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 void zswap_memcg_uncharge(struct zswap *zs, struct zswap_memcg *mc, uint32_t len)
 {
 	if (zs->env && zs->env->charge)
-		zs->env->charge(zs->env_ctx, (unsigned)mc->idx, -(int64_t)len);
+		zs->env->charge(zs->env_ctx, (unsigned)mc->idx, zs->charge_who, -(int64_t)len);
 	for (struct zswap_memcg *m = mc;; m = &zs->memcg[m->parent]) {
 		m->st.zswap -= len;
 		if (m->max_pages != UINT64_MAX)

@@ -147,6 +147,10 @@ struct zswap {
 	struct zswap_config cfg;
 	const struct zswap_env *env;    /* workload runs: reclaim around zswap, else NULL */
 	void *env_ctx;
+	/* Whose CPU a memcg charge or uncharge runs on: set by each entry
+	 * point and again after each hook (another actor may have run zswap
+	 * while a timing hook or the writeback's folio allocation waited). */
+	int32_t charge_who;
 	struct compressor *comp;
 	struct zs_pool *pool;
 	uint64_t now_ns;

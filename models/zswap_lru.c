@@ -241,6 +241,7 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 		return -ENOMEM;
 	if ((s->state & ZSWAP_S_WB) || (s->io & ZSWAP_IO_BUSY))
 		return -EEXIST;           /* the folio is already in the swap cache */
+	zs->charge_who = who;
 
 	const struct zswap_env *env = hooks ? zs->env : NULL;
 	const struct zswap_timing *t = hooks ? zs->t : NULL;
@@ -256,6 +257,8 @@ static inline __attribute__((always_inline)) int writeback_entry(struct zswap *z
 		/* a workload run's swap-cache folio, charged to the entry's memcg */
 		if (env && env->wb_folio) {
 			int ret = env->wb_folio(zs->env_ctx, slot, who);
+
+			zs->charge_who = who;
 
 			if (ret) {
 				if ((s->state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP &&

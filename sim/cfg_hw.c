@@ -121,7 +121,7 @@ const struct cfg_key cfg_keys_hw[] = {
 	{ "hw.mm.scan_ns", CFG_DOUBLE, "300", 0, 1e8, NULL,
 	  "CPU ns of reclaim looking at one folio (isolation, reference check; provisional, not measured)" },
 	{ "hw.mm.unmap_ns", CFG_DOUBLE, "1600.7", 0, 1e8, NULL,
-	  "CPU ns of reclaim unmapping and freeing one folio (rmap walk, TLB flush, swap-cache delete; measured: MADV_PAGEOUT of zero pages less the zero check, less scan_ns)" },
+	  "CPU ns of reclaim unmapping and freeing one folio (rmap walk, TLB flush, swap-cache delete; measured: MADV_PAGEOUT of zero pages less the zero check, less scan_ns), charged when try_to_unmap() unmaps it, before pageout" },
 	{ "hw.mm.lru_lock_ns", CFG_DOUBLE, "50", 0, 1e8, NULL,
 	  "ns the per-memcg LRU lock is held per folio moved on or off a list (provisional, not measured)" },
 	{ "hw.mm.work_start_ns", CFG_DOUBLE, "24000", 0, 1e9, NULL,

@@ -168,11 +168,11 @@ static const struct reclaim_swap_ops wl_ops = {
 
 /* ---- what zswap does to the reclaim model ---------------------------------------- */
 
-static void wl_charge(void *ctx, unsigned memcg, int64_t delta)
+static void wl_charge(void *ctx, unsigned memcg, int who, int64_t delta)
 {
 	struct sim *s = ctx;
 
-	reclaim_zswap_charge(s->wl->rm, memcg, delta);
+	reclaim_zswap_charge(s->wl->rm, memcg, who < 0 ? RECLAIM_WHO_WORKER : who, delta);
 }
 
 static int wl_wb_folio(void *ctx, uint32_t slot, int who)

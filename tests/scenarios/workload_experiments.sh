@@ -27,9 +27,9 @@ S=(--set workload.size=2M --set workload.streams=8 --set memcg.usemem0.memory_hi
 run iaa1 $E/workload-iaa-batching.json "${S[@]}" --set batch.compress=1 --set batch.decompress=1
 run iaa8 $E/workload-iaa-batching.json "${S[@]}"
 expect "iaa B=1: accesses, major faults, zswpout, zswpin, written back, high and max events" \
-	"12288 6583 8897 6451 0 180 0" "$(j iaa1 "$counters")"
-expect "iaa B=8: the same counters" "12288 6259 8009 6163 0 165 0" "$(j iaa8 "$counters")"
-expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "628592156 688070062" \
+	"12288 5840 7583 5737 0 132 0" "$(j iaa1 "$counters")"
+expect "iaa B=8: the same counters" "12288 6100 7948 5988 0 146 0" "$(j iaa8 "$counters")"
+expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "3845807206 3938881023" \
 	"$(j iaa1 '.workload.throughput_bytes_per_s | round') $(j iaa8 '.workload.throughput_bytes_per_s | round')"
 expect "iaa B=1: one page per compress call; B=8: fewer calls than pages" "true true" \
 	"$(j iaa1 '.latency.compress_batch.count == .latency.compress_page.count') $(j iaa8 '.latency.compress_batch.count < .latency.compress_page.count')"
@@ -46,8 +46,8 @@ expect "histogram counts add up to count (major_fault, store_folio)" "true true"
 W=(--set workload.size=4M --set workload.max=12M)
 run wb1 $E/workload-writeback.json "${W[@]}"
 run wb32 $E/workload-writeback.json "${W[@]}" --set batch.reclaim_folios=32
-expect "writeback rf=1: counters" "24576 10311 11969 1041 10233 0 6963" "$(j wb1 "$counters")"
-expect "writeback rf=32: counters" "24576 10580 12483 934 10890 0 7746" "$(j wb32 "$counters")"
+expect "writeback rf=1: counters" "24576 10361 12048 1019 10518 0 5658" "$(j wb1 "$counters")"
+expect "writeback rf=32: counters" "24576 10281 12058 982 10553 0 5406" "$(j wb32 "$counters")"
 expect "writeback: every page written back is a zswpwb of the memcg" "true true" \
 	"$(for r in wb1 wb32; do j $r '.stats.global.written_back_pages == .stats.memcg.usemem0.zswpwb'; done | paste -sd' ')"
 
@@ -62,7 +62,7 @@ done
 lc='[.stats.global.pool_limit_hit, .stats.limit.wasted_compressions, .stats.limit.aborted_folios,
 	.stats.global.written_back_pages, .stats.global.zswpout, .workload.major_faults] | join(" ")'
 expect "limit checks: pool_limit_hit, wasted, aborted, written back, zswpout, major faults" \
-	"290 0 0 1013 2338 4470|1326 0 0 848 1940 4365|124 24 3 1156 2175 4406|246 62 7 500 1833 4365" \
+	"271 0 0 1086 2243 4460|1065 0 0 381 1511 3148|382 11 1 1049 2228 4491|74 68 8 573 1740 4195" \
 	"$(for r in lc-folio-once-none lc-folio-once-simgrid lc-per-page-none lc-per-page-simgrid; do j $r "$lc"; done | paste -sd'|')"
 
 # --- a sweep over a workload run: repetitions vary the workload, metric paths ----------------------
@@ -91,7 +91,7 @@ expect "summary: throughput, faults, memcg events, task time, then the zswap cou
 expect "summary: throughput as the report has it" \
 	"$(printf '%.1f' "$(j default '.workload.throughput_bytes_per_s / 1e6')") MB/s" \
 	"$(sed -n 's/.*throughput \([0-9.]*\) MB\/s.*/\1 MB\/s/p' "$T/sum.txt")"
-expect "default: counters (it swaps, writes back, faults back)" "24576 9798 6849 4019 1024 0 176" \
+expect "default: counters (it swaps, writes back, faults back)" "24576 9653 7354 3930 1114 0 242" \
 	"$(j default "$counters")"
 
 # the shrink work runs concurrently with the tasks, starting hw.mm.work_start_ns
@@ -102,7 +102,7 @@ for ws in 0 1000000; do
 done
 run default-none configs/default.json --set timing.backend=none
 expect "default: shrink worker runs with a start delay of 0, 24 us (default), 1 ms; none" \
-	"295 203 55 130" \
+	"264 263 120 130" \
 	"$(for r in default-ws0 default default-ws1000000 default-none; do j $r .stats.global.sim_shrink_worker_runs; done | paste -sd' ')"
 
 [ "$fails" -eq 0 ]

@@ -87,7 +87,7 @@ check "v1, queue depth 1: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP
   --set hw.ssd.queue_depth=1 -o q1.json
 same "v1, queue depth 1: counters" "$(j q1.json '[.workload.accesses, .workload.faults,
   .workload.major_faults, .stats.global.zswpout, .stats.global.written_back_pages,
-  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3595\t774\t645\t67\t6285')"
+  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3515\t901\t543\t14\t6515')"
 
 # what the stress covered (each a condition for the checks to mean something)
 same "v2: tasks waited for locked folios, the LRU lock, isolated pages" \
@@ -102,10 +102,10 @@ same "v1: tasks waited for locked folios" "$(j v1.r.json '.simgrid.folio_waits >
 same "v2 counters" "$(j v2.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t5714\t2790\t0\t3801\t506\t3151\t2685\t134\t135\t18048')"
+  "$(printf '13608\t6007\t3048\t0\t4163\t779\t3268\t2659\t162\t57\t15343')"
 same "v1 counters" "$(j v1.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t3699\t1018\t0\t594\t343\t133\t816\t0\t44\t10446')"
+  "$(printf '13608\t3474\t1078\t0\t797\t329\t360\t810\t0\t48\t12337')"
 
 [ "$fails" -eq 0 ]

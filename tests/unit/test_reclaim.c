@@ -589,6 +589,78 @@ START_TEST(test_readahead_is_reclaim)
 }
 END_TEST
 
+/* A folio that zswap rejects with writeback off comes back from pageout()
+ * as AOP_WRITEPAGE_ACTIVATE, and writeout() clears the PG_reclaim it set:
+ * the fault on it (a swap-cache hit, the PTE is a swap entry since
+ * try_to_unmap()) is no readahead hit.  Before, the bit stayed and read as
+ * PG_readahead: swap_ra_hit 1 and the VMA's hits raised. */
+START_TEST(test_activate_clears_reclaim)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.cfg.page_cluster = 3;
+	struct reclaim *rm = setup_create(&s);
+	uint32_t base = rm->task[0].base;
+
+	write_pages(rm, 0, 0, 31);
+	F.out_res = RECLAIM_OUT_ACTIVATE;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 5, 1);
+	ck_assert_uint_eq(F.outs, 1);
+	ck_assert(!(rm->pg[base + 5].fflags & FF_RECLAIM));
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 5, 0), RECLAIM_MINOR);
+	ck_assert_uint_eq(rm->mc.m[0].ev.swap_ra_hit, 0);
+	ck_assert_uint_eq(rm->task[0].ra_hits, 4);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* obj_cgroup_charge_zswap() goes through try_charge_memcg() under
+ * PF_MEMALLOC: at memory.max the charge is forced and counts a `max` event
+ * (force:), never reclaims; below max it charges a 64-page batch and keeps
+ * 63 in the CPU's stock, and over memory.high the task owes the batch
+ * (done_restock:).  Uncharged pages go back to the stock (refill_stock()).
+ * Before, the model added the pages to memory.current directly: no event,
+ * no stock, no debt. */
+START_TEST(test_zswap_charge_try_charge)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.lim[0].max = 16;
+	struct reclaim *rm = setup_create(&s);
+
+	write_pages(rm, 0, 0, 16);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 16);
+	uint64_t max0 = rm->mc.m[0].ev.max, out0 = F.outs;
+
+	rm->task[0].in_reclaim = 1;          /* zswap_store() runs in reclaim */
+	reclaim_zswap_charge(rm, 0, 0, 2000);
+	ck_assert_uint_eq(rm->mc.m[0].memory, 17);
+	ck_assert_uint_eq(rm->mc.m[0].ev.max, max0 + 1);
+	ck_assert_uint_eq(F.outs, out0);     /* no reclaim from inside reclaim */
+	rm->task[0].in_reclaim = 0;
+	reclaim_zswap_charge(rm, 0, 0, -2000);
+	ck_assert_uint_eq(rm->mc.m[0].zswap_pages, 0);
+	reclaim_destroy(rm);
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	s.lim[0].high = 4;
+	rm = setup_create(&s);
+	rm->task[0].in_reclaim = 1;
+	reclaim_zswap_charge(rm, 0, 0, 3000); /* stock miss: a 64-page batch */
+	ck_assert_uint_eq(rm->mc.m[0].memory, 64);
+	ck_assert_uint_eq(rm->task[0].nr_over_high, 64);
+	reclaim_zswap_charge(rm, 0, 0, 4096); /* one more page, from the stock */
+	ck_assert_uint_eq(rm->mc.m[0].memory, 64);
+	ck_assert_uint_eq(rm->task[0].nr_over_high, 64);
+	reclaim_zswap_charge(rm, 0, 0, -7096); /* two pages back to the stock */
+	ck_assert_uint_eq(rm->mc.m[0].memory, 64);
+	rm->task[0].in_reclaim = 0;
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* The LRU batch around a swap fault: swap_vma_readahead() drains it after a
  * readahead loop, not when the window is one page (goto skip); do_swap_page()
  * drains it before mapping a write to a folio not on the LRU, so that the
@@ -1172,7 +1244,7 @@ START_TEST(test_swap_full)
 }
 END_TEST
 
-/* v2 charges zswap's bytes to memory.current in whole pages; v1 does not. */
+/* v2 charges zswap's bytes in whole pages of the objcg; v1 not at all. */
 START_TEST(test_zswap_charge)
 {
 	struct memcg_set s;
@@ -1184,16 +1256,16 @@ START_TEST(test_zswap_charge)
 	char err[128];
 
 	ck_assert_int_eq(memcg_set_init(&s, MEMCG_V2, 2, parent, NULL, lim, 250, err, sizeof(err)), 0);
-	memcg_charge_zswap(&s, 1, 100);
-	ck_assert_uint_eq(s.m[1].memory, 1);
-	ck_assert_uint_eq(s.m[0].memory, 1);
-	memcg_charge_zswap(&s, 1, 4000);
-	ck_assert_uint_eq(s.m[1].memory, 2);
-	memcg_charge_zswap(&s, 1, -4100);
-	ck_assert_uint_eq(s.m[0].memory, 0);
+	ck_assert_int_eq(memcg_charge_zswap(&s, 1, 100), 1);
+	ck_assert_int_eq(memcg_charge_zswap(&s, 1, 3996), 0);
+	ck_assert_int_eq(memcg_charge_zswap(&s, 1, 4000), 1);
+	ck_assert_int_eq(memcg_charge_zswap(&s, 1, -4100), -1);
+	ck_assert_int_eq(memcg_charge_zswap(&s, 1, -3996), -1);
+	ck_assert_uint_eq(s.m[1].zswap_bytes, 0);
+	ck_assert_uint_eq(s.m[1].memory, 0);     /* the caller charges */
 	memcg_set_free(&s);
 	ck_assert_int_eq(memcg_set_init(&s, MEMCG_V1, 2, parent, NULL, lim, 250, err, sizeof(err)), 0);
-	memcg_charge_zswap(&s, 1, 100);
+	ck_assert_int_eq(memcg_charge_zswap(&s, 1, 100), 0);
 	ck_assert_uint_eq(s.m[1].memory, 0);
 	/* memcg1_swapout(): memory goes, memsw stays with the swap entry;
 	 * memcg1_swapin() drops the entry's share */
@@ -1711,6 +1783,55 @@ static const struct reclaim_timing hk_timing = {
 	.work = hk_work, .lru_lock = hk_lock, .throttle = hk_throttle, .folio_wait = hk_folio_wait,
 };
 
+/* try_to_unmap() comes before pageout() whatever the outcome, so a folio
+ * pays hw.mm.unmap_ns once, in the pass that unmaps it: stored in zswap,
+ * written to the disk (freed by a later scan, already unmapped then), or
+ * rejected and activated with writeback off.  Before, the cost came when
+ * the folio was freed: nothing for the rejected one, and the disk one paid
+ * only in the later scan. */
+static uint64_t unmap_work;
+
+static void count_unmap(void *ctx, int who, enum reclaim_work w, uint64_t n)
+{
+	(void)ctx;
+	(void)who;
+	if (w == RECLAIM_W_UNMAP)
+		unmap_work += n;
+}
+
+static const struct reclaim_timing unmap_timing = { .work = count_unmap };
+
+START_TEST(test_unmap_cost_at_unmap)
+{
+	struct setup s;
+	static const int outcome[] = { RECLAIM_OUT_STORED, RECLAIM_OUT_DISK_ASYNC,
+				       RECLAIM_OUT_ACTIVATE };
+
+	for (unsigned k = 0; k < 3; k++) {
+		setup_init(&s, MEMCG_V2, 1, 64);
+		struct reclaim *rm = setup_create(&s);
+		uint32_t base = rm->task[0].base;
+
+		reclaim_set_timing(rm, &unmap_timing, NULL);
+		write_pages(rm, 0, 0, 1);
+		unmap_work = 0;
+		F.out_res = outcome[k];
+		step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 1);
+		ck_assert_uint_eq(F.outs, 1);
+		ck_assert_uint_eq(unmap_work, 1);
+		if (outcome[k] == RECLAIM_OUT_DISK_ASYNC) {
+			ck_assert(rm->pg[base].fflags & FF_WRITEBACK);
+			reclaim_write_done(rm, rm->pg[base].slot);
+			step(rm, 0, RECLAIM_OP_RECLAIM, 0, 1);   /* the next scan frees it */
+			ck_assert_int_eq(rm->pg[base].state, PS_SWAPPED);
+			ck_assert_uint_eq(F.outs, 1);
+			ck_assert_uint_eq(unmap_work, 1);
+		}
+		reclaim_destroy(rm);
+	}
+}
+END_TEST
+
 static struct reclaim *hk_create(struct setup *s)
 {
 	memset(&hk, 0, sizeof(hk));
@@ -2143,6 +2264,9 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_readahead_first_fault);
 	tcase_add_test(tc, test_swapin_lru_drain);
 	tcase_add_test(tc, test_readahead_is_reclaim);
+	tcase_add_test(tc, test_activate_clears_reclaim);
+	tcase_add_test(tc, test_zswap_charge_try_charge);
+	tcase_add_test(tc, test_unmap_cost_at_unmap);
 	tcase_add_test(tc, test_readahead_async);
 	tcase_add_test(tc, test_workingset_refault);
 	tcase_add_test(tc, test_pageout_root_clock);
