@@ -23,7 +23,7 @@
  * cfg.worker_cpu, whose LRU batch and charge stock it shares. */
 static struct rc_cpu *rc_cpu_of(struct reclaim *rm, int who)
 {
-	return &rm->cpu[who < 0 ? rm->cfg.worker_cpu : rm->task[who].cpu];
+	return &rm->cpu[rc_who_cpu(rm, who)];
 }
 
 /* folio_batch_move_lru() with lru_add(): every folio of the batch onto the
@@ -463,7 +463,7 @@ static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order
 		for (uint32_t i = 0; ok && i < nr; i++)
 			ok = rm->pg[h + i].state == PS_NONE;
 		if (ok && order == 9)
-			rc_alloc_pages(rm, who, nr);
+			rc_alloc_pages_thp(rm, who, nr);
 		else if (ok)    /* vma_thp_gfp_mask() without MADV_HUGEPAGE: no direct reclaim */
 			ok = !rc_alloc_pages_nowait(rm, nr);
 		if (ok) {
@@ -510,7 +510,7 @@ static int rc_huge_zero_wp(struct reclaim *rm, int who, uint32_t g, uint32_t mem
 {
 	uint32_t h = g & ~(PMD_PAGES - 1);
 
-	rc_alloc_pages(rm, who, PMD_PAGES);
+	rc_alloc_pages_thp(rm, who, PMD_PAGES);
 	if (rc_pmd_all(rm, &rm->task[who], g, PS_ZEROPAGE) &&
 	    !rc_charge_nowait(rm, who, memcg, PMD_PAGES, 1)) {
 		rc_map_new(rm, who, h, RECLAIM_MAX_ORDER, memcg, g, content);

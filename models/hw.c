@@ -28,6 +28,11 @@ static int check_hw(const struct hw *hw, char *err, size_t errlen)
 			 hw->worker_core, hw->cores - 1);
 		return -EINVAL;
 	}
+	if (hw->kswapd_core >= (int)hw->cores) {
+		snprintf(err, errlen, "hw.cpu.kswapd_core: %d is not a core (0..%u)",
+			 hw->kswapd_core, hw->cores - 1);
+		return -EINVAL;
+	}
 	if (p->devices_per_socket * hw->sockets > HW_MAX_IAA) {
 		snprintf(err, errlen, "hw.iaa.devices_per_socket: more than %u devices in all", HW_MAX_IAA);
 		return -EINVAL;
@@ -72,6 +77,8 @@ int hw_check(struct hw *hw, char *err, size_t errlen)
 		return r;
 	if (hw->worker_core < 0)
 		hw->worker_core = (int)hw->cores - 1;
+	if (hw->kswapd_core < 0)
+		hw->kswapd_core = (int)hw->cores - 1;
 	/* validate the stream list once so the backend can rely on it */
 	unsigned n = list_entries(hw->stream_cores);
 	for (unsigned i = 0; i < n; i++) {

@@ -82,6 +82,7 @@ struct hw {
 	unsigned sockets;
 	double ghz, ref_ghz;
 	int worker_core;                 /* core of the shrink worker */
+	int kswapd_core;                 /* core of kswapd (workload runs) */
 	struct hw_codec_cost codec[CODEC_COUNT];
 	struct hw_iaa iaa;
 	struct hw_ssd ssd;

@@ -35,6 +35,8 @@ enum memcg_version { MEMCG_V1 = 1, MEMCG_V2 = 2 };
 /* memory.stat / vmstat event names the reclaim model counts per memcg. */
 #define MEMCG_STAT_LIST(X) \
 	X(pgfault) X(pgmajfault) X(pgscan) X(pgsteal) \
+	X(pgscan_kswapd) X(pgscan_direct) X(pgscan_proactive) \
+	X(pgsteal_kswapd) X(pgsteal_direct) X(pgsteal_proactive) \
 	X(pgactivate) X(pgdeactivate) X(pgrefill) X(pgrotated) \
 	X(workingset_refault_anon) X(workingset_activate_anon) X(workingset_restore_anon) \
 	X(swap_ra) X(swap_ra_hit) X(sim_swapcache_drop) X(sim_high_throttle_ns) \

@@ -206,9 +206,7 @@ struct rc_stock {
 
 static struct rc_stock *rc_stock_of(struct reclaim *rm, int who)
 {
-	unsigned cpu = who < 0 ? rm->cfg.worker_cpu : rm->task[who].cpu;
-
-	return &((struct rc_stock *)rm->stock)[cpu];
+	return &((struct rc_stock *)rm->stock)[rc_who_cpu(rm, who)];
 }
 
 /* consume_stock() */
@@ -635,31 +633,52 @@ int rc_oom_kill(struct reclaim *rm, int who, uint32_t memcg, int *killed_self)
 
 /* ---- the machine's RAM ----------------------------------------------------------------------- */
 
-static uint64_t rc_ram_used(struct reclaim *rm)
+uint64_t rc_ram_used(struct reclaim *rm)
 {
 	return rm->resident + (rm->ops.pool_pages ? rm->ops.pool_pages(rm->ops_ctx) : 0);
 }
 
-/* The page allocator under a RAM limit: global direct reclaim (every memcg)
- * until nr more pages fit, MAX_RECLAIM_RETRIES rounds without progress at
- * most; then the allocation goes through (no global OOM killer here). */
-/* An allocation that may not reclaim (an mTHP's GFP_TRANSHUGE_LIGHT): it
- * fits in the RAM left, or fails. */
+/* An allocation that may not reclaim (an mTHP's GFP_TRANSHUGE_LIGHT, no
+ * __GFP_KSWAPD_RECLAIM either): it passes the low watermark in the fast
+ * path or the min watermark in the slow path, or fails. */
 int rc_alloc_pages_nowait(struct reclaim *rm, uint32_t nr)
 {
-	return !rm->ram_pages || rc_ram_used(rm) + nr <= rm->ram_pages ? 0 : -ENOMEM;
+	return !rm->ram_pages || rc_wmark_ok(rm, nr, rm->kswapd.wm.min) ? 0 : -ENOMEM;
 }
 
-void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
+/* The page allocator under a RAM limit: the fast path takes pages while
+ * they leave free above the low watermark (ALLOC_WMARK_LOW); else the slow
+ * path wakes kswapd (ALLOC_KSWAPD) and tries the min watermark; under it,
+ * global direct reclaim (every memcg) and kswapd woken again on each
+ * retry, MAX_RECLAIM_RETRIES rounds without progress at most; then the
+ * allocation goes through (no global OOM killer here).  A reclaimer
+ * (PF_MEMALLOC) ignores the watermarks. */
+static void rc_alloc_pages_gfp(struct reclaim *rm, int who, uint32_t nr, int kswapd)
 {
 	int retries = MAX_RECLAIM_RETRIES;
 
 	if (!rm->ram_pages || *rc_in_reclaim(rm, who))
 		return;
-	while (rc_ram_used(rm) + nr > rm->ram_pages) {
+	if (rc_wmark_ok(rm, nr, rm->kswapd.wm.low))
+		return;
+	if (kswapd)
+		rc_wakeup_kswapd(rm);
+	while (!rc_wmark_ok(rm, nr, rm->kswapd.wm.min)) {
 		if (!rc_try_to_free(rm, who, -1, nr, 1, 0) && !retries--)
 			break;
+		if (kswapd)
+			rc_wakeup_kswapd(rm);
 	}
+}
+
+void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
+{
+	rc_alloc_pages_gfp(rm, who, nr, 1);
+}
+
+void rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr)
+{
+	rc_alloc_pages_gfp(rm, who, nr, 0);
 }
 
 /* ---- zswap writeback folios -------------------------------------------------------------------- */
@@ -837,6 +856,7 @@ static void rc_set_ram(struct reclaim *rm, int who, uint64_t pages)
 	int retries = MAX_RECLAIM_RETRIES;
 
 	rm->ram_pages = pages;
+	rc_wmark_setup(rm);
 	while (pages && rc_ram_used(rm) > pages) {
 		if (!rc_try_to_free(rm, who, -1, rc_ram_used(rm) - pages, 1, 0) && !retries--)
 			break;
@@ -918,6 +938,8 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		rm->cfg.ncpus = 1;
 	if (rm->cfg.worker_cpu >= rm->cfg.ncpus)
 		rm->cfg.worker_cpu = rm->cfg.ncpus - 1;
+	if (rm->cfg.kswapd_cpu >= rm->cfg.ncpus)
+		rm->cfg.kswapd_cpu = rm->cfg.ncpus - 1;
 	/* task indices are uint16_t with UINT16_MAX for the gaps between
 	 * tasks' pages: 65535 tasks (0 .. 65534) fit */
 	if (!t->ntasks || t->ntasks > UINT16_MAX || !cfg->nslots || cfg->page_cluster > 16 ||
@@ -983,6 +1005,7 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 		st->rng = rng_stream(cfg->seed ^ 0x73746f636bull, c);
 	}
 	rm->ram_pages = cfg->ram_pages;
+	rc_wmark_setup(rm);
 	return rm;
 nomem:
 	snprintf(err, errlen, "reclaim: out of memory for %llu pages and %u slots",

@@ -129,6 +129,8 @@ struct reclaim_swap_ops {
 };
 
 #define RECLAIM_WHO_WORKER (-1)
+/* kswapd's reclaim (-2 is taken by the simgrid backend's writer actors) */
+#define RECLAIM_WHO_KSWAPD (-3)
 
 /* ---- time --------------------------------------------------------------------------- */
 
@@ -157,6 +159,10 @@ struct reclaim_timing {
 	/* the folio at head was unlocked or freed, or its write ended: tasks
 	 * blocked in folio_wait() may go on (they check again) */
 	void (*folio_wake)(void *ctx, uint32_t head);
+	/* wakeup_kswapd() found kswapd needed: the backend runs
+	 * reclaim_kswapd_balance() on kswapd's own actor (NULL = the model
+	 * runs kswapd synchronously at the wake point) */
+	void (*kswapd_wake)(void *ctx);
 };
 
 /* ---- configuration -------------------------------------------------------------------- */
@@ -176,6 +182,9 @@ struct reclaim_config {
 	unsigned reclaim_batch;   /* folios swapped out together (batch.reclaim_folios) */
 	unsigned ncpus;
 	unsigned worker_cpu;      /* CPU the shrink worker runs on (< ncpus) */
+	unsigned kswapd_cpu;      /* CPU kswapd runs on (< ncpus) */
+	int min_free_kbytes;      /* vm.min_free_kbytes; -1 = calculate_min_free_kbytes() */
+	unsigned watermark_scale_factor;   /* vm.watermark_scale_factor */
 	/* new content for a folio of nr pages of task: nr page-store indices
 	 * (drawn from the task's own stream, so that what a task gets does not
 	 * depend on how it was interleaved with others) */
@@ -230,6 +239,39 @@ void reclaim_read_done(struct reclaim *rm, uint32_t slot, int who);
 /* zswap's charge of compressed bytes to a memcg changed (v2 charging), on
  * who's CPU. */
 void reclaim_zswap_charge(struct reclaim *rm, uint32_t memcg, int who, int64_t delta_bytes);
+
+/* The zone's watermarks in pages (all 0 without a RAM limit). */
+struct reclaim_wmark {
+	uint64_t min, low, high;
+	unsigned min_free_kbytes;         /* in effect */
+};
+const struct reclaim_wmark *reclaim_watermarks(const struct reclaim *rm);
+
+/* /proc/vmstat events of the page allocator and kswapd (global reclaim
+ * only, as the kernel counts them), and two of the model's own. */
+#define RECLAIM_VMSTAT_LIST(X) \
+	X(pgscan_kswapd) X(pgscan_direct) X(pgsteal_kswapd) X(pgsteal_direct) \
+	X(allocstall_movable) X(pageoutrun) \
+	X(kswapd_low_wmark_hit_quickly) X(kswapd_high_wmark_hit_quickly) \
+	X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
+
+struct reclaim_vmstat {
+#define RECLAIM_X(n) uint64_t n;
+	RECLAIM_VMSTAT_LIST(RECLAIM_X)
+#undef RECLAIM_X
+};
+const struct reclaim_vmstat *reclaim_vmstat(const struct reclaim *rm);
+
+/* kswapd's side, for a backend that runs it on an actor of its own
+ * (reclaim_timing.kswapd_wake): one balance_pgdat(), then 1 when kswapd
+ * may sleep (prepare_kswapd_sleep()), 0 when it must balance again at once
+ * (counted as kswapd_high_wmark_hit_quickly). */
+int reclaim_kswapd_balance(struct reclaim *rm);
+/* kswapd's short nap (HZ/10) before sleeping was cut short by a wakeup:
+ * kswapd_low_wmark_hit_quickly. */
+void reclaim_kswapd_woken_early(struct reclaim *rm);
+/* kswapd has work to do (woken and not sleeping yet). */
+int reclaim_kswapd_pending(const struct reclaim *rm);
 
 /* The message of the last internal failure (reclaim_step() < 0). */
 const char *reclaim_error(const struct reclaim *rm);

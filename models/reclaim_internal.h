@@ -137,6 +137,15 @@ struct rc_ctx {
 	int in_reclaim;
 };
 
+/* The one zone (the workload's RAM) and its kswapd (models/kswapd.c). */
+struct rc_kswapd {
+	struct reclaim_wmark wm;
+	struct reclaim_vmstat vs;
+	unsigned failures;           /* pgdat->kswapd_failures */
+	int pending;                 /* woken, not back asleep (not on kswapd_wait) */
+	struct rc_ctx ctx;           /* its PF_MEMALLOC */
+};
+
 struct reclaim {
 	struct reclaim_config cfg;
 	struct reclaim_swap_ops ops;
@@ -159,6 +168,7 @@ struct reclaim {
 	struct rc_task *task;
 	unsigned ntasks;
 	struct rc_ctx worker;
+	struct rc_kswapd kswapd;
 
 	/* swap slots: the allocator and each slot's owner page */
 	struct swap_slots slots;
@@ -207,7 +217,16 @@ static inline uint32_t rc_nr(const struct reclaim *rm, uint32_t h)
 }
 static inline int *rc_in_reclaim(struct reclaim *rm, int who)
 {
+	if (who == RECLAIM_WHO_KSWAPD)
+		return &rm->kswapd.ctx.in_reclaim;
 	return who < 0 ? &rm->worker.in_reclaim : &rm->task[who].in_reclaim;
+}
+/* The CPU who runs on: a task's own, the shrink worker's or kswapd's. */
+static inline unsigned rc_who_cpu(const struct reclaim *rm, int who)
+{
+	if (who == RECLAIM_WHO_KSWAPD)
+		return rm->cfg.kswapd_cpu;
+	return who < 0 ? rm->cfg.worker_cpu : rm->task[who].cpu;
 }
 
 void rc_fail(struct reclaim *rm, int err, const char *msg);
@@ -255,9 +274,30 @@ void rc_uncharge(struct reclaim *rm, uint32_t memcg, uint32_t nr);
 /* A charge that may not block (mTHP fault) or, with may_reclaim, may reclaim
  * but not OOM-kill (a PMD THP): 0 or -ENOMEM. */
 int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_reclaim);
-/* The page allocator under the RAM limit: global reclaim until nr pages fit. */
+/* The page allocator under the RAM limit: an allocation that may wake
+ * kswapd and reclaim (GFP_HIGHUSER_MOVABLE, GFP_KERNEL). */
 void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr);
+/* A PMD THP (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM): may reclaim, never
+ * wakes kswapd. */
+void rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr);
+/* An mTHP (GFP_TRANSHUGE_LIGHT): neither reclaims nor wakes kswapd. */
 int rc_alloc_pages_nowait(struct reclaim *rm, uint32_t nr);
+uint64_t rc_ram_used(struct reclaim *rm);
+
+/* ---- kswapd.c: watermarks and kswapd ------------------------------------------------- */
+void rc_wmark_setup(struct reclaim *rm);
+/* __zone_watermark_ok() of an allocation of nr pages against mark. */
+int rc_wmark_ok(struct reclaim *rm, uint32_t nr, uint64_t mark);
+/* pgdat_balanced(): free pages above the high watermark. */
+int rc_pgdat_balanced(struct reclaim *rm);
+/* wakeup_kswapd() from the allocator's slow path. */
+void rc_wakeup_kswapd(struct reclaim *rm);
+/* Global reclaim of who counted by kind: pgscan/pgsteal of kswapd, direct
+ * or proactive reclaim, per memcg and (not cgroup reclaim) per machine. */
+void rc_count_scan(struct reclaim *rm, int who, int global, int proactive, uint32_t m,
+		   uint64_t nr);
+void rc_count_steal(struct reclaim *rm, int who, int global, int proactive, uint32_t m,
+		    uint64_t nr);
 /* __split_huge_pmd() of the huge zero page that page g is part of, if any. */
 void rc_split_huge_zero(struct reclaim *rm, uint32_t g);
 /* folio_swapcache_freeable() && !folio_swapped(): not under writeback, and
@@ -278,6 +318,8 @@ uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pag
 			int proactive);
 /* MADV_PAGEOUT of the folios at heads[] (isolated already). */
 uint64_t rc_reclaim_folios(struct reclaim *rm, int who, uint32_t *heads, unsigned n);
+/* balance_pgdat()'s priority loop; returns pages reclaimed. */
+uint64_t rc_balance_pgdat(struct reclaim *rm);
 enum folioref { FOLIOREF_RECLAIM, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
 /* folio_check_references() for the private anon folio at h. */
 enum folioref rc_check_references(struct reclaim *rm, uint32_t h);

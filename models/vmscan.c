@@ -491,6 +491,8 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
  * (wake_throttle_isolated()). */
 static int rc_too_many_isolated(struct reclaim *rm, const struct rc_scan *sc)
 {
+	if (sc->who == RECLAIM_WHO_KSWAPD)
+		return 0;
 	if (!rc_is_global(sc) && rm->mc.version != MEMCG_V2)
 		return 0;
 	if (rm->isolated > rm->inactive / 8)
@@ -525,6 +527,7 @@ static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, 
 	uint64_t nr_scanned = rc_isolate(rm, sc, m, LRU_INACTIVE, nr_to_scan, &list, &nr_taken);
 
 	rm->mc.m[m].ev.pgscan += nr_scanned;
+	rc_count_scan(rm, sc->who, rc_is_global(sc), sc->proactive, m, nr_scanned);
 	sc->nr_scanned += nr_scanned;
 	if (!nr_taken)
 		return 0;
@@ -538,6 +541,7 @@ static uint64_t rc_shrink_inactive_list(struct reclaim *rm, struct rc_scan *sc, 
 
 	rc_putback(rm, sc, m, list.h, list.n, nr_taken);
 	rm->mc.m[m].ev.pgsteal += reclaimed;
+	rc_count_steal(rm, sc->who, rc_is_global(sc), sc->proactive, m, reclaimed);
 	rc_note_cost(rm, m, nr_pageout, nr_scanned - reclaimed);
 	return reclaimed;
 }
@@ -610,7 +614,8 @@ static void rc_get_scan_count(struct reclaim *rm, const struct rc_scan *sc, uint
 static void rc_shrink_lruvec(struct reclaim *rm, struct rc_scan *sc, uint32_t m)
 {
 	uint64_t nr[2], reclaimed = 0;
-	int proportional = rc_is_global(sc) && sc->priority == DEF_PRIORITY;
+	int proportional = rc_is_global(sc) && sc->who != RECLAIM_WHO_KSWAPD &&
+			   sc->priority == DEF_PRIORITY;
 
 	rc_get_scan_count(rm, sc, m, nr);
 	while (nr[LRU_INACTIVE]) {
@@ -718,6 +723,8 @@ uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pag
 		sc.nr_to_reclaim = SWAP_CLUSTER_MAX;   /* try_to_free_pages() */
 	*pf_memalloc = 1;                              /* memalloc_noreclaim_save() */
 	for (;;) {
+		if (target < 0)
+			rm->kswapd.vs.allocstall_movable++;    /* do_try_to_free_pages() */
 		for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
 			sc.nr_scanned = 0;
 			rc_shrink_node(rm, &sc);
@@ -743,6 +750,56 @@ uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pag
 	*pf_memalloc = saved;
 	if (target >= 0)
 		rm->mc.m[target].ev.sim_reclaim_calls++;
+	if (sc.nr_reclaimed)
+		rm->kswapd.failures = 0;   /* shrink_node(): progress revives kswapd */
+	return sc.nr_reclaimed;
+}
+
+/*
+ * balance_pgdat() of the only node at order 0 (kswapd is only woken by
+ * order-0 allocations here): from DEF_PRIORITY down to 1, each round
+ * kswapd_shrink_node() with nr_to_reclaim = max(high, SWAP_CLUSTER_MAX),
+ * walking every memcg (no reclaim cookie for kswapd); the priority stays
+ * when the round scanned enough and reclaimed something.  No boost (no
+ * fragmentation), no kswapd_age_node() beyond shrink_lruvec()'s own
+ * rebalancing.  Returns pages reclaimed; a run that reclaimed nothing
+ * counts a kswapd failure.
+ */
+uint64_t rc_balance_pgdat(struct reclaim *rm)
+{
+	struct rc_scan sc = {
+		.who = RECLAIM_WHO_KSWAPD,
+		.target = -1,
+		.may_swap = 1,
+		.memcg_full_walk = 1,
+	};
+	int *pf_memalloc = rc_in_reclaim(rm, RECLAIM_WHO_KSWAPD);
+	uint64_t high = rm->kswapd.wm.high;
+
+	rm->kswapd.vs.pageoutrun++;
+	*pf_memalloc = 1;
+	sc.priority = DEF_PRIORITY;
+	do {
+		uint64_t before = sc.nr_reclaimed;
+
+		if (rc_pgdat_balanced(rm))
+			goto out;
+		sc.nr_to_reclaim = high > SWAP_CLUSTER_MAX ? high : SWAP_CLUSTER_MAX;
+		sc.nr_scanned = 0;
+		rc_shrink_node(rm, &sc);
+		uint64_t done = sc.nr_reclaimed - before;
+		int enough = (sc.nr_scanned > done ? sc.nr_scanned : done) >= sc.nr_to_reclaim;
+
+		if (!enough || !done)
+			sc.priority--;
+	} while (sc.priority >= 1);
+	if (!sc.nr_reclaimed)
+		rm->kswapd.failures++;
+out:
+	rm->lru[rm->mc.n].refaults_snap = rm->lru[rm->mc.n].activate_hier;   /* snapshot_refaults() */
+	*pf_memalloc = 0;
+	if (sc.nr_reclaimed)
+		rm->kswapd.failures = 0;
 	return sc.nr_reclaimed;
 }
 

@@ -42,6 +42,9 @@ const struct cfg_key cfg_keys_hw[] = {
 	  "and entries past the stream count go unused; \"\" = stream i on core i mod cores" },
 	{ "hw.cpu.worker_core", CFG_INT, "-1", -1, 4095, NULL,
 	  "core of the global shrink worker (-1 = the last core)" },
+	{ "hw.cpu.kswapd_core", CFG_INT, "-1", -1, 4095, NULL,
+	  "core of kswapd in workload runs with a RAM limit: its reclaim's CPU time is charged there "
+	  "(-1 = the last core, with the shrink worker: both are kernel threads off the tasks' cores)" },
 	/* software codecs (defaults: corpus medians on the project VM, compressors.md 1) */
 	CODEC_KEYS("lzo", "5354", "3656"),
 	CODEC_KEYS("lz4", "4792", "1345"),
@@ -199,6 +202,7 @@ int cfg_hw_load(struct cfg *c, char *err, size_t errlen)
 	hw->ghz = cfg_double(c, "hw.cpu.ghz");
 	hw->ref_ghz = cfg_double(c, "hw.cpu.ref_ghz");
 	hw->worker_core = (int)cfg_int(c, "hw.cpu.worker_core");
+	hw->kswapd_core = (int)cfg_int(c, "hw.cpu.kswapd_core");
 	const char *sc = cfg_str(c, "hw.cpu.stream_cores");
 	if (strlen(sc) >= sizeof(hw->stream_cores)) {
 		snprintf(err, errlen, "hw.cpu.stream_cores: list longer than %zu characters "

@@ -29,6 +29,12 @@ const struct cfg_key cfg_keys_workload[] = {
 	  "vm.swappiness of workload runs: the anon share of reclaim's scan (get_scan_count())" },
 	{ "vm.page_cluster", CFG_INT, "3", 0, 16, NULL,
 	  "vm.page-cluster of workload runs: VMA swap readahead of at most 2^min(page_cluster, 5) pages (0 = off)" },
+	{ "vm.min_free_kbytes", CFG_INT, "-1", -1, 2147483647, NULL,
+	  "vm.min_free_kbytes of workload runs with a RAM limit: the zone's min watermark is this / 4 "
+	  "pages (-1 = calculate_min_free_kbytes(): int_sqrt(RAM in KiB * 16), clamped to 128..262144)" },
+	{ "vm.watermark_scale_factor", CFG_INT, "10", 1, 3000, NULL,
+	  "vm.watermark_scale_factor of workload runs: the low and high watermarks are min + and min + 2 x "
+	  "max(min / 4, RAM * factor / 10000) pages (__setup_per_zone_wmarks())" },
 	{ "batch.reclaim_folios", CFG_INT, "1", 1, 64, NULL,
 	  "folios of one reclaim batch whose pages are compressed together (1 = kernel 6.18)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL },
@@ -291,6 +297,8 @@ int cfg_workload_load(struct cfg *c, char *err, size_t errlen)
 	w->hz = (unsigned)cfg_int(c, "system.hz");
 	w->swappiness = (unsigned)cfg_int(c, "vm.swappiness");
 	w->page_cluster = (unsigned)cfg_int(c, "vm.page_cluster");
+	w->min_free_kbytes = (int)cfg_int(c, "vm.min_free_kbytes");
+	w->watermark_scale_factor = (unsigned)cfg_int(c, "vm.watermark_scale_factor");
 	w->reclaim_batch = (unsigned)cfg_int(c, "batch.reclaim_folios");
 	json_object_foreach(obj, key, v) {
 		r = wl_member(c, w, gk, key, v, err, errlen);

@@ -481,6 +481,9 @@ static int wl_models(struct sim *s, const struct cfg_workload *w, char *err, siz
 		.ram_pages = m->ram_pages, .page_cluster = w->page_cluster,
 		.swappiness = w->swappiness, .reclaim_batch = w->reclaim_batch,
 		.ncpus = cfg->hw.cores, .worker_cpu = (unsigned)cfg->hw.worker_core,
+		.kswapd_cpu = (unsigned)cfg->hw.kswapd_core,
+		.min_free_kbytes = w->min_free_kbytes,
+		.watermark_scale_factor = w->watermark_scale_factor,
 		.draw_content = wl_draw, .draw_ctx = &wl->pool,
 		.dirty = wl->dirty, .seed = w->seed,
 	};
@@ -830,6 +833,24 @@ static uint64_t wl_time_of(const struct wl_run *wl, const struct wl_totals *tt, 
 	return wl->end_ns && tt->task_time > accounted ? tt->task_time - accounted : 0;
 }
 
+/* workload.watermarks and workload.vmstat: the zone and kswapd. */
+static void wl_report_kswapd(const struct wl_run *wl, json_t *o)
+{
+	const struct reclaim_wmark *wm = reclaim_watermarks(wl->rm);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(wl->rm);
+	json_t *w = json_object(), *v = json_object();
+
+	json_object_set_new(w, "min_free_kbytes", u64j(wm->min_free_kbytes));
+	json_object_set_new(w, "min", u64j(wm->min));
+	json_object_set_new(w, "low", u64j(wm->low));
+	json_object_set_new(w, "high", u64j(wm->high));
+#define WL_X(n) json_object_set_new(v, #n, u64j(vs->n));
+	RECLAIM_VMSTAT_LIST(WL_X)
+#undef WL_X
+	json_object_set_new(o, "watermarks", w);
+	json_object_set_new(o, "vmstat", v);
+}
+
 void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 {
 	const struct wl_run *wl = s->wl;
@@ -885,6 +906,7 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	}
 	json_object_set_new(o, "cpu_ns", cpu);
 	json_object_set_new(o, "tasks", tasks);
+	wl_report_kswapd(wl, o);
 	json_object_set_new(root, "workload", o);
 
 	for (unsigned i = 0; i < mc->n; i++) {

@@ -42,6 +42,8 @@ struct cfg_workload {
 	unsigned hz;               /* system.hz */
 	unsigned swappiness;       /* vm.swappiness */
 	unsigned page_cluster;     /* vm.page_cluster */
+	int min_free_kbytes;       /* vm.min_free_kbytes (-1 = the kernel's formula) */
+	unsigned watermark_scale_factor;   /* vm.watermark_scale_factor */
 	unsigned reclaim_batch;    /* batch.reclaim_folios */
 };
 

@@ -2246,6 +2246,241 @@ END_TEST
 
 /* ---- suite -------------------------------------------------------------------------------------------- */
 
+/* ---- zone watermarks and kswapd (models/kswapd.c) ------------------------------------------ */
+
+/* A task of `pages` pages under a RAM limit of ram pages, with the kernel's
+ * defaults: min_free_kbytes from the formula, watermark_scale_factor 10. */
+static struct reclaim *kswapd_setup(struct setup *s, uint32_t pages, uint64_t ram)
+{
+	setup_init(s, MEMCG_V2, 1, pages);
+	s->cfg.ram_pages = ram;
+	s->cfg.min_free_kbytes = -1;
+	s->cfg.watermark_scale_factor = 10;
+	return setup_create(s);
+}
+
+static uint64_t zone_free(struct reclaim *rm)
+{
+	return rm->ram_pages - rc_ram_used(rm);
+}
+
+static void wmark_expect(struct reclaim *rm, uint64_t ram, unsigned kbytes, uint64_t min,
+			 uint64_t low, uint64_t high)
+{
+	const struct reclaim_wmark *wm = reclaim_watermarks(rm);
+
+	rm->ram_pages = ram;
+	rc_wmark_setup(rm);
+	ck_assert_uint_eq(wm->min_free_kbytes, kbytes);
+	ck_assert_uint_eq(wm->min, min);
+	ck_assert_uint_eq(wm->low, low);
+	ck_assert_uint_eq(wm->high, high);
+}
+
+/* calculate_min_free_kbytes() and __setup_per_zone_wmarks(), by hand:
+ * min_free_kbytes = clamp(int_sqrt(KiB * 16), 128, 262144), min = it >> 2
+ * pages, low = min + tmp, high = low + tmp with tmp = max(min >> 2,
+ * mult_frac(managed, watermark_scale_factor, 10000)). */
+START_TEST(test_wmark_formula)
+{
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 64, 1024);
+
+	/* 4 MiB: int_sqrt(4096 * 16) = 256; min 64; tmp max(16, 10240/10000 = 1) */
+	wmark_expect(rm, 1024, 256, 64, 80, 96);
+	/* 8 GiB: int_sqrt(8388608 * 16) = 11585 (11585^2 = 134212225); min 2896;
+	 * tmp max(724, 209 * 10 + 7152 * 10 / 10000 = 2097) */
+	wmark_expect(rm, 2097152, 11585, 2896, 4993, 7090);
+	/* 256 KiB: int_sqrt(4096) = 64, clamped up to 128; min 32, tmp 8 */
+	wmark_expect(rm, 64, 128, 32, 40, 48);
+	/* 8 TiB: int_sqrt(2^37) = 370727, clamped down to 262144; min 65536;
+	 * tmp 214748 * 10 + 3648 * 10 / 10000 = 2147483 */
+	wmark_expect(rm, 1ull << 31, 262144, 65536, 2213019, 4360502);
+	/* watermark_scale_factor 3000 at 4 MiB: tmp 1024 * 3000 / 10000 = 307 */
+	rm->cfg.watermark_scale_factor = 3000;
+	wmark_expect(rm, 1024, 256, 64, 371, 678);
+	/* a user's min_free_kbytes wins over the formula: 1000 KiB = 250 pages */
+	rm->cfg.watermark_scale_factor = 10;
+	rm->cfg.min_free_kbytes = 1000;
+	wmark_expect(rm, 1024, 1000, 250, 312, 374);
+	/* no RAM limit: no zone */
+	wmark_expect(rm, 0, 0, 0, 0, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+static unsigned kswapd_wakes;
+
+static void count_kswapd_wake(void *ctx)
+{
+	(void)ctx;
+	kswapd_wakes++;
+}
+
+/* An allocation that would leave free pages at or under the low watermark
+ * wakes kswapd (the slow path's wake_all_kswapds()), and goes on without
+ * reclaiming while it stays above min; at min the allocating task reclaims
+ * directly (allocstall).  kswapd, woken on an actor of its own here, does
+ * not run.  4 MiB: min 64, low 80.  Before, the model only reclaimed when
+ * the page did not fit at all. */
+START_TEST(test_kswapd_wake_low_direct_min)
+{
+	static const struct reclaim_timing t = { .kswapd_wake = count_kswapd_wake };
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+
+	kswapd_wakes = 0;
+	reclaim_set_timing(rm, &t, NULL);
+	write_pages(rm, 0, 0, 944);           /* free 81 > 80 before the last */
+	ck_assert_uint_eq(zone_free(rm), 80);
+	ck_assert_uint_eq(kswapd_wakes, 0);
+	step(rm, 0, RECLAIM_OP_WRITE, 944, 0);  /* 80 is not above low */
+	ck_assert_uint_eq(kswapd_wakes, 1);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 1);
+	ck_assert(reclaim_kswapd_pending(rm));
+	write_pages(rm, 0, 945, 15);          /* down to 64: above min each time */
+	ck_assert_uint_eq(zone_free(rm), 64);
+	ck_assert_uint_eq(kswapd_wakes, 1);   /* awake already: not woken again */
+	ck_assert_uint_eq(vs->allocstall_movable, 0);
+	ck_assert_uint_eq(vs->pgscan_direct, 0);
+	step(rm, 0, RECLAIM_OP_WRITE, 960, 0);  /* 64 is not above min */
+	ck_assert_uint_eq(vs->allocstall_movable, 1);
+	ck_assert_uint_ge(vs->pgsteal_direct, SWAP_CLUSTER_MAX);
+	ck_assert_uint_eq(rm->mc.m[0].ev.pgsteal_direct, vs->pgsteal_direct);
+	ck_assert_uint_eq(vs->pgscan_kswapd, 0);
+	ck_assert_uint_eq(zone_free(rm), 64 + vs->pgsteal_direct - 1);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* Woken without an actor of its own (the `none` backend), kswapd runs at
+ * the wake point: balance_pgdat() reclaims until free pages are above the
+ * high watermark (96), counted as kswapd's (pgscan_kswapd, pgsteal_kswapd,
+ * per memcg too), and the task never reclaims itself. */
+START_TEST(test_kswapd_balance_to_high)
+{
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+	const struct memcg_events *e = &rm->mc.m[0].ev;
+
+	write_pages(rm, 0, 0, 944);
+	ck_assert_uint_eq(vs->pageoutrun, 0);
+	step(rm, 0, RECLAIM_OP_WRITE, 944, 0);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 1);
+	/* the first run finds the new pages young: round again until high */
+	ck_assert_uint_ge(vs->pageoutrun, 1);
+	ck_assert_uint_eq(vs->kswapd_high_wmark_hit_quickly, vs->pageoutrun - 1);
+	ck_assert_uint_eq(rm->kswapd.failures, 0);   /* progress resets them */
+	ck_assert(!reclaim_kswapd_pending(rm));
+	ck_assert_uint_gt(zone_free(rm), 96);
+	/* the slow path woke kswapd from free 80, which took it above 96, then
+	 * took the page */
+	ck_assert_uint_ge(vs->pgsteal_kswapd, 17);
+	ck_assert_uint_eq(zone_free(rm), 80 + vs->pgsteal_kswapd - 1);
+	ck_assert_uint_ge(vs->pgscan_kswapd, vs->pgsteal_kswapd);
+	ck_assert_uint_eq(e->pgscan_kswapd, vs->pgscan_kswapd);
+	ck_assert_uint_eq(e->pgsteal_kswapd, vs->pgsteal_kswapd);
+	ck_assert_uint_eq(e->pgscan, e->pgscan_kswapd);
+	ck_assert_uint_eq(vs->pgscan_direct + vs->allocstall_movable + e->pgscan_direct, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* A kswapd that reclaims nothing (every swap-out refused, the folio
+ * activated) counts a failure per balance_pgdat() and, not balanced, goes
+ * round again at once (kswapd_high_wmark_hit_quickly) until
+ * MAX_RECLAIM_RETRIES failures make the node hopeless: then it sleeps and
+ * wakeup_kswapd() leaves the node to direct reclaim, until reclaim
+ * progress (here a direct reclaim once swap-outs succeed again) resets the
+ * count and the next allocation under low wakes it. */
+START_TEST(test_kswapd_failures)
+{
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 2048, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+	uint32_t v;
+
+	F.out_res = RECLAIM_OUT_ACTIVATE;
+	write_pages(rm, 0, 0, 945);           /* the last one wakes kswapd */
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 1);
+	ck_assert_uint_eq(vs->pageoutrun, 16);
+	ck_assert_uint_eq(vs->sim_kswapd_failures_max, 16);
+	ck_assert_uint_eq(vs->kswapd_high_wmark_hit_quickly, 15);
+	ck_assert_uint_eq(vs->pgsteal_kswapd, 0);
+	ck_assert_uint_gt(vs->pgscan_kswapd, 0);
+	ck_assert_uint_eq(rm->kswapd.failures, 16);
+	write_pages(rm, 0, 945, 15);          /* hopeless: not woken again */
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 1);
+	ck_assert_uint_eq(zone_free(rm), 64);
+	F.out_res = RECLAIM_OUT_STORED;
+	step(rm, 0, RECLAIM_OP_WRITE, 960, 0);  /* direct reclaim succeeds */
+	ck_assert_uint_eq(vs->allocstall_movable, 1);
+	ck_assert_uint_gt(vs->pgsteal_direct, 0);
+	ck_assert_uint_eq(rm->kswapd.failures, 0);
+	for (v = 961; zone_free(rm) > 80; v++)
+		step(rm, 0, RECLAIM_OP_WRITE, v, 0);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 1);
+	step(rm, 0, RECLAIM_OP_WRITE, v, 0);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 2);
+	ck_assert_uint_gt(vs->pgsteal_kswapd, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* An mTHP fault allocates with GFP_TRANSHUGE_LIGHT (vma_thp_gfp_mask()
+ * without MADV_HUGEPAGE), which has neither __GFP_DIRECT_RECLAIM nor
+ * __GFP_KSWAPD_RECLAIM: it takes pages down to the min watermark (the slow
+ * path's ALLOC_WMARK_MIN) without waking kswapd, and fails under it; the
+ * fault's order-0 fallback (GFP_HIGHUSER_MOVABLE) wakes kswapd.  A PMD THP
+ * (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM) reclaims directly and does
+ * not wake kswapd either. */
+START_TEST(test_kswapd_mthp_gfp)
+{
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+	struct reclaim_req r = { .task = 0, .order = 4, .op = RECLAIM_OP_WRITE,
+				 .content = RECLAIM_CONTENT_DRAW };
+	uint32_t base = rm->task[0].base;
+
+	/* 60 folios of 16: the last from free 80, 80 - 15 > 64, leaves 64 */
+	for (r.vpage = 0; r.vpage < 960; r.vpage += 16)
+		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(zone_free(rm), 64);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 0);
+	ck_assert_uint_eq(vs->pgscan_direct + vs->pgscan_kswapd, 0);
+	r.vpage = 960;                        /* 64 - 15 is under min: order 0 */
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[base + 960].order, 0);
+	ck_assert_uint_eq(rm->pg[base + 961].state, PS_NONE);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 1);
+	ck_assert_uint_gt(zone_free(rm), 96);
+	reclaim_destroy(rm);
+
+	/* a PMD, then mTHPs down to min (free 512 - 28 * 16 = 64), then a
+	 * PMD at free 64, under high */
+	rm = kswapd_setup(&s, 2048, 1024);
+	vs = reclaim_vmstat(rm);
+	r.order = 9;
+	r.vpage = 0;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	r.order = 4;
+	for (r.vpage = 512; r.vpage < 960; r.vpage += 16)
+		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(zone_free(rm), 64);
+	r.order = 9;
+	r.vpage = 1024;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 1024].order, 9);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 0);
+	ck_assert_uint_gt(vs->allocstall_movable, 0);
+	ck_assert_uint_gt(vs->pgsteal_direct, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 static Suite *reclaim_suite(void)
 {
 	Suite *s = suite_create("reclaim");
@@ -2301,6 +2536,11 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_write_ended_during_swap_out);
 	tcase_add_test(tc, test_lru_ring_order);
 	tcase_add_test(tc, test_hits_match_steps);
+	tcase_add_test(tc, test_wmark_formula);
+	tcase_add_test(tc, test_kswapd_wake_low_direct_min);
+	tcase_add_test(tc, test_kswapd_balance_to_high);
+	tcase_add_test(tc, test_kswapd_failures);
+	tcase_add_test(tc, test_kswapd_mthp_gfp);
 	suite_add_tcase(s, tc);
 	return s;
 }
