@@ -123,6 +123,15 @@ void reclaim_kswapd_woken_early(struct reclaim *rm)
 	rm->kswapd.vs.kswapd_low_wmark_hit_quickly++;
 }
 
+int reclaim_kswapd_nap_end(struct reclaim *rm)
+{
+	if (kswapd_may_sleep(rm))
+		return 1;
+	rm->kswapd.vs.kswapd_high_wmark_hit_quickly++;
+	rm->kswapd.pending = 1;
+	return 0;
+}
+
 int reclaim_kswapd_pending(const struct reclaim *rm)
 {
 	return rm->kswapd.pending;

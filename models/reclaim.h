@@ -270,6 +270,10 @@ int reclaim_kswapd_balance(struct reclaim *rm);
 /* kswapd's short nap (HZ/10) before sleeping was cut short by a wakeup:
  * kswapd_low_wmark_hit_quickly. */
 void reclaim_kswapd_woken_early(struct reclaim *rm);
+/* kswapd's nap ended without a wakeup: 1 when it may sleep until woken, 0
+ * when the node fell under the high watermark meanwhile (counted as
+ * kswapd_high_wmark_hit_quickly): balance again. */
+int reclaim_kswapd_nap_end(struct reclaim *rm);
 /* kswapd has work to do (woken and not sleeping yet). */
 int reclaim_kswapd_pending(const struct reclaim *rm);
 

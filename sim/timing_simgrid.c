@@ -50,7 +50,7 @@ struct sg_backend *sgb;
 int sg_can_coalesce(const struct sg_act *a)
 {
 	return sgb->coalesce && a->who >= 0 && sgb->streams_left == 1 && !sgb->worker_busy &&
-	       !sgb->kick_pending;
+	       !sgb->kick_pending && !sgb->kswapd_busy && !sgb->kswapd_kick;
 }
 
 /* ---- who can act at the current instant ---------------------------------------- */
@@ -338,7 +338,8 @@ void sg_debug_check_now(const struct sg_act *a, const char *where)
 			 sgb->wl ? "task" : "stream", a->who, where, sg_now(), reason);
 	else
 		snprintf(sgb->err, sgb->errlen, "invariant violated when the %s yielded (%s) at %.0f ns: %s",
-			 a == &sgb->worker ? "shrink worker" : "swap writer", where, sg_now(), reason);
+			 a == &sgb->worker ? "shrink worker" : a == &sgb->kswapd ? "kswapd" : "swap writer",
+			 where, sg_now(), reason);
 	sgb->ret = -EFAULT;
 	sgb->stop = 1;
 }
@@ -384,7 +385,13 @@ void sg_cpu_run(struct sg_act *a, int cat, double ns)
 
 static struct sg_act *act_of(int who)
 {
-	return who >= 0 && (unsigned)who < sgb->nstreams ? &sgb->streams[who] : &sgb->worker;
+	if (who >= 0 && (unsigned)who < sgb->nstreams)
+		return &sgb->streams[who];
+	/* zswap knows kswapd's stores as the worker's (no per-CPU state of
+	 * its own): the actor running them is kswapd's */
+	if (sgb->wl && sg_actor_self_get_data() == &sgb->kswapd)
+		return &sgb->kswapd;
+	return &sgb->worker;
 }
 
 /* Writeback work: everything the worker does, and decompressions a stream

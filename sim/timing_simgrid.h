@@ -183,6 +183,9 @@ struct sg_backend {
 	uint64_t ahead_steps;          /* CPU executions and sleeps it left out */
 	uint64_t sg_execs, sg_sleeps;  /* CPU executions and sleeps of streams through SimGrid */
 	struct sg_act worker;
+	struct sg_act kswapd;          /* workload runs (timing_simgrid_kswapd.c) */
+	int kswapd_kick, kswapd_waiting, kswapd_busy;
+	uint64_t kswapd_runs;
 	int kick_pending, worker_busy, worker_waiting, stop;
 	int worker_running;            /* a workload run's shrink work is running */
 	double kick_at;                /* ns its item was queued on an idle worker */
@@ -337,6 +340,10 @@ void sg_worker_poke(struct sg_act *a);
 void sg_worker_rearm(void);
 void sg_worker_main(int argc, char **argv);
 
+/* timing_simgrid_kswapd.c: kswapd's actor (workload runs) */
+void sg_kswapd_kick(void *ctx);
+void sg_kswapd_wake(void);
+void sg_kswapd_main(int argc, char **argv);
 /* timing_simgrid_task.c: workload runs */
 int sg_task_init(struct sg_backend *b, char *err, size_t errlen);
 void sg_task_start(struct sg_backend *b);

@@ -63,6 +63,7 @@ void sg_task_time(const struct sg_act *a, int wl, double ns)
 static int task_alone(const struct sg_act *a)
 {
 	return sgb->streams_left == 1 && a->who >= 0 && !sgb->worker_busy && !sgb->kick_pending &&
+	       !sgb->kswapd_busy && !sgb->kswapd_kick &&
 	       !sgb->io_inflight && sg_now() + a->pend < sgb->worker_wake;
 }
 
@@ -263,6 +264,7 @@ void sg_wake_deferred(void)
 		sgb->worker_busy = 1;
 		sg_worker_wake();
 	}
+	sg_kswapd_wake();
 }
 
 /* reclaim_throttle(VMSCAN_THROTTLE_ISOLATED): counted as throttling. */
@@ -298,6 +300,7 @@ static const struct reclaim_timing sg_reclaim_timing = {
 	.folio_wake = hook_folio_wake,
 	.isolated_wait = hook_isolated_wait,
 	.isolated_wake = hook_isolated_wake,
+	.kswapd_wake = sg_kswapd_kick,
 };
 
 /* ---- asynchronous swap writes ------------------------------------------------------- */
@@ -487,7 +490,8 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 	b->quantum = (double)cfg_int(b->s->cfg, "timing.cpu_quantum_ns");
 	b->nlru = reclaim_memcgs(wl->rm)->n + 1;
 	b->lru_free_at = calloc(b->nlru, sizeof(*b->lru_free_at));
-	int qr = waitq_init(&b->folio_q, b->nstreams + 1) | waitq_init(&b->isolated_q, b->nstreams + 1);
+	/* the tasks, the shrink worker and kswapd */
+	int qr = waitq_init(&b->folio_q, b->nstreams + 2) | waitq_init(&b->isolated_q, b->nstreams + 2);
 	b->nio = b->hw.ssd.queue_depth;
 	b->io = calloc(b->nio, sizeof(*b->io));
 	wl->end_ns = calloc(b->nstreams, sizeof(*wl->end_ns));
@@ -518,6 +522,15 @@ void sg_task_start(struct sg_backend *b)
 		sg_actor_daemonize(sg_start_actor_stack(name, "swap", sg_writer_main, a, SG_WRITER_STACK_KIB));
 	}
 	reclaim_set_timing(b->wl->rm, &sg_reclaim_timing, b);
+	/* kswapd: a daemon, as the writers, so that the run ends with its tasks */
+	b->kswapd.who = RECLAIM_WHO_KSWAPD;
+	b->kswapd.core = (unsigned)b->hw.kswapd_core;
+	b->kswapd.sem = sg_sem_init(0);
+	b->kswapd.wb_start = -1;
+	b->kswapd.op = -1;
+	b->kswapd.wake_at = INFINITY;
+	snprintf(host, sizeof(host), "core%d", b->hw.kswapd_core);
+	sg_actor_daemonize(sg_start_actor("kswapd0", host, sg_kswapd_main, &b->kswapd));
 	b->streams_left = b->nstreams;
 	for (unsigned k = 0; k < b->nstreams; k++) {
 		struct sg_act *a = &b->streams[k];
@@ -541,6 +554,8 @@ void sg_task_free(struct sg_backend *b)
 			sg_sem_destroy(b->io[i].sem);
 	if (b->wq_sem)
 		sg_sem_destroy(b->wq_sem);
+	if (b->kswapd.sem)
+		sg_sem_destroy(b->kswapd.sem);
 	free(b->lru_free_at);
 	waitq_free(&b->folio_q);
 	waitq_free(&b->isolated_q);
@@ -550,7 +565,7 @@ void sg_task_free(struct sg_backend *b)
 
 json_t *sg_task_report(const struct sg_backend *b)
 {
-	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"cpu_quantum_ns", b->quantum,
 		"lru_lock_waits", (json_int_t)b->lru_lock_waits,
 		"folio_waits", (json_int_t)b->folio_waits,
@@ -559,5 +574,6 @@ json_t *sg_task_report(const struct sg_backend *b)
 		"isolated_wakeups", (json_int_t)b->isolated_wakeups,
 		"async_writes", (json_int_t)b->async_writes,
 		"async_reads", (json_int_t)b->async_reads,
-		"writes_queued_at_end", (json_int_t)b->wq_n);
+		"writes_queued_at_end", (json_int_t)b->wq_n,
+		"kswapd_runs", (json_int_t)b->kswapd_runs);
 }

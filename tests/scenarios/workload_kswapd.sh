@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Zone watermarks and kswapd in workload runs (models/kswapd.c,
+# sim/timing_simgrid_kswapd.c): the watermarks from vm.min_free_kbytes and
+# vm.watermark_scale_factor, kswapd's and direct reclaim's counters under
+# their /proc/vmstat and memory.stat names, kswapd's CPU on
+# hw.cpu.kswapd_core, and the keys' range checks.
+set -u
+BIN=${BIN:-build/zswapsim}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+ROOT=$(pwd)
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+cd "$T"
+. "$ROOT/tests/scenarios/cli-helpers.bash"
+j() { jq -r "$2" "$1"; }
+jc() { jq -c "$2" "$1"; }
+
+CORPUS=$ROOT/traces/bundled/corpus.pages
+# 2 tasks of 4 MiB under a RAM limit of 4 MiB; the memcgs' limits do not bite
+cat >k.json <<EOF2
+{ "workload": { "kind": "usemem", "streams": 2, "size": "4M", "passes": 2, "pattern": "random",
+                "write": 0.5, "ram": "4M", "max": "64M", "content": "$CORPUS" },
+  "zswap": { "compressor": "lzo" },
+  "timing": { "backend": "none" },
+  "hw": { "cpu": { "cores": 3 } },
+  "report": { "progress": false } }
+EOF2
+
+check "none: a run under a RAM limit" 0 "$BIN" run k.json -o a.json
+# 4 MiB = 4096 KiB: int_sqrt(4096 * 16) = 256 KiB, min 64 pages;
+# low and high + max(64 / 4, 1024 * 10 / 10000) = 16 each
+same "watermarks of 4 MiB" "$(jc a.json .workload.watermarks)" \
+  '{"min_free_kbytes":256,"min":64,"low":80,"high":96}'
+same "none: kswapd's counters" "$(jc a.json .workload.vmstat)" \
+  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
+same "memory.stat: pgscan is kswapd + direct + proactive" \
+  "$(j a.json '[.stats.memcg[] | select(.pgscan != null) | .pgscan == .pgscan_kswapd + .pgscan_direct + .pgscan_proactive] | all')" true
+same "memory.stat: pgsteal is kswapd + direct + proactive" \
+  "$(j a.json '[.stats.memcg[] | select(.pgsteal != null) | .pgsteal == .pgsteal_kswapd + .pgsteal_direct + .pgsteal_proactive] | all')" true
+same "global reclaim only: the memcgs' kswapd scans add up to vmstat's" \
+  "$(j a.json '[.stats.memcg[] | .pgscan_kswapd // 0] | add')" 8078
+check "none again" 0 "$BIN" run k.json -o b.json
+same "byte-identical apart from runtime and tool" "$(jq -S 'del(.runtime,.tool)' a.json | md5sum)" \
+  "$(jq -S 'del(.runtime,.tool)' b.json | md5sum)"
+
+# the keys
+check "vm.min_free_kbytes=1000" 0 "$BIN" run k.json --set vm.min_free_kbytes=1000 -o m.json
+same "a user's min_free_kbytes: min 250, low/high + max(62, 1)" "$(jc m.json .workload.watermarks)" \
+  '{"min_free_kbytes":1000,"min":250,"low":312,"high":374}'
+check "vm.watermark_scale_factor=3000" 0 "$BIN" run k.json --set vm.watermark_scale_factor=3000 -o w.json
+same "scale factor 3000: + 1024 * 3000 / 10000 = 307" "$(jc w.json .workload.watermarks)" \
+  '{"min_free_kbytes":256,"min":64,"low":371,"high":678}'
+check "no RAM limit" 0 "$BIN" run k.json --set workload.ram=0 -o n.json
+same "no RAM limit: no zone, no kswapd" \
+  "$(jc n.json '[.workload.watermarks.high, .workload.vmstat.sim_kswapd_wakeups, .workload.vmstat.pageoutrun]')" '[0,0,0]'
+bad "watermark_scale_factor 0" "vm.watermark_scale_factor" "$BIN" run k.json --set vm.watermark_scale_factor=0 -o e.json
+bad "watermark_scale_factor 3001" "vm.watermark_scale_factor" "$BIN" run k.json --set vm.watermark_scale_factor=3001 -o e.json
+bad "min_free_kbytes -2" "vm.min_free_kbytes" "$BIN" run k.json --set vm.min_free_kbytes=-2 -o e.json
+bad "kswapd_core past the cores" "hw.cpu.kswapd_core: 3 is not a core (0..2)" \
+  "$BIN" run k.json --set hw.cpu.kswapd_core=3 -o e.json
+same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
+
+# simgrid: kswapd is an actor on hw.cpu.kswapd_core (the last core by default)
+check "simgrid" 0 "$BIN" run k.json --set timing.backend=simgrid -o s.json
+same "simgrid: kswapd's counters" "$(jc s.json .workload.vmstat)" \
+  '{"pgscan_kswapd":4490,"pgscan_direct":3318,"pgsteal_kswapd":2154,"pgsteal_direct":1743,"allocstall_movable":57,"pageoutrun":86,"kswapd_low_wmark_hit_quickly":27,"kswapd_high_wmark_hit_quickly":58,"sim_kswapd_wakeups":28,"sim_kswapd_failures_max":0}'
+same "simgrid: kswapd's reclaim on core 2, where no task runs" \
+  "$(j s.json '.hardware.cpu.by_core[] | select(.core == 2) | .ns | [.reclaim > 0, .compress > 0, .app, .fault]' | tr -d ' \n')" '[true,true,0,0]'
+same "simgrid: woken as often as it ran" "$(j s.json .simgrid.kswapd_runs)" \
+  "$(j s.json '.workload.vmstat.sim_kswapd_wakeups')"
+check "simgrid again" 0 "$BIN" run k.json --set timing.backend=simgrid -o s2.json
+same "simgrid: byte-identical apart from runtime and tool" "$(jq -S 'del(.runtime,.tool)' s.json | md5sum)" \
+  "$(jq -S 'del(.runtime,.tool)' s2.json | md5sum)"
+check "simgrid, kswapd on core 0" 0 "$BIN" run k.json --set timing.backend=simgrid \
+  --set hw.cpu.kswapd_core=0 -o s0.json
+same "kswapd_core=0: nothing on core 2 (its compressions too)" \
+  "$(j s0.json '[.hardware.cpu.by_core[] | select(.core == 2) | .busy_ns] | add // 0')" 0
+
+[ "$fails" -eq 0 ]
