@@ -2429,6 +2429,31 @@ START_TEST(test_kswapd_failures)
 }
 END_TEST
 
+/* kswapd is never held back by too_many_isolated() (the kernel returns
+ * false for it first): with other reclaimers holding far more than an
+ * eighth of the inactive pages isolated, it still reclaims, where a task
+ * would give up the list. */
+START_TEST(test_kswapd_not_throttled)
+{
+	static const struct reclaim_timing t = { .kswapd_wake = count_kswapd_wake };
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+	char reason[256];
+
+	reclaim_set_timing(rm, &t, NULL);
+	write_pages(rm, 0, 0, 945);           /* kswapd woken, not run yet */
+	ck_assert(reclaim_kswapd_pending(rm));
+	rm->isolated += 1000;                 /* another reclaimer's batch */
+	for (int i = 0; i < 3; i++)           /* the first run finds them young */
+		reclaim_kswapd_balance(rm);
+	rm->isolated -= 1000;
+	ck_assert_uint_gt(vs->pgsteal_kswapd, 0);
+	ck_assert_msg(!reclaim_check_invariants(rm, reason, sizeof(reason)), "invariant: %s", reason);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* An mTHP fault allocates with GFP_TRANSHUGE_LIGHT (vma_thp_gfp_mask()
  * without MADV_HUGEPAGE), which has neither __GFP_DIRECT_RECLAIM nor
  * __GFP_KSWAPD_RECLAIM: it takes pages down to the min watermark (the slow
@@ -2541,6 +2566,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_kswapd_balance_to_high);
 	tcase_add_test(tc, test_kswapd_failures);
 	tcase_add_test(tc, test_kswapd_mthp_gfp);
+	tcase_add_test(tc, test_kswapd_not_throttled);
 	suite_add_tcase(s, tc);
 	return s;
 }
