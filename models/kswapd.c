@@ -94,10 +94,69 @@ int rc_pgdat_balanced(struct reclaim *rm)
 	return rc_wmark_ok(rm, 1, rm->kswapd.wm.high);
 }
 
-/* prepare_kswapd_sleep(): a hopeless node, or a balanced one. */
+/* Wake the direct reclaimers throttled on pfmemalloc_wait: they check
+ * allow_direct_reclaim() again. */
+void rc_kswapd_wake_throttled(struct reclaim *rm)
+{
+	if (rm->kswapd.throttled && rm->t && rm->t->pfmemalloc_wake)
+		rm->t->pfmemalloc_wake(rm->tctx);
+}
+
+/* prepare_kswapd_sleep(): no direct reclaimer may stay throttled while
+ * kswapd sleeps (a premature wakeup throttles them again); then a hopeless
+ * node, or a balanced one. */
 static int kswapd_may_sleep(struct reclaim *rm)
 {
+	rc_kswapd_wake_throttled(rm);
 	return rm->kswapd.failures >= MAX_RECLAIM_RETRIES || rc_pgdat_balanced(rm);
+}
+
+/*
+ * allow_direct_reclaim() of the only node: free pages above half the min
+ * watermark (the PFMEMALLOC reserve), or a hopeless node, or a zone with
+ * nothing to reclaim (no LRU pages, or anon only and no swap left) and
+ * free pages.  Below it, a sleeping kswapd is woken.
+ */
+int rc_allow_direct_reclaim(struct reclaim *rm)
+{
+	const struct rc_lruvec *root = &rm->lru[rm->mc.n];
+	int64_t free = kswapd_free_pages(rm);
+	uint64_t reclaimable = rc_swap_available(rm, rm->mc.n) ?
+			       root->hier[LRU_INACTIVE] + root->hier[LRU_ACTIVE] : 0;
+
+	if (!rm->ram_pages || rm->kswapd.failures >= MAX_RECLAIM_RETRIES)
+		return 1;
+	if ((!reclaimable && free > 0) || !rm->kswapd.wm.min)
+		return 1;
+	if (free > (int64_t)(rm->kswapd.wm.min / 2))
+		return 1;
+	rc_wakeup_kswapd(rm);
+	return 0;
+}
+
+/*
+ * throttle_direct_reclaim() before a task's global direct reclaim
+ * (try_to_free_pages()): with the reserve depleted the task waits on
+ * pfmemalloc_wait until allow_direct_reclaim() holds, woken by kswapd
+ * (__GFP_FS: no timeout).  Kernel threads (the shrink worker) and tasks
+ * being killed are not throttled.  Without a backend to wait in, kswapd
+ * has run at the wakeup to the end of its work already, and the task
+ * goes on.
+ */
+void rc_throttle_direct_reclaim(struct reclaim *rm, int who)
+{
+	struct rc_kswapd *k = &rm->kswapd;
+
+	if (who < 0 || rm->task[who].st.killed || rc_allow_direct_reclaim(rm))
+		return;
+	k->vs.pgscan_direct_throttle++;
+	if (!rm->t || !rm->t->pfmemalloc_wait)
+		return;
+	k->throttled++;
+	do
+		rm->t->pfmemalloc_wait(rm->tctx, who);
+	while (!rm->task[who].st.killed && !rm->err && !rc_allow_direct_reclaim(rm));
+	k->throttled--;
 }
 
 int reclaim_kswapd_balance(struct reclaim *rm)

@@ -664,6 +664,7 @@ static void rc_alloc_pages_gfp(struct reclaim *rm, int who, uint32_t nr, int ksw
 	if (kswapd)
 		rc_wakeup_kswapd(rm);
 	while (!rc_wmark_ok(rm, nr, rm->kswapd.wm.min)) {
+		rc_throttle_direct_reclaim(rm, who);    /* try_to_free_pages() */
 		if (!rc_try_to_free(rm, who, -1, nr, 1, 0) && !retries--)
 			break;
 		if (kswapd)

@@ -163,6 +163,11 @@ struct reclaim_timing {
 	 * reclaim_kswapd_balance() on kswapd's own actor (NULL = the model
 	 * runs kswapd synchronously at the wake point) */
 	void (*kswapd_wake)(void *ctx);
+	/* throttle_direct_reclaim(): who waits on pfmemalloc_wait until
+	 * pfmemalloc_wake(), then checks again (NULL = no waiting: the task
+	 * goes on at once) */
+	void (*pfmemalloc_wait)(void *ctx, int who);
+	void (*pfmemalloc_wake)(void *ctx);
 };
 
 /* ---- configuration -------------------------------------------------------------------- */
@@ -253,7 +258,7 @@ const struct reclaim_wmark *reclaim_watermarks(const struct reclaim *rm);
 	X(pgscan_kswapd) X(pgscan_direct) X(pgsteal_kswapd) X(pgsteal_direct) \
 	X(allocstall_movable) X(pageoutrun) \
 	X(kswapd_low_wmark_hit_quickly) X(kswapd_high_wmark_hit_quickly) \
-	X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
+	X(pgscan_direct_throttle) X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
 
 struct reclaim_vmstat {
 #define RECLAIM_X(n) uint64_t n;

@@ -143,6 +143,7 @@ struct rc_kswapd {
 	struct reclaim_vmstat vs;
 	unsigned failures;           /* pgdat->kswapd_failures */
 	int pending;                 /* woken, not back asleep (not on kswapd_wait) */
+	unsigned throttled;          /* tasks on pfmemalloc_wait */
 	struct rc_ctx ctx;           /* its PF_MEMALLOC */
 };
 
@@ -292,6 +293,13 @@ int rc_wmark_ok(struct reclaim *rm, uint32_t nr, uint64_t mark);
 int rc_pgdat_balanced(struct reclaim *rm);
 /* wakeup_kswapd() from the allocator's slow path. */
 void rc_wakeup_kswapd(struct reclaim *rm);
+/* allow_direct_reclaim(): free pages above half the min watermark (else
+ * kswapd is woken). */
+int rc_allow_direct_reclaim(struct reclaim *rm);
+/* throttle_direct_reclaim() before a task's global direct reclaim. */
+void rc_throttle_direct_reclaim(struct reclaim *rm, int who);
+/* wake_up_all(&pgdat->pfmemalloc_wait), if anyone waits. */
+void rc_kswapd_wake_throttled(struct reclaim *rm);
 /* Global reclaim of who counted by kind: pgscan/pgsteal of kswapd, direct
  * or proactive reclaim, per memcg and (not cgroup reclaim) per machine. */
 void rc_count_scan(struct reclaim *rm, int who, int global, int proactive, uint32_t m,

@@ -787,6 +787,9 @@ uint64_t rc_balance_pgdat(struct reclaim *rm)
 		sc.nr_to_reclaim = high > SWAP_CLUSTER_MAX ? high : SWAP_CLUSTER_MAX;
 		sc.nr_scanned = 0;
 		rc_shrink_node(rm, &sc);
+		/* the reserve restored: throttled direct reclaimers go on */
+		if (rm->kswapd.throttled && rc_allow_direct_reclaim(rm))
+			rc_kswapd_wake_throttled(rm);
 		uint64_t done = sc.nr_reclaimed - before;
 		int enough = (sc.nr_scanned > done ? sc.nr_scanned : done) >= sc.nr_to_reclaim;
 

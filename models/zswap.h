@@ -159,7 +159,9 @@ struct zswap_config {
 	const struct zswap_wb_policy *wb_policy;        const void *wb_params;
 };
 
-/* Who does the work, for the timing backend. */
+/* Who does the work, for the timing backend: a stream or task (>= 0), the
+ * shrink worker, or another negative id of the caller's (a workload run's
+ * kswapd), which zswap passes on to its hooks as it is. */
 #define ZSWAP_WHO_WORKER (-1)   /* the global shrink worker (kworker) */
 
 /* Hooks to a timing backend.  Each may block (simgrid) and advance zs->now_ns.

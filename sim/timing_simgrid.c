@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "sim/timing_simgrid.h"
+#include "models/reclaim.h"
 
 struct sg_backend *sgb;
 
@@ -387,9 +388,7 @@ static struct sg_act *act_of(int who)
 {
 	if (who >= 0 && (unsigned)who < sgb->nstreams)
 		return &sgb->streams[who];
-	/* zswap knows kswapd's stores as the worker's (no per-CPU state of
-	 * its own): the actor running them is kswapd's */
-	if (sgb->wl && sg_actor_self_get_data() == &sgb->kswapd)
+	if (who == RECLAIM_WHO_KSWAPD)
 		return &sgb->kswapd;
 	return &sgb->worker;
 }

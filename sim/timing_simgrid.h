@@ -207,8 +207,9 @@ struct sg_backend {
 	double *lru_free_at;           /* per memcg LRU lock (+ the root's): released at, ns */
 	uint64_t lru_lock_waits;
 	unsigned nlru;
-	struct sg_waitq folio_q, isolated_q;
+	struct sg_waitq folio_q, isolated_q, pfmemalloc_q;
 	uint64_t folio_waits, folio_wait_polls, isolated_waits, isolated_wakeups;
+	uint64_t pfmemalloc_waits, pfmemalloc_wakes, pfmemalloc_wait_polls;
 	struct sg_act *io;             /* asynchronous I/O actors (queue_depth of them) */
 	unsigned nio;
 	struct sg_wio *wq;             /* their FIFO of requests (growing ring) */

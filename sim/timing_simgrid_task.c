@@ -217,26 +217,37 @@ static unsigned waitq_wake_all(struct sg_waitq *q)
  * would otherwise sleep until the poll). */
 #define FOLIO_WAIT_POLL_NS 1e6
 
-static void hook_folio_wait(void *ctx, int who, uint32_t head)
+/* Task who waits on q until woken, for at most poll_ns: its pending CPU
+ * work runs first, and other tasks with it; a wakeup sent meanwhile (*wakes
+ * moved) returns at once for the caller to look again.  The wait is counted
+ * in *waits, one ended by the poll in *polls, its time in category cat. */
+static void task_wait_woken(int who, struct sg_waitq *q, const uint64_t *wakes, double poll_ns,
+			    uint64_t *waits, uint64_t *polls, int cat)
 {
-	(void)ctx;
-	(void)head;
 	struct sg_act *a = task_act(who);
 
 	if (!a)
 		return;
-	uint64_t wakes = sgb->folio_wakes;
+	uint64_t w0 = *wakes;
 
 	sg_act_flush(a);
-	if (sgb->folio_wakes != wakes)
+	if (*wakes != w0)
 		return;
 	double t0 = sg_now();
 
-	sgb->folio_waits++;
-	if (!waitq_wait(&sgb->folio_q, a, FOLIO_WAIT_POLL_NS))
-		sgb->folio_wait_polls++;
+	(*waits)++;
+	if (!waitq_wait(q, a, poll_ns))
+		(*polls)++;
 	sg_act_sync_clock(a);
-	sg_task_time(a, WL_TIME_folio_wait, sg_now() - t0);
+	sg_task_time(a, cat, sg_now() - t0);
+}
+
+static void hook_folio_wait(void *ctx, int who, uint32_t head)
+{
+	(void)ctx;
+	(void)head;
+	task_wait_woken(who, &sgb->folio_q, &sgb->folio_wakes, FOLIO_WAIT_POLL_NS,
+			&sgb->folio_waits, &sgb->folio_wait_polls, WL_TIME_folio_wait);
 }
 
 /* A wakeup runs the woken task at once (a SimGrid release), and the model
@@ -292,6 +303,34 @@ static void hook_isolated_wake(void *ctx)
 	sgb->isolated_wakeups += waitq_wake_all(&sgb->isolated_q);
 }
 
+/*
+ * throttle_direct_reclaim(): wait on pfmemalloc_wait until kswapd wakes the
+ * throttled tasks (the model checks allow_direct_reclaim() again), counted
+ * as throttling.  The kernel's wait has no timeout; this one ends after
+ * HZ (counted in pfmemalloc_wait_polls), so a wakeup the model failed to
+ * send shows up in the report instead of hanging the run.  As with a folio
+ * wait, a wakeup sent while the task ran its pending CPU work sends it back
+ * to check.
+ */
+#define PFMEMALLOC_POLL_NS 1e9
+
+static void hook_pfmemalloc_wait(void *ctx, int who)
+{
+	(void)ctx;
+	/* the flush sends the kswapd wakeup too */
+	task_wait_woken(who, &sgb->pfmemalloc_q, &sgb->pfmemalloc_wakes, PFMEMALLOC_POLL_NS,
+			&sgb->pfmemalloc_waits, &sgb->pfmemalloc_wait_polls, WL_TIME_throttle);
+}
+
+/* From kswapd (balance_pgdat(), prepare_kswapd_sleep()): sent at once, the
+ * model is consistent between kswapd's rounds. */
+static void hook_pfmemalloc_wake(void *ctx)
+{
+	(void)ctx;
+	sgb->pfmemalloc_wakes++;
+	waitq_wake_all(&sgb->pfmemalloc_q);
+}
+
 static const struct reclaim_timing sg_reclaim_timing = {
 	.work = hook_work,
 	.lru_lock = hook_lru_lock,
@@ -300,6 +339,8 @@ static const struct reclaim_timing sg_reclaim_timing = {
 	.folio_wake = hook_folio_wake,
 	.isolated_wait = hook_isolated_wait,
 	.isolated_wake = hook_isolated_wake,
+	.pfmemalloc_wait = hook_pfmemalloc_wait,
+	.pfmemalloc_wake = hook_pfmemalloc_wake,
 	.kswapd_wake = sg_kswapd_kick,
 };
 
@@ -491,7 +532,8 @@ int sg_task_init(struct sg_backend *b, char *err, size_t errlen)
 	b->nlru = reclaim_memcgs(wl->rm)->n + 1;
 	b->lru_free_at = calloc(b->nlru, sizeof(*b->lru_free_at));
 	/* the tasks, the shrink worker and kswapd */
-	int qr = waitq_init(&b->folio_q, b->nstreams + 2) | waitq_init(&b->isolated_q, b->nstreams + 2);
+	int qr = waitq_init(&b->folio_q, b->nstreams + 2) | waitq_init(&b->isolated_q, b->nstreams + 2) |
+		 waitq_init(&b->pfmemalloc_q, b->nstreams + 2);
 	b->nio = b->hw.ssd.queue_depth;
 	b->io = calloc(b->nio, sizeof(*b->io));
 	wl->end_ns = calloc(b->nstreams, sizeof(*wl->end_ns));
@@ -559,19 +601,22 @@ void sg_task_free(struct sg_backend *b)
 	free(b->lru_free_at);
 	waitq_free(&b->folio_q);
 	waitq_free(&b->isolated_q);
+	waitq_free(&b->pfmemalloc_q);
 	free(b->io);
 	free(b->wq);
 }
 
 json_t *sg_task_report(const struct sg_backend *b)
 {
-	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"cpu_quantum_ns", b->quantum,
 		"lru_lock_waits", (json_int_t)b->lru_lock_waits,
 		"folio_waits", (json_int_t)b->folio_waits,
 		"folio_wait_polls", (json_int_t)b->folio_wait_polls,
 		"isolated_waits", (json_int_t)b->isolated_waits,
 		"isolated_wakeups", (json_int_t)b->isolated_wakeups,
+		"pfmemalloc_waits", (json_int_t)b->pfmemalloc_waits,
+		"pfmemalloc_wait_polls", (json_int_t)b->pfmemalloc_wait_polls,
 		"async_writes", (json_int_t)b->async_writes,
 		"async_reads", (json_int_t)b->async_reads,
 		"writes_queued_at_end", (json_int_t)b->wq_n,

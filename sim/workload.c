@@ -54,10 +54,15 @@ static const int out_result[] = {
 	[ZSWAP_OUT_ACTIVATED] = RECLAIM_OUT_ACTIVATE,
 };
 
+/* zswap gets the reclaimer's id as it is: the worker's is the same in both
+ * models, and kswapd's stores and writebacks reach the hooks as its own
+ * (its charge stock, its PF_MEMALLOC, its actor). */
+_Static_assert(RECLAIM_WHO_WORKER == ZSWAP_WHO_WORKER, "one id for the shrink worker");
+
 static struct zswap_folio wl_folio(const struct reclaim_folio *f, int who, unsigned flags)
 {
 	return (struct zswap_folio){
-		.slot = f->slot, .who = who < 0 ? ZSWAP_WHO_WORKER : who, .memcg = (uint16_t)f->memcg,
+		.slot = f->slot, .who = who, .memcg = (uint16_t)f->memcg,
 		.order = (uint8_t)f->order, .flags = (uint8_t)flags,
 		.content = {
 			.kind = ZSWAP_CONTENT_LIST, .list = f->content,
@@ -172,21 +177,21 @@ static void wl_charge(void *ctx, unsigned memcg, int who, int64_t delta)
 {
 	struct sim *s = ctx;
 
-	reclaim_zswap_charge(s->wl->rm, memcg, who < 0 ? RECLAIM_WHO_WORKER : who, delta);
+	reclaim_zswap_charge(s->wl->rm, memcg, who, delta);
 }
 
 static int wl_wb_folio(void *ctx, uint32_t slot, int who)
 {
 	struct sim *s = ctx;
 
-	return reclaim_writeback_folio(s->wl->rm, slot, who < 0 ? RECLAIM_WHO_WORKER : who);
+	return reclaim_writeback_folio(s->wl->rm, slot, who);
 }
 
 static void wl_wb_written(void *ctx, uint32_t slot, int who, int ok)
 {
 	struct sim *s = ctx;
 
-	reclaim_writeback_unlock(s->wl->rm, slot, who < 0 ? RECLAIM_WHO_WORKER : who, ok);
+	reclaim_writeback_unlock(s->wl->rm, slot, who, ok);
 	/* the `none` backend: the write is done as soon as it is submitted */
 	if (ok && !s->wl->async_disk)
 		reclaim_write_done(s->wl->rm, slot);

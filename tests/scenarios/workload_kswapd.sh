@@ -31,7 +31,7 @@ check "none: a run under a RAM limit" 0 "$BIN" run k.json -o a.json
 same "watermarks of 4 MiB" "$(jc a.json .workload.watermarks)" \
   '{"min_free_kbytes":256,"min":64,"low":80,"high":96}'
 same "none: kswapd's counters" "$(jc a.json .workload.vmstat)" \
-  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
+  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"pgscan_direct_throttle":0,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
 same "memory.stat: pgscan is kswapd + direct + proactive" \
   "$(j a.json '[.stats.memcg[] | select(.pgscan != null) | .pgscan == .pgscan_kswapd + .pgscan_direct + .pgscan_proactive] | all')" true
 same "memory.stat: pgsteal is kswapd + direct + proactive" \
@@ -62,7 +62,13 @@ same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 # simgrid: kswapd is an actor on hw.cpu.kswapd_core (the last core by default)
 check "simgrid" 0 "$BIN" run k.json --set timing.backend=simgrid -o s.json
 same "simgrid: kswapd's counters" "$(jc s.json .workload.vmstat)" \
-  '{"pgscan_kswapd":4490,"pgscan_direct":3318,"pgsteal_kswapd":2154,"pgsteal_direct":1743,"allocstall_movable":57,"pageoutrun":86,"kswapd_low_wmark_hit_quickly":27,"kswapd_high_wmark_hit_quickly":58,"sim_kswapd_wakeups":28,"sim_kswapd_failures_max":0}'
+  '{"pgscan_kswapd":5047,"pgscan_direct":2835,"pgsteal_kswapd":2375,"pgsteal_direct":1511,"allocstall_movable":52,"pageoutrun":86,"kswapd_low_wmark_hit_quickly":27,"kswapd_high_wmark_hit_quickly":58,"pgscan_direct_throttle":2,"sim_kswapd_wakeups":28,"sim_kswapd_failures_max":1}'
+# throttle_direct_reclaim(): twice a task about to reclaim directly found
+# free pages at or under half the min watermark and waited on
+# pfmemalloc_wait until kswapd woke it (never under `none`, where kswapd
+# runs to the end of its work when woken)
+same "simgrid: throttled direct reclaimers waited, each wait ended by kswapd's wakeup" \
+  "$(jc s.json '[.simgrid.pfmemalloc_waits > 0, .simgrid.pfmemalloc_wait_polls]')" '[true,0]'
 same "simgrid: kswapd's reclaim on core 2, where no task runs" \
   "$(j s.json '.hardware.cpu.by_core[] | select(.core == 2) | .ns | [.reclaim > 0, .compress > 0, .app, .fault]' | tr -d ' \n')" '[true,true,0,0]'
 same "simgrid: woken as often as it ran" "$(j s.json .simgrid.kswapd_runs)" \

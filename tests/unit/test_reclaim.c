@@ -2454,6 +2454,154 @@ START_TEST(test_kswapd_not_throttled)
 }
 END_TEST
 
+/* throttle_direct_reclaim(): a backend's pfmemalloc wait that emulates
+ * kswapd restoring free pages on its n-th call. */
+static struct {
+	struct reclaim *rm;
+	unsigned waits, wakes, restore_at;
+	uint64_t restore_ram;
+} PF;
+
+static void pf_wait(void *ctx, int who)
+{
+	(void)ctx;
+	ck_assert_int_eq(who, 0);
+	ck_assert_uint_eq(PF.rm->kswapd.throttled, 1);
+	if (++PF.waits == PF.restore_at)
+		PF.rm->ram_pages = PF.restore_ram;
+}
+
+static void pf_wake(void *ctx)
+{
+	(void)ctx;
+	PF.wakes++;
+}
+
+/* A task's global direct reclaim with free pages at or under half the min
+ * watermark (allow_direct_reclaim(): the PFMEMALLOC reserve) is throttled
+ * first: counted once in pgscan_direct_throttle, it waits on
+ * pfmemalloc_wait and checks again after each wakeup until free pages are
+ * above min / 2, then reclaims.  Above min / 2 (but under min) it reclaims
+ * at once.  4 MiB: min 64, so the line is 32 free pages.  Before, direct
+ * reclaim was never throttled. */
+START_TEST(test_direct_reclaim_throttled)
+{
+	static const struct reclaim_timing t = {
+		.kswapd_wake = count_kswapd_wake, .pfmemalloc_wait = pf_wait,
+		.pfmemalloc_wake = pf_wake,
+	};
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+
+	memset(&PF, 0, sizeof(PF));
+	PF.rm = rm;
+	kswapd_wakes = 0;
+	reclaim_set_timing(rm, &t, NULL);
+	write_pages(rm, 0, 0, 900);            /* free 124: no wakeup */
+	ck_assert_uint_eq(kswapd_wakes, 0);
+	/* free 33 (other memory taken, as PF_MEMALLOC allocations may): under
+	 * min, above the reserve's half: reclaims at once */
+	rm->ram_pages = 900 + 33;
+	step(rm, 0, RECLAIM_OP_WRITE, 900, 0);
+	ck_assert_uint_eq(vs->allocstall_movable, 1);
+	ck_assert_uint_eq(vs->pgscan_direct_throttle, 0);
+	ck_assert_uint_eq(PF.waits, 0);
+	/* free 32: throttled; kswapd (woken, on an actor of its own here)
+	 * frees memory while the task sleeps through two wakeups */
+	rm->ram_pages = rc_ram_used(rm) + 32;
+	PF.restore_at = 2;
+	PF.restore_ram = 1024;
+	step(rm, 0, RECLAIM_OP_WRITE, 901, 0);
+	ck_assert_uint_eq(vs->pgscan_direct_throttle, 1);
+	ck_assert_uint_eq(PF.waits, 2);
+	ck_assert_uint_eq(rm->kswapd.throttled, 0);
+	ck_assert_uint_ge(kswapd_wakes, 1);
+	/* then reclaimed as before (try_to_free_pages() goes on) */
+	ck_assert_uint_eq(vs->allocstall_movable, 2);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* No throttling for a hopeless node (kswapd_failures at
+ * MAX_RECLAIM_RETRIES), nor for a zone with nothing on the LRU lists, nor
+ * for kernel threads (the shrink worker's writeback folios). */
+START_TEST(test_direct_reclaim_not_throttled)
+{
+	static const struct reclaim_timing t = {
+		.kswapd_wake = count_kswapd_wake, .pfmemalloc_wait = pf_wait,
+	};
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+
+	memset(&PF, 0, sizeof(PF));
+	PF.rm = rm;
+	reclaim_set_timing(rm, &t, NULL);
+	write_pages(rm, 0, 0, 900);
+	rm->ram_pages = 900 + 10;
+	ck_assert(!rc_allow_direct_reclaim(rm));
+	rm->kswapd.failures = 16;
+	ck_assert(rc_allow_direct_reclaim(rm));
+	rc_throttle_direct_reclaim(rm, 0);
+	rm->kswapd.failures = 0;
+	rc_throttle_direct_reclaim(rm, RECLAIM_WHO_WORKER);
+	rc_throttle_direct_reclaim(rm, RECLAIM_WHO_KSWAPD);
+	ck_assert_uint_eq(vs->pgscan_direct_throttle, 0);
+	ck_assert_uint_eq(PF.waits, 0);
+	reclaim_destroy(rm);
+
+	/* nothing on the lists (the task only reads the zero page) */
+	rm = kswapd_setup(&s, 1024, 1024);
+	reclaim_set_timing(rm, &t, NULL);
+	ck_assert(rc_allow_direct_reclaim(rm));
+	rm->ram_pages = rc_ram_used(rm) + 1;
+	ck_assert(rc_allow_direct_reclaim(rm));
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* kswapd wakes the throttled tasks after each balance_pgdat() round that
+ * leaves free pages above the reserve's half, and before it sleeps
+ * (prepare_kswapd_sleep(), whatever the free pages); nobody throttled,
+ * nothing is sent. */
+START_TEST(test_kswapd_wakes_throttled)
+{
+	static const struct reclaim_timing t = {
+		.kswapd_wake = count_kswapd_wake, .pfmemalloc_wake = pf_wake,
+	};
+
+	for (unsigned throttled = 0; throttled <= 1; throttled++) {
+		struct setup s;
+		struct reclaim *rm = kswapd_setup(&s, 1024, 1024);
+		const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+		unsigned runs = 0;
+
+		memset(&PF, 0, sizeof(PF));
+		reclaim_set_timing(rm, &t, NULL);
+		write_pages(rm, 0, 0, 945);       /* kswapd woken, not run yet */
+		ck_assert(reclaim_kswapd_pending(rm));
+		rm->kswapd.throttled = throttled;  /* a task on pfmemalloc_wait */
+		do
+			runs++;
+		while (!reclaim_kswapd_balance(rm));
+		ck_assert_uint_gt(vs->pgsteal_kswapd, 0);
+		/* DEF_PRIORITY's round, at least, reclaimed above the reserve's
+		 * half, and each run ended in prepare_kswapd_sleep() */
+		if (throttled)
+			ck_assert_uint_ge(PF.wakes, runs + 1);
+		else
+			ck_assert_uint_eq(PF.wakes, 0);
+		/* balanced now: the end of a nap wakes them all the same */
+		PF.wakes = 0;
+		ck_assert(reclaim_kswapd_nap_end(rm));
+		ck_assert_uint_eq(PF.wakes, throttled);
+		rm->kswapd.throttled = 0;
+		reclaim_destroy(rm);
+	}
+}
+END_TEST
+
 /* An mTHP fault allocates with GFP_TRANSHUGE_LIGHT (vma_thp_gfp_mask()
  * without MADV_HUGEPAGE), which has neither __GFP_DIRECT_RECLAIM nor
  * __GFP_KSWAPD_RECLAIM: it takes pages down to the min watermark (the slow
@@ -2567,6 +2715,9 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_kswapd_failures);
 	tcase_add_test(tc, test_kswapd_mthp_gfp);
 	tcase_add_test(tc, test_kswapd_not_throttled);
+	tcase_add_test(tc, test_direct_reclaim_throttled);
+	tcase_add_test(tc, test_direct_reclaim_not_throttled);
+	tcase_add_test(tc, test_kswapd_wakes_throttled);
 	suite_add_tcase(s, tc);
 	return s;
 }
