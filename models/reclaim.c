@@ -991,9 +991,10 @@ struct reclaim *reclaim_create(const struct reclaim_config *cfg, const struct re
 	rm->slot_page = hugemem_alloc((size_t)cfg->nslots * sizeof(uint32_t));
 	rm->stock = calloc(rm->cfg.ncpus + 1, sizeof(struct rc_stock));
 	rm->charging = calloc(t->nmemcg + 1, sizeof(*rm->charging));
+	rm->freeing = calloc(t->nmemcg + 1, sizeof(*rm->freeing));
 	if (!rm->pg || !rm->ready || !rm->lru || !rm->cpu || swap_slots_init(&rm->slots, cfg->nslots) ||
 	    !rm->slot_page || !rm->stock ||
-	    !rm->charging ||
+	    !rm->charging || !rm->freeing ||
 	    rc_build_subtrees(rm))
 		goto nomem;
 	for (unsigned i = 0; i < t->ntasks; i++)
@@ -1038,6 +1039,7 @@ void reclaim_destroy(struct reclaim *rm)
 	hugemem_free(rm->slot_page, (size_t)rm->cfg.nslots * sizeof(uint32_t));
 	free(rm->stock);
 	free(rm->charging);
+	free(rm->freeing);
 	free(rm->cpu);
 	free(rm);
 }
@@ -1285,8 +1287,10 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 		snprintf(reason, len, "PG_lru set on folios not on a list, or missing");
 		goto out;
 	}
-	if (resident != rm->resident) {
-		snprintf(reason, len, "%llu pages resident, counted %llu", (unsigned long long)resident,
+	/* freed folios in a reclaimer's free batch are still in RAM */
+	if (resident + rm->freeing_pages != rm->resident) {
+		snprintf(reason, len, "%llu pages resident and %llu being freed, counted %llu",
+			 (unsigned long long)resident, (unsigned long long)rm->freeing_pages,
 			 (unsigned long long)rm->resident);
 		goto out;
 	}
@@ -1299,13 +1303,15 @@ int reclaim_check_invariants(const struct reclaim *rm, char *reason, size_t len)
 			goto out;
 		}
 	/* memory.current = resident pages below + stocked pages + zswap pages
-	 * + pages charged for folios not placed yet */
+	 * + pages charged for folios not placed yet + pages of freed folios not
+	 * uncharged yet */
 	for (unsigned m = 0; m < rm->mc.n; m++) {
 		uint64_t want = 0;
 
 		for (unsigned c = 0; c < rm->mc.n; c++)
 			if (memcg_in_subtree(&rm->mc, c, m))
-				want += own[c] + rm->mc.m[c].zswap_pages + rm->charging[c];
+				want += own[c] + rm->mc.m[c].zswap_pages + rm->charging[c] +
+					rm->freeing[c];
 		for (unsigned cpu = 0; cpu <= rm->cfg.ncpus; cpu++) {
 			const struct rc_stock *st = &((const struct rc_stock *)rm->stock)[cpu];
 

@@ -178,6 +178,9 @@ struct reclaim {
 	void *stock;                 /* struct rc_stock per CPU (+ one for the worker) */
 	uint64_t *charging;          /* per memcg: pages charged whose folio is not placed
 					yet, while the charging task reclaims over memory.high */
+	uint64_t *freeing;           /* per memcg (v2): pages of freed folios still charged,
+					in a reclaimer's free batch */
+	uint64_t freeing_pages;      /* pages of freed folios not back in RAM yet (ditto) */
 	uint64_t ram_pages;          /* RAM limit (0 = none) */
 	uint64_t resident;           /* resident pages, machine-wide */
 

@@ -186,10 +186,51 @@ static void rc_evict_shadow(struct reclaim *rm, const struct rc_scan *sc, uint32
 	rc_age_nonresident(rm, sc->target, nr);
 }
 
+/*
+ * shrink_folio_list()'s free_folios: a freed folio's pages go back to RAM
+ * with the batch (free_unref_folios()), when it holds PAGEVEC_SIZE folios
+ * and at the end of the list; so does its memory charge on v2
+ * (mem_cgroup_uncharge_folios()), where v1 uncharged it in
+ * __remove_mapping() (memcg1_swapout(), memsw accounting only).  Until
+ * then other reclaimers and chargers see the pages in use.
+ */
+struct rc_free_batch {
+	uint32_t memcg[LRU_ADD_BATCH], nr[LRU_ADD_BATCH];
+	unsigned n;
+};
+
+static void rc_free_batch_flush(struct reclaim *rm, struct rc_free_batch *fb)
+{
+	for (unsigned i = 0; i < fb->n; i++) {
+		if (rm->mc.version == MEMCG_V2) {
+			rm->freeing[fb->memcg[i]] -= fb->nr[i];
+			memcg_swapout(&rm->mc, fb->memcg[i], fb->nr[i]);
+		}
+		rm->freeing_pages -= fb->nr[i];
+		rm->resident -= fb->nr[i];
+	}
+	fb->n = 0;
+}
+
+static void rc_free_batch_add(struct reclaim *rm, struct rc_free_batch *fb, uint32_t memcg,
+			      uint32_t nr)
+{
+	if (rm->mc.version == MEMCG_V2)
+		rm->freeing[memcg] += nr;
+	else
+		memcg_swapout(&rm->mc, memcg, nr);
+	rm->freeing_pages += nr;
+	fb->memcg[fb->n] = memcg;
+	fb->nr[fb->n++] = nr;
+	if (fb->n == LRU_ADD_BATCH)
+		rc_free_batch_flush(rm, fb);
+}
+
 /* __remove_mapping() of a swap-cache folio: the pages are out, with a shadow
- * (reclaim) or not (MADV_PAGEOUT passes the target too); memory uncharged,
- * v1 memsw stays with the swap entry. */
-static void rc_remove_mapping(struct reclaim *rm, const struct rc_scan *sc, uint32_t h)
+ * (reclaim) or not (MADV_PAGEOUT passes the target too); the folio joins
+ * the free batch (v1 memsw stays with the swap entry). */
+static void rc_remove_mapping(struct reclaim *rm, const struct rc_scan *sc,
+			      struct rc_free_batch *fb, uint32_t h)
 {
 	struct rc_page *f = &rm->pg[h];
 	uint32_t nr = rc_nr(rm, h), memcg = f->memcg;
@@ -203,8 +244,7 @@ static void rc_remove_mapping(struct reclaim *rm, const struct rc_scan *sc, uint
 		p->fflags = 0;
 		p->order = 0;
 	}
-	memcg_swapout(&rm->mc, memcg, nr);
-	rm->resident -= nr;
+	rc_free_batch_add(rm, fb, memcg, nr);
 	rc_folio_wake(rm, h);
 	if (f->flags & PF_FREEPEND)
 		rc_free_pending(rm, sc->who, h);
@@ -346,7 +386,8 @@ struct rc_pageout {
  * (its entry becomes RECLAIM_NIL): the swap-out may block, and a task may
  * fault the page back in and put it on the LRU before our putback. */
 static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct rc_pageout *po,
-				 struct rc_folio_list *list, uint64_t *nr_pageout)
+				 struct rc_folio_list *list, struct rc_free_batch *fb,
+				 uint64_t *nr_pageout)
 {
 	uint64_t reclaimed = 0;
 
@@ -384,7 +425,7 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 		if (po->res[i] == RECLAIM_OUT_DISK_ASYNC && (f->fflags & FF_WRITEBACK))
 			continue;
 		f->fflags &= (uint8_t)~FF_RECLAIM;
-		rc_remove_mapping(rm, sc, h);
+		rc_remove_mapping(rm, sc, fb, h);
 		list->h[po->idx[i]] = RECLAIM_NIL;
 		reclaimed += nr;
 	}
@@ -402,10 +443,12 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 				     struct rc_folio_list *list, uint64_t *nr_pageout)
 {
 	struct rc_pageout po;
+	struct rc_free_batch fb;
 	uint64_t reclaimed = 0;
 	unsigned batch = rm->cfg.reclaim_batch < 64 ? rm->cfg.reclaim_batch : 64;
 
 	po.n = 0;
+	fb.n = 0;
 	*nr_pageout = 0;
 	for (unsigned i = 0; i < list->n; i++) {
 		uint32_t h = list->h[i];
@@ -458,7 +501,7 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 
 			rm->ops.swap_clean(rm->ops_ctx, &cf, sc->who);
 			rm->mc.m[f->memcg].ev.sim_swapcache_drop += nr;
-			rc_remove_mapping(rm, sc, h);
+			rc_remove_mapping(rm, sc, &fb, h);
 			list->h[i] = RECLAIM_NIL;
 			reclaimed += nr;
 			continue;
@@ -477,9 +520,10 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 		po.idx[po.n] = i;
 		po.h[po.n++] = h;
 		if (po.n == batch)
-			reclaimed += rc_pageout_flush(rm, sc, &po, list, nr_pageout);
+			reclaimed += rc_pageout_flush(rm, sc, &po, list, &fb, nr_pageout);
 	}
-	reclaimed += rc_pageout_flush(rm, sc, &po, list, nr_pageout);
+	reclaimed += rc_pageout_flush(rm, sc, &po, list, &fb, nr_pageout);
+	rc_free_batch_flush(rm, &fb);
 	return reclaimed;
 }
 

@@ -27,9 +27,9 @@ S=(--set workload.size=2M --set workload.streams=8 --set memcg.usemem0.memory_hi
 run iaa1 $E/workload-iaa-batching.json "${S[@]}" --set batch.compress=1 --set batch.decompress=1
 run iaa8 $E/workload-iaa-batching.json "${S[@]}"
 expect "iaa B=1: accesses, major faults, zswpout, zswpin, written back, high and max events" \
-	"12288 5840 7583 5737 0 132 0" "$(j iaa1 "$counters")"
-expect "iaa B=8: the same counters" "12288 6100 7948 5988 0 146 0" "$(j iaa8 "$counters")"
-expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "3845807206 3938881023" \
+	"12288 5828 7719 5711 0 145 0" "$(j iaa1 "$counters")"
+expect "iaa B=8: the same counters" "12288 6189 8121 6112 0 152 0" "$(j iaa8 "$counters")"
+expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "1504403127 1567349086" \
 	"$(j iaa1 '.workload.throughput_bytes_per_s | round') $(j iaa8 '.workload.throughput_bytes_per_s | round')"
 expect "iaa B=1: one page per compress call; B=8: fewer calls than pages" "true true" \
 	"$(j iaa1 '.latency.compress_batch.count == .latency.compress_page.count') $(j iaa8 '.latency.compress_batch.count < .latency.compress_page.count')"
@@ -46,8 +46,8 @@ expect "histogram counts add up to count (major_fault, store_folio)" "true true"
 W=(--set workload.size=4M --set workload.max=12M)
 run wb1 $E/workload-writeback.json "${W[@]}"
 run wb32 $E/workload-writeback.json "${W[@]}" --set batch.reclaim_folios=32
-expect "writeback rf=1: counters" "24576 10361 12048 1019 10518 0 5658" "$(j wb1 "$counters")"
-expect "writeback rf=32: counters" "24576 10281 12058 982 10553 0 5406" "$(j wb32 "$counters")"
+expect "writeback rf=1: counters" "24576 10524 12475 1007 10789 0 5756" "$(j wb1 "$counters")"
+expect "writeback rf=32: counters" "24576 10527 12409 1032 10775 0 5912" "$(j wb32 "$counters")"
 expect "writeback: every page written back is a zswpwb of the memcg" "true true" \
 	"$(for r in wb1 wb32; do j $r '.stats.global.written_back_pages == .stats.memcg.usemem0.zswpwb'; done | paste -sd' ')"
 
@@ -62,7 +62,7 @@ done
 lc='[.stats.global.pool_limit_hit, .stats.limit.wasted_compressions, .stats.limit.aborted_folios,
 	.stats.global.written_back_pages, .stats.global.zswpout, .workload.major_faults] | join(" ")'
 expect "limit checks: pool_limit_hit, wasted, aborted, written back, zswpout, major faults" \
-	"271 0 0 1086 2243 4460|1065 0 0 381 1511 3148|382 11 1 1049 2228 4491|74 68 8 573 1740 4195" \
+	"271 0 0 1086 2243 4460|1191 0 0 780 2037 4436|382 11 1 1049 2228 4491|290 30 4 550 1703 4149" \
 	"$(for r in lc-folio-once-none lc-folio-once-simgrid lc-per-page-none lc-per-page-simgrid; do j $r "$lc"; done | paste -sd'|')"
 
 # --- a sweep over a workload run: repetitions vary the workload, metric paths ----------------------
@@ -91,7 +91,7 @@ expect "summary: throughput, faults, memcg events, task time, then the zswap cou
 expect "summary: throughput as the report has it" \
 	"$(printf '%.1f' "$(j default '.workload.throughput_bytes_per_s / 1e6')") MB/s" \
 	"$(sed -n 's/.*throughput \([0-9.]*\) MB\/s.*/\1 MB\/s/p' "$T/sum.txt")"
-expect "default: counters (it swaps, writes back, faults back)" "24576 9653 7354 3930 1114 0 242" \
+expect "default: counters (it swaps, writes back, faults back)" "24576 9640 7173 3811 1898 0 377" \
 	"$(j default "$counters")"
 
 # the shrink work runs concurrently with the tasks, starting hw.mm.work_start_ns
@@ -102,7 +102,7 @@ for ws in 0 1000000; do
 done
 run default-none configs/default.json --set timing.backend=none
 expect "default: shrink worker runs with a start delay of 0, 24 us (default), 1 ms; none" \
-	"264 263 120 130" \
+	"310 269 104 130" \
 	"$(for r in default-ws0 default default-ws1000000 default-none; do j $r .stats.global.sim_shrink_worker_runs; done | paste -sd' ')"
 
 [ "$fails" -eq 0 ]

@@ -102,7 +102,7 @@ same "v1: tasks waited for locked folios" "$(j v1.r.json '.simgrid.folio_waits >
 same "v2 counters" "$(j v2.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t6007\t3048\t0\t4163\t779\t3268\t2659\t162\t57\t15343')"
+  "$(printf '13608\t6127\t3178\t0\t4337\t937\t3289\t2654\t159\t119\t15565')"
 same "v1 counters" "$(j v1.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \

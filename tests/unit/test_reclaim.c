@@ -22,6 +22,10 @@ struct fake {
 	int in_res;           /* what swap_in answers */
 	int ra_res;           /* ... to a readahead read, if set (else in_res) */
 	uint32_t last_out_slot;
+	/* memcg 0's memory.current and the resident pages at each swap_out call */
+	const struct reclaim *watch;
+	uint64_t mem_at_out[64], res_at_out[64];
+	unsigned nwatch;
 };
 
 static struct fake F;
@@ -40,6 +44,10 @@ static void f_out(void *ctx, const struct reclaim_folio *f, unsigned n, int who,
 	(void)ctx;
 	(void)who;
 	F.out_calls++;
+	if (F.watch && F.nwatch < 64) {
+		F.mem_at_out[F.nwatch] = F.watch->mc.m[0].memory;
+		F.res_at_out[F.nwatch++] = reclaim_resident(F.watch);
+	}
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = F.out_res;
 		F.outs++;
@@ -2454,6 +2462,41 @@ START_TEST(test_kswapd_not_throttled)
 }
 END_TEST
 
+/* shrink_folio_list() frees its folios in batches (free_folios, PAGEVEC_SIZE
+ * = 31): their pages go back to RAM when the batch is full and at the end of
+ * the list, and so does their memory charge on v2 (mem_cgroup_uncharge_folios());
+ * v1 uncharges each in __remove_mapping() (memcg1_swapout()).  MADV_PAGEOUT
+ * of 32 pages, one swap_out call per folio: at the k-th call k folios are
+ * gone.  Before, every folio was uncharged and freed at once. */
+START_TEST(test_free_batch)
+{
+	for (int v = 0; v < 2; v++) {
+		struct setup s;
+		struct reclaim *rm;
+
+		setup_init(&s, v ? MEMCG_V2 : MEMCG_V1, 1, 64);
+		rm = setup_create(&s);
+		write_pages(rm, 0, 0, 32);
+		uint64_t mem0 = rm->mc.m[0].memory, res0 = reclaim_resident(rm);
+
+		ck_assert_uint_eq(res0, 32);
+		F.watch = rm;
+		step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 32);
+		F.watch = NULL;
+		ck_assert_uint_eq(F.nwatch, 32);
+		for (unsigned k = 0; k < 32; k++) {
+			uint64_t freed = k < 31 ? 0 : 31;
+
+			ck_assert_uint_eq(F.res_at_out[k], res0 - freed);
+			ck_assert_uint_eq(F.mem_at_out[k], mem0 - (v ? freed : k));
+		}
+		ck_assert_uint_eq(reclaim_resident(rm), 0);
+		ck_assert_uint_eq(rm->mc.m[0].memory, mem0 - 32);
+		reclaim_destroy(rm);
+	}
+}
+END_TEST
+
 /* throttle_direct_reclaim(): a backend's pfmemalloc wait that emulates
  * kswapd restoring free pages on its n-th call. */
 static struct {
@@ -2715,6 +2758,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_kswapd_failures);
 	tcase_add_test(tc, test_kswapd_mthp_gfp);
 	tcase_add_test(tc, test_kswapd_not_throttled);
+	tcase_add_test(tc, test_free_batch);
 	tcase_add_test(tc, test_direct_reclaim_throttled);
 	tcase_add_test(tc, test_direct_reclaim_not_throttled);
 	tcase_add_test(tc, test_kswapd_wakes_throttled);
