@@ -616,9 +616,14 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 			uint32_t h = rc_head(rm, g);
 
 			if (rm->pg[h].fflags & FF_LOCKED) {
-				/* under reclaim or being read: wait for the folio lock */
+				/* under reclaim or being read: wait for the folio lock,
+				 * holding the reference swap_cache_get_folio() took, so
+				 * reclaim cannot free the folio meanwhile (only its
+				 * task faults on it: one waiter at most) */
 				if (rm->t && rm->t->folio_wait) {
+					rm->pg[h].fflags |= FF_PINNED;
 					rm->t->folio_wait(rm->tctx, who, h);
+					rm->pg[h].fflags &= (uint8_t)~FF_PINNED;
 					continue;
 				}
 			}

@@ -53,6 +53,7 @@ enum {
 #define FF_WRITEBACK  0x10u  /* PG_writeback: an asynchronous write is in flight */
 #define FF_RECLAIM    0x20u  /* PG_reclaim: rotate to the inactive tail when the write ends */
 #define FF_LOCKED     0x40u  /* isolated by reclaim (folio lock held) */
+#define FF_PINNED     0x80u  /* its task's fault waits for the lock, holding a reference */
 /* PG_readahead: read by readahead, not faulted yet.  The kernel's page flags
  * alias it to PG_reclaim (page-flags.h: "PG_readahead is only used for
  * reads; PG_reclaim is only for writes"), and the two meet on a swap-cache

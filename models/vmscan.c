@@ -226,6 +226,19 @@ static void rc_free_batch_add(struct reclaim *rm, struct rc_free_batch *fb, uint
 		rc_free_batch_flush(rm, fb);
 }
 
+/* __remove_mapping()'s refcount freeze fails while a fault waiting for the
+ * folio holds a reference: the folio is kept (keep_locked:), clean in the
+ * swap cache, and the fault maps it once reclaim puts it back. */
+static int rc_pinned(struct reclaim *rm, uint32_t h)
+{
+	struct rc_page *f = &rm->pg[h];
+
+	if (!(f->fflags & FF_PINNED))
+		return 0;
+	rm->mc.m[f->memcg].ev.sim_pinned_kept += rc_nr(rm, h);
+	return 1;
+}
+
 /* __remove_mapping() of a swap-cache folio: the pages are out, with a shadow
  * (reclaim) or not (MADV_PAGEOUT passes the target too); the folio joins
  * the free batch (v1 memsw stays with the swap entry). */
@@ -425,6 +438,8 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 		if (po->res[i] == RECLAIM_OUT_DISK_ASYNC && (f->fflags & FF_WRITEBACK))
 			continue;
 		f->fflags &= (uint8_t)~FF_RECLAIM;
+		if (rc_pinned(rm, h))
+			continue;
 		rc_remove_mapping(rm, sc, fb, h);
 		list->h[po->idx[i]] = RECLAIM_NIL;
 		reclaimed += nr;
@@ -492,6 +507,8 @@ static uint64_t rc_shrink_folio_list(struct reclaim *rm, struct rc_scan *sc,
 		if (rc_unmap(rm, h))
 			rc_work(rm, sc->who, RECLAIM_W_UNMAP, 1);
 		if (!(f->fflags & FF_DIRTY)) {
+			if (rc_pinned(rm, h))
+				continue;
 			/* a clean swap-cache folio: freed without a write */
 			struct reclaim_folio cf = {
 				.slot = f->slot, .order = f->order, .memcg = f->memcg,

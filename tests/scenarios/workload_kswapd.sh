@@ -62,7 +62,7 @@ same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 # simgrid: kswapd is an actor on hw.cpu.kswapd_core (the last core by default)
 check "simgrid" 0 "$BIN" run k.json --set timing.backend=simgrid -o s.json
 same "simgrid: kswapd's counters" "$(jc s.json .workload.vmstat)" \
-  '{"pgscan_kswapd":5289,"pgscan_direct":2613,"pgsteal_kswapd":2303,"pgsteal_direct":1580,"allocstall_movable":62,"pageoutrun":104,"kswapd_low_wmark_hit_quickly":36,"kswapd_high_wmark_hit_quickly":67,"pgscan_direct_throttle":2,"sim_kswapd_wakeups":37,"sim_kswapd_failures_max":1}'
+  '{"pgscan_kswapd":5297,"pgscan_direct":2788,"pgsteal_kswapd":2363,"pgsteal_direct":1680,"allocstall_movable":71,"pageoutrun":107,"kswapd_low_wmark_hit_quickly":38,"kswapd_high_wmark_hit_quickly":68,"pgscan_direct_throttle":2,"sim_kswapd_wakeups":39,"sim_kswapd_failures_max":1}'
 # throttle_direct_reclaim(): twice a task about to reclaim directly found
 # free pages at or under half the min watermark and waited on
 # pfmemalloc_wait until kswapd woke it (never under `none`, where kswapd

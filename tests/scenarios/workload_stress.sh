@@ -87,7 +87,7 @@ check "v1, queue depth 1: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP
   --set hw.ssd.queue_depth=1 -o q1.json
 same "v1, queue depth 1: counters" "$(j q1.json '[.workload.accesses, .workload.faults,
   .workload.major_faults, .stats.global.zswpout, .stats.global.written_back_pages,
-  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3515\t901\t543\t14\t6515')"
+  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3646\t1044\t615\t116\t8249')"
 
 # what the stress covered (each a condition for the checks to mean something)
 same "v2: tasks waited for locked folios, the LRU lock, isolated pages" \
@@ -102,10 +102,10 @@ same "v1: tasks waited for locked folios" "$(j v1.r.json '.simgrid.folio_waits >
 same "v2 counters" "$(j v2.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t6127\t3178\t0\t4337\t937\t3289\t2654\t159\t119\t15565')"
+  "$(printf '13608\t5636\t2692\t0\t3949\t912\t2868\t2242\t123\t67\t15275')"
 same "v1 counters" "$(j v1.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t3474\t1078\t0\t797\t329\t360\t810\t0\t48\t12337')"
+  "$(printf '13608\t3467\t1037\t0\t770\t399\t269\t749\t0\t42\t10198')"
 
 [ "$fails" -eq 0 ]

@@ -1723,6 +1723,7 @@ static struct {
 	int when;                     /* HK_WORK_FAULT or HK_LOCK */
 	void (*action)(void);
 	int mapped_at_wait;           /* the faulting page was mapped when it waited */
+	int pinned_at_wait;           /* ... and its folio pinned by the waiter */
 	uint32_t page;                /* the page the test is about */
 } hk;
 
@@ -1780,6 +1781,7 @@ static void hk_folio_wait(void *ctx, int who, uint32_t head)
 	hk_check();
 	hk.waits++;
 	hk.mapped_at_wait = rm->pg[hk.page].state == PS_MAPPED;
+	hk.pinned_at_wait = (f->fflags & FF_PINNED) != 0;
 	ck_assert(f->fflags & FF_LOCKED);
 	f->fflags &= (uint8_t)~FF_LOCKED;
 	rc_lru_add(rm, head, LRU_INACTIVE, 0);
@@ -1990,6 +1992,9 @@ START_TEST(test_hook_swapin_retries_locked)
 	ck_assert(!hk.armed);
 	ck_assert_uint_eq(hk.waits, 1);
 	ck_assert_msg(!hk.mapped_at_wait, "the page was mapped while another task held its folio");
+	/* the waiter's reference pins the folio while it waits, and only then */
+	ck_assert(hk.pinned_at_wait);
+	ck_assert(!(rm->pg[hk.page].fflags & FF_PINNED));
 	ck_assert_int_eq(rm->pg[hk.page].state, PS_MAPPED);
 	ck_assert_uint_eq(reclaim_task(rm, 0)->faults, faults + 1);
 	ck_assert_uint_eq(reclaim_task(rm, 0)->majfaults, 1);
@@ -2462,6 +2467,51 @@ START_TEST(test_kswapd_not_throttled)
 }
 END_TEST
 
+/* A folio its task's fault waits for (the waiter holds a reference, FF_PINNED)
+ * is not freed after its pageout: __remove_mapping()'s refcount freeze fails
+ * and shrink_folio_list() keeps it (keep_locked:), clean in the swap cache
+ * with its slot, PG_reclaim cleared as folio_end_writeback() does; the
+ * fault then maps it, a minor fault with no swap-in.  A clean swap-cache
+ * folio is kept the same way, without the swap layer hearing of a drop.
+ * sim_pinned_kept counts the pages.  Before, the model freed the folio and
+ * the fault read it back from zswap. */
+START_TEST(test_pinned_folio_kept)
+{
+	struct setup s;
+
+	setup_init(&s, MEMCG_V2, 1, 64);
+	struct reclaim *rm = setup_create(&s);
+	uint32_t g = rm->task[0].base + 3;
+
+	write_pages(rm, 0, 0, 8);
+	rm->pg[g].fflags |= FF_PINNED;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 0, 8);
+	ck_assert_uint_eq(F.outs, 8);                   /* all stored */
+	ck_assert_int_eq(rm->pg[g].state, PS_CACHED);
+	ck_assert_uint_ne(rm->pg[g].slot, RECLAIM_NIL);
+	ck_assert(!(rm->pg[g].fflags & (FF_DIRTY | FF_RECLAIM | FF_LOCKED)));
+	ck_assert_uint_eq(rm->mc.m[0].ev.sim_pinned_kept, 1);
+	ck_assert_uint_eq(reclaim_resident(rm), 1);
+	rm->pg[g].fflags &= (uint8_t)~FF_PINNED;        /* the fault goes on */
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 3, 0), RECLAIM_MINOR);
+	ck_assert_uint_eq(F.ins, 0);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->majfaults, 0);
+	/* clean now (read back, not written): pinned, kept without a drop */
+	rm->pg[g].fflags |= FF_PINNED;
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 3, 1);
+	ck_assert_uint_eq(F.outs, 8);
+	ck_assert_uint_eq(F.cleans, 0);
+	ck_assert_int_eq(rm->pg[g].state, PS_CACHED);
+	ck_assert_uint_eq(rm->mc.m[0].ev.sim_pinned_kept, 2);
+	rm->pg[g].fflags &= (uint8_t)~FF_PINNED;
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_READ, 3, 0), RECLAIM_MINOR);
+	step(rm, 0, RECLAIM_OP_PAGEOUT, 3, 1);           /* unpinned: dropped */
+	ck_assert_uint_eq(F.cleans, 1);
+	ck_assert_int_eq(rm->pg[g].state, PS_SWAPPED);
+	reclaim_destroy(rm);
+}
+END_TEST
+
 /* shrink_folio_list() frees its folios in batches (free_folios, PAGEVEC_SIZE
  * = 31): their pages go back to RAM when the batch is full and at the end of
  * the list, and so does their memory charge on v2 (mem_cgroup_uncharge_folios());
@@ -2759,6 +2809,7 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_kswapd_mthp_gfp);
 	tcase_add_test(tc, test_kswapd_not_throttled);
 	tcase_add_test(tc, test_free_batch);
+	tcase_add_test(tc, test_pinned_folio_kept);
 	tcase_add_test(tc, test_direct_reclaim_throttled);
 	tcase_add_test(tc, test_direct_reclaim_not_throttled);
 	tcase_add_test(tc, test_kswapd_wakes_throttled);
