@@ -473,7 +473,10 @@ zswap_slots_unlock(struct zswap *zs, uint32_t slot, uint32_t nr)
  * (ZSWAP_FOLIO_CLEAN): after a swap-in from the swap device or the zeromap the slot
  * keeps its data and the folio stays clean, so shrink_folio_list() frees it
  * through __remove_mapping() with no write and no counter.  The slot holds the
- * data again; the next swap-in reads it (pswpin / swpin_zero once more).
+ * data again; the next swap-in reads it (pswpin / swpin_zero once more).  A
+ * folio that was never read back (stored, then kept by reclaim because a
+ * fault held it) still has its zswap entry: nothing changes, the next
+ * swap-in loads it from zswap.
  */
 static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct zswap_folio *f,
 					       const struct zswap_memcg *mc)
@@ -481,6 +484,8 @@ static enum zswap_out_result zswap_evict_clean(struct zswap *zs, const struct zs
 	uint32_t nr = zswap_folio_nr_pages(f);
 	int zero = zswap_folio_is_zero(zs, f);
 
+	if ((zs->slots[f->slot].state & ZSWAP_S_MASK) == ZSWAP_S_ZSWAP)
+		return ZSWAP_OUT_STORED;
 	for (uint32_t i = 0; i < nr; i++) {
 		zswap_slot_clear(zs, f->slot + i);
 		zs->slots[f->slot + i].io |= ZSWAP_IO_SWAPPED;   /* the trace says it holds data */

@@ -27,10 +27,15 @@ S=(--set workload.size=2M --set workload.streams=8 --set memcg.usemem0.memory_hi
 run iaa1 $E/workload-iaa-batching.json "${S[@]}" --set batch.compress=1 --set batch.decompress=1
 run iaa8 $E/workload-iaa-batching.json "${S[@]}"
 expect "iaa B=1: accesses, major faults, zswpout, zswpin, written back, high and max events" \
-	"12288 6179 8109 6089 0 143 0" "$(j iaa1 "$counters")"
-expect "iaa B=8: the same counters" "12288 6454 8818 6376 0 158 0" "$(j iaa8 "$counters")"
-expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "3545179056 3620801612" \
+	"12288 6139 8015 6065 0 142 0" "$(j iaa1 "$counters")"
+expect "iaa B=8: the same counters" "12288 5807 7200 5729 0 142 0" "$(j iaa8 "$counters")"
+expect "iaa: throughput B=1, B=8 (bytes/s, rounded)" "3568106131 725655254" \
 	"$(j iaa1 '.workload.throughput_bytes_per_s | round') $(j iaa8 '.workload.throughput_bytes_per_s | round')"
+# nothing goes to the swap device here (no writeback, no rejection), so
+# nothing may come from it: a folio reclaim kept for a waiting fault, then
+# dropped clean, still has its zswap entry (a disk read of 1 page before)
+expect "iaa: pswpout and pswpin, B=1 and B=8" "0 0 0 0" \
+	"$(j iaa1 '[.stats.global.pswpout, .stats.global.pswpin] | join(" ")') $(j iaa8 '[.stats.global.pswpout, .stats.global.pswpin] | join(" ")')"
 expect "iaa B=1: one page per compress call; B=8: fewer calls than pages" "true true" \
 	"$(j iaa1 '.latency.compress_batch.count == .latency.compress_page.count') $(j iaa8 '.latency.compress_batch.count < .latency.compress_page.count')"
 for r in iaa1 iaa8; do

@@ -87,7 +87,7 @@ check "v1, queue depth 1: checked at every step" 0 env ZSWAPSIM_CHECK_EVERY_STEP
   --set hw.ssd.queue_depth=1 -o q1.json
 same "v1, queue depth 1: counters" "$(j q1.json '[.workload.accesses, .workload.faults,
   .workload.major_faults, .stats.global.zswpout, .stats.global.written_back_pages,
-  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3646\t1044\t615\t116\t8249')"
+  .simgrid.folio_waits] | @tsv')" "$(printf '13608\t3922\t1136\t746\t189\t8837')"
 
 # what the stress covered (each a condition for the checks to mean something)
 same "v2: tasks waited for locked folios, the LRU lock, isolated pages" \
@@ -106,6 +106,6 @@ same "v2 counters" "$(j v2.r.json '[.workload.accesses, .workload.faults, .workl
 same "v1 counters" "$(j v1.r.json '[.workload.accesses, .workload.faults, .workload.major_faults,
   .workload.oom_kills, .stats.global.zswpout, .stats.global.zswpin, .stats.global.written_back_pages,
   .stats.global.pswpin, .stats.memcg.top.high, .stats.memcg.top.max, .stats.memcg.top.pgscan] | @tsv')" \
-  "$(printf '13608\t3467\t1037\t0\t770\t399\t269\t749\t0\t42\t10198')"
+  "$(printf '13608\t3508\t1036\t0\t623\t342\t135\t771\t0\t38\t10702')"
 
 [ "$fails" -eq 0 ]

@@ -321,6 +321,31 @@ START_TEST(test_clean_eviction)
 }
 END_TEST
 
+/* A clean eviction of a folio still stored in zswap (reclaim kept it after
+ * its store because a fault held it, and it was never read back): the
+ * entry stays, nothing is counted, and the next swap-in loads it from
+ * zswap.  Before, the entry was freed and the slot taken for the disk's,
+ * so the swap-in read a disk no one had written (pswpin with pswpout 0). */
+START_TEST(test_clean_eviction_stored)
+{
+	setup_meta(1, 1); setup_cfg();
+	struct zswap *zs = mk();
+	const struct zswap_stats *st = zswap_stats(zs);
+	struct zswap_folio clean = zt_hint_folio(3, 0, 2040, 0, 0);
+
+	ck_assert_int_eq(zt_out(zs, 3, 0, 2040, 0), ZSWAP_OUT_STORED);
+	clean.flags |= ZSWAP_FOLIO_CLEAN;
+	ck_assert_int_eq(zswap_swap_out(zs, &clean), ZSWAP_OUT_STORED);
+	ck_assert_uint_eq(st->stored_pages, 1);
+	ck_assert_uint_eq(st->zswpout, 1);
+	ck_assert_int_eq(zt_in(zs, 3), ZSWAP_IN_ZSWAP);
+	ck_assert_uint_eq(st->zswpin, 1);
+	ck_assert_uint_eq(st->pswpin + st->pswpout, 0);
+	zt_check_inv(zs);
+	zswap_destroy(zs);
+}
+END_TEST
+
 START_TEST(test_raw_incompressible)
 {
 	setup_meta(1, 1); setup_cfg();
@@ -1328,6 +1353,7 @@ static Suite *zswap_suite(void)
 	tcase_add_test(tc, test_large_folio);
 	tcase_add_test(tc, test_zero_folio);
 	tcase_add_test(tc, test_clean_eviction);
+	tcase_add_test(tc, test_clean_eviction_stored);
 	tcase_add_test(tc, test_exclusive_load);
 	tcase_add_test(tc, test_in_unknown_slot);
 	tcase_add_test(tc, test_disabled_goes_to_disk);
