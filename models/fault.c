@@ -179,8 +179,7 @@ static int rc_swapin_page(struct reclaim *rm, int who, uint32_t g, int readahead
 {
 	struct rc_page *p = &rm->pg[g];
 
-	rc_alloc_pages(rm, who, 1);
-	if (rc_charge(rm, who, p->memcg, 1, 1, killed))
+	if (rc_alloc_pages(rm, who, 1) || rc_charge(rm, who, p->memcg, 1, 1, killed))
 		return -1;
 	if (p->state != PS_SWAPPED) {     /* a hook let another task bring it in */
 		rc_uncharge(rm, p->memcg, 1);
@@ -473,7 +472,8 @@ static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order
 			}
 		}
 	}
-	rc_alloc_pages(rm, who, 1);
+	if (rc_alloc_pages(rm, who, 1))
+		return RECLAIM_KILLED;
 	if (rc_charge(rm, who, memcg, 1, 1, &killed))
 		return killed || t->st.killed ? RECLAIM_KILLED : RECLAIM_DEAD;
 	if (rm->pg[g].state != PS_NONE && rm->pg[g].state != PS_ZEROPAGE) {

@@ -111,6 +111,31 @@ static int kswapd_may_sleep(struct reclaim *rm)
 	return rm->kswapd.failures >= MAX_RECLAIM_RETRIES || rc_pgdat_balanced(rm);
 }
 
+/* zone_reclaimable_pages(): the LRU's anon pages while there is swap space
+ * (can_reclaim_anon_pages() with no memcg; the model has no file pages). */
+static uint64_t kswapd_zone_reclaimable(struct reclaim *rm)
+{
+	const struct rc_lruvec *root = &rm->lru[rm->mc.n];
+
+	return rc_swap_available(rm, rm->mc.n) ? root->hier[LRU_INACTIVE] + root->hier[LRU_ACTIVE] : 0;
+}
+
+/* should_reclaim_retry() of an order-0 allocation after a direct reclaim
+ * round: progress starts the count of rounds without it again; more than
+ * MAX_RECLAIM_RETRIES of them, or a zone that would not pass min even with
+ * every reclaimable page freed (__zone_watermark_ok() on free +
+ * reclaimable), and the caller goes OOM. */
+int rc_should_reclaim_retry(struct reclaim *rm, uint32_t nr, int progress, int *no_progress_loops)
+{
+	int64_t available;
+
+	*no_progress_loops = progress ? 0 : *no_progress_loops + 1;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return 0;
+	available = kswapd_free_pages(rm) + (int64_t)kswapd_zone_reclaimable(rm);
+	return available - (int64_t)(nr - 1) > (int64_t)rm->kswapd.wm.min;
+}
+
 /*
  * allow_direct_reclaim() of the only node: free pages above half the min
  * watermark (the PFMEMALLOC reserve), or a hopeless node, or a zone with
@@ -119,10 +144,8 @@ static int kswapd_may_sleep(struct reclaim *rm)
  */
 int rc_allow_direct_reclaim(struct reclaim *rm)
 {
-	const struct rc_lruvec *root = &rm->lru[rm->mc.n];
 	int64_t free = kswapd_free_pages(rm);
-	uint64_t reclaimable = rc_swap_available(rm, rm->mc.n) ?
-			       root->hier[LRU_INACTIVE] + root->hier[LRU_ACTIVE] : 0;
+	uint64_t reclaimable = kswapd_zone_reclaimable(rm);
 
 	if (!rm->ram_pages || rm->kswapd.failures >= MAX_RECLAIM_RETRIES)
 		return 1;

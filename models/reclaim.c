@@ -594,20 +594,19 @@ static void rc_task_release(struct reclaim *rm, int who, unsigned t)
 
 /* ---- OOM ------------------------------------------------------------------------------------ */
 
-/* mem_cgroup_out_of_memory(): the task of memcg's subtree with the highest
- * oom_badness() (rss + swap entries; page tables are not modelled), the later
- * task on a tie (oom_evaluate_task() takes points >= chosen), is killed and
- * its memory freed.  Returns 1 when a task was killed. */
-int rc_oom_kill(struct reclaim *rm, int who, uint32_t memcg, int *killed_self)
+/* select_bad_process(): the live task of memcg's subtree (every task for
+ * the machine's OOM, memcg = nmemcg) with the highest oom_badness() (rss +
+ * swap entries; page tables are not modelled), the later task on a tie
+ * (oom_evaluate_task() takes points >= chosen); -1 if none. */
+static int rc_oom_select(const struct reclaim *rm, uint32_t memcg)
 {
 	int victim = -1;
 	uint64_t best = 0;
 
-	RC_EVENT(rm, memcg, oom);
 	for (unsigned k = 0; k < rm->mc.n; k++) {
 		unsigned m = (unsigned)rm->mc.preorder[k];
 
-		if (!memcg_in_subtree(&rm->mc, m, memcg))
+		if (memcg < rm->mc.n && !memcg_in_subtree(&rm->mc, m, memcg))
 			continue;
 		for (unsigned t = 0; t < rm->ntasks; t++) {
 			const struct rc_task *x = &rm->task[t];
@@ -622,12 +621,44 @@ int rc_oom_kill(struct reclaim *rm, int who, uint32_t memcg, int *killed_self)
 			}
 		}
 	}
-	if (victim < 0)
-		return 0;
+	return victim;
+}
+
+/* __oom_kill_process(): the victim's memcg counts oom_kill (memory.events)
+ * and the node OOM_KILL (vmstat); the victim dies and its memory is freed. */
+static void rc_oom_kill_task(struct reclaim *rm, int who, int victim, int *killed_self)
+{
 	RC_EVENT(rm, rm->task[victim].memcg, oom_kill);
+	rm->kswapd.vs.oom_kill++;
 	rm->task[victim].st.killed = 1;
 	rc_task_release(rm, who, (unsigned)victim);
 	*killed_self = victim == who;
+}
+
+/* mem_cgroup_out_of_memory(): memory.events oom, then a victim from the
+ * memcg's subtree.  Returns 1 when a task was killed. */
+int rc_oom_kill(struct reclaim *rm, int who, uint32_t memcg, int *killed_self)
+{
+	int victim;
+
+	RC_EVENT(rm, memcg, oom);
+	victim = rc_oom_select(rm, memcg);
+	if (victim < 0)
+		return 0;
+	rc_oom_kill_task(rm, who, victim, killed_self);
+	return 1;
+}
+
+/* out_of_memory() for the machine (__alloc_pages_may_oom(): oc->memcg is
+ * NULL): a victim among every task, and no memcg oom event (that one is
+ * mem_cgroup_out_of_memory()'s).  Returns 1 when a task was killed. */
+static int rc_oom_kill_global(struct reclaim *rm, int who, int *killed_self)
+{
+	int victim = rc_oom_select(rm, rm->mc.n);
+
+	if (victim < 0)
+		return 0;
+	rc_oom_kill_task(rm, who, victim, killed_self);
 	return 1;
 }
 
@@ -646,40 +677,70 @@ int rc_alloc_pages_nowait(struct reclaim *rm, uint32_t nr)
 	return !rm->ram_pages || rc_wmark_ok(rm, nr, rm->kswapd.wm.min) ? 0 : -ENOMEM;
 }
 
-/* The page allocator under a RAM limit: the fast path takes pages while
- * they leave free above the low watermark (ALLOC_WMARK_LOW); else the slow
- * path wakes kswapd (ALLOC_KSWAPD) and tries the min watermark; under it,
- * global direct reclaim (every memcg) and kswapd woken again on each
- * retry, MAX_RECLAIM_RETRIES rounds without progress at most; then the
- * allocation goes through (no global OOM killer here).  A reclaimer
- * (PF_MEMALLOC) ignores the watermarks. */
-static void rc_alloc_pages_gfp(struct reclaim *rm, int who, uint32_t nr, int kswapd)
+/* No allocator work: no RAM limit, a reclaimer's own allocation
+ * (PF_MEMALLOC: ALLOC_NO_WATERMARKS), or the fast path, which takes pages
+ * while they leave free above the low watermark (ALLOC_WMARK_LOW). */
+static int rc_alloc_fast(struct reclaim *rm, int who, uint32_t nr)
+{
+	return !rm->ram_pages || *rc_in_reclaim(rm, who) || rc_wmark_ok(rm, nr, rm->kswapd.wm.low);
+}
+
+/* The page allocator under a RAM limit, for an order-0 allocation that may
+ * reclaim and OOM-kill (GFP_HIGHUSER_MOVABLE, GFP_KERNEL;
+ * __alloc_pages_slowpath()): past the fast path, the slow path wakes
+ * kswapd (ALLOC_KSWAPD) and tries the min watermark; under it, global
+ * direct reclaim (every memcg), then should_reclaim_retry(): kswapd woken
+ * again and another round, unless more than MAX_RECLAIM_RETRIES rounds in a
+ * row made no progress or the zone would stay under min with every
+ * reclaimable page freed; then __alloc_pages_may_oom() (its high-watermark
+ * try cannot pass where min failed): out_of_memory() kills a task and the
+ * allocation starts again.  Returns -ENOMEM when the allocating task was
+ * killed (by its own OOM kill or by another's meanwhile). */
+int rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
+{
+	int loops = 0, killed_self = 0;
+
+	if (rc_alloc_fast(rm, who, nr))
+		return 0;
+	rc_wakeup_kswapd(rm);
+	while (!rc_wmark_ok(rm, nr, rm->kswapd.wm.min)) {
+		if (who >= 0 && rm->task[who].st.killed)
+			return -ENOMEM;   /* an OOM victim: the reserves, then it dies */
+		rc_throttle_direct_reclaim(rm, who);    /* try_to_free_pages() */
+		uint64_t progress = rc_try_to_free(rm, who, -1, nr, 1, 0);
+
+		if (rc_wmark_ok(rm, nr, rm->kswapd.wm.min))
+			break;
+		if (!rc_should_reclaim_retry(rm, nr, progress != 0, &loops)) {
+			/* no task left to kill (the shrink worker allocating): the
+			 * kernel panics, "System is deadlocked on memory"; the
+			 * model lets the allocation through */
+			if (!rc_oom_kill_global(rm, who, &killed_self))
+				break;
+			if (killed_self)
+				return -ENOMEM;
+			loops = 0;
+		}
+		rc_wakeup_kswapd(rm);
+	}
+	return 0;
+}
+
+/* A PMD THP (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM): no kswapd wakeup;
+ * under min, direct reclaim until MAX_RECLAIM_RETRIES rounds in all made no
+ * progress, then the allocation goes through: the model has no compaction
+ * and no costly-order failure here, and never OOM-kills for it. */
+void rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr)
 {
 	int retries = MAX_RECLAIM_RETRIES;
 
-	if (!rm->ram_pages || *rc_in_reclaim(rm, who))
+	if (rc_alloc_fast(rm, who, nr))
 		return;
-	if (rc_wmark_ok(rm, nr, rm->kswapd.wm.low))
-		return;
-	if (kswapd)
-		rc_wakeup_kswapd(rm);
 	while (!rc_wmark_ok(rm, nr, rm->kswapd.wm.min)) {
 		rc_throttle_direct_reclaim(rm, who);    /* try_to_free_pages() */
 		if (!rc_try_to_free(rm, who, -1, nr, 1, 0) && !retries--)
 			break;
-		if (kswapd)
-			rc_wakeup_kswapd(rm);
 	}
-}
-
-void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
-{
-	rc_alloc_pages_gfp(rm, who, nr, 1);
-}
-
-void rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr)
-{
-	rc_alloc_pages_gfp(rm, who, nr, 0);
 }
 
 /* ---- zswap writeback folios -------------------------------------------------------------------- */
@@ -695,8 +756,7 @@ int reclaim_writeback_folio(struct reclaim *rm, uint32_t slot, int who)
 
 	/* __read_swap_cache_async(): allocate and charge to the entry's memcg
 	 * (from the shrink worker this may reclaim, even OOM-kill) */
-	rc_alloc_pages(rm, who, 1);
-	if (rc_charge(rm, who, p->memcg, 1, 1, &killed_self))
+	if (rc_alloc_pages(rm, who, 1) || rc_charge(rm, who, p->memcg, 1, 1, &killed_self))
 		return -ENOMEM;
 	if (p->state != PS_SWAPPED) {    /* the owner faulted it in meanwhile */
 		rc_uncharge(rm, p->memcg, 1);

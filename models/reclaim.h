@@ -258,7 +258,7 @@ const struct reclaim_wmark *reclaim_watermarks(const struct reclaim *rm);
 	X(pgscan_kswapd) X(pgscan_direct) X(pgsteal_kswapd) X(pgsteal_direct) \
 	X(allocstall_movable) X(pageoutrun) \
 	X(kswapd_low_wmark_hit_quickly) X(kswapd_high_wmark_hit_quickly) \
-	X(pgscan_direct_throttle) X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
+	X(pgscan_direct_throttle) X(oom_kill) X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
 
 struct reclaim_vmstat {
 #define RECLAIM_X(n) uint64_t n;

@@ -280,8 +280,9 @@ void rc_uncharge(struct reclaim *rm, uint32_t memcg, uint32_t nr);
  * but not OOM-kill (a PMD THP): 0 or -ENOMEM. */
 int rc_charge_nowait(struct reclaim *rm, int who, uint32_t memcg, uint32_t nr, int may_reclaim);
 /* The page allocator under the RAM limit: an allocation that may wake
- * kswapd and reclaim (GFP_HIGHUSER_MOVABLE, GFP_KERNEL). */
-void rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr);
+ * kswapd, reclaim and OOM-kill (GFP_HIGHUSER_MOVABLE, GFP_KERNEL); -ENOMEM
+ * when the allocating task was killed meanwhile. */
+int rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr);
 /* A PMD THP (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM): may reclaim, never
  * wakes kswapd. */
 void rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr);
@@ -293,6 +294,9 @@ uint64_t rc_ram_used(struct reclaim *rm);
 void rc_wmark_setup(struct reclaim *rm);
 /* __zone_watermark_ok() of an allocation of nr pages against mark. */
 int rc_wmark_ok(struct reclaim *rm, uint32_t nr, uint64_t mark);
+/* should_reclaim_retry() after a direct reclaim round of an order-0
+ * allocation (progress: it reclaimed something): 0 = go OOM. */
+int rc_should_reclaim_retry(struct reclaim *rm, uint32_t nr, int progress, int *no_progress_loops);
 /* pgdat_balanced(): free pages above the high watermark. */
 int rc_pgdat_balanced(struct reclaim *rm);
 /* wakeup_kswapd() from the allocator's slow path. */

@@ -1023,12 +1023,11 @@ void workload_summary(const struct sim *s, FILE *f)
 		fprintf(f, " (backend none: no time passes, so no throughput;"
 			" --set timing.backend=simgrid)\n");
 	}
-	uint64_t first = tt.faults - tt.maj - tt.min;
-
+	/* workload.first_touches: a fault that ended in an OOM kill is none */
 	fprintf(f, "  faults     %llu: %llu major (swap-ins), %llu minor (swap cache), "
 		"%llu first touch%s; %llu OOM kill%s\n", (unsigned long long)tt.faults,
-		(unsigned long long)tt.maj, (unsigned long long)tt.min, (unsigned long long)first,
-		first == 1 ? "" : "es", (unsigned long long)tt.killed, PLURAL(tt.killed));
+		(unsigned long long)tt.maj, (unsigned long long)tt.min, (unsigned long long)tt.first,
+		tt.first == 1 ? "" : "es", (unsigned long long)tt.killed, PLURAL(tt.killed));
 	wl_summary_memcgs(s, f);
 	if (wl->end_ns)
 		wl_summary_time(wl, &tt, f);

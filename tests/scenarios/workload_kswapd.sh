@@ -31,7 +31,7 @@ check "none: a run under a RAM limit" 0 "$BIN" run k.json -o a.json
 same "watermarks of 4 MiB" "$(jc a.json .workload.watermarks)" \
   '{"min_free_kbytes":256,"min":64,"low":80,"high":96}'
 same "none: kswapd's counters" "$(jc a.json .workload.vmstat)" \
-  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"pgscan_direct_throttle":0,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
+  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"pgscan_direct_throttle":0,"oom_kill":0,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
 same "memory.stat: pgscan is kswapd + direct + proactive" \
   "$(j a.json '[.stats.memcg[] | select(.pgscan != null) | .pgscan == .pgscan_kswapd + .pgscan_direct + .pgscan_proactive] | all')" true
 same "memory.stat: pgsteal is kswapd + direct + proactive" \
@@ -41,6 +41,26 @@ same "global reclaim only: the memcgs' kswapd scans add up to vmstat's" \
 check "none again" 0 "$BIN" run k.json -o b.json
 same "byte-identical apart from runtime and tool" "$(jq -S 'del(.runtime,.tool)' a.json | md5sum)" \
   "$(jq -S 'del(.runtime,.tool)' b.json | md5sum)"
+
+# out_of_memory() under the RAM limit (__alloc_pages_may_oom()): with 256
+# swap slots the two tasks fill the swap, reclaim makes no progress and the
+# zone could not pass min with all it can reclaim (should_reclaim_retry());
+# the OOM killer takes the task with more rss + swap entries (the later one
+# on a tie: task 1 at 481 pages), then task 0 alone, at 888.  oom_kill
+# counts in the victim's memcg and in vmstat; memory.events oom is only a
+# memcg's OOM's.
+check "none: swap of 1 MiB" 0 "$BIN" run k.json --set workload.swap=1M -o o.json
+same "swap full: both tasks OOM-killed, by the machine's OOM killer" \
+  "$(jc o.json '[.workload.oom_kills, .workload.vmstat.oom_kill, [.workload.tasks[] | .accesses, .oom_killed], [.stats.memcg[] | .oom_kill, .oom]]')" \
+  '[2,2,[888,true,481,true],[1,0,1,0]]'
+# a min watermark above the RAM fails every allocation at once: each task
+# dies at its first fault (the kernel would then panic, nothing left to kill)
+check "vm.min_free_kbytes past the RAM" 0 "$BIN" run k.json --set vm.min_free_kbytes=2147483647 -o p.json
+same "min past the RAM: every task killed at its first fault" \
+  "$(jc p.json '[.workload.oom_kills, .workload.vmstat.oom_kill, .workload.faults, .workload.first_touches]')" '[2,2,2,0]'
+check "none: summary of the killed faults" 0 "$BIN" run k.json --set vm.min_free_kbytes=2147483647 -o q.json
+has "summary: a fault ended by an OOM kill is no first touch" out \
+  "  faults     2: 0 major (swap-ins), 0 minor (swap cache), 0 first touches; 2 OOM kills"
 
 # the keys
 check "vm.min_free_kbytes=1000" 0 "$BIN" run k.json --set vm.min_free_kbytes=1000 -o m.json
@@ -62,7 +82,7 @@ same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 # simgrid: kswapd is an actor on hw.cpu.kswapd_core (the last core by default)
 check "simgrid" 0 "$BIN" run k.json --set timing.backend=simgrid -o s.json
 same "simgrid: kswapd's counters" "$(jc s.json .workload.vmstat)" \
-  '{"pgscan_kswapd":5297,"pgscan_direct":2788,"pgsteal_kswapd":2363,"pgsteal_direct":1680,"allocstall_movable":71,"pageoutrun":107,"kswapd_low_wmark_hit_quickly":38,"kswapd_high_wmark_hit_quickly":68,"pgscan_direct_throttle":2,"sim_kswapd_wakeups":39,"sim_kswapd_failures_max":1}'
+  '{"pgscan_kswapd":5153,"pgscan_direct":2839,"pgsteal_kswapd":2305,"pgsteal_direct":1696,"allocstall_movable":69,"pageoutrun":104,"kswapd_low_wmark_hit_quickly":39,"kswapd_high_wmark_hit_quickly":64,"pgscan_direct_throttle":2,"oom_kill":0,"sim_kswapd_wakeups":40,"sim_kswapd_failures_max":1}'
 # throttle_direct_reclaim(): twice a task about to reclaim directly found
 # free pages at or under half the min watermark and waited on
 # pfmemalloc_wait until kswapd woke it (never under `none`, where kswapd

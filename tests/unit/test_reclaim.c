@@ -2263,12 +2263,19 @@ END_TEST
 
 /* A task of `pages` pages under a RAM limit of ram pages, with the kernel's
  * defaults: min_free_kbytes from the formula, watermark_scale_factor 10. */
-static struct reclaim *kswapd_setup(struct setup *s, uint32_t pages, uint64_t ram)
+/* ntasks tasks of pages each in one v2 memcg under a RAM limit of ram
+ * pages, the default watermarks. */
+static void ram_setup_init(struct setup *s, unsigned ntasks, uint32_t pages, uint64_t ram)
 {
-	setup_init(s, MEMCG_V2, 1, pages);
+	setup_init(s, MEMCG_V2, ntasks, pages);
 	s->cfg.ram_pages = ram;
 	s->cfg.min_free_kbytes = -1;
 	s->cfg.watermark_scale_factor = 10;
+}
+
+static struct reclaim *kswapd_setup(struct setup *s, uint32_t pages, uint64_t ram)
+{
+	ram_setup_init(s, 1, pages, ram);
 	return setup_create(s);
 }
 
@@ -2363,6 +2370,81 @@ START_TEST(test_kswapd_wake_low_direct_min)
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgsteal_direct, vs->pgsteal_direct);
 	ck_assert_uint_eq(vs->pgscan_kswapd, 0);
 	ck_assert_uint_eq(zone_free(rm), 64 + vs->pgsteal_direct - 1);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* Under the min watermark with no swap space left (one slot, taken by
+ * kswapd's first write), direct reclaim frees nothing and the zone could
+ * not pass min even with every LRU page freed (zone_reclaimable_pages()
+ * counts no anon without swap): should_reclaim_retry() gives up after one
+ * round, and out_of_memory() kills the task with the most rss + swap
+ * entries (task 0, 600 pages against 400), on the other's allocation,
+ * which then goes on.  oom_kill counts in the victim's memcg and vmstat;
+ * memory.events oom is a memcg OOM's only.  Before, the model let the
+ * allocation through after 17 rounds and RAM was overcommitted. */
+START_TEST(test_global_oom_no_swap)
+{
+	struct setup s;
+
+	ram_setup_init(&s, 2, 1024, 1024);     /* min 64, low 80, high 96 */
+	s.cfg.nslots = 1;
+	struct reclaim *rm = setup_create(&s);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+	const struct memcg_events *e = &rm->mc.m[0].ev;
+
+	write_pages(rm, 0, 0, 600);
+	write_pages(rm, 1, 0, 361);
+	ck_assert_uint_eq(vs->oom_kill, 0);
+	ck_assert_uint_eq(zone_free(rm), 64);    /* kswapd wrote one page */
+	ck_assert_uint_eq(vs->pgsteal_kswapd, 1);
+	ck_assert_uint_eq(vs->allocstall_movable, 0);
+	ck_assert_int_eq(step(rm, 1, RECLAIM_OP_WRITE, 361, 0), RECLAIM_FIRST_TOUCH);
+	/* one try_to_free_pages(): do_try_to_free_pages() and its memcg_full_walk retry */
+	ck_assert_uint_eq(vs->allocstall_movable, 2);
+	ck_assert_uint_eq(vs->pgsteal_direct, 0);
+	ck_assert_uint_eq(vs->oom_kill, 1);
+	ck_assert_uint_eq(e->oom_kill, 1);
+	ck_assert_uint_eq(e->oom, 0);
+	ck_assert_int_eq(reclaim_task(rm, 0)->killed, 1);
+	ck_assert_int_eq(reclaim_task(rm, 1)->killed, 0);
+	ck_assert_uint_eq(reclaim_task(rm, 1)->rss, 362);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->rss, 0);
+	ck_assert_uint_eq(reclaim_resident(rm), 362);
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 0, 0), RECLAIM_DEAD);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* With swap space but nothing that reclaim can free (every store rejected
+ * with writeback disabled: AOP_WRITEPAGE_ACTIVATE), should_reclaim_retry()
+ * allows MAX_RECLAIM_RETRIES rounds without progress after the first, and
+ * the 17th ends in the OOM killer, which here kills the allocating task
+ * itself (the larger one): its fault ends, its memory is freed. */
+START_TEST(test_global_oom_after_retries)
+{
+	struct setup s;
+
+	ram_setup_init(&s, 2, 1024, 1024);
+	struct reclaim *rm = setup_create(&s);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+
+	F.out_res = RECLAIM_OUT_ACTIVATE;
+	write_pages(rm, 1, 0, 300);
+	write_pages(rm, 0, 0, 660);
+	ck_assert_uint_eq(vs->oom_kill, 0);
+	ck_assert_uint_eq(vs->pgsteal_kswapd, 0);
+	uint64_t stalls = vs->allocstall_movable;
+
+	ck_assert_int_eq(step(rm, 0, RECLAIM_OP_WRITE, 660, 0), RECLAIM_KILLED);
+	/* 17 try_to_free_pages(), 3 do_try_to_free_pages() rounds each */
+	ck_assert_uint_eq(vs->allocstall_movable - stalls, 17 * 3);
+	ck_assert_uint_eq(vs->pgsteal_direct, 0);
+	ck_assert_uint_eq(vs->oom_kill, 1);
+	ck_assert_int_eq(reclaim_task(rm, 0)->killed, 1);
+	ck_assert_int_eq(reclaim_task(rm, 1)->killed, 0);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->rss, 0);
+	ck_assert_uint_eq(reclaim_resident(rm), 300);
 	reclaim_destroy(rm);
 }
 END_TEST
@@ -2804,6 +2886,8 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_hits_match_steps);
 	tcase_add_test(tc, test_wmark_formula);
 	tcase_add_test(tc, test_kswapd_wake_low_direct_min);
+	tcase_add_test(tc, test_global_oom_no_swap);
+	tcase_add_test(tc, test_global_oom_after_retries);
 	tcase_add_test(tc, test_kswapd_balance_to_high);
 	tcase_add_test(tc, test_kswapd_failures);
 	tcase_add_test(tc, test_kswapd_mthp_gfp);
