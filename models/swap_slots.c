@@ -33,33 +33,81 @@ static void swap_slots_mark(struct swap_slots *s, uint32_t slot, unsigned nr, in
 	}
 }
 
+/* The lowest free slot at or after from, or nslots: a word at a time (the
+ * bits past nslots in the last word are 0, so they are cut off here). */
+static uint64_t swap_slots_next_free(const struct swap_slots *s, uint64_t from)
+{
+	while (from < s->nslots) {
+		uint64_t w = ~s->bits[from / 64] & (~0ull << (from % 64));
+
+		if (w) {
+			uint64_t slot = (from & ~63ull) + (uint64_t)__builtin_ctzll(w);
+
+			return slot < s->nslots ? slot : s->nslots;
+		}
+		from = (from | 63) + 1;
+	}
+	return s->nslots;
+}
+
+/* Bits at the multiples of nr (a power of two up to 64) in a word. */
+static uint64_t swap_slots_align_mask(unsigned nr)
+{
+	uint64_t m = 1;
+
+	for (unsigned sh = nr; sh < 64; sh <<= 1)
+		m |= m << sh;
+	return m;
+}
+
+/* In word w (1 = in use), the lowest naturally aligned block of nr <= 64
+ * free bits starting at bit first or above: its first bit, or 64.  Bit i of
+ * f ends up set iff bits i .. i + nr - 1 are all free. */
+static unsigned swap_slots_block_in_word(uint64_t w, unsigned nr, unsigned first, uint64_t align)
+{
+	uint64_t f = ~w;
+
+	for (unsigned sh = 1; sh < nr; sh <<= 1)
+		f &= f >> sh;
+	f &= align & (~0ull << first);
+	return f ? (unsigned)__builtin_ctzll(f) : 64;
+}
+
 uint32_t swap_slots_alloc(struct swap_slots *s, unsigned order)
 {
 	unsigned nr = 1u << order;
 	uint64_t at = s->low & ~(uint64_t)(nr - 1);
 
-	while (at + nr <= s->nslots) {
-		/* an aligned block of up to 64 slots lies in one word: a full
-		 * word holds none */
-		if (nr <= 64 && s->bits[at / 64] == UINT64_MAX) {
-			at = (at | 63) + 1;
-			continue;
-		}
-		unsigned i = 0;
+	if (nr <= 64) {
+		uint64_t align = swap_slots_align_mask(nr);
 
-		while (i < nr && !swap_slots_in_use(s, (uint32_t)(at + i)))
-			i++;
-		if (i < nr) {
-			at += nr;
-			continue;
+		for (; at + nr <= s->nslots; at = (at | 63) + 1) {
+			unsigned b = swap_slots_block_in_word(s->bits[at / 64], nr,
+							      (unsigned)(at % 64), align);
+
+			if (b < 64) {
+				at = (at & ~63ull) + b;
+				break;
+			}
 		}
-		swap_slots_mark(s, (uint32_t)at, nr, 1);
-		s->used += nr;
-		while (s->low < s->nslots && swap_slots_in_use(s, s->low))
-			s->low++;
-		return (uint32_t)at;
+	} else {
+		/* whole words: nr / 64 of them all free */
+		for (; at + nr <= s->nslots; at += nr) {
+			unsigned i = 0;
+
+			while (i < nr / 64 && !s->bits[at / 64 + i])
+				i++;
+			if (i == nr / 64)
+				break;
+		}
 	}
-	return SWAP_SLOTS_NONE;
+	if (at + nr > s->nslots)
+		return SWAP_SLOTS_NONE;
+	swap_slots_mark(s, (uint32_t)at, nr, 1);
+	s->used += nr;
+	if (at <= s->low)
+		s->low = (uint32_t)swap_slots_next_free(s, s->low);
+	return (uint32_t)at;
 }
 
 void swap_slots_free(struct swap_slots *s, uint32_t slot, unsigned nr)
