@@ -5,20 +5,35 @@
 
 #include "models/swap_slots.h"
 
+static uint64_t swap_slots_words(uint32_t nslots)
+{
+	return ((uint64_t)nslots + 63) / 64;
+}
+
 int swap_slots_init(struct swap_slots *s, uint32_t nslots)
 {
+	uint64_t nw = swap_slots_words(nslots), ns = (nw + 63) / 64;
+
 	s->nslots = nslots;
 	s->low = 0;
 	s->used = 0;
-	s->bits = calloc(((uint64_t)nslots + 63) / 64 ? ((uint64_t)nslots + 63) / 64 : 1,
-			 sizeof(uint64_t));
-	return s->bits ? 0 : -ENOMEM;
+	s->bits = calloc(nw ? nw : 1, sizeof(uint64_t));
+	s->nonfull = calloc(ns ? ns : 1, sizeof(uint64_t));
+	if (!s->bits || !s->nonfull) {
+		swap_slots_destroy(s);
+		return -ENOMEM;
+	}
+	for (uint64_t w = 0; w < nw; w++)    /* every word has free slots */
+		s->nonfull[w / 64] |= 1ull << (w % 64);
+	return 0;
 }
 
 void swap_slots_destroy(struct swap_slots *s)
 {
 	free(s->bits);
+	free(s->nonfull);
 	s->bits = NULL;
+	s->nonfull = NULL;
 }
 
 static void swap_slots_mark(struct swap_slots *s, uint32_t slot, unsigned nr, int used)
@@ -31,23 +46,52 @@ static void swap_slots_mark(struct swap_slots *s, uint32_t slot, unsigned nr, in
 		else
 			s->bits[(slot + i) / 64] &= ~bit;
 	}
+	for (uint64_t w = slot / 64; w <= ((uint64_t)slot + nr - 1) / 64; w++) {
+		uint64_t bit = 1ull << (w % 64);
+
+		if (s->bits[w] == UINT64_MAX)
+			s->nonfull[w / 64] &= ~bit;
+		else
+			s->nonfull[w / 64] |= bit;
+	}
 }
 
-/* The lowest free slot at or after from, or nslots: a word at a time (the
- * bits past nslots in the last word are 0, so they are cut off here). */
+/* The first word at or after w with a free slot, or the word count: the
+ * summary skips 4,096 slots at a time over a full stretch of the area. */
+static uint64_t swap_slots_next_nonfull(const struct swap_slots *s, uint64_t w)
+{
+	uint64_t nw = swap_slots_words(s->nslots);
+
+	while (w < nw) {
+		uint64_t m = s->nonfull[w / 64] & (~0ull << (w % 64));
+
+		if (m)
+			return (w & ~63ull) + (uint64_t)__builtin_ctzll(m);
+		w = (w | 63) + 1;
+	}
+	return nw;
+}
+
+/* The lowest free slot at or after from, or nslots (the bits past nslots
+ * in the last word are 0, so they are cut off here). */
 static uint64_t swap_slots_next_free(const struct swap_slots *s, uint64_t from)
 {
-	while (from < s->nslots) {
-		uint64_t w = ~s->bits[from / 64] & (~0ull << (from % 64));
+	uint64_t w, m;
 
-		if (w) {
-			uint64_t slot = (from & ~63ull) + (uint64_t)__builtin_ctzll(w);
-
-			return slot < s->nslots ? slot : s->nslots;
-		}
-		from = (from | 63) + 1;
+	if (from >= s->nslots)
+		return s->nslots;
+	m = ~s->bits[from / 64] & (~0ull << (from % 64));
+	if (m) {
+		w = from / 64;
+	} else {
+		w = swap_slots_next_nonfull(s, from / 64 + 1);
+		if (w >= swap_slots_words(s->nslots))
+			return s->nslots;
+		m = ~s->bits[w];
 	}
-	return s->nslots;
+	uint64_t slot = w * 64 + (uint64_t)__builtin_ctzll(m);
+
+	return slot < s->nslots ? slot : s->nslots;
 }
 
 /* Bits at the multiples of nr (a power of two up to 64) in a word. */
@@ -81,7 +125,7 @@ uint32_t swap_slots_alloc(struct swap_slots *s, unsigned order)
 	if (nr <= 64) {
 		uint64_t align = swap_slots_align_mask(nr);
 
-		for (; at + nr <= s->nslots; at = (at | 63) + 1) {
+		while (at + nr <= s->nslots) {
 			unsigned b = swap_slots_block_in_word(s->bits[at / 64], nr,
 							      (unsigned)(at % 64), align);
 
@@ -89,6 +133,7 @@ uint32_t swap_slots_alloc(struct swap_slots *s, unsigned order)
 				at = (at & ~63ull) + b;
 				break;
 			}
+			at = swap_slots_next_nonfull(s, at / 64 + 1) * 64;
 		}
 	} else {
 		/* whole words: nr / 64 of them all free */

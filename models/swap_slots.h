@@ -4,8 +4,9 @@
  * models/reclaim.c and the trace generators' traces/reclaim.c): a folio of
  * 2^order pages gets the lowest naturally aligned block of free slots, and
  * freed slots are reused (the kernel's swap allocator reuses them too; which
- * slots a folio gets changes no counter).  One bit per slot; no allocation
- * after swap_slots_init().
+ * slots a folio gets changes no counter).  One bit per slot, and one per
+ * 64 slots that says which words have a free slot; no allocation after
+ * swap_slots_init().
  */
 #ifndef ZSWAPSIM_SWAP_SLOTS_H
 #define ZSWAPSIM_SWAP_SLOTS_H
@@ -16,6 +17,7 @@
 
 struct swap_slots {
 	uint64_t *bits;       /* 1 = in use */
+	uint64_t *nonfull;    /* bit w: word w of bits has a free slot */
 	uint32_t nslots;
 	uint32_t low;         /* no free slot below it */
 	uint64_t used;        /* slots in use */

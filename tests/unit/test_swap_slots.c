@@ -136,6 +136,42 @@ START_TEST(test_matches_slot_by_slot_rule)
 }
 END_TEST
 
+/* A full area of 2^20 slots with a few holes far apart: each is found in
+ * turn (over whole runs of full words), an aligned block only where one
+ * is free, and NONE once all are taken. */
+START_TEST(test_sparse_holes_far_apart)
+{
+	struct swap_slots s;
+	const uint32_t n = 1u << 20;
+
+	ck_assert_int_eq(swap_slots_init(&s, n), 0);
+	for (uint32_t i = 0; i < n; i += 16)
+		ck_assert_uint_eq(swap_slots_alloc(&s, 4), i);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 0), SWAP_SLOTS_NONE);
+	swap_slots_free(&s, 999999, 1);
+	swap_slots_free(&s, 5, 1);
+	swap_slots_free(&s, 524288, 16);
+	swap_slots_free(&s, n - 1, 1);
+	swap_slots_free(&s, 70001, 1);
+	ck_assert_uint_eq(s.low, 5);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 1), 524288);   /* 70001 is not aligned for 2 */
+	ck_assert_uint_eq(swap_slots_alloc(&s, 0), 5);
+	ck_assert_uint_eq(s.low, 70001);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 0), 70001);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 2), 524292);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 3), 524296);
+	ck_assert_uint_eq(s.low, 524290);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 1), 524290);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 0), 999999);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 1), SWAP_SLOTS_NONE);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 0), n - 1);
+	ck_assert_uint_eq(s.low, n);
+	ck_assert_uint_eq(s.used, n);
+	ck_assert_uint_eq(swap_slots_alloc(&s, 0), SWAP_SLOTS_NONE);
+	swap_slots_destroy(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("swap_slots");
@@ -144,6 +180,7 @@ int main(void)
 	tcase_add_test(tc, test_lowest_aligned_block);
 	tcase_add_test(tc, test_full_words_and_exhaustion);
 	tcase_add_test(tc, test_matches_slot_by_slot_rule);
+	tcase_add_test(tc, test_sparse_holes_far_apart);
 	suite_add_tcase(s, tc);
 	return zt_run_suite(s);
 }
