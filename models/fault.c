@@ -15,7 +15,6 @@
 #define SWAP_RA_ORDER_CEILING 5
 #define SWAP_RA_HITS_MAX      63
 #define PMD_PAGES             512u
-#define PAGE_ALLOC_COSTLY_ORDER 3
 
 /* ---- LRU add batches ------------------------------------------------------------------ */
 
@@ -443,6 +442,35 @@ static void rc_map_new(struct reclaim *rm, int who, uint32_t h, unsigned order, 
 	rc_lru_cache_add(rm, who, h);
 }
 
+/* vma_alloc_anon_folio_pmd() then map_anon_folio_pmd(): a PMD folio at h,
+ * allocated (one reclaim round, no OOM kill) and charged (it may reclaim),
+ * mapped whole; thp_fault_alloc, or thp_fault_fallback (and
+ * thp_fault_fallback_charge when the charge failed) and -ENOMEM. */
+static int rc_thp_fault_alloc(struct reclaim *rm, int who, uint32_t h, uint32_t memcg,
+			      uint32_t g, uint32_t content)
+{
+	struct reclaim_vmstat *vs = &rm->kswapd.vs;
+	struct reclaim_mthp *st = &rm->mthp[RECLAIM_MAX_ORDER];
+
+	if (rc_alloc_pages_thp(rm, who, PMD_PAGES)) {
+		vs->thp_fault_fallback++;
+		st->anon_fault_fallback++;
+		return -ENOMEM;
+	}
+	if (rc_charge_nowait(rm, who, memcg, PMD_PAGES, 1)) {
+		vs->thp_fault_fallback++;
+		vs->thp_fault_fallback_charge++;
+		st->anon_fault_fallback++;
+		st->anon_fault_fallback_charge++;
+		return -ENOMEM;
+	}
+	rc_map_new(rm, who, h, RECLAIM_MAX_ORDER, memcg, g, content);
+	vs->thp_fault_alloc++;
+	st->anon_fault_alloc++;
+	rm->mc.m[memcg].ev.thp_fault_alloc++;
+	return 0;
+}
+
 /* alloc_anon_folio(): the mapping's order when its aligned block is all
  * unpopulated and the allocation and charge succeed, else order 0.  A
  * sub-PMD order's gfp (vma_thp_gfp_mask(): GFP_TRANSHUGE_LIGHT without
@@ -461,15 +489,25 @@ static int rc_anon_fault(struct reclaim *rm, int who, uint32_t g, unsigned order
 
 		for (uint32_t i = 0; ok && i < nr; i++)
 			ok = rm->pg[h + i].state == PS_NONE;
-		if (ok && order == 9)
-			rc_alloc_pages_thp(rm, who, nr);
-		else if (ok)    /* vma_thp_gfp_mask() without MADV_HUGEPAGE: no direct reclaim */
-			ok = !rc_alloc_pages_nowait(rm, nr);
-		if (ok) {
-			if (!rc_charge_nowait(rm, who, memcg, nr, order == 9)) {
-				rc_map_new(rm, who, h, order, memcg, g, content);
+		if (ok && order == RECLAIM_MAX_ORDER) {
+			if (!rc_thp_fault_alloc(rm, who, h, memcg, g, content))
 				return RECLAIM_FIRST_TOUCH;
+			if (t->st.killed)
+				return RECLAIM_KILLED;
+		} else if (ok) {
+			/* vma_thp_gfp_mask() without MADV_HUGEPAGE: no direct
+			 * reclaim; each failure counts anon_fault_fallback */
+			struct reclaim_mthp *st = &rm->mthp[order];
+
+			if (!rc_alloc_pages_nowait(rm, nr)) {
+				if (!rc_charge_nowait(rm, who, memcg, nr, 0)) {
+					rc_map_new(rm, who, h, order, memcg, g, content);
+					st->anon_fault_alloc++;
+					return RECLAIM_FIRST_TOUCH;
+				}
+				st->anon_fault_fallback_charge++;
 			}
+			st->anon_fault_fallback++;
 		}
 	}
 	if (rc_alloc_pages(rm, who, 1))
@@ -510,12 +548,11 @@ static int rc_huge_zero_wp(struct reclaim *rm, int who, uint32_t g, uint32_t mem
 {
 	uint32_t h = g & ~(PMD_PAGES - 1);
 
-	rc_alloc_pages_thp(rm, who, PMD_PAGES);
 	if (rc_pmd_all(rm, &rm->task[who], g, PS_ZEROPAGE) &&
-	    !rc_charge_nowait(rm, who, memcg, PMD_PAGES, 1)) {
-		rc_map_new(rm, who, h, RECLAIM_MAX_ORDER, memcg, g, content);
+	    !rc_thp_fault_alloc(rm, who, h, memcg, g, content))
 		return RECLAIM_FIRST_TOUCH;
-	}
+	if (rm->task[who].st.killed)
+		return RECLAIM_KILLED;
 	rc_split_huge_zero(rm, g);
 	return rc_anon_fault(rm, who, g, 0, memcg, content, 1);
 }
@@ -587,6 +624,7 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 				t->st.first_touch++;
 			return ret;
 		case PS_NONE:
+			rm->orders_used |= 1u << r->order;
 			t->st.faults++;
 			rm->mc.m[r->memcg].ev.pgfault++;
 			rc_work(rm, who, RECLAIM_W_FAULT, 1);
@@ -595,6 +633,7 @@ int rc_access(struct reclaim *rm, const struct reclaim_req *r)
 				 * page; in an unpopulated PMD block of a MADV_HUGEPAGE
 				 * mapping, the huge zero page for all 512 pages
 				 * (do_huge_pmd_anonymous_page(), use_zero_page 1) */
+				t->st.zero_faults++;
 				if (r->order == RECLAIM_MAX_ORDER && rc_pmd_all(rm, t, g, PS_NONE)) {
 					uint32_t h = g & ~(PMD_PAGES - 1);
 

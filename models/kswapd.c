@@ -295,3 +295,13 @@ const struct reclaim_vmstat *reclaim_vmstat(const struct reclaim *rm)
 {
 	return &rm->kswapd.vs;
 }
+
+const struct reclaim_mthp *reclaim_mthp(const struct reclaim *rm, unsigned order)
+{
+	return order >= 1 && order <= RECLAIM_MAX_ORDER ? &rm->mthp[order] : NULL;
+}
+
+uint32_t reclaim_orders_used(const struct reclaim *rm)
+{
+	return rm->orders_used;
+}

@@ -39,7 +39,8 @@ enum memcg_version { MEMCG_V1 = 1, MEMCG_V2 = 2 };
 	X(pgsteal_kswapd) X(pgsteal_direct) X(pgsteal_proactive) \
 	X(pgactivate) X(pgdeactivate) X(pgrefill) X(pgrotated) \
 	X(workingset_refault_anon) X(workingset_activate_anon) X(workingset_restore_anon) \
-	X(swap_ra) X(swap_ra_hit) X(sim_swapcache_drop) X(sim_pinned_kept) X(sim_high_throttle_ns) \
+	X(swap_ra) X(swap_ra_hit) X(thp_fault_alloc) X(thp_swpout) X(thp_swpout_fallback) \
+	X(sim_swapcache_drop) X(sim_pinned_kept) X(sim_high_throttle_ns) \
 	X(sim_reclaim_calls)
 
 struct memcg_events {

@@ -16,7 +16,6 @@
 #include "models/reclaim_internal.h"
 
 #define MAX_RECLAIM_RETRIES        16   /* mm/internal.h */
-#define PAGE_ALLOC_COSTLY_ORDER    3
 #define MEMCG_MAX_HIGH_DELAY_JIFFIES(hz) (2ull * (hz))
 
 void rc_fail(struct reclaim *rm, int err, const char *msg)
@@ -514,6 +513,13 @@ void rc_free_range(struct reclaim *rm, int who, uint32_t first, uint32_t n)
 	for (uint64_t g = first; g < end; g++) {
 		struct rc_page *p = &rm->pg[g];
 
+		if (!rc_chunk_ready(rm, g)) {
+			/* never touched: nothing to free, and reading its zeroes
+			 * would map them (the kernel counts a read of untouched
+			 * anonymous memory in the process's RSS here) */
+			g |= RC_CHUNK - 1;
+			continue;
+		}
 		switch (p->state) {
 		case PS_MAPPED:
 		case PS_CACHED: {
@@ -726,21 +732,23 @@ int rc_alloc_pages(struct reclaim *rm, int who, uint32_t nr)
 	return 0;
 }
 
-/* A PMD THP (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM): no kswapd wakeup;
- * under min, direct reclaim until MAX_RECLAIM_RETRIES rounds in all made no
- * progress, then the allocation goes through: the model has no compaction
- * and no costly-order failure here, and never OOM-kills for it. */
-void rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr)
+/* A PMD THP (vma_thp_gfp_mask() with MADV_HUGEPAGE, defrag=madvise:
+ * GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM; __alloc_pages_slowpath() of a
+ * costly order without __GFP_RETRY_MAYFAIL): no kswapd wakeup; under min,
+ * direct compaction (which gains nothing where free RAM has no
+ * fragmentation), one direct reclaim round at the folio's order, the min
+ * watermark again, then `goto nopage`: no retry and no OOM kill.  Returns
+ * -ENOMEM when it failed (the fault falls back to order 0) or the task was
+ * killed meanwhile. */
+int rc_alloc_pages_thp(struct reclaim *rm, int who, uint32_t nr)
 {
-	int retries = MAX_RECLAIM_RETRIES;
-
-	if (rc_alloc_fast(rm, who, nr))
-		return;
-	while (!rc_wmark_ok(rm, nr, rm->kswapd.wm.min)) {
-		rc_throttle_direct_reclaim(rm, who);    /* try_to_free_pages() */
-		if (!rc_try_to_free(rm, who, -1, nr, 1, 0) && !retries--)
-			break;
-	}
+	if (rc_alloc_fast(rm, who, nr) || rc_wmark_ok(rm, nr, rm->kswapd.wm.min))
+		return 0;
+	rc_throttle_direct_reclaim(rm, who);           /* try_to_free_pages() */
+	rc_try_to_free_pages_order(rm, who, (unsigned)__builtin_ctz(nr));
+	if (who >= 0 && rm->task[who].st.killed)
+		return -ENOMEM;
+	return rc_wmark_ok(rm, nr, rm->kswapd.wm.min) ? 0 : -ENOMEM;
 }
 
 /* ---- zswap writeback folios -------------------------------------------------------------------- */
@@ -1150,6 +1158,10 @@ int reclaim_step(struct reclaim *rm, const struct reclaim_req *r)
 			for (; g < end && n < (1u << RECLAIM_MAX_ORDER); g++) {
 				struct rc_page *p = &rm->pg[g];
 
+				if (!rc_chunk_ready(rm, g)) {
+					g |= RC_CHUNK - 1;    /* never touched */
+					continue;
+				}
 				if (p->state == PS_MAPPED && rc_head(rm, (uint32_t)g) == g &&
 				    !(p->fflags & FF_LOCKED))
 					heads[n++] = (uint32_t)g;

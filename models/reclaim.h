@@ -30,6 +30,7 @@
 #define RECLAIM_MAX_ORDER 9
 #define SWAP_CLUSTER_MAX  32u
 #define DEF_PRIORITY      12
+#define PAGE_ALLOC_COSTLY_ORDER 3
 
 /* ---- what the engine gives ------------------------------------------------ */
 
@@ -211,6 +212,7 @@ struct reclaim_topology {
 /* Per-task results. */
 struct reclaim_task_stats {
 	uint64_t accesses, bytes, faults, majfaults, minfaults, first_touch;
+	uint64_t zero_faults;            /* reads that mapped the (huge) zero page */
 	uint64_t rss, swapents;           /* gauges */
 	uint64_t throttle_ns;
 	int killed, exited;
@@ -258,7 +260,10 @@ const struct reclaim_wmark *reclaim_watermarks(const struct reclaim *rm);
 	X(pgscan_kswapd) X(pgscan_direct) X(pgsteal_kswapd) X(pgsteal_direct) \
 	X(allocstall_movable) X(pageoutrun) \
 	X(kswapd_low_wmark_hit_quickly) X(kswapd_high_wmark_hit_quickly) \
-	X(pgscan_direct_throttle) X(oom_kill) X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
+	X(pgscan_direct_throttle) X(oom_kill) \
+	X(thp_fault_alloc) X(thp_fault_fallback) X(thp_fault_fallback_charge) \
+	X(thp_split_page) X(thp_swpout) X(thp_swpout_fallback) \
+	X(sim_kswapd_wakeups) X(sim_kswapd_failures_max)
 
 struct reclaim_vmstat {
 #define RECLAIM_X(n) uint64_t n;
@@ -266,6 +271,24 @@ struct reclaim_vmstat {
 #undef RECLAIM_X
 };
 const struct reclaim_vmstat *reclaim_vmstat(const struct reclaim *rm);
+
+/* Per-order large-folio events, the kernel's
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/stats/ (count_mthp_stat();
+ * swap-ins are order 0 once zswap was enabled, so no swpin keys). */
+#define RECLAIM_MTHP_LIST(X) \
+	X(anon_fault_alloc) X(anon_fault_fallback) X(anon_fault_fallback_charge) \
+	X(zswpout) X(swpout) X(swpout_fallback) X(split)
+
+struct reclaim_mthp {
+#define RECLAIM_X(n) uint64_t n;
+	RECLAIM_MTHP_LIST(RECLAIM_X)
+#undef RECLAIM_X
+};
+/* The counters of folios of 2^order pages (1..RECLAIM_MAX_ORDER), NULL for
+ * another order. */
+const struct reclaim_mthp *reclaim_mthp(const struct reclaim *rm, unsigned order);
+/* A bit per folio order that some first touch asked for. */
+uint32_t reclaim_orders_used(const struct reclaim *rm);
 
 /* kswapd's side, for a backend that runs it on an actor of its own
  * (reclaim_timing.kswapd_wake): one balance_pgdat(), then 1 when kswapd

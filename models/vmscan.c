@@ -27,6 +27,8 @@ struct rc_scan {
 	int may_deactivate, force_deactivate, skipped_deactivate;
 	int file_is_tiny;
 	int memcg_full_walk;
+	unsigned order;           /* the allocation's order (direct reclaim for a PMD THP) */
+	int compaction_ready;     /* reclaim stopped for compaction: the allocation can go */
 	uint64_t anon_cost;
 };
 
@@ -310,7 +312,15 @@ static int rc_add_to_swap(struct reclaim *rm, uint32_t h, struct rc_folio_list *
 	slot = rc_folio_alloc_swap(rm, f->memcg, f->order);
 	if (slot == RECLAIM_NIL && f->order) {
 		/* split_folio_to_list(): each page its own folio, the tails
-		 * queued behind the list for their own pass */
+		 * queued behind the list for their own pass; the split and
+		 * the fallback counted at the folio's order */
+		rm->mthp[f->order].split++;
+		rm->mthp[f->order].swpout_fallback++;
+		if (f->order == RECLAIM_MAX_ORDER) {
+			rm->kswapd.vs.thp_split_page++;
+			rm->kswapd.vs.thp_swpout_fallback++;
+			rm->mc.m[f->memcg].ev.thp_swpout_fallback++;
+		}
 		for (uint32_t i = 1; i < nr; i++) {
 			struct rc_page *p = &rm->pg[h + i];
 
@@ -395,6 +405,24 @@ struct rc_pageout {
 	unsigned n;
 };
 
+/* A large folio's swap_writeout(): zswap_store() took it (zswpout at its
+ * order) or __swap_writepage() wrote it (count_swpout_vm_event(): swpout,
+ * and thp_swpout for a PMD folio); a zero-filled one is neither. */
+static void rc_count_swpout(struct reclaim *rm, uint32_t h, int res)
+{
+	const struct rc_page *f = &rm->pg[h];
+
+	if (res == RECLAIM_OUT_STORED) {
+		rm->mthp[f->order].zswpout++;
+	} else if (res == RECLAIM_OUT_DISK || res == RECLAIM_OUT_DISK_ASYNC) {
+		rm->mthp[f->order].swpout++;
+		if (f->order == RECLAIM_MAX_ORDER) {
+			rm->kswapd.vs.thp_swpout++;
+			rm->mc.m[f->memcg].ev.thp_swpout++;
+		}
+	}
+}
+
 /* swap_writeout() of the batch; a folio that goes leaves the isolated list
  * (its entry becomes RECLAIM_NIL): the swap-out may block, and a task may
  * fault the page back in and put it on the LRU before our putback. */
@@ -422,6 +450,8 @@ static uint64_t rc_pageout_flush(struct reclaim *rm, struct rc_scan *sc, struct 
 
 		if (po->res[i] != RECLAIM_OUT_DISK_ASYNC)
 			f->fflags &= (uint8_t)~FF_WRITEBACK;
+		if (f->order)
+			rc_count_swpout(rm, h, po->res[i]);
 		if (po->res[i] == RECLAIM_OUT_ACTIVATE) {
 			/* AOP_WRITEPAGE_ACTIVATE: redirtied and activated;
 			 * writeout() clears PG_reclaim, else the next fault
@@ -768,6 +798,92 @@ static void rc_shrink_node(struct reclaim *rm, struct rc_scan *sc)
 	}
 }
 
+/* A page allocation of 2^order pages would pass the min watermark (the
+ * model's free RAM has no fragmentation: zone_watermark_ok() at the order). */
+static int rc_alloc_would_succeed(struct reclaim *rm, unsigned order)
+{
+	return rc_wmark_ok(rm, 1u << order, rm->kswapd.wm.min);
+}
+
+/*
+ * should_continue_reclaim(): reclaim for a costly order (reclaim/compaction,
+ * in_reclaim_compaction(); or order > 0 below DEF_PRIORITY - 2) goes on
+ * shrinking the node while its last pass reclaimed something, the
+ * allocation cannot succeed yet and the inactive lists hold more than
+ * compact_gap() = 2 << order pages.  compaction_suitable()'s own test (free
+ * over min + compact_gap + low - min) cannot pass before the allocation's.
+ */
+static int rc_should_continue_reclaim(struct reclaim *rm, const struct rc_scan *sc,
+				      uint64_t nr_reclaimed)
+{
+	const struct rc_lruvec *root = &rm->lru[rm->mc.n];
+
+	if (!sc->order || (sc->order <= PAGE_ALLOC_COSTLY_ORDER && sc->priority >= DEF_PRIORITY - 2))
+		return 0;
+	if (!nr_reclaimed || rc_alloc_would_succeed(rm, sc->order))
+		return 0;
+	/* NR_INACTIVE_FILE is 0 here; inactive anon counts while swap has room */
+	return rc_swap_available(rm, rm->mc.n) && root->hier[LRU_INACTIVE] > 2ull << sc->order;
+}
+
+/* shrink_zones() of the only zone: global reclaim for a costly order stops
+ * before the node when compaction could already run (compaction_ready():
+ * the allocation passes the min watermark); else shrink_node(), again while
+ * should_continue_reclaim(). */
+static void rc_shrink_zones(struct reclaim *rm, struct rc_scan *sc)
+{
+	uint64_t before;
+
+	if (rc_is_global(sc) && sc->order > PAGE_ALLOC_COSTLY_ORDER &&
+	    rc_alloc_would_succeed(rm, sc->order)) {
+		sc->compaction_ready = 1;
+		return;
+	}
+	do {
+		before = sc->nr_reclaimed;
+		rc_shrink_node(rm, sc);
+	} while (rc_should_continue_reclaim(rm, sc, sc->nr_reclaimed - before));
+}
+
+/* do_try_to_free_pages() with the scan control filled in. */
+static uint64_t rc_do_try_to_free(struct reclaim *rm, struct rc_scan *sc)
+{
+	int *pf_memalloc = rc_in_reclaim(rm, sc->who), saved = *pf_memalloc;
+
+	*pf_memalloc = 1;                              /* memalloc_noreclaim_save() */
+	for (;;) {
+		if (sc->target < 0)
+			rm->kswapd.vs.allocstall_movable++;    /* do_try_to_free_pages() */
+		for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
+			sc->nr_scanned = 0;
+			rc_shrink_zones(rm, sc);
+			if (sc->nr_reclaimed >= sc->nr_to_reclaim || sc->compaction_ready)
+				break;
+		}
+		struct rc_lruvec *tl = rc_target_lruvec(rm, sc);
+
+		tl->refaults_snap = tl->activate_hier;      /* snapshot_refaults() */
+		if (sc->nr_reclaimed || sc->compaction_ready)
+			break;
+		if (!sc->memcg_full_walk) {
+			sc->memcg_full_walk = 1;
+			continue;
+		}
+		if (sc->skipped_deactivate) {
+			sc->force_deactivate = 1;
+			sc->skipped_deactivate = 0;
+			continue;
+		}
+		break;
+	}
+	*pf_memalloc = saved;
+	if (sc->target >= 0)
+		rm->mc.m[sc->target].ev.sim_reclaim_calls++;
+	if (sc->nr_reclaimed)
+		rm->kswapd.failures = 0;   /* shrink_node(): progress revives kswapd */
+	return sc->nr_reclaimed;
+}
+
 uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pages, int may_swap,
 			int proactive)
 {
@@ -778,42 +894,24 @@ uint64_t rc_try_to_free(struct reclaim *rm, int who, int target, uint64_t nr_pag
 		.may_swap = may_swap,
 		.proactive = proactive,
 	};
-	int *pf_memalloc = rc_in_reclaim(rm, who), saved = *pf_memalloc;
 
 	if (target < 0)
 		sc.nr_to_reclaim = SWAP_CLUSTER_MAX;   /* try_to_free_pages() */
-	*pf_memalloc = 1;                              /* memalloc_noreclaim_save() */
-	for (;;) {
-		if (target < 0)
-			rm->kswapd.vs.allocstall_movable++;    /* do_try_to_free_pages() */
-		for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
-			sc.nr_scanned = 0;
-			rc_shrink_node(rm, &sc);
-			if (sc.nr_reclaimed >= sc.nr_to_reclaim)
-				break;
-		}
-		struct rc_lruvec *tl = rc_target_lruvec(rm, &sc);
+	return rc_do_try_to_free(rm, &sc);
+}
 
-		tl->refaults_snap = tl->activate_hier;      /* snapshot_refaults() */
-		if (sc.nr_reclaimed)
-			break;
-		if (!sc.memcg_full_walk) {
-			sc.memcg_full_walk = 1;
-			continue;
-		}
-		if (sc.skipped_deactivate) {
-			sc.force_deactivate = 1;
-			sc.skipped_deactivate = 0;
-			continue;
-		}
-		break;
-	}
-	*pf_memalloc = saved;
-	if (target >= 0)
-		rm->mc.m[target].ev.sim_reclaim_calls++;
-	if (sc.nr_reclaimed)
-		rm->kswapd.failures = 0;   /* shrink_node(): progress revives kswapd */
-	return sc.nr_reclaimed;
+int rc_try_to_free_pages_order(struct reclaim *rm, int who, unsigned order)
+{
+	struct rc_scan sc = {
+		.who = who,
+		.target = -1,
+		.nr_to_reclaim = SWAP_CLUSTER_MAX,
+		.may_swap = 1,
+		.order = order,
+	};
+
+	rc_do_try_to_free(rm, &sc);
+	return sc.compaction_ready;
 }
 
 /*

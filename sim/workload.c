@@ -792,7 +792,7 @@ static uint64_t wl_task_elapsed(const struct wl_run *wl, unsigned t)
 
 /* The tasks' totals, shared by the report and the summary. */
 struct wl_totals {
-	uint64_t acc, faults, maj, min, first, bytes, killed;
+	uint64_t acc, faults, maj, min, first, zero, bytes, killed;
 	uint64_t elapsed;      /* first task's start to the last task's end */
 	uint64_t task_time;    /* sum of the tasks' elapsed times */
 };
@@ -812,6 +812,7 @@ static void wl_totals(const struct wl_run *wl, struct wl_totals *tt)
 		tt->maj += ts->majfaults;
 		tt->min += ts->minfaults;
 		tt->first += ts->first_touch;
+		tt->zero += ts->zero_faults;
 		tt->bytes += ts->bytes;
 		tt->killed += ts->killed;
 		tt->task_time += el;
@@ -856,6 +857,31 @@ static void wl_report_kswapd(const struct wl_run *wl, json_t *o)
 	json_object_set_new(o, "vmstat", v);
 }
 
+/* workload.mthp: each large-folio order that first touches asked for, by
+ * the kernel's directory name (hugepages-64kB: "64kB"), whatever the run
+ * made of them, so a key set depends on the workload only. */
+static void wl_report_mthp(const struct wl_run *wl, json_t *o)
+{
+	json_t *all = json_object();
+	uint32_t used = reclaim_orders_used(wl->rm);
+
+	for (unsigned order = 1; order <= RECLAIM_MAX_ORDER; order++) {
+		const struct reclaim_mthp *st = reclaim_mthp(wl->rm, order);
+		json_t *x;
+		char key[16];
+
+		if (!(used >> order & 1))
+			continue;
+		x = json_object();
+#define WL_X(n) json_object_set_new(x, #n, u64j(st->n));
+		RECLAIM_MTHP_LIST(WL_X)
+#undef WL_X
+		snprintf(key, sizeof(key), "%ukB", 4u << order);
+		json_object_set_new(all, key, x);
+	}
+	json_object_set_new(o, "mthp", all);
+}
+
 void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 {
 	const struct wl_run *wl = s->wl;
@@ -892,6 +918,7 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	json_object_set_new(o, "major_faults", u64j(tt.maj));
 	json_object_set_new(o, "minor_faults", u64j(tt.min));
 	json_object_set_new(o, "first_touches", u64j(tt.first));
+	json_object_set_new(o, "zero_page_faults", u64j(tt.zero));
 	json_object_set_new(o, "bytes", u64j(tt.bytes));
 	json_object_set_new(o, "elapsed_ns", u64j(elapsed));
 	json_object_set_new(o, "throughput_bytes_per_s",
@@ -912,6 +939,7 @@ void workload_report(const struct sim *s, json_t *root, json_t *memcgs)
 	json_object_set_new(o, "cpu_ns", cpu);
 	json_object_set_new(o, "tasks", tasks);
 	wl_report_kswapd(wl, o);
+	wl_report_mthp(wl, o);
 	json_object_set_new(root, "workload", o);
 
 	for (unsigned i = 0; i < mc->n; i++) {
@@ -1023,11 +1051,13 @@ void workload_summary(const struct sim *s, FILE *f)
 		fprintf(f, " (backend none: no time passes, so no throughput;"
 			" --set timing.backend=simgrid)\n");
 	}
-	/* workload.first_touches: a fault that ended in an OOM kill is none */
+	/* the four kinds: a fault that ended in an OOM kill is none of them */
 	fprintf(f, "  faults     %llu: %llu major (swap-ins), %llu minor (swap cache), "
-		"%llu first touch%s; %llu OOM kill%s\n", (unsigned long long)tt.faults,
-		(unsigned long long)tt.maj, (unsigned long long)tt.min, (unsigned long long)tt.first,
-		tt.first == 1 ? "" : "es", (unsigned long long)tt.killed, PLURAL(tt.killed));
+		"%llu first touch%s, %llu zero-page read%s; %llu OOM kill%s\n",
+		(unsigned long long)tt.faults, (unsigned long long)tt.maj,
+		(unsigned long long)tt.min, (unsigned long long)tt.first, tt.first == 1 ? "" : "es",
+		(unsigned long long)tt.zero, PLURAL(tt.zero), (unsigned long long)tt.killed,
+		PLURAL(tt.killed));
 	wl_summary_memcgs(s, f);
 	if (wl->end_ns)
 		wl_summary_time(wl, &tt, f);

@@ -22,7 +22,9 @@ j() { jq -r "$2" "$1"; }
 
 check "usemem workload run" 0 "$BIN" run u.json -o a.json
 has "summary names the workload" out "  workload   usemem: 2 tasks, 6144 accesses of 24.0 MiB (backend none: no time passes, so no throughput; --set timing.backend=simgrid)"
-has "summary: the faults by kind" out "  faults     $(j a.json .workload.faults): $(j a.json .workload.major_faults) major (swap-ins), $(j a.json .workload.minor_faults) minor (swap cache), $(j a.json .workload.first_touches) first touches; 0 OOM kills"
+has "summary: the faults by kind" out "  faults     $(j a.json .workload.faults): $(j a.json .workload.major_faults) major (swap-ins), $(j a.json .workload.minor_faults) minor (swap cache), $(j a.json .workload.first_touches) first touches, $(j a.json .workload.zero_page_faults) zero-page reads; 0 OOM kills"
+same "no OOM kill: the four kinds add up to the faults" \
+  "$(j a.json '.workload | .major_faults + .minor_faults + .first_touches + .zero_page_faults == .faults')" true
 has "summary: the memcg's events" out "  memcg      usemem0: events high 0, max $(j a.json .stats.memcg.usemem0.max), oom_kill 0; pgscan $(j a.json .stats.memcg.usemem0.pgscan), pgsteal $(j a.json .stats.memcg.usemem0.pgsteal), workingset_refault_anon $(j a.json .stats.memcg.usemem0.workingset_refault_anon)"
 same "accesses: 2 tasks x 1024 pages x 3 passes" "$(j a.json .workload.accesses)" 6144
 same "first touches: every page once" "$(j a.json .workload.first_touches)" 2048
@@ -78,8 +80,21 @@ same "v1: memory.max held" "$(j v1.json '.stats.memcg.usemem0.memory_peak <= 419
 echo '{"workload": {"kind": "file", "path": "one.txt"}}' >one.json
 "$BIN" run one.json -o one.r.json >out 2>&1
 has "one access: singular" out "  workload   file: 1 task, 1 access of 0.0 MiB (backend none: no time passes, so no throughput; --set timing.backend=simgrid)"
-has "one access: one first touch" out "  faults     1: 0 major (swap-ins), 0 minor (swap cache), 1 first touch; 0 OOM kills"
+has "one access: one first touch" out "  faults     1: 0 major (swap-ins), 0 minor (swap cache), 1 first touch, 0 zero-page reads; 0 OOM kills"
 has "nothing stored: no ratio" out "  stores     zswpout 0 pages in 0 folios, swpout_zero 0, compressor lzo (ratio n/a: nothing stored)"
+# reads of untouched pages map the zero page (do_anonymous_page()): faults,
+# no first touch; a PMD block's read maps the huge zero page in one fault,
+# and the write after the 4 KiB zero page's read is a first touch
+{ printf '# zswapsim-access 1\n# page_size 4096\n# task 0 1024\n# memcg 0 wl -1 1024 0\n'
+  printf '# ram_pages 0\n# seed 1\n# zero 0\n# same 0\n# random 0\n# dirty 0\n'
+  printf '# columns time_ns op vpage order task memcg arg flags\n'
+  printf '1000 read 0 0 0 0 0 -\n2000 read 1 0 0 0 0 -\n3000 write 1 0 0 0 draw -\n'
+  printf '4000 read 512 9 0 0 0 -\n5000 read 700 9 0 0 0 -\n6000 exit 0 0 0 0 0 -\n'; } >zero.txt
+echo '{"workload": {"kind": "file", "path": "zero.txt", "content": "'"$ROOT"'/traces/bundled/default.pages"}}' >zero.json
+"$BIN" run zero.json -o zero.r.json >out 2>&1
+has "zero-page reads: three faults of their own kind" out "  faults     4: 0 major (swap-ins), 0 minor (swap cache), 1 first touch, 3 zero-page reads; 0 OOM kills"
+same "zero-page reads: the report's keys" \
+  "$(jq -c '.workload | [.faults, .first_touches, .zero_page_faults, .accesses]' zero.r.json)" '[4,1,3,5]'
 
 # bad input
 bad "workload and trace" "both trace.path and a workload section" \

@@ -31,7 +31,7 @@ check "none: a run under a RAM limit" 0 "$BIN" run k.json -o a.json
 same "watermarks of 4 MiB" "$(jc a.json .workload.watermarks)" \
   '{"min_free_kbytes":256,"min":64,"low":80,"high":96}'
 same "none: kswapd's counters" "$(jc a.json .workload.vmstat)" \
-  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"pgscan_direct_throttle":0,"oom_kill":0,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
+  '{"pgscan_kswapd":8078,"pgscan_direct":0,"pgsteal_kswapd":4040,"pgsteal_direct":0,"allocstall_movable":0,"pageoutrun":206,"kswapd_low_wmark_hit_quickly":0,"kswapd_high_wmark_hit_quickly":76,"pgscan_direct_throttle":0,"oom_kill":0,"thp_fault_alloc":0,"thp_fault_fallback":0,"thp_fault_fallback_charge":0,"thp_split_page":0,"thp_swpout":0,"thp_swpout_fallback":0,"sim_kswapd_wakeups":130,"sim_kswapd_failures_max":1}'
 same "memory.stat: pgscan is kswapd + direct + proactive" \
   "$(j a.json '[.stats.memcg[] | select(.pgscan != null) | .pgscan == .pgscan_kswapd + .pgscan_direct + .pgscan_proactive] | all')" true
 same "memory.stat: pgsteal is kswapd + direct + proactive" \
@@ -60,7 +60,27 @@ same "min past the RAM: every task killed at its first fault" \
   "$(jc p.json '[.workload.oom_kills, .workload.vmstat.oom_kill, .workload.faults, .workload.first_touches]')" '[2,2,2,0]'
 check "none: summary of the killed faults" 0 "$BIN" run k.json --set vm.min_free_kbytes=2147483647 -o q.json
 has "summary: a fault ended by an OOM kill is no first touch" out \
-  "  faults     2: 0 major (swap-ins), 0 minor (swap cache), 0 first touches; 2 OOM kills"
+  "  faults     2: 0 major (swap-ins), 0 minor (swap cache), 0 first touches, 0 zero-page reads; 2 OOM kills"
+
+# PMD THPs (usemem orders 9:1, MADV_HUGEPAGE) under the RAM limit: a PMD's
+# allocation is one round of direct reclaim at order 9, then it fails
+# (__alloc_pages_slowpath(): a costly order, no __GFP_RETRY_MAYFAIL) and the
+# fault falls back to order 0 (thp_fault_fallback), never an OOM kill.  Of
+# the 4 PMD blocks (2 tasks x 4 MiB) 2 are mapped whole and 2 fall back:
+# 1,024 order-0 first touches after 3 direct reclaim rounds (the model before
+# let all 4 through after 84 rounds, over the RAM limit meanwhile)
+check "none: PMD THPs under a 4 MiB RAM limit" 0 "$BIN" run k.json --set workload.orders=9:1 -o h.json
+same "PMD THPs: 2 mapped, 2 fall back to order 0, no OOM" \
+  "$(jc h.json '[.workload.vmstat | .thp_fault_alloc, .thp_fault_fallback, .thp_fault_fallback_charge, .allocstall_movable, .oom_kill] + [.workload.first_touches, ([.stats.memcg[] | .thp_fault_alloc] | add)]')" \
+  '[2,2,0,3,0,1026,2]'
+same "PMD THPs: hugepages-2048kB/stats, both mapped PMDs stored whole by zswap" "$(jc h.json .workload.mthp)" \
+  '{"2048kB":{"anon_fault_alloc":2,"anon_fault_fallback":2,"anon_fault_fallback_charge":0,"zswpout":2,"swpout":0,"swpout_fallback":0,"split":0}}'
+same "order-0 pages only: no large-folio sizes" "$(jc a.json .workload.mthp)" '{}'
+has "summary: the fallbacks' pages are first touches" out \
+  "  faults     3999: 2127 major (swap-ins), 846 minor (swap cache), 1026 first touches, 0 zero-page reads; 0 OOM kills"
+check "none: PMD THPs, 12 MiB of RAM" 0 "$BIN" run k.json --set workload.orders=9:1 --set workload.ram=12M -o h12.json
+same "12 MiB: every PMD mapped, no reclaim" \
+  "$(jc h12.json '[.workload.vmstat | .thp_fault_alloc, .thp_fault_fallback, .allocstall_movable] + [.workload.first_touches]')" '[4,0,0,4]'
 
 # the keys
 check "vm.min_free_kbytes=1000" 0 "$BIN" run k.json --set vm.min_free_kbytes=1000 -o m.json
@@ -82,7 +102,7 @@ same "no report after errors" "$(ls e.json 2>/dev/null | wc -l)" 0
 # simgrid: kswapd is an actor on hw.cpu.kswapd_core (the last core by default)
 check "simgrid" 0 "$BIN" run k.json --set timing.backend=simgrid -o s.json
 same "simgrid: kswapd's counters" "$(jc s.json .workload.vmstat)" \
-  '{"pgscan_kswapd":5153,"pgscan_direct":2839,"pgsteal_kswapd":2305,"pgsteal_direct":1696,"allocstall_movable":69,"pageoutrun":104,"kswapd_low_wmark_hit_quickly":39,"kswapd_high_wmark_hit_quickly":64,"pgscan_direct_throttle":2,"oom_kill":0,"sim_kswapd_wakeups":40,"sim_kswapd_failures_max":1}'
+  '{"pgscan_kswapd":5153,"pgscan_direct":2839,"pgsteal_kswapd":2305,"pgsteal_direct":1696,"allocstall_movable":69,"pageoutrun":104,"kswapd_low_wmark_hit_quickly":39,"kswapd_high_wmark_hit_quickly":64,"pgscan_direct_throttle":2,"oom_kill":0,"thp_fault_alloc":0,"thp_fault_fallback":0,"thp_fault_fallback_charge":0,"thp_split_page":0,"thp_swpout":0,"thp_swpout_fallback":0,"sim_kswapd_wakeups":40,"sim_kswapd_failures_max":1}'
 # throttle_direct_reclaim(): twice a task about to reclaim directly found
 # free pages at or under half the min watermark and waited on
 # pfmemalloc_wait until kswapd woke it (never under `none`, where kswapd

@@ -932,6 +932,9 @@ START_TEST(test_mthp_no_direct_reclaim)
 	ck_assert_uint_eq(rm->pg[base + 33].state, PS_NONE);
 	ck_assert_uint_eq(rm->resident, 33);
 	ck_assert_uint_eq(rm->mc.m[0].ev.pgscan, 0);   /* and nothing reclaimed */
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->anon_fault_alloc, 2);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->anon_fault_fallback, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->anon_fault_fallback_charge, 0);
 	reclaim_destroy(rm);
 }
 END_TEST
@@ -984,6 +987,13 @@ START_TEST(test_mthp_fallback)
 	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
 	ck_assert_uint_eq(rm->pg[rm->task[0].base + 16].order, 0);
 	ck_assert_int_eq(rm->pg[rm->task[0].base + 17].state, PS_NONE);
+	/* hugepages-64kB/stats: one mapped, one charge fallback */
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->anon_fault_alloc, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->anon_fault_fallback, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->anon_fault_fallback_charge, 1);
+	ck_assert_uint_eq(reclaim_orders_used(rm), 1u << 4);
+	ck_assert_ptr_null(reclaim_mthp(rm, 0));
+	ck_assert_ptr_null(reclaim_mthp(rm, RECLAIM_MAX_ORDER + 1));
 	reclaim_destroy(rm);
 }
 END_TEST
@@ -1034,6 +1044,15 @@ START_TEST(test_huge_zero_page)
 	ck_assert_uint_eq(rm->pg[base + 520].order, 0);
 	ck_assert_int_eq(rm->pg[base + 521].state, PS_ZEROPAGE);
 	ck_assert_uint_eq(rm->pg[base + 521].order, 0);   /* split */
+	/* vma_alloc_anon_folio_pmd(): the first PMD counted thp_fault_alloc,
+	 * the second's failed charge thp_fault_fallback and _charge */
+	ck_assert_uint_eq(reclaim_vmstat(rm)->thp_fault_alloc, 1);
+	ck_assert_uint_eq(rm->mc.m[0].ev.thp_fault_alloc, 1);
+	ck_assert_uint_eq(reclaim_vmstat(rm)->thp_fault_fallback, 1);
+	ck_assert_uint_eq(reclaim_vmstat(rm)->thp_fault_fallback_charge, 1);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->zero_faults, 2);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->first_touch, 2);
+	ck_assert_uint_eq(reclaim_task(rm, 0)->faults, 4);
 
 	/* a third region, part of it unmapped: split, a write gets order 0 */
 	r.op = RECLAIM_OP_READ;
@@ -1356,7 +1375,56 @@ START_TEST(test_split_on_swap_full)
 	/* v2 swap charge: a page is charged once it has its slot, so the
 	 * eight stored pages and nothing for the ones left without one */
 	ck_assert_uint_eq(rm->mc.m[0].swap, 8);
+	/* split and swpout_fallback at order 4; its pages stored one by one
+	 * are no order-4 zswpout */
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->split, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->swpout_fallback, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->zswpout, 0);
+	ck_assert_uint_eq(reclaim_vmstat(rm)->thp_split_page, 0);    /* PMD folios only */
 	reclaim_destroy(rm);
+}
+END_TEST
+
+/* swap_writeout() of large folios: zswap_store() takes one whole (zswpout at
+ * its order), __swap_writepage() writes one (swpout; thp_swpout in vmstat and
+ * memory.stat for a PMD folio); a zero-filled one is neither.  A PMD folio
+ * without a contiguous run of 512 slots is split: thp_split_page and
+ * thp_swpout_fallback. */
+START_TEST(test_mthp_swpout_counts)
+{
+	struct reclaim *rm = pageout_folio(1u << 16, MEMCG_NOLIMIT);
+	struct setup s;
+
+	ck_assert_uint_eq(F.outs, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->zswpout, 1);
+	ck_assert_uint_eq(reclaim_mthp(rm, 4)->swpout, 0);
+	reclaim_destroy(rm);
+
+	for (int pass = 0; pass < 3; pass++) {
+		setup_init(&s, MEMCG_V2, 1, 1024);
+		s.cfg.nslots = pass == 1 ? 511 : 1u << 16;   /* 511: no run of 512 */
+		rm = setup_create(&s);
+		F.out_res = pass == 2 ? RECLAIM_OUT_ZERO : RECLAIM_OUT_DISK;
+		struct reclaim_req r = { .task = 0, .vpage = 512, .order = 9,
+					 .op = RECLAIM_OP_WRITE, .content = RECLAIM_CONTENT_DRAW };
+
+		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+		step(rm, 0, RECLAIM_OP_PAGEOUT, 512, 512);
+		const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+		const struct reclaim_mthp *st = reclaim_mthp(rm, 9);
+
+		ck_assert_uint_eq(F.out_pages, pass == 1 ? 511 : 512);
+		ck_assert_uint_eq(st->swpout, pass == 0);
+		ck_assert_uint_eq(vs->thp_swpout, pass == 0);
+		ck_assert_uint_eq(rm->mc.m[0].ev.thp_swpout, pass == 0);
+		ck_assert_uint_eq(st->zswpout, 0);
+		ck_assert_uint_eq(st->split, pass == 1);
+		ck_assert_uint_eq(st->swpout_fallback, pass == 1);
+		ck_assert_uint_eq(vs->thp_split_page, pass == 1);
+		ck_assert_uint_eq(vs->thp_swpout_fallback, pass == 1);
+		ck_assert_uint_eq(rm->mc.m[0].ev.thp_swpout_fallback, pass == 1);
+		reclaim_destroy(rm);
+	}
 }
 END_TEST
 
@@ -2808,12 +2876,15 @@ START_TEST(test_kswapd_mthp_gfp)
 	reclaim_destroy(rm);
 
 	/* a PMD, then mTHPs down to min (free 512 - 28 * 16 = 64), then a
-	 * PMD at free 64, under high */
+	 * PMD at free 64, under high: one direct reclaim round, no kswapd
+	 * wakeup; the first PMD is the inactive list's oldest folio, so its
+	 * 512 pages are what the round frees, and the allocation passes */
 	rm = kswapd_setup(&s, 2048, 1024);
 	vs = reclaim_vmstat(rm);
 	r.order = 9;
 	r.vpage = 0;
 	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(vs->thp_fault_alloc, 1);
 	r.order = 4;
 	for (r.vpage = 512; r.vpage < 960; r.vpage += 16)
 		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
@@ -2823,8 +2894,72 @@ START_TEST(test_kswapd_mthp_gfp)
 	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
 	ck_assert_uint_eq(rm->pg[rm->task[0].base + 1024].order, 9);
 	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 0);
-	ck_assert_uint_gt(vs->allocstall_movable, 0);
+	ck_assert_uint_eq(vs->allocstall_movable, 1);
+	ck_assert_uint_eq(vs->pgsteal_direct, 512);
+	ck_assert_uint_eq(vs->thp_fault_alloc, 2);
+	reclaim_destroy(rm);
+
+	/* mTHPs only, down to min, then a PMD: its one round frees a pass's
+	 * folios, not 512 pages (the 960 inactive pages are under
+	 * compact_gap() = 1024: no second pass), so the costly order fails
+	 * (`goto nopage`, no retry, no OOM kill) and the fault falls back to
+	 * order 0 */
+	rm = kswapd_setup(&s, 2048, 1024);
+	vs = reclaim_vmstat(rm);
+	r.order = 4;
+	for (r.vpage = 0; r.vpage < 960; r.vpage += 16)
+		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(zone_free(rm), 64);
+	r.order = 9;
+	r.vpage = 1024;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 1024].order, 0);
+	ck_assert_int_eq(rm->pg[rm->task[0].base + 1025].state, PS_NONE);
+	ck_assert_uint_eq(vs->allocstall_movable, 1);
 	ck_assert_uint_gt(vs->pgsteal_direct, 0);
+	ck_assert_uint_lt(vs->pgsteal_direct, 512);
+	ck_assert_uint_eq(vs->thp_fault_alloc, 0);
+	ck_assert_uint_eq(vs->thp_fault_fallback, 1);
+	ck_assert_uint_eq(vs->thp_fault_fallback_charge, 0);
+	ck_assert_uint_eq(vs->oom_kill, 0);
+	reclaim_destroy(rm);
+}
+END_TEST
+
+/* A PMD THP's direct reclaim is reclaim/compaction (sc->order 9): with more
+ * inactive pages than compact_gap(9) = 1024, shrink_node() goes again while
+ * a pass reclaims something and the allocation cannot pass min yet
+ * (should_continue_reclaim()), all in one try_to_free_pages(): one
+ * allocstall, and it stops once free - 511 > min. */
+START_TEST(test_thp_reclaim_compaction)
+{
+	struct setup s;
+	struct reclaim *rm = kswapd_setup(&s, 4608, 4096);
+	const struct reclaim_vmstat *vs = reclaim_vmstat(rm);
+	const struct reclaim_wmark *wm = reclaim_watermarks(rm);
+	struct reclaim_req r = { .task = 0, .order = 4, .op = RECLAIM_OP_WRITE,
+				 .content = RECLAIM_CONTENT_DRAW };
+
+	ck_assert_uint_eq(wm->min, 128);
+	/* mTHPs take free down to min: 4096 - 248 * 16 = 128 */
+	for (r.vpage = 0; r.vpage < 3968; r.vpage += 16)
+		ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(zone_free(rm), 128);
+	ck_assert_uint_eq(vs->allocstall_movable + vs->sim_kswapd_wakeups, 0);
+	r.order = 9;
+	r.vpage = 4096;
+	ck_assert_int_eq(reclaim_step(rm, &r), RECLAIM_FIRST_TOUCH);
+	ck_assert_uint_eq(rm->pg[rm->task[0].base + 4096].order, 9);
+	ck_assert_uint_eq(vs->allocstall_movable, 1);
+	ck_assert_uint_eq(vs->sim_kswapd_wakeups, 0);
+	ck_assert_uint_eq(vs->thp_fault_alloc, 1);
+	ck_assert_uint_eq(vs->thp_fault_fallback, 0);
+	/* reclaimed past the 32 pages of nr_to_reclaim, to 512 over min, and
+	 * stopped there: the 512 taken leave free over min by less than a
+	 * last pass's folios */
+	ck_assert_uint_gt(vs->pgsteal_direct, 480);
+	ck_assert_uint_gt(zone_free(rm), wm->min);
+	ck_assert_uint_le(zone_free(rm), wm->min + 64);
 	reclaim_destroy(rm);
 }
 END_TEST
@@ -2891,6 +3026,8 @@ static Suite *reclaim_suite(void)
 	tcase_add_test(tc, test_kswapd_balance_to_high);
 	tcase_add_test(tc, test_kswapd_failures);
 	tcase_add_test(tc, test_kswapd_mthp_gfp);
+	tcase_add_test(tc, test_thp_reclaim_compaction);
+	tcase_add_test(tc, test_mthp_swpout_counts);
 	tcase_add_test(tc, test_kswapd_not_throttled);
 	tcase_add_test(tc, test_free_batch);
 	tcase_add_test(tc, test_pinned_folio_kept);
